@@ -1,0 +1,38 @@
+# Quick start targets: each sets everything up first, so a fresh clone needs nothing else.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint bench templates clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/batch demo
+
+# LibreOffice is needed by the tests that read workbooks re-saved by LibreOffice.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing libreoffice-calc-nogui (tests re-save workbooks with LibreOffice)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui) >/dev/null; }
+
+test: setup libreoffice
+	$(BIN)/ruff check batch tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/validate_bench.py
+
+templates: setup
+	$(BIN)/python -m batch.exporters.committed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

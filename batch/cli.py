@@ -1,0 +1,127 @@
+"""Thin click layer: parse options, call one library function, render its result."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from batch import __version__
+
+EXIT_OK, EXIT_ROW_ERRORS, EXIT_FILE_REFUSED, EXIT_CRASH = 0, 1, 2, 3
+
+
+class _Group(click.Group):
+    """Turns every BatchError into one Korean sentence; a traceback only with --verbose."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into messages
+            _fail(ctx, exc)
+
+
+def _fail(ctx: click.Context, exc: Exception) -> NoReturn:
+    from batch.errors import BatchError, FileRefused
+
+    verbose = bool(ctx.find_root().params.get("verbose"))
+    if verbose:
+        traceback.print_exc()
+    if isinstance(exc, BatchError):
+        click.echo(f"오류: {exc.message}", err=True)
+        ctx.exit(EXIT_FILE_REFUSED if isinstance(exc, FileRefused) else EXIT_ROW_ERRORS)
+    click.echo(
+        f"예상하지 못한 문제로 작업을 멈췄습니다 ({type(exc).__name__}). 파일은 바뀌지 않았습니다. "
+        "--verbose 를 붙여 다시 실행한 화면을 담당자에게 보내 주세요.",
+        err=True,
+    )
+    ctx.exit(EXIT_CRASH)
+
+
+@click.group(cls=_Group, help="엑셀로 여러 마켓의 상품·송장·문의를 한 번에 처리합니다.")
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), envvar="BATCH_WORKSPACE",
+              help="작업 폴더 (batch.toml, inbox/, outbox/). 기본은 지금 폴더.")
+@click.option("--verbose", "-v", is_flag=True, help="문제가 나면 자세한 기술 정보(트레이스백)를 보여 줍니다.")
+@click.version_option(__version__, prog_name="batch")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+def _workspace(ctx: click.Context) -> Any:
+    from batch.config import find_root, load_workspace
+
+    return load_workspace(find_root(ctx.obj.get("workspace")))
+
+
+@cli.command(help="새 작업 폴더를 만듭니다. 계정은 내장 샌드박스 마켓을 가리킵니다.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--sandbox", "sandbox_url", default="sandbox:", show_default=True,
+              help="계정이 가리킬 샌드박스 주소 (예: http://127.0.0.1:8800).")
+def init(directory: Path, sandbox_url: str) -> None:
+    from batch.config import init_workspace
+
+    ws = init_workspace(directory.resolve(), sandbox_url=sandbox_url)
+    click.echo(f"작업 폴더를 만들었습니다: {ws.root}")
+    click.echo(f"  설정: {ws.root / 'batch.toml'}\n  넣는 곳: {ws.inbox}\n  결과: {ws.outbox}")
+
+
+@cli.command(help="빈 양식을 만듭니다. KIND: products (상품대량등록).")
+@click.argument("kind", type=click.Choice(["products"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="저장할 파일 (.xlsx)")
+def template(kind: str, output: Path | None) -> None:
+    from batch.exporters.template import write_template
+    from batch.importers.products import SPEC
+
+    path = write_template(SPEC, output or Path(f"{SPEC.title}_양식_v{SPEC.version}.xlsx"))
+    click.echo(f"양식을 만들었습니다: {path.resolve()}")
+
+
+@cli.command(help="양식을 검사만 합니다 (아무것도 보내지 않음). 종료 코드 0: 오류 없음, 1: 오류 행 있음, 2: 파일 거부.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="결과를 JSON으로 출력합니다.")
+@click.pass_context
+def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
+    from batch.exporters.result import write_result
+    from batch.render import render_validation
+    from batch.validation import validate_products
+
+    ws = _workspace(ctx)
+    v = validate_products(path, company_name=ws.company_name)
+    files = write_result(v, ws.outbox)
+    if as_json:
+        click.echo(json.dumps({
+            "file": str(path), "result": str(files.result),
+            "reupload": str(files.reupload) if files.reupload else None,
+            "rows": {r.value: n for r, n in v.counts().items()},
+            "problems": v.report.to_json(),
+        }, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_validation(v, files.result, files.reupload))
+    ctx.exit(EXIT_ROW_ERRORS if v.has_errors else EXIT_OK)
+
+
+@cli.command(help="예시 작업 폴더를 만들고 예시 상품 파일을 처리해 결과 파일 경로를 보여 줍니다.")
+@click.option("--directory", "-d", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"),
+              show_default=True, help="예시 작업 폴더")
+def demo(directory: Path) -> None:
+    from batch.demo import run_demo
+
+    result = run_demo(directory.resolve())
+    click.echo(result.summary)
+    click.echo(str(result.result_path))
+
+
+def main() -> None:
+    cli(prog_name="batch", obj={})
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

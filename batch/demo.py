@@ -1,0 +1,39 @@
+"""`batch demo`: a workspace, an example product workbook, and its result workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from batch.config import CONFIG_NAME, init_workspace, load_workspace
+from batch.exporters.result import write_result
+from batch.exporters.template import write_template
+from batch.importers import products as P
+from batch.render import render_validation
+from batch.samples import product_rows
+from batch.validation import validate_products
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    result_path: Path
+    summary: str
+
+
+def demo_rows() -> dict[str, list[dict[str, str | None]]]:
+    """Ten good products and two with the mistakes staff make most (to show the result workbook)."""
+    rows = product_rows(12)
+    main = rows[P.MAIN]
+    main[10]["name"] = "[무료배송] 초특가!! 루미에르 귀걸이 세트 한정수량 특별기획 상품"
+    main[11]["price"] = "39,000원"
+    main[11]["groups"] = "쿠팡-기본"
+    return rows
+
+
+def run_demo(root: Path) -> DemoResult:
+    ws = load_workspace(root) if (root / CONFIG_NAME).exists() else init_workspace(root)
+    source = ws.inbox / "상품대량등록_예시.xlsx"
+    write_template(P.SPEC, source, demo_rows())
+    v = validate_products(source, company_name=ws.company_name)
+    files = write_result(v, ws.outbox)
+    return DemoResult(files.result, render_validation(v, files.result, files.reupload))

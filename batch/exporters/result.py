@@ -1,0 +1,180 @@
+"""The result workbook (staff's rows as given + 처리결과) and the 재업로드용 workbook of failed rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from batch.exporters.template import new_workbook, write_cell, write_lists_and_meta, write_template
+from batch.importers.workbook import SheetData
+from batch.models import RowResult
+from batch.report import Problem, Severity, code_info
+from batch.sheetspec import RESULT_HEADERS, SUMMARY_SHEET, Col, display_header, is_result_header
+from batch.validation import Validation
+
+RESULT_FILLS = {RowResult.ERROR: "#FFC7CE", RowResult.WARNING: "#FFEB9C", RowResult.SUCCESS: "#C6EFCE"}
+_SAFE_STEM = re.compile(r"[^0-9A-Za-z가-힣_\-]+")
+
+
+@dataclass(frozen=True)
+class ResultFiles:
+    result: Path
+    reupload: Path | None
+
+
+def output_stem(source: Path, when: dt.datetime) -> str:
+    """A new name in outbox/ derived from the input; never a path taken from the input as is."""
+    stem = _SAFE_STEM.sub("_", source.stem).strip("_")[:60] or "workbook"
+    return f"{stem}_결과_{when:%Y%m%d-%H%M%S}"
+
+
+class _Styles:
+    def __init__(self, wb: Any) -> None:
+        self.error = wb.add_format({"bg_color": "#FF9999", "num_format": "@"})
+        self.warning = wb.add_format({"bg_color": "#FFEB9C", "num_format": "@"})
+        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.result_header = wb.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1})
+        self.results = {r: wb.add_format({"bg_color": c}) for r, c in RESULT_FILLS.items()}
+        self.bold = wb.add_format({"bold": True})
+
+
+def _cell_problems(problems: list[Problem]) -> dict[tuple[int, str], list[Problem]]:
+    cells: dict[tuple[int, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.row is not None and p.column is not None:
+            cells[(p.row, p.column)].append(p)
+    return cells
+
+
+def _comment(problems: list[Problem]) -> str:
+    return "\n".join(f"[{p.severity}] {p.message}" for p in problems)[:2000]
+
+
+def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem], v: Validation,
+                 is_main: bool) -> None:
+    ws = wb.add_worksheet(data.name)
+    cells = _cell_problems(problems)
+    kept = [i for i, h in enumerate(data.headers) if not (h and is_result_header(h))]
+    pos_of = {old: new for new, old in enumerate(kept)}
+    col_of_pos = {pos: data.spec.col(key) for key, pos in data.columns.items()}
+    width = len(kept)
+    by_row = v.problems_by_row() if is_main else {}
+    ws.freeze_panes(data.header_row, 1 if data.spec.key else 0)
+    for row in sorted(data.rows):
+        cells_in_row = data.rows[row]
+        r = row - 1
+        for old in kept:
+            if old >= len(cells_in_row):
+                break
+            value = cells_in_row[old]
+            header = display_header(data.headers[old] or "")
+            col: Col | None = col_of_pos.get(old)
+            found = cells.get((row, header)) if row > data.header_row else None
+            fmt = st.header if row == data.header_row else None
+            if found:
+                fmt = st.error if any(p.severity is Severity.ERROR for p in found) else st.warning
+                ws.write_comment(r, pos_of[old], _comment(found), {"x_scale": 3, "y_scale": 2})
+                if value is None:
+                    ws.write_blank(r, pos_of[old], None, fmt)
+            write_cell(ws, r, pos_of[old], col, value, fmt)
+        if not is_main:
+            continue
+        if row == data.header_row:
+            for i, h in enumerate(RESULT_HEADERS):
+                ws.write_string(r, width + i, h, st.result_header)
+        elif row in v.results:
+            result = v.results[row]
+            mine = by_row.get(row, [])
+            ws.write_string(r, width, result.value, st.results.get(result))
+            if result is RowResult.SKIPPED:
+                ws.write_string(r, width + 2, "예시 행이라 보내지 않습니다.")
+                continue
+            codes = list(dict.fromkeys(p.code for p in mine))
+            if codes:
+                ws.write_string(r, width + 1, ", ".join(codes))
+                ws.write_string(r, width + 2, _row_message(mine, data.name)[:32_000])
+    if is_main:
+        ws.set_column(width, width + 1, 14)
+        ws.set_column(width + 2, width + 2, 80)
+
+
+def _row_message(problems: list[Problem], main_sheet: str) -> str:
+    parts = []
+    for p in problems:
+        where = "" if p.sheet == main_sheet else f"[{p.sheet} {p.row}행] "
+        parts.append(f"{where}{p.message}")
+    return " / ".join(dict.fromkeys(parts))
+
+
+def _summary(wb: Any, st: _Styles, v: Validation) -> None:
+    ws = wb.add_worksheet(SUMMARY_SHEET)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 3, 12)
+    ws.set_column(4, 4, 70)
+    ws.write_string(0, 0, f"{v.book.spec.title} 결과 요약", st.bold)
+    ws.write_string(1, 0, f"원본 파일: {v.book.path.name}")
+    counts = Counter(v.results.values())
+    ws.write_string(3, 0, "처리결과", st.header)
+    ws.write_string(3, 1, "행 수", st.header)
+    r = 4
+    for result in RowResult:
+        ws.write_string(r, 0, result.value)
+        ws.write_number(r, 1, counts.get(result, 0))
+        r += 1
+    ws.write_string(r, 0, "합계", st.bold)
+    ws.write_number(r, 1, sum(counts.values()))
+    r += 2
+    for c, h in enumerate(("오류코드", "구분", "건수", "내용", "고치는 방법")):
+        ws.write_string(r, c if c < 3 else c, h, st.header)
+    r += 1
+    for (code, severity), n in sorted(v.report.by_code().items(), key=lambda t: (t[0][1] != Severity.ERROR, -t[1])):
+        info = code_info(code)
+        ws.write_string(r, 0, code)
+        ws.write_string(r, 1, severity.value)
+        ws.write_number(r, 2, n)
+        ws.write_string(r, 3, info.title)
+        ws.write_string(r, 4, info.hint)
+        r += 1
+
+
+def write_result(v: Validation, outbox: Path, when: dt.datetime | None = None) -> ResultFiles:
+    """Write the result workbook (and, when rows failed, the 재업로드용 workbook) into ``outbox``."""
+    when = when or dt.datetime.now()
+    outbox.mkdir(parents=True, exist_ok=True)
+    stem = output_stem(v.book.path, when)
+    path = outbox / f"{stem}.xlsx"
+    wb = new_workbook(path, constant_memory=True)
+    st = _Styles(wb)
+    by_sheet: dict[str, list[Problem]] = defaultdict(list)
+    for p in v.report:
+        by_sheet[p.sheet].append(p)
+    main_name = v.book.spec.main.name
+    for name in v.book.sheet_order:
+        data = v.book.sheets[name]
+        _write_sheet(wb, st, data, by_sheet.get(data.name, []), v, name == main_name)
+    _summary(wb, st, v)
+    write_lists_and_meta(wb, v.book.spec)
+    wb.close()
+    reupload = _write_reupload(v, outbox / f"{stem}_재업로드용.xlsx") if v.has_errors else None
+    return ResultFiles(path, reupload)
+
+
+def _write_reupload(v: Validation, path: Path) -> Path:
+    """Only the failed products (and their rows on the other sheets) in template form, ready to fix."""
+    main = v.book.sheets[v.book.spec.main.name]
+    failed_rows = [r for r, res in v.results.items() if res is RowResult.ERROR]
+    failed_codes = {main.frame.at[r, "code"] for r in failed_rows} - {None}
+    rows: dict[str, list[dict[str, str | None]]] = {}
+    for name, data in v.book.sheets.items():
+        frame = data.frame
+        if name == main.spec.name:
+            frame = frame.loc[sorted(failed_rows)]
+        elif data.spec.key:
+            frame = frame[frame[data.spec.key].isin(failed_codes)]
+        rows[name] = [dict(zip(frame.columns, vals, strict=True))
+                      for vals in frame.itertuples(index=False, name=None)]
+    return write_template(v.book.spec, path, rows, examples=False)

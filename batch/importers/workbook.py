@@ -1,0 +1,272 @@
+"""Read an uploaded workbook into header-mapped sheets, after the file-level safety gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from batch.errors import FileRefused
+from batch.importers.safety import WorkbookInfo, inspect_workbook
+from batch.report import Problem, Report, Severity
+from batch.sheetspec import (
+    META_SHEET,
+    SheetSpec,
+    TemplateSpec,
+    display_header,
+    is_result_header,
+    normalize_header,
+)
+
+HEADER_SEARCH_ROWS = 10
+MAX_COLUMNS = 256  # no template has more; cells beyond are never read
+
+Cell = str | None
+
+
+@dataclass
+class SheetData:
+    """One sheet as staff gave it: raw rows for the result workbook, a frame of known columns for checks."""
+
+    spec: SheetSpec
+    name: str  # the sheet's name in the file
+    header_row: int  # Excel row number of the header
+    headers: list[Cell]  # header text per column position, as given
+    columns: dict[str, int]  # column key -> 0-based position
+    rows: dict[int, list[Cell]]  # Excel row number -> cells, non-blank rows only (header and above included)
+    frame: pd.DataFrame  # columns = every spec key, index = Excel row numbers of the data rows
+
+    def header_of(self, key: str) -> str:
+        pos = self.columns.get(key)
+        given = self.headers[pos] if pos is not None else None
+        return display_header(given) if given else self.spec.col(key).header
+
+    def value(self, excel_row: int, key: str) -> Cell:
+        pos = self.columns.get(key)
+        row = self.rows.get(excel_row)
+        if pos is None or row is None or pos >= len(row):
+            return None
+        return row[pos]
+
+
+@dataclass
+class Book:
+    spec: TemplateSpec
+    path: Path
+    sheets: dict[str, SheetData] = field(default_factory=dict)  # by spec sheet name
+    sheet_order: list[str] = field(default_factory=list)  # spec sheet names in the file's order
+
+
+def cell_text(v: Any) -> Cell:
+    """Normalise one cell to text: codes and long numbers stay exact, dates become YYYYMMDD."""
+    if isinstance(v, str):
+        s = v.replace("\u00a0", " ").strip()
+        return s or None
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "Y" if v else "N"
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y%m%d") if v.time() == dt.time(0) else v.strftime("%Y%m%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.strftime("%Y%m%d")
+    return str(v).strip() or None
+
+
+def _row_texts(row: list[Any], offset: int) -> list[Cell]:
+    cells = [None] * offset + [
+        (x.strip() or None) if type(x) is str and "\u00a0" not in x else cell_text(x) for x in row
+    ]
+    return cells[:MAX_COLUMNS]
+
+
+def _iter_calamine(path: Path, name: str) -> Iterator[tuple[int, list[Cell]]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        offset = sheet.start[1] if sheet.start else 0
+        for i, row in enumerate(sheet.iter_rows()):
+            yield i + 1, _row_texts(row, offset)
+    finally:
+        wb.close()
+
+
+def _iter_bounded(path: Path, name: str, max_col: int) -> Iterator[tuple[int, list[Cell]]]:
+    """For sparse sheets (a stray cell far away): stream rows, never allocate the empty rectangle."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[name]
+        ws.reset_dimensions()  # ignore a declared million-row dimension
+        for i, row in enumerate(ws.iter_rows(max_col=min(max_col, MAX_COLUMNS), values_only=True)):
+            if any(v is not None for v in row):
+                yield i + 1, _row_texts(list(row), 0)
+    finally:
+        wb.close()
+
+
+def iter_sheet(path: Path, info: WorkbookInfo, name: str) -> Iterator[tuple[int, list[Cell]]]:
+    """Yield (Excel row number, cells) for every non-blank row of one sheet."""
+    rows = (
+        _iter_bounded(path, name, info.max_col.get(name, MAX_COLUMNS))
+        if name in info.sparse
+        else _iter_calamine(path, name)
+    )
+    for n, cells in rows:
+        if any(c is not None for c in cells):
+            yield n, cells
+
+
+def read_meta(path: Path, info: WorkbookInfo) -> dict[str, str]:
+    if META_SHEET not in info.sheet_names:
+        return {}
+    return {c[0]: c[1] for _, c in iter_sheet(path, info, META_SHEET) if len(c) > 1 and c[0] and c[1]}
+
+
+def check_template(spec: TemplateSpec, meta: dict[str, str]) -> None:
+    kind = meta.get("kind")
+    if kind is None:
+        raise FileRefused(
+            "template-unknown",
+            f"이 파일은 batch {spec.title} 양식이 아닙니다 (숨은 '{META_SHEET}' 시트가 없습니다). "
+            f"'batch template {spec.kind}'로 양식을 받아 내용을 옮겨 적은 뒤 다시 넣어 주세요.",
+        )
+    if kind != spec.kind:
+        raise FileRefused(
+            "template-wrong-kind",
+            f"이 파일은 '{meta.get('title', kind)}' 양식입니다. {spec.title} 양식이 아니므로 이 작업에 쓸 수 없습니다. "
+            "알맞은 작업으로 다시 넣어 주세요.",
+        )
+    try:
+        version = int(meta.get("version", "0"))
+    except ValueError:
+        version = 0
+    if version < spec.version:
+        raise FileRefused(
+            "template-old-version",
+            f"예전 {spec.title} 양식(버전 {meta.get('version')})입니다. 지금 양식은 버전 {spec.version}입니다. "
+            f"'batch template {spec.kind}'로 새 양식을 받아 내용을 옮겨 적어 주세요.",
+        )
+    if version > spec.version:
+        raise FileRefused(
+            "template-newer-version",
+            f"이 양식(버전 {version})은 지금 프로그램보다 새것입니다. batch를 새 버전으로 올린 뒤 다시 넣어 주세요.",
+        )
+
+
+def _find_sheet(spec: SheetSpec, names: list[str]) -> str | None:
+    wanted = {normalize_header(n) for n in (spec.name, *spec.synonyms)}
+    for n in names:
+        if normalize_header(n) in wanted:
+            return n
+    return None
+
+
+def _header_lookup(spec: SheetSpec) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for col in spec.columns:
+        for name in (col.header, *col.synonyms):
+            lookup.setdefault(normalize_header(name), col.key)
+    return lookup
+
+
+def _find_header(rows: list[tuple[int, list[Cell]]], lookup: dict[str, str]) -> int | None:
+    best, best_hits = None, 0
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = len({lookup[h] for c in cells if c and (h := normalize_header(c)) in lookup})
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best if best_hits >= 2 else None
+
+
+def map_headers(spec: SheetSpec, sheet_name: str, header_row: int, headers: list[Cell],
+                report: Report) -> dict[str, int]:
+    """Match header cells to column keys by name; refuse duplicates and ambiguous synonyms."""
+    lookup = _header_lookup(spec)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for pos, text in enumerate(headers):
+        if not text or is_result_header(text):
+            continue
+        key = lookup.get(normalize_header(text))
+        if key is None:
+            report.add(Problem(sheet_name, header_row, text, "unknown-column", Severity.WARNING,
+                               f"'{text}' 열은 양식에 없어 읽지 않았습니다. 열 이름을 확인하세요."))
+            continue
+        found.setdefault(key, []).append((pos, text))
+    for key, hits in found.items():
+        if len(hits) > 1:
+            names = ", ".join(f"'{t}'" for _, t in hits)
+            same = len({normalize_header(t) for _, t in hits}) == 1
+            raise FileRefused(
+                "duplicate-header" if same else "ambiguous-header",
+                (f"'{sheet_name}' 시트에 같은 제목의 열이 여러 개 있습니다: {names}. 하나만 남기고 지워 주세요."
+                 if same else
+                 f"'{sheet_name}' 시트의 {names} 열이 모두 '{spec.col(key).header}' 열로 읽힙니다. "
+                 "하나만 남기거나 제목을 바꿔 주세요."),
+            )
+    missing = [c.header for c in spec.columns if c.required and c.key not in found]
+    if missing:
+        raise FileRefused(
+            "missing-column",
+            f"'{sheet_name}' 시트에 꼭 있어야 할 열이 없습니다: {', '.join(missing)}. "
+            "열 제목을 지우거나 바꾸지 않았는지 확인하고, 양식의 제목을 그대로 써 주세요.",
+        )
+    return {key: hits[0][0] for key, hits in found.items()}
+
+
+def read_sheet(path: Path, info: WorkbookInfo, spec: SheetSpec, name: str, report: Report) -> SheetData:
+    all_rows = list(iter_sheet(path, info, name))
+    lookup = _header_lookup(spec)
+    idx = _find_header(all_rows, lookup)
+    if idx is None:
+        raise FileRefused(
+            "missing-header",
+            f"'{name}' 시트에서 열 제목 줄을 찾지 못했습니다. 첫 줄에 양식의 열 제목이 그대로 있는지 확인해 주세요.",
+        )
+    header_row, headers = all_rows[idx]
+    columns = map_headers(spec, name, header_row, headers, report)
+    data = all_rows[idx + 1:]
+    index = [n for n, _ in data]
+    frame = pd.DataFrame(
+        {key: [cells[pos] if pos < len(cells) else None for _, cells in data] if key in columns
+         else [None] * len(data) for key, pos in ((c.key, columns.get(c.key, -1)) for c in spec.columns)},
+        index=pd.Index(index, dtype="int64"),
+        dtype=object,
+    )
+    return SheetData(spec, name, header_row, headers, columns, dict(all_rows), frame)
+
+
+def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
+    """Open, check and read a workbook of ``spec``; raise FileRefused for a file that cannot be used."""
+    info = inspect_workbook(path)
+    check_template(spec, read_meta(path, info))
+    report = Report()
+    book = Book(spec, path)
+    found: list[tuple[int, str, SheetData]] = []
+    for sheet in spec.sheets:
+        name = _find_sheet(sheet, info.sheet_names)
+        if name is None:
+            if sheet.optional:
+                continue
+            raise FileRefused(
+                "missing-sheet",
+                f"'{sheet.name}' 시트가 없습니다. 시트 이름을 바꾸거나 지우지 않았는지 확인해 주세요.",
+            )
+        found.append((info.sheet_names.index(name), sheet.name, read_sheet(path, info, sheet, name, report)))
+    for _, key, data in sorted(found, key=lambda t: t[0]):
+        book.sheets[key] = data
+        book.sheet_order.append(key)
+    return book, report
