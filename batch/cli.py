@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import traceback
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,7 +22,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into messages
+        except Exception as exc:
             _fail(ctx, exc)
 
 
@@ -45,8 +44,13 @@ def _fail(ctx: click.Context, exc: Exception) -> NoReturn:
 
 
 @click.group(cls=_Group, help="엑셀로 여러 마켓의 상품·송장·문의를 한 번에 처리합니다.")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), envvar="BATCH_WORKSPACE",
-              help="작업 폴더 (batch.toml, inbox/, outbox/). 기본은 지금 폴더.")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="BATCH_WORKSPACE",
+    help="작업 폴더 (batch.toml, inbox/, outbox/). 기본은 지금 폴더.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="문제가 나면 자세한 기술 정보(트레이스백)를 보여 줍니다.")
 @click.version_option(__version__, prog_name="batch")
 @click.pass_context
@@ -63,8 +67,13 @@ def _workspace(ctx: click.Context) -> Any:
 
 @cli.command(help="새 작업 폴더를 만듭니다. 계정은 내장 샌드박스 마켓을 가리킵니다.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--sandbox", "sandbox_url", default="sandbox:", show_default=True,
-              help="계정이 가리킬 샌드박스 주소 (예: http://127.0.0.1:8800).")
+@click.option(
+    "--sandbox",
+    "sandbox_url",
+    default="sandbox:",
+    show_default=True,
+    help="계정이 가리킬 샌드박스 주소 (예: http://127.0.0.1:8800).",
+)
 def init(directory: Path, sandbox_url: str) -> None:
     from batch.config import init_workspace
 
@@ -77,10 +86,11 @@ def init(directory: Path, sandbox_url: str) -> None:
 @click.argument("kind", type=click.Choice(["products"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="저장할 파일 (.xlsx)")
 def template(kind: str, output: Path | None) -> None:
+    from batch.exporters.committed import template_name
     from batch.exporters.template import write_template
     from batch.importers.products import SPEC
 
-    path = write_template(SPEC, output or Path(f"{SPEC.title}_양식_v{SPEC.version}.xlsx"))
+    path = write_template(SPEC, output or Path(template_name(SPEC)))
     click.echo(f"양식을 만들었습니다: {path.resolve()}")
 
 
@@ -97,20 +107,33 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
     v = validate_products(path, company_name=ws.company_name)
     files = write_result(v, ws.outbox)
     if as_json:
-        click.echo(json.dumps({
-            "file": str(path), "result": str(files.result),
-            "reupload": str(files.reupload) if files.reupload else None,
-            "rows": {r.value: n for r, n in v.counts().items()},
-            "problems": v.report.to_json(),
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(path),
+                    "result": str(files.result),
+                    "reupload": str(files.reupload) if files.reupload else None,
+                    "rows": {r.value: n for r, n in v.counts().items()},
+                    "problems": v.report.to_json(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(render_validation(v, files.result, files.reupload))
     ctx.exit(EXIT_ROW_ERRORS if v.has_errors else EXIT_OK)
 
 
 @cli.command(help="예시 작업 폴더를 만들고 예시 상품 파일을 처리해 결과 파일 경로를 보여 줍니다.")
-@click.option("--directory", "-d", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"),
-              show_default=True, help="예시 작업 폴더")
+@click.option(
+    "--directory",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="예시 작업 폴더",
+)
 def demo(directory: Path) -> None:
     from batch.demo import run_demo
 
@@ -124,4 +147,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

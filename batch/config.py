@@ -74,7 +74,9 @@ def load_workspace(root: Path) -> Workspace:
     accounts = []
     for a in data.get("accounts", []):
         if not isinstance(a, dict) or not {"market", "name"} <= a.keys():
-            raise WorkspaceError(f"{cfg_path}의 [[accounts]]마다 market과 name이 있어야 합니다. 고친 뒤 다시 실행하세요.")
+            raise WorkspaceError(
+                f"{cfg_path}의 [[accounts]]마다 market과 name이 있어야 합니다. 고친 뒤 다시 실행하세요."
+            )
         accounts.append(Account(str(a["market"]), str(a["name"]), str(a.get("base_url", "")), dict(a)))
     seller = data.get("seller", {})
     return Workspace(root, str(seller.get("company_name", "")), tuple(accounts))

@@ -62,9 +62,7 @@ _LABELS: dict[Market, str] = {
     Market.GSSHOP: "GS SHOP",
     Market.PUBLIC: "공영홈쇼핑",
 }
-_DEPARTMENT = frozenset(
-    {Market.HMALL, Market.CJMALL, Market.LOTTECOM, Market.LOTTEIMALL, Market.GSSHOP, Market.PUBLIC}
-)
+_DEPARTMENT = frozenset({Market.HMALL, Market.CJMALL, Market.LOTTECOM, Market.LOTTEIMALL, Market.GSSHOP, Market.PUBLIC})
 _ALIASES = {"스토어팜": Market.NAVER, "네이버": Market.NAVER, "TMON": Market.TMON, "CJ mall": Market.CJMALL}
 _BY_NAME: dict[str, Market] = {
     **{m.value: m for m in Market},

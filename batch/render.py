@@ -28,8 +28,9 @@ def _clip(text: str, n: int) -> str:
 
 def problem_table(problems: list[Problem], limit: int = MAX_SHOWN) -> list[str]:
     head = ("시트", "행", "열", "구분", "내용")
-    rows = [(p.sheet, str(p.row or ""), _clip(p.column or "", 18), p.severity.value, p.message)
-            for p in problems[:limit]]
+    rows = [
+        (p.sheet, str(p.row or ""), _clip(p.column or "", 18), p.severity.value, p.message) for p in problems[:limit]
+    ]
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(head[:4])]
     lines = ["  ".join(_pad(h, widths[i]) if i < 4 else h for i, h in enumerate(head))]
     lines += ["  ".join(_pad(c, widths[i]) if i < 4 else c for i, c in enumerate(r)) for r in rows]

@@ -69,17 +69,11 @@ CODES: dict[str, CodeInfo] = {
     "option-characters": CodeInfo("옵션 특수문자", "옵션명과 옵션값에는 특수문자를 쓰지 마세요."),
     "option-duplicate": CodeInfo("옵션 중복", "같은 옵션명·옵션값을 두 번 쓰지 마세요."),
     "option-too-many": CodeInfo("옵션 조합 수 초과", "옵션값을 줄이거나 상품을 나눠 등록하세요."),
-    "option-unknown-combination": CodeInfo(
-        "없는 옵션 조합", "상품 시트의 옵션값으로 만들 수 있는 조합만 쓰세요."
-    ),
+    "option-unknown-combination": CodeInfo("없는 옵션 조합", "상품 시트의 옵션값으로 만들 수 있는 조합만 쓰세요."),
     "option-duplicate-combination": CodeInfo("옵션 조합 중복", "같은 조합은 한 줄만 쓰세요."),
-    "option-price-range": CodeInfo(
-        "옵션 추가금액 범위 초과", "추가금액은 대표가격의 -50%~+50% 안이어야 합니다."
-    ),
+    "option-price-range": CodeInfo("옵션 추가금액 범위 초과", "추가금액은 대표가격의 -50%~+50% 안이어야 합니다."),
     "option-no-zero-price": CodeInfo("추가금액 0 옵션 없음", "추가금액이 0원인 옵션을 하나 이상 두세요."),
-    "option-price-differs": CodeInfo(
-        "종합몰 옵션가격", "옵션별 가격이 다르면 종합몰에는 단품으로 나눠 등록하세요."
-    ),
+    "option-price-differs": CodeInfo("종합몰 옵션가격", "옵션별 가격이 다르면 종합몰에는 단품으로 나눠 등록하세요."),
     "stock-zero": CodeInfo("재고 0", "품절 처리가 되려면 재고를 1 이상 넣어 주세요."),
     "stock-below-9999": CodeInfo("티몬 재고 9,999 미만", "티몬은 재고 연동이 불안정해 9,999로 넣기를 권합니다."),
     "addon-not-supported": CodeInfo("추가상품 불가 마켓", "이 마켓에는 추가상품을 빼고 등록하세요."),

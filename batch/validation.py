@@ -33,7 +33,8 @@ class Validation:
         """Main-sheet row -> every problem that belongs to that product (its own cells and its sub-sheet rows)."""
         main = self.book.sheets[P.MAIN]
         rows_of: dict[str, list[int]] = defaultdict(list)
-        for row, code in main.frame["code"].items():
+        for row in main.frame.index:
+            code = main.text(int(row), "code")
             if code:
                 rows_of[code].append(int(row))
         out: dict[int, list[Problem]] = defaultdict(list)
@@ -80,9 +81,18 @@ def validate_products(path: Path, *, company_name: str = "") -> Validation:
         skipped, edited = _drop_examples(data)
         v.skipped[name] = skipped
         for row in edited:
-            report.add(Problem(data.name, row, data.header_of("code"), "example-row-edited", Severity.ERROR,
-                               f"예시 행(자체상품코드 {P.EXAMPLE_CODE})을 고쳐 쓰셨습니다. 자체상품코드를 내 상품의 코드로 "
-                               "바꿔 주세요.", P.EXAMPLE_CODE))
+            report.add(
+                Problem(
+                    data.name,
+                    row,
+                    data.header_of("code"),
+                    "example-row-edited",
+                    Severity.ERROR,
+                    f"예시 행(자체상품코드 {P.EXAMPLE_CODE})을 고쳐 쓰셨습니다. 자체상품코드를 내 상품의 코드로 "
+                    "바꿔 주세요.",
+                    P.EXAMPLE_CODE,
+                )
+            )
     # Sub-sheet rows of the skipped example product are skipped with it.
     if v.skipped.get(P.MAIN):
         for name, data in book.sheets.items():
@@ -91,8 +101,7 @@ def validate_products(path: Path, *, company_name: str = "") -> Validation:
                 v.skipped[name] |= {int(r) for r in ex}
                 data.frame = data.frame.drop(index=ex)
     for data in book.sheets.values():
-        codes = data.frame[data.spec.key] if data.spec.key else None
-        report.extend(validate_sheet(data, P.SPEC, (lambda r, c=codes: c.get(r) if c is not None else None)))
+        report.extend(validate_sheet(data, P.SPEC))
     checks = check_products(book, path.parent / "images")
     report.extend(checks.problems)
     v.targets = checks.targets

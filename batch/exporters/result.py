@@ -54,8 +54,7 @@ def _comment(problems: list[Problem]) -> str:
     return "\n".join(f"[{p.severity}] {p.message}" for p in problems)[:2000]
 
 
-def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem], v: Validation,
-                 is_main: bool) -> None:
+def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem], v: Validation, is_main: bool) -> None:
     ws = wb.add_worksheet(data.name)
     cells = _cell_problems(problems)
     kept = [i for i, h in enumerate(data.headers) if not (h and is_result_header(h))]
@@ -129,7 +128,7 @@ def _summary(wb: Any, st: _Styles, v: Validation) -> None:
     ws.write_number(r, 1, sum(counts.values()))
     r += 2
     for c, h in enumerate(("오류코드", "구분", "건수", "내용", "고치는 방법")):
-        ws.write_string(r, c if c < 3 else c, h, st.header)
+        ws.write_string(r, c, h, st.header)
     r += 1
     for (code, severity), n in sorted(v.report.by_code().items(), key=lambda t: (t[0][1] != Severity.ERROR, -t[1])):
         info = code_info(code)
@@ -175,6 +174,5 @@ def _write_reupload(v: Validation, path: Path) -> Path:
             frame = frame.loc[sorted(failed_rows)]
         elif data.spec.key:
             frame = frame[frame[data.spec.key].isin(failed_codes)]
-        rows[name] = [dict(zip(frame.columns, vals, strict=True))
-                      for vals in frame.itertuples(index=False, name=None)]
+        rows[name] = [dict(zip(frame.columns, vals, strict=True)) for vals in frame.itertuples(index=False, name=None)]
     return write_template(v.book.spec, path, rows, examples=False)

@@ -34,14 +34,24 @@ def column_width(col: Col) -> float:
 
 class _Formats:
     def __init__(self, wb: Any) -> None:
-        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                     "valign": "vcenter"})
-        self.header_required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "font_color": "#C00000",
-                                              "border": 1, "text_wrap": True, "valign": "vcenter"})
+        self.header = wb.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+        )
+        self.header_required = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#FCE4D6",
+                "font_color": "#C00000",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        )
         self.text = wb.add_format({"num_format": "@"})
         self.number = wb.add_format({"num_format": "0"})
-        self.example = wb.add_format({"num_format": "@", "italic": True, "font_color": "#808080",
-                                      "bg_color": "#F2F2F2"})
+        self.example = wb.add_format(
+            {"num_format": "@", "italic": True, "font_color": "#808080", "bg_color": "#F2F2F2"}
+        )
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.section = wb.add_format({"bold": True, "font_size": 12, "bg_color": "#DDEBF7"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -69,28 +79,59 @@ def _validation(col: Col, spec: TemplateSpec, ranges: dict[str, str]) -> dict[st
     msg = (col.help + "\n" + col.rules_text(spec.lists)).strip()[:255]
     base: dict[str, Any] = {"input_title": col.header[:32], "input_message": msg}
     if col.kind is Kind.CHOICE and col.choices:
-        return {**base, "validate": "list", "source": ranges[col.choices],
-                "error_title": "목록에 없는 값", "error_message": "칸의 ▼ 목록에서 골라 주세요."}
+        return {
+            **base,
+            "validate": "list",
+            "source": ranges[col.choices],
+            "error_title": "목록에 없는 값",
+            "error_message": "칸의 ▼ 목록에서 골라 주세요.",
+        }
     if col.kind is Kind.INT:
-        return {**base, "validate": "integer", "criteria": "between",
-                "minimum": col.min_value if col.min_value is not None else -(10**12),
-                "maximum": col.max_value if col.max_value is not None else 10**12,
-                "error_title": "숫자 확인", "error_message": "허용 범위 안의 정수만 넣어 주세요."[:255]}
+        return {
+            **base,
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": col.min_value if col.min_value is not None else -(10**12),
+            "maximum": col.max_value if col.max_value is not None else 10**12,
+            "error_title": "숫자 확인",
+            "error_message": "허용 범위 안의 정수만 넣어 주세요."[:255],
+        }
     if col.max_len:
-        return {**base, "validate": "length", "criteria": "<=", "value": col.max_len,
-                "error_title": "글자 수 초과", "error_message": f"{col.max_len}자 이내로 넣어 주세요."}
+        return {
+            **base,
+            "validate": "length",
+            "criteria": "<=",
+            "value": col.max_len,
+            "error_title": "글자 수 초과",
+            "error_message": f"{col.max_len}자 이내로 넣어 주세요.",
+        }
     return {**base, "validate": "any"}
 
 
-def _data_sheet(wb: Any, fm: _Formats, spec: TemplateSpec, sheet: SheetSpec, rows: Sequence[Mapping[str, str | None]],
-                ranges: dict[str, str]) -> None:
+def _data_sheet(
+    wb: Any,
+    fm: _Formats,
+    spec: TemplateSpec,
+    sheet: SheetSpec,
+    rows: Sequence[Mapping[str, str | None]],
+    ranges: dict[str, str],
+) -> None:
     ws = wb.add_worksheet(sheet.name)
     for c, col in enumerate(sheet.columns):
         fmt = fm.number if col.kind is Kind.INT else fm.text
         ws.set_column(c, c, column_width(col), fmt)
         ws.write_string(0, c, header_text(col), fm.header_required if col.required else fm.header)
-        ws.data_validation(0, c, 0, c, {"validate": "any", "input_title": col.header[:32],
-                                        "input_message": (col.help + "\n" + col.rules_text(spec.lists))[:255]})
+        ws.data_validation(
+            0,
+            c,
+            0,
+            c,
+            {
+                "validate": "any",
+                "input_title": col.header[:32],
+                "input_message": (col.help + "\n" + col.rules_text(spec.lists))[:255],
+            },
+        )
         rule = _validation(col, spec, ranges)
         if rule is not None:
             ws.data_validation(1, c, VALIDATION_ROWS, c, rule)
@@ -157,16 +198,29 @@ def write_lists_and_meta(wb: Any, spec: TemplateSpec) -> None:
             ws.write_string(r, c, v)
     ws.hide()
     meta = wb.add_worksheet(META_SHEET)
-    for r, (k, v) in enumerate((("kind", spec.kind), ("version", str(spec.version)), ("title", spec.title),
-                                ("note", "이 시트는 지우거나 고치지 마세요. 양식 종류와 버전을 확인하는 데 씁니다."))):
+    for r, (k, v) in enumerate(
+        (
+            ("kind", spec.kind),
+            ("version", str(spec.version)),
+            ("title", spec.title),
+            ("note", "이 시트는 지우거나 고치지 마세요. 양식 종류와 버전을 확인하는 데 씁니다."),
+        )
+    ):
         meta.write_string(r, 0, k)
         meta.write_string(r, 1, v)
     meta.hide()
 
 
 def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "strings_to_formulas": False,
-                                         "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     wb.set_properties({"created": FIXED_DATE, "author": "batch", "title": ""})
     return wb
 

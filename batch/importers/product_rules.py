@@ -53,11 +53,21 @@ class _Ctx:
         self.book = book
         self.out = out
 
-    def add(self, data: SheetData, row: int | None, key: str | None, code: str, message: str,
-            product: str | None, severity: Severity = Severity.ERROR, market: Market | None = None) -> None:
+    def add(
+        self,
+        data: SheetData,
+        row: int | None,
+        key: str | None,
+        code: str,
+        message: str,
+        product: str | None,
+        severity: Severity = Severity.ERROR,
+        market: Market | None = None,
+    ) -> None:
         column = data.header_of(key) if key else None
-        self.out.problems.append(Problem(data.name, row, column, code, severity, message, product,
-                                         market.value if market else None))
+        self.out.problems.append(
+            Problem(data.name, row, column, code, severity, message, product, market.value if market else None)
+        )
 
 
 def _rows(data: SheetData) -> Iterator[tuple[int, dict[str, str | None]]]:
@@ -103,13 +113,25 @@ def _check_sales(ctx: _Ctx, data: SheetData | None) -> dict[str, Target]:
         for key in P.MARKET_REQUIRED.get(market.value, ()):
             if r[key] is None:
                 header = data.header_of(key)
-                ctx.add(data, row, key, "required-value",
-                        f"{market.label} 그룹에는 '{header}' 칸이 꼭 필요합니다. 값을 넣어 주세요.", None,
-                        market=market)
+                ctx.add(
+                    data,
+                    row,
+                    key,
+                    "required-value",
+                    f"{market.label} 그룹에는 '{header}' 칸이 꼭 필요합니다. 값을 넣어 주세요.",
+                    None,
+                    market=market,
+                )
         k = (market.value, r["group"])
         if k in seen:
-            ctx.add(data, row, "group", "duplicate-group",
-                    f"그룹명 '{r['group']}'이(가) {seen[k]}행에도 있습니다. 마켓마다 그룹명은 한 번만 쓰세요.", None)
+            ctx.add(
+                data,
+                row,
+                "group",
+                "duplicate-group",
+                f"그룹명 '{r['group']}'이(가) {seen[k]}행에도 있습니다. 마켓마다 그룹명은 한 번만 쓰세요.",
+                None,
+            )
             continue
         seen[k] = row
         groups.setdefault(r["group"], Target(market, r["account"] or "", r["group"]))
@@ -119,48 +141,79 @@ def _check_sales(ctx: _Ctx, data: SheetData | None) -> dict[str, Target]:
 def _check_duplicates(ctx: _Ctx, main: SheetData) -> None:
     codes = main.frame["code"]
     dup = codes[codes.notna() & codes.duplicated(keep=False)]
-    first: dict[str, int] = {}
-    for row, code in dup.items():
-        first.setdefault(code, int(row))
-    for row, code in dup.items():
-        other = [str(r) for r, c in dup.items() if c == code and r != row][:3]
-        ctx.add(main, int(row), "code", "duplicate-code",
-                f"자체상품코드 '{code}'이(가) {', '.join(other)}행에도 있습니다. 코드는 한 번만 쓰세요.", code)
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for row, code in zip(dup.index, dup, strict=True):
+        rows_of[str(code)].append(int(row))
+    for code, rows in rows_of.items():
+        for row in rows:
+            other = [str(r) for r in rows if r != row][:3]
+            ctx.add(
+                main,
+                row,
+                "code",
+                "duplicate-code",
+                f"자체상품코드 '{code}'이(가) {', '.join(other)}행에도 있습니다. 코드는 한 번만 쓰세요.",
+                code,
+            )
 
 
 def _check_dates(ctx: _Ctx, main: SheetData) -> None:
     f = main.frame
-    made = f["made_on"].where(f["made_on"].astype(str).str.fullmatch(r"\d{8}").fillna(False).astype(bool))
-    exp = f["expires_on"].where(f["expires_on"].astype(str).str.fullmatch(r"\d{8}").fillna(False).astype(bool))
+    made = f["made_on"].where(f["made_on"].astype(str).str.fullmatch(r"\d{8}"))
+    exp = f["expires_on"].where(f["expires_on"].astype(str).str.fullmatch(r"\d{8}"))
     bad = made.notna() & exp.notna() & (exp.astype(str) < made.astype(str))
-    for row in f.index[bad]:
-        ctx.add(main, int(row), "expires_on", "date-order",
-                f"유효일자({f.at[row, 'expires_on']})가 제조일자({f.at[row, 'made_on']})보다 앞섭니다. 날짜를 확인하세요.",
-                f.at[row, "code"])
+    for row in (int(r) for r in f.index[bad]):
+        ctx.add(
+            main,
+            row,
+            "expires_on",
+            "date-order",
+            f"유효일자({main.text(row, 'expires_on')})가 제조일자({main.text(row, 'made_on')})보다 앞섭니다. "
+            "날짜를 확인하세요.",
+            main.text(row, "code"),
+        )
     top = f["category"].astype(str).str.split(r"\s*>\s*", regex=True).str[0]
     needs = top.isin(P.DATED_CATEGORIES) & (f["made_on"].isna() | f["expires_on"].isna())
-    for row in f.index[needs]:
-        key = "made_on" if f.at[row, "made_on"] is None else "expires_on"
-        ctx.add(main, int(row), key, "date-expected",
-                f"{top[row]} 상품은 제조일자와 유효일자를 넣는 것이 좋습니다.", f.at[row, "code"], Severity.WARNING)
+    for row in (int(r) for r in f.index[needs]):
+        key = "made_on" if main.text(row, "made_on") is None else "expires_on"
+        ctx.add(
+            main,
+            row,
+            key,
+            "date-expected",
+            f"{top[row]} 상품은 제조일자와 유효일자를 넣는 것이 좋습니다.",
+            main.text(row, "code"),
+            Severity.WARNING,
+        )
 
 
-def _targets(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None],
-             groups: dict[str, Target]) -> list[Target]:
+def _targets(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], groups: dict[str, Target]) -> list[Target]:
     targets: list[Target] = []
     seen: dict[tuple[Market, str], str] = {}
     for name in split_list(r["groups"]):
         t = groups.get(name)
         if t is None:
             hint = " (예시 그룹은 보내지 않습니다)" if name == P.EXAMPLE_GROUP else ""
-            ctx.add(main, row, "groups", "unknown-group",
-                    f"판매정보 시트에 '{name}' 그룹이 없습니다{hint}. 판매정보 시트의 그룹명을 쓰세요.", r["code"])
+            ctx.add(
+                main,
+                row,
+                "groups",
+                "unknown-group",
+                f"판매정보 시트에 '{name}' 그룹이 없습니다{hint}. 판매정보 시트의 그룹명을 쓰세요.",
+                r["code"],
+            )
             continue
         k = (t.market, t.account)
         if k in seen:
-            ctx.add(main, row, "groups", "group-conflict",
-                    f"'{seen[k]}'와(과) '{name}'은(는) 같은 {t.market.label} 계정({t.account}) 그룹입니다. 하나만 고르세요.",
-                    r["code"], market=t.market)
+            ctx.add(
+                main,
+                row,
+                "groups",
+                "group-conflict",
+                f"'{seen[k]}'와(과) '{name}'은(는) 같은 {t.market.label} 계정({t.account}) 그룹입니다. 하나만 고르세요.",
+                r["code"],
+                market=t.market,
+            )
             continue
         seen[k] = name
         targets.append(t)
@@ -180,60 +233,111 @@ def _check_certs(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None],
         if not any(vals):
             continue
         if r["cert_required"] == "인증대상아님":
-            ctx.add(main, row, keys[0], "cert-conflict",
-                    f"인증대상아님인데 {i}번째 인증정보가 있습니다. 인증대상으로 바꾸거나 인증 칸을 비워 주세요.", r["code"])
+            ctx.add(
+                main,
+                row,
+                keys[0],
+                "cert-conflict",
+                f"인증대상아님인데 {i}번째 인증정보가 있습니다. 인증대상으로 바꾸거나 인증 칸을 비워 주세요.",
+                r["code"],
+            )
             flawed = True
             continue
         if not all(vals):
             missing = [main.header_of(k) for k, v in zip(keys, vals, strict=True) if not v]
-            ctx.add(main, row, keys[vals.index(None)], "cert-incomplete",
-                    f"{i}번째 인증정보에 {', '.join(missing)}이(가) 비어 있습니다. 세 칸을 모두 넣어 주세요.", r["code"])
+            ctx.add(
+                main,
+                row,
+                keys[vals.index(None)],
+                "cert-incomplete",
+                f"{i}번째 인증정보에 {', '.join(missing)}이(가) 비어 있습니다. 세 칸을 모두 넣어 주세요.",
+                r["code"],
+            )
             flawed = True
             continue
         given.append(vals[0] or "")
     if r["cert_required"] == "인증대상" and not given and not flawed:
-        ctx.add(main, row, "cert_type_1", "cert-missing",
-                "인증대상인데 인증정보가 없습니다. 인증유형·인증기관·인증번호를 한 줄 이상 넣어 주세요.", r["code"])
+        ctx.add(
+            main,
+            row,
+            "cert_type_1",
+            "cert-missing",
+            "인증대상인데 인증정보가 없습니다. 인증유형·인증기관·인증번호를 한 줄 이상 넣어 주세요.",
+            r["code"],
+        )
     for cert in given:
         for t in targets:
             travels = CERT_TRAVELS.get(t.market, CERT_DEFAULT)
             manual = t.market is Market.NAVER and cert == "안전기준준수대상"
             if manual or _cert_family(cert) not in travels:
                 where = "스마트스토어 판매자센터" if manual else f"{t.market.label} 판매자 화면"
-                ctx.add(main, row, "cert_required", "cert-not-transferred",
-                        f"'{cert}' 인증은 {t.market.label}에 연동되지 않습니다. {where}에서 직접 등록하거나 상세설명에 "
-                        "표기하세요.", r["code"], Severity.WARNING, t.market)
+                ctx.add(
+                    main,
+                    row,
+                    "cert_required",
+                    "cert-not-transferred",
+                    f"'{cert}' 인증은 {t.market.label}에 연동되지 않습니다. {where}에서 직접 등록하거나 상세설명에 "
+                    "표기하세요.",
+                    r["code"],
+                    Severity.WARNING,
+                    t.market,
+                )
 
 
 def _check_images(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], image_dir: Path | None) -> None:
     for key in ("main_image", "extra_images"):
-        for ref in split_list(r[key]) if key == "extra_images" else [r[key]] if r[key] else []:
+        for ref in split_list(r[key]):
             _check_image(ctx, main, row, key, ref, r["code"], image_dir)
 
 
-def _check_image(ctx: _Ctx, main: SheetData, row: int, key: str, ref: str, code: str | None,
-                 image_dir: Path | None) -> None:
+def _check_image(
+    ctx: _Ctx, main: SheetData, row: int, key: str, ref: str, code: str | None, image_dir: Path | None
+) -> None:
     is_url = "://" in ref
     if is_url and not ref.lower().startswith(("http://", "https://")):
-        ctx.add(main, row, key, "image-url", f"이미지 주소 '{ref[:60]}'은(는) http:// 또는 https:// 로 시작해야 합니다.",
-                code)
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-url",
+            f"이미지 주소 '{ref[:60]}'은(는) http:// 또는 https:// 로 시작해야 합니다.",
+            code,
+        )
         return
     name = ref.split("?")[0].rstrip("/").rsplit("/", 1)[-1] if is_url else ref
     if not IMAGE_NAME.fullmatch(name):
-        ctx.add(main, row, key, "image-name",
-                f"이미지 파일 이름 '{name[:60]}'에 한글·공백·특수문자가 있거나 .jpg가 아닙니다. 영문과 숫자만 쓰고 .jpg로 "
-                "저장하세요.", code)
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-name",
+            f"이미지 파일 이름 '{name[:60]}'에 한글·공백·특수문자가 있거나 .jpg가 아닙니다. 영문과 숫자만 쓰고 .jpg로 "
+            "저장하세요.",
+            code,
+        )
         return
     if is_url:
         return  # a URL is fetched by the marketplace; its size is checked there
     path = (image_dir / name) if image_dir else None
     if path is None or not path.is_file():
-        ctx.add(main, row, key, "image-not-found",
-                f"이미지 파일 '{name}'을(를) 찾지 못했습니다. 통합 문서 옆 images 폴더에 넣어 주세요.", code)
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-not-found",
+            f"이미지 파일 '{name}'을(를) 찾지 못했습니다. 통합 문서 옆 images 폴더에 넣어 주세요.",
+            code,
+        )
         return
     if path.stat().st_size > MAX_IMAGE_BYTES:
-        ctx.add(main, row, key, "image-too-large",
-                f"이미지 '{name}'이(가) {path.stat().st_size / 1048576:.1f}MB입니다. 3MB 이하로 줄여 주세요.", code)
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-too-large",
+            f"이미지 '{name}'이(가) {path.stat().st_size / 1048576:.1f}MB입니다. 3MB 이하로 줄여 주세요.",
+            code,
+        )
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -242,11 +346,18 @@ def _check_image(ctx: _Ctx, main: SheetData, row: int, key: str, ref: str, code:
     except (UnidentifiedImageError, OSError):
         fmt, size = None, (0, 0)
     if fmt != "JPEG":
-        ctx.add(main, row, key, "image-format", f"이미지 '{name}'은(는) JPEG가 아닙니다. JPEG(.jpg)로 저장해 주세요.",
-                code)
+        ctx.add(
+            main, row, key, "image-format", f"이미지 '{name}'은(는) JPEG가 아닙니다. JPEG(.jpg)로 저장해 주세요.", code
+        )
     elif size != (IMAGE_SIDE, IMAGE_SIDE):
-        ctx.add(main, row, key, "image-size",
-                f"이미지 '{name}'은(는) {size[0]}×{size[1]}입니다. 1000×1000 픽셀로 맞춰 주세요.", code)
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-size",
+            f"이미지 '{name}'은(는) {size[0]}×{size[1]}입니다. 1000×1000 픽셀로 맞춰 주세요.",
+            code,
+        )
 
 
 @dataclass
@@ -273,8 +384,9 @@ def _option_lists(r: dict[str, str | None]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _check_options(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int],
-                   targets: dict[int, list[Target]]) -> dict[str, dict[tuple[str, ...], Combo]]:
+def _check_options(
+    ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int], targets: dict[int, list[Target]]
+) -> dict[str, dict[tuple[str, ...], Combo]]:
     combos: dict[str, dict[tuple[str, ...], Combo]] = {}
     for row, r in _rows(main):
         code = r["code"]
@@ -284,26 +396,43 @@ def _check_options(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
         use = r["option_use"]
         if use == "사용안함":
             if lists:
-                ctx.add(main, row, "option_use", "option-unused",
-                        "옵션사용이 '사용안함'인데 옵션명·옵션값이 있습니다. 옵션사용을 바꾸거나 옵션 칸을 비워 주세요.", code)
+                ctx.add(
+                    main,
+                    row,
+                    "option_use",
+                    "option-unused",
+                    "옵션사용이 '사용안함'인데 옵션명·옵션값이 있습니다. 옵션사용을 바꾸거나 옵션 칸을 비워 주세요.",
+                    code,
+                )
             continue
         if use is None or not lists:
             if use is not None:
-                ctx.add(main, row, "option_name_1", "option-missing",
-                        "옵션사용을 골랐는데 옵션명·옵션값이 없습니다. 넣거나 옵션사용을 '사용안함'으로 하세요.", code)
+                ctx.add(
+                    main,
+                    row,
+                    "option_name_1",
+                    "option-missing",
+                    "옵션사용을 골랐는데 옵션명·옵션값이 없습니다. 넣거나 옵션사용을 '사용안함'으로 하세요.",
+                    code,
+                )
             continue
         ok = True
         names_seen: set[str] = set()
         for i, (name, values) in enumerate(lists, start=1):
             if not name or (r["option_type"] != "입력형" and not values):
                 key = f"option_name_{i}" if not name else f"option_values_{i}"
-                ctx.add(main, row, key, "option-missing",
-                        f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요.", code)
+                ctx.add(main, row, key, "option-missing", f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요.", code)
                 ok = False
             if name in names_seen or len(set(values)) != len(values):
                 dups = sorted({v for v in values if values.count(v) > 1}) or [name]
-                ctx.add(main, row, f"option_values_{i}", "option-duplicate",
-                        f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.", code)
+                ctx.add(
+                    main,
+                    row,
+                    f"option_values_{i}",
+                    "option-duplicate",
+                    f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.",
+                    code,
+                )
                 ok = False
             names_seen.add(name)
         if not ok or r["option_type"] == "입력형":
@@ -313,17 +442,25 @@ def _check_options(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
         for t in targets.get(row, []):
             limit = COMBO_LIMITS.get(t.market)
             if limit and len(table) > limit:
-                ctx.add(main, row, "option_values_1", "option-too-many",
-                        f"옵션 조합이 {len(table)}개입니다. {t.market.label}는(은) {limit}개까지 받습니다. 옵션값을 줄이거나 "
-                        "상품을 나눠 주세요.", code, market=t.market)
+                ctx.add(
+                    main,
+                    row,
+                    "option_values_1",
+                    "option-too-many",
+                    f"옵션 조합이 {len(table)}개입니다. {t.market.label}는(은) {limit}개까지 받습니다. 옵션값을 줄이거나 "
+                    "상품을 나눠 주세요.",
+                    code,
+                    market=t.market,
+                )
     _apply_option_sheet(ctx, book, main, products, combos)
     for code, table in combos.items():
         _check_option_prices(ctx, book, main, products[code], code, table, targets.get(products[code], []))
     return combos
 
 
-def _apply_option_sheet(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int],
-                        combos: dict[str, dict[tuple[str, ...], Combo]]) -> None:
+def _apply_option_sheet(
+    ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int], combos: dict[str, dict[tuple[str, ...], Combo]]
+) -> None:
     data = book.sheets.get(P.OPTIONS)
     if data is None:
         return
@@ -332,24 +469,42 @@ def _apply_option_sheet(ctx: _Ctx, book: Book, main: SheetData, products: dict[s
         if not code:
             continue
         if code not in products:
-            ctx.add(data, row, "code", "unknown-product",
-                    f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.", code)
+            ctx.add(
+                data,
+                row,
+                "code",
+                "unknown-product",
+                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+                code,
+            )
             continue
         table = combos.get(code)
         if table is None:
             continue  # the product's own option errors are reported on the main sheet
         n = len(next(iter(table)))
-        vals = tuple(v for v in (r["value_1"], r["value_2"], r["value_3"])[:n])
+        vals = tuple(v or "" for v in (r["value_1"], r["value_2"], r["value_3"])[:n])
         extra = [v for v in (r["value_1"], r["value_2"], r["value_3"])[n:] if v]
         combo = table.get(vals) if not extra else None
         if combo is None:
-            ctx.add(data, row, "value_1", "option-unknown-combination",
-                    f"'{'/'.join(v or '' for v in vals)}' 조합은 상품 시트의 옵션값으로 만들 수 없습니다. "
-                    "옵션값을 확인하세요.", code)
+            ctx.add(
+                data,
+                row,
+                "value_1",
+                "option-unknown-combination",
+                f"'{'/'.join(v or '' for v in vals)}' 조합은 상품 시트의 옵션값으로 만들 수 없습니다. "
+                "옵션값을 확인하세요.",
+                code,
+            )
             continue
         if combo.row is not None:
-            ctx.add(data, row, "value_1", "option-duplicate-combination",
-                    f"같은 조합이 {combo.row}행에도 있습니다. 한 줄만 남겨 주세요.", code)
+            ctx.add(
+                data,
+                row,
+                "value_1",
+                "option-duplicate-combination",
+                f"같은 조합이 {combo.row}행에도 있습니다. 한 줄만 남겨 주세요.",
+                code,
+            )
             continue
         combo.row = row
         combo.extra_price = _to_int(r["extra_price"]) or 0
@@ -357,28 +512,54 @@ def _apply_option_sheet(ctx: _Ctx, book: Book, main: SheetData, products: dict[s
         combo.stock = _to_int(r["stock"])
 
 
-def _check_option_prices(ctx: _Ctx, book: Book, main: SheetData, row: int, code: str,
-                         table: dict[tuple[str, ...], Combo], targets: list[Target]) -> None:
-    price = _to_int(main.frame.at[row, "price"])
+def _check_option_prices(
+    ctx: _Ctx,
+    book: Book,
+    main: SheetData,
+    row: int,
+    code: str,
+    table: dict[tuple[str, ...], Combo],
+    targets: list[Target],
+) -> None:
+    price = _to_int(main.text(row, "price"))
     data = book.sheets.get(P.OPTIONS)
     if price is None:
         return
     for combo in table.values():
         if combo.row is not None and data is not None and abs(combo.extra_price) * 2 > price:
             final = price + combo.extra_price
-            ctx.add(data, combo.row, "extra_price", "option-price-range",
-                    f"추가금액 {combo.extra_price:,}원은 대표가격 {price:,}원의 ±50%를 넘습니다 (허용 {price - price // 2:,}~"
-                    f"{price + price // 2:,}원, 지금 {final:,}원).", code)
+            ctx.add(
+                data,
+                combo.row,
+                "extra_price",
+                "option-price-range",
+                f"추가금액 {combo.extra_price:,}원은 대표가격 {price:,}원의 ±50%를 넘습니다 (허용 {price - price // 2:,}~"
+                f"{price + price // 2:,}원, 지금 {final:,}원).",
+                code,
+            )
     if all(c.extra_price != 0 for c in table.values()):
-        ctx.add(main, row, "option_values_1", "option-no-zero-price",
-                "추가금액이 0원인 옵션 조합이 없습니다. 하나 이상은 0원으로 하세요.", code)
+        ctx.add(
+            main,
+            row,
+            "option_values_1",
+            "option-no-zero-price",
+            "추가금액이 0원인 옵션 조합이 없습니다. 하나 이상은 0원으로 하세요.",
+            code,
+        )
     differs = len({c.extra_price for c in table.values()}) > 1
-    if differs and main.frame.at[row, "option_use"] == "종합몰포함":
+    if differs and main.text(row, "option_use") == "종합몰포함":
         for t in targets:
             if t.market.family is Family.DEPARTMENT:
-                ctx.add(main, row, "option_use", "option-price-differs",
-                        f"옵션별 가격이 달라 {t.market.label}(종합몰)에 보낼 수 없습니다. 종합몰에는 단품으로 나눠 "
-                        "등록하세요.", code, market=t.market)
+                ctx.add(
+                    main,
+                    row,
+                    "option_use",
+                    "option-price-differs",
+                    f"옵션별 가격이 달라 {t.market.label}(종합몰)에 보낼 수 없습니다. 종합몰에는 단품으로 나눠 "
+                    "등록하세요.",
+                    code,
+                    market=t.market,
+                )
 
 
 def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int]) -> None:
@@ -390,29 +571,53 @@ def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
             if not code or not fld:
                 continue
             if code not in products:
-                ctx.add(data, row, "code", "unknown-product",
-                        f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.", code)
+                ctx.add(
+                    data,
+                    row,
+                    "code",
+                    "unknown-product",
+                    f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+                    code,
+                )
                 continue
-            category = main.frame.at[products[code], "notice_category"]
+            category = main.text(products[code], "notice_category") or ""
             if category in NOTICE_CATEGORIES and fld not in NOTICE_CATEGORIES[category]:
-                ctx.add(data, row, "field", "notice-unknown-field",
-                        f"'{fld}'은(는) '{category}' 품목고시의 항목이 아닙니다. 그 분류의 항목을 고르세요.", code)
+                ctx.add(
+                    data,
+                    row,
+                    "field",
+                    "notice-unknown-field",
+                    f"'{fld}'은(는) '{category}' 품목고시의 항목이 아닙니다. 그 분류의 항목을 고르세요.",
+                    code,
+                )
                 continue
             if fld in given[code]:
-                ctx.add(data, row, "field", "notice-duplicate-field",
-                        f"'{fld}' 항목이 {given[code][fld]}행에도 있습니다. 한 번만 쓰세요.", code)
+                ctx.add(
+                    data,
+                    row,
+                    "field",
+                    "notice-duplicate-field",
+                    f"'{fld}' 항목이 {given[code][fld]}행에도 있습니다. 한 번만 쓰세요.",
+                    code,
+                )
                 continue
             given[code][fld] = row
     for code, row in products.items():
-        category = main.frame.at[row, "notice_category"]
-        if category not in NOTICE_CATEGORIES or main.frame.at[row, "notice_separate"] == "Y":
+        category = main.text(row, "notice_category") or ""
+        if category not in NOTICE_CATEGORIES or main.text(row, "notice_separate") == "Y":
             continue
         missing = [f for f in NOTICE_CATEGORIES[category] if f not in given.get(code, {})]
         if missing:
             shown = ", ".join(missing[:5]) + (f" 외 {len(missing) - 5}개" if len(missing) > 5 else "")
-            ctx.add(main, row, "notice_category", "notice-incomplete",
-                    f"품목고시 '{category}'의 항목 {shown}이(가) 없습니다. 품목고시 시트에 넣거나 내용에 "
-                    f"'{SEPARATE_NOTICE}', 또는 '상세정보 별도표기' 칸을 Y로 하세요.", code)
+            ctx.add(
+                main,
+                row,
+                "notice_category",
+                "notice-incomplete",
+                f"품목고시 '{category}'의 항목 {shown}이(가) 없습니다. 품목고시 시트에 넣거나 내용에 "
+                f"'{SEPARATE_NOTICE}', 또는 '상세정보 별도표기' 칸을 Y로 하세요.",
+                code,
+            )
 
 
 def _check_addons(ctx: _Ctx, book: Book, products: dict[str, int], targets: dict[int, list[Target]]) -> None:
@@ -424,37 +629,68 @@ def _check_addons(ctx: _Ctx, book: Book, products: dict[str, int], targets: dict
         if not code:
             continue
         if code not in products:
-            ctx.add(data, row, "code", "unknown-product",
-                    f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.", code)
+            ctx.add(
+                data,
+                row,
+                "code",
+                "unknown-product",
+                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+                code,
+            )
             continue
         for t in targets.get(products[code], []):
             if t.market is Market.TMON or t.market.family is Family.DEPARTMENT:
-                ctx.add(data, row, "code", "addon-not-supported",
-                        f"{t.market.label}는(은) 추가상품을 받지 않습니다. {t.market.label}에 보내려면 이 추가상품을 빼세요.",
-                        code, market=t.market)
+                ctx.add(
+                    data,
+                    row,
+                    "code",
+                    "addon-not-supported",
+                    f"{t.market.label}는(은) 추가상품을 받지 않습니다. {t.market.label}에 보내려면 이 추가상품을 빼세요.",
+                    code,
+                    market=t.market,
+                )
 
 
-def _check_stock(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int],
-                 targets: dict[int, list[Target]], combos: dict[str, dict[tuple[str, ...], Combo]]) -> None:
+def _check_stock(
+    ctx: _Ctx,
+    book: Book,
+    main: SheetData,
+    products: dict[str, int],
+    targets: dict[int, list[Target]],
+    combos: dict[str, dict[tuple[str, ...], Combo]],
+) -> None:
     data = book.sheets.get(P.OPTIONS)
     for code, row in products.items():
-        base = _to_int(main.frame.at[row, "stock"])
+        base = _to_int(main.text(row, "stock"))
         table = combos.get(code)
         stocks: list[tuple[int | None, int | None]] = (
             [(c.stock if c.stock is not None else base, c.row) for c in table.values()] if table else [(base, None)]
         )
         on_tmon = any(t.market is Market.TMON for t in targets.get(row, []))
         if base is not None and all((s or 0) == 0 for s, _ in stocks):
-            ctx.add(main, row, "stock", "stock-zero",
-                    "재고가 모두 0입니다. 품절 처리가 되려면 1 이상 넣어 주세요.", code, Severity.WARNING)
+            ctx.add(
+                main,
+                row,
+                "stock",
+                "stock-zero",
+                "재고가 모두 0입니다. 품절 처리가 되려면 1 이상 넣어 주세요.",
+                code,
+                Severity.WARNING,
+            )
         if not on_tmon:
             continue
         low = [(s, r) for s, r in stocks if s is not None and s < TMON_STOCK]
         for s, r in low:
             sheet, where = (data, r) if (r is not None and data is not None) else (main, row)
-            ctx.add(sheet, where, "stock", "stock-below-9999",
-                    f"티몬 재고 {s:,}개: 티몬은 재고 연동이 불안정해 9,999로 넣기를 권합니다.", code, Severity.WARNING,
-                    Market.TMON)
+            ctx.add(
+                sheet,
+                where,
+                "stock",
+                "stock-below-9999",
+                f"티몬 재고 {s:,}개: 티몬은 재고 연동이 불안정해 9,999로 넣기를 권합니다.",
+                code,
+                Severity.WARNING,
+                Market.TMON,
+            )
             if sheet is main:
                 break
-

@@ -113,7 +113,7 @@ def cell_message(col: Col, code: str, value: str | None, lists: dict[str, tuple[
     return f"'{col.header}'의 {shown}: {info.title}. {info.hint}".replace(" : ", ": ")
 
 
-def validate_sheet(data: SheetData, spec: TemplateSpec, product_of: Callable[[int], str | None]) -> list[Problem]:
+def validate_sheet(data: SheetData, spec: TemplateSpec) -> list[Problem]:
     """Run the sheet's pandera schema (lazy) and map every failure to (sheet, row, column, code)."""
     sheet = data.spec
     schema = sheet_schema(sheet, spec.lists)
@@ -123,12 +123,11 @@ def validate_sheet(data: SheetData, spec: TemplateSpec, product_of: Callable[[in
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
-        return _to_problems(exc.failure_cases, data, spec, product_of)
+        return _to_problems(exc.failure_cases, data, spec)
     return []
 
 
-def _to_problems(fc: pd.DataFrame, data: SheetData, spec: TemplateSpec,
-                 product_of: Callable[[int], str | None]) -> list[Problem]:
+def _to_problems(fc: pd.DataFrame, data: SheetData, spec: TemplateSpec) -> list[Problem]:
     sheet = data.spec
     severities = {(c.key, code): sev for c in sheet.columns for code, _, sev in column_checks(c, spec.lists)}
     problems: list[Problem] = []
@@ -136,10 +135,16 @@ def _to_problems(fc: pd.DataFrame, data: SheetData, spec: TemplateSpec,
     for key, code, idx in zip(fc["column"], fc["check"], fc["index"], strict=True):
         row = int(idx)
         col = sheet.col(str(key))
-        value = data.frame.at[row, col.key]
-        problems.append(Problem(
-            data.name, row, data.header_of(col.key), str(code),
-            severities.get((col.key, str(code)), Severity.ERROR),
-            cell_message(col, str(code), value, spec.lists), product_of(row),
-        ))
+        value = data.text(row, col.key)
+        problems.append(
+            Problem(
+                data.name,
+                row,
+                data.header_of(col.key),
+                str(code),
+                severities.get((col.key, str(code)), Severity.ERROR),
+                cell_message(col, str(code), value, spec.lists),
+                data.text(row, sheet.key) if sheet.key else None,
+            )
+        )
     return problems

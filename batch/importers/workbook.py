@@ -45,6 +45,11 @@ class SheetData:
         given = self.headers[pos] if pos is not None else None
         return display_header(given) if given else self.spec.col(key).header
 
+    def text(self, excel_row: int, key: str) -> Cell:
+        """The normalised cell of a data row, by column key."""
+        v = self.frame.at[excel_row, key]
+        return v if isinstance(v, str) else None
+
     def value(self, excel_row: int, key: str) -> Cell:
         pos = self.columns.get(key)
         row = self.rows.get(excel_row)
@@ -192,8 +197,9 @@ def _find_header(rows: list[tuple[int, list[Cell]]], lookup: dict[str, str]) -> 
     return best if best_hits >= 2 else None
 
 
-def map_headers(spec: SheetSpec, sheet_name: str, header_row: int, headers: list[Cell],
-                report: Report) -> dict[str, int]:
+def map_headers(
+    spec: SheetSpec, sheet_name: str, header_row: int, headers: list[Cell], report: Report
+) -> dict[str, int]:
     """Match header cells to column keys by name; refuse duplicates and ambiguous synonyms."""
     lookup = _header_lookup(spec)
     found: dict[str, list[tuple[int, str]]] = {}
@@ -202,8 +208,16 @@ def map_headers(spec: SheetSpec, sheet_name: str, header_row: int, headers: list
             continue
         key = lookup.get(normalize_header(text))
         if key is None:
-            report.add(Problem(sheet_name, header_row, text, "unknown-column", Severity.WARNING,
-                               f"'{text}' 열은 양식에 없어 읽지 않았습니다. 열 이름을 확인하세요."))
+            report.add(
+                Problem(
+                    sheet_name,
+                    header_row,
+                    text,
+                    "unknown-column",
+                    Severity.WARNING,
+                    f"'{text}' 열은 양식에 없어 읽지 않았습니다. 열 이름을 확인하세요.",
+                )
+            )
             continue
         found.setdefault(key, []).append((pos, text))
     for key, hits in found.items():
@@ -212,10 +226,12 @@ def map_headers(spec: SheetSpec, sheet_name: str, header_row: int, headers: list
             same = len({normalize_header(t) for _, t in hits}) == 1
             raise FileRefused(
                 "duplicate-header" if same else "ambiguous-header",
-                (f"'{sheet_name}' 시트에 같은 제목의 열이 여러 개 있습니다: {names}. 하나만 남기고 지워 주세요."
-                 if same else
-                 f"'{sheet_name}' 시트의 {names} 열이 모두 '{spec.col(key).header}' 열로 읽힙니다. "
-                 "하나만 남기거나 제목을 바꿔 주세요."),
+                (
+                    f"'{sheet_name}' 시트에 같은 제목의 열이 여러 개 있습니다: {names}. 하나만 남기고 지워 주세요."
+                    if same
+                    else f"'{sheet_name}' 시트의 {names} 열이 모두 '{spec.col(key).header}' 열로 읽힙니다. "
+                    "하나만 남기거나 제목을 바꿔 주세요."
+                ),
             )
     missing = [c.header for c in spec.columns if c.required and c.key not in found]
     if missing:
@@ -238,11 +254,15 @@ def read_sheet(path: Path, info: WorkbookInfo, spec: SheetSpec, name: str, repor
         )
     header_row, headers = all_rows[idx]
     columns = map_headers(spec, name, header_row, headers, report)
-    data = all_rows[idx + 1:]
+    data = all_rows[idx + 1 :]
     index = [n for n, _ in data]
     frame = pd.DataFrame(
-        {key: [cells[pos] if pos < len(cells) else None for _, cells in data] if key in columns
-         else [None] * len(data) for key, pos in ((c.key, columns.get(c.key, -1)) for c in spec.columns)},
+        {
+            key: [cells[pos] if pos < len(cells) else None for _, cells in data]
+            if key in columns
+            else [None] * len(data)
+            for key, pos in ((c.key, columns.get(c.key, -1)) for c in spec.columns)
+        },
         index=pd.Index(index, dtype="int64"),
         dtype=object,
     )

@@ -1,0 +1,25 @@
+"""Regenerate the templates committed under templates/xlsx/ (``make templates``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from batch.exporters.template import write_template
+from batch.importers.products import SPEC
+from batch.sheetspec import TemplateSpec
+
+TEMPLATES: tuple[TemplateSpec, ...] = (SPEC,)
+ROOT = Path(__file__).resolve().parents[2] / "templates" / "xlsx"
+
+
+def template_name(spec: TemplateSpec) -> str:
+    return f"{spec.title}_v{spec.version}.xlsx"
+
+
+def write_all(folder: Path = ROOT) -> list[Path]:
+    return [write_template(spec, folder / template_name(spec)) for spec in TEMPLATES]
+
+
+if __name__ == "__main__":
+    for p in write_all():
+        print(p)

@@ -1,0 +1,92 @@
+"""The console commands: help texts, exit codes, output paths."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from batch.cli import cli
+from batch.exporters.template import write_template
+from batch.importers.products import SPEC
+from batch.samples import product_rows
+
+
+def test_every_command_has_help_text() -> None:
+    for name, command in cli.commands.items():
+        assert command.help, f"{name} has no help text"
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = "import sys, batch.cli; print(sorted(m for m in ('pandas','pandera','openpyxl','xlsxwriter') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def _workspace(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "ws"
+
+
+def test_validate_clean_file_exits_0_and_writes_result(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    src = write_template(SPEC, tmp_path / "good.xlsx", product_rows(3))
+    result = CliRunner().invoke(cli, ["-w", str(ws), "validate", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "성공 3" in result.output
+    outs = sorted((ws / "outbox").glob("good_결과_*.xlsx"))
+    assert len(outs) == 1 and "재업로드용" not in outs[0].name
+
+
+def test_validate_row_errors_exit_1_and_json(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    rows = product_rows(2)
+    rows["상품"][1]["price"] = "3만원"
+    src = write_template(SPEC, tmp_path / "bad.xlsx", rows)
+    result = CliRunner().invoke(cli, ["-w", str(ws), "validate", "--json", str(src)])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert [(p["sheet"], p["row"], p["column"], p["code"]) for p in data["problems"]] == [
+        ("상품", 4, "대표가격", "not-integer")
+    ]
+    assert data["rows"] == {"건너뜀": 1, "성공": 1, "오류": 1}
+    assert Path(data["reupload"]).exists()
+
+
+def test_validate_refused_file_exits_2_with_one_korean_sentence(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    bad = tmp_path / "orders.xlsx"
+    bad.write_text("주문번호,송장번호\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-w", str(ws), "validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.startswith("오류: ")
+    assert "Traceback" not in result.output
+    assert list((ws / "outbox").iterdir()) == []
+
+
+def test_unexpected_crash_shows_no_traceback_without_verbose(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    (ws / "batch.toml").write_text("[seller\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-w", str(ws), "validate", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 1
+    assert "batch.toml" in result.output and "Traceback" not in result.output
+
+
+def test_template_command_writes_a_readable_template(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(cli, ["template", "products", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).sheetnames[0] == "상품"
+
+
+def test_demo_prints_the_result_path(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", "-d", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    last = Path(result.output.strip().splitlines()[-1])
+    assert last.is_absolute() and last.exists() and last.parent == (tmp_path / "demo" / "outbox")
+    assert "오류 2" in result.output

@@ -1,0 +1,79 @@
+"""The result workbook: the staff's cells as given, result columns, red cells with comments, summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from batch.exporters.result import write_result
+from batch.exporters.template import write_template
+from batch.importers.products import SPEC
+from batch.samples import product_rows
+from batch.sheetspec import SUMMARY_SHEET
+from batch.validation import validate_products
+
+WHEN = dt.datetime(2026, 11, 28, 9, 30, 0)
+
+
+@pytest.fixture
+def result(tmp_path: Path) -> tuple[Path, Path | None, Path]:
+    rows = product_rows(3)
+    rows["상품"][0]["price"] = "3만원"  # Excel row 3: error
+    rows["상품"][1]["stock"] = "10"  # Excel row 4: TMON stock warning
+    rows["상품"][2]["name"] = '=HYPERLINK("http://x")'  # formula-looking text stays text
+    src = write_template(SPEC, tmp_path / "상품 등록(1).xlsx", rows)
+    files = write_result(validate_products(src), tmp_path / "outbox", WHEN)
+    return files.result, files.reupload, src
+
+
+def test_name_is_new_and_inside_outbox(result: tuple[Path, Path | None, Path], tmp_path: Path) -> None:
+    path, reupload, _ = result
+    assert path == tmp_path / "outbox" / "상품_등록_1_결과_20261128-093000.xlsx"
+    assert reupload == tmp_path / "outbox" / "상품_등록_1_결과_20261128-093000_재업로드용.xlsx"
+
+
+def test_result_columns_and_marked_cells(result: tuple[Path, Path | None, Path]) -> None:
+    path, _, src = result
+    ws = openpyxl.load_workbook(path)["상품"]
+    width = len(SPEC.main.columns)
+    headers = [c.value for c in ws[1]]
+    assert headers[width:] == ["처리결과", "오류코드", "오류메시지"]
+    res = {r: (ws.cell(r, width + 1).value, ws.cell(r, width + 2).value) for r in range(2, 6)}
+    assert res == {
+        2: ("건너뜀", None),
+        3: ("오류", "not-integer"),
+        4: ("경고", "stock-below-9999"),
+        5: ("오류", "name-characters"),
+    }
+    price_col = [c.key for c in SPEC.main.columns].index("price") + 1
+    cell = ws.cell(3, price_col)
+    assert cell.value == "3만원"
+    assert cell.fill.fgColor.rgb.endswith("FF9999")
+    assert "숫자가 아닙니다" in cell.comment.text
+    stock = ws.cell(4, [c.key for c in SPEC.main.columns].index("stock") + 1)
+    assert stock.fill.fgColor.rgb.endswith("FFEB9C")
+    name = ws.cell(5, 2)
+    assert name.value == '=HYPERLINK("http://x")' and name.data_type == "s"
+    # the input is never modified
+    assert openpyxl.load_workbook(src)["상품"].cell(3, price_col).value == "3만원"
+
+
+def test_summary_counts(result: tuple[Path, Path | None, Path]) -> None:
+    ws = openpyxl.load_workbook(result[0])[SUMMARY_SHEET]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    counts = {row[0]: row[1] for row in cells[4:9]}
+    assert counts == {"성공": 0, "경고": 1, "오류": 2, "건너뜀": 1, "보류": 0}
+    codes = {row[0]: row[2] for row in cells if row and row[0] in {"not-integer", "stock-below-9999"}}
+    assert codes == {"not-integer": 1, "stock-below-9999": 1}
+
+
+def test_reupload_holds_only_failed_rows_in_template_form(result: tuple[Path, Path | None, Path]) -> None:
+    _, reupload, _ = result
+    assert reupload is not None
+    wb = openpyxl.load_workbook(reupload)
+    ws = wb["상품"]
+    assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == ["P0000001", "P0000003"]
+    assert wb.sheetnames[-1] == "_양식정보"
