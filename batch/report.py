@@ -81,6 +81,7 @@ CODES: dict[str, CodeInfo] = {
     "unknown-group": CodeInfo("없는 판매정보 그룹", "판매정보 시트에 있는 그룹명을 쓰세요."),
     "group-conflict": CodeInfo("같은 계정 그룹 중복", "한 상품에는 마켓·판매자ID마다 그룹을 하나만 고르세요."),
     "duplicate-group": CodeInfo("그룹명 중복", "판매정보 시트에서 마켓마다 그룹명을 한 번만 쓰세요."),
+    "group-has-errors": CodeInfo("판매정보 그룹 오류", "판매정보 시트에서 그 그룹의 빨간 칸을 먼저 고쳐 주세요."),
     "no-target-market": CodeInfo("등록할 마켓 없음", "판매정보그룹 칸에 그룹명을 넣어 주세요."),
     "image-name": CodeInfo("이미지 파일 이름 오류", "파일 이름은 영문과 숫자만, 확장자는 .jpg로 하세요."),
     "image-not-found": CodeInfo("이미지 파일 없음", "통합 문서 옆 images 폴더에 파일을 넣거나 URL을 쓰세요."),

@@ -21,13 +21,15 @@ class Validation:
     results: dict[int, RowResult] = field(default_factory=dict)  # main-sheet Excel row -> result
     skipped: dict[str, set[int]] = field(default_factory=dict)  # sheet -> example rows not sent
     targets: dict[int, list[Target]] = field(default_factory=dict)
+    row_problems: dict[int, list[Problem]] = field(default_factory=dict)  # see problems_by_row
 
     def counts(self) -> Counter[RowResult]:
         return Counter(self.results.values())
 
     @property
     def has_errors(self) -> bool:
-        return any(r is RowResult.ERROR for r in self.results.values())
+        """Any error at all: a product row, or a row of another sheet (e.g. a 판매정보 group)."""
+        return bool(self.report.errors)
 
     def problems_by_row(self) -> dict[int, list[Problem]]:
         """Main-sheet row -> every problem that belongs to that product (its own cells and its sub-sheet rows)."""
@@ -77,6 +79,7 @@ def validate_products(path: Path, *, company_name: str = "") -> Validation:
     if company_name:
         for key in ("maker", "brand"):
             main.frame[key] = main.frame[key].where(main.frame[key].notna(), company_name)
+        main.frame = main.frame.copy()  # a new frame: cached columns are rebuilt
     for name, data in book.sheets.items():
         skipped, edited = _drop_examples(data)
         v.skipped[name] = skipped
@@ -102,14 +105,19 @@ def validate_products(path: Path, *, company_name: str = "") -> Validation:
                 data.frame = data.frame.drop(index=ex)
     for data in book.sheets.values():
         report.extend(validate_sheet(data, P.SPEC))
-    checks = check_products(book, path.parent / "images")
+    bad_rows: dict[str, set[int]] = defaultdict(set)
+    for p in report.errors:
+        if p.row is not None:
+            bad_rows[next((k for k, d in book.sheets.items() if d.name == p.sheet), p.sheet)].add(p.row)
+    checks = check_products(book, path.parent / "images", bad_rows)
     report.extend(checks.problems)
     v.targets = checks.targets
     for row in v.skipped.get(P.MAIN, set()):
         v.results[row] = RowResult.SKIPPED
     for row in main.frame.index:
         v.results[int(row)] = RowResult.SUCCESS
-    for row, problems in v.problems_by_row().items():
+    v.row_problems = v.problems_by_row()
+    for row, problems in v.row_problems.items():
         if any(p.severity is Severity.ERROR for p in problems):
             v.results[row] = RowResult.ERROR
         elif problems:

@@ -61,7 +61,8 @@ def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem],
     pos_of = {old: new for new, old in enumerate(kept)}
     col_of_pos = {pos: data.spec.col(key) for key, pos in data.columns.items()}
     width = len(kept)
-    by_row = v.problems_by_row() if is_main else {}
+    by_row = v.row_problems if is_main else {}
+    shown = [display_header(h or "") for h in data.headers]
     ws.freeze_panes(data.header_row, 1 if data.spec.key else 0)
     for row in sorted(data.rows):
         cells_in_row = data.rows[row]
@@ -70,7 +71,7 @@ def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem],
             if old >= len(cells_in_row):
                 break
             value = cells_in_row[old]
-            header = display_header(data.headers[old] or "")
+            header = shown[old]
             col: Col | None = col_of_pos.get(old)
             found = cells.get((row, header)) if row > data.header_row else None
             fmt = st.header if row == data.header_row else None

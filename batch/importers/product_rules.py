@@ -34,6 +34,8 @@ class Target:
     market: Market
     account: str
     group: str
+    row: int = 0  # the group's row on the 판매정보 sheet
+    valid: bool = True  # False: the group's row has errors, nothing is sent through it
 
 
 @dataclass
@@ -76,11 +78,12 @@ def _rows(data: SheetData) -> Iterator[tuple[int, dict[str, str | None]]]:
         yield int(row), dict(zip(keys, values, strict=True))
 
 
-def check_products(book: Book, image_dir: Path | None) -> ProductChecks:
+def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[int]]) -> ProductChecks:
+    """Rules across cells and sheets. ``bad_rows``: rows per sheet that already have per-cell errors."""
     out = ProductChecks()
     ctx = _Ctx(book, out)
     main = book.sheets[P.MAIN]
-    groups = _check_sales(ctx, book.sheets.get(P.SALES))
+    groups = _check_sales(ctx, book.sheets.get(P.SALES), bad_rows.get(P.SALES, set()))
     _check_duplicates(ctx, main)
     _check_dates(ctx, main)
     products: dict[str, int] = {}
@@ -98,43 +101,45 @@ def check_products(book: Book, image_dir: Path | None) -> ProductChecks:
     return out
 
 
-def _check_sales(ctx: _Ctx, data: SheetData | None) -> dict[str, Target]:
+def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[str, Target]:
+    """Read the 판매정보 groups; a group with any error is kept out (its products get an error)."""
     groups: dict[str, Target] = {}
     if data is None:
         return groups
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, int] = {}
     for row, r in _rows(data):
         if not (r["market"] and r["group"]):
             continue
         try:
             market = Market.from_label(r["market"])
         except ValueError:
-            continue  # not-in-list is reported by the schema
-        for key in P.MARKET_REQUIRED.get(market.value, ()):
+            market = None  # not-in-list is reported by the schema
+        ok = market is not None and row not in bad_rows
+        for key in P.MARKET_REQUIRED.get(market.value, ()) if market else ():
             if r[key] is None:
-                header = data.header_of(key)
+                ok = False
                 ctx.add(
                     data,
                     row,
                     key,
                     "required-value",
-                    f"{market.label} 그룹에는 '{header}' 칸이 꼭 필요합니다. 값을 넣어 주세요.",
+                    f"{market.label} 그룹에는 '{data.header_of(key)}' 칸이 꼭 필요합니다. 값을 넣어 주세요.",  # type: ignore[union-attr]
                     None,
                     market=market,
                 )
-        k = (market.value, r["group"])
-        if k in seen:
+        name = r["group"]
+        if name in seen:
             ctx.add(
                 data,
                 row,
                 "group",
                 "duplicate-group",
-                f"그룹명 '{r['group']}'이(가) {seen[k]}행에도 있습니다. 마켓마다 그룹명은 한 번만 쓰세요.",
+                f"그룹명 '{name}'이(가) {seen[name]}행에도 있습니다. 그룹명은 시트 안에서 한 번만 쓰세요.",
                 None,
             )
             continue
-        seen[k] = row
-        groups.setdefault(r["group"], Target(market, r["account"] or "", r["group"]))
+        seen[name] = row
+        groups[name] = Target(market or Market.TMON, r["account"] or "", name, row, ok)
     return groups
 
 
@@ -190,6 +195,8 @@ def _check_dates(ctx: _Ctx, main: SheetData) -> None:
 def _targets(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], groups: dict[str, Target]) -> list[Target]:
     targets: list[Target] = []
     seen: dict[tuple[Market, str], str] = {}
+    if r["groups"] and not split_list(r["groups"]):
+        ctx.add(main, row, "groups", "no-target-market", "판매정보그룹 칸에 그룹명이 없습니다. 그룹명을 넣어 주세요.", r["code"])
     for name in split_list(r["groups"]):
         t = groups.get(name)
         if t is None:
@@ -201,6 +208,17 @@ def _targets(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], gro
                 "unknown-group",
                 f"판매정보 시트에 '{name}' 그룹이 없습니다{hint}. 판매정보 시트의 그룹명을 쓰세요.",
                 r["code"],
+            )
+            continue
+        if not t.valid:
+            ctx.add(
+                main,
+                row,
+                "groups",
+                "group-has-errors",
+                f"판매정보 시트의 '{name}' 그룹({t.row}행)에 오류가 있어 보낼 수 없습니다. 그 행을 먼저 고쳐 주세요.",
+                r["code"],
+                market=t.market,
             )
             continue
         k = (t.market, t.account)
@@ -338,11 +356,18 @@ def _check_image(
             f"이미지 '{name}'이(가) {path.stat().st_size / 1048576:.1f}MB입니다. 3MB 이하로 줄여 주세요.",
             code,
         )
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as im:
-            fmt, size = im.format, im.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:  # reads the header only: the pixels are never decoded
+                fmt, size = im.format, im.size
+    except Image.DecompressionBombError:
+        ctx.add(main, row, key, "image-size", f"이미지 '{name}'의 크기가 비정상적으로 큽니다. 1000×1000 픽셀로 맞춰 주세요.", code)
+        return
     except (UnidentifiedImageError, OSError):
         fmt, size = None, (0, 0)
     if fmt != "JPEG":
@@ -375,12 +400,13 @@ def _to_int(text: str | None) -> int | None:
     return int(text)
 
 
-def _option_lists(r: dict[str, str | None]) -> list[tuple[str, list[str]]]:
+def _option_lists(r: dict[str, str | None]) -> list[tuple[int, str, list[str]]]:
+    """(option number 1-3, name, values) of every option slot that has anything in it."""
     out = []
     for i in range(1, P.MAX_OPTIONS + 1):
         name, values = r[f"option_name_{i}"], r[f"option_values_{i}"]
         if name or values:
-            out.append((name or "", split_list(values)))
+            out.append((i, name or "", split_list(values)))
     return out
 
 
@@ -418,26 +444,30 @@ def _check_options(
             continue
         ok = True
         names_seen: set[str] = set()
-        for i, (name, values) in enumerate(lists, start=1):
+        used = {i for i, _, _ in lists}
+        for gap in range(1, max(used)):
+            if gap not in used:
+                ctx.add(main, row, f"option_name_{gap}", "option-missing",
+                        f"옵션명{gap}이 비어 있습니다. 옵션은 옵션명1부터 차례로 채워 주세요.", code)
+                ok = False
+        for i, name, values in lists:
             if not name or (r["option_type"] != "입력형" and not values):
                 key = f"option_name_{i}" if not name else f"option_values_{i}"
                 ctx.add(main, row, key, "option-missing", f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요.", code)
                 ok = False
-            if name in names_seen or len(set(values)) != len(values):
-                dups = sorted({v for v in values if values.count(v) > 1}) or [name]
-                ctx.add(
-                    main,
-                    row,
-                    f"option_values_{i}",
-                    "option-duplicate",
-                    f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.",
-                    code,
-                )
+            if name and name in names_seen:
+                ctx.add(main, row, f"option_name_{i}", "option-duplicate",
+                        f"옵션명 '{name}'을(를) 두 번 썼습니다. 옵션명은 한 번씩만 쓰세요.", code)
+                ok = False
+            dups = sorted({v for v in values if values.count(v) > 1})
+            if dups:
+                ctx.add(main, row, f"option_values_{i}", "option-duplicate",
+                        f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.", code)
                 ok = False
             names_seen.add(name)
         if not ok or r["option_type"] == "입력형":
             continue
-        table = {vals: Combo(vals) for vals in itertools.product(*(v for _, v in lists))}
+        table = {vals: Combo(vals) for vals in itertools.product(*(v for _, _, v in lists))}
         combos[code] = table
         for t in targets.get(row, []):
             limit = COMBO_LIMITS.get(t.market)
@@ -679,9 +709,15 @@ def _check_stock(
             )
         if not on_tmon:
             continue
-        low = [(s, r) for s, r in stocks if s is not None and s < TMON_STOCK]
-        for s, r in low:
+        main_reported = False
+        for s, r in stocks:
+            if s is None or s >= TMON_STOCK:
+                continue
             sheet, where = (data, r) if (r is not None and data is not None) else (main, row)
+            if sheet is main:
+                if main_reported:
+                    continue
+                main_reported = True
             ctx.add(
                 sheet,
                 where,
@@ -692,5 +728,3 @@ def _check_stock(
                 Severity.WARNING,
                 Market.TMON,
             )
-            if sheet is main:
-                break

@@ -108,7 +108,12 @@ NAME_MAX_WIDTH = 40
 NAME_CHARS = r"(?:[^\W_]|[ ()/+\-~])+"
 OPTION_CHARS = r"(?:[^\W_]| )+"
 OPTION_VALUES_CHARS = r"(?:[^\W_]| |,)+"
-_PROMOTION = re.compile("|".join(re.escape(w) for w in PROMOTION_WORDS), re.IGNORECASE)
+# Latin words match whole words only; 세일 not inside 세일러 (a sailor collar is no sale).
+_PROMOTION = re.compile(
+    "|".join(rf"\b{re.escape(w)}\b" if w.isascii() and w.isalpha() else re.escape(w) for w in PROMOTION_WORDS)
+    .replace("세일", "세일(?!러)"),
+    re.IGNORECASE,
+)
 _CATEGORY_SPLIT = r"\s*>\s*"
 
 

@@ -39,6 +39,8 @@ class SheetData:
     columns: dict[str, int]  # column key -> 0-based position
     rows: dict[int, list[Cell]]  # Excel row number -> cells, non-blank rows only (header and above included)
     frame: pd.DataFrame  # columns = every spec key, index = Excel row numbers of the data rows
+    _cache: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False)
+    _cache_of: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     def header_of(self, key: str) -> str:
         pos = self.columns.get(key)
@@ -46,8 +48,14 @@ class SheetData:
         return display_header(given) if given else self.spec.col(key).header
 
     def text(self, excel_row: int, key: str) -> Cell:
-        """The normalised cell of a data row, by column key."""
-        v = self.frame.at[excel_row, key]
+        """The normalised cell of a data row, by column key (fast: a dict per column, built once per frame)."""
+        if self._cache_of is not self.frame:
+            self._cache = {}
+            self._cache_of = self.frame
+        col = self._cache.get(key)
+        if col is None:
+            col = self._cache[key] = dict(zip(self.frame.index, self.frame[key], strict=True))
+        v = col.get(excel_row)
         return v if isinstance(v, str) else None
 
     def value(self, excel_row: int, key: str) -> Cell:
@@ -116,9 +124,14 @@ def _iter_bounded(path: Path, name: str, max_col: int) -> Iterator[tuple[int, li
     try:
         ws = wb[name]
         ws.reset_dimensions()  # ignore a declared million-row dimension
+        gap: object = None  # openpyxl yields one shared tuple for every missing row: skip it in O(1)
         for i, row in enumerate(ws.iter_rows(max_col=min(max_col, MAX_COLUMNS), values_only=True)):
-            if any(v is not None for v in row):
-                yield i + 1, _row_texts(list(row), 0)
+            if row is gap:
+                continue
+            if all(v is None for v in row):
+                gap = row
+                continue
+            yield i + 1, _row_texts(list(row), 0)
     finally:
         wb.close()
 

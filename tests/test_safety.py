@@ -1,0 +1,599 @@
+"""The file-level gate in batch.importers.safety: one test per refusal code, then what it accepts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from openpyxl.styles import Font
+
+from batch.errors import FileRefused
+from batch.importers import safety
+from batch.importers.safety import MESSAGES, NOT_XLSX_MESSAGES, inspect_workbook
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+BILLION_LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+XXE = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+# --- fixture helpers -------------------------------------------------------------------------------
+
+
+def book(path: Path, rows: int = 3) -> Path:
+    """A plain openpyxl workbook: '상품' with a header and rows, a hidden and a very hidden sheet."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "상품"
+    ws.append(["상품명", "판매가", "재고"])
+    for r in range(rows):
+        ws.append([f"상품 {r}", 1000 + r, r])
+    hidden = wb.create_sheet("_양식정보")
+    hidden["A1"] = "kind"
+    hidden.sheet_state = "hidden"
+    very = wb.create_sheet("_목록")
+    very["A1"] = "x"
+    very.sheet_state = "veryHidden"
+    wb.save(path)
+    return path
+
+
+def rewrite(
+    src: Path,
+    dst: Path,
+    *,
+    change: dict[str, Callable[[bytes], bytes | None]] | None = None,
+    add: dict[str, bytes] | None = None,
+) -> Path:
+    """Copy a zip member by member; ``change`` maps a member to a function of its bytes (None drops it)."""
+    change = change or {}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data: bytes | None = zin.read(item.filename)
+            if item.filename in change:
+                data = change[item.filename](zin.read(item.filename))
+            if data is not None:
+                zout.writestr(item.filename, data)
+        for name, extra in (add or {}).items():
+            zout.writestr(name, extra)
+    return dst
+
+
+def with_prolog(
+    prolog: bytes, declaration: bytes = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+) -> Callable[[bytes], bytes]:
+    """Replace an XML part's declaration with ``declaration + prolog`` (e.g. a DOCTYPE)."""
+
+    def fn(xml: bytes) -> bytes:
+        body = re.sub(rb"^\s*<\?xml[^>]*\?>\s*", b"", xml)
+        return declaration + prolog + body
+
+    return fn
+
+
+def replace_bytes(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    def fn(xml: bytes) -> bytes:
+        assert old in xml
+        return xml.replace(old, new)
+
+    return fn
+
+
+def patch_central_directory(path: Path, sizes: dict[str, int]) -> None:
+    """Make the zip *declare* other uncompressed sizes (central directory and local headers)."""
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+    p = raw.rfind(b"PK\x05\x06")
+    cd_size, cd_offset = struct.unpack_from("<II", raw, p + 12)
+    q = cd_offset
+    while q < cd_offset + cd_size:
+        n, e, c = struct.unpack_from("<HHH", raw, q + 28)
+        name = raw[q + 46 : q + 46 + n].decode()
+        if name in sizes:
+            struct.pack_into("<I", raw, q + 24, sizes[name])
+            struct.pack_into("<I", raw, infos[name].header_offset + 22, sizes[name])
+        q += 46 + n + e + c
+    path.write_bytes(bytes(raw))
+
+
+def cfb(streams: dict[str, bytes], *, sector_data: bytes = b"") -> bytes:
+    """A minimal valid compound file (OLE2, 512-byte sectors): FAT, one directory sector, stream sectors."""
+    assert len(streams) <= 3
+    free, end, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    data_sectors = (len(sector_data) + 511) // 512
+    fat = [fatsect, end] + [3 + i if i < data_sectors - 1 else end for i in range(data_sectors)]
+    fat += [free] * (128 - len(fat))
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 0x28, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
+
+    def entry(name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
+        e = bytearray(128)
+        encoded = name.encode("utf-16-le")
+        e[: len(encoded)] = encoded
+        struct.pack_into("<HBB", e, 64, len(encoded) + 2, kind, 1)
+        struct.pack_into("<III", e, 68, free, free, child)
+        struct.pack_into("<IQ", e, 116, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, end, 0, child=1 if streams else free)
+    for name, body in streams.items():
+        directory += entry(name, 2, 2 if body else end, len(body))
+    directory = directory.ljust(512, b"\x00")
+    return bytes(header) + struct.pack("<128I", *fat) + directory + sector_data.ljust(data_sectors * 512, b"\x00")
+
+
+def biff_workbook(*, filepass: bool) -> bytes:
+    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0005, 0x1234, 0x07CC, 0, 0x0006)
+    second = struct.pack("<HH", 0x002F, 6) + b"\x00\x00\x01\x00\x01\x00" if filepass else struct.pack("<HH", 0x00E1, 0)
+    return (bof + second).ljust(4096, b"\x00")
+
+
+def refused(path: Path) -> FileRefused:
+    with pytest.raises(FileRefused) as exc:
+        inspect_workbook(path)
+    return exc.value
+
+
+# --- one builder per refusal code ------------------------------------------------------------------
+
+
+def make_missing(tmp: Path) -> Path:
+    return tmp / "없는파일.xlsx"
+
+
+def make_empty(tmp: Path) -> Path:
+    (tmp / "empty.xlsx").write_bytes(b"")
+    return tmp / "empty.xlsx"
+
+
+def make_xls(tmp: Path) -> Path:
+    (tmp / "old.xlsx").write_bytes(
+        cfb({"Workbook": biff_workbook(filepass=False)}, sector_data=biff_workbook(filepass=False))
+    )
+    return tmp / "old.xlsx"
+
+
+def make_encrypted(tmp: Path) -> Path:
+    (tmp / "locked.xlsx").write_bytes(cfb({"EncryptionInfo": b"", "EncryptedPackage": b""}))
+    return tmp / "locked.xlsx"
+
+
+def make_csv(tmp: Path) -> Path:
+    (tmp / "export.xlsx").write_text("상품명,판매가,재고\n무선 이어폰,39000,12\n", encoding="utf-8")
+    return tmp / "export.xlsx"
+
+
+def make_truncated(tmp: Path) -> Path:
+    full = book(tmp / "full.xlsx", rows=300).read_bytes()
+    (tmp / "cut.xlsx").write_bytes(full[: len(full) // 2])
+    return tmp / "cut.xlsx"
+
+
+def make_many_entries(tmp: Path) -> Path:
+    path = book(tmp / "many.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as zf:
+        for i in range(safety.MAX_ENTRIES + 1):
+            zf.writestr(f"customXml/x{i}.bin", b"")
+    return path
+
+
+def make_zip_bomb(tmp: Path) -> Path:
+    """64 MiB of zeros streamed in 1 MiB chunks (never held in memory): ratio about 1000:1."""
+    path = book(tmp / "bomb.xlsx")
+    block = bytes(1 << 20)
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("xl/media/image1.png", "w", force_zip64=True) as f,
+    ):
+        for _ in range(64):
+            f.write(block)
+    return path
+
+
+def make_macro(tmp: Path) -> Path:
+    return rewrite(book(tmp / "src.xlsx"), tmp / "macro.xlsx", add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake vba"})
+
+
+def make_strict(tmp: Path) -> Path:
+    return rewrite(
+        book(tmp / "src.xlsx"), tmp / "strict.xlsx", change={"xl/workbook.xml": replace_bytes(MAIN_NS, STRICT_NS)}
+    )
+
+
+def make_external_link(tmp: Path) -> Path:
+    link = b'<?xml version="1.0"?><externalLink xmlns="' + MAIN_NS + b'"/>'
+    return rewrite(book(tmp / "src.xlsx"), tmp / "linked.xlsx", add={"xl/externalLinks/externalLink1.xml": link})
+
+
+def make_billion_laughs(tmp: Path) -> Path:
+    return rewrite(book(tmp / "src.xlsx"), tmp / "laughs.xlsx", change={SHEET1: with_prolog(BILLION_LAUGHS)})
+
+
+BUILDERS: dict[str, Callable[[Path], Path]] = {
+    "file-missing": make_missing,
+    "file-empty": make_empty,
+    "file-xls": make_xls,
+    "file-encrypted": make_encrypted,
+    "file-not-xlsx": make_csv,
+    "file-corrupt": make_truncated,
+    "file-too-many-entries": make_many_entries,
+    "file-zip-bomb": make_zip_bomb,
+    "file-macro": make_macro,
+    "file-strict-ooxml": make_strict,
+    "file-external-links": make_external_link,
+    "file-xml-entities": make_billion_laughs,
+}
+
+# Product and format names may stay as they are; anything else in Latin letters would be English.
+ALLOWED_LATIN = re.compile(
+    r"Excel|LibreOffice|OpenDocument|PowerPoint|Word|Strict|Open|XML|CSV|HTML|PDF|GB|xlsx|xlsm|xlsb|xls|ods"
+)
+
+
+def assert_plain_korean(message: str) -> None:
+    assert re.search("[가-힣]", message), message
+    assert message.rstrip().endswith("주세요."), message  # always ends by saying what to do next
+    assert not re.search(r"[A-Za-z]{2,}", ALLOWED_LATIN.sub("", message)), message
+    assert "Traceback" not in message and "Error" not in message
+
+
+@pytest.mark.parametrize("code", list(BUILDERS))
+def test_each_problem_has_its_code(tmp_path: Path, code: str) -> None:
+    err = refused(BUILDERS[code](tmp_path))
+    assert err.code == code
+    assert_plain_korean(err.message)
+
+
+def test_messages_are_korean_and_pairwise_distinct(tmp_path: Path) -> None:
+    messages: dict[str, str] = {}
+    for code, build in BUILDERS.items():
+        folder = tmp_path / code
+        folder.mkdir()
+        messages[code] = refused(build(folder)).message
+    assert set(messages) == set(MESSAGES)
+    everything = list(messages.values()) + list(NOT_XLSX_MESSAGES.values()) + list(MESSAGES.values())
+    assert len(set(everything)) == len(set(MESSAGES.values())) + len(NOT_XLSX_MESSAGES)
+    assert len(set(messages.values())) == len(messages)
+    for message in everything:
+        assert_plain_korean(message)
+
+
+# --- details per code ------------------------------------------------------------------------------
+
+
+def test_directory_is_refused_as_missing(tmp_path: Path) -> None:
+    assert refused(tmp_path).code == "file-missing"
+
+
+def test_bare_cfb_header_is_an_old_xls(tmp_path: Path) -> None:
+    header = cfb({})[:512]
+    (tmp_path / "a.xlsx").write_bytes(header)
+    assert refused(tmp_path / "a.xlsx").code == "file-xls"
+
+
+def test_encrypted_name_found_even_when_the_directory_is_unreadable(tmp_path: Path) -> None:
+    broken = bytearray(cfb({}))
+    struct.pack_into("<H", broken, 0x1E, 7)  # impossible sector size: the directory cannot be followed
+    broken += b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le")
+    (tmp_path / "a.xlsx").write_bytes(bytes(broken))
+    assert refused(tmp_path / "a.xlsx").code == "file-encrypted"
+
+
+def test_password_protected_xls_is_encrypted_not_xls(tmp_path: Path) -> None:
+    stream = biff_workbook(filepass=True)
+    (tmp_path / "a.xls").write_bytes(cfb({"Workbook": stream}, sector_data=stream))
+    assert refused(tmp_path / "a.xls").code == "file-encrypted"
+
+
+def test_word_document_in_cfb_is_not_xlsx(tmp_path: Path) -> None:
+    (tmp_path / "a.xlsx").write_bytes(cfb({"WordDocument": b""}))
+    err = refused(tmp_path / "a.xlsx")
+    assert (err.code, err.message) == ("file-not-xlsx", NOT_XLSX_MESSAGES["word"])
+
+
+@pytest.mark.parametrize(
+    ("content", "variant"),
+    [
+        ("상품명,판매가\n이어폰,39000\n".encode("cp949"), "csv"),
+        ("상품명\t판매가\n이어폰\t39000\n".encode("utf-16"), "csv"),
+        (b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table></body></html>", "html"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "pdf"),
+        ("그냥 메모입니다\n두 번째 줄\n".encode(), "text"),
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "xml2003",
+        ),
+        (bytes(range(256)) * 4, None),
+    ],
+)
+def test_not_a_zip_says_what_it_looks_like(tmp_path: Path, content: bytes, variant: str | None) -> None:
+    (tmp_path / "a.xlsx").write_bytes(content)
+    err = refused(tmp_path / "a.xlsx")
+    assert err.code == "file-not-xlsx"
+    assert err.message == (NOT_XLSX_MESSAGES[variant] if variant else MESSAGES["file-not-xlsx"])
+
+
+@pytest.mark.parametrize(
+    ("member", "variant"),
+    [("xl/workbook.bin", "xlsb"), ("word/document.xml", "word"), ("content.xml", "ods")],
+)
+def test_other_office_zips_are_not_xlsx(tmp_path: Path, member: str, variant: str) -> None:
+    with zipfile.ZipFile(tmp_path / "a.xlsx", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr(member, b"<x/>")
+    err = refused(tmp_path / "a.xlsx")
+    assert (err.code, err.message) == ("file-not-xlsx", NOT_XLSX_MESSAGES[variant])
+
+
+def test_corrupt_variants(tmp_path: Path) -> None:
+    src = book(tmp_path / "src.xlsx", rows=2000)
+    # a zip without the workbook part
+    assert refused(rewrite(src, tmp_path / "a.xlsx", change={"xl/workbook.xml": lambda _: None})).code == "file-corrupt"
+    # a flipped byte inside the compressed sheet: bad CRC or bad deflate data
+    raw = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo(SHEET1)
+    middle = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
+    raw[middle] ^= 0xFF
+    (tmp_path / "b.xlsx").write_bytes(bytes(raw))
+    assert refused(tmp_path / "b.xlsx").code == "file-corrupt"
+    # only the first bytes of a zip (a download cut very short)
+    (tmp_path / "c.xlsx").write_bytes(src.read_bytes()[:100])
+    assert refused(tmp_path / "c.xlsx").code == "file-corrupt"
+    # a sheet that claims to be shorter than it is: reading stops at the declared size, CRC fails
+    small = rewrite(src, tmp_path / "d.xlsx")
+    patch_central_directory(small, {SHEET1: 100})
+    assert refused(small).code == "file-corrupt"
+
+
+def test_too_many_entries_even_when_the_end_record_lies(tmp_path: Path) -> None:
+    path = make_many_entries(tmp_path)
+    raw = bytearray(path.read_bytes())
+    p = raw.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", raw, p + 8, 5, 5)  # claim 5 entries: the walk counts the records anyway
+    (tmp_path / "lying.xlsx").write_bytes(bytes(raw))
+    assert refused(tmp_path / "lying.xlsx").code == "file-too-many-entries"
+
+
+def test_declared_sizes_over_one_gib_in_total_are_a_bomb(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx")
+    names = [f"xl/media/image{i}.png" for i in range(90)]
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as zf:
+        for name in names:
+            zf.writestr(name, b"x")
+    patch_central_directory(path, dict.fromkeys(names, 15 << 20))  # each under 16 MiB, 1.3 GiB in total
+    assert refused(path).code == "file-zip-bomb"
+
+
+def test_one_entry_declaring_a_gigabyte_is_a_bomb(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx")
+    patch_central_directory(path, {SHEET1: 1_000_000_000})
+    assert refused(path).code == "file-zip-bomb"
+
+
+def test_macro_content_type_without_vba_part(tmp_path: Path) -> None:
+    main = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    macro = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    path = rewrite(
+        book(tmp_path / "src.xlsx"), tmp_path / "m.xlsx", change={"[Content_Types].xml": replace_bytes(main, macro)}
+    )
+    assert refused(path).code == "file-macro"
+
+
+def test_external_relationship_in_workbook_rels(tmp_path: Path) -> None:
+    rel = (
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/externalLink" Target="externalLinks/externalLink1.xml"/>'
+    )
+    other = b'<Relationship Id="rId98" Type="urn:x" Target="file:///C:/other.xlsx" TargetMode="External"/>'
+    src = book(tmp_path / "src.xlsx")
+    for i, extra in enumerate((rel, other)):
+        path = rewrite(
+            src,
+            tmp_path / f"r{i}.xlsx",
+            change={"xl/_rels/workbook.xml.rels": replace_bytes(b"</Relationships>", extra + b"</Relationships>")},
+        )
+        assert refused(path).code == "file-external-links"
+
+
+@pytest.mark.parametrize(
+    ("member", "change"),
+    [
+        (SHEET1, with_prolog(XXE)),
+        ("[Content_Types].xml", with_prolog(BILLION_LAUGHS)),
+        ("xl/workbook.xml", with_prolog(XXE)),
+        ("xl/_rels/workbook.xml.rels", with_prolog(XXE)),
+        ("_rels/.rels", with_prolog(BILLION_LAUGHS)),
+        ("xl/styles.xml", with_prolog(XXE)),
+        ("docProps/core.xml", with_prolog(BILLION_LAUGHS)),
+        # a comment holding "<a" must not pass for the root element
+        (SHEET1, with_prolog(b"<!-- <a> -->" + BILLION_LAUGHS)),
+        # 70 KiB of comments before the root: nothing is allowed to hide past 64 KiB
+        (SHEET1, with_prolog(b"<!--" + b" " * (70 << 10) + b"-->")),
+        # UTF-7 would let "+ADw-!DOCTYPE" through a byte scan
+        (SHEET1, with_prolog(b"", b'<?xml version="1.0" encoding="UTF-7"?>')),
+        # the same DOCTYPE in UTF-16
+        (SHEET1, lambda xml: ('<?xml version="1.0" encoding="UTF-16"?>' + XXE.decode()).encode("utf-16") + b"<\x00"),
+    ],
+)
+def test_dtd_and_entities_are_refused_in_any_part(
+    tmp_path: Path, member: str, change: Callable[[bytes], bytes]
+) -> None:
+    path = rewrite(book(tmp_path / "src.xlsx"), tmp_path / "x.xlsx", change={member: change})
+    assert refused(path).code == "file-xml-entities"
+
+
+def test_dtd_in_shared_strings_prolog(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        wb.add_worksheet("상품").write_string(0, 0, "상품명")
+    out = rewrite(path, tmp_path / "t.xlsx", change={"xl/sharedStrings.xml": with_prolog(BILLION_LAUGHS)})
+    assert refused(out).code == "file-xml-entities"
+
+
+# --- what the gate accepts -------------------------------------------------------------------------
+
+
+def test_normal_workbook_sheets_parts_and_hidden(tmp_path: Path) -> None:
+    info = inspect_workbook(book(tmp_path / "a.xlsx", rows=10))
+    assert info.sheet_names == ["상품", "_양식정보", "_목록"]
+    assert info.sheet_parts == {
+        "상품": "xl/worksheets/sheet1.xml",
+        "_양식정보": "xl/worksheets/sheet2.xml",
+        "_목록": "xl/worksheets/sheet3.xml",
+    }
+    assert info.hidden == frozenset({"_양식정보", "_목록"})
+    assert info.sparse == frozenset()
+    assert (info.max_col["상품"], info.last_row["상품"], info.row_count["상품"]) == (3, 11, 11)
+
+
+def test_xlsxwriter_workbook_with_comments_and_validation_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet("상품")
+        ws.write_row(0, 0, ["상품명", "판매가"])
+        ws.write_comment(0, 0, "필수 입력")
+        ws.data_validation(1, 1, 100, 1, {"validate": "integer", "criteria": ">", "value": 0})
+        ws.write_url(1, 0, "https://example.com", string="링크")
+        wb.add_worksheet("_양식정보").hide()
+    info = inspect_workbook(path)
+    assert info.sheet_names == ["상품", "_양식정보"]
+    assert info.hidden == frozenset({"_양식정보"})
+    assert info.sparse == frozenset()
+
+
+def test_libreoffice_resave_is_accepted(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("soffice (LibreOffice) is not on PATH")
+    src = book(tmp_path / "src.xlsx", rows=50)
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    info = inspect_workbook(out / "src.xlsx")
+    assert info.sheet_names == ["상품", "_양식정보", "_목록"]
+    assert info.hidden == frozenset({"_양식정보", "_목록"})
+    assert info.sparse == frozenset()
+    assert (info.max_col["상품"], info.last_row["상품"], info.row_count["상품"]) == (3, 51, 51)
+
+
+def test_value_at_xfd1048576_makes_the_sheet_sparse(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["상품"]["XFD1048576"] = "x"
+    wb.save(path)
+    info = inspect_workbook(path)
+    assert info.sparse == frozenset({"상품"})
+    assert (info.max_col["상품"], info.last_row["상품"]) == (16384, 1048576)
+
+
+def test_styled_empty_far_cell_is_fine_either_way_and_5000_rows_are_not_sparse(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "상품"
+    for r in range(1, 5001):
+        ws.append([f"상품 {r}", r, r * 10, "Y", None, "메모"])
+    styled = wb.create_sheet("서식")
+    styled["A1"] = "a"
+    styled["XFD1048576"].font = Font(bold=True)
+    wb.save(tmp_path / "a.xlsx")
+    info = inspect_workbook(tmp_path / "a.xlsx")
+    assert "상품" not in info.sparse
+    assert (info.max_col["상품"], info.last_row["상품"], info.row_count["상품"]) == (6, 5000, 5000)
+    assert "서식" in info.sheet_names  # sparse or not: both are safe for a styled empty cell
+
+
+SHEET_TEMPLATE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<x:worksheet xmlns:x="' + MAIN_NS + b'"><x:sheetData>%s</x:sheetData></x:worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "sparse", "max_col"),
+    [
+        # a namespace prefix on every element (OpenXML SDK style)
+        (b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="XFD1"><x:v>2</x:v></x:c></x:row>', True, 16384),
+        # r is not the first attribute, single quotes
+        (b"<x:row r='1'><x:c s='1' r='ZZ1' t='n'><x:v>1</x:v></x:c></x:row>", True, 702),
+        # cells without r: rows are counted, columns are unknown but harmless
+        (b"<x:row><x:c><x:v>1</x:v></x:c></x:row><x:row><x:c><x:v>2</x:v></x:c></x:row>", False, 0),
+    ],
+)
+def test_unusual_writers(tmp_path: Path, rows: bytes, sparse: bool, max_col: int) -> None:
+    path = rewrite(book(tmp_path / "src.xlsx"), tmp_path / "u.xlsx", change={SHEET1: lambda _: SHEET_TEMPLATE % rows})
+    info = inspect_workbook(path)
+    assert ("상품" in info.sparse) is sparse
+    assert info.max_col["상품"] == max_col
+
+
+def test_far_row_without_many_rows_is_sparse(tmp_path: Path) -> None:
+    rows = (
+        b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row><x:row r="5000"><x:c r="B5000"><x:v>1</x:v></x:c></x:row>'
+    )
+    path = rewrite(book(tmp_path / "src.xlsx"), tmp_path / "u.xlsx", change={SHEET1: lambda _: SHEET_TEMPLATE % rows})
+    info = inspect_workbook(path)
+    assert (info.last_row["상품"], info.row_count["상품"], info.max_col["상품"]) == (5000, 2, 2)
+    assert "상품" in info.sparse
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 11, 64, 4096])
+def test_scan_is_the_same_at_any_chunk_boundary(tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = book(tmp_path / "a.xlsx", rows=40)
+    wb = openpyxl.load_workbook(path)
+    wb["상품"]["AB20"] = "far"
+    wb["상품"].append(["마지막"])
+    wb.save(path)
+    expected = inspect_workbook(path)
+    monkeypatch.setattr(safety, "SCAN_CHUNK", chunk)
+    got = inspect_workbook(path)
+    assert got == expected
+    assert (got.max_col["상품"], got.last_row["상품"], got.row_count["상품"]) == (28, 42, 42)
+
+
+def test_utf16_sheet_goes_to_the_bounded_reader_and_empty_sheet_data_is_fine(tmp_path: Path) -> None:
+    utf16 = (
+        '<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="' + MAIN_NS.decode() + '"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row></sheetData></worksheet>'
+    ).encode("utf-16")
+    empty = b'<?xml version="1.0"?><worksheet xmlns="' + MAIN_NS + b'"><sheetData/></worksheet>'
+    path = rewrite(
+        book(tmp_path / "src.xlsx"),
+        tmp_path / "u.xlsx",
+        change={SHEET1: lambda _: utf16, "xl/worksheets/sheet2.xml": lambda _: empty},
+    )
+    info = inspect_workbook(path)
+    assert info.sparse == frozenset({"상품"})
+    assert (info.max_col["_양식정보"], info.last_row["_양식정보"], info.row_count["_양식정보"]) == (0, 0, 0)
