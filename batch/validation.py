@@ -54,17 +54,22 @@ def _drop_examples(data: SheetData) -> tuple[set[int], list[int]]:
     examples = [{k: (v or None) for k, v in e.items()} for e in data.spec.examples]
     if not examples:
         return set(), []
+    key = data.spec.key
+    frame = data.frame
+    if key:  # only rows carrying an example's code can be an example
+        codes = {e.get(key) for e in examples}
+        frame = frame[frame[key].isin(codes)]
     keys = [c.key for c in data.spec.columns]
     skipped: set[int] = set()
     edited: list[int] = []
-    code_col = data.spec.key
-    for row, values in zip(data.frame.index, data.frame[keys].itertuples(index=False, name=None), strict=True):
+    for row, values in zip(frame.index, frame[keys].itertuples(index=False, name=None), strict=True):
         rowdict = dict(zip(keys, values, strict=True))
         if any(all(rowdict.get(k) == e.get(k) for k in keys) for e in examples):
             skipped.add(int(row))
-        elif code_col and data.spec.name == P.MAIN and rowdict.get(code_col) == P.EXAMPLE_CODE:
+        elif key and data.spec.name == P.MAIN and rowdict.get(key) == P.EXAMPLE_CODE:
             edited.append(int(row))
-    data.frame = data.frame.drop(index=sorted(skipped))
+    if skipped:
+        data.frame = data.frame.drop(index=sorted(skipped))
     return skipped, edited
 
 

@@ -72,8 +72,9 @@ def _read_fastexcel(path: Path) -> int:
     import fastexcel
 
     reader = fastexcel.read_excel(path)
-    frames = [_fastexcel_frame(reader.load_sheet(name, header_row=None, dtypes="string"))
-              for name in reader.sheet_names]
+    frames = [
+        _fastexcel_frame(reader.load_sheet(name, header_row=None, dtypes="string")) for name in reader.sheet_names
+    ]
     return sum(len(f) for f in frames)
 
 
@@ -91,8 +92,10 @@ def _load_cells(path: Path) -> Cells:
 
     wb = CalamineWorkbook.from_path(str(path))
     try:
-        return [(name, [[_plain(v) for v in row] for row in wb.get_sheet_by_name(name).iter_rows()])
-                for name in wb.sheet_names]
+        return [
+            (name, [[_plain(v) for v in row] for row in wb.get_sheet_by_name(name).iter_rows()])
+            for name in wb.sheet_names
+        ]
     finally:
         wb.close()
 
@@ -100,8 +103,10 @@ def _load_cells(path: Path) -> Cells:
 def _write_xlsxwriter(cells: Cells, path: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
     for name, rows in cells:
         ws = wb.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -145,9 +150,15 @@ def _ours(path: Path) -> Result:
     shutil.rmtree(outdir, ignore_errors=True)
     validate_s, v = _timed(validate_products, path)
     write_s, files = _timed(write_result, v, outdir)
-    return {"seconds": validate_s + write_s, "validate": validate_s, "write": write_s,
-            "rows": len(v.results), "errors": v.counts()[RowResult.ERROR], "problems": len(v.report),
-            "reupload": files.reupload is not None}
+    return {
+        "seconds": validate_s + write_s,
+        "validate": validate_s,
+        "write": write_s,
+        "rows": len(v.results),
+        "errors": v.counts()[RowResult.ERROR],
+        "problems": len(v.report),
+        "reupload": files.reupload is not None,
+    }
 
 
 def _profile(path: Path) -> Result:
@@ -159,7 +170,9 @@ def _profile(path: Path) -> Result:
     prof = cProfile.Profile()
     seconds, _ = _timed(prof.runcall, _ours, path)
     buf = io.StringIO()
-    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(re.escape(str(ROOT / "batch") + os.sep), PROFILE_TOP)
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(
+        re.escape(str(ROOT / "batch") + os.sep), PROFILE_TOP
+    )
     return {"seconds": seconds, "profile": buf.getvalue().replace(str(ROOT) + os.sep, "")}
 
 
@@ -194,18 +207,20 @@ def _measure_ours(path: Path) -> Result:
     return _ours(path)
 
 
-# name -> (label, module that must be importable, measurement)
+# name -> (label, modules that must be importable, measurement); missing libraries are left out of the table
 READS = {
-    "calamine": ("python-calamine, all rows", "python_calamine", _reader(_read_calamine)),
-    "fastexcel": ("fastexcel -> pandas str", "fastexcel", _reader(_read_fastexcel)),
+    "calamine": ("python-calamine, all rows", ("python_calamine",), _reader(_read_calamine)),
+    "fastexcel": ("fastexcel -> pandas str", ("fastexcel", "polars"), _reader(_read_fastexcel)),
 }
 WRITES = {
-    "xlsxwriter": ("XlsxWriter constant_memory", "xlsxwriter", _writer(_write_xlsxwriter)),
-    "pyexcelerate": ("pyexcelerate", "pyexcelerate", _writer(_write_pyexcelerate)),
-    "rustpy": ("rustpy-xlsxwriter", "rustpy_xlsxwriter", _writer(_write_rustpy)),
+    "xlsxwriter": ("XlsxWriter constant_memory", ("xlsxwriter",), _writer(_write_xlsxwriter)),
+    "pyexcelerate": ("pyexcelerate", ("pyexcelerate",), _writer(_write_pyexcelerate)),
+    "rustpy": ("rustpy-xlsxwriter", ("rustpy_xlsxwriter",), _writer(_write_rustpy)),
 }
 MEASURES: dict[str, Callable[[Path], Result]] = {
-    **{k: m for k, (_, _, m) in (READS | WRITES).items()}, "ours": _measure_ours, "profile": _profile,
+    **{k: m for k, (_, _, m) in (READS | WRITES).items()},
+    "ours": _measure_ours,
+    "profile": _profile,
 }
 
 
@@ -234,8 +249,7 @@ def _run_child(what: str, path: Path) -> Result:
 def measure(what: str, path: Path, runs: int) -> Result:
     """Median of ``runs`` fresh processes for every float (seconds, MB); other fields from the last run."""
     results = [_run_child(what, path) for _ in range(runs)]
-    return {k: statistics.median(r[k] for r in results) if isinstance(v, float) else v
-            for k, v in results[-1].items()}
+    return {k: statistics.median(r[k] for r in results) if isinstance(v, float) else v for k, v in results[-1].items()}
 
 
 def _bad_rows(rows: dict[str, list[dict[str, str | None]]]) -> None:
@@ -249,21 +263,22 @@ def _bad_rows(rows: dict[str, list[dict[str, str | None]]]) -> None:
 
 
 def ensure_input(n: int, out: Path) -> Path:
-    """The product workbook of ``n`` rows (not timed); reused when already there."""
-    path = out / f"products_{n}.xlsx"
-    if path.exists():
-        return path
+    """The product workbook of ``n`` rows (not timed); reused when already there for this template version."""
     from batch.exporters.template import write_template
     from batch.importers import products as P
     from batch.samples import product_rows
+
+    path = out / f"products_{n}_v{P.VERSION}.xlsx"
+    if path.exists():
+        return path
 
     rows = product_rows(n)
     _bad_rows(rows)
     return write_template(P.SPEC, path, rows)
 
 
-def _available(table: dict[str, tuple[str, str, Any]]) -> dict[str, str]:
-    return {k: label for k, (label, module, _) in table.items() if importlib.util.find_spec(module)}
+def _available(table: dict[str, tuple[str, tuple[str, ...], Any]]) -> dict[str, str]:
+    return {k: label for k, (label, modules, _) in table.items() if all(map(importlib.util.find_spec, modules))}
 
 
 def bench_size(n: int, out: Path, names: Sequence[str]) -> dict[str, Result]:
@@ -324,8 +339,13 @@ def table_rows(reads: dict[str, str], writes: dict[str, str]) -> list[tuple[str,
         ("ours: validate_products", lambda res: f"{res['ours']['validate']:.2f} s"),
         ("ours: write_result", lambda res: f"{res['ours']['write']:.2f} s"),
         ("ours: total / peak RSS", lambda res: _run(res["ours"])),
-        ("ours: error rows / rows", lambda res: f"{res['ours']['errors']:,} / {res['ours']['rows']:,}"
-                                                + (" +reupload" if res["ours"]["reupload"] else "")),
+        (
+            "ours: error rows / rows",
+            lambda res: (
+                f"{res['ours']['errors']:,} / {res['ours']['rows']:,}"
+                + (" +reupload" if res["ours"]["reupload"] else "")
+            ),
+        ),
         ("ratio ours / (read + write)", lambda res: f"{_ratio(res, reads, writes):.2f}x"),
         (f"target ratio <= {RATIO_TARGET}x", lambda res: _check(_ratio(res, reads, writes) <= RATIO_TARGET)),
         ("target peak < 1 GiB", lambda res: _check(res["ours"]["peak_mb"] < PEAK_TARGET_MB)),
@@ -344,8 +364,9 @@ def render(rows: list[list[str]], *, markdown: bool = False) -> str:
     return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
 
 
-def size_table(sizes: list[int], by_size: dict[int, dict[str, Result]], reads: dict[str, str],
-               writes: dict[str, str]) -> list[list[str]]:
+def size_table(
+    sizes: list[int], by_size: dict[int, dict[str, Result]], reads: dict[str, str], writes: dict[str, str]
+) -> list[list[str]]:
     header = ["products", *(f"{n:,}" for n in sizes)]
     return [header, *([label, *(fn(by_size[n]) for n in sizes)] for label, fn in table_rows(reads, writes))]
 
@@ -379,7 +400,9 @@ def report(sizes: list[int], by_size: dict[int, dict[str, Result]], times: dict[
     notes = footnotes(sizes)
     print("\n\n".join(render(t) for t in tables))
     print("\n".join(f"  * {n}" for n in notes))
-    md = "\n\n".join(["# validate bench", *(render(t, markdown=True) for t in tables), "\n".join(f"- {n}" for n in notes)])
+    md = "\n\n".join(
+        ["# validate bench", *(render(t, markdown=True) for t in tables), "\n".join(f"- {n}" for n in notes)]
+    )
     (out / "validate_bench.md").write_text(md + "\n", encoding="utf-8")
     print(f"\nwritten: {out / 'validate_bench.md'}")
 

@@ -797,7 +797,10 @@ def test_products_of_a_broken_group_are_not_sent(make_book: MakeBook, tmp_path: 
     v = validate(make_book, tmp_path, rows, via)
 
     (row,) = results
-    assert v.report.flat() == [(MAIN, row, "판매정보그룹", "group-has-errors"), (SALES, bare, "배송템플릿", "required-value")]
+    assert v.report.flat() == [
+        (MAIN, row, "판매정보그룹", "group-has-errors"),
+        (SALES, bare, "배송템플릿", "required-value"),
+    ]
     assert main_results(v, list(results)) == dict.fromkeys(results, RowResult.ERROR)
     assert v.has_errors
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -77,3 +79,53 @@ def test_reupload_holds_only_failed_rows_in_template_form(result: tuple[Path, Pa
     ws = wb["상품"]
     assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == ["P0000001", "P0000003"]
     assert wb.sheetnames[-1] == "_양식정보"
+
+
+def test_the_staff_file_is_marked_in_place_keeping_its_formatting(tmp_path: Path) -> None:
+    rows = product_rows(2)
+    rows["상품"][1]["price"] = "3만원"
+    src = write_template(SPEC, tmp_path / "in.xlsx", rows)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["상품"]
+    ws.column_dimensions["B"].width = 77
+    ws["B3"].font = openpyxl.styles.Font(bold=True, color="FF0000FF")
+    wb.save(src)
+    out = write_result(validate_products(src), tmp_path / "outbox", WHEN).result
+    ws = openpyxl.load_workbook(out)["상품"]
+    assert ws.column_dimensions["B"].width == 77
+    assert ws["B3"].font.bold and ws["B3"].font.color.rgb == "FF0000FF"
+    price = ws.cell(4, [c.key for c in SPEC.main.columns].index("price") + 1)
+    assert price.fill.fgColor.rgb == "FFFF9999" and price.value == "3만원"
+
+
+def test_a_result_workbook_dropped_again_gets_fresh_result_columns(tmp_path: Path) -> None:
+    rows = product_rows(2)
+    rows["상품"][1]["price"] = "3만원"
+    src = write_template(SPEC, tmp_path / "in.xlsx", rows)
+    first = write_result(validate_products(src), tmp_path / "o1", WHEN).result
+    second = write_result(validate_products(first), tmp_path / "o2", WHEN).result
+    headers = [c.value for c in openpyxl.load_workbook(second)["상품"][1]]
+    assert headers.count("처리결과") == 1
+    assert headers[-3:] == ["처리결과", "오류코드", "오류메시지"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_result_and_it_reads_back(result: tuple[Path, Path | None, Path], tmp_path: Path) -> None:
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(result[0]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    again = validate_products(out / result[0].name)
+    assert again.report.flat() == validate_products(result[2]).report.flat()

@@ -597,3 +597,56 @@ def test_utf16_sheet_goes_to_the_bounded_reader_and_empty_sheet_data_is_fine(tmp
     info = inspect_workbook(path)
     assert info.sparse == frozenset({"상품"})
     assert (info.max_col["_양식정보"], info.last_row["_양식정보"], info.row_count["_양식정보"]) == (0, 0, 0)
+
+
+def column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def test_greater_than_pattern_matches_exactly_the_columns_to_the_right() -> None:
+    candidates = [*range(1, 703), 703, 704, 728, 1000, 16383, 16384, 18278]
+    for best in [0, 1, 2, 25, 26, 27, 52, 53, 511, 512, 701, 702, 703, 16383, 16384, 18278]:
+        best_letters = column_letters(best).encode()
+        pattern = safety._greater_than(b'<c r="', best_letters)
+        for col in candidates:
+            letters = column_letters(col)
+            ref = b'<c r="' + letters.encode() + b'7"'
+            assert (pattern.match(ref) is not None) == (col > best), (best_letters, ref)
+            if col > best:  # lower or mixed case: never missed (may also match smaller ones)
+                for odd in (letters.lower(), letters[:-1] + letters[-1].lower(), letters[0].lower() + letters[1:]):
+                    assert pattern.match(b'<c r="' + odd.encode() + b'7"'), (best_letters, odd)
+
+
+def narrow_sheet(rows: int, *, last: bytes = b"", odd: bytes = b"") -> bytes:
+    body = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>1</v></c></row>' % (r, r, r, r) for r in range(1, rows + 1)
+    )
+    return SHEET_TEMPLATE.replace(b"x:", b"").replace(b"xmlns:x", b"xmlns") % (body + odd + last)
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected_col", "sparse"),
+    [
+        (b"", 2, False),
+        (b'<row r="40001"><c r="C40001"><v>1</v></c><c r="BA40001"><v>1</v></c></row>', 53, False),
+        (b'<row r="40001"><c r="XFD40001"><v>1</v></c></row>', 16384, True),
+        # one odd cell tag late in the sheet: that range is read by the row loop instead
+        (b"<row r='40001'><c s='1' r='XFD40001'><v>1</v></c></row>", 16384, True),
+        # a million-row-style tail of empty rows far below the data
+        (b"".join(b'<row r="%d"/>' % r for r in range(1_000_000, 1_040_000)), 2, True),
+    ],
+)
+def test_dense_short_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: bytes, expected_col: int, sparse: bool
+) -> None:
+    monkeypatch.setattr(safety, "SCAN_CHUNK", 128 << 10)
+    xml = narrow_sheet(40_000, last=tail)
+    path = rewrite(book(tmp_path / "src.xlsx"), tmp_path / "n.xlsx", change={SHEET1: lambda _: xml})
+    info = inspect_workbook(path)
+    assert info.max_col["상품"] == expected_col
+    assert ("상품" in info.sparse) is sparse
+    assert info.row_count["상품"] == xml.count(b"<row")

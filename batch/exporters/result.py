@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from batch.exporters.marked import FILL_HEADER, CannotMark, SheetMarks, result_columns, sheet_marks, write_marked
+from batch.exporters.marked import RESULT_FILLS as MARK_FILLS
 from batch.exporters.template import new_workbook, write_cell, write_lists_and_meta, write_template
 from batch.importers.workbook import SheetData
 from batch.models import RowResult
@@ -61,7 +63,7 @@ def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem],
     pos_of = {old: new for new, old in enumerate(kept)}
     col_of_pos = {pos: data.spec.col(key) for key, pos in data.columns.items()}
     width = len(kept)
-    by_row = v.row_problems if is_main else {}
+    results = row_results(v) if is_main else {}
     shown = [display_header(h or "") for h in data.headers]
     ws.freeze_panes(data.header_row, 1 if data.spec.key else 0)
     for row in sorted(data.rows):
@@ -86,17 +88,12 @@ def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem],
         if row == data.header_row:
             for i, h in enumerate(RESULT_HEADERS):
                 ws.write_string(r, width + i, h, st.result_header)
-        elif row in v.results:
-            result = v.results[row]
-            mine = by_row.get(row, [])
+        elif row in results:
+            result, codes, message = results[row]
             ws.write_string(r, width, result.value, st.results.get(result))
-            if result is RowResult.SKIPPED:
-                ws.write_string(r, width + 2, "예시 행이라 보내지 않습니다.")
-                continue
-            codes = list(dict.fromkeys(p.code for p in mine))
-            if codes:
-                ws.write_string(r, width + 1, ", ".join(codes))
-                ws.write_string(r, width + 2, _row_message(mine, data.name)[:32_000])
+            for i, text in ((1, codes), (2, message)):
+                if text:
+                    ws.write_string(r, width + i, text)
     if is_main:
         ws.set_column(width, width + 1, 14)
         ws.set_column(width + 2, width + 2, 80)
@@ -110,48 +107,85 @@ def _row_message(problems: list[Problem], main_sheet: str) -> str:
     return " / ".join(dict.fromkeys(parts))
 
 
-def _summary(wb: Any, st: _Styles, v: Validation) -> None:
-    ws = wb.add_worksheet(SUMMARY_SHEET)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 3, 12)
-    ws.set_column(4, 4, 70)
-    ws.write_string(0, 0, f"{v.book.spec.title} 결과 요약", st.bold)
-    ws.write_string(1, 0, f"원본 파일: {v.book.path.name}")
+def summary_rows(v: Validation) -> tuple[list[list[str | int | None]], set[tuple[int, int]]]:
+    """The 요약 sheet as rows, and the (1-based row, 0-based col) of its header cells; both writers use it."""
     counts = Counter(v.results.values())
-    ws.write_string(3, 0, "처리결과", st.header)
-    ws.write_string(3, 1, "행 수", st.header)
-    r = 4
-    for result in RowResult:
-        ws.write_string(r, 0, result.value)
-        ws.write_number(r, 1, counts.get(result, 0))
-        r += 1
-    ws.write_string(r, 0, "합계", st.bold)
-    ws.write_number(r, 1, sum(counts.values()))
-    r += 2
-    for c, h in enumerate(("오류코드", "구분", "건수", "내용", "고치는 방법")):
-        ws.write_string(r, c, h, st.header)
-    r += 1
+    rows: list[list[str | int | None]] = [
+        [f"{v.book.spec.title} 결과 요약"],
+        [f"원본 파일: {v.book.path.name}"],
+        [],
+        ["처리결과", "행 수"],
+    ]
+    headers = {(4, 0), (4, 1)}
+    rows += [[r.value, counts.get(r, 0)] for r in RowResult]
+    rows += [["합계", sum(counts.values())], []]
+    rows.append(["오류코드", "구분", "건수", "내용", "고치는 방법"])
+    headers |= {(len(rows), c) for c in range(5)}
     for (code, severity), n in sorted(v.report.by_code().items(), key=lambda t: (t[0][1] != Severity.ERROR, -t[1])):
         info = code_info(code)
-        ws.write_string(r, 0, code)
-        ws.write_string(r, 1, severity.value)
-        ws.write_number(r, 2, n)
-        ws.write_string(r, 3, info.title)
-        ws.write_string(r, 4, info.hint)
-        r += 1
+        rows.append([code, severity.value, n, info.title, info.hint])
+    return rows, headers
 
 
-def write_result(v: Validation, outbox: Path, when: dt.datetime | None = None) -> ResultFiles:
-    """Write the result workbook (and, when rows failed, the 재업로드용 workbook) into ``outbox``."""
-    when = when or dt.datetime.now()
-    outbox.mkdir(parents=True, exist_ok=True)
-    stem = output_stem(v.book.path, when)
-    path = outbox / f"{stem}.xlsx"
+def _summary(wb: Any, st: _Styles, v: Validation) -> None:
+    ws = wb.add_worksheet(SUMMARY_SHEET)
+    ws.set_column(0, 0, 30)
+    ws.set_column(4, 4, 70)
+    rows, headers = summary_rows(v)
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            fmt = st.header if (r, c) in headers else None
+            if isinstance(value, int):
+                ws.write_number(r - 1, c, value, fmt)
+            elif value is not None:
+                ws.write_string(r - 1, c, value, fmt)
+
+
+def row_results(v: Validation) -> dict[int, tuple[RowResult, str, str]]:
+    """Main-sheet row -> (처리결과, 오류코드, 오류메시지)."""
+    main_name = v.book.sheets[v.book.spec.main.name].name
+    out: dict[int, tuple[RowResult, str, str]] = {}
+    for row, result in v.results.items():
+        if result is RowResult.SKIPPED:
+            out[row] = (result, "", "예시 행이라 보내지 않습니다.")
+            continue
+        mine = v.row_problems.get(row, [])
+        codes = ", ".join(dict.fromkeys(p.code for p in mine))
+        out[row] = (result, codes, _row_message(mine, main_name)[:32_000])
+    return out
+
+
+def _write_marked(v: Validation, path: Path, by_sheet: dict[str, list[Problem]]) -> None:
+    info = v.book.info
+    if info is None or info.sparse:
+        raise CannotMark("no layout information")
+    main_key = v.book.spec.main.name
+    marks: dict[str, SheetMarks] = {}
+    for key in v.book.sheet_order:
+        data = v.book.sheets[key]
+        lines = [
+            (p.row, p.column, p.severity is Severity.ERROR, f"[{p.severity}] {p.message}")
+            for p in by_sheet.get(data.name, [])
+            if p.row is not None and p.column is not None
+        ]
+        m = sheet_marks(data, lines)
+        if key == main_key:
+            first = result_columns(data, info.max_col.get(data.name, 0))
+            m.extra_width = first + len(RESULT_HEADERS)
+            m.extra[data.header_row] = [(first + i, h, FILL_HEADER) for i, h in enumerate(RESULT_HEADERS)]
+            for row, (result, codes, message) in row_results(v).items():
+                cells = [(first, result.value, MARK_FILLS.get(result.value, ""))]
+                cells += [(first + i, text, "") for i, text in ((1, codes), (2, message)) if text]
+                m.extra[row] = cells
+        if m.fills or m.extra:
+            marks[data.name] = m
+    rows, headers = summary_rows(v)
+    write_marked(v.book.path, path, info.sheet_parts, marks, rows, dict.fromkeys(headers, FILL_HEADER))
+
+
+def _write_rewritten(v: Validation, path: Path, by_sheet: dict[str, list[Problem]]) -> None:
     wb = new_workbook(path, constant_memory=True)
     st = _Styles(wb)
-    by_sheet: dict[str, list[Problem]] = defaultdict(list)
-    for p in v.report:
-        by_sheet[p.sheet].append(p)
     main_name = v.book.spec.main.name
     for name in v.book.sheet_order:
         data = v.book.sheets[name]
@@ -159,6 +193,28 @@ def write_result(v: Validation, outbox: Path, when: dt.datetime | None = None) -
     _summary(wb, st, v)
     write_lists_and_meta(wb, v.book.spec)
     wb.close()
+
+
+def write_result(v: Validation, outbox: Path, when: dt.datetime | None = None) -> ResultFiles:
+    """Write the result workbook (and, when rows failed, the 재업로드용 workbook) into ``outbox``.
+
+    The staff's own file is marked up in place when it can be (fast, keeps their formatting); a file the
+    in-place writer does not handle is rewritten cell by cell instead.
+    """
+    when = when or dt.datetime.now()
+    outbox.mkdir(parents=True, exist_ok=True)
+    stem = output_stem(v.book.path, when)
+    path = outbox / f"{stem}.xlsx"
+    by_sheet: dict[str, list[Problem]] = defaultdict(list)
+    for p in v.report:
+        by_sheet[p.sheet].append(p)
+    partial = path.with_name(path.name + ".part")
+    try:
+        _write_marked(v, partial, by_sheet)
+    except CannotMark:
+        partial.unlink(missing_ok=True)
+        _write_rewritten(v, partial, by_sheet)
+    partial.replace(path)
     reupload = _write_reupload(v, outbox / f"{stem}_재업로드용.xlsx") if v.has_errors else None
     return ResultFiles(path, reupload)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +71,8 @@ class _Ctx:
         )
 
 
-def _rows(data: SheetData) -> Iterator[tuple[int, dict[str, str | None]]]:
-    keys = list(data.frame.columns)
-    for row, values in zip(data.frame.index, data.frame.itertuples(index=False, name=None), strict=True):
-        yield int(row), dict(zip(keys, values, strict=True))
+def _rows(data: SheetData) -> list[tuple[int, dict[str, str | None]]]:
+    return data.records()
 
 
 def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[int]]) -> ProductChecks:
@@ -196,7 +193,14 @@ def _targets(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], gro
     targets: list[Target] = []
     seen: dict[tuple[Market, str], str] = {}
     if r["groups"] and not split_list(r["groups"]):
-        ctx.add(main, row, "groups", "no-target-market", "판매정보그룹 칸에 그룹명이 없습니다. 그룹명을 넣어 주세요.", r["code"])
+        ctx.add(
+            main,
+            row,
+            "groups",
+            "no-target-market",
+            "판매정보그룹 칸에 그룹명이 없습니다. 그룹명을 넣어 주세요.",
+            r["code"],
+        )
     for name in split_list(r["groups"]):
         t = groups.get(name)
         if t is None:
@@ -366,7 +370,14 @@ def _check_image(
             with Image.open(path) as im:  # reads the header only: the pixels are never decoded
                 fmt, size = im.format, im.size
     except Image.DecompressionBombError:
-        ctx.add(main, row, key, "image-size", f"이미지 '{name}'의 크기가 비정상적으로 큽니다. 1000×1000 픽셀로 맞춰 주세요.", code)
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-size",
+            f"이미지 '{name}'의 크기가 비정상적으로 큽니다. 1000×1000 픽셀로 맞춰 주세요.",
+            code,
+        )
         return
     except (UnidentifiedImageError, OSError):
         fmt, size = None, (0, 0)
@@ -447,8 +458,14 @@ def _check_options(
         used = {i for i, _, _ in lists}
         for gap in range(1, max(used)):
             if gap not in used:
-                ctx.add(main, row, f"option_name_{gap}", "option-missing",
-                        f"옵션명{gap}이 비어 있습니다. 옵션은 옵션명1부터 차례로 채워 주세요.", code)
+                ctx.add(
+                    main,
+                    row,
+                    f"option_name_{gap}",
+                    "option-missing",
+                    f"옵션명{gap}이 비어 있습니다. 옵션은 옵션명1부터 차례로 채워 주세요.",
+                    code,
+                )
                 ok = False
         for i, name, values in lists:
             if not name or (r["option_type"] != "입력형" and not values):
@@ -456,13 +473,25 @@ def _check_options(
                 ctx.add(main, row, key, "option-missing", f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요.", code)
                 ok = False
             if name and name in names_seen:
-                ctx.add(main, row, f"option_name_{i}", "option-duplicate",
-                        f"옵션명 '{name}'을(를) 두 번 썼습니다. 옵션명은 한 번씩만 쓰세요.", code)
+                ctx.add(
+                    main,
+                    row,
+                    f"option_name_{i}",
+                    "option-duplicate",
+                    f"옵션명 '{name}'을(를) 두 번 썼습니다. 옵션명은 한 번씩만 쓰세요.",
+                    code,
+                )
                 ok = False
             dups = sorted({v for v in values if values.count(v) > 1})
             if dups:
-                ctx.add(main, row, f"option_values_{i}", "option-duplicate",
-                        f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.", code)
+                ctx.add(
+                    main,
+                    row,
+                    f"option_values_{i}",
+                    "option-duplicate",
+                    f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.",
+                    code,
+                )
                 ok = False
             names_seen.add(name)
         if not ok or r["option_type"] == "입력형":

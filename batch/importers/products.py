@@ -110,8 +110,9 @@ OPTION_CHARS = r"(?:[^\W_]| )+"
 OPTION_VALUES_CHARS = r"(?:[^\W_]| |,)+"
 # Latin words match whole words only; 세일 not inside 세일러 (a sailor collar is no sale).
 _PROMOTION = re.compile(
-    "|".join(rf"\b{re.escape(w)}\b" if w.isascii() and w.isalpha() else re.escape(w) for w in PROMOTION_WORDS)
-    .replace("세일", "세일(?!러)"),
+    "|".join(rf"\b{re.escape(w)}\b" if w.isascii() and w.isalpha() else re.escape(w) for w in PROMOTION_WORDS).replace(
+        "세일", "세일(?!러)"
+    ),
     re.IGNORECASE,
 )
 _CATEGORY_SPLIT = r"\s*>\s*"

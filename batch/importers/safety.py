@@ -69,6 +69,7 @@ SCAN_CHUNK: Final = 1 << 20
 MAX_TAIL: Final = 64 << 10  # bytes of an unfinished tag kept across a chunk boundary
 SPARSE_MAX_COL: Final = 512
 SPARSE_ROW_SLACK: Final = 1000
+EXCEL_MAX_ROWS: Final = 1_048_576
 
 # --- messages -----------------------------------------------------------------------------------
 
@@ -198,7 +199,7 @@ def inspect_workbook(path: Path) -> WorkbookInfo:
     with fp:
         try:
             return _inspect_file(fp, st.st_size)
-        except _READ_ERRORS:
+        except (*_READ_ERRORS, IndexError, ValueError):  # a structure too broken for the checks above
             _refuse("file-corrupt")
 
 
@@ -510,7 +511,12 @@ def _inspect_zip(zf: zipfile.ZipFile) -> WorkbookInfo:
         root, utf16 = roots[part]
         scan = _scan_sheet(zf, by_name[part], root, utf16)
         max_col[name], last_row[name], row_count[name] = scan.max_col, scan.last_row, scan.rows
-        if scan.unknown or scan.max_col > SPARSE_MAX_COL or scan.last_row > 2 * scan.rows + SPARSE_ROW_SLACK:
+        if (
+            scan.unknown
+            or scan.max_col > SPARSE_MAX_COL
+            or scan.last_row > 2 * scan.rows + SPARSE_ROW_SLACK
+            or max(scan.rows, scan.last_row) > EXCEL_MAX_ROWS  # no Excel wrote this: take the careful path
+        ):
             sparse.add(name)
     return WorkbookInfo(
         sheet_names=sheet_names,
@@ -773,23 +779,63 @@ class _SheetScan:
     unknown: bool = False
 
 
+_ROW_TAG_END: Final = frozenset(b" \t\r\n>/")
+_GREATER_CACHE: dict[tuple[bytes, bytes], re.Pattern[bytes]] = {}
+
+
+def _greater_than(cell_r: bytes, best: bytes) -> re.Pattern[bytes]:
+    """A pattern for a cell reference ``<c r="XX9`` whose column is right of ``best``.
+
+    Exact for upper-case references (what every writer produces); a reference with lower-case
+    letters matches whenever it might be right of ``best``, and the caller compares it properly.
+    """
+    key = (cell_r, best)
+    found = _GREATER_CACHE.get(key)
+    if found is not None:
+        return found
+    n = len(best)
+    alts = []
+    if n < 3:
+        alts.append(b"[A-Za-z]{%d,3}" % (n + 1))
+    for i, ch in enumerate(best):
+        if ch < 0x5A:  # "Z"
+            same = b"".join(b"[%c%c]" % (c, c + 32) for c in best[:i])
+            rest = b"[A-Za-z]{%d}" % (n - i - 1) if n - i - 1 else b""
+            alts.append(same + b"[%c-Za-z]" % (ch + 1) + rest)
+    pattern = re.compile(re.escape(cell_r) + b"(" + b"|".join(alts) + b")[0-9]")
+    if len(_GREATER_CACHE) > 4096:
+        _GREATER_CACHE.clear()
+    _GREATER_CACHE[key] = pattern
+    return pattern
+
+
 class _SheetScanner:
-    """Counts rows, the highest row number and the right-most cell reference, chunk by chunk.
+    """Counts rows, the last row number and the right-most cell reference, chunk by chunk.
 
     ``feed(buf, s, e)`` is given byte ranges that start at a ``<`` and end right before a ``<``,
-    so every tag lies whole inside one range. Rows are split at their start tags: the last
-    ``<c `` before the next ``<row`` is the right-most cell of a row (cells are written in column
-    order), and a row cut by a chunk boundary only yields a smaller candidate in its first half.
+    so every tag lies whole inside one range. Two ways to find the right-most column:
+
+    * row loop (normal rows, ~1 KB each): rows are split at their start tags and only the last
+      ``<c `` of each row is read (cells are written in column order; a row cut by a chunk
+      boundary only yields a smaller candidate from its first half). Robust to odd cell tags.
+    * dense (many short rows, e.g. a million empty ``<row r="N"/>``): a Python step per row
+      would be too slow, so rows are counted with ``bytes.count`` and one compiled pattern looks
+      only for cell references right of the best so far. Used only while every cell tag in the
+      range starts with ``<c r="``; otherwise the range goes through the row loop.
     """
+
+    DENSE_ROW_BYTES: Final = 256  # rows shorter than this on average switch to the dense way
+    SAMPLE: Final = 64 << 10  # ranges shorter than this do not change the way
 
     def __init__(self, prefix: bytes) -> None:
         self.row_open = b"<" + prefix + b"row"
-        self.row_close = b"</" + prefix + b"row>"
         self.cell_open = b"<" + prefix + b"c "
+        self.cell_r = b"<" + prefix + b'c r="'
         self.data_open = b"<" + prefix + b"sheetData"
         self.data_close = b"</" + prefix + b"sheetData>"
         self.in_data = False
         self.done = False
+        self.dense = False
         self.rows = 0
         self.last_row = 0
         self.best = b""  # right-most column letters seen (upper case)
@@ -807,25 +853,49 @@ class _SheetScanner:
                 self.done = True
                 return
             s = k + len(self.data_open)
-        last_close = buf.rfind(self.row_close, s, e)  # </sheetData> can only follow the last </row>
-        k = buf.find(self.data_close, max(s, last_close), e)
+        row, width = self.row_open, len(self.row_open)
+        i = buf.rfind(row, s, e)
+        while i >= 0 and (i + width >= e or buf[i + width] not in _ROW_TAG_END):  # e.g. <rowBreaks>
+            i = buf.rfind(row, s, i)
+        k = buf.find(self.data_close, max(s, i), e)  # </sheetData> can only follow the last row
         if k >= 0:
             e = k
             self.done = True
-        i = self._rows(buf, s, e)
-        if i >= 0:
-            m = _ROW_REF.match(buf, i + len(self.row_open), e)
+        before = self.rows
+        if not (self.dense and self._dense(buf, s, e)):
+            self._rows(buf, s, e)
+        if e - s >= self.SAMPLE:
+            self.dense = (self.rows - before) * self.DENSE_ROW_BYTES > e - s
+        if 0 <= i < e:
+            m = _ROW_REF.match(buf, i + width, e)
             self.last_row = max(self.last_row, int(m.group(1)) if m else self.rows)
 
-    def _rows(self, buf: bytes, s: int, e: int) -> int:
-        """Count row start tags in [s, e) and track the right-most cell; return the last row start."""
+    def _dense(self, buf: bytes, s: int, e: int) -> bool:
+        cells = buf.count(self.cell_open, s, e)
+        if cells and buf.count(self.cell_r, s, e) != cells:
+            return False  # some cell tag is unusual: let the row loop read it
+        self.rows += buf.count(self.row_open, s, e)
+        if cells:
+            best = self.best
+            pattern = _greater_than(self.cell_r, best)
+            pos = s
+            while (m := pattern.search(buf, pos, e)) is not None:
+                letters = m.group(1).upper()
+                if len(letters) > len(best) or (len(letters) == len(best) and letters > best):
+                    best = letters
+                    pattern = _greater_than(self.cell_r, best)
+                pos = m.end()
+            self.best = best
+        return True
+
+    def _rows(self, buf: bytes, s: int, e: int) -> None:
+        """Count row start tags in [s, e) and keep the right-most last cell of a row."""
         # Hot loop, once per row: a forward find for the next row, a short backward find for its last cell.
         find, rfind, startswith = buf.find, buf.rfind, buf.startswith
         row, cell = self.row_open, self.cell_open
         step, skip = len(row), len(cell)
         best = self.best
         count = 0
-        last = -1
         pos = s
         while True:
             r = find(row, pos, e)
@@ -843,11 +913,9 @@ class _SheetScanner:
             if r < 0:
                 break
             count += 1
-            last = r
             pos = r + step
         self.best = best
         self.rows += count
-        return last
 
 
 def _column_index(letters: bytes) -> int:

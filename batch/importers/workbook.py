@@ -24,6 +24,7 @@ from batch.sheetspec import (
 
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 256  # no template has more; cells beyond are never read
+MAX_ROWS = 200_000  # per sheet: four times the largest upload we measure; a larger file is split
 
 Cell = str | None
 
@@ -41,11 +42,24 @@ class SheetData:
     frame: pd.DataFrame  # columns = every spec key, index = Excel row numbers of the data rows
     _cache: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False)
     _cache_of: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _records: list[tuple[int, dict[str, Cell]]] = field(default_factory=list, init=False, repr=False)
+    _records_of: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     def header_of(self, key: str) -> str:
         pos = self.columns.get(key)
         given = self.headers[pos] if pos is not None else None
         return display_header(given) if given else self.spec.col(key).header
+
+    def records(self) -> list[tuple[int, dict[str, Cell]]]:
+        """Every data row as (Excel row, {column key: cell}), built once per frame."""
+        if self._records_of is not self.frame:
+            keys = list(self.frame.columns)
+            self._records = [
+                (int(row), dict(zip(keys, values, strict=True)))
+                for row, values in zip(self.frame.index, self.frame.itertuples(index=False, name=None), strict=True)
+            ]
+            self._records_of = self.frame
+        return self._records
 
     def text(self, excel_row: int, key: str) -> Cell:
         """The normalised cell of a data row, by column key (fast: a dict per column, built once per frame)."""
@@ -72,6 +86,7 @@ class Book:
     path: Path
     sheets: dict[str, SheetData] = field(default_factory=dict)  # by spec sheet name
     sheet_order: list[str] = field(default_factory=list)  # spec sheet names in the file's order
+    info: WorkbookInfo | None = None  # what the safety gate learnt of the file (parts, sizes)
 
 
 def cell_text(v: Any) -> Cell:
@@ -103,55 +118,64 @@ def _row_texts(row: list[Any], offset: int) -> list[Cell]:
     return cells[:MAX_COLUMNS]
 
 
-def _iter_calamine(path: Path, name: str) -> Iterator[tuple[int, list[Cell]]]:
-    from python_calamine import CalamineWorkbook
+class SheetReader:
+    """Reads sheets of one accepted workbook; the fast reader's workbook is opened once for all sheets."""
 
-    wb = CalamineWorkbook.from_path(str(path))
-    try:
-        sheet = wb.get_sheet_by_name(name)
+    def __init__(self, path: Path, info: WorkbookInfo) -> None:
+        self.path = path
+        self.info = info
+        self._calamine: Any = None
+
+    def __enter__(self) -> SheetReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._calamine is not None:
+            self._calamine.close()
+            self._calamine = None
+
+    def rows(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
+        """Yield (Excel row number, cells) for every non-blank row of one sheet."""
+        source = self._bounded(name) if name in self.info.sparse else self._fast(name)
+        for n, cells in source:
+            if any(c is not None for c in cells):
+                yield n, cells
+
+    def _fast(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
+        if self._calamine is None:
+            from python_calamine import CalamineWorkbook
+
+            self._calamine = CalamineWorkbook.from_path(str(self.path))
+        sheet = self._calamine.get_sheet_by_name(name)
         offset = sheet.start[1] if sheet.start else 0
         for i, row in enumerate(sheet.iter_rows()):
             yield i + 1, _row_texts(row, offset)
-    finally:
-        wb.close()
+
+    def _bounded(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
+        """For sparse sheets (a stray cell far away): stream rows, never allocate the empty rectangle."""
+        import openpyxl
+
+        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            ws = wb[name]
+            ws.reset_dimensions()  # ignore a declared million-row dimension
+            max_col = min(self.info.max_col.get(name, MAX_COLUMNS) or MAX_COLUMNS, MAX_COLUMNS)
+            gap: object = None  # openpyxl yields one shared tuple for every missing row: skip it in O(1)
+            for i, row in enumerate(ws.iter_rows(max_col=max_col, values_only=True)):
+                if row is gap:
+                    continue
+                if all(v is None for v in row):
+                    gap = row
+                    continue
+                yield i + 1, _row_texts(list(row), 0)
+        finally:
+            wb.close()
 
 
-def _iter_bounded(path: Path, name: str, max_col: int) -> Iterator[tuple[int, list[Cell]]]:
-    """For sparse sheets (a stray cell far away): stream rows, never allocate the empty rectangle."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb[name]
-        ws.reset_dimensions()  # ignore a declared million-row dimension
-        gap: object = None  # openpyxl yields one shared tuple for every missing row: skip it in O(1)
-        for i, row in enumerate(ws.iter_rows(max_col=min(max_col, MAX_COLUMNS), values_only=True)):
-            if row is gap:
-                continue
-            if all(v is None for v in row):
-                gap = row
-                continue
-            yield i + 1, _row_texts(list(row), 0)
-    finally:
-        wb.close()
-
-
-def iter_sheet(path: Path, info: WorkbookInfo, name: str) -> Iterator[tuple[int, list[Cell]]]:
-    """Yield (Excel row number, cells) for every non-blank row of one sheet."""
-    rows = (
-        _iter_bounded(path, name, info.max_col.get(name, MAX_COLUMNS))
-        if name in info.sparse
-        else _iter_calamine(path, name)
-    )
-    for n, cells in rows:
-        if any(c is not None for c in cells):
-            yield n, cells
-
-
-def read_meta(path: Path, info: WorkbookInfo) -> dict[str, str]:
-    if META_SHEET not in info.sheet_names:
+def read_meta(reader: SheetReader) -> dict[str, str]:
+    if META_SHEET not in reader.info.sheet_names:
         return {}
-    return {c[0]: c[1] for _, c in iter_sheet(path, info, META_SHEET) if len(c) > 1 and c[0] and c[1]}
+    return {c[0]: c[1] for _, c in reader.rows(META_SHEET) if len(c) > 1 and c[0] and c[1]}
 
 
 def check_template(spec: TemplateSpec, meta: dict[str, str]) -> None:
@@ -256,8 +280,14 @@ def map_headers(
     return {key: hits[0][0] for key, hits in found.items()}
 
 
-def read_sheet(path: Path, info: WorkbookInfo, spec: SheetSpec, name: str, report: Report) -> SheetData:
-    all_rows = list(iter_sheet(path, info, name))
+def read_sheet(reader: SheetReader, spec: SheetSpec, name: str, report: Report) -> SheetData:
+    rows = reader.info.row_count.get(name, 0)
+    if rows > MAX_ROWS:
+        raise FileRefused(
+            "file-too-many-rows",
+            f"'{name}' 시트에 행이 {rows:,}개 있습니다. 한 파일에 {MAX_ROWS:,}행까지 처리합니다. 파일을 나눠 다시 넣어 주세요.",
+        )
+    all_rows = list(reader.rows(name))
     lookup = _header_lookup(spec)
     idx = _find_header(all_rows, lookup)
     if idx is None:
@@ -285,20 +315,21 @@ def read_sheet(path: Path, info: WorkbookInfo, spec: SheetSpec, name: str, repor
 def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
     """Open, check and read a workbook of ``spec``; raise FileRefused for a file that cannot be used."""
     info = inspect_workbook(path)
-    check_template(spec, read_meta(path, info))
     report = Report()
-    book = Book(spec, path)
+    book = Book(spec, path, info=info)
     found: list[tuple[int, str, SheetData]] = []
-    for sheet in spec.sheets:
-        name = _find_sheet(sheet, info.sheet_names)
-        if name is None:
-            if sheet.optional:
-                continue
-            raise FileRefused(
-                "missing-sheet",
-                f"'{sheet.name}' 시트가 없습니다. 시트 이름을 바꾸거나 지우지 않았는지 확인해 주세요.",
-            )
-        found.append((info.sheet_names.index(name), sheet.name, read_sheet(path, info, sheet, name, report)))
+    with SheetReader(path, info) as reader:
+        check_template(spec, read_meta(reader))
+        for sheet in spec.sheets:
+            name = _find_sheet(sheet, info.sheet_names)
+            if name is None:
+                if sheet.optional:
+                    continue
+                raise FileRefused(
+                    "missing-sheet",
+                    f"'{sheet.name}' 시트가 없습니다. 시트 이름을 바꾸거나 지우지 않았는지 확인해 주세요.",
+                )
+            found.append((info.sheet_names.index(name), sheet.name, read_sheet(reader, sheet, name, report)))
     for _, key, data in sorted(found, key=lambda t: t[0]):
         book.sheets[key] = data
         book.sheet_order.append(key)
