@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench templates clean
+.PHONY: setup demo test libreoffice bench templates clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,7 +29,9 @@ test: setup libreoffice
 	$(BIN)/pytest -q
 
 bench: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/validate_bench.py
+	$(BIN)/python bench/refusal_bench.py
 
 templates: setup
 	$(BIN)/python -m batch.exporters.committed

@@ -307,6 +307,9 @@ def cli_times() -> dict[str, float]:
 # --- table ------------------------------------------------------------------------------------------------
 
 
+NOTES_WRITERS = ("xlsxwriter",)  # neither pyexcelerate nor rustpy-xlsxwriter writes a note on a cell
+
+
 def _fastest(res: dict[str, Result], labels: dict[str, str]) -> tuple[float, str]:
     return min((res[k]["seconds"], k) for k in labels)
 
@@ -327,6 +330,9 @@ RowFn = Callable[[dict[str, Result]], str]
 
 
 def table_rows(reads: dict[str, str], writes: dict[str, str]) -> list[tuple[str, RowFn]]:
+    # Writers that can write what the result workbook needs: a fill and a note on single cells.
+    capable = {k: v for k, v in writes.items() if k in NOTES_WRITERS}
+
     def fastest(labels: dict[str, str]) -> RowFn:
         return lambda res: "{:.2f} s ({})".format(*_fastest(res, labels))
 
@@ -346,8 +352,10 @@ def table_rows(reads: dict[str, str], writes: dict[str, str]) -> list[tuple[str,
                 + (" +reupload" if res["ours"]["reupload"] else "")
             ),
         ),
-        ("ratio ours / (read + write)", lambda res: f"{_ratio(res, reads, writes):.2f}x"),
-        (f"target ratio <= {RATIO_TARGET}x", lambda res: _check(_ratio(res, reads, writes) <= RATIO_TARGET)),
+        ("ratio ours / (read + any write)", lambda res: f"{_ratio(res, reads, writes):.2f}x"),
+        (f"target <= {RATIO_TARGET}x vs any writer", lambda res: _check(_ratio(res, reads, writes) <= RATIO_TARGET)),
+        ("ratio ours / (read + notes writer)", lambda res: f"{_ratio(res, reads, capable):.2f}x"),
+        (f"target <= {RATIO_TARGET}x vs notes writer", lambda res: _check(_ratio(res, reads, capable) <= RATIO_TARGET)),
         ("target peak < 1 GiB", lambda res: _check(res["ours"]["peak_mb"] < PEAK_TARGET_MB)),
     ]
 

@@ -1,0 +1,382 @@
+"""TMON's partner interwork API (marketplaces.md §1): token, deals and delivery templates, and its state."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import math
+import random
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Scope
+
+from batch.sandbox.faults import Clock
+from batch.sandbox.tmon_deals import PRODUCT_TYPES, DealError, check_deal, check_option_updates, invalid, label, missing
+from batch.sandbox.web import Reject, empty_response, endpoint, form_fields, json_response, read_json
+
+TOKEN_LIFETIME = 3600  # seconds of the app's clock
+FIRST_TEMPLATE_NO = 1690701
+FIRST_DEAL_NO = 30_000_001
+FIRST_OPTION_NO = 70_000_001
+DEAL_NO_TYPES = ("VENDOR_DEAL_NUMBER", "TMON_DEAL_NUMBER")  # the first is the sandbox's name for the default
+OWNED = ("tmonDealNo", "vendorId", "paused")  # deal fields the sandbox sets; a body's values for them are ignored
+
+
+@dataclass(frozen=True)
+class Account:
+    client_id: str
+    secret: str
+    vendor_id: str
+    partner_token: str
+
+
+@dataclass
+class Token:
+    client_id: str
+    vendor_id: str
+    expires_at: float
+
+
+SEED_ACCOUNTS = (
+    Account("tmon-main", "sandbox-secret", "V1001", "sandbox-partner-token"),
+    Account("tmon-second", "sandbox-secret", "V1002", "sandbox-partner-token-2"),
+)
+
+
+def _template(number: int, name: str, product_type: str, fee: int) -> dict[str, Any]:
+    return {
+        "deliveryTemplateNo": number,
+        "name": name,
+        "productType": product_type,
+        "productTypeName": PRODUCT_TYPES[product_type],
+        "deliveryFee": fee,
+    }
+
+
+# Every vendor starts with these delivery templates (배송템플릿).
+SEED_TEMPLATES = (
+    _template(1690698, "기본배송", "GENERAL", 3000),
+    _template(1690699, "신선식품 배송", "FRESH", 4000),
+    _template(1690700, "화물/설치 배송", "CARGO", 0),
+)
+
+FAULT_ERRORS = {
+    429: ("TOO_MANY_REQUESTS", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."),
+    500: ("INTERNAL_SERVER_ERROR", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."),
+    503: ("SERVICE_UNAVAILABLE", "서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도해 주세요."),
+}
+
+
+def business_error(code: str, message: str, status: int = 400, headers: Mapping[str, str] | None = None) -> Response:
+    """TMON's business error: ``{"ResultCode": ..., "Message": "<Korean>"}``."""
+    return json_response({"ResultCode": code, "Message": message}, status, headers)
+
+
+def oauth_error(status: int, error: str, description: str, headers: Mapping[str, str] | None = None) -> Response:
+    """TMON's gateway (Spring OAuth2) error: ``{"error": ..., "error_description": ...}``."""
+    return json_response({"error": error, "error_description": description}, status, headers)
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """``(client_id, secret)`` from ``Authorization: Basic base64(id:secret)``, or None."""
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, colon, secret = decoded.partition(":")
+    return (client_id, secret) if colon else None
+
+
+async def read_body(request: Request) -> Any:
+    try:
+        return await read_json(request)
+    except ValueError:
+        raise Reject(business_error("INVALID_BODY", "요청 본문이 올바른 JSON이 아닙니다.")) from None
+
+
+class TmonMarket:
+    """TMON in the sandbox: its routes, accounts, tokens, templates and deals."""
+
+    name = "tmon"
+    prefixes = ("/oauth/", "/api/")
+
+    def __init__(self, *, clock: Clock, seed: int) -> None:
+        self.clock = clock
+        self.random = random.Random(seed)  # access tokens: reproducible for a seed
+        self.tokens: dict[str, Token] = {}
+        deal = "/api/{vendorId}/deals/{no}"
+        self.routes = [
+            Route("/oauth/token", endpoint(self.issue_token), methods=["POST"]),
+            Route("/api/{vendorId}/deals", endpoint(self.create_deal), methods=["POST"]),
+            Route(deal, endpoint(self.get_deal), methods=["GET"]),
+            Route(deal, endpoint(self.update_deal), methods=["PUT"]),
+            Route(deal + "/stock", endpoint(self.update_stock), methods=["PUT"]),
+            Route(deal + "/options/display", endpoint(self.update_display), methods=["PUT"]),
+            Route(deal + "/pause", endpoint(self.pause), methods=["PUT"]),
+            Route(deal + "/resume", endpoint(self.resume), methods=["PUT"]),
+            Route("/api/{vendorId}/partners/templates", endpoint(self.list_templates), methods=["GET"]),
+            Route("/api/{vendorId}/partners/templates", endpoint(self.create_template), methods=["POST"]),
+        ]
+        self.reset()
+
+    # -- the Market interface --------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Seeded accounts and templates only, no deals; tokens of seeded accounts stay valid."""
+        self.accounts = {account.client_id: account for account in SEED_ACCOUNTS}
+        self.tokens = {
+            value: token
+            for value, token in self.tokens.items()
+            if token.client_id in self.accounts and self.accounts[token.client_id].vendor_id == token.vendor_id
+        }
+        self.templates: dict[str, list[dict[str, Any]]] = {}  # vendorId -> templates, seeded on first use
+        self.deals: dict[tuple[str, str], dict[str, Any]] = {}  # (vendorId, vendorDealNo) -> deal, in creation order
+        self.deal_keys: dict[int, tuple[str, str]] = {}  # tmonDealNo -> (vendorId, vendorDealNo)
+        self.orders: list[dict[str, Any]] = []
+        self.invoices: list[dict[str, Any]] = []
+        self.claims: list[dict[str, Any]] = []
+        self.inquiries: list[dict[str, Any]] = []
+        self.answers: list[dict[str, Any]] = []
+        self.partner_ids: list[str] = []  # every X-Partner-Id seen, in first-seen order
+        self.next_template_no = FIRST_TEMPLATE_NO
+        self.next_deal_no = FIRST_DEAL_NO
+        self.next_option_no = FIRST_OPTION_NO
+
+    def snapshot(self) -> dict[str, Any]:
+        return copy.deepcopy(
+            {
+                "products": list(self.deals.values()),
+                "orders": self.orders,
+                "invoices": self.invoices,
+                "claims": self.claims,
+                "inquiries": self.inquiries,
+                "answers": self.answers,
+                "partner_ids": self.partner_ids,
+            }
+        )
+
+    def add_account(self, data: Mapping[str, Any]) -> None:
+        fields = ("client_id", "secret", "vendor_id", "partner_token")
+        values = [data.get(field) for field in fields]
+        if not all(isinstance(value, str) and value for value in values):
+            raise ValueError(f"{', '.join(fields)} must all be non-empty strings")
+        self.accounts[str(values[0])] = Account(*(str(value) for value in values))
+
+    def expire_tokens(self) -> None:
+        for token in self.tokens.values():
+            token.expires_at = -math.inf
+
+    def account_key(self, scope: Scope) -> str:
+        """``vendor:<vendorId>`` for API calls, ``client:<client_id>`` for the token endpoint."""
+        path: str = scope["path"]
+        if path.startswith("/api/"):
+            return f"vendor:{path.split('/')[2]}"
+        credentials = basic_credentials(Headers(scope=scope).get("authorization"))
+        return f"client:{credentials[0] if credentials else ''}"
+
+    def is_auth_path(self, path: str) -> bool:
+        return path == "/oauth/token"
+
+    def fault_response(self, status: int, retry_after: int | None) -> Response:
+        code, message = FAULT_ERRORS[status]
+        headers = None if retry_after is None else {"Retry-After": str(retry_after)}
+        return business_error(code, message, status, headers)
+
+    # -- auth -----------------------------------------------------------------------------------------
+
+    async def issue_token(self, request: Request) -> Response:
+        """``POST /oauth/token``: client credentials in Basic auth, ``grant_type`` as a form field."""
+        credentials = basic_credentials(request.headers.get("authorization"))
+        account = self.accounts.get(credentials[0]) if credentials else None
+        if credentials is None or account is None or account.secret != credentials[1]:
+            challenge = {"WWW-Authenticate": 'Basic realm="oauth2/client"'}
+            return oauth_error(401, "invalid_client", "Bad client credentials", challenge)
+        grant = (await form_fields(request)).get("grant_type")
+        if not grant:
+            return oauth_error(400, "invalid_request", "Missing grant type")
+        if grant != "client_credentials":
+            return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant}")
+        value = str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+        self.tokens[value] = Token(account.client_id, account.vendor_id, self.clock() + TOKEN_LIFETIME)
+        return json_response(
+            {"access_token": value, "token_type": "bearer", "expires_in": TOKEN_LIFETIME, "vendorId": account.vendor_id}
+        )
+
+    def authorize(self, request: Request) -> str:
+        """Check the bearer token, the partner headers and the path's vendor; return the vendorId."""
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        value = value.strip()
+        token = self.tokens.get(value) if scheme.lower() == "bearer" else None
+        account = self.accounts.get(token.client_id) if token else None
+        if token is None or account is None:
+            description = f"Invalid access token: {value}" if value else "Access token is missing"
+            raise Reject(self.invalid_token(description))
+        if self.clock() >= token.expires_at:
+            raise Reject(self.invalid_token(f"Access token expired: {value}"))
+        partner_id = request.headers.get("x-partner-id", "").strip()
+        partner_token = request.headers.get("x-partner-token", "").strip()
+        for header, given in (("X-Partner-Id", partner_id), ("X-Partner-Token", partner_token)):
+            if not given:
+                raise Reject(business_error("MISSING_HEADER", f"{header} 헤더가 필요합니다."))
+        if partner_token != account.partner_token:
+            raise Reject(
+                business_error("INVALID_PARTNER_TOKEN", "파트너 토큰(X-Partner-Token)이 올바르지 않습니다.", 403)
+            )
+        vendor = request.path_params["vendorId"]
+        if vendor != token.vendor_id:
+            message = f"요청 경로의 업체({vendor})에 대한 권한이 없습니다. 토큰의 업체: {token.vendor_id}"
+            raise Reject(business_error("VENDOR_MISMATCH", message, 403))
+        if partner_id not in self.partner_ids:
+            self.partner_ids.append(partner_id)
+        return token.vendor_id
+
+    @staticmethod
+    def invalid_token(description: str) -> Response:
+        challenge = {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{description}"'}
+        return oauth_error(401, "invalid_token", description, challenge)
+
+    # -- deals ----------------------------------------------------------------------------------------
+
+    def templates_of(self, vendor: str) -> list[dict[str, Any]]:
+        return self.templates.setdefault(vendor, copy.deepcopy(list(SEED_TEMPLATES)))
+
+    def check(self, body: object, vendor: str) -> dict[str, Any]:
+        try:
+            deal = check_deal(body, self.templates_of(vendor))
+        except DealError as error:
+            raise Reject(business_error(error.code, error.message)) from None
+        for name in OWNED:
+            deal.pop(name, None)
+        return deal
+
+    def find_deal(self, request: Request, vendor: str) -> dict[str, Any]:
+        """The deal ``{no}`` names: a vendorDealNo, or a tmonDealNo with ``?dealNoType=TMON_DEAL_NUMBER``."""
+        no = request.path_params["no"]
+        kind = request.query_params.get("dealNoType", DEAL_NO_TYPES[0])
+        if kind not in DEAL_NO_TYPES:
+            message = f"딜번호유형(dealNoType): 허용되지 않는 값입니다: {kind}. 허용값: {', '.join(DEAL_NO_TYPES)}."
+            raise Reject(business_error("INVALID_VALUE", message))
+        key: tuple[str, str] | None = (vendor, no)
+        if kind == "TMON_DEAL_NUMBER":
+            key = self.deal_keys.get(int(no)) if no.isascii() and no.isdigit() else None
+        deal = self.deals.get(key) if key is not None and key[0] == vendor else None
+        if deal is None:
+            raise Reject(business_error("NOT_FOUND", f"딜을 찾을 수 없습니다: {no}", 404))
+        return deal
+
+    def number_options(self, options: list[dict[str, Any]], known: Mapping[str, int]) -> list[dict[str, Any]]:
+        """Give each option its tmonDealOptionNo: the one it had (same vendorDealOptionNo), else a new one."""
+        numbered = []
+        for option in options:
+            number = known.get(str(option["vendorDealOptionNo"]))
+            if number is None:
+                number, self.next_option_no = self.next_option_no, self.next_option_no + 1
+            numbered.append(
+                {"tmonDealOptionNo": number, **{k: v for k, v in option.items() if k != "tmonDealOptionNo"}}
+            )
+        return numbered
+
+    async def create_deal(self, request: Request) -> Response:
+        vendor = self.authorize(request)
+        body = self.check(await read_body(request), vendor)
+        key = (vendor, str(body["vendorDealNo"]))
+        if key in self.deals:
+            raise Reject(business_error("DUPLICATE_DEAL", f"이미 등록된 딜입니다: {key[1]}"))
+        number, self.next_deal_no = self.next_deal_no, self.next_deal_no + 1
+        options = self.number_options(body.pop("dealOptions"), {})
+        self.deals[key] = {
+            "vendorDealNo": key[1],
+            "tmonDealNo": number,
+            "vendorId": vendor,
+            **body,
+            "paused": False,
+            "dealOptions": options,
+        }
+        self.deal_keys[number] = key
+        return json_response(
+            {
+                "dealNo": {key[1]: number},
+                "dealOptionNos": {str(o["vendorDealOptionNo"]): o["tmonDealOptionNo"] for o in options},
+            }
+        )
+
+    async def get_deal(self, request: Request) -> Response:
+        return json_response(self.find_deal(request, self.authorize(request)))
+
+    async def update_deal(self, request: Request) -> Response:
+        """Full update: the same rules as registration; vendorDealNo and productType cannot change."""
+        vendor = self.authorize(request)
+        deal = self.find_deal(request, vendor)
+        raw = await read_body(request)
+        product_type = raw.get("productType") if isinstance(raw, dict) else None
+        if product_type not in (None, deal["productType"]):
+            message = f"{label('productType')}: 변경할 수 없습니다 ({deal['productType']} → {product_type})."
+            raise Reject(business_error("PRODUCT_TYPE_CHANGE", message))
+        body = self.check(raw, vendor)
+        if body["vendorDealNo"] != deal["vendorDealNo"]:
+            message = f"{label('vendorDealNo')}: 변경할 수 없습니다 ({deal['vendorDealNo']} → {body['vendorDealNo']})."
+            raise Reject(business_error("INVALID_VALUE", message))
+        known = {str(o["vendorDealOptionNo"]): o["tmonDealOptionNo"] for o in deal["dealOptions"]}
+        options = self.number_options(body.pop("dealOptions"), known)
+        kept = {name: deal[name] for name in ("vendorDealNo", "tmonDealNo", "vendorId", "paused")}
+        deal.clear()
+        deal.update({**kept, **body, "dealOptions": options})
+        return empty_response()
+
+    async def update_options(self, request: Request, field: str) -> Response:
+        vendor = self.authorize(request)
+        deal = self.find_deal(request, vendor)
+        try:
+            changes = check_option_updates(await read_body(request), deal["dealOptions"], field)
+        except DealError as error:
+            raise Reject(business_error(error.code, error.message)) from None
+        for option, value in changes:
+            option[field] = value
+        return empty_response()
+
+    async def update_stock(self, request: Request) -> Response:
+        return await self.update_options(request, "stock")
+
+    async def update_display(self, request: Request) -> Response:
+        return await self.update_options(request, "display")
+
+    async def pause(self, request: Request) -> Response:
+        self.find_deal(request, self.authorize(request))["paused"] = True
+        return empty_response()
+
+    async def resume(self, request: Request) -> Response:
+        self.find_deal(request, self.authorize(request))["paused"] = False
+        return empty_response()
+
+    # -- delivery templates ---------------------------------------------------------------------------
+
+    async def list_templates(self, request: Request) -> Response:
+        return json_response(self.templates_of(self.authorize(request)))
+
+    async def create_template(self, request: Request) -> Response:
+        vendor = self.authorize(request)
+        body = await read_body(request)
+        if not isinstance(body, dict):
+            raise Reject(business_error("INVALID_BODY", "요청 본문은 JSON 객체여야 합니다."))
+        for field in ("name", "productType"):
+            if not body.get(field):
+                error = missing(field)
+                raise Reject(business_error(error.code, error.message))
+        if body["productType"] not in PRODUCT_TYPES:
+            error = invalid("productType", body["productType"])
+            raise Reject(business_error(error.code, error.message))
+        number, self.next_template_no = self.next_template_no, self.next_template_no + 1
+        template = {**body, "deliveryTemplateNo": number, "productTypeName": PRODUCT_TYPES[body["productType"]]}
+        self.templates_of(vendor).append(template)
+        return json_response({"deliveryTemplateNo": number})
