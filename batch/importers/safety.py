@@ -41,11 +41,9 @@ from typing import BinaryIO, Final, NoReturn
 from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
+from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-ignore]
     DefusedXMLParser,
-    DTDForbidden,
-    EntitiesForbidden,
-    ExternalReferenceForbidden,
 )
 
 from batch.errors import FileRefused
