@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import traceback
 from pathlib import Path
 from typing import Any, NoReturn
@@ -125,7 +126,60 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
     ctx.exit(EXIT_ROW_ERRORS if v.has_errors else EXIT_OK)
 
 
-@cli.command(help="예시 작업 폴더를 만들고 예시 상품 파일을 처리해 결과 파일 경로를 보여 줍니다.")
+@cli.command(
+    help="상품 파일을 검사한 뒤 마켓에 보냅니다 (신규 등록·수정, 바뀌지 않은 상품은 건너뜀). 종료 코드는 validate와 같습니다."
+)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="보낼 계획만 보여 주고 아무것도 보내지 않습니다.")
+@click.option("--market", "markets", default="", help="이 마켓에만 보냅니다 (쉼표로 구분, 예: tmon).")
+@click.pass_context
+def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:
+    from batch.render import render_plan, render_run
+    from batch.runner import run_products
+
+    ws = _workspace(ctx)
+    chosen = {m.strip() for m in markets.split(",") if m.strip()} or None
+    with _progress() as progress:
+        result = run_products(path, ws, dry_run=dry_run, markets=chosen, progress=progress)
+    click.echo(render_plan(result))
+    if not dry_run:
+        click.echo(render_run(result))
+    ctx.exit(EXIT_ROW_ERRORS if result.has_errors else EXIT_OK)
+
+
+def _progress() -> Any:
+    """A progress bar on stderr while rows are sent (nothing when stderr is not a terminal)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        state: dict[str, Any] = {}
+
+        def update(done: int, total: int) -> None:
+            if "bar" not in state:
+                state["bar"] = click.progressbar(length=total, label="보내는 중", file=sys.stderr)
+                state["bar"].__enter__()
+            state["bar"].update(1)
+
+        try:
+            yield update
+        finally:
+            if "bar" in state:
+                state["bar"].__exit__(None, None, None)
+
+    return bar()
+
+
+@cli.command(help="내장 샌드박스 마켓을 127.0.0.1에서 띄웁니다 (멈출 때까지). 실제 마켓과 같은 방식으로 답합니다.")
+@click.option("--port", default=8800, show_default=True, help="포트 번호")
+def sandbox(port: int) -> None:
+    from batch.sandbox.server import serve
+
+    click.echo(f"샌드박스 마켓: http://127.0.0.1:{port}  (멈추려면 Ctrl+C)")
+    serve(port)
+
+
+@cli.command(help="예시 작업 폴더를 만들고 예시 상품 파일을 내장 샌드박스 마켓에 보내 결과 파일 경로를 보여 줍니다.")
 @click.option(
     "--directory",
     "-d",

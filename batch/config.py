@@ -19,15 +19,28 @@ DEFAULT_CONFIG = """\
 [seller]
 company_name = "{company}"   # 제조사·브랜드 칸을 비웠을 때 쓰는 회사 이름
 
+# 마켓별 전송 중지 스위치: stop 에 이유를 적으면 그 마켓으로는 아무것도 보내지 않습니다.
+# 예) 티몬은 2024년 7월 정산 사태 뒤 영업을 멈췄습니다. 실제 티몬 계정으로 보낼 때 다시 확인하세요.
+[markets.tmon]
+stop = ""
+
 # 마켓 계정 (제휴몰 계정정보). 판매정보 시트의 '판매자ID'가 여기의 name 입니다.
+# base_url 이 "sandbox:" 이면 내장 샌드박스 마켓(계정·네트워크 없음)으로 보냅니다.
 [[accounts]]
 market = "tmon"
 name = "main"
 base_url = "{sandbox}"
-client_id_env = "BATCH_TMON_MAIN_CLIENT_ID"
+client_id = "tmon-main"
 client_secret_env = "BATCH_TMON_MAIN_CLIENT_SECRET"
+partner_id = "batch"
 partner_token_env = "BATCH_TMON_MAIN_PARTNER_TOKEN"
+vendor_policy_no = "1"
+rate_limit = 10       # 초당 요청 수 (마켓이 정한 한도보다 낮게)
+concurrency = 8       # 동시에 보내는 요청 수
 """
+
+# The built-in sandbox's published test credentials; used only for accounts whose base_url is the sandbox.
+SANDBOX_SECRETS = {"client_secret": "sandbox-secret", "partner_token": "sandbox-partner-token"}
 
 
 @dataclass(frozen=True)
@@ -37,10 +50,28 @@ class Account:
     base_url: str
     settings: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def is_sandbox(self) -> bool:
+        return self.base_url.startswith("sandbox:") or bool(self.settings.get("sandbox"))
+
     def secret(self, key: str) -> str | None:
-        """Read a secret named by ``<key>_env`` from the environment; never stored in the file."""
+        """Read a secret named by ``<key>_env`` from the environment; never stored in the file.
+
+        A sandbox account falls back to the sandbox's published test credentials.
+        """
         env = self.settings.get(f"{key}_env")
-        return os.environ.get(env) if isinstance(env, str) else None
+        value = os.environ.get(env) if isinstance(env, str) else None
+        if not value and self.is_sandbox:
+            return SANDBOX_SECRETS.get(key)
+        return value
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.settings.get(key, default)
+        return str(value)
+
+    def number(self, key: str, default: float) -> float:
+        value = self.settings.get(key, default)
+        return float(value) if isinstance(value, int | float) else default
 
 
 @dataclass(frozen=True)
@@ -48,6 +79,14 @@ class Workspace:
     root: Path
     company_name: str = ""
     accounts: tuple[Account, ...] = ()
+    stops: dict[str, str] = field(default_factory=dict)  # market -> why nothing is sent to it (kill switch)
+
+    def account(self, market: str, name: str) -> Account | None:
+        return next((a for a in self.accounts if a.market == market and a.name == name), None)
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.root / "state" / "ledger.sqlite"
 
     @property
     def inbox(self) -> Path:
@@ -79,7 +118,13 @@ def load_workspace(root: Path) -> Workspace:
             )
         accounts.append(Account(str(a["market"]), str(a["name"]), str(a.get("base_url", "")), dict(a)))
     seller = data.get("seller", {})
-    return Workspace(root, str(seller.get("company_name", "")), tuple(accounts))
+    markets = data.get("markets", {})
+    stops = {
+        str(m): str(v.get("stop", "")).strip()
+        for m, v in (markets.items() if isinstance(markets, dict) else [])
+        if isinstance(v, dict) and str(v.get("stop", "")).strip()
+    }
+    return Workspace(root, str(seller.get("company_name", "")), tuple(accounts), stops)
 
 
 def init_workspace(root: Path, *, sandbox_url: str = "sandbox:", company: str = "예시상사") -> Workspace:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batch.config import CONFIG_NAME, init_workspace, load_workspace
-from batch.exporters.result import write_result
 from batch.exporters.template import write_template
 from batch.importers import products as P
-from batch.render import render_validation
+from batch.render import render_plan, render_run
+from batch.runner import run_products
 from batch.samples import product_rows
-from batch.validation import validate_products
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,10 @@ def demo_rows() -> dict[str, list[dict[str, str | None]]]:
 
 
 def run_demo(root: Path) -> DemoResult:
+    """Push the example workbook to the built-in sandbox marketplace (in-process: no account, no network)."""
     ws = load_workspace(root) if (root / CONFIG_NAME).exists() else init_workspace(root)
     source = ws.inbox / "상품대량등록_예시.xlsx"
     write_template(P.SPEC, source, demo_rows())
-    v = validate_products(source, company_name=ws.company_name)
-    files = write_result(v, ws.outbox)
-    return DemoResult(files.result, render_validation(v, files.result, files.reupload))
+    run = run_products(source, ws)
+    assert run.files is not None
+    return DemoResult(run.files.result, render_plan(run) + "\n" + render_run(run))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -81,3 +82,60 @@ class RowResult(StrEnum):
     ERROR = "오류"
     SKIPPED = "건너뜀"
     HELD = "보류"
+
+
+@dataclass(frozen=True)
+class OptionCombo:
+    values: tuple[str, ...]  # one value per option name; () for a product without options
+    extra_price: int
+    on_sale: bool
+    stock: int
+
+
+@dataclass(frozen=True)
+class Cert:
+    kind: str
+    agency: str
+    number: str
+
+
+@dataclass(frozen=True)
+class Product:
+    """One validated row of the 상품 sheet with its options, notices and certifications."""
+
+    row: int  # Excel row on the 상품 sheet
+    code: str  # 자체상품코드: the key we send as the marketplace's vendor product number
+    name: str
+    on_sale: bool
+    category: str
+    price: int
+    tax: str
+    maker: str
+    brand: str
+    model: str
+    origin: str
+    adult: bool
+    keywords: tuple[str, ...]
+    detail: str
+    images: tuple[str, ...]
+    cert_required: bool
+    certs: tuple[Cert, ...]
+    notice_category: str
+    notices: tuple[tuple[str, str], ...]  # (field, value); every field SEPARATE_NOTICE when marked so
+    option_names: tuple[str, ...]
+    options: tuple[OptionCombo, ...]
+    made_on: str | None = None
+    expires_on: str | None = None
+
+
+@dataclass(frozen=True)
+class SalesInfo:
+    """One 판매정보 group: where and how a product is sold on one marketplace account."""
+
+    market: Market
+    account: str
+    group: str
+    fields: tuple[tuple[str, str | None], ...]  # the sheet's other columns by key
+
+    def get(self, key: str) -> str | None:
+        return dict(self.fields).get(key)

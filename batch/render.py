@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from batch.models import RowResult
 from batch.report import Problem
 from batch.textwidth import width
 from batch.validation import Validation
+
+if TYPE_CHECKING:
+    from batch.runner import Run
 
 MAX_SHOWN = 40
 
@@ -52,4 +56,24 @@ def render_validation(v: Validation, result: Path, reupload: Path | None) -> str
     if reupload is not None:
         lines.append(f"다시 올릴 파일: {reupload}")
         lines.append("  오류가 난 상품만 담았습니다. 빨간 칸의 메모를 보고 고친 뒤 inbox에 다시 넣어 주세요.")
+    return "\n".join(lines)
+
+
+def render_plan(run: Run) -> str:
+    """The plan per marketplace: how many products are created, updated, unchanged or not sent."""
+    from batch.runner import ACTION_LABELS, Action
+
+    lines = ["보낼 계획:"]
+    counts = run.plan_counts()
+    if not counts:
+        lines.append("  보낼 상품이 없습니다 (판매정보그룹을 확인하세요).")
+    for market, c in counts.items():
+        parts = " · ".join(f"{ACTION_LABELS[a]} {c[a]}" for a in Action if c.get(a))
+        lines.append(f"  {market}: {parts}")
+    return "\n".join(lines)
+
+
+def render_run(run: Run) -> str:
+    v = run.validation
+    lines = [render_validation(v, run.files.result, run.files.reupload)] if run.files else []
     return "\n".join(lines)

@@ -90,6 +90,8 @@ CODES: dict[str, CodeInfo] = {
     "image-too-large": CodeInfo("이미지 용량 초과", "3MB 이하로 줄여 주세요."),
     "image-url": CodeInfo("이미지 주소 오류", "http:// 또는 https:// 로 시작하는 주소를 쓰세요."),
     "example-row-edited": CodeInfo("예시 행 수정됨", "예시 행은 지우고 새 행에 입력하세요."),
+    "marketplace-rejected": CodeInfo("마켓이 거절함", "메시지의 마켓 답변을 보고 그 칸을 고친 뒤 다시 넣어 주세요."),
+    "not-sent": CodeInfo("보내지 못함", "메시지의 이유(계정, 배송템플릿, 이미지 주소 등)를 고친 뒤 다시 넣어 주세요."),
     "unknown-column": CodeInfo("알 수 없는 열", "양식에 없는 열은 무시합니다. 열 이름을 확인하세요."),
 }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from batch.importers import products as P
-from batch.importers.product_rules import Target, check_products
+from batch.importers.product_rules import Combo, Target, check_products
 from batch.importers.schema import validate_sheet
 from batch.importers.workbook import Book, SheetData, load_book
 from batch.models import RowResult
@@ -21,6 +21,7 @@ class Validation:
     results: dict[int, RowResult] = field(default_factory=dict)  # main-sheet Excel row -> result
     skipped: dict[str, set[int]] = field(default_factory=dict)  # sheet -> example rows not sent
     targets: dict[int, list[Target]] = field(default_factory=dict)
+    combos: dict[str, dict[tuple[str, ...], Combo]] = field(default_factory=dict)
     row_problems: dict[int, list[Problem]] = field(default_factory=dict)  # see problems_by_row
 
     def counts(self) -> Counter[RowResult]:
@@ -117,6 +118,7 @@ def validate_products(path: Path, *, company_name: str = "") -> Validation:
     checks = check_products(book, path.parent / "images", bad_rows)
     report.extend(checks.problems)
     v.targets = checks.targets
+    v.combos = checks.combos
     for row in v.skipped.get(P.MAIN, set()):
         v.results[row] = RowResult.SKIPPED
     for row in main.frame.index:

@@ -23,6 +23,17 @@ _SAFE_STEM = re.compile(r"[^0-9A-Za-z가-힣_\-]+")
 
 
 @dataclass(frozen=True)
+class MarketColumns:
+    """Per-marketplace result columns after 처리결과 / 오류코드 / 오류메시지 (e.g. 티몬 결과, 티몬 상품번호)."""
+
+    headers: list[str]
+    cells: dict[int, list[str]]  # main-sheet row -> one text per header
+
+
+NO_COLUMNS = MarketColumns([], {})
+
+
+@dataclass(frozen=True)
 class ResultFiles:
     result: Path
     reupload: Path | None
@@ -56,7 +67,11 @@ def _comment(problems: list[Problem]) -> str:
     return "\n".join(f"[{p.severity}] {p.message}" for p in problems)[:2000]
 
 
-def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem], v: Validation, is_main: bool) -> None:
+def _write_sheet(
+    wb: Any, st: _Styles, data: SheetData, problems: list[Problem], v: Validation, columns: MarketColumns | None
+) -> None:
+    """Rewrite one sheet cell by cell; ``columns`` is given for the main sheet, which gets the result columns."""
+    is_main = columns is not None
     ws = wb.add_worksheet(data.name)
     cells = _cell_problems(problems)
     kept = [i for i, h in enumerate(data.headers) if not (h and is_result_header(h))]
@@ -83,15 +98,15 @@ def _write_sheet(wb: Any, st: _Styles, data: SheetData, problems: list[Problem],
                 if value is None:
                     ws.write_blank(r, pos_of[old], None, fmt)
             write_cell(ws, r, pos_of[old], col, value, fmt)
-        if not is_main:
+        if columns is None:
             continue
         if row == data.header_row:
-            for i, h in enumerate(RESULT_HEADERS):
+            for i, h in enumerate([*RESULT_HEADERS, *columns.headers]):
                 ws.write_string(r, width + i, h, st.result_header)
         elif row in results:
             result, codes, message = results[row]
             ws.write_string(r, width, result.value, st.results.get(result))
-            for i, text in ((1, codes), (2, message)):
+            for i, text in enumerate([codes, message, *columns.cells.get(row, [])], start=1):
                 if text:
                     ws.write_string(r, width + i, text)
     if is_main:
@@ -155,7 +170,7 @@ def row_results(v: Validation) -> dict[int, tuple[RowResult, str, str]]:
     return out
 
 
-def _write_marked(v: Validation, path: Path, by_sheet: dict[str, list[Problem]]) -> None:
+def _write_marked(v: Validation, path: Path, by_sheet: dict[str, list[Problem]], columns: MarketColumns) -> None:
     info = v.book.info
     if info is None or info.sparse:
         raise CannotMark("no layout information")
@@ -171,31 +186,35 @@ def _write_marked(v: Validation, path: Path, by_sheet: dict[str, list[Problem]])
         m = sheet_marks(data, lines)
         if key == main_key:
             first = result_columns(data, info.max_col.get(data.name, 0))
-            m.extra_width = first + len(RESULT_HEADERS)
-            m.extra[data.header_row] = [(first + i, h, FILL_HEADER) for i, h in enumerate(RESULT_HEADERS)]
+            headers = [*RESULT_HEADERS, *columns.headers]
+            m.extra_width = first + len(headers)
+            m.extra[data.header_row] = [(first + i, h, FILL_HEADER) for i, h in enumerate(headers)]
             for row, (result, codes, message) in row_results(v).items():
+                texts = [codes, message, *columns.cells.get(row, [])]
                 cells = [(first, result.value, MARK_FILLS.get(result.value, ""))]
-                cells += [(first + i, text, "") for i, text in ((1, codes), (2, message)) if text]
+                cells += [(first + i, text, "") for i, text in enumerate(texts, start=1) if text]
                 m.extra[row] = cells
         if m.fills or m.extra:
             marks[data.name] = m
-    rows, headers = summary_rows(v)
-    write_marked(v.book.path, path, info.sheet_parts, marks, rows, dict.fromkeys(headers, FILL_HEADER))
+    rows, header_cells = summary_rows(v)
+    write_marked(v.book.path, path, info.sheet_parts, marks, rows, dict.fromkeys(header_cells, FILL_HEADER))
 
 
-def _write_rewritten(v: Validation, path: Path, by_sheet: dict[str, list[Problem]]) -> None:
+def _write_rewritten(v: Validation, path: Path, by_sheet: dict[str, list[Problem]], columns: MarketColumns) -> None:
     wb = new_workbook(path, constant_memory=True)
     st = _Styles(wb)
     main_name = v.book.spec.main.name
     for name in v.book.sheet_order:
         data = v.book.sheets[name]
-        _write_sheet(wb, st, data, by_sheet.get(data.name, []), v, name == main_name)
+        _write_sheet(wb, st, data, by_sheet.get(data.name, []), v, columns if name == main_name else None)
     _summary(wb, st, v)
     write_lists_and_meta(wb, v.book.spec)
     wb.close()
 
 
-def write_result(v: Validation, outbox: Path, when: dt.datetime | None = None) -> ResultFiles:
+def write_result(
+    v: Validation, outbox: Path, when: dt.datetime | None = None, columns: MarketColumns = NO_COLUMNS
+) -> ResultFiles:
     """Write the result workbook (and, when rows failed, the 재업로드용 workbook) into ``outbox``.
 
     The staff's own file is marked up in place when it can be (fast, keeps their formatting); a file the
@@ -210,10 +229,10 @@ def write_result(v: Validation, outbox: Path, when: dt.datetime | None = None) -
         by_sheet[p.sheet].append(p)
     partial = path.with_name(path.name + ".part")
     try:
-        _write_marked(v, partial, by_sheet)
+        _write_marked(v, partial, by_sheet, columns)
     except CannotMark:
         partial.unlink(missing_ok=True)
-        _write_rewritten(v, partial, by_sheet)
+        _write_rewritten(v, partial, by_sheet, columns)
     partial.replace(path)
     reupload = _write_reupload(v, outbox / f"{stem}_재업로드용.xlsx") if v.has_errors else None
     return ResultFiles(path, reupload)

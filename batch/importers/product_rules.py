@@ -43,6 +43,7 @@ class ProductChecks:
 
     targets: dict[int, list[Target]] = field(default_factory=dict)  # main Excel row -> targets
     problems: list[Problem] = field(default_factory=list)
+    combos: dict[str, dict[tuple[str, ...], Combo]] = field(default_factory=dict)  # code -> option combinations
 
 
 def split_list(text: str | None) -> list[str]:
@@ -91,7 +92,7 @@ def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[i
         out.targets[row] = _targets(ctx, main, row, r, groups)
         _check_certs(ctx, main, row, r, out.targets[row])
         _check_images(ctx, main, row, r, image_dir)
-    combos = _check_options(ctx, book, main, products, out.targets)
+    combos = out.combos = _check_options(ctx, book, main, products, out.targets)
     _check_notices(ctx, book, main, products)
     _check_addons(ctx, book, products, out.targets)
     _check_stock(ctx, book, main, products, out.targets, combos)

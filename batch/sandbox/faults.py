@@ -59,12 +59,14 @@ class FaultPlan:
         if isinstance(plan_seed, bool) or not isinstance(plan_seed, int):
             raise ValueError(f"seed must be an integer, got {plan_seed!r}")
         limit = data.get("rate_limit")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float) or limit <= 0):
+            raise ValueError(f"rate_limit must be a positive number of requests per second, or null; got {limit!r}")
         return cls(
             rate=_number(data, "rate", 0.0, 0.0, 1.0),
             kinds=tuple(kinds),
             seed=plan_seed,
             latency_ms=_number(data, "latency_ms", 0.0, 0.0),
-            rate_limit=None if limit is None else _number(data, "rate_limit", 0.0, 1e-9),
+            rate_limit=None if limit is None else float(limit),
             stall_seconds=_number(data, "stall_seconds", STALL_SECONDS, 0.0),
         )
 
@@ -74,14 +76,15 @@ class RateLimiter:
 
     def __init__(self, per_second: float, clock: Clock) -> None:
         self.per_second = per_second
+        self.capacity = max(1.0, per_second)  # a bucket always holds at least one request
         self.clock = clock
         self.buckets: dict[str, tuple[float, float]] = {}  # account -> (tokens left, when counted)
 
     def wait(self, account: str) -> float:
         """Take a token for one request: 0.0 when admitted, else the seconds until a token is free."""
         now = self.clock()
-        tokens, then = self.buckets.get(account, (self.per_second, now))
-        tokens = min(self.per_second, tokens + max(0.0, now - then) * self.per_second)
+        tokens, then = self.buckets.get(account, (self.capacity, now))
+        tokens = min(self.capacity, tokens + max(0.0, now - then) * self.per_second)
         if tokens >= 1:
             self.buckets[account] = (tokens - 1, now)
             return 0.0

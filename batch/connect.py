@@ -1,0 +1,91 @@
+"""Open marketplace adapters for the accounts in batch.toml: real base URLs or the built-in sandbox."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from batch.config import Account, Workspace
+from batch.errors import WorkspaceError
+from batch.marketplaces.base import ClientSettings, Clock, MarketClient
+from batch.marketplaces.types import ProductJobs
+
+SANDBOX_SCHEME = "sandbox:"
+_sandbox_app: Any = None
+
+
+def sandbox_app() -> Any:
+    """The in-process sandbox marketplace, one per process (its state lives as long as the process)."""
+    global _sandbox_app
+    if _sandbox_app is None:
+        from batch.sandbox.app import create_app
+
+        _sandbox_app = create_app()
+    return _sandbox_app
+
+
+def http_client(account: Account, *, app: Any = None) -> httpx.AsyncClient:
+    if account.base_url.startswith(SANDBOX_SCHEME) or app is not None:
+        transport = httpx.ASGITransport(app=app or sandbox_app())
+        return httpx.AsyncClient(transport=transport, base_url="http://sandbox.invalid")
+    if not account.base_url.startswith(("https://", "http://")):
+        raise WorkspaceError(
+            f"계정 {account.market}/{account.name}의 base_url '{account.base_url}'이 주소가 아닙니다. batch.toml을 고치세요."
+        )
+    return httpx.AsyncClient(base_url=account.base_url)
+
+
+def settings_for(account: Account) -> ClientSettings:
+    return ClientSettings(
+        timeout=account.number("timeout", 30.0),
+        max_attempts=int(account.number("max_attempts", 5)),
+        rate_limit=account.number("rate_limit", 10.0),
+    )
+
+
+@dataclass
+class Connection:
+    account: Account
+    adapter: ProductJobs
+    client: MarketClient
+
+    async def aclose(self) -> None:
+        await self.client.http.aclose()
+
+
+SUPPORTED = ("tmon",)
+
+
+def connect(
+    ws: Workspace, account: Account, *, clock: Clock | None = None, app: Any = None, rng: random.Random | None = None
+) -> Connection:
+    """An adapter for ``account``; missing secrets are a WorkspaceError naming the environment variable."""
+    http = http_client(account, app=app)
+    client = MarketClient(
+        account.market, http, settings_for(account), clock=clock, rng=rng, kill_switch=ws.stops.get(account.market)
+    )
+    if account.market == "tmon":
+        from batch.marketplaces.tmon import Tmon, TmonCredentials
+
+        creds = TmonCredentials(
+            client_id=account.text("client_id") or (account.secret("client_id") or ""),
+            client_secret=_need(account, "client_secret"),
+            partner_id=account.text("partner_id", "batch"),
+            partner_token=_need(account, "partner_token"),
+            vendor_policy_no=account.text("vendor_policy_no", "1"),
+        )
+        return Connection(account, Tmon(client, creds), client)
+    raise WorkspaceError(f"{account.market} 마켓 연동은 아직 지원하지 않습니다. batch.toml의 계정을 확인하세요.")
+
+
+def _need(account: Account, key: str) -> str:
+    value = account.secret(key)
+    if not value:
+        env = account.settings.get(f"{key}_env", f"BATCH_{account.market.upper()}_{account.name.upper()}_{key.upper()}")
+        raise WorkspaceError(
+            f"{account.market}/{account.name} 계정의 {key} 값이 없습니다. 환경 변수 {env}에 넣어 주세요."
+        )
+    return value

@@ -1,0 +1,313 @@
+"""The marketplace protocol, its error hierarchy and the shared HTTP client every adapter uses.
+
+MarketError                      (market, status, code, message, request_id, retry_safe)
+ ├── Rejected                    the marketplace said no to this request (4xx business error): fix the row
+ ├── AuthFailed                  401 / 403 or a token that cannot be renewed: fix the account
+ ├── RateLimited                 429, with the seconds the marketplace asked us to wait
+ ├── Unavailable                 5xx, timeout, connection error; ``outcome_unknown`` when a write may have landed
+ └── Blocked                     nothing was sent: the kill switch or an open circuit breaker
+
+Each adapter holds only what differs (paths, auth signing, payload mapping, codes); retries, backoff
+with jitter, Retry-After, pacing (token bucket), the circuit breaker and the kill switch live here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+
+class MarketError(Exception):
+    """An answer (or a missing answer) from a marketplace, translated at the HTTP boundary."""
+
+    retry_safe = False
+
+    def __init__(
+        self,
+        market: str,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.market = market
+        self.message = message
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f" (HTTP {self.status}{', ' + self.code if self.code else ''})" if self.status else ""
+        return f"{self.message}{where}"
+
+
+class Rejected(MarketError):
+    """A business error: sending the same request again gives the same answer."""
+
+
+class AuthFailed(MarketError):
+    """Credentials, token or permissions are wrong; nothing else for this account will work either."""
+
+
+class RateLimited(MarketError):
+    retry_safe = True
+
+    def __init__(self, market: str, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(market, message, **kw)
+        self.retry_after = retry_after
+
+
+class Unavailable(MarketError):
+    """The marketplace did not answer properly. A write may still have landed when ``outcome_unknown``."""
+
+    def __init__(self, market: str, message: str, *, outcome_unknown: bool = False, **kw: Any) -> None:
+        super().__init__(market, message, **kw)
+        self.outcome_unknown = outcome_unknown
+
+    @property
+    def retry_safe(self) -> bool:  # type: ignore[override]
+        return not self.outcome_unknown
+
+
+class Blocked(MarketError):
+    """Nothing was sent (kill switch, open circuit breaker)."""
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+# --- pacing and breaking ------------------------------------------------------------------------
+
+
+class TokenBucket:
+    """Paces requests to ``rate`` per second with no burst beyond ``burst`` (one lock per account)."""
+
+    def __init__(self, rate: float, clock: Clock, burst: float = 1.0) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self._tokens = burst
+        self._last = clock.monotonic()
+        self._lock = asyncio.Lock()
+        self.slow_until = 0.0
+
+    async def take(self) -> None:
+        if self.rate <= 0:
+            return
+        async with self._lock:
+            while True:
+                now = self.clock.monotonic()
+                if now < self.slow_until:
+                    await self.clock.sleep(self.slow_until - now)
+                    continue
+                self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+                self._last = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await self.clock.sleep((1 - self._tokens) / self.rate)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request of this account for ``seconds`` (after a 429)."""
+        self.slow_until = max(self.slow_until, self.clock.monotonic() + seconds)
+
+
+class CircuitBreaker:
+    """Opens after ``threshold`` failures in a row; after ``cooldown`` lets one request probe again."""
+
+    def __init__(self, clock: Clock, threshold: int = 8, cooldown: float = 30.0) -> None:
+        self.clock = clock
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self.failures = 0
+        self.opened_at: float | None = None
+
+    def allow(self) -> bool:
+        if self.opened_at is None:
+            return True
+        return self.clock.monotonic() - self.opened_at >= self.cooldown
+
+    def success(self) -> None:
+        self.failures = 0
+        self.opened_at = None
+
+    def failure(self) -> None:
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.opened_at = self.clock.monotonic()
+
+
+# --- the shared client --------------------------------------------------------------------------
+
+
+@dataclass
+class ClientSettings:
+    timeout: float = 30.0
+    max_attempts: int = 5
+    backoff_base: float = 0.5
+    backoff_cap: float = 20.0
+    rate_limit: float = 10.0  # requests per second for this account (0: unpaced)
+    rate_margin: float = 0.97  # pace a little under the limit so jitter never crosses it
+    breaker_threshold: int = 8
+    breaker_cooldown: float = 30.0
+
+
+ErrorMapper = Callable[[httpx.Response], MarketError]
+
+
+@dataclass
+class Call:
+    """One request as an adapter describes it; ``idempotent`` says whether resending is harmless."""
+
+    method: str
+    path: str
+    json: Any = None
+    params: Mapping[str, str] | None = None
+    idempotent: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class MarketClient:
+    """One async httpx client per (marketplace, account), with retries, pacing and a breaker."""
+
+    def __init__(
+        self,
+        market: str,
+        http: httpx.AsyncClient,
+        settings: ClientSettings,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        kill_switch: str | None = None,
+    ) -> None:
+        self.market = market
+        self.http = http
+        self.settings = settings
+        self.clock = clock or RealClock()
+        self.rng = rng or random.Random()
+        self.kill_switch = kill_switch  # a reason: nothing is sent while it is set
+        self.bucket = TokenBucket(settings.rate_limit * settings.rate_margin, self.clock)
+        self.breaker = CircuitBreaker(self.clock, settings.breaker_threshold, settings.breaker_cooldown)
+        self.sent = 0
+
+    def backoff(self, attempt: int) -> float:
+        """Capped exponential backoff with full jitter."""
+        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * (2**attempt))
+        return self.rng.uniform(0, ceiling)
+
+    async def send(
+        self,
+        call: Call,
+        *,
+        auth: Callable[[], Awaitable[Mapping[str, str]]],
+        on_auth_error: Callable[[httpx.Response], Awaitable[bool]],
+        to_error: ErrorMapper,
+    ) -> httpx.Response:
+        """Send ``call``; retry what is safe to retry; raise a MarketError subclass for everything else.
+
+        ``auth`` returns the headers that sign this request (it may fetch a token); ``on_auth_error`` is asked
+        once per call whether a 401 is worth one more try (a token renewed); ``to_error`` maps a failed response.
+        """
+        if self.kill_switch:
+            raise Blocked(self.market, self.kill_switch)
+        renewed = False
+        attempt = 0
+        while True:
+            if not self.breaker.allow():
+                raise Blocked(self.market, "이 계정의 요청이 계속 실패해 잠시 멈췄습니다. 잠시 뒤 다시 실행하세요.")
+            await self.bucket.take()
+            try:
+                headers = {**call.headers, **(await auth())}
+                self.sent += 1
+                # wait_for bounds the whole exchange, also where httpx's own timeouts do not apply (in-process ASGI)
+                response = await asyncio.wait_for(
+                    self.http.request(
+                        call.method,
+                        call.path,
+                        json=call.json,
+                        params=call.params,
+                        headers=headers,
+                        timeout=self.settings.timeout,
+                    ),
+                    self.settings.timeout,
+                )
+            except MarketError as exc:  # the auth hook failed (e.g. the token endpoint)
+                error: MarketError = exc
+            except (httpx.TimeoutException, TimeoutError) as exc:
+                error = Unavailable(
+                    self.market, f"응답 시간 초과 ({type(exc).__name__})", outcome_unknown=not call.idempotent
+                )
+            except (httpx.TransportError, OSError) as exc:  # OSError: a connection reset seen in-process
+                sent = not isinstance(exc, httpx.ConnectError | ConnectionRefusedError)
+                error = Unavailable(
+                    self.market, f"연결 오류 ({type(exc).__name__})", outcome_unknown=sent and not call.idempotent
+                )
+            else:
+                if response.status_code < 400:
+                    self.breaker.success()
+                    return response
+                if response.status_code == 401 and not renewed and await on_auth_error(response):
+                    renewed = True
+                    continue
+                error = to_error(response)
+            if isinstance(error, RateLimited):
+                wait = error.retry_after if error.retry_after is not None else self.backoff(attempt)
+                self.bucket.pause(wait)  # slow the whole account down, not just this request
+            elif isinstance(error, Unavailable):
+                self.breaker.failure()
+            attempt += 1
+            if not error.retry_safe or attempt >= self.settings.max_attempts:
+                raise error
+            if not isinstance(error, RateLimited):
+                await self.clock.sleep(self.backoff(attempt))
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None
+
+
+def status_error(market: str, response: httpx.Response, message: str, code: str | None = None) -> MarketError:
+    """The default mapping of an HTTP status to our hierarchy; adapters pass the marketplace's own words."""
+    kw: dict[str, Any] = {"status": response.status_code, "code": code, "request_id": _request_id(response)}
+    if response.status_code == 429:
+        return RateLimited(market, message, retry_after=retry_after_seconds(response), **kw)
+    if response.status_code in (401, 403):
+        return AuthFailed(market, message, **kw)
+    if response.status_code >= 500:
+        return Unavailable(market, message, **kw)
+    return Rejected(market, message, **kw)
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    for name in ("X-Request-Id", "x-request-id", "X-Trace-Id"):
+        if name in response.headers:
+            return response.headers[name]
+    return None

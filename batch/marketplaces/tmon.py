@@ -1,0 +1,259 @@
+"""TMON's partner interwork API (marketplaces.md §1): OAuth token, partner headers, deals.
+
+Only what differs from other marketplaces lives here: the token flow, the paths, the deal body and
+how TMON words its errors. Retries, pacing and the breaker are the shared client's (base.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from batch.marketplaces.base import (
+    AuthFailed,
+    Call,
+    MarketClient,
+    MarketError,
+    Rejected,
+    Unavailable,
+    status_error,
+)
+from batch.marketplaces.types import DeliveryTemplate, ProductLink
+from batch.models import Market, Product, SalesInfo
+
+MARKET = Market.TMON.value
+UNLIMITED_END = "2900-12-31T23:59:59"  # §1.5: TMON's default salesEndDate
+MAX_TITLE = 60
+MAX_OPTIONS = 200
+MAX_IMAGES = 6
+MAX_KEYWORDS = 5
+
+# 상품유형그룹 -> productType. ❓ TMON's codes are not in any source found (§1.5 names the field only);
+# these names are ours and must be checked against TMON's document before real use.
+PRODUCT_TYPES: dict[str, str] = {
+    "냉장/냉동/신선식품": "FRESH",
+    "화물/설치": "CARGO",
+    "주문제작": "CUSTOM",
+    "주문후발주": "ORDER_AFTER",
+    "일반상품": "GENERAL",
+    "예외상품": "EXCEPTION",
+}
+# 인증대상 -> kcAuthSubmitType (§1.5: Y 제출 / N 대상아님 / X 컨텐츠포함)
+KC_SUBMIT = {True: "Y", False: "N"}
+
+
+@dataclass(frozen=True)
+class TmonCredentials:
+    client_id: str
+    client_secret: str
+    partner_id: str
+    partner_token: str
+    vendor_policy_no: str
+
+
+class Tmon:
+    """One TMON seller account."""
+
+    market = MARKET
+
+    def __init__(self, client: MarketClient, credentials: TmonCredentials) -> None:
+        self.client = client
+        self.credentials = credentials
+        self._token: str | None = None
+        self._vendor_id: str | None = None
+        self._token_lock = asyncio.Lock()
+
+    # --- auth ------------------------------------------------------------------------------------
+
+    async def _fetch_token(self) -> None:
+        c = self.credentials
+        basic = base64.b64encode(f"{c.client_id}:{c.client_secret}".encode()).decode()
+        try:
+            response = await self.client.http.post(
+                "/oauth/token",
+                headers={"Authorization": f"Basic {basic}"},
+                files={"grant_type": (None, "client_credentials")},  # multipart/form-data, as TMON expects
+                timeout=self.client.settings.timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise Unavailable(MARKET, f"티몬 토큰 발급 요청이 실패했습니다 ({type(exc).__name__})") from exc
+        if response.status_code >= 400:
+            error = self._error(response)
+            if isinstance(error, AuthFailed | Rejected):
+                raise AuthFailed(
+                    MARKET,
+                    "티몬 API 인증 정보(client id / secret)가 맞지 않습니다. batch.toml의 계정과 환경 변수를 확인하세요.",
+                    status=response.status_code,
+                    code=error.code,
+                )
+            raise error
+        body = response.json()
+        self._token = str(body["access_token"])
+        self._vendor_id = str(body["vendorId"])
+
+    async def _auth(self) -> Mapping[str, str]:
+        async with self._token_lock:
+            if self._token is None:
+                await self._fetch_token()
+        return {
+            "Authorization": f"Bearer {self._token}",
+            "X-Partner-Id": self.credentials.partner_id,
+            "X-Partner-Token": self.credentials.partner_token,
+        }
+
+    async def _renew_on(self, response: httpx.Response) -> bool:
+        """TMON says ``invalid_token`` when a token expired: fetch a new one and try once more."""
+        if _json(response).get("error") != "invalid_token":
+            return False
+        async with self._token_lock:
+            self._token = None
+        return True
+
+    async def vendor_id(self) -> str:
+        await self._auth()
+        assert self._vendor_id is not None
+        return self._vendor_id
+
+    # --- the wire ----------------------------------------------------------------------------------
+
+    def _error(self, response: httpx.Response) -> MarketError:
+        body = _json(response)
+        if "error" in body:  # OAuth2 style (§1.6)
+            message = str(body.get("error_description") or body["error"])
+            return status_error(MARKET, response, f"티몬 인증 오류: {message}", str(body["error"]))
+        message = str(body.get("Message") or body.get("message") or response.text[:200] or response.reason_phrase)
+        return status_error(MARKET, response, message, body.get("ResultCode"))
+
+    async def _send(self, call: Call) -> httpx.Response:
+        vendor = await self.vendor_id()
+        call.path = f"/api/{vendor}{call.path}"
+        return await self.client.send(call, auth=self._auth, on_auth_error=self._renew_on, to_error=self._error)
+
+    # --- product jobs ------------------------------------------------------------------------------
+
+    def payload(self, product: Product, sales: SalesInfo) -> dict[str, Any]:
+        """The POST /deals body (§1.5) for one product and its 판매정보 group."""
+        end = sales.get("sales_end")
+        return {
+            "vendorDealNo": product.code,
+            "productType": PRODUCT_TYPES.get(sales.get("product_type") or "", ""),
+            "vendorPolicyNo": self.credentials.vendor_policy_no,
+            "deliveryTemplateNo": int(sales.get("delivery_template") or 0),
+            "categoryNo": int(sales.get("market_category_no") or 0),
+            "title": product.name,
+            "titleDecoration": "",
+            "managedTitle": product.name,
+            "salesEndDate": UNLIMITED_END if end in (None, "무기한") else f"{end[:4]}-{end[4:6]}-{end[6:8]}T23:59:59",
+            "adultOnly": product.adult,
+            "mainImages": list(product.images[:MAX_IMAGES]),
+            "detailContents": product.detail,
+            # ❓ §1.5 names productInfos without its shape; one entry per 고시 field is our reading.
+            "productInfos": [
+                {"infoType": product.notice_category, "title": field, "content": value}
+                for field, value in product.notices
+            ],
+            "kcAuthSubmitType": KC_SUBMIT[product.cert_required],
+            "kcAuths": [{"kcAuthType": c.kind, "certOrganName": c.agency, "certNo": c.number} for c in product.certs],
+            "brandName": product.brand,
+            "keywords": list(product.keywords[:MAX_KEYWORDS]),
+            "dealProductStatus": "NEW",
+            "dealOptions": [
+                {
+                    "vendorDealOptionNo": option_no(product.code, i),
+                    "title": "/".join(o.values) if o.values else product.name,
+                    "price": o.extra_price,
+                    "salesPrice": product.price + o.extra_price,
+                    "stock": o.stock,
+                    "display": o.on_sale and product.on_sale,
+                }
+                for i, o in enumerate(product.options)
+            ],
+        }
+
+    def preflight(self, product: Product, sales: SalesInfo) -> list[str]:
+        """What TMON will refuse that the workbook rules do not already catch (Korean, one line each)."""
+        problems = []
+        if len(product.name) > MAX_TITLE:
+            problems.append(f"티몬 딜명은 {MAX_TITLE}자까지입니다.")
+        if len(product.options) > MAX_OPTIONS:
+            problems.append(f"티몬 옵션은 {MAX_OPTIONS}개까지입니다.")
+        local = [i for i in product.images if "://" not in i]
+        if local:
+            problems.append(f"티몬은 이미지 주소(https://…)만 받습니다: {', '.join(local[:3])}")
+        if (sales.get("product_type") or "") not in PRODUCT_TYPES:
+            problems.append("판매정보의 상품유형그룹이 티몬 목록에 없습니다.")
+        return problems
+
+    async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
+        response = await self._send(Call("POST", "/deals", json=self.payload(product, sales), idempotent=False))
+        body = _json(response)
+        deal = body.get("dealNo", {}).get(product.code)
+        if deal is None:
+            raise Unavailable(
+                MARKET, "티몬이 딜 번호 없이 답했습니다.", status=response.status_code, outcome_unknown=True
+            )
+        return ProductLink(str(deal), {k: str(v) for k, v in body.get("dealOptionNos", {}).items()})
+
+    async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
+        await self._send(Call("PUT", f"/deals/{product.code}", json=self.payload(product, sales), idempotent=True))
+        return link
+
+    async def find_product(self, code: str) -> ProductLink | None:
+        """Look a deal up by our code (vendorDealNo); None when TMON does not have it."""
+        try:
+            response = await self._send(Call("GET", f"/deals/{code}"))
+        except Rejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        body = _json(response)
+        options = {str(o["vendorDealOptionNo"]): str(o["tmonDealOptionNo"]) for o in body.get("dealOptions", [])}
+        return ProductLink(str(body.get("tmonDealNo", "")), options)
+
+    async def pause(self, code: str) -> None:
+        await self._send(Call("PUT", f"/deals/{code}/pause"))
+
+    async def resume(self, code: str) -> None:
+        await self._send(Call("PUT", f"/deals/{code}/resume"))
+
+    async def delivery_templates(self) -> list[DeliveryTemplate]:
+        response = await self._send(Call("GET", "/partners/templates"))
+        labels = {code: label for label, code in PRODUCT_TYPES.items()}
+        return [
+            DeliveryTemplate(
+                str(t["deliveryTemplateNo"]), str(t.get("name", "")), labels.get(str(t.get("productType")), "")
+            )
+            for t in response.json()
+        ]
+
+    async def check_templates(self, sales: SalesInfo) -> str | None:
+        """A Korean problem when the group's 배송템플릿 is unknown or of another 상품유형그룹, else None."""
+        number = sales.get("delivery_template") or ""
+        templates = {t.number: t for t in await self.delivery_templates()}
+        found = templates.get(number)
+        if found is None:
+            return f"티몬에 배송템플릿 {number}번이 없습니다. 판매정보 시트의 배송템플릿 번호를 확인하세요."
+        if found.product_type != sales.get("product_type"):
+            return (
+                f"배송템플릿 {number}번({found.name})의 상품유형그룹은 '{found.product_type}'입니다. "
+                f"판매정보의 상품유형그룹('{sales.get('product_type')}')과 같아야 합니다."
+            )
+        return None
+
+
+def option_no(code: str, index: int) -> str:
+    """Our stable option number (vendorDealOptionNo): the options of a linked deal never change."""
+    return f"{code}-{index + 1:03d}"
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

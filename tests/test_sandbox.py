@@ -1,0 +1,787 @@
+"""The sandbox speaks TMON's interwork protocol (marketplaces.md §1), and its control API shapes and faults it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.types import ASGIApp
+
+from batch.sandbox.app import create_app
+from batch.sandbox.faults import ConnectionDropped
+from batch.sandbox.server import build_server
+
+PARTNER = {"X-Partner-Id": "sellerbot", "X-Partner-Token": "sandbox-partner-token"}
+GRANT = {"grant_type": (None, "client_credentials")}  # multipart/form-data, as TMON's clients send it
+Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
+
+
+class FakeClock:
+    """The app's clock, moved by hand: token expiry and the rate limiter read it."""
+
+    def __init__(self, now: float = 1_750_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(scenario: Scenario, clock: FakeClock | None = None, seed: int = 0) -> None:
+    """Run ``scenario`` against a fresh in-process sandbox."""
+    app = create_app(clock=clock or FakeClock(), seed=seed)
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
+            await scenario(client)
+
+    asyncio.run(main())
+
+
+async def get_token(client: httpx.AsyncClient, client_id: str = "tmon-main", secret: str = "sandbox-secret") -> str:
+    answer = await client.post("/oauth/token", auth=(client_id, secret), files=GRANT)
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+async def login(client: httpx.AsyncClient) -> dict[str, str]:
+    """Headers for API calls as vendor V1001."""
+    return {"Authorization": f"Bearer {await get_token(client)}", **PARTNER}
+
+
+async def state(client: httpx.AsyncClient) -> dict[str, Any]:
+    answer = await client.get("/__sandbox__/state", params={"market": "tmon"})
+    assert answer.status_code == 200
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def control(client: httpx.AsyncClient, action: str, body: dict[str, Any]) -> None:
+    answer = await client.post(f"/__sandbox__/{action}", json=body)
+    assert (answer.status_code, answer.json()) == (200, {"ok": True})
+
+
+def option(number: str, price: int = 0, **changes: Any) -> dict[str, Any]:
+    return {
+        "vendorDealOptionNo": number,
+        "title": f"옵션 {number}",
+        "price": price,
+        "salesPrice": 19900 + price,
+        "stock": 10,
+        **changes,
+    }
+
+
+def deal(**changes: Any) -> dict[str, Any]:
+    """A deal body every rule accepts, with ``changes`` applied."""
+    body: dict[str, Any] = {
+        "vendorDealNo": "D-1",
+        "title": "국산 햇사과 5kg",
+        "productType": "GENERAL",
+        "vendorPolicyNo": 501,
+        "deliveryTemplateNo": 1690698,
+        "categoryNo": 10010101,
+        "mainImages": ["https://img.example.com/apple.jpg"],
+        "detailContents": "<p>맛있는 사과</p>",
+        "productInfos": [{"infoType": "FOOD", "value": "상세설명 참조"}],
+        "kcAuthSubmitType": "N",
+        "dealOptions": [option("O-1"), option("O-2", 3000)],
+    }
+    body.update(changes)
+    return body
+
+
+def error(code: str, message: str) -> dict[str, str]:
+    return {"ResultCode": code, "Message": message}
+
+
+# -- auth ---------------------------------------------------------------------------------------------------
+
+
+def test_token_flow_multipart_and_urlencoded() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        first = await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)
+        assert first.status_code == 200
+        token = first.json()["access_token"]
+        assert len(token) == 36
+        assert first.json() == {"access_token": token, "token_type": "bearer", "expires_in": 3600, "vendorId": "V1001"}
+        second = await client.post(
+            "/oauth/token", auth=("tmon-second", "sandbox-secret"), data={"grant_type": "client_credentials"}
+        )
+        assert second.status_code == 200
+        assert second.json()["vendorId"] == "V1002"
+        assert second.json()["access_token"] != token
+
+    run(scenario)
+
+
+def test_tokens_are_reproducible_for_a_seed() -> None:
+    tokens: list[str] = []
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        tokens.append(await get_token(client))
+
+    run(scenario, seed=7)
+    run(scenario, seed=7)
+    run(scenario, seed=8)
+    assert tokens[0] == tokens[1] != tokens[2]
+
+
+def test_token_endpoint_errors() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        wrong = await client.post("/oauth/token", auth=("tmon-main", "nope"), files=GRANT)
+        assert (wrong.status_code, wrong.json()) == (
+            401,
+            {"error": "invalid_client", "error_description": "Bad client credentials"},
+        )
+        assert wrong.headers["www-authenticate"] == 'Basic realm="oauth2/client"'
+        unknown = await client.post("/oauth/token", auth=("nobody", "sandbox-secret"), files=GRANT)
+        assert unknown.status_code == 401
+        anonymous = await client.post("/oauth/token", files=GRANT)
+        assert anonymous.status_code == 401
+        no_grant = await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"))
+        assert (no_grant.status_code, no_grant.json()) == (
+            400,
+            {"error": "invalid_request", "error_description": "Missing grant type"},
+        )
+        password = await client.post(
+            "/oauth/token", auth=("tmon-main", "sandbox-secret"), files={"grant_type": (None, "password")}
+        )
+        assert (password.status_code, password.json()) == (
+            400,
+            {"error": "unsupported_grant_type", "error_description": "Unsupported grant type: password"},
+        )
+
+    run(scenario)
+
+
+def test_missing_unknown_and_expired_tokens_get_invalid_token() -> None:
+    clock = FakeClock()
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        missing = await client.get("/api/V1001/partners/templates", headers=PARTNER)
+        assert (missing.status_code, missing.json()) == (
+            401,
+            {"error": "invalid_token", "error_description": "Access token is missing"},
+        )
+        unknown = await client.get("/api/V1001/partners/templates", headers={"Authorization": "Bearer nope", **PARTNER})
+        assert (unknown.status_code, unknown.json()) == (
+            401,
+            {"error": "invalid_token", "error_description": "Invalid access token: nope"},
+        )
+        token = await get_token(client)
+        headers = {"Authorization": f"Bearer {token}", **PARTNER}
+        clock.now += 3599
+        assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 200
+        clock.now += 1
+        expired = await client.get("/api/V1001/partners/templates", headers=headers)
+        assert (expired.status_code, expired.json()) == (
+            401,
+            {"error": "invalid_token", "error_description": f"Access token expired: {token}"},
+        )
+
+    run(scenario, clock)
+
+
+def test_control_api_expires_every_token() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await control(client, "expire-tokens", {"market": "tmon"})
+        answer = await client.get("/api/V1001/partners/templates", headers=headers)
+        assert answer.status_code == 401
+        assert answer.json()["error_description"].startswith("Access token expired: ")
+        fresh = await login(client)
+        assert (await client.get("/api/V1001/partners/templates", headers=fresh)).status_code == 200
+
+    run(scenario)
+
+
+def test_partner_headers_and_vendor_are_checked() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        bearer = {"Authorization": f"Bearer {await get_token(client)}"}
+        url = "/api/V1001/partners/templates"
+        no_id = await client.get(url, headers={**bearer, "X-Partner-Token": "sandbox-partner-token"})
+        assert (no_id.status_code, no_id.json()) == (400, error("MISSING_HEADER", "X-Partner-Id 헤더가 필요합니다."))
+        no_token = await client.get(url, headers={**bearer, "X-Partner-Id": "sellerbot"})
+        assert (no_token.status_code, no_token.json()) == (
+            400,
+            error("MISSING_HEADER", "X-Partner-Token 헤더가 필요합니다."),
+        )
+        wrong = await client.get(url, headers={**bearer, **PARTNER, "X-Partner-Token": "sandbox-partner-token-2"})
+        assert (wrong.status_code, wrong.json()) == (
+            403,
+            error("INVALID_PARTNER_TOKEN", "파트너 토큰(X-Partner-Token)이 올바르지 않습니다."),
+        )
+        other_vendor = await client.get("/api/V1002/partners/templates", headers={**bearer, **PARTNER})
+        assert (other_vendor.status_code, other_vendor.json()) == (
+            403,
+            error("VENDOR_MISMATCH", "요청 경로의 업체(V1002)에 대한 권한이 없습니다. 토큰의 업체: V1001"),
+        )
+
+    run(scenario)
+
+
+# -- deals --------------------------------------------------------------------------------------------------
+
+
+def test_create_deal_shows_in_state_with_request_counts() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        created = await client.post("/api/V1001/deals", headers=await login(client), json=deal())
+        assert (created.status_code, created.json()) == (
+            200,
+            {"dealNo": {"D-1": 30000001}, "dealOptionNos": {"O-1": 70000001, "O-2": 70000002}},
+        )
+        seen = await state(client)
+        assert seen["requests"] == {"POST /oauth/token": 1, "POST /api/{vendorId}/deals": 1}
+        assert seen["partner_ids"] == ["sellerbot"]
+        assert {key: seen[key] for key in ("orders", "invoices", "claims", "inquiries", "answers")} == {
+            "orders": [],
+            "invoices": [],
+            "claims": [],
+            "inquiries": [],
+            "answers": [],
+        }
+        [product] = seen["products"]
+        assert product == {
+            **deal(),
+            "vendorDealNo": "D-1",
+            "tmonDealNo": 30000001,
+            "vendorId": "V1001",
+            "salesEndDate": "2900-12-31T23:59:59",
+            "maxPurchaseQty": 999,
+            "purchaseResetPeriod": 7,
+            "paused": False,
+            "dealOptions": [
+                {"tmonDealOptionNo": 70000001, **option("O-1"), "display": True},
+                {"tmonDealOptionNo": 70000002, **option("O-2", 3000), "display": True},
+            ],
+        }
+
+    run(scenario)
+
+
+LENGTH = "INVALID_LENGTH"
+RULES = {
+    "title 61 chars": ({"title": "가" * 61}, error(LENGTH, "딜명(title): 1~60자로 입력해야 합니다 (입력 61자).")),
+    "no title": ({"title": None}, error("MISSING_FIELD", "딜명(title): 필수 항목입니다.")),
+    "vendorDealNo 51 chars": (
+        {"vendorDealNo": "D" * 51},
+        error(LENGTH, "업체딜번호(vendorDealNo): 1~50자로 입력해야 합니다 (입력 51자)."),
+    ),
+    "managedTitle 61 chars": (
+        {"managedTitle": "m" * 61},
+        error(LENGTH, "관리용 딜명(managedTitle): 1~60자로 입력해야 합니다 (입력 61자)."),
+    ),
+    "titleDecoration 21 chars": (
+        {"titleDecoration": "d" * 21},
+        error(LENGTH, "딜명 꾸밈말(titleDecoration): 1~20자로 입력해야 합니다 (입력 21자)."),
+    ),
+    "unknown productType": (
+        {"productType": "FOOD"},
+        error(
+            "INVALID_VALUE",
+            "상품유형(productType): 허용되지 않는 값입니다: FOOD. 허용값: FRESH(냉장/냉동/신선식품), CARGO(화물/설치), "
+            "CUSTOM(주문제작), ORDER_AFTER(주문후발주), GENERAL(일반상품), EXCEPTION(예외상품).",
+        ),
+    ),
+    "no vendorPolicyNo": (
+        {"vendorPolicyNo": None},
+        error("MISSING_FIELD", "업체정책번호(vendorPolicyNo): 필수 항목입니다."),
+    ),
+    "unknown template": (
+        {"deliveryTemplateNo": 999},
+        error("TEMPLATE_NOT_FOUND", "배송템플릿을 찾을 수 없습니다: 999"),
+    ),
+    "template of another productType": (
+        {"deliveryTemplateNo": 1690699},
+        error(
+            "PRODUCT_TYPE_MISMATCH",
+            "배송템플릿 1690699의 상품유형(FRESH)과 딜의 상품유형(GENERAL)이 일치하지 않습니다.",
+        ),
+    ),
+    "no categoryNo": ({"categoryNo": None}, error("MISSING_FIELD", "카테고리번호(categoryNo): 필수 항목입니다.")),
+    "3 subcategories": (
+        {"subcategoryNos": [1, 2, 3]},
+        error("INVALID_VALUE", "서브카테고리(subcategoryNos): 최대 2개까지 입력할 수 있습니다 (입력 3개)."),
+    ),
+    "no images": (
+        {"mainImages": []},
+        error("INVALID_IMAGE_COUNT", "대표이미지(mainImages): 1~6개를 등록해야 합니다 (입력 0개)."),
+    ),
+    "7 images": (
+        {"mainImages": ["https://img.example.com/a.jpg"] * 7},
+        error("INVALID_IMAGE_COUNT", "대표이미지(mainImages): 1~6개를 등록해야 합니다 (입력 7개)."),
+    ),
+    "image not a URL": (
+        {"mainImages": ["apple.jpg"]},
+        error("INVALID_VALUE", '대표이미지(mainImages): 올바르지 않은 값입니다: "apple.jpg".'),
+    ),
+    "detailContents too long": (
+        {"detailContents": "x" * 500_001},
+        error(LENGTH, "상세설명(detailContents): 1~500,000자로 입력해야 합니다 (입력 500,001자)."),
+    ),
+    "no productInfos": (
+        {"productInfos": []},
+        error("MISSING_FIELD", "상품정보제공고시(productInfos): 필수 항목입니다."),
+    ),
+    "kcAuthSubmitType Q": (
+        {"kcAuthSubmitType": "Q"},
+        error("INVALID_VALUE", 'KC인증 제출유형(kcAuthSubmitType): 올바르지 않은 값입니다: "Q".'),
+    ),
+    "6 keywords": (
+        {"keywords": list("abcdef")},
+        error("INVALID_VALUE", "검색키워드(keywords): 최대 5개까지 입력할 수 있습니다 (입력 6개)."),
+    ),
+    "0 options": (
+        {"dealOptions": []},
+        error("INVALID_OPTION_COUNT", "딜옵션(dealOptions): 1~200개를 등록해야 합니다 (입력 0개)."),
+    ),
+    "201 options": (
+        {"dealOptions": [option(f"O-{n}") for n in range(201)]},
+        error("INVALID_OPTION_COUNT", "딜옵션(dealOptions): 1~200개를 등록해야 합니다 (입력 201개)."),
+    ),
+    "no zero-difference option": (
+        {"dealOptions": [option("O-1", 1000), option("O-2", 2000)]},
+        error("NO_BASE_OPTION", "추가금액(price)이 0원인 딜옵션이 1개 이상 있어야 합니다."),
+    ),
+    "duplicate option number": (
+        {"dealOptions": [option("O-1"), option("O-1", 500)]},
+        error("DUPLICATE_OPTION", "업체옵션번호(vendorDealOptionNo): 중복된 옵션번호입니다: O-1"),
+    ),
+    "option without number": (
+        {"dealOptions": [option("O-1"), {**option("x"), "vendorDealOptionNo": ""}]},
+        error("MISSING_FIELD", "[2번째 옵션] 업체옵션번호(vendorDealOptionNo): 필수 항목입니다."),
+    ),
+    "option without title or sections": (
+        {"dealOptions": [option("O-1", title=None)]},
+        error("MISSING_FIELD", "[옵션 O-1] 옵션명(title) 또는 섹션(sections) 중 하나는 필수입니다."),
+    ),
+    "salesPrice 0": (
+        {"dealOptions": [option("O-1", salesPrice=0)]},
+        error("INVALID_PRICE", "[옵션 O-1] 판매가(salesPrice): 0보다 큰 정수여야 합니다 (입력 0)."),
+    ),
+    "negative stock": (
+        {"dealOptions": [option("O-1", stock=-1)]},
+        error("INVALID_STOCK", "[옵션 O-1] 재고(stock): 0 이상의 정수여야 합니다 (입력 -1)."),
+    ),
+}
+
+
+@pytest.mark.parametrize(("changes", "expected"), list(RULES.values()), ids=list(RULES))
+def test_each_deal_rule_rejects_with_its_result_code(changes: dict[str, Any], expected: dict[str, str]) -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        answer = await client.post("/api/V1001/deals", headers=await login(client), json=deal(**changes))
+        assert (answer.status_code, answer.json()) == (400, expected)
+        assert (await state(client))["products"] == []
+
+    run(scenario)
+
+
+def test_options_by_sections_and_a_fresh_deal_on_its_template_are_accepted() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        body = deal(
+            productType="FRESH", deliveryTemplateNo=1690699, dealOptions=[option("O-1", title=None, sections=["1kg"])]
+        )
+        answer = await client.post("/api/V1001/deals", headers=await login(client), json=body)
+        assert answer.status_code == 200
+
+    run(scenario)
+
+
+def test_body_that_is_not_a_json_object_is_rejected() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        not_json = await client.post("/api/V1001/deals", headers=headers, content=b"{oops")
+        assert (not_json.status_code, not_json.json()) == (
+            400,
+            error("INVALID_BODY", "요청 본문이 올바른 JSON이 아닙니다."),
+        )
+        a_list = await client.post("/api/V1001/deals", headers=headers, json=[deal()])
+        assert (a_list.status_code, a_list.json()) == (400, error("INVALID_BODY", "요청 본문은 JSON 객체여야 합니다."))
+
+    run(scenario)
+
+
+def test_duplicate_vendor_deal_no_is_a_business_error() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        assert (await client.post("/api/V1001/deals", headers=headers, json=deal())).status_code == 200
+        again = await client.post("/api/V1001/deals", headers=headers, json=deal(title="다른 딜명"))
+        assert (again.status_code, again.json()) == (400, error("DUPLICATE_DEAL", "이미 등록된 딜입니다: D-1"))
+        assert len((await state(client))["products"]) == 1
+
+    run(scenario)
+
+
+def test_lookup_by_vendor_deal_no_and_by_tmon_number() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await client.post("/api/V1001/deals", headers=headers, json=deal())
+        by_vendor = await client.get("/api/V1001/deals/D-1", headers=headers)
+        assert by_vendor.status_code == 200
+        assert by_vendor.json() == (await state(client))["products"][0]
+        assert by_vendor.json()["dealOptions"][0] == {
+            "tmonDealOptionNo": 70000001,
+            "vendorDealOptionNo": "O-1",
+            "title": "옵션 O-1",
+            "price": 0,
+            "salesPrice": 19900,
+            "stock": 10,
+            "display": True,
+        }
+        params = {"dealNoType": "TMON_DEAL_NUMBER"}
+        by_tmon = await client.get("/api/V1001/deals/30000001", headers=headers, params=params)
+        assert (by_tmon.status_code, by_tmon.json()) == (200, by_vendor.json())
+        unknown = await client.get("/api/V1001/deals/D-9", headers=headers)
+        assert (unknown.status_code, unknown.json()) == (404, error("NOT_FOUND", "딜을 찾을 수 없습니다: D-9"))
+        vendor_no_as_tmon = await client.get("/api/V1001/deals/D-1", headers=headers, params=params)
+        assert vendor_no_as_tmon.status_code == 404
+
+    run(scenario)
+
+
+def test_a_vendor_cannot_see_another_vendors_deal() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await client.post("/api/V1001/deals", headers=await login(client), json=deal())
+        token = await get_token(client, "tmon-second")
+        second = {"Authorization": f"Bearer {token}", **PARTNER, "X-Partner-Token": "sandbox-partner-token-2"}
+        answer = await client.get(
+            "/api/V1002/deals/30000001", headers=second, params={"dealNoType": "TMON_DEAL_NUMBER"}
+        )
+        assert (answer.status_code, answer.json()) == (404, error("NOT_FOUND", "딜을 찾을 수 없습니다: 30000001"))
+        # the same vendorDealNo is free for another vendor
+        assert (await client.post("/api/V1002/deals", headers=second, json=deal())).status_code == 200
+
+    run(scenario)
+
+
+def test_updates_answer_200_with_an_empty_body() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await client.post("/api/V1001/deals", headers=headers, json=deal())
+        base = "/api/V1001/deals/D-1"
+        calls = [
+            ("", deal(title="햇사과 10kg", dealOptions=[option("O-2", 3000), option("O-3")])),
+            ("/stock", {"dealOptions": [{"vendorDealOptionNo": "O-3", "stock": 0}]}),
+            ("/options/display", {"dealOptions": [{"tmonDealOptionNo": 70000002, "display": False}]}),
+            ("/pause", None),
+        ]
+        for suffix, body in calls:
+            answer = await client.put(base + suffix, headers=headers, json=body)
+            assert (answer.status_code, answer.content) == (200, b""), suffix
+        product = (await state(client))["products"][0]
+        assert (product["title"], product["paused"]) == ("햇사과 10kg", True)
+        assert [
+            (o["tmonDealOptionNo"], o["vendorDealOptionNo"], o["stock"], o["display"]) for o in product["dealOptions"]
+        ] == [
+            (70000002, "O-2", 10, False),  # kept its TMON number
+            (70000003, "O-3", 0, True),
+        ]
+        resumed = await client.put(base + "/resume", headers=headers, params={"dealNoType": "VENDOR_DEAL_NUMBER"})
+        assert (resumed.status_code, resumed.content) == (200, b"")
+        assert (await state(client))["products"][0]["paused"] is False
+
+    run(scenario)
+
+
+def test_update_rules() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await client.post("/api/V1001/deals", headers=headers, json=deal())
+        url = "/api/V1001/deals/D-1"
+        fresh = deal(productType="FRESH", deliveryTemplateNo=1690699)
+        changed = await client.put(url, headers=headers, json=fresh)
+        assert (changed.status_code, changed.json()) == (
+            400,
+            error("PRODUCT_TYPE_CHANGE", "상품유형(productType): 변경할 수 없습니다 (GENERAL → FRESH)."),
+        )
+        renamed = await client.put(url, headers=headers, json=deal(vendorDealNo="D-2"))
+        assert (renamed.status_code, renamed.json()) == (
+            400,
+            error("INVALID_VALUE", "업체딜번호(vendorDealNo): 변경할 수 없습니다 (D-1 → D-2)."),
+        )
+        too_long = await client.put(url, headers=headers, json=deal(title="가" * 61))
+        assert too_long.json()["ResultCode"] == LENGTH
+        stock = await client.put(
+            url + "/stock", headers=headers, json={"dealOptions": [{"vendorDealOptionNo": "O-1", "stock": -5}]}
+        )
+        assert (stock.status_code, stock.json()) == (
+            400,
+            error("INVALID_STOCK", "[옵션 O-1] 재고(stock): 0 이상의 정수여야 합니다 (입력 -5)."),
+        )
+        ghost = await client.put(
+            url + "/stock", headers=headers, json={"dealOptions": [{"vendorDealOptionNo": "O-9", "stock": 1}]}
+        )
+        assert (ghost.status_code, ghost.json()) == (400, error("OPTION_NOT_FOUND", "딜옵션을 찾을 수 없습니다: O-9"))
+        missing = await client.put("/api/V1001/deals/D-9/pause", headers=headers)
+        assert (missing.status_code, missing.json()) == (404, error("NOT_FOUND", "딜을 찾을 수 없습니다: D-9"))
+        assert (await state(client))["products"][0]["title"] == "국산 햇사과 5kg"
+
+    run(scenario)
+
+
+def test_delivery_templates_are_seeded_and_can_be_added() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        seeded = (await client.get("/api/V1001/partners/templates", headers=headers)).json()
+        assert [(t["deliveryTemplateNo"], t["productType"], t["productTypeName"]) for t in seeded] == [
+            (1690698, "GENERAL", "일반상품"),
+            (1690699, "FRESH", "냉장/냉동/신선식품"),
+            (1690700, "CARGO", "화물/설치"),
+        ]
+        created = await client.post(
+            "/api/V1001/partners/templates", headers=headers, json={"name": "주문제작 배송", "productType": "CUSTOM"}
+        )
+        assert (created.status_code, created.json()) == (200, {"deliveryTemplateNo": 1690701})
+        body = deal(productType="CUSTOM", deliveryTemplateNo=1690701)
+        assert (await client.post("/api/V1001/deals", headers=headers, json=body)).status_code == 200
+        bad = await client.post(
+            "/api/V1001/partners/templates", headers=headers, json={"name": "x", "productType": "X"}
+        )
+        assert (bad.status_code, bad.json()) == (
+            400,
+            error("INVALID_VALUE", '상품유형(productType): 올바르지 않은 값입니다: "X".'),
+        )
+
+    run(scenario)
+
+
+# -- faults and rate limits ---------------------------------------------------------------------------------
+
+
+def test_fault_500_on_every_call_but_never_on_the_control_api() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await control(client, "faults", {"market": "tmon", "rate": 1.0, "kinds": ["500"]})
+        expected = (500, error("INTERNAL_SERVER_ERROR", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."))
+        token = await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)
+        assert (token.status_code, token.json()) == expected
+        for _ in range(5):
+            answer = await client.post("/api/V1001/deals", json=deal())
+            assert (answer.status_code, answer.json()) == expected
+        seen = await state(client)
+        assert seen["products"] == []
+        assert seen["requests"] == {"POST /oauth/token": 1, "POST /api/{vendorId}/deals": 5}
+
+    run(scenario)
+
+
+def test_status_faults_have_their_bodies_and_429_a_retry_after() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await control(client, "faults", {"rate": 1.0, "kinds": ["429"]})
+        limited = await client.get("/api/V1001/partners/templates")
+        assert (limited.status_code, limited.headers["retry-after"]) == (429, "1")
+        assert limited.json() == error("TOO_MANY_REQUESTS", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.")
+        # the token endpoint only gets 500 and 503: a plan of 429 alone leaves it alone
+        assert (await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)).status_code == 200
+        await control(client, "faults", {"rate": 1.0, "kinds": ["503"]})
+        down = await client.get("/api/V1001/partners/templates")
+        assert (down.status_code, down.json()) == (
+            503,
+            error("SERVICE_UNAVAILABLE", "서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도해 주세요."),
+        )
+
+    run(scenario)
+
+
+def test_lost_response_performs_the_write_yet_the_client_sees_an_error() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await control(client, "faults", {"market": "tmon", "rate": 1.0, "kinds": ["lost_response"]})
+        headers = await login(client)  # the token endpoint is not subject to lost_response
+        with pytest.raises(ConnectionDropped, match="performed"):
+            await client.post("/api/V1001/deals", headers=headers, json=deal())
+        await control(client, "faults", {"market": "tmon", "rate": 0})
+        assert [p["vendorDealNo"] for p in (await state(client))["products"]] == ["D-1"]
+        retry = await client.post("/api/V1001/deals", headers=headers, json=deal())
+        assert (retry.status_code, retry.json()) == (400, error("DUPLICATE_DEAL", "이미 등록된 딜입니다: D-1"))
+
+    run(scenario)
+
+
+def test_drop_answers_nothing_and_writes_nothing() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await control(client, "faults", {"rate": 1.0, "kinds": ["drop"]})
+        with pytest.raises(ConnectionDropped, match="before an answer"):
+            await client.post("/api/V1001/deals", headers=headers, json=deal())
+        assert (await state(client))["products"] == []
+
+    run(scenario)
+
+
+def test_stall_is_cancelled_by_the_clients_timeout_or_hangs_up_after_stall_seconds() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await control(client, "faults", {"rate": 1.0, "kinds": ["stall"]})  # 30 s by default
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(client.get("/api/V1001/partners/templates", headers=headers), 0.1)
+        assert time.monotonic() - started < 5
+        await control(client, "faults", {"rate": 1.0, "kinds": ["stall"], "stall_seconds": 0.01})
+        with pytest.raises(ConnectionDropped, match="stalled"):
+            await client.get("/api/V1001/partners/templates", headers=headers)
+
+    run(scenario)
+
+
+def test_rate_limit_answers_429_with_retry_after_beyond_the_limit_per_account() -> None:
+    clock = FakeClock()
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        second = {
+            "Authorization": f"Bearer {await get_token(client, 'tmon-second')}",
+            **PARTNER,
+            "X-Partner-Token": "sandbox-partner-token-2",
+        }
+        await control(client, "faults", {"market": "tmon", "rate_limit": 5})
+        for _ in range(5):
+            assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 200
+        sixth = await client.get("/api/V1001/partners/templates", headers=headers)
+        assert (sixth.status_code, sixth.headers["retry-after"]) == (429, "1")
+        assert sixth.json() == error("TOO_MANY_REQUESTS", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.")
+        # another account has its own budget
+        assert (await client.get("/api/V1002/partners/templates", headers=second)).status_code == 200
+        clock.now += 0.2  # one token back
+        assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 200
+        assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 429
+        assert (await state(client))["requests"]["GET /api/{vendorId}/partners/templates"] == 9
+
+    run(scenario, clock)
+
+
+def test_fault_draws_are_reproducible_for_a_seed() -> None:
+    runs: list[list[int]] = []
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await control(client, "faults", {"rate": 0.5, "kinds": ["500", "503"], "seed": 1})
+        runs.append([(await client.get("/api/V1001/partners/templates")).status_code for _ in range(30)])
+
+    run(scenario)
+    run(scenario)
+    assert runs[0] == runs[1]
+    assert {401, 500, 503} == set(runs[0])
+
+
+def test_latency_delays_every_answer() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await control(client, "faults", {"latency_ms": 50})
+        started = time.monotonic()
+        assert (await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)).status_code == 200
+        assert time.monotonic() - started >= 0.045  # asyncio may wake a hair early
+
+    run(scenario)
+
+
+# -- control API --------------------------------------------------------------------------------------------
+
+
+def test_reset_clears_state_counts_and_faults_but_keeps_seeded_accounts_and_templates() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        headers = await login(client)
+        await client.post("/api/V1001/deals", headers=headers, json=deal())
+        await client.post(
+            "/api/V1001/partners/templates", headers=headers, json={"name": "추가", "productType": "CUSTOM"}
+        )
+        await control(
+            client,
+            "accounts",
+            {"market": "tmon", "client_id": "x", "secret": "s", "vendor_id": "V9", "partner_token": "p"},
+        )
+        await control(client, "faults", {"rate": 1.0, "kinds": ["500"]})
+        await control(client, "reset", {"market": "tmon"})
+        assert await state(client) == {
+            "products": [],
+            "orders": [],
+            "invoices": [],
+            "claims": [],
+            "inquiries": [],
+            "answers": [],
+            "partner_ids": [],
+            "requests": {},
+        }
+        templates = await client.get("/api/V1001/partners/templates", headers=headers)  # the token survives
+        assert [t["deliveryTemplateNo"] for t in templates.json()] == [1690698, 1690699, 1690700]
+        assert (await client.post("/oauth/token", auth=("x", "s"), files=GRANT)).status_code == 401
+        created = await client.post("/api/V1001/deals", headers=headers, json=deal())
+        assert created.json()["dealNo"] == {"D-1": 30000001}  # numbering starts over
+        await control(client, "reset", {})
+
+    run(scenario)
+
+
+def test_accounts_added_through_the_control_api_can_log_in() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        account = {"client_id": "shop-3", "secret": "s3", "vendor_id": "V1003", "partner_token": "pt-3"}
+        await control(client, "accounts", {"market": "tmon", **account})
+        token = await get_token(client, "shop-3", "s3")
+        headers = {"Authorization": f"Bearer {token}", "X-Partner-Id": "sellerbot", "X-Partner-Token": "pt-3"}
+        answer = await client.post("/api/V1003/deals", headers=headers, json=deal())
+        assert answer.status_code == 200
+
+    run(scenario)
+
+
+def test_control_api_rejects_unknown_markets_and_bad_plans() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        unknown = await client.get("/__sandbox__/state", params={"market": "gmarket"})
+        assert (unknown.status_code, unknown.json()) == (400, {"error": "unknown market 'gmarket'; known: ['tmon']"})
+        for plan in ({"rate": 2}, {"kinds": ["boom"]}, {"rate_limit": 0}, {"seed": "x"}, {"typo": 1}):
+            assert (await client.post("/__sandbox__/faults", json=plan)).status_code == 400, plan
+        incomplete = await client.post("/__sandbox__/accounts", json={"market": "tmon", "client_id": "x"})
+        assert incomplete.status_code == 400
+        every = await client.get("/__sandbox__/state")
+        assert list(every.json()) == ["tmon"]
+
+    run(scenario)
+
+
+# -- served over HTTP by uvicorn ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def served(app: ASGIApp) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1, a free port, in a background thread; yield its base URL."""
+    server = build_server(0, app=app)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        assert not thread.is_alive()
+
+
+def test_real_server_issues_a_token_over_http() -> None:
+    with served(create_app()) as url, httpx.Client(base_url=url, timeout=5) as client:
+        answer = client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)
+        assert answer.status_code == 200
+        assert answer.json()["vendorId"] == "V1001"
+
+
+def test_real_server_drops_connections_and_stalls() -> None:
+    with served(create_app()) as url, httpx.Client(base_url=url, timeout=5) as client:
+        token = client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", **PARTNER}
+        client.post("/__sandbox__/faults", json={"rate": 1.0, "kinds": ["lost_response"]})
+        with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+            client.post("/api/V1001/deals", headers=headers, json=deal())
+        client.post("/__sandbox__/faults", json={"rate": 1.0, "kinds": ["drop"]})
+        with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+            client.get("/api/V1001/deals/D-1", headers=headers)
+        client.post("/__sandbox__/faults", json={"rate": 1.0, "kinds": ["stall"]})
+        with pytest.raises(httpx.ReadTimeout):
+            client.get("/api/V1001/deals/D-1", headers=headers, timeout=0.2)
+        client.post("/__sandbox__/faults", json={"rate": 0})
+        assert client.get("/api/V1001/deals/D-1", headers=headers).json()["tmonDealNo"] == 30000001
