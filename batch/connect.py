@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import httpx
@@ -39,11 +39,13 @@ def http_client(account: Account, *, app: Any = None) -> httpx.AsyncClient:
 
 
 def settings_for(account: Account) -> ClientSettings:
-    return ClientSettings(
-        timeout=account.number("timeout", 30.0),
-        max_attempts=int(account.number("max_attempts", 5)),
-        rate_limit=account.number("rate_limit", 10.0),
-    )
+    """The account's client settings: any ClientSettings field may be set in its [[accounts]] table."""
+    defaults = ClientSettings()
+    values = {
+        f.name: type(getattr(defaults, f.name))(account.number(f.name, getattr(defaults, f.name)))
+        for f in fields(ClientSettings)
+    }
+    return ClientSettings(**values)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,25 @@ class _Ctx:
 
 def _rows(data: SheetData) -> list[tuple[int, dict[str, str | None]]]:
     return data.records()
+
+
+def _linked(ctx: _Ctx, data: SheetData, products: dict[str, int]) -> Iterator[tuple[int, dict[str, str | None], str]]:
+    """Rows of a sub-sheet whose 자체상품코드 is on the 상품 sheet; the others are reported once, here."""
+    for row, r in _rows(data):
+        code = r["code"]
+        if not code:
+            continue
+        if code not in products:
+            ctx.add(
+                data,
+                row,
+                "code",
+                "unknown-product",
+                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+                code,
+            )
+            continue
+        yield row, r, code
 
 
 def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[int]]) -> ProductChecks:
@@ -524,20 +544,7 @@ def _apply_option_sheet(
     data = book.sheets.get(P.OPTIONS)
     if data is None:
         return
-    for row, r in _rows(data):
-        code = r["code"]
-        if not code:
-            continue
-        if code not in products:
-            ctx.add(
-                data,
-                row,
-                "code",
-                "unknown-product",
-                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
-                code,
-            )
-            continue
+    for row, r, code in _linked(ctx, data, products):
         table = combos.get(code)
         if table is None:
             continue  # the product's own option errors are reported on the main sheet
@@ -626,19 +633,9 @@ def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
     data = book.sheets.get(P.NOTICES)
     given: dict[str, dict[str, int]] = defaultdict(dict)
     if data is not None:
-        for row, r in _rows(data):
-            code, fld = r["code"], r["field"]
-            if not code or not fld:
-                continue
-            if code not in products:
-                ctx.add(
-                    data,
-                    row,
-                    "code",
-                    "unknown-product",
-                    f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
-                    code,
-                )
+        for row, r, code in _linked(ctx, data, products):
+            fld = r["field"]
+            if not fld:
                 continue
             category = main.text(products[code], "notice_category") or ""
             if category in NOTICE_CATEGORIES and fld not in NOTICE_CATEGORIES[category]:
@@ -684,20 +681,7 @@ def _check_addons(ctx: _Ctx, book: Book, products: dict[str, int], targets: dict
     data = book.sheets.get(P.ADDONS)
     if data is None:
         return
-    for row, r in _rows(data):
-        code = r["code"]
-        if not code:
-            continue
-        if code not in products:
-            ctx.add(
-                data,
-                row,
-                "code",
-                "unknown-product",
-                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
-                code,
-            )
-            continue
+    for row, _, code in _linked(ctx, data, products):
         for t in targets.get(products[code], []):
             if t.market is Market.TMON or t.market.family is Family.DEPARTMENT:
                 ctx.add(

@@ -217,6 +217,13 @@ def _option_columns() -> tuple[Col, ...]:
     return tuple(cols)
 
 
+def _product_key(example: str) -> Col:
+    """The 자체상품코드 column of a sub-sheet: links its rows to the 상품 sheet."""
+    return Col(
+        "code", "자체상품코드", "상품 시트의 자체상품코드", required=True, kind=Kind.CODE, max_len=10, example=example
+    )
+
+
 MAIN_SHEET = SheetSpec(
     name=MAIN,
     description="상품 한 개가 한 행입니다. 빨간 제목(*)은 필수입니다.",
@@ -389,15 +396,7 @@ OPTION_SHEET = SheetSpec(
     key="code",
     optional=True,
     columns=(
-        Col(
-            "code",
-            "자체상품코드",
-            "상품 시트의 자체상품코드",
-            required=True,
-            kind=Kind.CODE,
-            max_len=10,
-            example=EXAMPLE_CODE,
-        ),
+        _product_key(EXAMPLE_CODE),
         Col("value_1", "옵션값1", "옵션명1의 값 하나", required=True, max_len=50, example="골드"),
         Col("value_2", "옵션값2", "옵션명2의 값 하나", max_len=50, example="S"),
         Col("value_3", "옵션값3", "옵션명3의 값 하나", max_len=50, example=""),
@@ -431,7 +430,7 @@ ADDON_SHEET = SheetSpec(
     key="code",
     optional=True,
     columns=(
-        Col("code", "자체상품코드", "상품 시트의 자체상품코드", required=True, kind=Kind.CODE, max_len=10, example=""),
+        _product_key(""),
         Col("group", "추가상품그룹", "추가상품 그룹 이름", required=True, max_len=30, synonyms=("그룹명",)),
         Col("name", "추가상품명", "추가상품 이름", required=True, max_len=30),
         Col("on_sale", "판매여부", "Y 판매, N 판매중지", required=True, kind=Kind.CHOICE, choices="YN"),
@@ -454,15 +453,7 @@ NOTICE_SHEET = SheetSpec(
     key="code",
     optional=True,
     columns=(
-        Col(
-            "code",
-            "자체상품코드",
-            "상품 시트의 자체상품코드",
-            required=True,
-            kind=Kind.CODE,
-            max_len=10,
-            example=EXAMPLE_CODE,
-        ),
+        _product_key(EXAMPLE_CODE),
         Col(
             "field",
             "항목",

@@ -215,6 +215,13 @@ class Tmon:
         options = {str(o["vendorDealOptionNo"]): str(o["tmonDealOptionNo"]) for o in body.get("dealOptions", [])}
         return ProductLink(str(body.get("tmonDealNo", "")), options)
 
+    async def update_stock(self, product: Product) -> None:
+        """Stock only (PUT /deals/{no}/stock), per option."""
+        options = [
+            {"vendorDealOptionNo": option_no(product.code, i), "stock": o.stock} for i, o in enumerate(product.options)
+        ]
+        await self._send(Call("PUT", f"/deals/{product.code}/stock", json={"dealOptions": options}))
+
     async def pause(self, code: str) -> None:
         await self._send(Call("PUT", f"/deals/{code}/pause"))
 
