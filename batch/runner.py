@@ -120,32 +120,15 @@ def plan(
             sales = groups[target.group]
             mine = [p for p in errors.get(row, []) if p.market in (None, market)]
             conn = connections.get((market, target.account))
-            if mine:
-                steps.append(
-                    Step(
-                        row,
-                        None,
-                        sales,
-                        Action.BLOCKED,
-                        f"오류가 있어 보내지 않았습니다 ({mine[0].code})",
-                        row_error=True,
-                    )
-                )
-                continue
-            if market in ws.stops:
-                steps.append(
-                    Step(
-                        row,
-                        None,
-                        sales,
-                        Action.BLOCKED,
-                        f"{target.market.label} 전송 중지: {ws.stops[market]}",
-                        held=True,
-                    )
-                )
-                continue
-            if not isinstance(conn, Connection):
-                steps.append(Step(row, None, sales, Action.BLOCKED, conn or "연결할 계정이 없습니다."))
+            if mine or market in ws.stops or not isinstance(conn, Connection):
+                if mine:
+                    reason = f"오류가 있어 보내지 않았습니다 ({mine[0].code})"
+                elif market in ws.stops:
+                    reason = f"{target.market.label} 전송 중지: {ws.stops[market]}"
+                else:
+                    reason = conn if isinstance(conn, str) else "연결할 계정이 없습니다."
+                held = not mine and market in ws.stops
+                steps.append(Step(row, None, sales, Action.BLOCKED, reason, held=held, row_error=bool(mine)))
                 continue
             product = builder.product(row)
             problems = conn.adapter.preflight(product, sales)
