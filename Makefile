@@ -32,6 +32,7 @@ bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/refusal_bench.py
+	$(BIN)/python bench/push_bench.py
 
 templates: setup
 	$(BIN)/python -m batch.exporters.committed

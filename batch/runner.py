@@ -22,7 +22,7 @@ from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers import products as P
 from batch.importers.product_build import ProductBuilder, sales_infos
 from batch.ledger import Ledger
-from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
+from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import Product, RowResult, SalesInfo
 from batch.report import Problem, Severity
@@ -179,7 +179,12 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger) -> None:
     market, account, code = step.sales.market.value, conn.account.name, step.product.code
     adapter = conn.adapter
     if step.recover:  # a send whose answer we never saw: never create twice
-        found = await adapter.find_product(code)
+        try:
+            found = await adapter.find_product(code)
+        except MarketError as exc:  # still in doubt: send nothing, look again next run
+            step.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
+            step.message = f"{exc.message} (이전 전송의 결과를 확인하지 못해 보내지 않았습니다. 다시 실행하세요)"
+            return
         if found is not None:
             pending = ledger.unfinished(market, account, code)
             ledger.complete(0, market, account, code, found, pending or "")
@@ -218,6 +223,8 @@ async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connecti
         if key not in checked and isinstance(conn, Connection):
             try:
                 checked[key] = await conn.adapter.check_templates(step.sales)
+            except AuthFailed as exc:
+                checked[key] = exc.message
             except MarketError as exc:
                 checked[key] = f"배송템플릿을 확인하지 못했습니다: {exc.message}"
         problem = checked.get(key)
@@ -263,11 +270,15 @@ def _merge_results(run: Run) -> MarketColumns:
     by_row: dict[int, list[Step]] = defaultdict(list)
     for s in run.steps:
         by_row[s.row].append(s)
-    labels = list(dict.fromkeys(s.sales.market.label for s in run.steps))
+    accounts: dict[str, set[str]] = defaultdict(set)
+    for s in run.steps:
+        accounts[s.sales.market.value].add(s.sales.account)
+    shared = {m for m, names in accounts.items() if len(names) > 1}
+    labels = list(dict.fromkeys(_column_label(s, shared) for s in run.steps))
     cells: dict[int, list[str]] = {}
     main = v.book.sheets[P.MAIN]
     for row, steps in by_row.items():
-        mine = {s.sales.market.label: s for s in steps}
+        mine = {_column_label(s, shared): s for s in steps}
         cells[row] = [x for label in labels for x in _market_cells(mine.get(label))]
         for s in steps:
             if s.result is RowResult.ERROR and not s.row_error:
@@ -296,6 +307,12 @@ def _merge_results(run: Run) -> MarketColumns:
     v.row_problems = v.problems_by_row()
     headers = [f"{label} {h}" for label in labels for h in ("결과", "상품번호", "메시지")]
     return MarketColumns(headers, cells)
+
+
+def _column_label(step: Step, shared: set[str]) -> str:
+    """The marketplace's name, with the account when one file goes to two accounts of that marketplace."""
+    label = step.sales.market.label
+    return f"{label}({step.sales.account})" if step.sales.market.value in shared else label
 
 
 def _market_cells(step: Step | None) -> list[str]:

@@ -18,9 +18,11 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
+
+T = TypeVar("T")
 
 
 class MarketError(Exception):
@@ -104,6 +106,8 @@ class RealClock:
 class TokenBucket:
     """Paces requests to ``rate`` per second with no burst beyond ``burst`` (one lock per account)."""
 
+    LATE_CREDIT = 0.5  # of one interval: how much of a late wake-up the next request may make up
+
     def __init__(self, rate: float, clock: Clock, burst: float = 1.0) -> None:
         self.rate = rate
         self.burst = burst
@@ -114,20 +118,29 @@ class TokenBucket:
         self.slow_until = 0.0
 
     async def take(self) -> None:
-        if self.rate <= 0:
-            return
         async with self._lock:
             while True:
                 now = self.clock.monotonic()
-                if now < self.slow_until:
+                if now < self.slow_until:  # a 429's pause holds an unpaced account too
                     await self.clock.sleep(self.slow_until - now)
                     continue
+                if self.rate <= 0:
+                    return
                 self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
                 self._last = now
                 if self._tokens >= 1:
                     self._tokens -= 1
                     return
-                await self.clock.sleep((1 - self._tokens) / self.rate)
+                due = now + (1 - self._tokens) / self.rate
+                await self.clock.sleep(due - now)
+                woke = self.clock.monotonic()
+                if woke >= self.slow_until:  # not paused by a 429 meanwhile
+                    # The token was ours at ``due``: count the next one from then, so waking up late (a busy
+                    # event loop, timer granularity) does not push every later request back. At most
+                    # LATE_CREDIT of an interval is kept, so a long stall cannot turn into a burst.
+                    self._tokens = 0.0
+                    self._last = max(due, woke - self.LATE_CREDIT / self.rate)
+                    return
 
     def pause(self, seconds: float) -> None:
         """Hold every request of this account for ``seconds`` (after a 429)."""
@@ -211,6 +224,21 @@ class MarketClient:
         self.bucket = TokenBucket(settings.rate_limit * settings.rate_margin, self.clock)
         self.breaker = CircuitBreaker(self.clock, settings.breaker_threshold, settings.breaker_cooldown)
         self.sent = 0
+
+    async def retrying(self, op: Callable[[], Awaitable[T]]) -> T:
+        """Run ``op`` (e.g. a token request) under the same retry policy as ``send``."""
+        attempt = 0
+        while True:
+            try:
+                return await op()
+            except MarketError as error:
+                attempt += 1
+                if not error.retry_safe or attempt >= self.settings.max_attempts:
+                    raise
+                wait = (
+                    error.retry_after if isinstance(error, RateLimited) and error.retry_after else self.backoff(attempt)
+                )
+                await self.clock.sleep(wait)
 
     def backoff(self, attempt: int) -> float:
         """Capped exponential backoff with full jitter."""

@@ -99,7 +99,7 @@ class Tmon:
     async def _auth(self) -> Mapping[str, str]:
         async with self._token_lock:
             if self._token is None:
-                await self._fetch_token()
+                await self.client.retrying(self._fetch_token)
         return {
             "Authorization": f"Bearer {self._token}",
             "X-Partner-Id": self.credentials.partner_id,

@@ -1,0 +1,543 @@
+"""Bench: pushing products to the sandbox marketplace over real HTTP, paced and unpaced.
+
+    python bench/push_bench.py [--products 2000] [--unpaced-products 1000] [--out bench/out]
+
+Three kinds of process, so that each one's CPU is its own:
+
+* the sandbox (``--serve``): ``batch.sandbox.server.build_server`` on 127.0.0.1 (uvicorn), its app wrapped in a
+  recorder that notes every market request (arrival time, method, kind, HTTP status) and answers
+  ``/__bench__/log`` and ``/__bench__/clear``; it runs for the whole bench;
+* the client (``--client JSON``), one fresh process per case: ``init_workspace(ws, sandbox_url=URL)`` with the
+  case's ``rate_limit`` and ``concurrency``, then ``batch.runner.run_products`` with ``push`` wrapped to time the
+  push phase (wall and ``os.times()``); it prints one JSON line;
+* the launcher (this, without ``--serve`` / ``--client``): never imports ``batch``; it sets the sandbox's plan
+  through the control API (``POST /__sandbox__/reset``, ``POST /__sandbox__/faults``), runs the clients, and
+  reads ``/__bench__/log`` and ``GET /__sandbox__/state?market=tmon``.
+
+Cases: paced (sandbox latency 50 ms, rate limit 20 req/s per account; account rate_limit 20, concurrency 8)
+and unpaced (latency 50 ms, no limit; account rate_limit 0, concurrency 1 / 8 / 32). The table goes to stdout
+and, as Markdown, to ``<out>/push_bench.md``; the exit status is 1 when a paced target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import re
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKET = "tmon"
+ACCOUNT = "main"
+LATENCY_MS = 50
+LIMIT = 20  # the sandbox's requests per second per account in the paced case
+PACED_CONCURRENCY = 8
+UNPACED_CONCURRENCY = (1, 8, 32)
+RATE_TARGET = 0.95  # of LIMIT
+DEAL_PATH = re.compile(r"^/api/[^/]+/deals$")
+DEAL_KEY = "POST /api/{vendorId}/deals"  # the sandbox's request-count key
+SERVE_START_S = 30
+Result = dict[str, Any]
+
+
+# --- the sandbox child --------------------------------------------------------------------------------
+
+
+class Recorder:
+    """ASGI wrapper: logs every market request as ``[arrival, done, method, kind, status, client port]``.
+
+    Times are monotonic seconds; the client port tells the TCP connections apart.
+
+    ``GET /__bench__/log`` answers the log and the process's CPU seconds; ``POST /__bench__/clear`` empties it.
+    The sandbox's own control paths (``/__sandbox__/``) are passed through unlogged.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.log: list[list[Any]] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith("/__sandbox__/"):
+            await self.app(scope, receive, send)
+            return
+        if path.startswith("/__bench__/"):
+            await self._control(path, scope, receive, send)
+            return
+        arrival = time.monotonic()
+        status = [0]  # 0: no answer (a hang-up)
+
+        async def watch(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        kind = "deal" if DEAL_PATH.match(path) else "token" if path == "/oauth/token" else "other"
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            port = (scope.get("client") or ("", 0))[1]
+            self.log.append([arrival, time.monotonic(), scope["method"], kind, status[0], port])
+
+    async def _control(self, path: str, scope: Any, receive: Any, send: Any) -> None:
+        from starlette.responses import JSONResponse
+
+        t = os.times()
+        body: dict[str, Any] = {"cpu": t.user + t.system}
+        if path == "/__bench__/log":
+            body["log"] = self.log
+        elif path == "/__bench__/clear":
+            self.log = []
+        await JSONResponse(body)(scope, receive, send)
+
+
+def serve_child() -> None:
+    """Serve a fresh sandbox on 127.0.0.1, a free port; print ``{"port": N}`` once it listens."""
+    import asyncio
+
+    from batch.sandbox.app import create_app
+    from batch.sandbox.server import build_server
+
+    server = build_server(0, "127.0.0.1", app=Recorder(create_app()))
+
+    async def main() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            port = server.servers[0].sockets[0].getsockname()[1]
+            print(json.dumps({"port": port}), flush=True)
+        await task
+
+    asyncio.run(main())
+
+
+# --- the client child ---------------------------------------------------------------------------------
+
+
+def build_child(path: Path, n: int) -> None:
+    """The product workbook of ``n`` valid products (not timed)."""
+    from batch.exporters.template import write_template
+    from batch.importers import products as P
+    from batch.samples import product_rows
+
+    write_template(P.SPEC, path, product_rows(n))
+
+
+def _set(text: str, pattern: str, new: str) -> str:
+    out, n = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
+    if n != 1:
+        raise SystemExit(f"batch.toml from init_workspace has no line matching {pattern!r}")
+    return out
+
+
+def client_child(cfg: Result) -> Result:
+    """Make the case's workspace, then ``run_products``; the push phase timed by wrapping ``runner.push``."""
+    from batch import runner
+    from batch.config import CONFIG_NAME, init_workspace, load_workspace
+    from batch.connect import settings_for
+
+    root = Path(cfg["ws"])
+    init_workspace(root, sandbox_url=cfg["url"])
+    toml = root / CONFIG_NAME
+    text = toml.read_text(encoding="utf-8")
+    text = _set(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}")
+    text = _set(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
+    # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
+    text = _set(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
+    toml.write_text(text, encoding="utf-8")
+    ws = load_workspace(root)
+    account = ws.account(MARKET, ACCOUNT)
+    assert account is not None
+    settings = settings_for(account)
+
+    phase: Result = {}
+    original = runner.push
+
+    async def timed_push(*args: Any, **kwargs: Any) -> None:
+        t0, c0 = time.perf_counter(), os.times()
+        try:
+            await original(*args, **kwargs)
+        finally:
+            c1 = os.times()
+            phase["push_s"] = time.perf_counter() - t0
+            phase["push_cpu"] = (c1.user - c0.user) + (c1.system - c0.system)
+
+    runner.push = timed_push  # type: ignore[assignment]
+    start = time.perf_counter()
+    run = runner.run_products(Path(cfg["file"]), ws)
+    results: dict[str, int] = {}
+    errors: list[str] = []
+    for step in run.steps:
+        name = step.result.value if step.result else "none"
+        results[name] = results.get(name, 0) + 1
+        if step.result is not None and step.result.value != "성공" and len(errors) < 3:
+            errors.append(step.message)
+    end = os.times()
+    return {
+        **phase,
+        "run_s": time.perf_counter() - start,
+        "cpu_total": end.user + end.system,  # the whole process: interpreter, imports, validation, result file
+        "results": results,
+        "errors": errors,
+        "pace": settings.rate_limit * settings.rate_margin,
+    }
+
+
+# --- the launcher -------------------------------------------------------------------------------------
+
+_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 never goes through a proxy
+
+
+def _call(base: str, path: str, body: Result | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+    with _HTTP.open(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+class Sandbox:
+    """The sandbox child process, started and stopped by the launcher."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=_child_env()
+        )
+        assert self.proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            ready = sel.select(SERVE_START_S)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.stop()
+            raise SystemExit(f"the sandbox did not start within {SERVE_START_S} s")
+        self.url = f"http://127.0.0.1:{json.loads(line)['port']}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    for key in ("NO_PROXY", "no_proxy"):  # httpx honours proxy variables; keep 127.0.0.1 direct
+        env[key] = ",".join(p for p in (env.get(key, ""), "127.0.0.1", "localhost") if p)
+    return env
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    products: int
+    rate_limit: float  # the account's (0: unpaced)
+    concurrency: int
+    sandbox_limit: float | None  # the sandbox's per-account limit (None: unlimited)
+
+    @property
+    def ceiling(self) -> float:
+        """What the deal rate cannot exceed: the sandbox's limit, or concurrency / latency."""
+        return self.sandbox_limit if self.sandbox_limit else self.concurrency * 1000 / LATENCY_MS
+
+    @property
+    def timeout(self) -> float:
+        return 60 + 1.5 * self.products / min(self.ceiling, 100)
+
+
+def run_case(case: Case, sandbox: Sandbox, file: Path, tmp: Path) -> Result:
+    base = sandbox.url
+    _call(base, "/__sandbox__/reset", {"market": MARKET})
+    plan: Result = {"market": MARKET, "rate": 0, "latency_ms": LATENCY_MS}
+    if case.sandbox_limit:
+        plan["rate_limit"] = case.sandbox_limit
+    _call(base, "/__sandbox__/faults", plan)
+    cpu0 = _call(base, "/__bench__/clear", {})["cpu"]
+    cfg = {
+        "ws": str(tmp / f"ws_{case.name}"),
+        "file": str(file),
+        "url": base,
+        "rate_limit": case.rate_limit,
+        "concurrency": case.concurrency,
+    }
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--client", json.dumps(cfg)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_child_env(),
+        timeout=case.timeout,
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"client of case {case.name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    client = json.loads(proc.stdout.strip().splitlines()[-1])
+    recorded = _call(base, "/__bench__/log")
+    state = _call(base, f"/__sandbox__/state?market={MARKET}")
+    return {
+        "case": case,
+        "wall": wall,
+        "client": client,
+        "log": recorded["log"],
+        "server_cpu": recorded["cpu"] - cpu0,
+        "state_deals": state["requests"].get(DEAL_KEY, 0),
+        "created": len(state["products"]),
+    }
+
+
+def _max_in_window(times: list[float], window: float = 1.0) -> int:
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def summarize(res: Result) -> Result:
+    case: Case = res["case"]
+    log = res["log"]
+    deals = sorted(e[0] for e in log if e[3] == "deal")
+    api = sorted(e[0] for e in log if e[3] != "token")  # what the sandbox limits per vendor account
+    span = deals[-1] - deals[0] if len(deals) > 1 else 0.0
+    rate = (len(deals) - 1) / span if span > 0 else 0.0
+    client = res["client"]
+    requests = len(log)
+    gaps = sorted(b - a for a, b in itertools.pairwise(deals)) or [0.0]
+    return {
+        "case": case,
+        "wall": res["wall"],
+        "push_s": client.get("push_s", 0.0),
+        "deals": len(deals),
+        "ok": sum(1 for e in log if e[3] == "deal" and e[4] == 200),
+        "requests": requests,
+        "rate": rate,
+        "of_ceiling": rate / case.ceiling,
+        "n429": sum(1 for e in log if e[4] == 429),
+        "n429_inferred": res["state_deals"] - res["created"],
+        "state_deals": res["state_deals"],
+        "created": res["created"],
+        "peak_1s": _max_in_window(api),
+        "connections": len({e[5] for e in log}),
+        "gap_ms": {
+            "mean": 1000 * span / max(len(deals) - 1, 1),
+            "p1": 1000 * gaps[len(gaps) // 100],
+            "p50": 1000 * gaps[len(gaps) // 2],
+            "p99": 1000 * gaps[len(gaps) * 99 // 100],
+        },
+        "cpu_push_ms": 1000 * client.get("push_cpu", 0.0) / max(requests, 1),
+        "cpu_total_ms": 1000 * client["cpu_total"] / max(requests, 1),
+        "server_cpu_ms": 1000 * res["server_cpu"] / max(requests, 1),
+        "results": client["results"],
+        "errors": client["errors"],
+        "pace": client["pace"],
+    }
+
+
+HEADER = [
+    "case",
+    "account rate_limit",
+    "conc",
+    "deals sent",
+    "created",
+    "wall s",
+    "push s",
+    "deal req/s",
+    "ceiling",
+    "% of ceiling",
+    "429s",
+    "peak /1 s",
+    "TCP conns",
+    "client CPU ms/req (push)",
+    "client CPU ms/req (whole)",
+    "sandbox CPU ms/req",
+]
+TEXT_COLUMNS = 1
+
+
+def table_row(s: Result) -> list[str]:
+    case: Case = s["case"]
+    return [
+        case.name,
+        f"{case.rate_limit:g}" if case.rate_limit else "0 (unpaced)",
+        str(case.concurrency),
+        str(s["deals"]),
+        str(s["created"]),
+        f"{s['wall']:.1f}",
+        f"{s['push_s']:.1f}",
+        f"{s['rate']:.2f}",
+        f"{case.ceiling:g}" + (" (limit)" if case.sandbox_limit else " (conc/latency)"),
+        f"{100 * s['of_ceiling']:.1f} %",
+        str(s["n429"]),
+        str(s["peak_1s"]),
+        str(s["connections"]),
+        f"{s['cpu_push_ms']:.2f}",
+        f"{s['cpu_total_ms']:.2f}",
+        f"{s['server_cpu_ms']:.2f}",
+    ]
+
+
+def render(rows: list[list[str]], *, markdown: bool = False) -> str:
+    """First row is the header."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.ljust(w) if i < TEXT_COLUMNS else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return f"| {' | '.join(padded)} |" if markdown else "  ".join(padded).rstrip()
+
+    rule = ["-" * w if i < TEXT_COLUMNS or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
+    return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
+
+
+def _check(ok: bool) -> str:
+    return "OK" if ok else "MISS"
+
+
+def targets(paced: Result) -> list[tuple[str, bool]]:
+    return [
+        (
+            f"paced deal rate ≥ {100 * RATE_TARGET:g} % of {LIMIT} req/s: {paced['rate']:.2f} req/s ="
+            f" {100 * paced['of_ceiling']:.1f} %",
+            paced["of_ceiling"] >= RATE_TARGET,
+        ),
+        (
+            f"paced 429 responses = 0: {paced['n429']} counted, {paced['n429_inferred']} inferred",
+            paced["n429"] == 0 and paced["n429_inferred"] == 0,
+        ),
+        (
+            f"paced: every product created: {paced['created']} of {paced['case'].products}",
+            paced["created"] == paced["case"].products,
+        ),
+    ]
+
+
+def footnotes(summaries: list[Result]) -> list[str]:
+    paced = summaries[0]
+    notes = [
+        f"Sandbox: uvicorn on 127.0.0.1 in its own process, latency {LATENCY_MS} ms on every market request; paced"
+        f" case: its per-account limit {LIMIT} req/s (a token bucket holding {LIMIT}, 429 with Retry-After beyond)."
+        " Each case: a fresh client process (init_workspace + run_products) and POST /__sandbox__/reset.",
+        f"Paced client: account rate_limit {paced['case'].rate_limit:g} × rate_margin → paces at"
+        f" {paced['pace']:.2f} req/s ({100 * paced['pace'] / LIMIT:.1f} % of the limit) at most, one deal every"
+        f" {1000 / paced['pace']:.2f} ms; the gaps between deal arrivals were mean {paced['gap_ms']['mean']:.2f},"
+        f" p1 {paced['gap_ms']['p1']:.2f}, median {paced['gap_ms']['p50']:.2f}, p99 {paced['gap_ms']['p99']:.2f} ms"
+        f" (mean − interval = time lost per deal: {paced['gap_ms']['mean'] - 1000 / paced['pace']:+.2f} ms).",
+        "TCP conns = distinct client ports the sandbox saw during the case.",
+        "deal req/s = (deals − 1) / (last − first arrival of POST /api/{vendorId}/deals), arrival times noted by a"
+        " recorder wrapped around the sandbox app: the push phase only, validation and the result file excluded.",
+        "push s = the client's own timing of runner.push (the delivery-template check and every deal);"
+        " wall s = the whole client process (start-up, validation, plan, push, result workbook).",
+        "429s counted = responses with status 429 the recorder saw, on any market path (token, templates, deals);"
+        " inferred (the sandbox state has no 429 count) = state requests['POST /api/{vendorId}/deals'] − products"
+        f" in state = {paced['state_deals']} − {paced['created']} = {paced['n429_inferred']} for the paced case"
+        " (valid only when nothing else fails: no faults, every row valid).",
+        "peak /1 s = most /api/ requests arriving within any 1 s (the window the sandbox limits).",
+        "client CPU ms/req = os.times() user+sys of the client process / market requests the sandbox saw;"
+        " (push) counts only the push phase, (whole) the whole process. sandbox CPU = the server process's over the"
+        " case.",
+        f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs.",
+    ]
+    for s in summaries:
+        bad = {k: v for k, v in s["results"].items() if k != "성공"}
+        if bad:
+            notes.append(f"{s['case'].name}: results {s['results']}; e.g. {s['errors'][:2]}")
+    return notes
+
+
+def report(summaries: list[Result], out: Path) -> bool:
+    table = [HEADER, *map(table_row, summaries)]
+    checks = targets(summaries[0])
+    notes = footnotes(summaries)
+    lines = [f"{_check(ok)}  {text}" for text, ok in checks]
+    print(render(table))
+    print()
+    print("\n".join(lines))
+    print("\n".join(f"  * {n}" for n in notes))
+    md = "\n\n".join(
+        [
+            "# push bench",
+            render(table, markdown=True),
+            "Targets:\n\n" + "\n".join(f"- **{_check(ok)}** {text}" for text, ok in checks),
+            "\n".join(f"- {n}" for n in notes),
+        ]
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "push_bench.md").write_text(md + "\n", encoding="utf-8")
+    print(f"\nwritten: {out / 'push_bench.md'}")
+    return all(ok for _, ok in checks)
+
+
+def cases(products: int, unpaced_products: int) -> list[Case]:
+    paced = Case("paced", products, LIMIT, PACED_CONCURRENCY, LIMIT)
+    return [paced, *(Case(f"unpaced c{c}", unpaced_products, 0, c, None) for c in UNPACED_CONCURRENCY)]
+
+
+def launch(products: int, unpaced_products: int, out: Path) -> int:
+    todo = cases(products, unpaced_products)
+    with tempfile.TemporaryDirectory(prefix="push_bench_") as name:
+        tmp = Path(name)
+        files: dict[int, Path] = {}
+        for n in sorted({c.products for c in todo}):
+            files[n] = tmp / f"products_{n}.xlsx"
+            subprocess.run(
+                [sys.executable, __file__, "--build", str(files[n]), str(n)],
+                check=True,
+                cwd=ROOT,
+                env=_child_env(),
+                timeout=120,
+            )
+        sandbox = Sandbox()
+        try:
+            results = []
+            for case in todo:
+                print(f"{case.name}: {case.products} products ...", file=sys.stderr, flush=True)
+                results.append(summarize(run_case(case, sandbox, files[case.products], tmp)))
+        finally:
+            sandbox.stop()
+    return 0 if report(results, out) else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--products", type=int, default=2000, help="products in the paced case")
+    ap.add_argument("--unpaced-products", type=int, default=1000, help="products in each unpaced case")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="where push_bench.md goes")
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--client", metavar="JSON", help=argparse.SUPPRESS)
+    ap.add_argument("--build", nargs=2, metavar=("PATH", "N"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    if args.serve:
+        serve_child()
+        return 0
+    if args.client:
+        print(json.dumps(client_child(json.loads(args.client)), ensure_ascii=False))
+        return 0
+    if args.build:
+        build_child(Path(args.build[0]), int(args.build[1]))
+        return 0
+    return launch(args.products, args.unpaced_products, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

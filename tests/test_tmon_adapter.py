@@ -1,0 +1,619 @@
+"""The TMON adapter against the in-process sandbox: the deal body as TMON receives it, the token flow, templates.
+
+A recording ASGI app sits in front of the sandbox and keeps every request (method, path, headers, body) and
+every answer exactly as they crossed the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+import pytest
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from batch.marketplaces.base import AuthFailed, ClientSettings, MarketClient, Rejected
+from batch.marketplaces.tmon import UNLIMITED_END, Tmon, TmonCredentials
+from batch.marketplaces.types import DeliveryTemplate, ProductLink
+from batch.models import Cert, Market, OptionCombo, Product, SalesInfo
+from batch.sandbox.app import create_app
+
+PARTNER_ID = "sellerbot"
+PARTNER_TOKEN = "sandbox-partner-token"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+@dataclass
+class Exchange:
+    method: str
+    path: str
+    headers: Headers
+    body: bytes
+    status: int | None = None
+    answer: bytes = b""
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Recorder:
+    """An ASGI app in front of ``app`` keeping each request and its answer as they crossed the wire."""
+
+    app: ASGIApp
+    seen: list[Exchange] = field(default_factory=list)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        exchange = Exchange(scope["method"], scope["path"], Headers(scope=scope), b"".join(chunks))
+        self.seen.append(exchange)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": exchange.body, "more_body": False}
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+            elif message["type"] == "http.response.body":
+                exchange.answer += message.get("body", b"")
+            await send(message)
+
+        await self.app(scope, replay, keep)
+
+    def market(self) -> list[Exchange]:
+        """The requests to TMON's paths (not the sandbox's control API)."""
+        return [e for e in self.seen if not e.path.startswith("/__sandbox__/")]
+
+
+@dataclass
+class Setup:
+    recorder: Recorder
+    tmon: Tmon
+    clock: FakeClock
+
+    async def control(self, action: str, body: dict[str, Any]) -> None:
+        answer = await self.tmon.client.http.post(f"/__sandbox__/{action}", json=body)
+        assert (answer.status_code, answer.json()) == (200, {"ok": True})
+
+    async def state(self) -> dict[str, Any]:
+        answer = await self.tmon.client.http.get("/__sandbox__/state", params={"market": "tmon"})
+        body: dict[str, Any] = answer.json()
+        return body
+
+
+def run(
+    scenario: Callable[[Setup], Awaitable[None]],
+    *,
+    secret: str = "sandbox-secret",
+    partner_token: str = PARTNER_TOKEN,
+    app: ASGIApp | None = None,
+) -> Setup:
+    """Run ``scenario`` with a TMON adapter (account tmon-main) talking to a fresh in-process sandbox."""
+    recorder = Recorder(app or create_app(seed=5))
+    clock = FakeClock()
+
+    async def main() -> Setup:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(recorder), base_url="http://sandbox.test")
+        client = MarketClient(
+            "tmon", http, ClientSettings(rate_limit=0, max_attempts=3), clock=clock, rng=random.Random(1)
+        )
+        credentials = TmonCredentials("tmon-main", secret, PARTNER_ID, partner_token, "501")
+        setup = Setup(recorder, Tmon(client, credentials), clock)
+        async with http:
+            await scenario(setup)
+        return setup
+
+    return asyncio.run(main())
+
+
+IMAGES = tuple(f"https://img.example.com/tumbler-{i}.jpg" for i in range(1, 8))  # 7: TMON takes 6
+
+PRODUCT = Product(
+    row=3,
+    code="TM-001",
+    name="다온 스테인리스 텀블러 (T-350)",
+    on_sale=True,
+    category="생활/주방/건강 > 주방용품 > 컵/텀블러",
+    price=15000,
+    tax="과세",
+    maker="다온",
+    brand="다온리빙",
+    model="T-350",
+    origin="가공품",
+    adult=False,
+    keywords=("텀블러", "보온병", "스텐컵", "캠핑컵", "머그컵", "여섯째"),  # 6: TMON takes 5
+    detail='<p>다온 텀블러</p><img src="https://img.example.com/d/tumbler.jpg">',
+    images=IMAGES,
+    cert_required=True,
+    certs=(
+        Cert("생활용품 안전확인", "한국건설생활환경시험연구원", "YU07123-21001"),
+        Cert("전기용품 안전인증", "KTC", "HU07001-22002"),
+    ),
+    notice_category="주방용품",
+    notices=(("품명 및 모델명", "텀블러 T-350"), ("재질", "스테인리스 304"), ("제조국", "대한민국")),
+    option_names=("색상", "용량"),
+    options=(
+        OptionCombo(("블랙", "350ml"), 0, True, 10),
+        OptionCombo(("블랙", "500ml"), 3000, True, 5),
+        OptionCombo(("화이트", "350ml"), 0, False, 0),
+        OptionCombo(("화이트", "500ml"), -1000, True, 9999),
+    ),
+)
+
+
+def sales(
+    template: str = "1690699", product_type: str = "냉장/냉동/신선식품", end: str | None = "20261231"
+) -> SalesInfo:
+    return SalesInfo(
+        Market.TMON,
+        "main",
+        "티몬-신선",
+        (
+            ("market_category", "생활 > 주방 > 텀블러"),
+            ("market_category_no", "20300100"),
+            ("sales_end", end),
+            ("courier", "CJ대한통운"),
+            ("delivery_template", template),
+            ("product_type", product_type),
+        ),
+    )
+
+
+SALES = sales()
+
+EXPECTED_BODY: dict[str, Any] = {
+    "vendorDealNo": "TM-001",
+    "productType": "FRESH",
+    "vendorPolicyNo": "501",
+    "deliveryTemplateNo": 1690699,
+    "categoryNo": 20300100,
+    "title": "다온 스테인리스 텀블러 (T-350)",
+    "titleDecoration": "",
+    "managedTitle": "다온 스테인리스 텀블러 (T-350)",
+    "salesEndDate": "2026-12-31T23:59:59",
+    "adultOnly": False,
+    "mainImages": list(IMAGES[:6]),
+    "detailContents": '<p>다온 텀블러</p><img src="https://img.example.com/d/tumbler.jpg">',
+    "productInfos": [
+        {"infoType": "주방용품", "title": "품명 및 모델명", "content": "텀블러 T-350"},
+        {"infoType": "주방용품", "title": "재질", "content": "스테인리스 304"},
+        {"infoType": "주방용품", "title": "제조국", "content": "대한민국"},
+    ],
+    "kcAuthSubmitType": "Y",
+    "kcAuths": [
+        {"kcAuthType": "생활용품 안전확인", "certOrganName": "한국건설생활환경시험연구원", "certNo": "YU07123-21001"},
+        {"kcAuthType": "전기용품 안전인증", "certOrganName": "KTC", "certNo": "HU07001-22002"},
+    ],
+    "brandName": "다온리빙",
+    "keywords": ["텀블러", "보온병", "스텐컵", "캠핑컵", "머그컵"],
+    "dealProductStatus": "NEW",
+    "dealOptions": [
+        {
+            "vendorDealOptionNo": "TM-001-001",
+            "title": "블랙/350ml",
+            "price": 0,
+            "salesPrice": 15000,
+            "stock": 10,
+            "display": True,
+        },
+        {
+            "vendorDealOptionNo": "TM-001-002",
+            "title": "블랙/500ml",
+            "price": 3000,
+            "salesPrice": 18000,
+            "stock": 5,
+            "display": True,
+        },
+        {
+            "vendorDealOptionNo": "TM-001-003",
+            "title": "화이트/350ml",
+            "price": 0,
+            "salesPrice": 15000,
+            "stock": 0,
+            "display": False,
+        },
+        {
+            "vendorDealOptionNo": "TM-001-004",
+            "title": "화이트/500ml",
+            "price": -1000,
+            "salesPrice": 14000,
+            "stock": 9999,
+            "display": True,
+        },
+    ],
+}
+
+
+def posts_to_deals(recorder: Recorder) -> list[Exchange]:
+    return [e for e in recorder.seen if (e.method, e.path) == ("POST", "/api/V1001/deals")]
+
+
+# -- the deal body ----------------------------------------------------------------------------------------
+
+
+def test_create_sends_every_mapped_field_and_links_the_numbers() -> None:
+    links: list[ProductLink] = []
+    stored: list[dict[str, Any]] = []
+
+    async def scenario(s: Setup) -> None:
+        links.append(await s.tmon.create_product(PRODUCT, SALES))
+        stored.extend((await s.state())["products"])
+
+    setup = run(scenario)
+    [post] = posts_to_deals(setup.recorder)
+    assert post.headers["content-type"] == "application/json"
+    assert post.json() == EXPECTED_BODY
+    assert post.status == 200
+    assert links == [
+        ProductLink(
+            "30000001",
+            {"TM-001-001": "70000001", "TM-001-002": "70000002", "TM-001-003": "70000003", "TM-001-004": "70000004"},
+        )
+    ]
+    numbered = [{"tmonDealOptionNo": 70000001 + i, **option} for i, option in enumerate(EXPECTED_BODY["dealOptions"])]
+    assert stored == [
+        {
+            **EXPECTED_BODY,
+            "tmonDealNo": 30000001,
+            "vendorId": "V1001",
+            "maxPurchaseQty": 999,
+            "purchaseResetPeriod": 7,
+            "paused": False,
+            "dealOptions": numbered,
+        }
+    ]
+
+
+def test_payload_is_what_create_sends() -> None:
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(PRODUCT, SALES)
+
+    setup = run(scenario)
+    assert posts_to_deals(setup.recorder)[0].json() == setup.tmon.payload(PRODUCT, SALES) == EXPECTED_BODY
+
+
+def test_product_without_options_off_sale_not_certified_unlimited_end() -> None:
+    plain = replace(
+        PRODUCT,
+        code="TM-002",
+        on_sale=False,
+        adult=True,
+        cert_required=False,
+        certs=(),
+        keywords=(),
+        images=("https://img.example.com/one.jpg",),
+        option_names=(),
+        options=(OptionCombo((), 0, True, 9999),),
+    )
+    general = sales("1690698", "일반상품", "무기한")
+
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(plain, general)
+
+    setup = run(scenario)
+    body = posts_to_deals(setup.recorder)[0].json()
+    assert body == {
+        **EXPECTED_BODY,
+        "vendorDealNo": "TM-002",
+        "productType": "GENERAL",
+        "deliveryTemplateNo": 1690698,
+        "salesEndDate": UNLIMITED_END,
+        "adultOnly": True,
+        "mainImages": ["https://img.example.com/one.jpg"],
+        "kcAuthSubmitType": "N",
+        "kcAuths": [],
+        "keywords": [],
+        "dealOptions": [
+            {
+                "vendorDealOptionNo": "TM-002-001",
+                "title": "다온 스테인리스 텀블러 (T-350)",
+                "price": 0,
+                "salesPrice": 15000,
+                "stock": 9999,
+                "display": False,  # the product is 판매불가
+            }
+        ],
+    }
+    assert UNLIMITED_END == "2900-12-31T23:59:59"
+
+
+def test_update_puts_the_whole_body_and_keeps_the_numbers() -> None:
+    changed = replace(PRODUCT, price=16000, name="다온 스텐 텀블러 (T-350)")
+    found: list[ProductLink | None] = []
+    stored: list[dict[str, Any]] = []
+
+    async def scenario(s: Setup) -> None:
+        link = await s.tmon.create_product(PRODUCT, SALES)
+        assert await s.tmon.update_product(changed, SALES, link) == link
+        found.append(await s.tmon.find_product("TM-001"))
+        found.append(await s.tmon.find_product("NOPE-1"))
+        stored.extend((await s.state())["products"])
+
+    setup = run(scenario)
+    [put] = [e for e in setup.recorder.seen if e.method == "PUT"]
+    assert put.path == "/api/V1001/deals/TM-001"
+    assert put.json() == setup.tmon.payload(changed, SALES)
+    assert put.json()["title"] == put.json()["managedTitle"] == "다온 스텐 텀블러 (T-350)"
+    assert [o["salesPrice"] for o in put.json()["dealOptions"]] == [16000, 19000, 16000, 15000]
+    assert put.status == 200
+    assert found == [
+        ProductLink(
+            "30000001",
+            {"TM-001-001": "70000001", "TM-001-002": "70000002", "TM-001-003": "70000003", "TM-001-004": "70000004"},
+        ),
+        None,
+    ]
+    [deal] = stored
+    assert (deal["tmonDealNo"], deal["title"]) == (30000001, "다온 스텐 텀블러 (T-350)")
+    assert [o["tmonDealOptionNo"] for o in deal["dealOptions"]] == [70000001, 70000002, 70000003, 70000004]
+
+
+def test_pause_and_resume() -> None:
+    paused: list[bool] = []
+
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(PRODUCT, SALES)
+        await s.tmon.pause("TM-001")
+        paused.append((await s.state())["products"][0]["paused"])
+        await s.tmon.resume("TM-001")
+        paused.append((await s.state())["products"][0]["paused"])
+
+    setup = run(scenario)
+    assert paused == [True, False]
+    puts = [e.path for e in setup.recorder.seen if e.method == "PUT"]
+    assert puts == ["/api/V1001/deals/TM-001/pause", "/api/V1001/deals/TM-001/resume"]
+
+
+# -- the token flow ---------------------------------------------------------------------------------------
+
+
+def test_token_flow_basic_auth_multipart_grant_and_partner_headers_on_every_call() -> None:
+    async def scenario(s: Setup) -> None:
+        await s.tmon.check_templates(SALES)
+        await s.tmon.create_product(PRODUCT, SALES)
+        await s.tmon.find_product("TM-001")
+
+    setup = run(scenario)
+    token_call, *calls = setup.recorder.market()
+    assert (token_call.method, token_call.path, token_call.status) == ("POST", "/oauth/token", 200)
+    basic = base64.b64encode(b"tmon-main:sandbox-secret").decode()
+    assert token_call.headers["authorization"] == f"Basic {basic}"
+    kind, _, boundary = token_call.headers["content-type"].partition("; boundary=")
+    assert (kind, bool(boundary)) == ("multipart/form-data", True)
+    assert (
+        token_call.body
+        == (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\n'
+            f"client_credentials\r\n--{boundary}--\r\n"
+        ).encode()
+    )
+    issued = json.loads(token_call.answer)
+    assert issued == {
+        "access_token": issued["access_token"],
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "vendorId": "V1001",
+    }
+    assert [(c.method, c.path) for c in calls] == [
+        ("GET", "/api/V1001/partners/templates"),
+        ("POST", "/api/V1001/deals"),
+        ("GET", "/api/V1001/deals/TM-001"),
+    ]
+    for call in calls:
+        assert call.headers["authorization"] == f"Bearer {issued['access_token']}"
+        assert call.headers["x-partner-id"] == PARTNER_ID
+        assert call.headers["x-partner-token"] == PARTNER_TOKEN
+        assert call.status == 200
+
+
+def test_expired_token_is_renewed_once_and_the_call_retried() -> None:
+    states: list[dict[str, Any]] = []
+
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(PRODUCT, SALES)
+        await s.control("expire-tokens", {"market": "tmon"})
+        assert await s.tmon.find_product("TM-001") is not None
+        await s.tmon.update_product(PRODUCT, SALES, ProductLink("30000001"))
+        states.append(await s.state())
+
+    setup = run(scenario)
+    assert states[0]["requests"] == {
+        "POST /oauth/token": 2,
+        "POST /api/{vendorId}/deals": 1,
+        "GET /api/{vendorId}/deals/{no}": 2,  # refused once (expired), then answered
+        "PUT /api/{vendorId}/deals/{no}": 1,
+    }
+    calls = setup.recorder.market()
+    assert [(c.method, c.path, c.status) for c in calls] == [
+        ("POST", "/oauth/token", 200),
+        ("POST", "/api/V1001/deals", 200),
+        ("GET", "/api/V1001/deals/TM-001", 401),
+        ("POST", "/oauth/token", 200),
+        ("GET", "/api/V1001/deals/TM-001", 200),
+        ("PUT", "/api/V1001/deals/TM-001", 200),
+    ]
+    assert json.loads(calls[2].answer)["error"] == "invalid_token"
+    first, second = (json.loads(c.answer)["access_token"] for c in calls if c.path == "/oauth/token")
+    assert first != second
+    assert [c.headers["authorization"] for c in calls if c.path.startswith("/api/")] == [
+        f"Bearer {first}",
+        f"Bearer {first}",
+        f"Bearer {second}",
+        f"Bearer {second}",
+    ]
+    assert setup.clock.sleeps == []  # a renewal is not a backoff
+
+
+def test_wrong_secret_is_auth_failed_in_korean_and_sends_nothing_else() -> None:
+    errors: list[AuthFailed] = []
+
+    async def scenario(s: Setup) -> None:
+        with pytest.raises(AuthFailed) as info:
+            await s.tmon.create_product(PRODUCT, SALES)
+        errors.append(info.value)
+
+    setup = run(scenario, secret="wrong-secret")
+    [error] = errors
+    assert error.message == (
+        "티몬 API 인증 정보(client id / secret)가 맞지 않습니다. batch.toml의 계정과 환경 변수를 확인하세요."
+    )
+    assert (error.market, error.status, error.code) == ("tmon", 401, "invalid_client")
+    assert [(c.method, c.path, c.status) for c in setup.recorder.market()] == [("POST", "/oauth/token", 401)]
+
+
+def test_wrong_partner_token_is_auth_failed_without_a_retry() -> None:
+    errors: list[AuthFailed] = []
+
+    async def scenario(s: Setup) -> None:
+        with pytest.raises(AuthFailed) as info:
+            await s.tmon.delivery_templates()
+        errors.append(info.value)
+
+    setup = run(scenario, partner_token="not-the-token")
+    assert (errors[0].message, errors[0].status, errors[0].code) == (
+        "파트너 토큰(X-Partner-Token)이 올바르지 않습니다.",
+        403,
+        "INVALID_PARTNER_TOKEN",
+    )
+    assert [(c.path, c.status) for c in setup.recorder.market()] == [
+        ("/oauth/token", 200),
+        ("/api/V1001/partners/templates", 403),
+    ]
+
+
+def test_rejected_deal_carries_tmons_korean_message() -> None:
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(PRODUCT, SALES)
+        with pytest.raises(Rejected) as info:
+            await s.tmon.create_product(PRODUCT, SALES)
+        assert (info.value.message, info.value.status, info.value.code) == (
+            "이미 등록된 딜입니다: TM-001",
+            400,
+            "DUPLICATE_DEAL",
+        )
+
+    setup = run(scenario)
+    assert [p.status for p in posts_to_deals(setup.recorder)] == [200, 400]
+
+
+@dataclass
+class FailFirstToken:
+    """Answers the first ``POST /oauth/token`` with TMON's 500, then lets everything through."""
+
+    app: ASGIApp
+    failed: int = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/oauth/token" and not self.failed:
+            self.failed += 1
+            body = json.dumps({"ResultCode": "INTERNAL_SERVER_ERROR", "Message": "일시적인 오류"}).encode()
+            await send(
+                {"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"application/json")]}
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_a_failing_first_token_request_is_retried() -> None:
+    got: list[str | None] = []
+
+    async def scenario(s: Setup) -> None:
+        got.append(await s.tmon.check_templates(SALES))
+
+    setup = run(scenario, app=FailFirstToken(create_app(seed=5)))
+    assert got == [None]
+    assert [(c.path, c.status) for c in setup.recorder.market()] == [
+        ("/oauth/token", 500),
+        ("/oauth/token", 200),
+        ("/api/V1001/partners/templates", 200),
+    ]
+
+
+# -- delivery templates -------------------------------------------------------------------------------------
+
+
+def test_delivery_templates_are_labelled_with_our_product_type_groups() -> None:
+    got: list[list[DeliveryTemplate]] = []
+
+    async def scenario(s: Setup) -> None:
+        got.append(await s.tmon.delivery_templates())
+
+    run(scenario)
+    assert got == [
+        [
+            DeliveryTemplate("1690698", "기본배송", "일반상품"),
+            DeliveryTemplate("1690699", "신선식품 배송", "냉장/냉동/신선식품"),
+            DeliveryTemplate("1690700", "화물/설치 배송", "화물/설치"),
+        ]
+    ]
+
+
+def test_check_templates_messages() -> None:
+    got: list[str | None] = []
+
+    async def scenario(s: Setup) -> None:
+        got.append(await s.tmon.check_templates(sales("1690699", "냉장/냉동/신선식품")))
+        got.append(await s.tmon.check_templates(sales("1690698", "일반상품")))
+        got.append(await s.tmon.check_templates(sales("1234567", "일반상품")))
+        got.append(await s.tmon.check_templates(sales("1690699", "일반상품")))
+        got.append(await s.tmon.check_templates(sales("1690700", "주문제작")))
+
+    run(scenario)
+    assert got == [
+        None,
+        None,
+        "티몬에 배송템플릿 1234567번이 없습니다. 판매정보 시트의 배송템플릿 번호를 확인하세요.",
+        "배송템플릿 1690699번(신선식품 배송)의 상품유형그룹은 '냉장/냉동/신선식품'입니다. "
+        "판매정보의 상품유형그룹('일반상품')과 같아야 합니다.",
+        "배송템플릿 1690700번(화물/설치 배송)의 상품유형그룹은 '화물/설치'입니다. "
+        "판매정보의 상품유형그룹('주문제작')과 같아야 합니다.",
+    ]
+
+
+def test_preflight_problems() -> None:
+    unused = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(500)))
+    tmon = Tmon(
+        MarketClient("tmon", unused, ClientSettings(), clock=FakeClock()),
+        TmonCredentials("tmon-main", "s", PARTNER_ID, PARTNER_TOKEN, "1"),
+    )
+    assert tmon.preflight(PRODUCT, SALES) == []
+    bad = replace(PRODUCT, name="가" * 61, images=("local.jpg", "https://x.test/a.jpg"))
+    assert tmon.preflight(bad, sales(product_type="묶음상품")) == [
+        "티몬 딜명은 60자까지입니다.",
+        "티몬은 이미지 주소(https://…)만 받습니다: local.jpg",
+        "판매정보의 상품유형그룹이 티몬 목록에 없습니다.",
+    ]
