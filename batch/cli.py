@@ -83,15 +83,15 @@ def init(directory: Path, sandbox_url: str) -> None:
     click.echo(f"  설정: {ws.root / 'batch.toml'}\n  넣는 곳: {ws.inbox}\n  결과: {ws.outbox}")
 
 
-@cli.command(help="빈 양식을 만듭니다. KIND: products (상품대량등록).")
-@click.argument("kind", type=click.Choice(["products"]))
+@cli.command(help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록).")
+@click.argument("kind", type=click.Choice(["products", "invoices"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="저장할 파일 (.xlsx)")
 def template(kind: str, output: Path | None) -> None:
-    from batch.exporters.committed import template_name
+    from batch.exporters.committed import TEMPLATES, template_name
     from batch.exporters.template import write_template
-    from batch.importers.products import SPEC
 
-    path = write_template(SPEC, output or Path(template_name(SPEC)))
+    spec = next(t for t in TEMPLATES if t.kind == kind)
+    path = write_template(spec, output or Path(template_name(spec)), examples=spec.kind == "products")
     click.echo(f"양식을 만들었습니다: {path.resolve()}")
 
 
@@ -168,6 +168,30 @@ def _progress() -> Any:
                 state["bar"].__exit__(None, None, None)
 
     return bar()
+
+
+@cli.command(help="주문(orders) 또는 취소·반품·교환(claims)을 모든 계정에서 모아 outbox/에 엑셀로 씁니다.")
+@click.argument("job", type=click.Choice(["orders", "claims"]))
+@click.option("--market", default=None, help="이 마켓만 (예: tmon)")
+@click.option("--account", default=None, help="이 계정만 (batch.toml의 name)")
+@click.option("--since", default=None, help="이 날짜부터 (YYYYMMDD). 기본은 지난 수집 이후")
+@click.pass_context
+def collect(ctx: click.Context, job: str, market: str | None, account: str | None, since: str | None) -> None:
+    import datetime as dt
+
+    from batch.collect import collect as run_collect
+
+    start = None
+    if since:
+        try:
+            start = dt.datetime.strptime(since, "%Y%m%d")
+        except ValueError as exc:
+            raise click.BadParameter("YYYYMMDD 형식으로 넣어 주세요 (예: 20261127).", param_hint="--since") from exc
+    result = run_collect(_workspace(ctx), job, market=market, account=account, since=start)
+    for a in result.accounts:
+        click.echo(f"  {a.market}/{a.account}: {'성공' if a.ok else '실패'} — {a.message}")
+    click.echo(f"{result.rows}행을 썼습니다: {result.export}")
+    ctx.exit(EXIT_OK if all(a.ok for a in result.accounts) else EXIT_ROW_ERRORS)
 
 
 @cli.command(help="내장 샌드박스 마켓을 127.0.0.1에서 띄웁니다 (멈출 때까지). 실제 마켓과 같은 방식으로 답합니다.")

@@ -34,13 +34,18 @@ client_id = "tmon-main"
 client_secret_env = "BATCH_TMON_MAIN_CLIENT_SECRET"
 partner_id = "batch"
 partner_token_env = "BATCH_TMON_MAIN_PARTNER_TOKEN"
+aes_key_env = "BATCH_TMON_MAIN_AES_KEY"   # 주문자 정보 복호화 키 (티몬 발급)
 vendor_policy_no = "1"
 rate_limit = 10       # 초당 요청 수 (마켓이 정한 한도보다 낮게)
 concurrency = 8       # 동시에 보내는 요청 수
 """
 
 # The built-in sandbox's published test credentials; used only for accounts whose base_url is the sandbox.
-SANDBOX_SECRETS = {"client_secret": "sandbox-secret", "partner_token": "sandbox-partner-token"}
+SANDBOX_SECRETS = {
+    "client_secret": "sandbox-secret",
+    "partner_token": "sandbox-partner-token",
+    "aes_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+}
 
 
 @dataclass(frozen=True)

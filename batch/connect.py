@@ -78,6 +78,7 @@ def connect(
             partner_id=account.text("partner_id", "batch"),
             partner_token=_need(account, "partner_token"),
             vendor_policy_no=account.text("vendor_policy_no", "1"),
+            aes_key=account.secret("aes_key") or "",
         )
         return Connection(account, Tmon(client, creds), client)
     raise WorkspaceError(f"{account.market} 마켓 연동은 아직 지원하지 않습니다. batch.toml의 계정을 확인하세요.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from batch.marketplaces.types import ProductLink
+from batch.models import Claim, ClaimStatus, ClaimType, OrderLine, OrderStatus
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
@@ -25,6 +26,24 @@ CREATE TABLE IF NOT EXISTS sends (
     started_at TEXT NOT NULL, finished_at TEXT, message TEXT
 );
 CREATE INDEX IF NOT EXISTS sends_open ON sends (market, account, code, state);
+CREATE TABLE IF NOT EXISTS orders (
+    market TEXT NOT NULL, account TEXT NOT NULL, order_no TEXT NOT NULL,
+    product_no TEXT NOT NULL, option_no TEXT NOT NULL,
+    our_no TEXT NOT NULL UNIQUE, status TEXT NOT NULL, data TEXT NOT NULL,
+    first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (market, account, order_no, product_no, option_no)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    market TEXT NOT NULL, account TEXT NOT NULL, claim_no TEXT NOT NULL, product_no TEXT NOT NULL,
+    order_no TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (market, account, claim_no, product_no)
+);
+CREATE TABLE IF NOT EXISTS collections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    market TEXT NOT NULL, account TEXT NOT NULL, job TEXT NOT NULL,
+    started_at TEXT NOT NULL, until TEXT NOT NULL, ok INTEGER NOT NULL, message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
 
@@ -107,3 +126,135 @@ class Ledger:
         if state is None:
             return int(self.db.execute("SELECT COUNT(*) FROM sends").fetchone()[0])
         return int(self.db.execute("SELECT COUNT(*) FROM sends WHERE state=?", (state,)).fetchone()[0])
+
+    # --- orders and claims ---------------------------------------------------------------------------
+
+    def _next_order_no(self, day: str) -> str:
+        """Our order number: date + sequence (the manual's 202008131105904 shape)."""
+        row = self.db.execute(
+            "INSERT INTO counters VALUES ('order', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+            "RETURNING value"
+        ).fetchone()
+        return f"{day}{int(row[0]):07d}"
+
+    def store_orders(self, lines: list[OrderLine]) -> tuple[int, int]:
+        """Insert new lines, update the status of known ones. Returns (new, updated)."""
+        new = updated = 0
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            for line in lines:
+                key = (line.market, line.account, line.order_no, line.product_no, line.option_no)
+                found = self.db.execute(
+                    "SELECT status FROM orders WHERE market=? AND account=? AND order_no=? AND product_no=? "
+                    "AND option_no=?",
+                    key,
+                ).fetchone()
+                data = json.dumps(asdict(line), ensure_ascii=False)
+                if found is None:
+                    day = "".join(ch for ch in line.ordered_at[:10] if ch.isdigit()) or now[:10].replace("-", "")
+                    self.db.execute(
+                        "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*key, self._next_order_no(day), line.status.value, data, now, now),
+                    )
+                    new += 1
+                elif found[0] != line.status.value:
+                    self.db.execute(
+                        "UPDATE orders SET status=?, data=?, updated_at=? WHERE market=? AND account=? AND order_no=? "
+                        "AND product_no=? AND option_no=?",
+                        (line.status.value, data, now, *key),
+                    )
+                    updated += 1
+        return new, updated
+
+    def set_order_status(self, line: OrderLine, status: OrderStatus) -> None:
+        self.db.execute(
+            "UPDATE orders SET status=?, updated_at=? WHERE market=? AND account=? AND order_no=? AND product_no=? "
+            "AND option_no=?",
+            (status.value, _now(), line.market, line.account, line.order_no, line.product_no, line.option_no),
+        )
+
+    def orders(self, statuses: tuple[OrderStatus, ...]) -> list[tuple[str, OrderLine]]:
+        """(our order number, line) of every stored line in one of ``statuses``, oldest first."""
+        marks = ",".join("?" * len(statuses))
+        rows = self.db.execute(
+            f"SELECT our_no, data FROM orders WHERE status IN ({marks}) ORDER BY our_no",
+            tuple(s.value for s in statuses),
+        ).fetchall()
+        return [(r[0], _order(json.loads(r[1]))) for r in rows]
+
+    def order_by_our_no(self, our_no: str) -> OrderLine | None:
+        row = self.db.execute("SELECT data FROM orders WHERE our_no=?", (our_no,)).fetchone()
+        return _order(json.loads(row[0])) if row else None
+
+    def code_for(self, market: str, account: str, product_no: str) -> str | None:
+        """Our 자체상품코드 of a marketplace product we registered (None for products registered elsewhere)."""
+        row = self.db.execute(
+            "SELECT code FROM links WHERE market=? AND account=? AND product_no=?", (market, account, product_no)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def our_numbers(self, market: str, account: str, order_no: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT our_no FROM orders WHERE market=? AND account=? AND order_no=? ORDER BY our_no",
+            (market, account, order_no),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def order_lines(self, market: str, account: str, order_no: str) -> list[OrderLine]:
+        rows = self.db.execute(
+            "SELECT data FROM orders WHERE market=? AND account=? AND order_no=?", (market, account, order_no)
+        ).fetchall()
+        return [_order(json.loads(r[0])) for r in rows]
+
+    def store_claims(self, claims: list[Claim]) -> int:
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            for c in claims:
+                self.db.execute(
+                    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, claim_no, "
+                    "product_no) DO UPDATE SET status=excluded.status, data=excluded.data, updated_at=excluded.updated_at",
+                    (
+                        c.market,
+                        c.account,
+                        c.claim_no,
+                        c.product_no,
+                        c.order_no,
+                        c.status.value,
+                        json.dumps(asdict(c), ensure_ascii=False),
+                        now,
+                    ),
+                )
+        return len(claims)
+
+    def claims(self, open_only: bool = False) -> list[Claim]:
+        sql = "SELECT data FROM claims" + (" WHERE status=?" if open_only else "") + " ORDER BY updated_at"
+        args = (ClaimStatus.REQUESTED.value,) if open_only else ()
+        return [_claim(json.loads(r[0])) for r in self.db.execute(sql, args).fetchall()]
+
+    def record_collection(self, market: str, account: str, job: str, until: str, ok: bool, message: str) -> None:
+        self.db.execute(
+            "INSERT INTO collections (market, account, job, started_at, until, ok, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (market, account, job, _now(), until, int(ok), message[:500]),
+        )
+
+    def last_collection(
+        self, market: str, account: str, job: str, *, ok_only: bool
+    ) -> tuple[str, str, bool, str] | None:
+        """(started_at, until, ok, message) of the latest collection of this job for this account."""
+        row = self.db.execute(
+            "SELECT started_at, until, ok, message FROM collections WHERE market=? AND account=? AND job=?"
+            + (" AND ok=1" if ok_only else "")
+            + " ORDER BY id DESC LIMIT 1",
+            (market, account, job),
+        ).fetchone()
+        return (row[0], row[1], bool(row[2]), row[3]) if row else None
+
+
+def _order(d: dict[str, object]) -> OrderLine:
+    return OrderLine(**{**d, "status": OrderStatus(d["status"])})  # type: ignore[arg-type]
+
+
+def _claim(d: dict[str, object]) -> Claim:
+    return Claim(**{**d, "kind": ClaimType(d["kind"]), "status": ClaimStatus(d["status"])})  # type: ignore[arg-type]

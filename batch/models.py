@@ -139,3 +139,66 @@ class SalesInfo:
 
     def get(self, key: str) -> str | None:
         return dict(self.fields).get(key)
+
+
+class OrderStatus(StrEnum):
+    """Where an order line stands, as staff know it (the manual's 주문 흐름)."""
+
+    NEW = "신규주문"  # paid, not yet confirmed (TMON D1)
+    CONFIRMED = "발주확인"  # confirmed, waiting for shipment (TMON D2)
+    SHIPPING = "배송중"  # invoice registered (TMON D3 / D4)
+    DELIVERED = "배송완료"
+    CANCELLED = "취소"
+
+
+class ClaimType(StrEnum):
+    CANCEL = "취소"
+    RETURN = "반품"
+    EXCHANGE = "교환"
+    REDELIVERY = "재배송"
+
+
+class ClaimStatus(StrEnum):
+    REQUESTED = "요청"
+    DONE = "완료"
+    WITHDRAWN = "철회"
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One marketplace order line (deal option) with its buyer, decrypted at the client boundary."""
+
+    market: str
+    account: str
+    order_no: str  # 제휴몰 주문번호
+    delivery_no: str  # the marketplace's shipment unit (TMON deliveryNo), confirmed and invoiced together
+    product_no: str  # 제휴몰 상품코드
+    option_no: str
+    product_name: str
+    option_text: str
+    qty: int
+    price: int
+    ordered_at: str
+    status: OrderStatus
+    buyer: str
+    buyer_phone: str
+    receiver: str
+    receiver_phone: str
+    zipcode: str
+    address: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    market: str
+    account: str
+    claim_no: str
+    order_no: str
+    product_no: str
+    product_name: str
+    kind: ClaimType
+    status: ClaimStatus
+    reason: str
+    buyer: str
+    requested_at: str

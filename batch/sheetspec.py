@@ -108,6 +108,7 @@ class TemplateSpec:
     sheets: tuple[SheetSpec, ...]
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[tuple[str, str], ...] = ()  # (title, text) of rules across cells, for the guide
+    meta_optional: bool = False  # also read files without our hidden sheet (e.g. a courier system's export)
 
     @property
     def main(self) -> SheetSpec:

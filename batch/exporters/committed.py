@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from batch.exporters.template import write_template
-from batch.importers.products import SPEC
+from batch.importers.invoices import SPEC as INVOICES
+from batch.importers.products import SPEC as PRODUCTS
 from batch.sheetspec import TemplateSpec
 
-TEMPLATES: tuple[TemplateSpec, ...] = (SPEC,)
+TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES)
 ROOT = Path(__file__).resolve().parents[2] / "templates" / "xlsx"
 
 
@@ -17,7 +18,7 @@ def template_name(spec: TemplateSpec) -> str:
 
 
 def write_all(folder: Path = ROOT) -> list[Path]:
-    return [write_template(spec, folder / template_name(spec)) for spec in TEMPLATES]
+    return [write_template(spec, folder / template_name(spec), examples=spec is PRODUCTS) for spec in TEMPLATES]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from batch.report import CODES
-from batch.sheetspec import GUIDE_SHEET, LISTS_SHEET, META_SHEET, Col, Kind, SheetSpec, TemplateSpec
+from batch.sheetspec import GUIDE_SHEET, LISTS_SHEET, META_SHEET, SUMMARY_SHEET, Col, Kind, SheetSpec, TemplateSpec
 from batch.textwidth import width
 
 # Data validations cover this many rows below the header; Excel stores only the range.
@@ -57,6 +58,14 @@ class _Formats:
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def inert(text: str) -> str:
+    """Text as a cell can hold it: characters Excel cannot store are dropped (written as text, never a formula)."""
+    return _CONTROL.sub("", text)[:32_767]
+
+
 def write_cell(ws: Any, row: int, c: int, col: Col | None, value: str | None, fmt: Any = None) -> None:
     """Write one value as its column expects: numbers as numbers, everything else as text (never a formula)."""
     if value is None or value == "":
@@ -64,7 +73,7 @@ def write_cell(ws: Any, row: int, c: int, col: Col | None, value: str | None, fm
     if col is not None and col.kind is Kind.INT and value.lstrip("-").isdigit() and len(value) < 16:
         ws.write_number(row, c, int(value), fmt)
     else:
-        ws.write_string(row, c, value, fmt)
+        ws.write_string(row, c, inert(value), fmt)
 
 
 def _list_ranges(spec: TemplateSpec) -> dict[str, str]:
@@ -225,8 +234,18 @@ def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
     return wb
 
 
-def write_template(spec: TemplateSpec, path: Path, rows: Rows | None = None, *, examples: bool = True) -> Path:
-    """Write ``spec`` as a workbook at ``path``; ``rows`` (by sheet name) are written below the examples."""
+def write_template(
+    spec: TemplateSpec,
+    path: Path,
+    rows: Rows | None = None,
+    *,
+    examples: bool = True,
+    summary: Sequence[Sequence[str | int | None]] = (),
+) -> Path:
+    """Write ``spec`` as a workbook at ``path``; ``rows`` (by sheet name) are written below the examples.
+
+    ``summary`` rows, when given, make a 요약 sheet after the data sheets (its first row is the header).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = new_workbook(path)
     fm = _Formats(wb)
@@ -234,6 +253,15 @@ def write_template(spec: TemplateSpec, path: Path, rows: Rows | None = None, *, 
     for sheet in spec.sheets:
         shown = sheet if examples else _without_examples(sheet)
         _data_sheet(wb, fm, spec, shown, (rows or {}).get(sheet.name, ()), ranges)
+    if summary:
+        ws = wb.add_worksheet(SUMMARY_SHEET)
+        ws.set_column(0, len(summary[0]), 22)
+        for r, values in enumerate(summary):
+            for c, value in enumerate(values):
+                if isinstance(value, int):
+                    ws.write_number(r, c, value, fm.header if r == 0 else None)
+                elif value is not None:
+                    ws.write_string(r, c, inert(value), fm.header if r == 0 else None)
     _guide(wb, fm, spec)
     write_lists_and_meta(wb, spec)
     wb.close()

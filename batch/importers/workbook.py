@@ -180,6 +180,8 @@ def read_meta(reader: SheetReader) -> dict[str, str]:
 
 def check_template(spec: TemplateSpec, meta: dict[str, str]) -> None:
     kind = meta.get("kind")
+    if kind is None and spec.meta_optional:
+        return  # read by header names alone
     if kind is None:
         raise FileRefused(
             "template-unknown",

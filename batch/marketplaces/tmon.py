@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +24,9 @@ from batch.marketplaces.base import (
     Unavailable,
     status_error,
 )
+from batch.marketplaces.tmon_crypto import decrypt
 from batch.marketplaces.types import DeliveryTemplate, ProductLink
-from batch.models import Market, Product, SalesInfo
+from batch.models import Claim, ClaimStatus, ClaimType, Market, OrderLine, OrderStatus, Product, SalesInfo
 
 MARKET = Market.TMON.value
 UNLIMITED_END = "2900-12-31T23:59:59"  # §1.5: TMON's default salesEndDate
@@ -54,9 +56,177 @@ class TmonCredentials:
     partner_id: str
     partner_token: str
     vendor_policy_no: str
+    aes_key: str = ""  # decrypts buyer data (tmon_crypto)
 
 
-class Tmon:
+DELIVERY_STATUS = {
+    "D1": OrderStatus.NEW,
+    "D2": OrderStatus.CONFIRMED,
+    "D3": OrderStatus.SHIPPING,
+    "D4": OrderStatus.SHIPPING,
+    "D5": OrderStatus.DELIVERED,
+    "C": OrderStatus.CANCELLED,
+}
+CLAIM_PATHS = {
+    ClaimType.CANCEL: "cancellations",
+    ClaimType.RETURN: "refunds",
+    ClaimType.EXCHANGE: "exchanges",
+    ClaimType.REDELIVERY: "redeliveries",
+}
+CLAIM_STATUS = {"C1": ClaimStatus.REQUESTED, "C3": ClaimStatus.DONE, "C8": ClaimStatus.WITHDRAWN}
+WINDOW = dt.timedelta(days=7)  # §1.3: at most 7 days per query
+SETTLE = dt.timedelta(minutes=31)  # §1.3: the end must be more than 30 minutes in the past
+DATE_FMT = "%Y-%m-%d %H:%M"
+
+
+class TmonOrders:
+    """The order and claim jobs of one TMON account (mixed into Tmon)."""
+
+    credentials: TmonCredentials
+
+    async def _send(self, call: Call) -> httpx.Response:  # provided by Tmon
+        raise NotImplementedError
+
+    def _plain(self, value: Any) -> str:
+        return decrypt(str(value or ""), self.credentials.aes_key)
+
+    def _lines(self, order: dict[str, Any], account: str) -> list[OrderLine]:
+        address = order.get("receiverAddress") or {}
+        parts = [self._plain(address.get(k)) for k in ("address", "streetAddress", "addressDetail")]
+        common = {
+            "ordered_at": str(order.get("orderDate", "")),
+            "buyer": self._plain(order.get("userName")),
+            "buyer_phone": self._plain(order.get("userPhone")),
+            "receiver": self._plain(order.get("receiverName")),
+            "receiver_phone": self._plain(order.get("receiverPhone")),
+            "zipcode": self._plain(address.get("zipCode")),
+            "address": " ".join(p for p in parts if p),
+            "message": str(order.get("deliveryMemo") or order.get("additionalMessage") or ""),
+        }
+        lines = []
+        for deal in order.get("deals", []):
+            status = DELIVERY_STATUS.get(str(deal.get("deliveryStatus")))
+            if status is None:
+                raise Unavailable(MARKET, f"티몬이 알 수 없는 배송상태를 보냈습니다: {deal.get('deliveryStatus')}")
+            for option in deal.get("dealOptions", []):
+                lines.append(
+                    OrderLine(
+                        market=MARKET,
+                        account=account,
+                        order_no=str(order["tmonOrderNo"]),
+                        delivery_no=str(deal.get("deliveryNo", "")),
+                        product_no=str(deal.get("tmonDealNo", "")),
+                        option_no=str(option.get("tmonDealOptionNo", "")),
+                        product_name=str(deal.get("dealTitle", "")),
+                        option_text=str(option.get("dealOptionTitle", "")),
+                        qty=int(option.get("qty", 0)),
+                        price=int(option.get("salesPrice", 0)),
+                        status=status,
+                        **common,
+                    )
+                )
+        return lines
+
+    async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]:
+        """New (D1) and confirmed (D2) orders between start and end, in windows of at most 7 days."""
+        lines: list[OrderLine] = []
+        for a, b in windows(start, end):
+            params = {"startDate": a.strftime(DATE_FMT), "endDate": b.strftime(DATE_FMT)}
+            response = await self._send(Call("GET", "/orders", params={**params, "deliveryStatus": "D1"}))
+            body = response.json()
+            for order in body.get("Data", []) if isinstance(body, dict) else body:  # [T2] saw it wrapped
+                lines += self._lines(order, account)
+            page = 1
+            while True:
+                found = await self._send(
+                    Call("GET", "/orders/search", params={**params, "deliveryStatus": "D2", "page": str(page)})
+                )
+                data = found.json()
+                for order in data.get("items", []):
+                    lines += self._lines(order, account)
+                if not data.get("hasNext"):
+                    break
+                page += 1
+        return lines
+
+    async def collect_claims(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Claim]:
+        claims: list[Claim] = []
+        for kind, path in CLAIM_PATHS.items():
+            for a, b in windows(start, end):
+                page = 1
+                while True:
+                    params = {"startDate": a.strftime(DATE_FMT), "endDate": b.strftime(DATE_FMT), "page": str(page)}
+                    data = (await self._send(Call("GET", f"/{path}/search", params=params))).json()
+                    for item in data.get("items", []):
+                        claims += self._claims(item, kind, account)
+                    if not data.get("hasNext"):
+                        break
+                    page += 1
+        return claims
+
+    def _claims(self, item: dict[str, Any], kind: ClaimType, account: str) -> list[Claim]:
+        status = CLAIM_STATUS.get(str(item.get("claimStatus")), ClaimStatus.REQUESTED)
+        out = []
+        for deal in item.get("claimDeals", []) or [{}]:
+            out.append(
+                Claim(
+                    market=MARKET,
+                    account=account,
+                    claim_no=str(item.get("claimNo", "")),
+                    order_no=str(item.get("tmonOrderNo", "")),
+                    product_no=str(deal.get("tmonDealNo", "")),
+                    product_name=str(deal.get("dealTitle", "")),
+                    kind=kind,
+                    status=status,
+                    reason=" ".join(str(deal.get(k) or "") for k in ("requestReason", "requestReasonDetail")).strip(),
+                    buyer=self._plain(item.get("userName")),
+                    requested_at=str(item.get("requestDate", "")),
+                )
+            )
+        return out
+
+    async def confirm(self, lines: list[OrderLine]) -> None:
+        """발주확인 of one deal under one delivery number (TMON confirms per deal)."""
+        first = lines[0]
+        body = {
+            "tmonDealNo": int(first.product_no),
+            "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in lines],
+        }
+        await self._send(Call("PUT", f"/orders/{first.order_no}/confirm", json=body))
+
+    async def send_invoice(self, lines: list[OrderLine], courier_code: str, number: str, *, correct: bool) -> None:
+        """송장등록 (POST) or correction (PUT) for one deal; self-delivery sends the date as TMON asks."""
+        first = lines[0]
+        invoice: dict[str, Any] = {"deliveryCorp": int(courier_code), "invoiceNo": number, "additionalInvoices": []}
+        body: dict[str, Any] = {
+            "deliveryNo": first.delivery_no,
+            "tmonDealNo": int(first.product_no),
+            "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in lines],
+            "invoice": invoice,
+        }
+        if courier_code == SELF_DELIVERY:
+            body["deliveryScheduledDate"] = number
+        # A POST is not idempotent: after an unclear answer the runner checks the order before sending again.
+        await self._send(
+            Call("PUT" if correct else "POST", f"/orders/{first.order_no}/invoices", json=body, idempotent=correct)
+        )
+
+
+SELF_DELIVERY = "10099"  # §1.4: 자체배송
+
+
+def windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """[start, end] cut into windows TMON accepts: at most 7 days, ending more than 30 minutes ago."""
+    end = min(end, dt.datetime.now() - SETTLE)
+    out = []
+    while start < end:
+        stop = min(start + WINDOW, end)
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+class Tmon(TmonOrders):
     """One TMON seller account."""
 
     market = MARKET

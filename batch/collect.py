@@ -1,0 +1,203 @@
+"""`batch collect orders|claims`: fetch from every account into the ledger, then write the export workbook."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from batch.config import Account, Workspace
+from batch.connect import SUPPORTED, connect
+from batch.errors import WorkspaceError
+from batch.exporters.template import write_template
+from batch.importers import invoices as I
+from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
+from batch.ledger import Ledger
+from batch.marketplaces.base import Clock, MarketError
+from batch.models import Claim, Market, OrderLine, OrderStatus
+
+FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
+OVERLAP = dt.timedelta(hours=1)  # windows overlap so an order changed at a boundary is never missed
+OPEN = (OrderStatus.NEW, OrderStatus.CONFIRMED)
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+@dataclass
+class AccountRun:
+    market: str
+    account: str
+    ok: bool
+    message: str
+    new: int = 0
+    updated: int = 0
+
+
+@dataclass
+class Collection:
+    job: str
+    accounts: list[AccountRun] = field(default_factory=list)
+    export: Path | None = None
+    rows: int = 0
+
+
+def now_kst() -> dt.datetime:
+    """Marketplaces work in KST; windows are naive KST datetimes."""
+    return dt.datetime.now(KST).replace(tzinfo=None)
+
+
+def output_path(outbox: Path, kind: str, when: dt.datetime) -> Path:
+    """A generated name inside outbox/: date, kind, short id."""
+    return outbox / f"{when:%Y%m%d-%H%M%S}_{kind}_{secrets.token_hex(3)}.xlsx"
+
+
+def _accounts(ws: Workspace, market: str | None, account: str | None) -> list[Account]:
+    chosen = [
+        a
+        for a in ws.accounts
+        if a.market in SUPPORTED and (market is None or a.market == market) and (account is None or a.name == account)
+    ]
+    if not chosen:
+        raise WorkspaceError("수집할 계정이 없습니다. batch.toml의 [[accounts]]와 --market / --account 를 확인하세요.")
+    return chosen
+
+
+async def _collect_account(
+    ws: Workspace, account: Account, job: str, since: dt.datetime | None, ledger: Ledger, clock: Clock | None, app: Any
+) -> AccountRun:
+    run = AccountRun(account.market, account.name, ok=False, message="")
+    until = now_kst()
+    if since is None:
+        last = ledger.last_collection(account.market, account.name, job, ok_only=True)
+        since = (dt.datetime.fromisoformat(last[1]) - OVERLAP) if last else until - FIRST_LOOKBACK
+    try:
+        conn = connect(ws, account, clock=clock, app=app)
+    except WorkspaceError as exc:
+        run.message = exc.message
+        ledger.record_collection(account.market, account.name, job, until.isoformat(), False, run.message)
+        return run
+    try:
+        adapter: Any = conn.adapter
+        if job == "orders":
+            lines: list[OrderLine] = await adapter.collect_orders(since, until, account.name)
+            run.new, run.updated = ledger.store_orders(lines)
+            run.message = f"주문 {len(lines)}건 (새 주문 {run.new}, 상태 바뀜 {run.updated})"
+        else:
+            claims: list[Claim] = await adapter.collect_claims(since, until, account.name)
+            ledger.store_claims(claims)
+            run.new = len(claims)
+            run.message = f"클레임 {len(claims)}건"
+        run.ok = True
+    except MarketError as exc:
+        run.message = exc.message
+    finally:
+        await conn.aclose()
+    ledger.record_collection(account.market, account.name, job, until.isoformat(), run.ok, run.message)
+    return run
+
+
+def collect(
+    ws: Workspace,
+    job: str,
+    *,
+    market: str | None = None,
+    account: str | None = None,
+    since: dt.datetime | None = None,
+    clock: Clock | None = None,
+    app: Any = None,
+    when: dt.datetime | None = None,
+) -> Collection:
+    """Collect ``job`` ("orders" or "claims") from every chosen account, then write its export to outbox/."""
+    chosen = _accounts(ws, market, account)
+    ledger = Ledger(ws.ledger_path)
+    try:
+        result = Collection(job)
+
+        async def all_accounts() -> list[AccountRun]:
+            return list(
+                await asyncio.gather(*(_collect_account(ws, a, job, since, ledger, clock, app) for a in chosen))
+            )
+
+        result.accounts = asyncio.run(all_accounts())
+        when = when or dt.datetime.now()
+        path = output_path(ws.outbox, "주문" if job == "orders" else "클레임", when)
+        summary = collection_summary(ledger, chosen, job)
+        if job == "orders":
+            rows = order_rows(ledger)
+            write_template(I.SPEC, path, {I.MAIN: rows}, examples=False, summary=summary)
+        else:
+            rows = claim_rows(ledger)
+            write_template(CLAIMS_SPEC, path, {CLAIMS_MAIN: rows}, examples=False, summary=summary)
+        result.export, result.rows = path, len(rows)
+        return result
+    finally:
+        ledger.close()
+
+
+def collection_summary(ledger: Ledger, accounts: list[Account], job: str) -> list[list[str | int | None]]:
+    rows: list[list[str | int | None]] = [["마켓", "판매자ID", "마지막 수집", "결과", "내용", "마지막 성공"]]
+    for a in accounts:
+        last = ledger.last_collection(a.market, a.name, job, ok_only=False)
+        good = ledger.last_collection(a.market, a.name, job, ok_only=True)
+        label = Market(a.market).label
+        if last is None:
+            rows.append([label, a.name, None, "수집 안 함", None, None])
+            continue
+        rows.append([label, a.name, last[0], "성공" if last[2] else "실패", last[3], good[0] if good else None])
+    return rows
+
+
+def order_rows(ledger: Ledger) -> list[dict[str, str | None]]:
+    """Every open order line, as the 송장대량등록 template's rows (택배사 and 송장번호 left empty)."""
+    out = []
+    for our_no, line in ledger.orders(OPEN):
+        out.append(
+            {
+                "our_no": our_no,
+                "order_no": line.order_no,
+                "market": Market(line.market).label,
+                "account": line.account,
+                "code": ledger.code_for(line.market, line.account, line.product_no),
+                "product_no": line.product_no,
+                "product_name": line.product_name,
+                "option_text": line.option_text,
+                "qty": str(line.qty),
+                "amount": str(line.price * line.qty),
+                "buyer": line.buyer,
+                "receiver": line.receiver,
+                "phone": line.receiver_phone,
+                "zipcode": line.zipcode,
+                "address": line.address,
+                "message": line.message,
+                "status": line.status.value,
+            }
+        )
+    return out
+
+
+def claim_rows(ledger: Ledger) -> list[dict[str, str | None]]:
+    out = []
+    for c in ledger.claims():
+        lines = ledger.order_lines(c.market, c.account, c.order_no)
+        our = ledger.our_numbers(c.market, c.account, c.order_no)
+        out.append(
+            {
+                "kind": c.kind.value,
+                "status": c.status.value,
+                "reason": c.reason,
+                "claim_no": c.claim_no,
+                "our_no": ", ".join(our),
+                "order_no": c.order_no,
+                "market": Market(c.market).label,
+                "account": c.account,
+                "code": ledger.code_for(c.market, c.account, c.product_no),
+                "product_no": c.product_no,
+                "product_name": c.product_name,
+                "buyer": c.buyer,
+                "buyer_phone": lines[0].buyer_phone if lines else "",
+                "requested_at": c.requested_at,
+            }
+        )
+    return out
