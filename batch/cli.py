@@ -134,10 +134,18 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
 @click.option("--market", "markets", default="", help="이 마켓에만 보냅니다 (쉼표로 구분, 예: tmon).")
 @click.pass_context
 def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:
-    from batch.render import render_plan, render_run
+    from batch.importers import invoices
+    from batch.importers.workbook import template_kind
+    from batch.render import render_invoices, render_plan, render_run
     from batch.runner import run_products
 
     ws = _workspace(ctx)
+    if template_kind(path, (invoices.SPEC,)) == invoices.KIND:
+        from batch.invoicing import run_invoices
+
+        sent = run_invoices(path, ws, dry_run=dry_run)
+        click.echo(render_invoices(sent))
+        ctx.exit(EXIT_ROW_ERRORS if sent.has_errors else EXIT_OK)
     chosen = {m.strip() for m in markets.split(",") if m.strip()} or None
     with _progress() as progress:
         result = run_products(path, ws, dry_run=dry_run, markets=chosen, progress=progress)

@@ -17,12 +17,12 @@ from batch.importers import invoices as I
 from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
+from batch.marketplaces.tmon import KST
 from batch.models import Claim, Market, OrderLine, OrderStatus
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
 OVERLAP = dt.timedelta(hours=1)  # windows overlap so an order changed at a boundary is never missed
 OPEN = (OrderStatus.NEW, OrderStatus.CONFIRMED)
-KST = dt.timezone(dt.timedelta(hours=9))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Sources (tags as in /work/shared/marketplaces.md §7; ✅ marketplace document, ◐ third-party client, ❓ unconfirmed):
 
-* TMON ``deliveryCorp`` — ❓ our sandbox's reading (batch/sandbox), NOT confirmed by any TMON document; only
+* TMON ``deliveryCorp`` — ❓ our sandbox's reading (batch/sandbox/tmon_orders.py ``COURIERS``), NOT confirmed by any TMON document; only
   10099 = 자체배송 is confirmed (§1.4, [T1] passes ``deliveryCorp: 10099`` for self-delivery). No official table was
   found (§8: "the numeric courier code table (deliveryCorp)" is still open).
 * Coupang ``deliveryCompanyCode`` — ✅ [C1] the developers.coupang.com snapshot,

@@ -11,6 +11,7 @@ from batch.textwidth import width
 from batch.validation import Validation
 
 if TYPE_CHECKING:
+    from batch.invoicing import InvoiceRun
     from batch.runner import Run
 
 MAX_SHOWN = 40
@@ -76,4 +77,18 @@ def render_plan(run: Run) -> str:
 def render_run(run: Run) -> str:
     v = run.validation
     lines = [render_validation(v, run.files.result, run.files.reupload)] if run.files else []
+    return "\n".join(lines)
+
+
+def render_invoices(run: InvoiceRun) -> str:
+    v = run.validation
+    counts = v.counts()
+    summary = " · ".join(f"{r.value} {counts.get(r, 0)}" for r in RowResult if counts.get(r))
+    lines = [f"파일: {v.book.path.name}", f"주문 {sum(counts.values())}행: {summary or '없음'}", ""]
+    problems = sorted(v.report.problems, key=lambda p: (p.sheet, p.row or 0))
+    held = [r for r in run.rows if r.result is RowResult.HELD]
+    lines += problem_table(problems) if problems else []
+    lines += [f"보류 {r.row}행: {r.message}" for r in held[:MAX_SHOWN]]
+    if run.files:
+        lines += ["", f"결과 파일: {run.files.result}"]
     return "\n".join(lines)

@@ -54,6 +54,7 @@ class Col:
     width: int | None = None
     extra_values: tuple[str, ...] = ()  # accepted besides the pattern / date (e.g. 무기한)
     rules: tuple[CellRule, ...] = ()
+    strict_choice: bool = True  # False: the dropdown helps, but other spellings are checked elsewhere
 
     def rules_text(self, lists: dict[str, tuple[str, ...]]) -> str:
         """The rules in one Korean line, for the guide sheet and the header's input message."""

@@ -34,10 +34,11 @@ class Validation:
 
     def problems_by_row(self) -> dict[int, list[Problem]]:
         """Main-sheet row -> every problem that belongs to that product (its own cells and its sub-sheet rows)."""
-        main = self.book.sheets[P.MAIN]
+        main = self.book.sheets[self.book.spec.main.name]
+        key = self.book.spec.main.key or "code"
         rows_of: dict[str, list[int]] = defaultdict(list)
         for row in main.frame.index:
-            code = main.text(int(row), "code")
+            code = main.text(int(row), key)
             if code:
                 rows_of[code].append(int(row))
         out: dict[int, list[Problem]] = defaultdict(list)

@@ -242,7 +242,7 @@ def _write_reupload(v: Validation, path: Path) -> Path:
     """Only the failed products (and their rows on the other sheets) in template form, ready to fix."""
     main = v.book.sheets[v.book.spec.main.name]
     failed_rows = [r for r, res in v.results.items() if res is RowResult.ERROR]
-    failed_codes = {main.frame.at[r, "code"] for r in failed_rows} - {None}
+    failed_codes = {main.text(r, main.spec.key) for r in failed_rows if main.spec.key} - {None}
     rows: dict[str, list[dict[str, str | None]]] = {}
     for name, data in v.book.sheets.items():
         frame = data.frame

@@ -59,6 +59,7 @@ MAIN_SHEET = SheetSpec(
             "▼ 목록에서 고르세요",
             kind=Kind.CHOICE,
             choices="택배사",
+            strict_choice=False,
             synonyms=("택배사명", "배송업체", "택배회사"),
         ),
         Col(

@@ -55,7 +55,7 @@ def column_checks(col: Col, lists: dict[str, tuple[str, ...]]) -> list[tuple[str
     if col.required:
         out.append(("required-value", lambda s: s.notna(), Severity.ERROR))
     extra = frozenset(col.extra_values)
-    if col.kind is Kind.CHOICE and col.choices:
+    if col.kind is Kind.CHOICE and col.choices and col.strict_choice:
         allowed = frozenset(lists[col.choices])
         out.append(("not-in-list", _present(lambda s: s.isin(allowed)), Severity.ERROR))
     if col.max_len:

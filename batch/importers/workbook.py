@@ -336,3 +336,29 @@ def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
         book.sheets[key] = data
         book.sheet_order.append(key)
     return book, report
+
+
+def template_kind(path: Path, guesses: tuple[TemplateSpec, ...]) -> str | None:
+    """The kind a workbook declares in its hidden sheet; without one, the first spec whose headers it has."""
+    info = inspect_workbook(path)
+    with SheetReader(path, info) as reader:
+        kind = read_meta(reader).get("kind")
+        if kind is not None:
+            return kind
+        for spec in guesses:
+            name = _find_sheet(spec.main, info.sheet_names) or (info.sheet_names[0] if info.sheet_names else None)
+            if name is None:
+                continue
+            rows = []
+            for n, cells in reader.rows(name):
+                rows.append((n, cells))
+                if len(rows) >= HEADER_SEARCH_ROWS:
+                    break
+            required = {c.key for c in spec.main.columns if c.required}
+            idx = _find_header(rows, _header_lookup(spec.main))
+            if idx is not None:
+                lookup = _header_lookup(spec.main)
+                found = {lookup.get(normalize_header(c or "")) for c in rows[idx][1]}
+                if required <= found:
+                    return spec.kind
+    return None

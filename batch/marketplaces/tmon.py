@@ -149,10 +149,13 @@ class TmonOrders:
                 page += 1
         return lines
 
-    async def collect_claims(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Claim]:
+    async def collect_claims(
+        self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
+    ) -> list[Claim]:
+        """Claims requested between start and end; ``latest`` includes the last 30 minutes (the claim gate)."""
         claims: list[Claim] = []
         for kind, path in CLAIM_PATHS.items():
-            for a, b in windows(start, end):
+            for a, b in windows(start, end, settle=not latest):
                 page = 1
                 while True:
                     params = {"startDate": a.strftime(DATE_FMT), "endDate": b.strftime(DATE_FMT), "page": str(page)}
@@ -215,9 +218,17 @@ class TmonOrders:
 SELF_DELIVERY = "10099"  # §1.4: 자체배송
 
 
-def windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """[start, end] cut into windows TMON accepts: at most 7 days, ending more than 30 minutes ago."""
-    end = min(end, dt.datetime.now() - SETTLE)
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+def windows(start: dt.datetime, end: dt.datetime, *, settle: bool = True) -> list[tuple[dt.datetime, dt.datetime]]:
+    """[start, end] (naive KST) cut into windows TMON accepts: at most 7 days, ending more than 30 minutes ago.
+
+    ``settle=False`` keeps the newest 30 minutes: the claim check just before sending invoices must see a
+    cancel asked a minute ago. ❓ Whether TMON refuses such a window is not confirmed ([T1] comments only).
+    """
+    if settle:
+        end = min(end, dt.datetime.now(KST).replace(tzinfo=None) - SETTLE)
     out = []
     while start < end:
         stop = min(start + WINDOW, end)

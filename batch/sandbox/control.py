@@ -1,4 +1,5 @@
-"""The control API under ``/__sandbox__/``, the same for every market: state, faults, reset, accounts, tokens."""
+"""The control API under ``/__sandbox__/``, the same for every market: state, faults, reset, accounts, tokens,
+seeded orders and claims."""
 
 from __future__ import annotations
 
@@ -77,6 +78,26 @@ def routes(sandbox: Sandbox) -> list[Route]:
             raise _error(str(error)) from None
         return json_response(OK)
 
+    async def seed(request: Request) -> Response:
+        """``{"market", "orders": n, "seed": s, "vendor": v}``: new orders; answers ``{"orders": [numbers]}``."""
+        body = await _body(request)
+        if "market" not in body:
+            raise _error("market is required")
+        try:
+            return json_response(_markets(sandbox, body["market"])[0].seed_orders(body))
+        except ValueError as error:
+            raise _error(str(error)) from None
+
+    async def claims(request: Request) -> Response:
+        """``{"market", "order", "type": "cancel"|"return"|"exchange"|"redelivery"}``: answers ``{"claimNo"}``."""
+        body = await _body(request)
+        if "market" not in body:
+            raise _error("market is required")
+        try:
+            return json_response(_markets(sandbox, body["market"])[0].raise_claim(body))
+        except ValueError as error:
+            raise _error(str(error)) from None
+
     async def expire_tokens(request: Request) -> Response:
         for market in _markets(sandbox, (await _body(request)).get("market")):
             market.expire_tokens()
@@ -88,4 +109,6 @@ def routes(sandbox: Sandbox) -> list[Route]:
         Route("/__sandbox__/reset", endpoint(reset), methods=["POST"]),
         Route("/__sandbox__/accounts", endpoint(accounts), methods=["POST"]),
         Route("/__sandbox__/expire-tokens", endpoint(expire_tokens), methods=["POST"]),
+        Route("/__sandbox__/seed", endpoint(seed), methods=["POST"]),
+        Route("/__sandbox__/claims", endpoint(claims), methods=["POST"]),
     ]

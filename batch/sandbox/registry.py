@@ -41,6 +41,13 @@ class Market(Protocol):
     def expire_tokens(self) -> None:
         """Make every issued access token expired."""
 
+    def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """New orders (``POST /__sandbox__/seed``); returns the answer's body; ``ValueError`` when ``data`` is bad."""
+
+    def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """A buyer's claim on an order (``POST /__sandbox__/claims``); returns the answer's body; ``ValueError``
+        when ``data`` is bad."""
+
     def account_key(self, scope: Scope) -> str:
         """The account a request belongs to, for the rate limiter."""
 

@@ -1,10 +1,11 @@
-"""TMON's partner interwork API (marketplaces.md §1): token, deals and delivery templates, and its state."""
+"""TMON's partner interwork API (marketplaces.md §1): token, deals, templates, orders and claims, and its state."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import copy
+import hashlib
 import math
 import random
 import uuid
@@ -20,6 +21,7 @@ from starlette.types import Scope
 
 from batch.sandbox.faults import Clock
 from batch.sandbox.tmon_deals import PRODUCT_TYPES, DealError, check_deal, check_option_updates, invalid, label, missing
+from batch.sandbox.tmon_orders import CatalogDeal, CatalogOption, TmonOrders, check_aes_key
 from batch.sandbox.web import Reject, empty_response, endpoint, form_fields, json_response, read_json
 
 TOKEN_LIFETIME = 3600  # seconds of the app's clock
@@ -36,6 +38,7 @@ class Account:
     secret: str
     vendor_id: str
     partner_token: str
+    aes_key: str  # 32 bytes as 64 hex chars: encrypts the personal data of orders and claims (tmon_orders.encrypt)
 
 
 @dataclass
@@ -46,8 +49,20 @@ class Token:
 
 
 SEED_ACCOUNTS = (
-    Account("tmon-main", "sandbox-secret", "V1001", "sandbox-partner-token"),
-    Account("tmon-second", "sandbox-secret", "V1002", "sandbox-partner-token-2"),
+    Account(
+        "tmon-main",
+        "sandbox-secret",
+        "V1001",
+        "sandbox-partner-token",
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+    ),
+    Account(
+        "tmon-second",
+        "sandbox-secret",
+        "V1002",
+        "sandbox-partner-token-2",
+        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+    ),
 )
 
 
@@ -105,8 +120,18 @@ async def read_body(request: Request) -> Any:
         raise Reject(business_error("INVALID_BODY", "요청 본문이 올바른 JSON이 아닙니다.")) from None
 
 
+def option_title(option: Mapping[str, Any]) -> str:
+    """A deal option's name in an order: its ``title``, else its ``sections`` joined."""
+    title = option.get("title")
+    if isinstance(title, str) and title:
+        return title
+    sections = option.get("sections")
+    parts = sections if isinstance(sections, list) else [sections]
+    return " / ".join(str(p.get("title", p)) if isinstance(p, dict) else str(p) for p in parts if p is not None)
+
+
 class TmonMarket:
-    """TMON in the sandbox: its routes, accounts, tokens, templates and deals."""
+    """TMON in the sandbox: its routes, accounts, tokens, templates and deals; orders and claims in ``self.desk``."""
 
     name = "tmon"
     prefixes = ("/oauth/", "/api/")
@@ -128,12 +153,14 @@ class TmonMarket:
             Route("/api/{vendorId}/partners/templates", endpoint(self.list_templates), methods=["GET"]),
             Route("/api/{vendorId}/partners/templates", endpoint(self.create_template), methods=["POST"]),
         ]
+        self.desk = TmonOrders(clock=clock, authorize=self.caller)
+        self.routes.extend(self.desk.routes)
         self.reset()
 
     # -- the Market interface --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Seeded accounts and templates only, no deals; tokens of seeded accounts stay valid."""
+        """Seeded accounts and templates only, no deals or orders; tokens of seeded accounts stay valid."""
         self.accounts = {account.client_id: account for account in SEED_ACCOUNTS}
         self.tokens = {
             value: token
@@ -143,9 +170,7 @@ class TmonMarket:
         self.templates: dict[str, list[dict[str, Any]]] = {}  # vendorId -> templates, seeded on first use
         self.deals: dict[tuple[str, str], dict[str, Any]] = {}  # (vendorId, vendorDealNo) -> deal, in creation order
         self.deal_keys: dict[int, tuple[str, str]] = {}  # tmonDealNo -> (vendorId, vendorDealNo)
-        self.orders: list[dict[str, Any]] = []
-        self.invoices: list[dict[str, Any]] = []
-        self.claims: list[dict[str, Any]] = []
+        self.desk.reset()
         self.inquiries: list[dict[str, Any]] = []
         self.answers: list[dict[str, Any]] = []
         self.partner_ids: list[str] = []  # every X-Partner-Id seen, in first-seen order
@@ -157,9 +182,7 @@ class TmonMarket:
         return copy.deepcopy(
             {
                 "products": list(self.deals.values()),
-                "orders": self.orders,
-                "invoices": self.invoices,
-                "claims": self.claims,
+                **self.desk.snapshot(),
                 "inquiries": self.inquiries,
                 "answers": self.answers,
                 "partner_ids": self.partner_ids,
@@ -167,11 +190,34 @@ class TmonMarket:
         )
 
     def add_account(self, data: Mapping[str, Any]) -> None:
+        """``aes_key`` is optional: without it the key is sha256(client_id), as 64 hex chars."""
         fields = ("client_id", "secret", "vendor_id", "partner_token")
         values = [data.get(field) for field in fields]
         if not all(isinstance(value, str) and value for value in values):
             raise ValueError(f"{', '.join(fields)} must all be non-empty strings")
-        self.accounts[str(values[0])] = Account(*(str(value) for value in values))
+        client_id, secret, vendor_id, partner_token = (str(value) for value in values)
+        key = data.get("aes_key")
+        key = hashlib.sha256(client_id.encode("utf-8")).hexdigest() if key is None else check_aes_key(key)
+        self.accounts[client_id] = Account(client_id, secret, vendor_id, partner_token, key)
+
+    def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """New D1 orders drawn from the vendor's deals (its displayed options), else from synthetic deals."""
+        vendor = data.get("vendor", "V1001")
+        catalogue = []
+        for (owner, _), deal in self.deals.items():
+            if owner != vendor or deal["paused"]:
+                continue
+            options = tuple(
+                CatalogOption(o["tmonDealOptionNo"], option_title(o), o["salesPrice"])
+                for o in deal["dealOptions"]
+                if o.get("display", True)
+            )
+            if options:
+                catalogue.append(CatalogDeal(deal["tmonDealNo"], str(deal["title"]), options))
+        return self.desk.seed(data, catalogue)
+
+    def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        return self.desk.raise_claim(data)
 
     def expire_tokens(self) -> None:
         for token in self.tokens.values():
@@ -215,6 +261,10 @@ class TmonMarket:
 
     def authorize(self, request: Request) -> str:
         """Check the bearer token, the partner headers and the path's vendor; return the vendorId."""
+        return self.caller(request)[0]
+
+    def caller(self, request: Request) -> tuple[str, str]:
+        """``authorize``, returning the vendorId and the account's AES key."""
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         value = value.strip()
         token = self.tokens.get(value) if scheme.lower() == "bearer" else None
@@ -239,7 +289,7 @@ class TmonMarket:
             raise Reject(business_error("VENDOR_MISMATCH", message, 403))
         if partner_id not in self.partner_ids:
             self.partner_ids.append(partner_id)
-        return token.vendor_id
+        return token.vendor_id, account.aes_key
 
     @staticmethod
     def invalid_token(description: str) -> Response:

@@ -1,0 +1,327 @@
+"""송장대량등록: check the filled order export, confirm, hold claimed orders, send invoices exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from batch.collect import now_kst
+from batch.config import Workspace
+from batch.connect import Connection, connect
+from batch.couriers import Courier, find_courier, normalize_tracking, tracking_problem
+from batch.errors import WorkspaceError
+from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.importers import invoices as I
+from batch.importers.schema import validate_sheet
+from batch.importers.workbook import load_book
+from batch.ledger import Ledger
+from batch.marketplaces.base import Blocked, Clock, MarketError, Rejected, Unavailable
+from batch.marketplaces.types import ProductLink
+from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
+from batch.report import Problem, Severity
+from batch.validation import Validation
+
+DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
+CLAIM_LOOKBACK = dt.timedelta(days=7)
+DUPLICATE_INVOICE = "동일 송장 등록 요청 오류"  # TMON's answer to the same invoice again: it is already there
+NOT_CONFIRMABLE = "배송주문 확인처리가 불가능한 배송상태입니다"
+
+
+@dataclass
+class InvoiceRow:
+    row: int
+    our_no: str
+    line: OrderLine
+    courier: Courier | None
+    number: str
+    force_done: bool
+    result: RowResult | None = None
+    message: str = ""
+
+
+@dataclass
+class InvoiceRun:
+    validation: Validation
+    rows: list[InvoiceRow]
+    files: ResultFiles | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r is RowResult.ERROR for r in self.validation.results.values())
+
+
+def _problem(v: Validation, row: int, key: str | None, code: str, message: str, our_no: str | None) -> None:
+    data = v.book.sheets[I.MAIN]
+    column = data.header_of(key) if key else None
+    v.report.add(Problem(data.name, row, column, code, Severity.ERROR, message, our_no))
+
+
+def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[InvoiceRow]:
+    """Rows that ask for something (a courier and number, or 강제완료) and pass every check."""
+    data = v.book.sheets[I.MAIN]
+    wanted: list[InvoiceRow] = []
+    numbers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # number -> (row, market, order)
+    bad = {p.row for p in v.report.errors}
+    for row, r in data.records():
+        v.results[row] = RowResult.SKIPPED
+        force = r["force_done"] == I.FORCE_DONE
+        if not (r["courier"] or r["tracking"] or force) or row in bad:
+            continue
+        our_no = r["our_no"] or ""
+        line = ledger.order_by_our_no(our_no)
+        if line is None:
+            _problem(
+                v,
+                row,
+                "our_no",
+                "unknown-order",
+                f"주문번호 '{our_no}'인 주문을 찾지 못했습니다. 주문 수집으로 받은 파일의 주문번호를 그대로 쓰세요.",
+                our_no,
+            )
+            continue
+        courier = find_courier(r["courier"] or "") if r["courier"] else None
+        number = normalize_tracking(r["tracking"] or "")
+        if not force:
+            if courier is None:
+                _problem(
+                    v,
+                    row,
+                    "courier",
+                    "courier-unknown" if r["courier"] else "required-value",
+                    f"택배사 '{r['courier']}'을(를) 모릅니다. ▼ 목록에서 고르세요."
+                    if r["courier"]
+                    else "택배사가 비어 있습니다. ▼ 목록에서 고르세요.",
+                    our_no,
+                )
+                continue
+            if line.market not in courier.codes:
+                _problem(
+                    v,
+                    row,
+                    "courier",
+                    "courier-not-supported",
+                    f"{Market(line.market).label}은(는) {courier.name} 코드를 받지 않습니다. 다른 택배사를 고르세요.",
+                    our_no,
+                )
+                continue
+            trouble = tracking_problem(courier, r["tracking"] or "") if courier.takes_number else None
+            if courier.takes_number and not r["tracking"]:
+                trouble = "송장번호가 비어 있습니다."
+            if trouble:
+                _problem(v, row, "tracking", "tracking-invalid", trouble, our_no)
+                continue
+            if courier.takes_number:
+                numbers[number].append((row, line.market, line.order_no))
+            else:  # self-delivery: TMON takes the scheduled date instead of a number (§1.4)
+                day = r["ship_date"] or today.strftime("%Y%m%d")
+                number = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
+            if not _ship_date_ok(r["ship_date"], r["delay_reason"], today):
+                _problem(
+                    v,
+                    row,
+                    "delay_reason",
+                    "delay-reason-required",
+                    f"출고예정일이 {DELAY_DAYS}일 이상 뒤입니다. 배송지연사유를 넣어 주세요.",
+                    our_no,
+                )
+                continue
+        wanted.append(InvoiceRow(row, our_no, line, courier, number, force))
+    duplicated: set[int] = set()
+    for number, uses in numbers.items():
+        if len({(m, o) for _, m, o in uses}) > 1:
+            for row, _, _ in uses:
+                others = ", ".join(str(r) for r, _, _ in uses if r != row)
+                _problem(
+                    v,
+                    row,
+                    "tracking",
+                    "tracking-duplicate",
+                    f"송장번호 {number}이(가) 다른 주문({others}행)에도 있습니다. 번호를 확인하세요.",
+                    None,
+                )
+                duplicated.add(row)
+    return [w for w in wanted if w.row not in duplicated]
+
+
+def _ship_date_ok(ship_date: str | None, reason: str | None, today: dt.date) -> bool:
+    if not ship_date or reason:
+        return True
+    try:
+        day = dt.datetime.strptime(ship_date, "%Y%m%d").date()
+    except ValueError:
+        return True  # reported by the schema
+    return (day - today).days < DELAY_DAYS
+
+
+def invoice_hash(courier: Courier, number: str) -> str:
+    return hashlib.sha256(f"{courier.key}:{number}".encode()).hexdigest()[:32]
+
+
+def _deal_key(line: OrderLine) -> str:
+    return f"{line.order_no}/{line.product_no}"
+
+
+async def _send_deal(rows: list[InvoiceRow], conn: Connection, ledger: Ledger, open_claims: dict[str, str]) -> None:
+    """One deal (one order's product under one delivery number): confirm if needed, then its invoice."""
+    first = rows[0]
+    line = first.line
+    adapter: Any = conn.adapter
+
+    def finish(result: RowResult, message: str) -> None:
+        for r in rows:
+            r.result, r.message = result, message
+
+    if line.order_no in open_claims:
+        finish(RowResult.HELD, f"보류: {open_claims[line.order_no]} 요청이 있어 송장을 보내지 않았습니다.")
+        return
+    if first.force_done:
+        for r in rows:
+            ledger.set_order_status(r.line, OrderStatus.SHIPPING)
+        finish(RowResult.SUCCESS, "강제완료: 아무것도 보내지 않고 처리 완료로 표시했습니다.")
+        return
+    assert first.courier is not None
+    lines = [r.line for r in rows]
+    code = first.courier.codes[line.market]
+    digest = invoice_hash(first.courier, first.number)
+    key = _deal_key(line)
+    link = ledger.link(line.market, line.account, key)
+    if link is not None and link.sent_hash == digest:
+        finish(RowResult.SKIPPED, "이미 보낸 송장입니다.")
+        return
+    try:
+        if line.status is OrderStatus.NEW:
+            try:
+                await adapter.confirm(lines)
+            except Rejected as exc:
+                if NOT_CONFIRMABLE not in exc.message:
+                    raise  # otherwise: confirmed already (by another tool or an earlier run)
+            for x in lines:
+                ledger.set_order_status(x, OrderStatus.CONFIRMED)
+        send_id = ledger.begin(line.market, line.account, key, "correct" if link else "invoice", digest)
+        try:
+            await adapter.send_invoice(lines, code, first.number, correct=link is not None)
+        except Rejected as exc:
+            if DUPLICATE_INVOICE not in exc.message:
+                ledger.fail(send_id, str(exc), unknown=False)
+                raise
+        except Unavailable as exc:
+            ledger.fail(send_id, str(exc), unknown=exc.outcome_unknown)
+            raise
+        ledger.complete(send_id, line.market, line.account, key, ProductLink(first.number), digest)
+        for x in lines:
+            ledger.set_order_status(x, OrderStatus.SHIPPING)
+        finish(RowResult.SUCCESS, "송장 수정" if link else "송장 등록")
+    except MarketError as exc:
+        finish(RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR, exc.message)
+
+
+async def _open_claims(conn: Connection, ledger: Ledger, since: dt.datetime) -> dict[str, str]:
+    """Claims collected again just before sending: order number -> what is open on it."""
+    adapter: Any = conn.adapter
+    # the window is in whole minutes: reach past now so a claim asked this minute is in it
+    claims = await adapter.collect_claims(since, now_kst() + dt.timedelta(minutes=1), conn.account.name, latest=True)
+    ledger.store_claims(claims)
+    return {
+        c.order_no: f"{c.kind.value}({c.reason})" if c.reason else c.kind.value
+        for c in claims
+        if c.status is ClaimStatus.REQUESTED
+    }
+
+
+async def push_invoices(rows: list[InvoiceRow], ws: Workspace, ledger: Ledger, clock: Clock | None, app: Any) -> None:
+    by_account: dict[tuple[str, str], list[InvoiceRow]] = defaultdict(list)
+    for r in rows:
+        by_account[(r.line.market, r.line.account)].append(r)
+    for (market, name), mine in by_account.items():
+        account = ws.account(market, name)
+        try:
+            if account is None:
+                raise WorkspaceError(f"batch.toml에 {Market(market).label} 계정 '{name}'이(가) 없습니다.")
+            conn = connect(ws, account, clock=clock, app=app)
+        except WorkspaceError as exc:
+            for r in mine:
+                r.result, r.message = RowResult.ERROR, exc.message
+            continue
+        try:
+            since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
+            try:
+                claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
+            except MarketError as exc:  # never send blind: without a fresh claim check nothing goes out
+                for r in mine:
+                    r.result = RowResult.HELD
+                    r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
+                continue
+            deals: dict[str, list[InvoiceRow]] = defaultdict(list)
+            for r in mine:
+                deals[_deal_key(r.line)].append(r)
+            sem = asyncio.Semaphore(int(account.number("concurrency", 8)) if account else 8)
+
+            await asyncio.gather(*(_limited(sem, _send_deal(g, conn, ledger, claims)) for g in deals.values()))
+        finally:
+            await conn.aclose()
+
+
+async def _limited(sem: asyncio.Semaphore, job: Any) -> None:
+    async with sem:
+        await job
+
+
+def _ordered(line: OrderLine) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(line.ordered_at[:16], "%Y-%m-%d %H:%M")
+    except ValueError:
+        return now_kst()
+
+
+def run_invoices(
+    path: Path,
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    clock: Clock | None = None,
+    app: Any = None,
+    when: dt.datetime | None = None,
+) -> InvoiceRun:
+    """Validate a filled order export and (unless ``dry_run``) send its invoices; write the result workbook."""
+    book, report = load_book(path, I.SPEC)
+    v = Validation(book, report)
+    report.extend(validate_sheet(book.sheets[I.MAIN], I.SPEC))
+    ledger = Ledger(ws.ledger_path)
+    try:
+        rows = check_invoices(v, ledger, now_kst().date())
+        run = InvoiceRun(v, rows)
+        if not dry_run:
+            asyncio.run(push_invoices(rows, ws, ledger, clock, app))
+        main = book.sheets[I.MAIN]
+        for r in rows:
+            if r.result is RowResult.ERROR:
+                report.add(
+                    Problem(
+                        main.name,
+                        r.row,
+                        None,
+                        "marketplace-rejected",
+                        Severity.ERROR,
+                        f"[{Market(r.line.market).label}] {r.message}",
+                        r.our_no,
+                        r.line.market,
+                    )
+                )
+        v.row_problems = v.problems_by_row()
+        for row, problems in v.row_problems.items():
+            if any(p.severity is Severity.ERROR for p in problems):
+                v.results[row] = RowResult.ERROR
+        cells = {r.row: [r.result.value if r.result else "", r.message] for r in rows}
+        for r in rows:
+            if r.result and v.results.get(r.row) is not RowResult.ERROR:
+                v.results[r.row] = r.result
+        if not dry_run:
+            run.files = write_result(v, ws.outbox, when, MarketColumns(["송장 결과", "송장 메시지"], cells))
+        return run
+    finally:
+        ledger.close()
