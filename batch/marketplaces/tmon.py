@@ -214,6 +214,36 @@ class TmonOrders:
             Call("PUT" if correct else "POST", f"/orders/{first.order_no}/invoices", json=body, idempotent=correct)
         )
 
+    async def approve_cancel(self, claim_no: str) -> None:
+        """취소승인. TMON answers "…완료된…" when it was done already: that is success too."""
+        try:
+            await self._send(Call("PUT", f"/cancellations/{claim_no}/approve"))
+        except Rejected as exc:
+            if "완료된" not in exc.message:
+                raise
+
+    async def reject_cancel(self, claim_no: str, courier_code: str, number: str) -> None:
+        """취소거부 because the order already shipped (JCD1): TMON requires the shipment's invoice."""
+        body = {"reason": "JCD1", "deliveryInvoice": {"deliveryCorp": int(courier_code), "invoiceNo": number}}
+        await self._send(Call("PUT", f"/cancellations/{claim_no}/reject", json=body))
+
+    async def seller_cancel(self, lines: list[OrderLine], reason: str = "품절 미배송") -> None:
+        """판매자 직접취소 of one deal (RCD4: out of stock)."""
+        first = lines[0]
+        body = {
+            "tmonOrderNo": first.order_no,
+            "deliveryNo": first.delivery_no,
+            "tmonDeals": [
+                {
+                    "tmonDealNo": int(first.product_no),
+                    "reason": "RCD4",
+                    "reasonDetail": reason,
+                    "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in lines],
+                }
+            ],
+        }
+        await self._send(Call("POST", "/cancellations", json=body, idempotent=False))
+
 
 SELF_DELIVERY = "10099"  # §1.4: 자체배송
 
