@@ -45,6 +45,8 @@ def test_claims_are_collected_approved_and_rejected(tmp_path: Path) -> None:
             lines = [x for x in await tmon.collect_orders(start, now_kst(), "main") if x.order_no == orders[1]]
             first_deal = [x for x in lines if x.product_no == lines[0].product_no]
             await tmon.seller_cancel(first_deal)
+            detail = await tmon.get_order(orders[2], "main")
+            assert {x.order_no for x in detail} == {orders[2]} and all(x.buyer for x in detail)
             return claims
         finally:
             await conn.aclose()
