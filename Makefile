@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/refusal_bench.py
 	$(BIN)/python bench/push_bench.py
+	$(BIN)/python bench/orders_bench.py
 
 templates: setup
 	$(BIN)/python -m batch.exporters.committed

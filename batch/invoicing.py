@@ -185,9 +185,13 @@ async def _send_deal(rows: list[InvoiceRow], conn: Connection, ledger: Ledger, o
         finish(RowResult.SUCCESS, "강제완료: 아무것도 보내지 않고 처리 완료로 표시했습니다.")
         return
     assert first.courier is not None
-    lines = [r.line for r in rows]
+    if len({r.courier.key for r in rows if r.courier}) > 1:
+        finish(RowResult.ERROR, "같은 주문 상품(딜)의 행들은 택배사가 같아야 합니다. 택배사를 맞춰 주세요.")
+        return
+    lines = list({(r.line.option_no, r.line.order_no): r.line for r in rows}.values())
+    numbers = list(dict.fromkeys(r.number for r in rows))  # several boxes: the first is the invoice, the rest extra
     code = first.courier.codes[line.market]
-    digest = invoice_hash(first.courier, first.number)
+    digest = invoice_hash(first.courier, ",".join(numbers))
     key = _deal_key(line)
     link = ledger.link(line.market, line.account, key)
     if link is not None and link.sent_hash == digest:
@@ -204,7 +208,7 @@ async def _send_deal(rows: list[InvoiceRow], conn: Connection, ledger: Ledger, o
                 ledger.set_order_status(x, OrderStatus.CONFIRMED)
         send_id = ledger.begin(line.market, line.account, key, "correct" if link else "invoice", digest)
         try:
-            await adapter.send_invoice(lines, code, first.number, correct=link is not None)
+            await adapter.send_invoice(lines, code, numbers[0], correct=link is not None, additional=tuple(numbers[1:]))
         except Rejected as exc:
             if DUPLICATE_INVOICE not in exc.message:
                 ledger.fail(send_id, str(exc), unknown=False)
@@ -212,10 +216,11 @@ async def _send_deal(rows: list[InvoiceRow], conn: Connection, ledger: Ledger, o
         except Unavailable as exc:
             ledger.fail(send_id, str(exc), unknown=exc.outcome_unknown)
             raise
-        ledger.complete(send_id, line.market, line.account, key, ProductLink(first.number), digest)
+        ledger.complete(send_id, line.market, line.account, key, ProductLink(numbers[0]), digest)
         for x in lines:
             ledger.set_order_status(x, OrderStatus.SHIPPING)
-        finish(RowResult.SUCCESS, "송장 수정" if link else "송장 등록")
+        extra = f" (추가 송장 {len(numbers) - 1}개)" if len(numbers) > 1 else ""
+        finish(RowResult.SUCCESS, ("송장 수정" if link else "송장 등록") + extra)
     except MarketError as exc:
         finish(RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR, exc.message)
 

@@ -158,7 +158,7 @@ class Ledger:
                         (*key, self._next_order_no(day), line.status.value, data, now, now),
                     )
                     new += 1
-                elif found[0] != line.status.value:
+                elif found[0] != line.status.value and _moves_on(found[0], line.status):
                     self.db.execute(
                         "UPDATE orders SET status=?, data=?, updated_at=? WHERE market=? AND account=? AND order_no=? "
                         "AND product_no=? AND option_no=?",
@@ -178,14 +178,14 @@ class Ledger:
         """(our order number, line) of every stored line in one of ``statuses``, oldest first."""
         marks = ",".join("?" * len(statuses))
         rows = self.db.execute(
-            f"SELECT our_no, data FROM orders WHERE status IN ({marks}) ORDER BY our_no",
+            f"SELECT our_no, data, status FROM orders WHERE status IN ({marks}) ORDER BY our_no",
             tuple(s.value for s in statuses),
         ).fetchall()
-        return [(r[0], _order(json.loads(r[1]))) for r in rows]
+        return [(r[0], _order(json.loads(r[1]), r[2])) for r in rows]
 
     def order_by_our_no(self, our_no: str) -> OrderLine | None:
-        row = self.db.execute("SELECT data FROM orders WHERE our_no=?", (our_no,)).fetchone()
-        return _order(json.loads(row[0])) if row else None
+        row = self.db.execute("SELECT data, status FROM orders WHERE our_no=?", (our_no,)).fetchone()
+        return _order(json.loads(row[0]), row[1]) if row else None
 
     def code_for(self, market: str, account: str, product_no: str) -> str | None:
         """Our 자체상품코드 of a marketplace product we registered (None for products registered elsewhere)."""
@@ -203,9 +203,9 @@ class Ledger:
 
     def order_lines(self, market: str, account: str, order_no: str) -> list[OrderLine]:
         rows = self.db.execute(
-            "SELECT data FROM orders WHERE market=? AND account=? AND order_no=?", (market, account, order_no)
+            "SELECT data, status FROM orders WHERE market=? AND account=? AND order_no=?", (market, account, order_no)
         ).fetchall()
-        return [_order(json.loads(r[0])) for r in rows]
+        return [_order(json.loads(r[0]), r[1]) for r in rows]
 
     def store_claims(self, claims: list[Claim]) -> int:
         now = _now()
@@ -252,9 +252,20 @@ class Ledger:
         return (row[0], row[1], bool(row[2]), row[3]) if row else None
 
 
-def _order(d: dict[str, object]) -> OrderLine:
-    return OrderLine(**{**d, "status": OrderStatus(d["status"])})  # type: ignore[arg-type]
+def _order(d: dict[str, object], status: str) -> OrderLine:
+    """``status`` is the row's status column: set_order_status changes it, not the stored ``data``."""
+    return OrderLine(**{**d, "status": OrderStatus(status)})  # type: ignore[arg-type]
 
 
 def _claim(d: dict[str, object]) -> Claim:
     return Claim(**{**d, "kind": ClaimType(d["kind"]), "status": ClaimStatus(d["status"])})  # type: ignore[arg-type]
+
+
+_ORDER_FLOW = [OrderStatus.NEW, OrderStatus.CONFIRMED, OrderStatus.SHIPPING, OrderStatus.DELIVERED]
+
+
+def _moves_on(stored: str, seen: OrderStatus) -> bool:
+    """A collected status replaces ours unless it is a step back (e.g. a line we marked 강제완료); a cancel always does."""
+    if seen is OrderStatus.CANCELLED or stored == OrderStatus.CANCELLED.value:
+        return True
+    return _ORDER_FLOW.index(seen) > _ORDER_FLOW.index(OrderStatus(stored))

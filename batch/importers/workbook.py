@@ -321,9 +321,12 @@ def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
     book = Book(spec, path, info=info)
     found: list[tuple[int, str, SheetData]] = []
     with SheetReader(path, info) as reader:
-        check_template(spec, read_meta(reader))
+        meta = read_meta(reader)
+        check_template(spec, meta)
         for sheet in spec.sheets:
             name = _find_sheet(sheet, info.sheet_names)
+            if name is None and sheet is spec.main and spec.meta_optional and "kind" not in meta and info.sheet_names:
+                name = info.sheet_names[0]  # a file read by headers alone (a courier system's export), as template_kind
             if name is None:
                 if sheet.optional:
                     continue

@@ -149,6 +149,11 @@ class TmonOrders:
                 page += 1
         return lines
 
+    async def get_order(self, order_no: str, account: str) -> list[OrderLine]:
+        """One order's lines (GET /orders/{tmonOrderNo})."""
+        response = await self._send(Call("GET", f"/orders/{order_no}"))
+        return self._lines(response.json(), account)
+
     async def collect_claims(
         self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
     ) -> list[Claim]:
@@ -197,10 +202,16 @@ class TmonOrders:
         }
         await self._send(Call("PUT", f"/orders/{first.order_no}/confirm", json=body))
 
-    async def send_invoice(self, lines: list[OrderLine], courier_code: str, number: str, *, correct: bool) -> None:
-        """송장등록 (POST) or correction (PUT) for one deal; self-delivery sends the date as TMON asks."""
+    async def send_invoice(
+        self, lines: list[OrderLine], courier_code: str, number: str, *, correct: bool, additional: tuple[str, ...] = ()
+    ) -> None:
+        """송장등록 (POST) or correction (PUT) for one deal; more boxes go as additionalInvoices (§1.4)."""
         first = lines[0]
-        invoice: dict[str, Any] = {"deliveryCorp": int(courier_code), "invoiceNo": number, "additionalInvoices": []}
+        invoice: dict[str, Any] = {
+            "deliveryCorp": int(courier_code),
+            "invoiceNo": number,
+            "additionalInvoices": list(additional),
+        }
         body: dict[str, Any] = {
             "deliveryNo": first.delivery_no,
             "tmonDealNo": int(first.product_no),
