@@ -83,8 +83,8 @@ def init(directory: Path, sandbox_url: str) -> None:
     click.echo(f"  설정: {ws.root / 'batch.toml'}\n  넣는 곳: {ws.inbox}\n  결과: {ws.outbox}")
 
 
-@cli.command(help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록).")
-@click.argument("kind", type=click.Choice(["products", "invoices"]))
+@cli.command(help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록), answers (문의답변).")
+@click.argument("kind", type=click.Choice(["products", "invoices", "answers"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="저장할 파일 (.xlsx)")
 def template(kind: str, output: Path | None) -> None:
     from batch.exporters.committed import TEMPLATES, template_name
@@ -134,13 +134,20 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
 @click.option("--market", "markets", default="", help="이 마켓에만 보냅니다 (쉼표로 구분, 예: tmon).")
 @click.pass_context
 def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:
-    from batch.importers import invoices
+    from batch.importers import answers, invoices
     from batch.importers.workbook import template_kind
-    from batch.render import render_invoices, render_plan, render_run
+    from batch.render import render_answers, render_invoices, render_plan, render_run
     from batch.runner import run_products
 
     ws = _workspace(ctx)
-    if template_kind(path, (invoices.SPEC,)) == invoices.KIND:
+    kind = template_kind(path, (invoices.SPEC,))
+    if kind == answers.KIND:
+        from batch.answering import run_answers
+
+        sent_answers = run_answers(path, ws, dry_run=dry_run)
+        click.echo(render_answers(sent_answers))
+        ctx.exit(EXIT_ROW_ERRORS if sent_answers.has_errors else EXIT_OK)
+    if kind == invoices.KIND:
         from batch.invoicing import run_invoices
 
         sent = run_invoices(path, ws, dry_run=dry_run)
@@ -178,8 +185,10 @@ def _progress() -> Any:
     return bar()
 
 
-@cli.command(help="주문(orders) 또는 취소·반품·교환(claims)을 모든 계정에서 모아 outbox/에 엑셀로 씁니다.")
-@click.argument("job", type=click.Choice(["orders", "claims"]))
+@cli.command(
+    help="주문(orders), 취소·반품·교환(claims) 또는 문의(inquiries)를 모든 계정에서 모아 outbox/에 엑셀로 씁니다."
+)
+@click.argument("job", type=click.Choice(["orders", "claims", "inquiries"]))
 @click.option("--market", default=None, help="이 마켓만 (예: tmon)")
 @click.option("--account", default=None, help="이 계정만 (batch.toml의 name)")
 @click.option("--since", default=None, help="이 날짜부터 (YYYYMMDD). 기본은 지난 수집 이후")

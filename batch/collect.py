@@ -11,14 +11,16 @@ from typing import Any
 
 from batch.config import Account, Workspace
 from batch.connect import SUPPORTED, connect
+from batch.deadlines import answer_by
 from batch.errors import WorkspaceError
 from batch.exporters.template import write_template
+from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
 from batch.marketplaces.tmon import KST
-from batch.models import Claim, Market, OrderLine, OrderStatus
+from batch.models import Claim, Inquiry, Market, OrderLine, OrderStatus
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
 OVERLAP = dt.timedelta(hours=1)  # windows overlap so an order changed at a boundary is never missed
@@ -84,11 +86,16 @@ async def _collect_account(
             lines: list[OrderLine] = await adapter.collect_orders(since, until, account.name)
             run.new, run.updated = ledger.store_orders(lines)
             run.message = f"주문 {len(lines)}건 (새 주문 {run.new}, 상태 바뀜 {run.updated})"
-        else:
+        elif job == "claims":
             claims: list[Claim] = await adapter.collect_claims(since, until, account.name)
             ledger.store_claims(claims)
             run.new = len(claims)
             run.message = f"클레임 {len(claims)}건"
+        else:
+            inquiries: list[Inquiry] = await adapter.collect_inquiries(since, until, account.name)
+            ledger.store_inquiries(inquiries)
+            run.new = len(inquiries)
+            run.message = f"문의 {len(inquiries)}건"
         run.ok = True
     except MarketError as exc:
         run.message = exc.message
@@ -109,7 +116,7 @@ def collect(
     app: Any = None,
     when: dt.datetime | None = None,
 ) -> Collection:
-    """Collect ``job`` ("orders" or "claims") from every chosen account, then write its export to outbox/."""
+    """Collect ``job`` ("orders", "claims" or "inquiries") from every chosen account, then write its export."""
     chosen = _accounts(ws, market, account)
     ledger = Ledger(ws.ledger_path)
     try:
@@ -122,14 +129,17 @@ def collect(
 
         result.accounts = asyncio.run(all_accounts())
         when = when or dt.datetime.now()
-        path = output_path(ws.outbox, "주문" if job == "orders" else "클레임", when)
+        path = output_path(ws.outbox, {"orders": "주문", "claims": "클레임", "inquiries": "문의"}[job], when)
         summary = collection_summary(ledger, chosen, job)
         if job == "orders":
             rows = order_rows(ledger)
             write_template(I.SPEC, path, {I.MAIN: rows}, examples=False, summary=summary)
-        else:
+        elif job == "claims":
             rows = claim_rows(ledger)
             write_template(CLAIMS_SPEC, path, {CLAIMS_MAIN: rows}, examples=False, summary=summary)
+        else:
+            rows, overdue = inquiry_rows(ledger, ws, now_kst())
+            write_template(A.SPEC, path, {A.MAIN: rows}, examples=False, summary=summary, highlight={A.MAIN: overdue})
         result.export, result.rows = path, len(rows)
         return result
     finally:
@@ -175,6 +185,38 @@ def order_rows(ledger: Ledger) -> list[dict[str, str | None]]:
             }
         )
     return out
+
+
+def inquiry_rows(ledger: Ledger, ws: Workspace, now: dt.datetime) -> tuple[list[dict[str, str | None]], frozenset[int]]:
+    """Open inquiries sorted by their answer-by deadline, and the indexes of the overdue ones."""
+    items = []
+    for q, collected in ledger.open_inquiries():
+        try:
+            asked = dt.datetime.strptime(q.asked_at[:19], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            asked = now
+        deadline = answer_by(asked, ws.answer_days.get(q.market, 1))
+        items.append((deadline, q, collected))
+    items.sort(key=lambda t: (t[0], t[1].inquiry_no))
+    rows = [
+        {
+            "market": Market(q.market).label,
+            "account": q.account,
+            "inquiry_no": q.inquiry_no,
+            "kind": q.kind,
+            "code": ledger.code_for(q.market, q.account, q.product_no),
+            "product_no": q.product_no,
+            "order_no": q.order_no,
+            "asked_at": q.asked_at,
+            "collected_at": collected[:19].replace("T", " "),
+            "deadline": f"{deadline:%Y-%m-%d %H:%M}",
+            "title": q.title,
+            "body": q.body,
+            "asker": q.asker,
+        }
+        for deadline, q, collected in items
+    ]
+    return rows, frozenset(i for i, (deadline, _, _) in enumerate(items) if deadline < now)
 
 
 def claim_rows(ledger: Ledger) -> list[dict[str, str | None]]:

@@ -23,6 +23,11 @@ company_name = "{company}"   # 제조사·브랜드 칸을 비웠을 때 쓰는 
 # 예) 티몬은 2024년 7월 정산 사태 뒤 영업을 멈췄습니다. 실제 티몬 계정으로 보낼 때 다시 확인하세요.
 [markets.tmon]
 stop = ""
+answer_days = 1       # 문의 답변기한: 영업일 수 (공휴일 제외)
+
+# 답변에 쓰면 안 되는 말 (마켓 밖 거래 유도 등)
+[answers]
+forbidden = ["직거래", "카카오톡", "카톡", "계좌이체", "현금거래", "외부결제"]
 
 # 마켓 계정 (제휴몰 계정정보). 판매정보 시트의 '판매자ID'가 여기의 name 입니다.
 # base_url 이 "sandbox:" 이면 내장 샌드박스 마켓(계정·네트워크 없음)으로 보냅니다.
@@ -39,6 +44,9 @@ vendor_policy_no = "1"
 rate_limit = 10       # 초당 요청 수 (마켓이 정한 한도보다 낮게)
 concurrency = 8       # 동시에 보내는 요청 수
 """
+
+# Words marketplaces penalise in answers (pulling a buyer off the marketplace); batch.toml [answers] forbidden.
+DEFAULT_FORBIDDEN = ("직거래", "카카오톡", "카톡", "계좌이체", "현금거래", "외부결제")
 
 # The built-in sandbox's published test credentials; used only for accounts whose base_url is the sandbox.
 SANDBOX_SECRETS = {
@@ -85,6 +93,8 @@ class Workspace:
     company_name: str = ""
     accounts: tuple[Account, ...] = ()
     stops: dict[str, str] = field(default_factory=dict)  # market -> why nothing is sent to it (kill switch)
+    answer_days: dict[str, int] = field(default_factory=dict)  # market -> business days to answer an inquiry
+    forbidden: tuple[str, ...] = DEFAULT_FORBIDDEN  # words an answer must not contain
 
     def account(self, market: str, name: str) -> Account | None:
         return next((a for a in self.accounts if a.market == market and a.name == name), None)
@@ -129,7 +139,14 @@ def load_workspace(root: Path) -> Workspace:
         for m, v in (markets.items() if isinstance(markets, dict) else [])
         if isinstance(v, dict) and str(v.get("stop", "")).strip()
     }
-    return Workspace(root, str(seller.get("company_name", "")), tuple(accounts), stops)
+    days = {
+        str(m): int(v["answer_days"])
+        for m, v in (markets.items() if isinstance(markets, dict) else [])
+        if isinstance(v, dict) and isinstance(v.get("answer_days"), int)
+    }
+    words = data.get("answers", {}).get("forbidden") if isinstance(data.get("answers"), dict) else None
+    forbidden = tuple(str(w) for w in words) if isinstance(words, list) else DEFAULT_FORBIDDEN
+    return Workspace(root, str(seller.get("company_name", "")), tuple(accounts), stops, days, forbidden)
 
 
 def init_workspace(root: Path, *, sandbox_url: str = "sandbox:", company: str = "예시상사") -> Workspace:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from batch.marketplaces.types import ProductLink
-from batch.models import Claim, ClaimStatus, ClaimType, OrderLine, OrderStatus
+from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, OrderLine, OrderStatus
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS collections (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     market TEXT NOT NULL, account TEXT NOT NULL, job TEXT NOT NULL,
     started_at TEXT NOT NULL, until TEXT NOT NULL, ok INTEGER NOT NULL, message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inquiries (
+    market TEXT NOT NULL, account TEXT NOT NULL, inquiry_no TEXT NOT NULL,
+    data TEXT NOT NULL, answered INTEGER NOT NULL, collected_at TEXT NOT NULL,
+    PRIMARY KEY (market, account, inquiry_no)
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
@@ -232,6 +237,41 @@ class Ledger:
         sql = "SELECT data FROM claims" + (" WHERE status=?" if open_only else "") + " ORDER BY updated_at"
         args = (ClaimStatus.REQUESTED.value,) if open_only else ()
         return [_claim(json.loads(r[0])) for r in self.db.execute(sql, args).fetchall()]
+
+    def store_inquiries(self, inquiries: list[Inquiry]) -> int:
+        """Insert new inquiries (an inquiry collected twice is one); answered ones are marked answered."""
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            for q in inquiries:
+                self.db.execute(
+                    "INSERT INTO inquiries VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, inquiry_no) "
+                    "DO UPDATE SET answered = MAX(answered, excluded.answered)",
+                    (
+                        q.market,
+                        q.account,
+                        q.inquiry_no,
+                        json.dumps(asdict(q), ensure_ascii=False),
+                        int(q.answered),
+                        now,
+                    ),
+                )
+        return len(inquiries)
+
+    def open_inquiries(self) -> list[tuple[Inquiry, str]]:
+        """(inquiry, collected at) of every stored inquiry not answered yet."""
+        rows = self.db.execute("SELECT data, collected_at FROM inquiries WHERE answered = 0").fetchall()
+        return [(Inquiry(**json.loads(r[0])), str(r[1])) for r in rows]
+
+    def inquiry(self, inquiry_no: str) -> tuple[Inquiry, bool] | None:
+        row = self.db.execute("SELECT data, answered FROM inquiries WHERE inquiry_no=?", (inquiry_no,)).fetchone()
+        return (Inquiry(**json.loads(row[0])), bool(row[1])) if row else None
+
+    def mark_answered(self, market: str, account: str, inquiry_no: str) -> None:
+        self.db.execute(
+            "UPDATE inquiries SET answered = 1 WHERE market=? AND account=? AND inquiry_no=?",
+            (market, account, inquiry_no),
+        )
 
     def record_collection(self, market: str, account: str, job: str, until: str, ok: bool, message: str) -> None:
         self.db.execute(

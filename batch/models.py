@@ -202,3 +202,20 @@ class Claim:
     reason: str
     buyer: str
     requested_at: str
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    """A customer question on a marketplace (문의): product Q&A or a customer-centre inquiry."""
+
+    market: str
+    account: str
+    inquiry_no: str  # the marketplace's id as we address it when answering
+    kind: str  # 상품 / 배송 / 반품 / 교환 / 기타
+    product_no: str
+    order_no: str
+    asked_at: str  # yyyy-MM-dd HH:mm:ss (KST)
+    title: str
+    body: str
+    asker: str  # masked as the marketplace gives it
+    answered: bool

@@ -11,6 +11,7 @@ from batch.textwidth import width
 from batch.validation import Validation
 
 if TYPE_CHECKING:
+    from batch.answering import AnswerRun
     from batch.invoicing import InvoiceRun
     from batch.runner import Run
 
@@ -80,15 +81,22 @@ def render_run(run: Run) -> str:
     return "\n".join(lines)
 
 
-def render_invoices(run: InvoiceRun) -> str:
-    v = run.validation
+def render_answers(run: AnswerRun) -> str:
+    return _render_sent(run.validation, "문의", [], run.files.result if run.files else None)
+
+
+def _render_sent(v: Validation, noun: str, notes: list[str], result: Path | None) -> str:
     counts = v.counts()
     summary = " · ".join(f"{r.value} {counts.get(r, 0)}" for r in RowResult if counts.get(r))
-    lines = [f"파일: {v.book.path.name}", f"주문 {sum(counts.values())}행: {summary or '없음'}", ""]
+    lines = [f"파일: {v.book.path.name}", f"{noun} {sum(counts.values())}행: {summary or '없음'}", ""]
     problems = sorted(v.report.problems, key=lambda p: (p.sheet, p.row or 0))
-    held = [r for r in run.rows if r.result is RowResult.HELD]
     lines += problem_table(problems) if problems else []
-    lines += [f"보류 {r.row}행: {r.message}" for r in held[:MAX_SHOWN]]
-    if run.files:
-        lines += ["", f"결과 파일: {run.files.result}"]
+    lines += notes
+    if result:
+        lines += ["", f"결과 파일: {result}"]
     return "\n".join(lines)
+
+
+def render_invoices(run: InvoiceRun) -> str:
+    held = [f"보류 {r.row}행: {r.message}" for r in run.rows if r.result is RowResult.HELD][:MAX_SHOWN]
+    return _render_sent(run.validation, "주문", held, run.files.result if run.files else None)

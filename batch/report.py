@@ -92,6 +92,17 @@ CODES: dict[str, CodeInfo] = {
     "example-row-edited": CodeInfo("예시 행 수정됨", "예시 행은 지우고 새 행에 입력하세요."),
     "marketplace-rejected": CodeInfo("마켓이 거절함", "메시지의 마켓 답변을 보고 그 칸을 고친 뒤 다시 넣어 주세요."),
     "not-sent": CodeInfo("보내지 못함", "메시지의 이유(계정, 배송템플릿, 이미지 주소 등)를 고친 뒤 다시 넣어 주세요."),
+    "unknown-order": CodeInfo("없는 주문", "주문 수집으로 받은 파일의 주문번호를 그대로 쓰세요."),
+    "courier-unknown": CodeInfo("모르는 택배사", "택배사 칸의 ▼ 목록에서 고르세요."),
+    "courier-not-supported": CodeInfo("마켓이 받지 않는 택배사", "그 마켓이 받는 택배사를 고르세요."),
+    "tracking-invalid": CodeInfo(
+        "송장번호 오류", "택배사의 자릿수와 번호를 확인하고, 셀 서식을 텍스트로 바꿔 다시 입력하세요."
+    ),
+    "tracking-duplicate": CodeInfo("송장번호 중복", "한 송장번호는 한 주문에만 쓰세요."),
+    "delay-reason-required": CodeInfo("배송지연사유 필요", "출고가 3일 이상 늦으면 배송지연사유를 넣어 주세요."),
+    "unknown-inquiry": CodeInfo("없는 문의", "문의 수집으로 받은 파일의 문의번호를 그대로 쓰세요."),
+    "already-answered": CodeInfo("이미 답변함", "이미 답변한 문의는 다시 보내지 않습니다."),
+    "answer-forbidden-word": CodeInfo("답변 금지어", "batch.toml의 금지어를 빼고 다시 쓰세요."),
     "unknown-column": CodeInfo("알 수 없는 열", "양식에 없는 열은 무시합니다. 열 이름을 확인하세요."),
 }
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from batch.exporters.template import write_template
+from batch.importers.answers import SPEC as ANSWERS
 from batch.importers.invoices import SPEC as INVOICES
 from batch.importers.products import SPEC as PRODUCTS
 from batch.sheetspec import TemplateSpec
 
-TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES)
+TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES, ANSWERS)
 ROOT = Path(__file__).resolve().parents[2] / "templates" / "xlsx"
 
 

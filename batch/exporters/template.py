@@ -56,6 +56,7 @@ class _Formats:
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.section = wb.add_format({"bold": True, "font_size": 12, "bg_color": "#DDEBF7"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.overdue = wb.add_format({"bg_color": "#FFC7CE", "num_format": "@"})
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -124,7 +125,9 @@ def _data_sheet(
     sheet: SheetSpec,
     rows: Sequence[Mapping[str, str | None]],
     ranges: dict[str, str],
+    highlight: frozenset[int] = frozenset(),
 ) -> None:
+    """``highlight``: 0-based indexes into ``rows`` shown in red (e.g. overdue inquiries)."""
     ws = wb.add_worksheet(sheet.name)
     for c, col in enumerate(sheet.columns):
         fmt = fm.number if col.kind is Kind.INT else fm.text
@@ -148,7 +151,8 @@ def _data_sheet(
     ws.freeze_panes(1, 1 if sheet.key else 0)
     ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
     r = 1
-    for rowvals, fmt in [*((e, fm.example) for e in sheet.examples), *((d, None) for d in rows)]:
+    data = [(d, fm.overdue if i in highlight else None) for i, d in enumerate(rows)]
+    for rowvals, fmt in [*((e, fm.example) for e in sheet.examples), *data]:
         for c, col in enumerate(sheet.columns):
             write_cell(ws, r, c, col, rowvals.get(col.key), fmt)
         r += 1
@@ -241,6 +245,7 @@ def write_template(
     *,
     examples: bool = True,
     summary: Sequence[Sequence[str | int | None]] = (),
+    highlight: Mapping[str, frozenset[int]] | None = None,
 ) -> Path:
     """Write ``spec`` as a workbook at ``path``; ``rows`` (by sheet name) are written below the examples.
 
@@ -252,7 +257,15 @@ def write_template(
     ranges = _list_ranges(spec)
     for sheet in spec.sheets:
         shown = sheet if examples else _without_examples(sheet)
-        _data_sheet(wb, fm, spec, shown, (rows or {}).get(sheet.name, ()), ranges)
+        _data_sheet(
+            wb,
+            fm,
+            spec,
+            shown,
+            (rows or {}).get(sheet.name, ()),
+            ranges,
+            (highlight or {}).get(sheet.name, frozenset()),
+        )
     if summary:
         ws = wb.add_worksheet(SUMMARY_SHEET)
         ws.set_column(0, len(summary[0]), 22)

@@ -1,0 +1,194 @@
+"""문의 답변: send the approved answers of an inquiry export, each exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from batch.config import Workspace
+from batch.connect import connect
+from batch.errors import WorkspaceError
+from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.importers import answers as A
+from batch.importers.schema import validate_sheet
+from batch.importers.workbook import load_book
+from batch.ledger import Ledger
+from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
+from batch.marketplaces.types import ProductLink
+from batch.models import Inquiry, Market, RowResult
+from batch.report import Problem, Severity
+from batch.validation import Validation
+
+ALREADY_ANSWERED = "ALREADY_ANSWERED"
+
+
+@dataclass
+class AnswerRow:
+    row: int
+    inquiry: Inquiry
+    text: str
+    result: RowResult | None = None
+    message: str = ""
+
+
+@dataclass
+class AnswerRun:
+    validation: Validation
+    rows: list[AnswerRow]
+    files: ResultFiles | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r is RowResult.ERROR for r in self.validation.results.values())
+
+
+def _problem(v: Validation, row: int, key: str, code: str, message: str, inquiry_no: str) -> None:
+    data = v.book.sheets[A.MAIN]
+    v.report.add(Problem(data.name, row, data.header_of(key), code, Severity.ERROR, message, inquiry_no))
+
+
+def check_answers(v: Validation, ledger: Ledger, forbidden: tuple[str, ...]) -> list[AnswerRow]:
+    """Approved rows with an answer that may be sent; every other row is left untouched (건너뜀)."""
+    bad = {p.row for p in v.report.errors}
+    out = []
+    for row, r in v.book.sheets[A.MAIN].records():
+        v.results[row] = RowResult.SKIPPED
+        text = (r["answer"] or "").strip()
+        if r["approve"] != A.APPROVED or not text or row in bad:
+            continue
+        number = r["inquiry_no"] or ""
+        found = ledger.inquiry(number)
+        if found is None:
+            _problem(
+                v,
+                row,
+                "inquiry_no",
+                "unknown-inquiry",
+                f"문의번호 '{number}'인 문의를 찾지 못했습니다. 문의 수집으로 받은 파일의 문의번호를 그대로 쓰세요.",
+                number,
+            )
+            continue
+        inquiry, answered = found
+        if answered:
+            _problem(v, row, "answer", "already-answered", "이미 답변한 문의입니다. 다시 보내지 않았습니다.", number)
+            continue
+        words = [w for w in forbidden if w and w in text]
+        if words:
+            _problem(
+                v,
+                row,
+                "answer",
+                "answer-forbidden-word",
+                f"답변에 쓸 수 없는 말이 있습니다: {', '.join(words)}. 고쳐서 다시 넣어 주세요.",
+                number,
+            )
+            continue
+        out.append(AnswerRow(row, inquiry, text))
+    return out
+
+
+async def _send(rows: list[AnswerRow], conn: Any, ledger: Ledger) -> None:
+    adapter = conn.adapter
+    limit = int(getattr(adapter, "answer_limit", 0)) or None
+    for a in rows:
+        q = a.inquiry
+        if limit and len(a.text) > limit:
+            a.result, a.message = (
+                RowResult.ERROR,
+                f"{Market(q.market).label} 답변은 {limit:,}자까지입니다 (지금 {len(a.text):,}자).",
+            )
+            continue
+        digest = hashlib.sha256(a.text.encode()).hexdigest()[:32]
+        send_id = ledger.begin(q.market, q.account, q.inquiry_no, "answer", digest)
+        try:
+            await adapter.answer(q.inquiry_no, a.text)
+        except MarketError as exc:
+            if exc.code == ALREADY_ANSWERED:
+                ledger.fail(send_id, str(exc), unknown=False)
+                ledger.mark_answered(q.market, q.account, q.inquiry_no)
+                a.result, a.message = (
+                    RowResult.ERROR,
+                    "이미 답변한 문의입니다 (마켓에 답변이 있습니다). 다시 보내지 않았습니다.",
+                )
+                continue
+            ledger.fail(send_id, str(exc), unknown=isinstance(exc, Unavailable) and exc.outcome_unknown)
+            a.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
+            a.message = exc.message
+            continue
+        ledger.complete(send_id, q.market, q.account, q.inquiry_no, ProductLink(q.inquiry_no), digest)
+        ledger.mark_answered(q.market, q.account, q.inquiry_no)
+        a.result, a.message = RowResult.SUCCESS, "답변 전송"
+
+
+async def push_answers(rows: list[AnswerRow], ws: Workspace, ledger: Ledger, clock: Clock | None, app: Any) -> None:
+    by_account: dict[tuple[str, str], list[AnswerRow]] = defaultdict(list)
+    for a in rows:
+        by_account[(a.inquiry.market, a.inquiry.account)].append(a)
+    for (market, name), mine in by_account.items():
+        account = ws.account(market, name)
+        try:
+            if account is None:
+                raise WorkspaceError(f"batch.toml에 {Market(market).label} 계정 '{name}'이(가) 없습니다.")
+            conn = connect(ws, account, clock=clock, app=app)
+        except WorkspaceError as exc:
+            for a in mine:
+                a.result, a.message = RowResult.ERROR, exc.message
+            continue
+        try:
+            await _send(mine, conn, ledger)
+        finally:
+            await conn.aclose()
+
+
+def run_answers(
+    path: Path,
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    clock: Clock | None = None,
+    app: Any = None,
+    when: dt.datetime | None = None,
+) -> AnswerRun:
+    """Send the approved answers of an inquiry export (unless ``dry_run``); write the result workbook."""
+    book, report = load_book(path, A.SPEC)
+    v = Validation(book, report)
+    report.extend(validate_sheet(book.sheets[A.MAIN], A.SPEC))
+    ledger = Ledger(ws.ledger_path)
+    try:
+        rows = check_answers(v, ledger, ws.forbidden)
+        run = AnswerRun(v, rows)
+        if dry_run:
+            return run
+        asyncio.run(push_answers(rows, ws, ledger, clock, app))
+        main = book.sheets[A.MAIN]
+        for a in rows:
+            if a.result is RowResult.ERROR:
+                report.add(
+                    Problem(
+                        main.name,
+                        a.row,
+                        main.header_of("answer"),
+                        "marketplace-rejected",
+                        Severity.ERROR,
+                        a.message,
+                        a.inquiry.inquiry_no,
+                        a.inquiry.market,
+                    )
+                )
+        v.row_problems = v.problems_by_row()
+        for row, problems in v.row_problems.items():
+            if any(p.severity is Severity.ERROR for p in problems):
+                v.results[row] = RowResult.ERROR
+        for a in rows:
+            if a.result and v.results.get(a.row) is not RowResult.ERROR:
+                v.results[a.row] = a.result
+        cells = {a.row: [a.result.value if a.result else "", a.message] for a in rows}
+        run.files = write_result(v, ws.outbox, when, MarketColumns(["답변 결과", "답변 메시지"], cells))
+        return run
+    finally:
+        ledger.close()
