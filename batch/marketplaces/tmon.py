@@ -258,7 +258,14 @@ class TmonOrders:
     async def collect_inquiries(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Inquiry]:
         """Unanswered product Q&A and customer-centre inquiries asked between start and end."""
         out: list[Inquiry] = []
-        days = {"startDate": start.strftime("%Y-%m-%d"), "endDate": end.strftime("%Y-%m-%d")}
+        for a, b in windows(start, end, settle=False):
+            out += await self._inquiries(
+                {"startDate": a.strftime("%Y-%m-%d"), "endDate": b.strftime("%Y-%m-%d")}, account
+            )
+        return list({q.inquiry_no: q for q in out}.values())  # windows share their boundary day
+
+    async def _inquiries(self, days: dict[str, str], account: str) -> list[Inquiry]:
+        out: list[Inquiry] = []
         page = 1
         while True:
             params = {**days, "answered": "false", "per": "50", "page": str(page)}

@@ -1,5 +1,5 @@
 """The control API under ``/__sandbox__/``, the same for every market: state, faults, reset, accounts, tokens,
-seeded orders and claims."""
+seeded orders, inquiries and claims."""
 
 from __future__ import annotations
 
@@ -79,7 +79,9 @@ def routes(sandbox: Sandbox) -> list[Route]:
         return json_response(OK)
 
     async def seed(request: Request) -> Response:
-        """``{"market", "orders": n, "seed": s, "vendor": v}``: new orders; answers ``{"orders": [numbers]}``."""
+        """``{"market", "orders": n, "inquiries": m, "seed": s, "vendor": v}`` (``orders``, ``inquiries`` or both):
+        new orders and inquiries; answers ``{"orders": [numbers], "inquiries": ["q:<articleNo>" | "cs:<seq>/<group>"]}``.
+        """
         body = await _body(request)
         if "market" not in body:
             raise _error("market is required")

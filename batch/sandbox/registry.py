@@ -42,7 +42,8 @@ class Market(Protocol):
         """Make every issued access token expired."""
 
     def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """New orders (``POST /__sandbox__/seed``); returns the answer's body; ``ValueError`` when ``data`` is bad."""
+        """New orders and/or inquiries (``POST /__sandbox__/seed``); returns the answer's body (``orders`` and
+        ``inquiries`` lists); ``ValueError`` when ``data`` is bad."""
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """A buyer's claim on an order (``POST /__sandbox__/claims``); returns the answer's body; ``ValueError``

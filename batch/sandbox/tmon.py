@@ -22,6 +22,7 @@ from starlette.types import Scope
 from batch.sandbox.faults import Clock
 from batch.sandbox.tmon_deals import PRODUCT_TYPES, DealError, check_deal, check_option_updates, invalid, label, missing
 from batch.sandbox.tmon_orders import CatalogDeal, CatalogOption, TmonOrders, check_aes_key
+from batch.sandbox.tmon_qna import TmonInquiries
 from batch.sandbox.web import Reject, empty_response, endpoint, form_fields, json_response, read_json
 
 TOKEN_LIFETIME = 3600  # seconds of the app's clock
@@ -131,7 +132,8 @@ def option_title(option: Mapping[str, Any]) -> str:
 
 
 class TmonMarket:
-    """TMON in the sandbox: its routes, accounts, tokens, templates and deals; orders and claims in ``self.desk``."""
+    """TMON in the sandbox: its routes, accounts, tokens, templates and deals; orders and claims in ``self.desk``;
+    product Q&A and CS inquiries in ``self.qna``."""
 
     name = "tmon"
     prefixes = ("/oauth/", "/api/")
@@ -155,6 +157,8 @@ class TmonMarket:
         ]
         self.desk = TmonOrders(clock=clock, authorize=self.caller)
         self.routes.extend(self.desk.routes)
+        self.qna = TmonInquiries(clock=clock, authorize=self.caller)
+        self.routes.extend(self.qna.routes)
         self.reset()
 
     # -- the Market interface --------------------------------------------------------------------------
@@ -171,8 +175,7 @@ class TmonMarket:
         self.deals: dict[tuple[str, str], dict[str, Any]] = {}  # (vendorId, vendorDealNo) -> deal, in creation order
         self.deal_keys: dict[int, tuple[str, str]] = {}  # tmonDealNo -> (vendorId, vendorDealNo)
         self.desk.reset()
-        self.inquiries: list[dict[str, Any]] = []
-        self.answers: list[dict[str, Any]] = []
+        self.qna.reset()
         self.partner_ids: list[str] = []  # every X-Partner-Id seen, in first-seen order
         self.next_template_no = FIRST_TEMPLATE_NO
         self.next_deal_no = FIRST_DEAL_NO
@@ -183,8 +186,7 @@ class TmonMarket:
             {
                 "products": list(self.deals.values()),
                 **self.desk.snapshot(),
-                "inquiries": self.inquiries,
-                "answers": self.answers,
+                **self.qna.snapshot(),
                 "partner_ids": self.partner_ids,
             }
         )
@@ -201,7 +203,8 @@ class TmonMarket:
         self.accounts[client_id] = Account(client_id, secret, vendor_id, partner_token, key)
 
     def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """New D1 orders drawn from the vendor's deals (its displayed options), else from synthetic deals."""
+        """New D1 orders drawn from the vendor's deals (its displayed options), else from synthetic deals; with
+        ``inquiries``, new inquiries too (``orders`` then optional), some on the vendor's orders."""
         vendor = data.get("vendor", "V1001")
         catalogue = []
         for (owner, _), deal in self.deals.items():
@@ -214,7 +217,14 @@ class TmonMarket:
             )
             if options:
                 catalogue.append(CatalogDeal(deal["tmonDealNo"], str(deal["title"]), options))
-        return self.desk.seed(data, catalogue)
+        if "inquiries" not in data:
+            return {**self.desk.seed(data, catalogue), "inquiries": []}
+        self.qna.check_seed(data)
+        made: dict[str, Any] = {"orders": []}
+        if "orders" in data:
+            made = self.desk.seed({k: v for k, v in data.items() if k != "inquiries"}, catalogue)
+        orders = [order for order in self.desk.orders.values() if order["vendorId"] == vendor]
+        return {**made, "inquiries": self.qna.seed(data, orders, catalogue)}
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return self.desk.raise_claim(data)

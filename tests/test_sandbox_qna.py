@@ -1,0 +1,364 @@
+"""The sandbox's TMON product Q&A and CS inquiries (marketplaces.md §1.4), and the control API that seeds them."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+
+from batch.sandbox.app import create_app
+
+KST = timezone(timedelta(hours=9))
+NOW = 1_750_000_000.0  # 2025-06-16 00:06:40 KST
+API = "/api/V1001"
+Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
+QNA_FIELDS = {
+    "articleNo",
+    "createDate",
+    "title",
+    "content",
+    "dealNo",
+    "tmonOrderNo",
+    "userId",
+    "inquiryType",
+    "answered",
+    "answers",
+}
+DETAIL_FIELDS = {
+    "csInquirySeqNo",
+    "dealNo",
+    "orderNo",
+    "createDate",
+    "categoryInfo",
+    "optionDealInfoList",
+    "inquiryMessageGroupList",
+    "userId",
+}
+TYPES = {"상품", "배송", "반품", "교환", "기타"}
+
+
+class FakeClock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(scenario: Scenario, clock: FakeClock | None = None) -> None:
+    app = create_app(clock=clock or FakeClock(), seed=0)
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
+            await scenario(client)
+
+    asyncio.run(main())
+
+
+def day(moment: float) -> str:
+    return datetime.fromtimestamp(moment, KST).strftime("%Y-%m-%d")
+
+
+WINDOW = {"startDate": day(NOW - 3 * 86400), "endDate": day(NOW)}
+
+
+async def login(client: httpx.AsyncClient) -> dict[str, str]:
+    answer = await client.post(
+        "/oauth/token", auth=("tmon-main", "sandbox-secret"), files={"grant_type": (None, "client_credentials")}
+    )
+    assert answer.status_code == 200, answer.text
+    return {
+        "Authorization": f"Bearer {answer.json()['access_token']}",
+        "X-Partner-Id": "sellerbot",
+        "X-Partner-Token": "sandbox-partner-token",
+    }
+
+
+async def seed(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
+    answer = await client.post("/__sandbox__/seed", json={"market": "tmon", "seed": 7, **body})
+    assert answer.status_code == 200, answer.text
+    made: dict[str, Any] = answer.json()
+    return made
+
+
+async def state(client: httpx.AsyncClient) -> dict[str, Any]:
+    answer = await client.get("/__sandbox__/state", params={"market": "tmon"})
+    assert answer.status_code == 200
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def all_qnas(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in range(1, 100):
+        answer = await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, **params, "page": page})
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert set(body) == {"items", "hasNext"}
+        items += body["items"]
+        if not body["hasNext"]:
+            return items
+    raise AssertionError("too many pages")
+
+
+def error(code: str, message: str) -> dict[str, str]:
+    return {"ResultCode": code, "Message": message}
+
+
+# -- seeding --------------------------------------------------------------------------------------------------
+
+
+def test_seeded_qnas_are_listed_across_pages() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        made = await seed(client, inquiries=30)
+        assert made["orders"] == []
+        ids = made["inquiries"]
+        assert len(ids) == len(set(ids)) == 30
+        q_ids = [i for i in ids if i.startswith("q:")]
+        cs_ids = [i for i in ids if i.startswith("cs:")]
+        assert len(cs_ids) == 10 and len(q_ids) == 20
+        assert all(re.fullmatch(r"q:\d+", i) for i in q_ids)
+        assert all(re.fullmatch(r"cs:\d+/\d+", i) for i in cs_ids)
+        headers = await login(client)
+        first = await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, "answered": "false", "per": 8})
+        assert first.json()["hasNext"] is True and len(first.json()["items"]) == 8
+        items = await all_qnas(client, headers, answered="false", per=8)
+        assert sorted(f"q:{q['articleNo']}" for q in items) == sorted(q_ids)
+        assert [q["createDate"] for q in items] == sorted(q["createDate"] for q in items)
+        earliest = datetime.fromtimestamp(NOW - 3 * 86400, KST)
+        for qna in items:
+            assert set(qna) == QNA_FIELDS
+            created = datetime.strptime(qna["createDate"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=KST)
+            assert earliest - timedelta(seconds=1) <= created <= datetime.fromtimestamp(NOW, KST)
+            assert qna["inquiryType"] in TYPES
+            assert qna["answered"] is False and qna["answers"] == []
+            assert re.fullmatch(r"[a-z]{3}\*{3,}", qna["userId"]), qna["userId"]
+            assert isinstance(qna["dealNo"], int) and qna["tmonOrderNo"] is None
+        assert await all_qnas(client, headers, answered="true") == []
+        assert len(await all_qnas(client, headers)) == 20
+        bodies = [q["content"] for q in items]
+        detail_bodies = []
+        for cs in cs_ids:
+            seq = cs.split(":")[1].split("/")[0]
+            detail = (await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)).json()
+            detail_bodies.append(detail["inquiryMessageGroupList"][0]["counselorInquiry"]["message"])
+        everything = bodies + detail_bodies
+        assert sum(text[0] in "=+-@" for text in everything) == 4
+        assert sum("\x07" in text for text in everything) == 1
+        assert "언제 배송되나요?" in everything or "사이즈 교환 가능한가요?" in everything
+        seen = (await state(client))["inquiries"]
+        assert [i["id"] for i in seen] == ids
+        assert all(i["type"] in TYPES and i["answered"] is False for i in seen)
+
+    run(scenario)
+
+
+def test_inquiries_beside_orders_name_the_orders_and_leave_them_unchanged() -> None:
+    alone: list[str] = []
+
+    async def only_orders(client: httpx.AsyncClient) -> None:
+        alone.extend((await seed(client, orders=10))["orders"])
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        made = await seed(client, orders=10, inquiries=30)
+        assert made["orders"] == alone  # the inquiries' draws do not disturb the orders'
+        headers = await login(client)
+        qnas = await all_qnas(client, headers)
+        linked = [q for q in qnas if q["tmonOrderNo"] is not None]
+        assert linked and set(q["tmonOrderNo"] for q in linked) <= set(made["orders"])
+        order = (await client.get(f"{API}/orders/{linked[0]['tmonOrderNo']}", headers=headers)).json()
+        assert linked[0]["dealNo"] in [deal["tmonDealNo"] for deal in order["deals"]]
+
+    run(only_orders)
+    run(scenario)
+
+
+def test_seed_errors_and_reset() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        for body in (
+            {"market": "tmon"},
+            {"market": "tmon", "inquiries": 0},
+            {"market": "tmon", "inquiries": "5"},
+            {"market": "tmon", "inquiries": 5, "orders": 0},
+            {"market": "tmon", "inquiries": 5, "seed": "x"},
+            {"market": "tmon", "inquiries": 5, "typo": 1},
+        ):
+            assert (await client.post("/__sandbox__/seed", json=body)).status_code == 400, body
+        assert (await state(client))["inquiries"] == []
+        ids = (await seed(client, inquiries=3))["inquiries"]
+        assert len((await state(client))["inquiries"]) == 3
+        await client.post("/__sandbox__/reset", json={"market": "tmon"})
+        cleared = await state(client)
+        assert (cleared["inquiries"], cleared["answers"]) == ([], [])
+        assert (await seed(client, inquiries=3))["inquiries"] == ids
+
+    run(scenario)
+
+
+# -- answering ------------------------------------------------------------------------------------------------
+
+
+def test_answering_a_qna() -> None:
+    clock = FakeClock()
+
+    async def scenario(client: httpx.AsyncClient) -> None:
+        ids = (await seed(client, inquiries=6))["inquiries"]
+        article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
+        headers = await login(client)
+        url = f"{API}/qnas/{article}/replies"
+        clock.now += 60
+        answer = await client.post(url, headers=headers, json={"content": "내일 출고 예정입니다. 감사합니다."})
+        assert (answer.status_code, answer.text) == (200, "OK")
+        assert answer.headers["content-type"].startswith("text/plain")
+        answers = (await state(client))["answers"]
+        expected = datetime.fromtimestamp(NOW + 60, KST).strftime("%Y-%m-%d %H:%M:%S")
+        assert answers == [
+            {"id": f"q:{article}", "content": "내일 출고 예정입니다. 감사합니다.", "createDate": expected}
+        ]
+        [done] = await all_qnas(client, headers, answered="true")
+        assert done["articleNo"] == int(article) and done["answered"] is True
+        assert done["answers"] == [{"content": "내일 출고 예정입니다. 감사합니다.", "createDate": expected}]
+        assert int(article) not in [q["articleNo"] for q in await all_qnas(client, headers, answered="false")]
+        assert {"id": f"q:{article}", "type": done["inquiryType"], "answered": True} in (await state(client))[
+            "inquiries"
+        ]
+        again = await client.post(url, headers=headers, json={"content": "다시 답변"})
+        assert (again.status_code, again.json()) == (400, error("ALREADY_ANSWERED", "이미 답변한 문의입니다."))
+        assert len((await state(client))["answers"]) == 1
+
+    run(scenario, clock)
+
+
+def test_reply_errors() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        ids = (await seed(client, inquiries=6))["inquiries"]
+        article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
+        headers = await login(client)
+        url = f"{API}/qnas/{article}/replies"
+        long = await client.post(url, headers=headers, json={"content": "가" * 1001})
+        assert long.status_code == 400
+        assert long.json()["ResultCode"] == "INVALID_CONTENT"
+        assert re.search(r"[가-힣]", long.json()["Message"])
+        for body in ({}, {"content": ""}, {"content": "   "}, {"content": 5}):
+            answer = await client.post(url, headers=headers, json=body)
+            assert (answer.status_code, answer.json()["ResultCode"]) == (400, "INVALID_CONTENT"), body
+        unknown = await client.post(f"{API}/qnas/99999999/replies", headers=headers, json={"content": "네"})
+        assert (unknown.status_code, unknown.json()["ResultCode"]) == (404, "NOT_FOUND")
+        assert (await client.post(url, json={"content": "네"})).status_code == 401
+        assert (await state(client))["answers"] == []
+        exact = await client.post(url, headers=headers, json={"content": "가" * 1000})
+        assert (exact.status_code, exact.text) == (200, "OK")
+        bad = await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, "answered": "yes"})
+        assert bad.json()["ResultCode"] == "INVALID_VALUE"
+        no_dates = await client.get(f"{API}/qnas", headers=headers)
+        assert no_dates.json()["ResultCode"] == "MISSING_FIELD"
+        minutes = await client.get(f"{API}/qnas", headers=headers, params={"startDate": "2025-06-13 00:00"})
+        assert minutes.json()["ResultCode"] == "INVALID_DATE"
+
+    run(scenario)
+
+
+# -- CS inquiries ---------------------------------------------------------------------------------------------
+
+
+def test_cs_inquiries_list_detail_and_save() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        made = await seed(client, orders=5, inquiries=12)
+        cs_ids = [i for i in made["inquiries"] if i.startswith("cs:")]
+        assert len(cs_ids) == 4
+        headers = await login(client)
+        listed = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "per": 3})
+        assert listed.status_code == 200
+        assert listed.json()["hasNext"] is True and len(listed.json()["items"]) == 3
+        second = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "per": 3, "page": 2})
+        assert second.json()["hasNext"] is False
+        items = listed.json()["items"] + second.json()["items"]
+        assert all(set(item) == {"csInquirySeqNo", "csInquiryMessageGroupSeqNo"} for item in items)
+        assert sorted(f"cs:{i['csInquirySeqNo']}/{i['csInquiryMessageGroupSeqNo']}" for i in items) == sorted(cs_ids)
+        seq, group = items[0]["csInquirySeqNo"], items[0]["csInquiryMessageGroupSeqNo"]
+        detail = (await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)).json()
+        assert set(detail) == DETAIL_FIELDS
+        assert detail["csInquirySeqNo"] == seq and isinstance(detail["dealNo"], int)
+        assert detail["orderNo"] is None or detail["orderNo"] in made["orders"]
+        assert detail["categoryInfo"]["name"] in TYPES and isinstance(detail["categoryInfo"]["seqNo"], int)
+        assert re.fullmatch(r"[a-z]{3}\*{3,}", detail["userId"])
+        [message_group] = detail["inquiryMessageGroupList"]
+        assert message_group["csInquiryMessageGroupSeqNo"] == group and message_group["answered"] is False
+        assert message_group["counselorInquiry"]["message"]
+        url = f"{API}/cs-inquiry/save/{seq}/{group}"
+        long = await client.post(url, headers=headers, json={"message": "가" * 1001})
+        assert (long.status_code, long.json()["ResultCode"]) == (400, "INVALID_CONTENT")
+        saved = await client.post(url, headers=headers, json={"message": "확인 후 연락드리겠습니다."})
+        assert (saved.status_code, saved.text) == (200, "OK")
+        again = await client.post(url, headers=headers, json={"message": "다시"})
+        assert (again.status_code, again.json()) == (400, error("ALREADY_ANSWERED", "이미 답변한 문의입니다."))
+        detail = (await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)).json()
+        assert detail["inquiryMessageGroupList"][0]["answered"] is True
+        seen = await state(client)
+        assert [a["id"] for a in seen["answers"]] == [f"cs:{seq}/{group}"]
+        assert seen["answers"][0]["content"] == "확인 후 연락드리겠습니다."
+        assert {"id": f"cs:{seq}/{group}", "type": detail["categoryInfo"]["name"], "answered": True} in seen[
+            "inquiries"
+        ]
+        for path in (f"detail/{seq + 999}", f"save/{seq}/{group + 999}", f"save/{seq + 999}/{group}"):
+            method = client.get if path.startswith("detail") else client.post
+            kwargs: dict[str, Any] = {} if path.startswith("detail") else {"json": {"message": "네"}}
+            answer = await method(f"{API}/cs-inquiry/{path}", headers=headers, **kwargs)
+            assert (answer.status_code, answer.json()["ResultCode"]) == (404, "NOT_FOUND"), path
+
+    run(scenario)
+
+
+def test_inquiries_of_another_vendor_are_not_found() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        ids = (await seed(client, inquiries=6, vendor="V1002"))["inquiries"]
+        headers = await login(client)
+        assert await all_qnas(client, headers) == []
+        article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
+        answer = await client.post(f"{API}/qnas/{article}/replies", headers=headers, json={"content": "네"})
+        assert answer.status_code == 404
+
+    run(scenario)
+
+
+# -- request counts and faults --------------------------------------------------------------------------------
+
+
+def test_request_counts_are_templated() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        ids = (await seed(client, inquiries=6))["inquiries"]
+        article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
+        seq, group = next(i for i in ids if i.startswith("cs:")).removeprefix("cs:").split("/")
+        headers = await login(client)
+        await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, "answered": "false"})
+        await client.post(f"{API}/qnas/{article}/replies", headers=headers, json={"content": "네"})
+        await client.get(f"{API}/cs-inquiry/list", headers=headers, params=WINDOW)
+        await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)
+        await client.post(f"{API}/cs-inquiry/save/{seq}/{group}", headers=headers, json={"message": "네"})
+        assert (await state(client))["requests"] == {
+            "POST /oauth/token": 1,
+            "GET /api/{vendorId}/qnas": 1,
+            "POST /api/{vendorId}/qnas/{articleNo}/replies": 1,
+            "GET /api/{vendorId}/cs-inquiry/list": 1,
+            "GET /api/{vendorId}/cs-inquiry/detail/{csInquirySeqNo}": 1,
+            "POST /api/{vendorId}/cs-inquiry/save/{csInquirySeqNo}/{csInquiryMessageGroupSeqNo}": 1,
+        }
+
+    run(scenario)
+
+
+def test_faults_apply_to_inquiry_calls() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        ids = (await seed(client, inquiries=3))["inquiries"]
+        article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
+        headers = await login(client)
+        await client.post("/__sandbox__/faults", json={"market": "tmon", "rate": 1.0, "kinds": ["503"]})
+        answer = await client.post(f"{API}/qnas/{article}/replies", headers=headers, json={"content": "네"})
+        assert (answer.status_code, answer.json()["ResultCode"]) == (503, "SERVICE_UNAVAILABLE")
+        assert (await state(client))["answers"] == []
+
+    run(scenario)
