@@ -206,6 +206,7 @@ def inquiry_rows(ledger: Ledger, ws: Workspace, now: dt.datetime) -> tuple[list[
             "kind": q.kind,
             "code": ledger.code_for(q.market, q.account, q.product_no),
             "product_no": q.product_no,
+            "product_name": ledger.product_name(q.market, q.account, q.product_no),
             "order_no": q.order_no,
             "asked_at": q.asked_at,
             "collected_at": collected[:19].replace("T", " "),

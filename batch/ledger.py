@@ -199,6 +199,14 @@ class Ledger:
         ).fetchone()
         return str(row[0]) if row else None
 
+    def product_name(self, market: str, account: str, product_no: str) -> str | None:
+        """A marketplace product's name as an order of it shows it (None when no order has it yet)."""
+        row = self.db.execute(
+            "SELECT data FROM orders WHERE market=? AND account=? AND product_no=? LIMIT 1",
+            (market, account, product_no),
+        ).fetchone()
+        return str(json.loads(row[0]).get("product_name") or "") or None if row else None
+
     def our_numbers(self, market: str, account: str, order_no: str) -> list[str]:
         rows = self.db.execute(
             "SELECT our_no FROM orders WHERE market=? AND account=? AND order_no=? ORDER BY our_no",

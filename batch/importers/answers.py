@@ -34,6 +34,7 @@ SPEC = TemplateSpec(
                 Col("kind", "유형", "상품 / 배송 / 반품 / 교환 / 기타", max_len=20),
                 Col("code", "상품코드", "자체상품코드", kind=Kind.CODE, max_len=40),
                 Col("product_no", "제휴몰 상품코드", "마켓의 상품번호", kind=Kind.CODE, max_len=40),
+                Col("product_name", "상품명", "상품명 (주문이나 등록 기록에서)", max_len=200, width=24),
                 Col("order_no", "주문번호", "문의에 연결된 주문", kind=Kind.CODE, max_len=40),
                 Col("asked_at", "문의일시", "고객이 문의한 때", max_len=30),
                 Col("collected_at", "수집일시", "batch가 가져온 때", max_len=30),
