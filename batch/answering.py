@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from batch.config import Workspace
-from batch.connect import connect
-from batch.errors import WorkspaceError
-from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.exporters.result import ResultFiles
 from batch.importers import answers as A
 from batch.importers.schema import validate_sheet
 from batch.importers.workbook import load_book
@@ -22,6 +19,7 @@ from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import Inquiry, Market, RowResult
 from batch.report import Problem, Severity
+from batch.sending import fold, per_account, settle
 from batch.validation import Validation
 
 ALREADY_ANSWERED = "ALREADY_ANSWERED"
@@ -34,6 +32,14 @@ class AnswerRow:
     text: str
     result: RowResult | None = None
     message: str = ""
+
+    @property
+    def where(self) -> tuple[str, str]:
+        return (self.inquiry.market, self.inquiry.account)
+
+    @property
+    def key(self) -> str:
+        return self.inquiry.inquiry_no
 
 
 @dataclass
@@ -125,26 +131,6 @@ async def _send(rows: list[AnswerRow], conn: Any, ledger: Ledger) -> None:
         a.result, a.message = RowResult.SUCCESS, "답변 전송"
 
 
-async def push_answers(rows: list[AnswerRow], ws: Workspace, ledger: Ledger, clock: Clock | None, app: Any) -> None:
-    by_account: dict[tuple[str, str], list[AnswerRow]] = defaultdict(list)
-    for a in rows:
-        by_account[(a.inquiry.market, a.inquiry.account)].append(a)
-    for (market, name), mine in by_account.items():
-        account = ws.account(market, name)
-        try:
-            if account is None:
-                raise WorkspaceError(f"batch.toml에 {Market(market).label} 계정 '{name}'이(가) 없습니다.")
-            conn = connect(ws, account, clock=clock, app=app)
-        except WorkspaceError as exc:
-            for a in mine:
-                a.result, a.message = RowResult.ERROR, exc.message
-            continue
-        try:
-            await _send(mine, conn, ledger)
-        finally:
-            await conn.aclose()
-
-
 def run_answers(
     path: Path,
     ws: Workspace,
@@ -163,32 +149,10 @@ def run_answers(
         rows = check_answers(v, ledger, ws.forbidden)
         run = AnswerRun(v, rows)
         if dry_run:
+            fold(v, rows, column="answer")
             return run
-        asyncio.run(push_answers(rows, ws, ledger, clock, app))
-        main = book.sheets[A.MAIN]
-        for a in rows:
-            if a.result is RowResult.ERROR:
-                report.add(
-                    Problem(
-                        main.name,
-                        a.row,
-                        main.header_of("answer"),
-                        "marketplace-rejected",
-                        Severity.ERROR,
-                        a.message,
-                        a.inquiry.inquiry_no,
-                        a.inquiry.market,
-                    )
-                )
-        v.row_problems = v.problems_by_row()
-        for row, problems in v.row_problems.items():
-            if any(p.severity is Severity.ERROR for p in problems):
-                v.results[row] = RowResult.ERROR
-        for a in rows:
-            if a.result and v.results.get(a.row) is not RowResult.ERROR:
-                v.results[a.row] = a.result
-        cells = {a.row: [a.result.value if a.result else "", a.message] for a in rows}
-        run.files = write_result(v, ws.outbox, when, MarketColumns(["답변 결과", "답변 메시지"], cells))
+        asyncio.run(per_account(rows, ws, lambda c, m: _send(m, c, ledger), clock=clock, app=app))
+        run.files = settle(v, rows, ws.outbox, when, ("답변 결과", "답변 메시지"), column="answer")
         return run
     finally:
         ledger.close()

@@ -12,10 +12,9 @@ from typing import Any
 
 from batch.collect import now_kst
 from batch.config import Workspace
-from batch.connect import Connection, connect
+from batch.connect import Connection
 from batch.couriers import Courier, find_courier, normalize_tracking, tracking_problem
-from batch.errors import WorkspaceError
-from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.exporters.result import ResultFiles
 from batch.importers import invoices as I
 from batch.importers.schema import validate_sheet
 from batch.importers.workbook import load_book
@@ -24,6 +23,7 @@ from batch.marketplaces.base import Blocked, Clock, MarketError, Rejected, Unava
 from batch.marketplaces.types import ProductLink
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
 from batch.report import Problem, Severity
+from batch.sending import fold, per_account, settle
 from batch.validation import Validation
 
 DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
@@ -42,6 +42,14 @@ class InvoiceRow:
     force_done: bool
     result: RowResult | None = None
     message: str = ""
+
+    @property
+    def where(self) -> tuple[str, str]:
+        return (self.line.market, self.line.account)
+
+    @property
+    def key(self) -> str:
+        return self.our_no
 
 
 @dataclass
@@ -238,37 +246,20 @@ async def _open_claims(conn: Connection, ledger: Ledger, since: dt.datetime) -> 
     }
 
 
-async def push_invoices(rows: list[InvoiceRow], ws: Workspace, ledger: Ledger, clock: Clock | None, app: Any) -> None:
-    by_account: dict[tuple[str, str], list[InvoiceRow]] = defaultdict(list)
-    for r in rows:
-        by_account[(r.line.market, r.line.account)].append(r)
-    for (market, name), mine in by_account.items():
-        account = ws.account(market, name)
-        try:
-            if account is None:
-                raise WorkspaceError(f"batch.toml에 {Market(market).label} 계정 '{name}'이(가) 없습니다.")
-            conn = connect(ws, account, clock=clock, app=app)
-        except WorkspaceError as exc:
-            for r in mine:
-                r.result, r.message = RowResult.ERROR, exc.message
-            continue
-        try:
-            since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
-            try:
-                claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
-            except MarketError as exc:  # never send blind: without a fresh claim check nothing goes out
-                for r in mine:
-                    r.result = RowResult.HELD
-                    r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
-                continue
-            deals: dict[str, list[InvoiceRow]] = defaultdict(list)
-            for r in mine:
-                deals[_deal_key(r.line)].append(r)
-            sem = asyncio.Semaphore(int(account.number("concurrency", 8)) if account else 8)
-
-            await asyncio.gather(*(_limited(sem, _send_deal(g, conn, ledger, claims)) for g in deals.values()))
-        finally:
-            await conn.aclose()
+async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
+    since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
+    try:
+        claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
+    except MarketError as exc:  # never send blind: without a fresh claim check nothing goes out
+        for r in mine:
+            r.result = RowResult.HELD
+            r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
+        return
+    deals: dict[str, list[InvoiceRow]] = defaultdict(list)
+    for r in mine:
+        deals[_deal_key(r.line)].append(r)
+    sem = asyncio.Semaphore(int(conn.account.number("concurrency", 8)))
+    await asyncio.gather(*(_limited(sem, _send_deal(g, conn, ledger, claims)) for g in deals.values()))
 
 
 async def _limited(sem: asyncio.Semaphore, job: Any) -> None:
@@ -301,32 +292,10 @@ def run_invoices(
         rows = check_invoices(v, ledger, now_kst().date())
         run = InvoiceRun(v, rows)
         if not dry_run:
-            asyncio.run(push_invoices(rows, ws, ledger, clock, app))
-        main = book.sheets[I.MAIN]
-        for r in rows:
-            if r.result is RowResult.ERROR:
-                report.add(
-                    Problem(
-                        main.name,
-                        r.row,
-                        None,
-                        "marketplace-rejected",
-                        Severity.ERROR,
-                        f"[{Market(r.line.market).label}] {r.message}",
-                        r.our_no,
-                        r.line.market,
-                    )
-                )
-        v.row_problems = v.problems_by_row()
-        for row, problems in v.row_problems.items():
-            if any(p.severity is Severity.ERROR for p in problems):
-                v.results[row] = RowResult.ERROR
-        cells = {r.row: [r.result.value if r.result else "", r.message] for r in rows}
-        for r in rows:
-            if r.result and v.results.get(r.row) is not RowResult.ERROR:
-                v.results[r.row] = r.result
-        if not dry_run:
-            run.files = write_result(v, ws.outbox, when, MarketColumns(["송장 결과", "송장 메시지"], cells))
+            asyncio.run(per_account(rows, ws, lambda c, m: _send_account(c, m, ledger), clock=clock, app=app))
+            run.files = settle(v, rows, ws.outbox, when, ("송장 결과", "송장 메시지"))
+        else:
+            fold(v, rows)
         return run
     finally:
         ledger.close()

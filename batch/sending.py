@@ -1,0 +1,95 @@
+"""What the invoice and answer jobs share: rows grouped per account, and their outcomes folded into the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from batch.config import Workspace
+from batch.connect import Connection, connect
+from batch.errors import WorkspaceError
+from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.marketplaces.base import Clock
+from batch.models import Market, RowResult
+from batch.report import Problem, Severity
+from batch.validation import Validation
+
+
+class SentRow(Protocol):
+    row: int
+    result: RowResult | None
+    message: str
+
+    @property
+    def where(self) -> tuple[str, str]: ...  # (market, account)
+
+    @property
+    def key(self) -> str: ...  # the row's id (our order number, inquiry number)
+
+
+R = TypeVar("R", bound=SentRow)
+
+
+async def per_account(
+    rows: Sequence[R],
+    ws: Workspace,
+    work: Callable[[Connection, list[R]], Awaitable[None]],
+    *,
+    clock: Clock | None,
+    app: Any,
+) -> None:
+    """Run ``work`` once per (market, account) with its rows; an account that cannot connect fails only its rows."""
+    groups: dict[tuple[str, str], list[R]] = defaultdict(list)
+    for r in rows:
+        groups[r.where].append(r)
+    for (market, name), mine in groups.items():
+        account = ws.account(market, name)
+        try:
+            if account is None:
+                raise WorkspaceError(f"batch.toml에 {Market(market).label} 계정 '{name}'이(가) 없습니다.")
+            conn = connect(ws, account, clock=clock, app=app)
+        except WorkspaceError as exc:
+            for r in mine:
+                r.result, r.message = RowResult.ERROR, exc.message
+            continue
+        try:
+            await work(conn, mine)
+        finally:
+            await conn.aclose()
+
+
+def settle(
+    v: Validation,
+    rows: Sequence[SentRow],
+    outbox: Path,
+    when: dt.datetime | None,
+    headers: tuple[str, str],
+    column: str | None = None,
+) -> ResultFiles:
+    """Fold each row's outcome into the report and 처리결과, then write the result workbook."""
+    fold(v, rows, column)
+    cells = {r.row: [r.result.value if r.result else "", r.message] for r in rows}
+    return write_result(v, outbox, when, MarketColumns(list(headers), cells))
+
+
+def fold(v: Validation, rows: Sequence[SentRow], column: str | None = None) -> None:
+    """Every row's 처리결과: an error anywhere in the row wins, then what happened when it was sent."""
+    main = v.book.sheets[v.book.spec.main.name]
+    for r in rows:
+        if r.result is RowResult.ERROR:
+            market = r.where[0]
+            header = main.header_of(column) if column else None
+            message = f"[{Market(market).label}] {r.message}"
+            v.report.add(
+                Problem(main.name, r.row, header, "marketplace-rejected", Severity.ERROR, message, r.key, market)
+            )
+    v.row_problems = v.problems_by_row()
+    for row, problems in v.row_problems.items():
+        if any(p.severity is Severity.ERROR for p in problems):
+            v.results[row] = RowResult.ERROR
+    for r in rows:
+        if r.result and v.results.get(r.row) is not RowResult.ERROR:
+            v.results[r.row] = r.result
