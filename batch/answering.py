@@ -12,14 +12,12 @@ from typing import Any
 from batch.config import Workspace
 from batch.exporters.result import ResultFiles
 from batch.importers import answers as A
-from batch.importers.schema import validate_sheet
-from batch.importers.workbook import load_book
 from batch.ledger import Ledger
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import Inquiry, Market, RowResult
 from batch.report import Problem, Severity
-from batch.sending import fold, per_account, settle
+from batch.sending import fold, load_checked, per_account, settle
 from batch.validation import Validation
 
 ALREADY_ANSWERED = "ALREADY_ANSWERED"
@@ -141,9 +139,7 @@ def run_answers(
     when: dt.datetime | None = None,
 ) -> AnswerRun:
     """Send the approved answers of an inquiry export (unless ``dry_run``); write the result workbook."""
-    book, report = load_book(path, A.SPEC)
-    v = Validation(book, report)
-    report.extend(validate_sheet(book.sheets[A.MAIN], A.SPEC))
+    v = load_checked(path, A.SPEC)
     ledger = Ledger(ws.ledger_path)
     try:
         rows = check_answers(v, ledger, ws.forbidden)

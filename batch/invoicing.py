@@ -16,14 +16,12 @@ from batch.connect import Connection
 from batch.couriers import Courier, find_courier, normalize_tracking, tracking_problem
 from batch.exporters.result import ResultFiles
 from batch.importers import invoices as I
-from batch.importers.schema import validate_sheet
-from batch.importers.workbook import load_book
 from batch.ledger import Ledger
 from batch.marketplaces.base import Blocked, Clock, MarketError, Rejected, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
 from batch.report import Problem, Severity
-from batch.sending import fold, per_account, settle
+from batch.sending import fold, load_checked, per_account, settle
 from batch.validation import Validation
 
 DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
@@ -284,9 +282,7 @@ def run_invoices(
     when: dt.datetime | None = None,
 ) -> InvoiceRun:
     """Validate a filled order export and (unless ``dry_run``) send its invoices; write the result workbook."""
-    book, report = load_book(path, I.SPEC)
-    v = Validation(book, report)
-    report.extend(validate_sheet(book.sheets[I.MAIN], I.SPEC))
+    v = load_checked(path, I.SPEC)
     ledger = Ledger(ws.ledger_path)
     try:
         rows = check_invoices(v, ledger, now_kst().date())

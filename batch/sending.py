@@ -12,9 +12,12 @@ from batch.config import Workspace
 from batch.connect import Connection, connect
 from batch.errors import WorkspaceError
 from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.importers.schema import validate_sheet
+from batch.importers.workbook import load_book
 from batch.marketplaces.base import Clock
 from batch.models import Market, RowResult
 from batch.report import Problem, Severity
+from batch.sheetspec import TemplateSpec
 from batch.validation import Validation
 
 
@@ -59,6 +62,13 @@ async def per_account(
             await work(conn, mine)
         finally:
             await conn.aclose()
+
+
+def load_checked(path: Path, spec: TemplateSpec) -> Validation:
+    """A dropped workbook of ``spec``, read and checked cell by cell (its own rules come after)."""
+    book, report = load_book(path, spec)
+    report.extend(validate_sheet(book.sheets[spec.main.name], spec))
+    return Validation(book, report)
 
 
 def settle(
