@@ -211,6 +211,20 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
     ctx.exit(EXIT_OK if all(a.ok for a in result.accounts) else EXIT_ROW_ERRORS)
 
 
+@cli.command(
+    help="batch.toml의 계정을 보여 줍니다 (비밀값은 설정됨/없음만). --check는 마켓에 토큰을 받아 계정이 맞는지 확인합니다."
+)
+@click.option("--check", is_flag=True, help="마켓에 접속해 인증 정보가 맞는지 확인합니다.")
+@click.pass_context
+def accounts(ctx: click.Context, check: bool) -> None:
+    from batch.accounts import check_all, render, statuses
+
+    ws = _workspace(ctx)
+    rows = check_all(ws) if check else statuses(ws)
+    click.echo(render(rows))
+    ctx.exit(EXIT_ROW_ERRORS if any(r.check.startswith("실패") for r in rows) else EXIT_OK)
+
+
 @cli.command(help="내장 샌드박스 마켓을 127.0.0.1에서 띄웁니다 (멈출 때까지). 실제 마켓과 같은 방식으로 답합니다.")
 @click.option("--port", default=8800, show_default=True, help="포트 번호")
 def sandbox(port: int) -> None:
