@@ -1,0 +1,459 @@
+"""Watch a workspace: process workbooks dropped into inbox/ and run scheduled collections.
+
+A file in inbox/ is taken only when it looks like a finished workbook (``is_candidate``) and its size and
+mtime have not changed for ``settle_seconds``. It is then claimed by an atomic rename into processing/
+(another watcher that loses the race skips it), hashed (a byte-identical file processed before is not sent
+again), run through the same runner as ``batch run`` and finally moved to archive/ or, when refused, to
+failed/ with a Korean ``.txt`` note beside it saying why and what to do.
+
+State (settling observations, hashes of processed files, last run of each scheduled job) lives in
+``<root>/state/watch.sqlite`` (WAL), so several watchers and restarts share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import secrets
+import signal
+import sqlite3
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any, Literal
+
+from batch.config import Workspace
+from batch.errors import FileRefused
+
+log = logging.getLogger(__name__)
+
+Now = Callable[[], float]
+Status = Literal["processed", "duplicate", "failed"]
+
+JOBS: tuple[str, ...] = ("orders", "claims", "inquiries")
+DEFAULT_EVERY = 2 * 60 * 60.0
+DEFAULT_SETTLE = 2.0
+PARTIAL_SUFFIXES = (".crdownload", ".part", ".tmp", ".download")
+_MAX_NAME_BYTES = 150  # the safe original name; the whole archived name stays well under 255 bytes
+_UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f:*?\"<>|]+")
+
+KIND_LABELS = {"products": "상품", "invoices": "송장", "answers": "답변", "claims": "클레임", "orders": "주문"}
+
+GENERIC_FAILURE = (
+    "이 파일을 처리하는 중에 예상하지 못한 오류가 났습니다. "
+    "파일 내용은 바뀌지 않았습니다. 잠시 뒤 파일을 inbox 폴더에 다시 넣어 보고, "
+    "같은 일이 되풀이되면 로그(--verbose)와 함께 이 파일을 담당자에게 보내 주세요."
+)
+NOT_REGULAR = (
+    "이 파일은 일반 파일이 아니어서(바로 가기·링크 등) 열지 않았습니다. 원본 파일을 inbox 폴더에 직접 넣어 주세요."
+)
+
+
+@dataclass
+class Outcome:
+    source_name: str  # the name as dropped into inbox/ (for the report only; never used as an output path)
+    kind: str | None
+    status: Status
+    result_path: Path | None  # the result workbook in outbox/ (processed), else None
+    message: str  # Korean, for the user
+    moved_to: Path | None = None  # where the original now is (archive/ or failed/)
+
+
+@dataclass
+class JobRun:
+    job: str
+    ok: bool
+    message: str
+    export: Path | None = None
+
+
+# -- names and candidates ----------------------------------------------------------------------------------
+
+
+def is_candidate(path: Path) -> bool:
+    """A finished .xlsx regular file: no dotfile, lock file, partial download or symlink (never followed)."""
+    name = path.name
+    lower = name.lower()
+    if not lower.endswith(".xlsx") or name.startswith((".", "~$")):
+        return False
+    if lower.endswith(PARTIAL_SUFFIXES):
+        return False
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode)
+
+
+def safe_name(name: str) -> str:
+    """``name`` without path separators, ``..``, control or reserved characters; Hangul and spaces kept."""
+    cleaned = _UNSAFE.sub("_", name)
+    while ".." in cleaned:
+        cleaned = cleaned.replace("..", "_")
+    cleaned = cleaned.strip(" .") or "file.xlsx"
+    raw = cleaned.encode("utf-8")
+    if len(raw) > _MAX_NAME_BYTES:
+        cleaned = raw[:_MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" .") or "file"
+    return cleaned
+
+
+def _token() -> str:
+    return secrets.token_hex(6)
+
+
+# -- state -------------------------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER, since REAL);
+CREATE TABLE IF NOT EXISTS seen (sha256 TEXT PRIMARY KEY, source_name TEXT, archived TEXT, at TEXT);
+CREATE TABLE IF NOT EXISTS jobs (job TEXT PRIMARY KEY, last_run REAL, ok INTEGER);
+"""
+
+
+def state_path(ws: Workspace) -> Path:
+    return ws.root / "state" / "watch.sqlite"
+
+
+@contextlib.contextmanager
+def _db(path: Path) -> Iterator[sqlite3.Connection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA busy_timeout=30000")
+        con.executescript(_SCHEMA)
+        yield con
+    finally:
+        con.close()
+
+
+# -- settling ----------------------------------------------------------------------------------------------
+
+
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except FileNotFoundError:
+        return []
+
+
+def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: float) -> list[Path]:
+    """Candidates whose size, mtime and inode have not changed for ``settle_seconds``; records what it sees."""
+    entries = _listing(inbox)
+    ready: list[Path] = []
+    present: set[str] = set()
+    for path in entries:
+        if not is_candidate(path):
+            continue
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        present.add(path.name)
+        seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+        row = con.execute("SELECT size, mtime_ns, ino, since FROM pending WHERE name = ?", (path.name,)).fetchone()
+        if row is None or tuple(row[:3]) != seen or row[3] > now:
+            con.execute(
+                "INSERT OR REPLACE INTO pending (name, size, mtime_ns, ino, since) VALUES (?, ?, ?, ?, ?)",
+                (path.name, *seen, now),
+            )
+            since = now
+        else:
+            since = float(row[3])
+        if now - since >= settle_seconds:
+            ready.append(path)
+    for (name,) in con.execute("SELECT name FROM pending").fetchall():
+        if name not in present:
+            con.execute("DELETE FROM pending WHERE name = ?", (name,))
+    return ready
+
+
+# -- one file ----------------------------------------------------------------------------------------------
+
+
+def _claim(src: Path, processing: Path, token: str) -> Path | None:
+    """Move ``src`` into processing/ under a generated name; None when another watcher took it first."""
+    processing.mkdir(parents=True, exist_ok=True)
+    dst = processing / f"{token}.xlsx"
+    try:
+        os.rename(src, dst)
+    except FileNotFoundError:
+        return None
+    return dst
+
+
+def _sha256(path: Path) -> str:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    h = hashlib.sha256()
+    with os.fdopen(fd, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _park(claimed: Path, folder: Path, stored_name: str, note: str | None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = folder / stored_name
+    os.rename(claimed, dst)
+    if note is not None:
+        (folder / f"{stored_name}.txt").write_text(note + "\n", encoding="utf-8")
+    return dst
+
+
+def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | None, str]:
+    """The same dispatch as ``batch run``: (kind, result workbook, Korean summary)."""
+    from batch.importers import answers, invoices
+    from batch.importers.workbook import template_kind
+
+    kind = template_kind(path, (invoices.SPEC,)) or "products"
+    if kind == answers.KIND:
+        from batch.answering import run_answers
+
+        a = run_answers(path, ws, app=app, clock=clock)
+        result, errors = (a.files.result if a.files else None), a.has_errors
+    elif kind == invoices.KIND:
+        from batch.invoicing import run_invoices
+
+        i = run_invoices(path, ws, app=app, clock=clock)
+        result, errors = (i.files.result if i.files else None), i.has_errors
+    elif kind == "products":
+        from batch.runner import run_products
+
+        p = run_products(path, ws, app=app, clock=clock)
+        result, errors = (p.files.result if p.files else None), p.has_errors
+    else:
+        label = KIND_LABELS.get(kind, kind)
+        raise FileRefused(
+            "watch-kind",
+            f"이 파일은 '{label}' 목록이라 보낼 내용이 없습니다. 상품·송장·답변 파일만 inbox 폴더에 넣어 주세요.",
+        )
+    label = KIND_LABELS.get(kind, kind)
+    if errors:
+        message = f"{label} 파일을 처리했습니다. 오류가 있는 행이 있으니 결과 파일의 처리결과를 확인하세요."
+    else:
+        message = f"{label} 파일을 처리했습니다."
+    return kind, result, message
+
+
+def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any, today: dt.date) -> Outcome | None:
+    token = _token()
+    original = src.name
+    claimed = _claim(src, ws.root / "processing", token)
+    if claimed is None:
+        log.debug("%s: taken by another watcher", original)
+        return None
+    stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
+    failed = ws.root / "failed"
+    try:
+        if not stat.S_ISREG(os.lstat(claimed).st_mode):  # swapped for a link between the check and the claim
+            return Outcome(original, None, "failed", None, NOT_REGULAR, _park(claimed, failed, stored, NOT_REGULAR))
+        digest = _sha256(claimed)
+        archived = ws.root / "archive" / stored
+        with _db(state) as con:
+            inserted = con.execute(
+                "INSERT OR IGNORE INTO seen (sha256, source_name, archived, at) VALUES (?, ?, ?, ?)",
+                (digest, original, str(archived), dt.datetime.now().isoformat(timespec="seconds")),
+            ).rowcount
+            before = (
+                None
+                if inserted
+                else con.execute("SELECT source_name, archived, at FROM seen WHERE sha256 = ?", (digest,)).fetchone()
+            )
+        if before is not None:
+            note = (
+                f"이 파일('{original}')은 {before[2]}에 처리한 '{before[0]}'과(와) 내용이 똑같아서 "
+                f"다시 보내지 않았습니다(먼저 처리한 파일: {Path(before[1]).name}). "
+                "내용을 고친 파일이라면 저장이 되었는지 확인한 뒤 다시 넣어 주세요."
+            )
+            moved = _park(claimed, ws.root / "archive", stored, note)
+            return Outcome(original, None, "duplicate", None, note, moved)
+        try:
+            kind, result, message = _run(claimed, ws, app, clock)
+        except BaseException:
+            with _db(state) as con:  # not processed: the same bytes may be tried again
+                con.execute("DELETE FROM seen WHERE sha256 = ?", (digest,))
+            raise
+        return Outcome(original, kind, "processed", result, message, _park(claimed, ws.root / "archive", stored, None))
+    except FileRefused as exc:
+        note = f"[{exc.code}] {exc.message}"
+        log.warning("%s: %s", original, note)
+        return Outcome(original, None, "failed", None, exc.message, _park(claimed, failed, stored, note))
+    except Exception:
+        log.warning("%s: 처리 중 오류 (자세한 내용은 debug 로그)", original)
+        log.debug("%s failed", original, exc_info=True)
+        return Outcome(original, None, "failed", None, GENERIC_FAILURE, _park(claimed, failed, stored, GENERIC_FAILURE))
+
+
+def process_once(
+    ws: Workspace,
+    *,
+    now: Now = time.time,
+    app: Any = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    settle_seconds: float = DEFAULT_SETTLE,
+    clock: Any = None,
+    stop: threading.Event | None = None,
+) -> list[Outcome]:
+    """Scan inbox/ once and process every settled candidate (also those that arrived while nothing watched)."""
+    state = state_path(ws)
+    with _db(state) as con:
+        ready = _settled(con, ws.inbox, now(), settle_seconds)
+    outcomes: list[Outcome] = []
+    for path in ready:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            outcome = _process_file(path, ws, state, app=app, clock=clock, today=dt.date.today())
+        except Exception:  # even parking failed: the file stays in processing/; keep watching the others
+            log.exception("%s: 파일을 옮기지 못했습니다", path.name)
+            continue
+        if outcome is None:
+            continue
+        with _db(state) as con:
+            con.execute("DELETE FROM pending WHERE name = ?", (path.name,))
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return outcomes
+
+
+# -- schedule ----------------------------------------------------------------------------------------------
+
+
+def _default_every() -> dict[str, float]:
+    return dict.fromkeys(JOBS, DEFAULT_EVERY)
+
+
+@dataclass
+class Schedule:
+    """Seconds between runs of each collection job; the last run of each job is kept in watch.sqlite.
+
+    A job first seen by a schedule counts from then: nothing is due until its interval has passed.
+    """
+
+    every: dict[str, float] = field(default_factory=_default_every)
+    state: Path | None = None  # watch.sqlite; set by ``bind`` / ``run_due``
+
+    def bind(self, ws: Workspace) -> Schedule:
+        if self.state is None:
+            self.state = state_path(ws)
+        return self
+
+    def due(self, now: float) -> list[str]:
+        if self.state is None:
+            raise ValueError("Schedule.bind(ws) first")
+        out: list[str] = []
+        with _db(self.state) as con:
+            for job, seconds in self.every.items():
+                row = con.execute("SELECT last_run FROM jobs WHERE job = ?", (job,)).fetchone()
+                if row is None:
+                    con.execute("INSERT OR IGNORE INTO jobs (job, last_run, ok) VALUES (?, ?, NULL)", (job, now))
+                elif now - float(row[0]) >= seconds:
+                    out.append(job)
+        return out
+
+    def record(self, job: str, now: float, ok: bool) -> None:
+        if self.state is None:
+            raise ValueError("Schedule.bind(ws) first")
+        with _db(self.state) as con:
+            con.execute("INSERT OR REPLACE INTO jobs (job, last_run, ok) VALUES (?, ?, ?)", (job, now, int(ok)))
+
+    def last_run(self, job: str) -> float | None:
+        if self.state is None:
+            return None
+        with _db(self.state) as con:
+            row = con.execute("SELECT last_run, ok FROM jobs WHERE job = ?", (job,)).fetchone()
+        return None if row is None or row[1] is None else float(row[0])
+
+    def run_due(self, ws: Workspace, now: float, app: Any = None, clock: Any = None) -> list[JobRun]:
+        """Run ``collect`` for every due job and record it (also when it failed, so it is retried next interval)."""
+        from batch.collect import collect
+
+        self.bind(ws)
+        runs: list[JobRun] = []
+        for job in self.due(now):
+            try:
+                c = collect(ws, job, app=app, clock=clock)
+            except Exception as exc:
+                log.warning("%s 수집 실패: %s", job, getattr(exc, "message", exc))
+                log.debug("%s collect failed", job, exc_info=True)
+                runs.append(JobRun(job, False, f"{KIND_LABELS.get(job, job)} 수집에 실패했습니다. 로그를 확인하세요."))
+                self.record(job, now, False)
+                continue
+            ok = all(a.ok for a in c.accounts)
+            label = {"inquiries": "문의"}.get(job, KIND_LABELS.get(job, job))
+            runs.append(JobRun(job, ok, f"{label} {c.rows}건을 모았습니다.", c.export))
+            self.record(job, now, ok)
+        return runs
+
+
+# -- the loop ----------------------------------------------------------------------------------------------
+
+
+def watch(
+    ws: Workspace,
+    *,
+    poll: float = 1.0,
+    stop: threading.Event | None = None,
+    schedule: Schedule | None = None,
+    now: Now = time.time,
+    app: Any = None,
+    clock: Any = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    on_job: Callable[[JobRun], None] | None = None,
+    settle_seconds: float = DEFAULT_SETTLE,
+    once: bool = False,
+) -> None:
+    """Process inbox/ and run due collections until ``stop`` is set (SIGTERM/SIGINT set it in the main thread).
+
+    ``once``: one pass (what is settled and what is due), then return; files still settling get one more look
+    after ``settle_seconds`` (real time).
+    """
+    stop = stop or threading.Event()
+    if schedule is not None:
+        schedule.bind(ws)
+    leftovers = [p.name for p in _listing(ws.root / "processing")]
+    if leftovers:
+        log.warning(
+            "processing/ 폴더에 처리하다 멈춘 파일이 있습니다: %s (확인 후 inbox로 옮기세요)", ", ".join(leftovers)
+        )
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            log.info("신호 %s: 지금 파일을 마치고 멈춥니다", signum)
+            stop.set()
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, handler)
+    first = True
+    try:
+        while not stop.is_set():
+            try:
+                process_once(
+                    ws, now=now, app=app, on_outcome=on_outcome, settle_seconds=settle_seconds, clock=clock, stop=stop
+                )
+                if schedule is not None and not stop.is_set():
+                    for run in schedule.run_due(ws, now(), app=app, clock=clock):
+                        if on_job is not None:
+                            on_job(run)
+            except Exception:  # e.g. state database busy: log and try again next poll
+                log.exception("watch: 이번 확인을 건너뜁니다")
+            if once:
+                if first and any(is_candidate(p) for p in _listing(ws.inbox)):
+                    first = False  # files not yet settled: look once more after they had time to settle
+                    stop.wait(settle_seconds)
+                    continue
+                break
+            stop.wait(poll)
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
