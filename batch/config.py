@@ -25,6 +25,21 @@ company_name = "{company}"   # 제조사·브랜드 칸을 비웠을 때 쓰는 
 stop = ""
 answer_days = 1       # 문의 답변기한: 영업일 수 (공휴일 제외)
 
+# 결과 메일. host가 없으면 메일 대신 outbox/reports/에 .eml 파일로 남깁니다. 로그인 정보는 환경 변수로.
+[email]
+host = ""
+port = 587
+sender = "batch@example.com"
+recipients = []
+user_env = "BATCH_SMTP_USER"
+password_env = "BATCH_SMTP_PASSWORD"
+
+# batch watch가 자동으로 모으는 간격 (시간)
+[schedule]
+orders = 2
+claims = 2
+inquiries = 2
+
 # 답변에 쓰면 안 되는 말 (마켓 밖 거래 유도 등)
 [answers]
 forbidden = ["직거래", "카카오톡", "카톡", "계좌이체", "현금거래", "외부결제"]
@@ -95,6 +110,8 @@ class Workspace:
     stops: dict[str, str] = field(default_factory=dict)  # market -> why nothing is sent to it (kill switch)
     answer_days: dict[str, int] = field(default_factory=dict)  # market -> business days to answer an inquiry
     forbidden: tuple[str, ...] = DEFAULT_FORBIDDEN  # words an answer must not contain
+    email: dict[str, Any] = field(default_factory=dict)  # [email]: SMTP host, port, sender, recipients, *_env
+    schedule: dict[str, float] = field(default_factory=dict)  # [schedule]: hours between collections per job
 
     def account(self, market: str, name: str) -> Account | None:
         return next((a for a in self.accounts if a.market == market and a.name == name), None)
@@ -146,7 +163,23 @@ def load_workspace(root: Path) -> Workspace:
     }
     words = data.get("answers", {}).get("forbidden") if isinstance(data.get("answers"), dict) else None
     forbidden = tuple(str(w) for w in words) if isinstance(words, list) else DEFAULT_FORBIDDEN
-    return Workspace(root, str(seller.get("company_name", "")), tuple(accounts), stops, days, forbidden)
+    email = data.get("email", {})
+    schedule = data.get("schedule", {})
+    hours = (
+        {str(k): float(v) for k, v in schedule.items() if isinstance(v, int | float)}
+        if isinstance(schedule, dict)
+        else {}
+    )
+    return Workspace(
+        root,
+        str(seller.get("company_name", "")),
+        tuple(accounts),
+        stops,
+        days,
+        forbidden,
+        dict(email) if isinstance(email, dict) else {},
+        hours,
+    )
 
 
 def init_workspace(root: Path, *, sandbox_url: str = "sandbox:", company: str = "예시상사") -> Workspace:

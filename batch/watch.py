@@ -65,6 +65,8 @@ class Outcome:
     result_path: Path | None  # the result workbook in outbox/ (processed), else None
     message: str  # Korean, for the user
     moved_to: Path | None = None  # where the original now is (archive/ or failed/)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # marketplace (or 전체) -> result -> rows
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # the top (code, message, hint)
 
 
 @dataclass
@@ -208,8 +210,24 @@ def _park(claimed: Path, folder: Path, stored_name: str, note: str | None) -> Pa
     return dst
 
 
-def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | None, str]:
-    """The same dispatch as ``batch run``: (kind, result workbook, Korean summary)."""
+def _summary(v: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
+    """Counts per result and the most frequent problems of one run's Validation, for the report."""
+    from collections import Counter
+
+    from batch.report import code_info
+
+    counts = {"전체": {r.value: n for r, n in Counter(v.results.values()).items()}}
+    top = Counter(p.code for p in v.report.errors)
+    first = {p.code: p.message for p in reversed(v.report.errors)}
+    problems = [
+        (code, f"{first[code]} (외 {n - 1}건)" if n > 1 else first[code], code_info(code).hint)
+        for code, n in top.most_common(10)
+    ]
+    return counts, problems
+
+
+def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | None, str, Any]:
+    """The same dispatch as ``batch run``: (kind, result workbook, Korean summary, the run's Validation)."""
     from batch.importers import answers, invoices
     from batch.importers.workbook import template_kind
 
@@ -218,17 +236,17 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | N
         from batch.answering import run_answers
 
         a = run_answers(path, ws, app=app, clock=clock)
-        result, errors = (a.files.result if a.files else None), a.has_errors
+        result, errors, v = (a.files.result if a.files else None), a.has_errors, a.validation
     elif kind == invoices.KIND:
         from batch.invoicing import run_invoices
 
         i = run_invoices(path, ws, app=app, clock=clock)
-        result, errors = (i.files.result if i.files else None), i.has_errors
+        result, errors, v = (i.files.result if i.files else None), i.has_errors, i.validation
     elif kind == "products":
         from batch.runner import run_products
 
         p = run_products(path, ws, app=app, clock=clock)
-        result, errors = (p.files.result if p.files else None), p.has_errors
+        result, errors, v = (p.files.result if p.files else None), p.has_errors, p.validation
     else:
         label = KIND_LABELS.get(kind, kind)
         raise FileRefused(
@@ -240,7 +258,7 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | N
         message = f"{label} 파일을 처리했습니다. 오류가 있는 행이 있으니 결과 파일의 처리결과를 확인하세요."
     else:
         message = f"{label} 파일을 처리했습니다."
-    return kind, result, message
+    return kind, result, message, v
 
 
 def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any, today: dt.date) -> Outcome | None:
@@ -276,12 +294,14 @@ def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any
             moved = _park(claimed, ws.root / "archive", stored, note)
             return Outcome(original, None, "duplicate", None, note, moved)
         try:
-            kind, result, message = _run(claimed, ws, app, clock)
+            kind, result, message, v = _run(claimed, ws, app, clock)
         except BaseException:
             with _db(state) as con:  # not processed: the same bytes may be tried again
                 con.execute("DELETE FROM seen WHERE sha256 = ?", (digest,))
             raise
-        return Outcome(original, kind, "processed", result, message, _park(claimed, ws.root / "archive", stored, None))
+        counts, problems = _summary(v)
+        moved = _park(claimed, ws.root / "archive", stored, None)
+        return Outcome(original, kind, "processed", result, message, moved, counts, problems)
     except FileRefused as exc:
         note = f"[{exc.code}] {exc.message}"
         log.warning("%s: %s", original, note)

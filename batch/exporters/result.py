@@ -223,6 +223,10 @@ def write_result(
     when = when or dt.datetime.now()
     outbox.mkdir(parents=True, exist_ok=True)
     stem = output_stem(v.book.path, when)
+    taken = 1
+    while (outbox / f"{stem}.xlsx").exists():  # two runs of one file in the same second never overwrite
+        taken += 1
+        stem = f"{output_stem(v.book.path, when)}_{taken}"
     path = outbox / f"{stem}.xlsx"
     by_sheet: dict[str, list[Problem]] = defaultdict(list)
     for p in v.report:

@@ -1,0 +1,69 @@
+"""`batch watch`: the watched inbox and the schedule, with one emailed report per file and per collection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from batch.accounts import statuses
+from batch.config import Workspace
+from batch.errors import BatchError
+from batch.notify import Report, SmtpSettings, deliver
+from batch.watch import JobRun, Outcome, Schedule, watch
+
+KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록", "answers": "문의답변"}
+JOB_TITLES = {"orders": "주문 수집", "claims": "취소·반품·교환 수집", "inquiries": "문의 수집"}
+DEFAULT_HOURS = 2.0
+
+
+def key_warnings(ws: Workspace) -> list[str]:
+    return [f"{s.market}/{s.name}: {s.warning}" for s in statuses(ws) if s.warning]
+
+
+def _send(ws: Workspace, report: Report, echo: Callable[[str], None]) -> None:
+    smtp = SmtpSettings.from_table(ws.email)
+    try:
+        note = deliver(report, smtp, ws.outbox, ws.root / "state")
+    except BatchError as exc:  # the report failed, the work did not: say so and go on
+        echo(f"  보고서를 보내지 못했습니다: {exc.message}")
+        return
+    echo(f"  보고서: {note}")
+
+
+def report_for_file(ws: Workspace, o: Outcome) -> Report:
+    kind = KIND_TITLES.get(o.kind or "", "파일 처리")
+    problems = o.problems or (
+        [("file-refused", o.message, "파일을 고쳐 inbox에 다시 넣어 주세요.")] if o.status == "failed" else []
+    )
+    return Report(kind, o.source_name, o.counts or {"전체": {o.status: 1}}, problems, o.result_path, key_warnings(ws))
+
+
+def report_for_job(ws: Workspace, j: JobRun) -> Report:
+    counts = {"전체": {"성공" if j.ok else "실패": 1}}
+    problems = (
+        [] if j.ok else [("collect-failed", j.message, "계정과 마켓 상태를 확인하세요 (batch accounts --check).")]
+    )
+    return Report(
+        JOB_TITLES.get(j.job, j.job),
+        f"자동 수집 {dt.datetime.now():%Y-%m-%d %H:%M}",
+        counts,
+        problems,
+        j.export,
+        key_warnings(ws),
+    )
+
+
+def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: Any = None, poll: float = 1.0) -> None:
+    """Watch inbox/ (and run due collections) until stopped; ``once`` does one pass, for cron or a systemd timer."""
+    every = {job: ws.schedule.get(job, DEFAULT_HOURS) * 3600 for job in JOB_TITLES}
+
+    def on_outcome(o: Outcome) -> None:
+        echo(f"{o.source_name}: {o.message}")
+        _send(ws, report_for_file(ws, o), echo)
+
+    def on_job(j: JobRun) -> None:
+        echo(f"{JOB_TITLES.get(j.job, j.job)}: {j.message}")
+        _send(ws, report_for_job(ws, j), echo)
+
+    watch(ws, once=once, poll=poll, schedule=Schedule(every=every), app=app, on_outcome=on_outcome, on_job=on_job)

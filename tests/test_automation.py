@@ -1,0 +1,94 @@
+"""`batch watch --once` end to end: a dropped file is processed and its report reaches a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import os
+import socket
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from batch.automation import run_watch
+from batch.config import init_workspace, load_workspace
+from batch.exporters.template import write_template
+from batch.importers.products import SPEC
+from batch.samples import product_rows
+from batch.sandbox.app import create_app
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = email.message_from_bytes(envelope.original_content, policy=default)
+        assert isinstance(msg, EmailMessage)
+        self.messages.append((list(envelope.rcpt_tos), msg))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def drop(root: Path, name: str, rows: dict[str, Any]) -> None:
+    src = write_template(SPEC, root / "staging" / name, rows)
+    old = time.time() - 60  # settled long ago
+    os.utime(src, (old, old))
+    src.rename(root / "inbox" / name)
+
+
+def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    root = tmp_path / "ws"
+    init_workspace(root)
+    cfg = root / "batch.toml"
+    text = (
+        cfg.read_text(encoding="utf-8")
+        .replace('host = ""', 'host = "127.0.0.1"')
+        .replace("port = 587", f"port = {port}")
+    )
+    cfg.write_text(text.replace("recipients = []", 'recipients = ["staff@example.com"]'), encoding="utf-8")
+    rows = product_rows(3)
+    rows["상품"][2]["price"] = "3만원"
+    drop(root, "5월 신상품 등록.xlsx", rows)
+    lines: list[str] = []
+    app = create_app(seed=2)
+    run_watch(load_workspace(root), once=True, echo=lines.append, app=app)
+    run_watch(load_workspace(root), once=True, echo=lines.append, app=app)  # nothing new: nothing sent again
+
+    assert len(inbox.messages) == 1
+    rcpts, msg = inbox.messages[0]
+    assert rcpts == ["staff@example.com"]
+    assert "상품대량등록" in msg["Subject"] and "5월 신상품 등록.xlsx" in msg["Subject"]
+    body = msg.get_body(preferencelist=("plain",))
+    assert body is not None and "not-integer" in body.get_content()
+    (attachment,) = list(msg.iter_attachments())
+    assert attachment.get_filename().endswith(".xlsx")
+    assert next(iter((root / "archive").iterdir())).name.endswith("5월 신상품 등록.xlsx")
+    assert not list((root / "inbox").iterdir())
+
+
+def test_without_smtp_the_report_is_an_eml_file(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    init_workspace(root)
+    drop(root, "products.xlsx", product_rows(2))
+    run_watch(load_workspace(root), once=True, echo=lambda _: None, app=create_app(seed=3))
+    (eml,) = list((root / "outbox" / "reports").glob("*.eml"))
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default)
+    assert "상품대량등록" in msg["Subject"]
