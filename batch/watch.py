@@ -210,13 +210,23 @@ def _park(claimed: Path, folder: Path, stored_name: str, note: str | None) -> Pa
     return dst
 
 
-def _summary(v: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
-    """Counts per result and the most frequent problems of one run's Validation, for the report."""
+def _summary(run: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
+    """Counts per marketplace and result, and the most frequent problems of one run, for the report."""
     from collections import Counter
 
+    from batch.models import Market
     from batch.report import code_info
 
+    v = run.validation
     counts = {"전체": {r.value: n for r, n in Counter(v.results.values()).items()}}
+    per: dict[str, Counter[str]] = {}
+    for step in getattr(run, "steps", []):  # products: one step per product and marketplace
+        if step.result is not None:
+            per.setdefault(step.sales.market.label, Counter())[step.result.value] += 1
+    for row in getattr(run, "rows", []):  # invoices and answers: one row each, on its marketplace
+        if row.result is not None:
+            per.setdefault(Market(row.where[0]).label, Counter())[row.result.value] += 1
+    counts.update({label: dict(c) for label, c in per.items()})
     top = Counter(p.code for p in v.report.errors)
     first = {p.code: p.message for p in reversed(v.report.errors)}
     problems = [
@@ -227,26 +237,27 @@ def _summary(v: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, st
 
 
 def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | None, str, Any]:
-    """The same dispatch as ``batch run``: (kind, result workbook, Korean summary, the run's Validation)."""
+    """The same dispatch as ``batch run``: (kind, result workbook, Korean summary, the run itself)."""
     from batch.importers import answers, invoices
     from batch.importers.workbook import template_kind
 
     kind = template_kind(path, (invoices.SPEC,)) or "products"
+    v: Any
     if kind == answers.KIND:
         from batch.answering import run_answers
 
         a = run_answers(path, ws, app=app, clock=clock)
-        result, errors, v = (a.files.result if a.files else None), a.has_errors, a.validation
+        result, errors, v = (a.files.result if a.files else None), a.has_errors, a
     elif kind == invoices.KIND:
         from batch.invoicing import run_invoices
 
         i = run_invoices(path, ws, app=app, clock=clock)
-        result, errors, v = (i.files.result if i.files else None), i.has_errors, i.validation
+        result, errors, v = (i.files.result if i.files else None), i.has_errors, i
     elif kind == "products":
         from batch.runner import run_products
 
         p = run_products(path, ws, app=app, clock=clock)
-        result, errors, v = (p.files.result if p.files else None), p.has_errors, p.validation
+        result, errors, v = (p.files.result if p.files else None), p.has_errors, p
     else:
         label = KIND_LABELS.get(kind, kind)
         raise FileRefused(

@@ -78,6 +78,7 @@ def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tup
     assert "상품대량등록" in msg["Subject"] and "5월 신상품 등록.xlsx" in msg["Subject"]
     body = msg.get_body(preferencelist=("plain",))
     assert body is not None and "not-integer" in body.get_content()
+    assert "티몬" in body.get_content()  # counts per marketplace
     (attachment,) = list(msg.iter_attachments())
     assert attachment.get_filename().endswith(".xlsx")
     assert next(iter((root / "archive").iterdir())).name.endswith("5월 신상품 등록.xlsx")
