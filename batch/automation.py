@@ -54,16 +54,26 @@ def report_for_job(ws: Workspace, j: JobRun) -> Report:
     )
 
 
+def schedule_seconds(ws: Workspace) -> dict[str, float]:
+    """Seconds between collections per "job.market", from [schedule] (per job) and [schedule.<market>]."""
+    markets = sorted({a.market for a in ws.accounts})
+    return {
+        f"{job}.{m}": ws.schedule.get(f"{job}.{m}", ws.schedule.get(job, DEFAULT_HOURS)) * 3600
+        for job in JOB_TITLES
+        for m in markets
+    }
+
+
 def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: Any = None, poll: float = 1.0) -> None:
     """Watch inbox/ (and run due collections) until stopped; ``once`` does one pass, for cron or a systemd timer."""
-    every = {job: ws.schedule.get(job, DEFAULT_HOURS) * 3600 for job in JOB_TITLES}
+    every = schedule_seconds(ws)
 
     def on_outcome(o: Outcome) -> None:
         echo(f"{o.source_name}: {o.message}")
         _send(ws, report_for_file(ws, o), echo)
 
     def on_job(j: JobRun) -> None:
-        echo(f"{JOB_TITLES.get(j.job, j.job)}: {j.message}")
+        echo(f"{JOB_TITLES.get(j.job.partition('.')[0], j.job)} ({j.job.partition('.')[2]}): {j.message}")
         _send(ws, report_for_job(ws, j), echo)
 
     watch(ws, once=once, poll=poll, schedule=Schedule(every=every), app=app, on_outcome=on_outcome, on_job=on_job)

@@ -34,7 +34,7 @@ recipients = []
 user_env = "BATCH_SMTP_USER"
 password_env = "BATCH_SMTP_PASSWORD"
 
-# batch watch가 자동으로 모으는 간격 (시간)
+# batch watch가 자동으로 모으는 간격 (시간). 마켓별로 다르게 하려면 [schedule.tmon] 아래에 orders = 1 처럼 씁니다.
 [schedule]
 orders = 2
 claims = 2
@@ -111,7 +111,7 @@ class Workspace:
     answer_days: dict[str, int] = field(default_factory=dict)  # market -> business days to answer an inquiry
     forbidden: tuple[str, ...] = DEFAULT_FORBIDDEN  # words an answer must not contain
     email: dict[str, Any] = field(default_factory=dict)  # [email]: SMTP host, port, sender, recipients, *_env
-    schedule: dict[str, float] = field(default_factory=dict)  # [schedule]: hours between collections per job
+    schedule: dict[str, float] = field(default_factory=dict)  # [schedule]: hours per job, or "job.market"
 
     def account(self, market: str, name: str) -> Account | None:
         return next((a for a in self.accounts if a.market == market and a.name == name), None)
@@ -165,11 +165,12 @@ def load_workspace(root: Path) -> Workspace:
     forbidden = tuple(str(w) for w in words) if isinstance(words, list) else DEFAULT_FORBIDDEN
     email = data.get("email", {})
     schedule = data.get("schedule", {})
-    hours = (
-        {str(k): float(v) for k, v in schedule.items() if isinstance(v, int | float)}
-        if isinstance(schedule, dict)
-        else {}
-    )
+    hours: dict[str, float] = {}
+    for k, v in schedule.items() if isinstance(schedule, dict) else []:
+        if isinstance(v, int | float):
+            hours[str(k)] = float(v)  # orders = 2
+        elif isinstance(v, dict):  # [schedule.tmon] orders = 1
+            hours.update({f"{job}.{k}": float(h) for job, h in v.items() if isinstance(h, int | float)})
     return Workspace(
         root,
         str(seller.get("company_name", "")),

@@ -410,19 +410,20 @@ class Schedule:
 
         self.bind(ws)
         runs: list[JobRun] = []
-        for job in self.due(now):
+        for key in self.due(now):
+            job, _, market = key.partition(".")  # "orders" (every marketplace) or "orders.tmon" (one)
             try:
-                c = collect(ws, job, app=app, clock=clock)
+                c = collect(ws, job, market=market or None, app=app, clock=clock)
             except Exception as exc:
                 log.warning("%s 수집 실패: %s", job, getattr(exc, "message", exc))
                 log.debug("%s collect failed", job, exc_info=True)
-                runs.append(JobRun(job, False, f"{KIND_LABELS.get(job, job)} 수집에 실패했습니다. 로그를 확인하세요."))
-                self.record(job, now, False)
+                runs.append(JobRun(key, False, f"{KIND_LABELS.get(job, job)} 수집에 실패했습니다. 로그를 확인하세요."))
+                self.record(key, now, False)
                 continue
             ok = all(a.ok for a in c.accounts)
             label = {"inquiries": "문의"}.get(job, KIND_LABELS.get(job, job))
-            runs.append(JobRun(job, ok, f"{label} {c.rows}건을 모았습니다.", c.export))
-            self.record(job, now, ok)
+            runs.append(JobRun(key, ok, f"{label} {c.rows}건을 모았습니다.", c.export))
+            self.record(key, now, ok)
         return runs
 
 

@@ -93,3 +93,23 @@ def test_without_smtp_the_report_is_an_eml_file(tmp_path: Path) -> None:
     (eml,) = list((root / "outbox" / "reports").glob("*.eml"))
     msg = email.message_from_bytes(eml.read_bytes(), policy=default)
     assert "상품대량등록" in msg["Subject"]
+
+
+def test_schedule_is_per_job_and_per_marketplace(tmp_path: Path) -> None:
+    from batch.automation import schedule_seconds
+
+    root = tmp_path / "ws"
+    init_workspace(root)
+    cfg = root / "batch.toml"
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "[schedule]\norders = 2\nclaims = 2", "[schedule]\norders = 2\nclaims = 3"
+        )
+        + "\n[schedule.tmon]\ninquiries = 0.5\n",
+        encoding="utf-8",
+    )
+    assert schedule_seconds(load_workspace(root)) == {
+        "orders.tmon": 7200.0,
+        "claims.tmon": 10800.0,
+        "inquiries.tmon": 1800.0,
+    }
