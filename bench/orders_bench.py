@@ -30,7 +30,6 @@ import base64
 import json
 import os
 import platform
-import selectors
 import statistics
 import subprocess
 import sys
@@ -40,10 +39,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, SandboxProcess, child_env
+from common import render as render_table
+
 MARKET = "tmon"
 CLIENT_ID, SECRET, PARTNER_TOKEN = "tmon-main", "sandbox-secret", "sandbox-partner-token"  # the sandbox's account
-SERVE_START_S = 30
 CLIENT_TIMEOUT_S = 600
 CASES = (("default", 10), ("unpaced", 0))  # (name, the account's rate_limit)
 Result = dict[str, Any]
@@ -173,47 +173,11 @@ def _call(base: str, path: str, body: Result | None = None) -> Any:
         return json.loads(response.read())
 
 
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    for key in ("NO_PROXY", "no_proxy"):  # httpx honours proxy variables; keep 127.0.0.1 direct
-        env[key] = ",".join(p for p in (env.get(key, ""), "127.0.0.1", "localhost") if p)
-    return env
-
-
-class Sandbox:
+class Sandbox(SandboxProcess):
     """The sandbox child process, started and stopped by the launcher."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=_child_env()
-        )
-        assert self.proc.stdout is not None
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            ready = sel.select(SERVE_START_S)
-        line = self.proc.stdout.readline() if ready else ""
-        if not line:
-            self.stop()
-            raise SystemExit(f"the sandbox did not start within {SERVE_START_S} s")
-        self.url = f"http://127.0.0.1:{json.loads(line)['port']}"
-
-    def cpu(self) -> float | None:
-        """The sandbox process's CPU seconds so far (Linux /proc); None elsewhere."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        super().__init__(__file__)
 
 
 async def confirm(base: str, orders: list[Result], concurrency: int = 16) -> int:
@@ -265,7 +229,7 @@ def run_client(sandbox: Sandbox, tmp: Path, name: str, rate_limit: float, i: int
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=_child_env(),
+        env=child_env(),
         timeout=CLIENT_TIMEOUT_S,
     )
     wall = time.perf_counter() - start
@@ -326,14 +290,7 @@ def _requests(r: Result) -> str:
 
 
 def render(rows: list[list[str]], *, markdown: bool = False) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def line(cells: list[str]) -> str:
-        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
-        return f"| {' | '.join(padded)} |" if markdown else "  ".join(padded).rstrip()
-
-    rule = ["-" * w if i == 0 or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
-    return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
+    return render_table(rows, markdown=markdown, text_columns=1)
 
 
 def launcher(args: argparse.Namespace) -> None:

@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import re
-import selectors
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, SandboxProcess, child_env
+from common import render as render_table
+
 MARKET = "tmon"
 ACCOUNT = "main"
 LATENCY_MS = 50
@@ -48,7 +49,6 @@ UNPACED_CONCURRENCY = (1, 8, 32)
 RATE_TARGET = 0.95  # of LIMIT
 DEAL_PATH = re.compile(r"^/api/[^/]+/deals$")
 DEAL_KEY = "POST /api/{vendorId}/deals"  # the sandbox's request-count key
-SERVE_START_S = 30
 Result = dict[str, Any]
 
 
@@ -208,39 +208,11 @@ def _call(base: str, path: str, body: Result | None = None) -> Any:
         return json.loads(response.read())
 
 
-class Sandbox:
+class Sandbox(SandboxProcess):
     """The sandbox child process, started and stopped by the launcher."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=_child_env()
-        )
-        assert self.proc.stdout is not None
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            ready = sel.select(SERVE_START_S)
-        line = self.proc.stdout.readline() if ready else ""
-        if not line:
-            self.stop()
-            raise SystemExit(f"the sandbox did not start within {SERVE_START_S} s")
-        self.url = f"http://127.0.0.1:{json.loads(line)['port']}"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    for key in ("NO_PROXY", "no_proxy"):  # httpx honours proxy variables; keep 127.0.0.1 direct
-        env[key] = ",".join(p for p in (env.get(key, ""), "127.0.0.1", "localhost") if p)
-    return env
+        super().__init__(__file__)
 
 
 @dataclass(frozen=True)
@@ -282,7 +254,7 @@ def run_case(case: Case, sandbox: Sandbox, file: Path, tmp: Path) -> Result:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=_child_env(),
+        env=child_env(),
         timeout=case.timeout,
     )
     wall = time.perf_counter() - start
@@ -395,17 +367,7 @@ def table_row(s: Result) -> list[str]:
 
 
 def render(rows: list[list[str]], *, markdown: bool = False) -> str:
-    """First row is the header."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            c.ljust(w) if i < TEXT_COLUMNS else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return f"| {' | '.join(padded)} |" if markdown else "  ".join(padded).rstrip()
-
-    rule = ["-" * w if i < TEXT_COLUMNS or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
-    return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
+    return render_table(rows, markdown=markdown, text_columns=TEXT_COLUMNS)
 
 
 def _check(ok: bool) -> str:
@@ -502,7 +464,7 @@ def launch(products: int, unpaced_products: int, out: Path) -> int:
                 [sys.executable, __file__, "--build", str(files[n]), str(n)],
                 check=True,
                 cwd=ROOT,
-                env=_child_env(),
+                env=child_env(),
                 timeout=120,
             )
         sandbox = Sandbox()

@@ -35,6 +35,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from common import render as render_table
+
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS_TARGET = 10.0
 PEAK_TARGET_MB = 200.0
@@ -502,17 +504,7 @@ TEXT_COLUMNS = 3  # left-aligned; the others are right-aligned
 
 
 def render(rows: list[list[str]], *, markdown: bool = False) -> str:
-    """First row is the header."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            c.ljust(w) if i < TEXT_COLUMNS else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return f"| {' | '.join(padded)} |" if markdown else "  ".join(padded).rstrip()
-
-    rule = ["-" * w if i < TEXT_COLUMNS or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
-    return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
+    return render_table(rows, markdown=markdown, text_columns=TEXT_COLUMNS)
 
 
 def footnotes(folder: Path) -> list[str]:

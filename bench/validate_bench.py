@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from common import render as render_table
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = 10_000  # sizes up to this get the median of SMALL_RUNS runs, larger ones a single run
 SMALL_RUNS = 3
@@ -361,15 +363,7 @@ def table_rows(reads: dict[str, str], writes: dict[str, str]) -> list[tuple[str,
 
 
 def render(rows: list[list[str]], *, markdown: bool = False) -> str:
-    """First row is the header; first column left-aligned, the others right-aligned."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def line(cells: list[str]) -> str:
-        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
-        return f"| {' | '.join(padded)} |" if markdown else "  ".join(padded).rstrip()
-
-    rule = [("-" * w) if i == 0 or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
-    return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
+    return render_table(rows, markdown=markdown)
 
 
 def size_table(

@@ -1,0 +1,70 @@
+"""What the benches share: the sandbox served in its own process, the child environment, the table renderer."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVE_START_S = 30
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    for key in ("NO_PROXY", "no_proxy"):  # httpx honours proxy variables; keep 127.0.0.1 direct
+        env[key] = ",".join(p for p in (env.get(key, ""), "127.0.0.1", "localhost") if p)
+    return env
+
+
+class SandboxProcess:
+    """``script --serve`` in a child process that prints {"port": N} once it listens on 127.0.0.1."""
+
+    def __init__(self, script: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, script, "--serve"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=child_env()
+        )
+        assert self.proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            ready = sel.select(SERVE_START_S)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.stop()
+            raise SystemExit(f"the sandbox did not start within {SERVE_START_S} s")
+        self.url = f"http://127.0.0.1:{json.loads(line)['port']}"
+
+    def cpu(self) -> float | None:
+        """The sandbox process's CPU seconds so far (Linux /proc); None elsewhere."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def render(rows: list[list[str]], *, markdown: bool = False, text_columns: int = 1) -> str:
+    """An aligned table; the first row is the header, the first ``text_columns`` columns left-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            c.ljust(w) if i < text_columns else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return f"| {' | '.join(padded)} |" if markdown else "  ".join(padded).rstrip()
+
+    rule = ["-" * w if i < text_columns or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
+    return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
