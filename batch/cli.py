@@ -212,6 +212,21 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
 
 
 @cli.command(
+    help="inbox/를 지켜보다 들어온 파일을 처리하고, 정해진 간격(기본 2시간)으로 주문·클레임·문의를 모읍니다. "
+    "결과는 메일(또는 outbox/reports/의 .eml)로 보냅니다."
+)
+@click.option("--once", is_flag=True, help="지금 처리할 것만 처리하고 끝냅니다 (cron, systemd 타이머용).")
+@click.pass_context
+def watch(ctx: click.Context, once: bool) -> None:
+    from batch.automation import run_watch
+
+    ws = _workspace(ctx)
+    if not once:
+        click.echo(f"inbox를 지켜봅니다: {ws.inbox}  (멈추려면 Ctrl+C)")
+    run_watch(ws, once=once, echo=click.echo)
+
+
+@cli.command(
     help="batch.toml의 계정을 보여 줍니다 (비밀값은 설정됨/없음만). --check는 마켓에 토큰을 받아 계정이 맞는지 확인합니다."
 )
 @click.option("--check", is_flag=True, help="마켓에 접속해 인증 정보가 맞는지 확인합니다.")

@@ -34,6 +34,8 @@ def run_demo(root: Path) -> DemoResult:
     ws = load_workspace(root) if (root / CONFIG_NAME).exists() else init_workspace(root)
     source = ws.inbox / "상품대량등록_예시.xlsx"
     write_template(P.SPEC, source, demo_rows())
-    run = run_products(source, ws)
+    from batch.sandbox.app import create_app
+
+    run = run_products(source, ws, app=create_app())  # a sandbox of its own: the demo never meets other runs' state
     assert run.files is not None
     return DemoResult(run.files.result, render_plan(run) + "\n" + render_run(run))

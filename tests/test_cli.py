@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,31 @@ from batch.samples import product_rows
 
 
 def test_every_command_has_help_text() -> None:
+    assert sorted(cli.commands) == [
+        "accounts",
+        "collect",
+        "demo",
+        "init",
+        "run",
+        "sandbox",
+        "template",
+        "validate",
+        "watch",
+    ]
     for name, command in cli.commands.items():
         assert command.help, f"{name} has no help text"
+
+
+def test_watch_once_processes_the_inbox(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    src = write_template(SPEC, tmp_path / "상품 등록.xlsx", product_rows(2))
+    old = 1_700_000_000
+    os.utime(src, (old, old))
+    src.rename(ws / "inbox" / "상품 등록.xlsx")
+    result = CliRunner().invoke(cli, ["-w", str(ws), "watch", "--once"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("상품 등록.xlsx: 상품 파일을 처리했습니다.")
+    assert len(list((ws / "outbox" / "reports").glob("*.eml"))) == 1
 
 
 def test_help_does_not_import_the_heavy_libraries() -> None:
