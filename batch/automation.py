@@ -45,7 +45,7 @@ def report_for_job(ws: Workspace, j: JobRun) -> Report:
         [] if j.ok else [("collect-failed", j.message, "계정과 마켓 상태를 확인하세요 (batch accounts --check).")]
     )
     return Report(
-        JOB_TITLES.get(j.job, j.job),
+        JOB_TITLES.get(j.job.partition(".")[0], j.job),
         f"자동 수집 {dt.datetime.now():%Y-%m-%d %H:%M}",
         counts,
         problems,

@@ -367,7 +367,7 @@ def _default_every() -> dict[str, float]:
 class Schedule:
     """Seconds between runs of each collection job; the last run of each job is kept in watch.sqlite.
 
-    A job first seen by a schedule counts from then: nothing is due until its interval has passed.
+    A job never run before is due at once (a new install, or cron's first ``--once``, collects right away).
     """
 
     every: dict[str, float] = field(default_factory=_default_every)
@@ -385,9 +385,7 @@ class Schedule:
         with _db(self.state) as con:
             for job, seconds in self.every.items():
                 row = con.execute("SELECT last_run FROM jobs WHERE job = ?", (job,)).fetchone()
-                if row is None:
-                    con.execute("INSERT OR IGNORE INTO jobs (job, last_run, ok) VALUES (?, ?, NULL)", (job, now))
-                elif now - float(row[0]) >= seconds:
+                if row is None or now - float(row[0]) >= seconds:  # never run yet: collect at once
                     out.append(job)
         return out
 

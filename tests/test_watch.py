@@ -288,7 +288,9 @@ def test_watch_stops_when_the_event_is_set(env: Env) -> None:
 def test_schedule_due_after_interval_and_recorded(env: Env) -> None:
     clock = FakeClock(0.0)
     schedule = W.Schedule().bind(env.ws)
-    assert schedule.due(clock()) == []
+    assert schedule.due(clock()) == ["orders", "claims", "inquiries"]  # never run: due at once
+    for job in ("orders", "claims", "inquiries"):
+        schedule.record(job, clock(), True)
     clock.advance(2 * 3600 - 1)
     assert schedule.due(clock()) == []
     clock.advance(1)
@@ -304,7 +306,10 @@ def test_schedule_due_after_interval_and_recorded(env: Env) -> None:
 
 def test_schedule_per_job_intervals(env: Env) -> None:
     schedule = W.Schedule(every={"orders": 600.0, "inquiries": 3600.0}).bind(env.ws)
-    assert schedule.due(0.0) == []
+    assert schedule.due(0.0) == ["orders", "inquiries"]  # never run: due at once
+    schedule.record("orders", 0.0, True)
+    schedule.record("inquiries", 0.0, True)
+    assert schedule.due(599.0) == []
     assert schedule.due(600.0) == ["orders"]
     schedule.record("orders", 600.0, True)
     assert schedule.due(1200.0) == ["orders"]
