@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from helpers import resave_with_libreoffice
 
 from batch.exporters.template import write_template
 from batch.importers import products as P
@@ -18,37 +16,6 @@ Rows = Mapping[str, Sequence[Mapping[str, str | None]]]
 MakeBook = Callable[..., Path]
 
 WRITERS = ("openpyxl", "libreoffice")
-
-
-def resave_with_libreoffice(src: Path, outdir: Path, profile: Path) -> Path:
-    """Open ``src`` in LibreOffice and save it as .xlsx into ``outdir`` (its own profile and HOME, no locks)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    outdir.mkdir(parents=True, exist_ok=True)
-    home = profile / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        env={**os.environ, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,  # a hung soffice must not hang the suite
-    )
-    out = outdir / f"{src.stem}.xlsx"
-    assert done.returncode == 0 and out.is_file(), f"soffice failed: {done.stdout}\n{done.stderr}"
-    return out
 
 
 @pytest.fixture

@@ -13,11 +13,9 @@ import asyncio
 import base64
 import datetime as dt
 import itertools
-import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import time
 import zipfile
 from collections import Counter
@@ -29,6 +27,7 @@ import httpx
 import openpyxl
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from helpers import resave_with_libreoffice
 from starlette.types import Message, Receive, Scope, Send
 
 from batch.collect import Collection, collect, now_kst
@@ -405,36 +404,6 @@ def test_invoices_sent_once_claimed_orders_held_and_one_change_is_one_put(tmp_pa
 
 
 # -- 3. LibreOffice: tracking numbers typed as numbers ----------------------------------------------------------
-
-
-def resave_with_libreoffice(src: Path, outdir: Path, profile: Path) -> Path:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    outdir.mkdir(parents=True)
-    home = profile / "home"
-    home.mkdir(parents=True)
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        env={**os.environ, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    out = outdir / f"{src.stem}.xlsx"
-    assert done.returncode == 0 and out.is_file(), f"soffice failed: {done.stdout}\n{done.stderr}"
-    return out
 
 
 def test_tracking_numbers_saved_as_numbers_by_libreoffice_are_sent_digit_for_digit(tmp_path: Path) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import resave_with_libreoffice
 
 from batch.exporters.result import write_result
 from batch.exporters.template import write_template
@@ -109,23 +108,7 @@ def test_a_result_workbook_dropped_again_gets_fresh_result_columns(tmp_path: Pat
     assert headers[-3:] == ["처리결과", "오류코드", "오류메시지"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_result_and_it_reads_back(result: tuple[Path, Path | None, Path], tmp_path: Path) -> None:
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(result[0]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    again = validate_products(out / result[0].name)
+    resaved = resave_with_libreoffice(result[0], tmp_path / "lo", tmp_path / "profile")
+    again = validate_products(resaved)
     assert again.report.flat() == validate_products(result[2]).report.flat()

@@ -8,7 +8,6 @@ Client time is a fake clock whose sleeps return at once, so backoff and Retry-Af
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import itertools
 import json
@@ -16,16 +15,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
+from helpers import served
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batch.config import Workspace, init_workspace, load_workspace
@@ -35,7 +32,6 @@ from batch.models import RowResult
 from batch.runner import Action, Run, run_products
 from batch.samples import Row, product_rows, sales_rows
 from batch.sandbox.app import create_app
-from batch.sandbox.server import build_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_DEAL = 30_000_001
@@ -452,25 +448,6 @@ def test_a_failed_lookup_of_an_unknown_outcome_marks_the_row_and_the_run_goes_on
 
 
 # -- SIGKILL in the middle of a run -----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def served(app: ASGIApp) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on 127.0.0.1, a free port, in a background thread; yield its base URL."""
-    server = build_server(0, app=app)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        assert not thread.is_alive()
 
 
 def batch(*args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from helpers import resave_with_libreoffice
 from openpyxl.styles import Font
 
 from batch.errors import FileRefused
@@ -481,26 +480,8 @@ def test_xlsxwriter_workbook_with_comments_and_validation_is_accepted(tmp_path: 
 
 
 def test_libreoffice_resave_is_accepted(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("soffice (LibreOffice) is not on PATH")
     src = book(tmp_path / "src.xlsx", rows=50)
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = resave_with_libreoffice(src, tmp_path / "out", tmp_path / "profile").parent
     info = inspect_workbook(out / "src.xlsx")
     assert info.sheet_names == ["상품", "_양식정보", "_목록"]
     assert info.hidden == frozenset({"_양식정보", "_목록"})

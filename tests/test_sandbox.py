@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
-from starlette.types import ASGIApp
+from helpers import served
 
 from batch.sandbox.app import create_app
 from batch.sandbox.faults import ConnectionDropped
-from batch.sandbox.server import build_server
 
 PARTNER = {"X-Partner-Id": "sellerbot", "X-Partner-Token": "sandbox-partner-token"}
 GRANT = {"grant_type": (None, "client_credentials")}  # multipart/form-data, as TMON's clients send it
@@ -742,25 +739,6 @@ def test_control_api_rejects_unknown_markets_and_bad_plans() -> None:
 
 
 # -- served over HTTP by uvicorn ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def served(app: ASGIApp) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on 127.0.0.1, a free port, in a background thread; yield its base URL."""
-    server = build_server(0, app=app)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        assert not thread.is_alive()
 
 
 def test_real_server_issues_a_token_over_http() -> None:
