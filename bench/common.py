@@ -7,10 +7,23 @@ import os
 import selectors
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVE_START_S = 30
+
+
+_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 never goes through a proxy
+
+
+def control(base: str, path: str, body: dict[str, Any] | None = None, *, timeout: float = 120) -> Any:
+    """A JSON call to the sandbox's control API (GET without a body, POST with one)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+    with _HTTP.open(request, timeout=timeout) as response:
+        return json.loads(response.read())
 
 
 def child_env() -> dict[str, str]:

@@ -35,11 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env
+from common import ROOT, SandboxProcess, child_env, control
 from common import render as render_table
 
 MARKET = "tmon"
@@ -163,15 +162,6 @@ def client_child(cfg: Result) -> Result:
 
 # --- the launcher -------------------------------------------------------------------------------------
 
-_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 never goes through a proxy
-
-
-def _call(base: str, path: str, body: Result | None = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
-    with _HTTP.open(request, timeout=120) as response:
-        return json.loads(response.read())
-
 
 class Sandbox(SandboxProcess):
     """The sandbox child process, started and stopped by the launcher."""
@@ -220,7 +210,7 @@ async def confirm(base: str, orders: list[Result], concurrency: int = 16) -> int
 
 
 def run_client(sandbox: Sandbox, tmp: Path, name: str, rate_limit: float, i: int) -> Result:
-    before = _call(sandbox.url, f"/__sandbox__/state?market={MARKET}")["requests"]
+    before = control(sandbox.url, f"/__sandbox__/state?market={MARKET}")["requests"]
     cpu0 = sandbox.cpu()
     cfg = {"ws": str(tmp / f"ws_{name}_{i}"), "url": sandbox.url, "rate_limit": rate_limit}
     start = time.perf_counter()
@@ -237,7 +227,7 @@ def run_client(sandbox: Sandbox, tmp: Path, name: str, rate_limit: float, i: int
     if proc.returncode != 0:
         raise SystemExit(f"client {name} #{i} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     result: Result = json.loads(proc.stdout.strip().splitlines()[-1])
-    after = _call(sandbox.url, f"/__sandbox__/state?market={MARKET}")["requests"]
+    after = control(sandbox.url, f"/__sandbox__/state?market={MARKET}")["requests"]
     delta = {k: v - before.get(k, 0) for k, v in after.items() if v != before.get(k, 0)}
     sandbox_cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
     return {**result, "wall": wall, "requests": delta, "sandbox_cpu": sandbox_cpu}
@@ -297,9 +287,9 @@ def launcher(args: argparse.Namespace) -> None:
     sandbox = Sandbox()
     try:
         t0 = time.perf_counter()
-        seeded = _call(sandbox.url, "/__sandbox__/seed", {"market": MARKET, "orders": args.orders, "seed": 7})
+        seeded = control(sandbox.url, "/__sandbox__/seed", {"market": MARKET, "orders": args.orders, "seed": 7})
         seed_s = time.perf_counter() - t0
-        state = _call(sandbox.url, f"/__sandbox__/state?market={MARKET}")
+        state = control(sandbox.url, f"/__sandbox__/state?market={MARKET}")
         orders = state["orders"]
         assert len(orders) == len(seeded["orders"]) == args.orders
         lines = sum(len(d["dealOptions"]) for o in orders for d in o["deals"])

@@ -31,13 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env
+from common import ROOT, SandboxProcess, child_env, control
 from common import render as render_table
 
 MARKET = "tmon"
@@ -198,15 +197,6 @@ def client_child(cfg: Result) -> Result:
 
 # --- the launcher -------------------------------------------------------------------------------------
 
-_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 never goes through a proxy
-
-
-def _call(base: str, path: str, body: Result | None = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
-    with _HTTP.open(request, timeout=30) as response:
-        return json.loads(response.read())
-
 
 class Sandbox(SandboxProcess):
     """The sandbox child process, started and stopped by the launcher."""
@@ -235,12 +225,12 @@ class Case:
 
 def run_case(case: Case, sandbox: Sandbox, file: Path, tmp: Path) -> Result:
     base = sandbox.url
-    _call(base, "/__sandbox__/reset", {"market": MARKET})
+    control(base, "/__sandbox__/reset", {"market": MARKET})
     plan: Result = {"market": MARKET, "rate": 0, "latency_ms": LATENCY_MS}
     if case.sandbox_limit:
         plan["rate_limit"] = case.sandbox_limit
-    _call(base, "/__sandbox__/faults", plan)
-    cpu0 = _call(base, "/__bench__/clear", {})["cpu"]
+    control(base, "/__sandbox__/faults", plan)
+    cpu0 = control(base, "/__bench__/clear", {})["cpu"]
     cfg = {
         "ws": str(tmp / f"ws_{case.name}"),
         "file": str(file),
@@ -261,8 +251,8 @@ def run_case(case: Case, sandbox: Sandbox, file: Path, tmp: Path) -> Result:
     if proc.returncode != 0:
         raise SystemExit(f"client of case {case.name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     client = json.loads(proc.stdout.strip().splitlines()[-1])
-    recorded = _call(base, "/__bench__/log")
-    state = _call(base, f"/__sandbox__/state?market={MARKET}")
+    recorded = control(base, "/__bench__/log")
+    state = control(base, f"/__sandbox__/state?market={MARKET}")
     return {
         "case": case,
         "wall": wall,
