@@ -13,14 +13,12 @@ from batch.config import Workspace
 from batch.exporters.result import ResultFiles
 from batch.importers import answers as A
 from batch.ledger import Ledger
-from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
+from batch.marketplaces.base import AlreadyDone, Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import Inquiry, Market, RowResult
 from batch.report import Problem, Severity
 from batch.sending import fold, load_checked, per_account, settle
 from batch.validation import Validation
-
-ALREADY_ANSWERED = "ALREADY_ANSWERED"
 
 
 @dataclass
@@ -112,7 +110,7 @@ async def _send(rows: list[AnswerRow], conn: Any, ledger: Ledger) -> None:
         try:
             await adapter.answer(q.inquiry_no, a.text)
         except MarketError as exc:
-            if exc.code == ALREADY_ANSWERED:
+            if isinstance(exc, AlreadyDone):
                 ledger.fail(send_id, str(exc), unknown=False)
                 ledger.mark_answered(q.market, q.account, q.inquiry_no)
                 a.result, a.message = (

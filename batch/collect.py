@@ -19,8 +19,7 @@ from batch.importers import invoices as I
 from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
-from batch.marketplaces.tmon import KST
-from batch.models import Claim, Inquiry, Market, OrderLine, OrderStatus
+from batch.models import KST, Claim, Inquiry, Market, OrderLine, OrderStatus
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
 OVERLAP = dt.timedelta(hours=1)  # windows overlap so an order changed at a boundary is never missed

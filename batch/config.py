@@ -93,6 +93,16 @@ class Account:
             return SANDBOX_SECRETS.get(key)
         return value
 
+    def required_secret(self, key: str) -> str:
+        """A secret the adapter cannot work without; a WorkspaceError naming the environment variable if missing."""
+        value = self.secret(key)
+        if not value:
+            env = self.settings.get(f"{key}_env", f"BATCH_{self.market.upper()}_{self.name.upper()}_{key.upper()}")
+            raise WorkspaceError(
+                f"{self.market}/{self.name} 계정의 {key} 값이 없습니다. 환경 변수 {env}에 넣어 주세요."
+            )
+        return value
+
     def text(self, key: str, default: str = "") -> str:
         value = self.settings.get(key, default)
         return str(value)

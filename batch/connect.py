@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from dataclasses import dataclass, fields
 from typing import Any
@@ -58,37 +59,23 @@ class Connection:
         await self.client.http.aclose()
 
 
-SUPPORTED = ("tmon",)
+# marketplace -> its adapter ("module:Class"), imported only when an account of it is opened
+ADAPTERS: dict[str, str] = {"tmon": "batch.marketplaces.tmon:Tmon"}
+SUPPORTED = tuple(ADAPTERS)
 
 
 def connect(
     ws: Workspace, account: Account, *, clock: Clock | None = None, app: Any = None, rng: random.Random | None = None
 ) -> Connection:
     """An adapter for ``account``; missing secrets are a WorkspaceError naming the environment variable."""
+    target = ADAPTERS.get(account.market)
+    if target is None:
+        raise WorkspaceError(f"{account.market} 마켓 연동은 아직 지원하지 않습니다. batch.toml의 계정을 확인하세요.")
+    module, _, name = target.partition(":")
+    adapter_class = getattr(importlib.import_module(module), name)
+    credentials = adapter_class.credentials_for(account)  # before any connection is opened
     http = http_client(account, app=app)
     client = MarketClient(
         account.market, http, settings_for(account), clock=clock, rng=rng, kill_switch=ws.stops.get(account.market)
     )
-    if account.market == "tmon":
-        from batch.marketplaces.tmon import Tmon, TmonCredentials
-
-        creds = TmonCredentials(
-            client_id=account.text("client_id") or (account.secret("client_id") or ""),
-            client_secret=_need(account, "client_secret"),
-            partner_id=account.text("partner_id", "batch"),
-            partner_token=_need(account, "partner_token"),
-            vendor_policy_no=account.text("vendor_policy_no", "1"),
-            aes_key=account.secret("aes_key") or "",
-        )
-        return Connection(account, Tmon(client, creds), client)
-    raise WorkspaceError(f"{account.market} 마켓 연동은 아직 지원하지 않습니다. batch.toml의 계정을 확인하세요.")
-
-
-def _need(account: Account, key: str) -> str:
-    value = account.secret(key)
-    if not value:
-        env = account.settings.get(f"{key}_env", f"BATCH_{account.market.upper()}_{account.name.upper()}_{key.upper()}")
-        raise WorkspaceError(
-            f"{account.market}/{account.name} 계정의 {key} 값이 없습니다. 환경 변수 {env}에 넣어 주세요."
-        )
-    return value
+    return Connection(account, adapter_class(client, credentials), client)

@@ -17,7 +17,7 @@ from batch.couriers import Courier, find_courier, normalize_tracking, tracking_p
 from batch.exporters.result import ResultFiles
 from batch.importers import invoices as I
 from batch.ledger import Ledger
-from batch.marketplaces.base import Blocked, Clock, MarketError, Rejected, Unavailable
+from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
 from batch.report import Problem, Severity
@@ -26,8 +26,6 @@ from batch.validation import Validation
 
 DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
 CLAIM_LOOKBACK = dt.timedelta(days=7)
-DUPLICATE_INVOICE = "동일 송장 등록 요청 오류"  # TMON's answer to the same invoice again: it is already there
-NOT_CONFIRMABLE = "배송주문 확인처리가 불가능한 배송상태입니다"
 
 
 @dataclass
@@ -205,22 +203,14 @@ async def _send_deal(rows: list[InvoiceRow], conn: Connection, ledger: Ledger, o
         return
     try:
         if line.status is OrderStatus.NEW:
-            try:
-                await adapter.confirm(lines)
-            except Rejected as exc:
-                if NOT_CONFIRMABLE not in exc.message:
-                    raise  # otherwise: confirmed already (by another tool or an earlier run)
+            await adapter.confirm(lines)  # a deal confirmed already counts as confirmed
             for x in lines:
                 ledger.set_order_status(x, OrderStatus.CONFIRMED)
         send_id = ledger.begin(line.market, line.account, key, "correct" if link else "invoice", digest)
-        try:
+        try:  # the same invoice again is no error: the marketplace already has it
             await adapter.send_invoice(lines, code, numbers[0], correct=link is not None, additional=tuple(numbers[1:]))
-        except Rejected as exc:
-            if DUPLICATE_INVOICE not in exc.message:
-                ledger.fail(send_id, str(exc), unknown=False)
-                raise
-        except Unavailable as exc:
-            ledger.fail(send_id, str(exc), unknown=exc.outcome_unknown)
+        except MarketError as exc:
+            ledger.fail(send_id, str(exc), unknown=isinstance(exc, Unavailable) and exc.outcome_unknown)
             raise
         ledger.complete(send_id, line.market, line.account, key, ProductLink(numbers[0]), digest)
         for x in lines:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+
+KST = dt.timezone(dt.timedelta(hours=9), "KST")  # every marketplace works in Korean time
 
 
 class Family(StrEnum):

@@ -37,7 +37,7 @@ import ssl
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -49,10 +49,10 @@ import jinja2
 
 from batch.errors import BatchError
 from batch.masking import mask_text
+from batch.models import KST
 
 log = logging.getLogger(__name__)
 
-KST = timezone(timedelta(hours=9), "KST")
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_PROBLEMS = 10

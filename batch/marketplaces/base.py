@@ -2,6 +2,7 @@
 
 MarketError                      (market, status, code, message, request_id, retry_safe)
  ├── Rejected                    the marketplace said no to this request (4xx business error): fix the row
+ │    └── AlreadyDone            …because it already holds this (an inquiry answered elsewhere)
  ├── AuthFailed                  401 / 403 or a token that cannot be renewed: fix the account
  ├── RateLimited                 429, with the seconds the marketplace asked us to wait
  ├── Unavailable                 5xx, timeout, connection error; ``outcome_unknown`` when a write may have landed
@@ -53,6 +54,10 @@ class MarketError(Exception):
 
 class Rejected(MarketError):
     """A business error: sending the same request again gives the same answer."""
+
+
+class AlreadyDone(Rejected):
+    """The marketplace already holds what was asked (e.g. an inquiry answered elsewhere): nothing to send."""
 
 
 class AuthFailed(MarketError):

@@ -15,7 +15,9 @@ from typing import Any
 
 import httpx
 
+from batch.config import Account
 from batch.marketplaces.base import (
+    AlreadyDone,
     AuthFailed,
     Call,
     MarketClient,
@@ -26,7 +28,7 @@ from batch.marketplaces.base import (
 )
 from batch.marketplaces.tmon_crypto import decrypt
 from batch.marketplaces.types import DeliveryTemplate, ProductLink
-from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
+from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
 
 MARKET = Market.TMON.value
 UNLIMITED_END = "2900-12-31T23:59:59"  # §1.5: TMON's default salesEndDate
@@ -194,13 +196,21 @@ class TmonOrders:
         return out
 
     async def confirm(self, lines: list[OrderLine]) -> None:
-        """발주확인 of one deal under one delivery number (TMON confirms per deal)."""
+        """발주확인 of one deal under one delivery number (TMON confirms per deal).
+
+        TMON refuses a deal that is past D1 with NOT_CONFIRMABLE: confirmed already (by another tool or an
+        earlier run), which is what was asked.
+        """
         first = lines[0]
         body = {
             "tmonDealNo": int(first.product_no),
             "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in lines],
         }
-        await self._send(Call("PUT", f"/orders/{first.order_no}/confirm", json=body))
+        try:
+            await self._send(Call("PUT", f"/orders/{first.order_no}/confirm", json=body))
+        except Rejected as exc:
+            if NOT_CONFIRMABLE not in exc.message:
+                raise
 
     async def send_invoice(
         self, lines: list[OrderLine], courier_code: str, number: str, *, correct: bool, additional: tuple[str, ...] = ()
@@ -221,9 +231,13 @@ class TmonOrders:
         if courier_code == SELF_DELIVERY:
             body["deliveryScheduledDate"] = number
         # A POST is not idempotent: after an unclear answer the runner checks the order before sending again.
-        await self._send(
-            Call("PUT" if correct else "POST", f"/orders/{first.order_no}/invoices", json=body, idempotent=correct)
-        )
+        try:
+            await self._send(
+                Call("PUT" if correct else "POST", f"/orders/{first.order_no}/invoices", json=body, idempotent=correct)
+            )
+        except Rejected as exc:
+            if DUPLICATE_INVOICE not in exc.message:  # the same invoice again: TMON has it already
+                raise
 
     async def approve_cancel(self, claim_no: str) -> None:
         """취소승인. TMON answers "…완료된…" when it was done already: that is success too."""
@@ -323,6 +337,14 @@ class TmonOrders:
         """Send one answer. ❓ The sources disagree on TMON's answer calls (§1.4): Q&A replies take
         ``{"content"}`` and answer with a plain status; the CS save call's ``{"message"}`` field is inferred.
         Both live here only, so a correction touches this function alone."""
+        try:
+            await self._answer(inquiry_no, content)
+        except Rejected as exc:
+            if exc.code == "ALREADY_ANSWERED":
+                raise AlreadyDone(MARKET, exc.message, status=exc.status, code=exc.code) from exc
+            raise
+
+    async def _answer(self, inquiry_no: str, content: str) -> None:
         kind, _, ident = inquiry_no.partition(":")
         if kind == "q":
             await self._send(Call("POST", f"/qnas/{ident}/replies", json={"content": content}, idempotent=False))
@@ -333,11 +355,10 @@ class TmonOrders:
             )
 
 
+NOT_CONFIRMABLE = "배송주문 확인처리가 불가능한 배송상태입니다"  # §1.4: the deal is not in D1
+DUPLICATE_INVOICE = "동일 송장 등록 요청 오류"  # §1.4: the same invoice again
 ANSWER_LIMIT = 1000  # ❓ the sandbox's rule; TMON's real limit is not in any source found
 SELF_DELIVERY = "10099"  # §1.4: 자체배송
-
-
-KST = dt.timezone(dt.timedelta(hours=9))
 
 
 def windows(start: dt.datetime, end: dt.datetime, *, settle: bool = True) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -361,6 +382,18 @@ class Tmon(TmonOrders):
 
     market = MARKET
     answer_limit = ANSWER_LIMIT
+
+    @staticmethod
+    def credentials_for(account: Account) -> TmonCredentials:
+        """The account's TMON credentials from batch.toml and the environment (secrets only from the environment)."""
+        return TmonCredentials(
+            client_id=account.text("client_id") or (account.secret("client_id") or ""),
+            client_secret=account.required_secret("client_secret"),
+            partner_id=account.text("partner_id", "batch"),
+            partner_token=account.required_secret("partner_token"),
+            vendor_policy_no=account.text("vendor_policy_no", "1"),
+            aes_key=account.secret("aes_key") or "",
+        )
 
     def __init__(self, client: MarketClient, credentials: TmonCredentials) -> None:
         self.client = client
