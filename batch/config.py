@@ -63,11 +63,15 @@ concurrency = 8       # 동시에 보내는 요청 수
 # Words marketplaces penalise in answers (pulling a buyer off the marketplace); batch.toml [answers] forbidden.
 DEFAULT_FORBIDDEN = ("직거래", "카카오톡", "카톡", "계좌이체", "현금거래", "외부결제")
 
-# The built-in sandbox's published test credentials; used only for accounts whose base_url is the sandbox.
-SANDBOX_SECRETS = {
-    "client_secret": "sandbox-secret",
-    "partner_token": "sandbox-partner-token",
-    "aes_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+# The built-in sandbox's published test credentials, per marketplace; used only for accounts on the sandbox.
+SANDBOX_SECRETS: dict[str, dict[str, str]] = {
+    "tmon": {
+        "client_secret": "sandbox-secret",
+        "partner_token": "sandbox-partner-token",
+        "aes_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+    },
+    "coupang": {"secret_key": "sandbox-coupang-secret-key"},
+    "naver": {"client_secret": "$2a$10$abcdefghijklmnopqrstuu"},  # Naver's client secret is a bcrypt salt
 }
 
 
@@ -90,7 +94,7 @@ class Account:
         env = self.settings.get(f"{key}_env")
         value = os.environ.get(env) if isinstance(env, str) else None
         if not value and self.is_sandbox:
-            return SANDBOX_SECRETS.get(key)
+            return SANDBOX_SECRETS.get(self.market, {}).get(key)
         return value
 
     def required_secret(self, key: str) -> str:

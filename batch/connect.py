@@ -12,7 +12,7 @@ import httpx
 from batch.config import Account, Workspace
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import ClientSettings, Clock, MarketClient
-from batch.marketplaces.types import ProductJobs
+from batch.marketplaces.types import Marketplace
 
 SANDBOX_SCHEME = "sandbox:"
 _sandbox_app: Any = None
@@ -28,10 +28,11 @@ def sandbox_app() -> Any:
     return _sandbox_app
 
 
-def http_client(account: Account, *, app: Any = None) -> httpx.AsyncClient:
+def http_client(account: Account, *, app: Any = None, sandbox_path: str = "") -> httpx.AsyncClient:
+    """The account's HTTP client; on the in-process sandbox the base is ``sandbox_path`` (Naver: ``/external``)."""
     if account.base_url.startswith(SANDBOX_SCHEME) or app is not None:
         transport = httpx.ASGITransport(app=app or sandbox_app())
-        return httpx.AsyncClient(transport=transport, base_url="http://sandbox.invalid")
+        return httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.invalid{sandbox_path}")
     if not account.base_url.startswith(("https://", "http://")):
         raise WorkspaceError(
             f"계정 {account.market}/{account.name}의 base_url '{account.base_url}'이 주소가 아닙니다. batch.toml을 고치세요."
@@ -52,7 +53,7 @@ def settings_for(account: Account) -> ClientSettings:
 @dataclass
 class Connection:
     account: Account
-    adapter: ProductJobs
+    adapter: Marketplace
     client: MarketClient
 
     async def aclose(self) -> None:
@@ -60,7 +61,11 @@ class Connection:
 
 
 # marketplace -> its adapter ("module:Class"), imported only when an account of it is opened
-ADAPTERS: dict[str, str] = {"tmon": "batch.marketplaces.tmon:Tmon"}
+ADAPTERS: dict[str, str] = {
+    "tmon": "batch.marketplaces.tmon:Tmon",
+    "coupang": "batch.marketplaces.coupang:Coupang",
+    "naver": "batch.marketplaces.naver:Naver",
+}
 SUPPORTED = tuple(ADAPTERS)
 
 
@@ -74,7 +79,7 @@ def connect(
     module, _, name = target.partition(":")
     adapter_class = getattr(importlib.import_module(module), name)
     credentials = adapter_class.credentials_for(account)  # before any connection is opened
-    http = http_client(account, app=app)
+    http = http_client(account, app=app, sandbox_path=getattr(adapter_class, "sandbox_path", ""))
     client = MarketClient(
         account.market, http, settings_for(account), clock=clock, rng=rng, kill_switch=ws.stops.get(account.market)
     )

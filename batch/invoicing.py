@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from batch.exporters.result import ResultFiles
 from batch.importers import invoices as I
 from batch.ledger import Ledger
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
-from batch.marketplaces.types import ProductLink
+from batch.marketplaces.types import Outcomes, ProductLink, Shipment
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
 from batch.report import Problem, Severity
 from batch.sending import fold, load_checked, per_account, settle
@@ -166,59 +167,110 @@ def invoice_hash(courier: Courier, number: str) -> str:
     return hashlib.sha256(f"{courier.key}:{number}".encode()).hexdigest()[:32]
 
 
-def _deal_key(line: OrderLine) -> str:
-    return f"{line.order_no}/{line.product_no}"
+@dataclass
+class Unit:
+    """The rows of one shipment unit (the marketplace's ``shipment_key``), on their way out."""
 
+    key: str
+    rows: list[InvoiceRow]
+    send_id: int = 0
 
-async def _send_deal(rows: list[InvoiceRow], conn: Connection, ledger: Ledger, open_claims: dict[str, str]) -> None:
-    """One deal (one order's product under one delivery number): confirm if needed, then its invoice."""
-    first = rows[0]
-    line = first.line
-    adapter: Any = conn.adapter
+    @property
+    def line(self) -> OrderLine:
+        return self.rows[0].line
 
-    def finish(result: RowResult, message: str) -> None:
-        for r in rows:
+    @property
+    def lines(self) -> list[OrderLine]:
+        return list({(r.line.option_no, r.line.order_no): r.line for r in self.rows}.values())
+
+    def finish(self, result: RowResult, message: str) -> None:
+        for r in self.rows:
             r.result, r.message = result, message
 
+
+def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipment | None:
+    """The unit's invoice, or None when the unit is settled without sending (held, forced, unchanged, mixed)."""
+    first = unit.rows[0]
+    line = unit.line
     if line.order_no in open_claims:
-        finish(RowResult.HELD, f"보류: {open_claims[line.order_no]} 요청이 있어 송장을 보내지 않았습니다.")
-        return
+        unit.finish(RowResult.HELD, f"보류: {open_claims[line.order_no]} 요청이 있어 송장을 보내지 않았습니다.")
+        return None
     if first.force_done:
-        for r in rows:
+        for r in unit.rows:
             ledger.set_order_status(r.line, OrderStatus.SHIPPING)
-        finish(RowResult.SUCCESS, "강제완료: 아무것도 보내지 않고 처리 완료로 표시했습니다.")
-        return
+        unit.finish(RowResult.SUCCESS, "강제완료: 아무것도 보내지 않고 처리 완료로 표시했습니다.")
+        return None
     assert first.courier is not None
-    if len({r.courier.key for r in rows if r.courier}) > 1:
-        finish(RowResult.ERROR, "같은 주문 상품(딜)의 행들은 택배사가 같아야 합니다. 택배사를 맞춰 주세요.")
-        return
-    lines = list({(r.line.option_no, r.line.order_no): r.line for r in rows}.values())
-    numbers = list(dict.fromkeys(r.number for r in rows))  # several boxes: the first is the invoice, the rest extra
-    code = first.courier.codes[line.market]
-    digest = invoice_hash(first.courier, ",".join(numbers))
-    key = _deal_key(line)
-    link = ledger.link(line.market, line.account, key)
-    if link is not None and link.sent_hash == digest:
-        finish(RowResult.SKIPPED, "이미 보낸 송장입니다.")
-        return
-    try:
-        if line.status is OrderStatus.NEW:
-            await adapter.confirm(lines)  # a deal confirmed already counts as confirmed
-            for x in lines:
-                ledger.set_order_status(x, OrderStatus.CONFIRMED)
-        send_id = ledger.begin(line.market, line.account, key, "correct" if link else "invoice", digest)
-        try:  # the same invoice again is no error: the marketplace already has it
-            await adapter.send_invoice(lines, code, numbers[0], correct=link is not None, additional=tuple(numbers[1:]))
-        except MarketError as exc:
-            ledger.fail(send_id, str(exc), unknown=isinstance(exc, Unavailable) and exc.outcome_unknown)
-            raise
-        ledger.complete(send_id, line.market, line.account, key, ProductLink(numbers[0]), digest)
-        for x in lines:
+    if len({r.courier.key for r in unit.rows if r.courier}) > 1:
+        unit.finish(RowResult.ERROR, "같은 주문 상품(딜)의 행들은 택배사가 같아야 합니다. 택배사를 맞춰 주세요.")
+        return None
+    numbers = list(
+        dict.fromkeys(r.number for r in unit.rows)
+    )  # several boxes: the first is the invoice, the rest extra
+    link = ledger.link(line.market, line.account, unit.key)
+    if link is not None and link.sent_hash == invoice_hash(first.courier, ",".join(numbers)):
+        unit.finish(RowResult.SKIPPED, "이미 보낸 송장입니다.")
+        return None
+    return Shipment(
+        unit.key,
+        tuple(unit.lines),
+        first.courier.codes[line.market],
+        numbers[0],
+        tuple(numbers[1:]),
+        correct=link is not None,
+    )
+
+
+def _failed(unit: Unit, error: MarketError) -> None:
+    unit.finish(RowResult.HELD if isinstance(error, Blocked) else RowResult.ERROR, error.message)
+
+
+async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_claims: dict[str, str]) -> None:
+    """Confirm what is new, then send every invoice, in the marketplace's batches; one result per unit."""
+    adapter: Any = conn.adapter
+    ready = [(u, s) for u in units if (s := _prepare(u, ledger, open_claims)) is not None]
+    new = [(u, s) for u, s in ready if any(x.status is OrderStatus.NEW for x in s.lines)]
+    if new:  # a unit confirmed already counts as confirmed
+        confirmed = await _outcomes(adapter.confirm([list(s.lines) for _, s in new]), [u for u, _ in new])
+        for u, s in new:
+            if (error := confirmed[u.key]) is not None:
+                _failed(u, error)
+            else:
+                for x in s.lines:
+                    ledger.set_order_status(x, OrderStatus.CONFIRMED)
+    ready = [(u, s) for u, s in ready if u.rows[0].result is None]
+    for u, s in ready:
+        assert u.rows[0].courier is not None
+        digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
+        u.send_id = ledger.begin(u.line.market, u.line.account, u.key, "correct" if s.correct else "invoice", digest)
+    sent = await _outcomes(adapter.send_invoices([s for _, s in ready]), [u for u, _ in ready]) if ready else {}
+    for u, s in ready:
+        error = sent[u.key]
+        if error is not None:
+            ledger.fail(u.send_id, str(error), unknown=isinstance(error, Unavailable) and error.outcome_unknown)
+            _failed(u, error)
+            continue
+        assert u.rows[0].courier is not None
+        digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
+        ledger.complete(u.send_id, u.line.market, u.line.account, u.key, ProductLink(s.number), digest)
+        for x in s.lines:
             ledger.set_order_status(x, OrderStatus.SHIPPING)
-        extra = f" (추가 송장 {len(numbers) - 1}개)" if len(numbers) > 1 else ""
-        finish(RowResult.SUCCESS, ("송장 수정" if link else "송장 등록") + extra)
+        extra = f" (추가 송장 {len(s.additional)}개)" if s.additional else ""
+        u.finish(RowResult.SUCCESS, ("송장 수정" if s.correct else "송장 등록") + extra)
+
+
+async def _outcomes(call: Awaitable[Outcomes], units: list[Unit]) -> dict[str, MarketError | None]:
+    """The adapter's per-unit outcomes; a failure of the whole call (or a unit left out) is every unit's error."""
+    try:
+        found = await call
     except MarketError as exc:
-        finish(RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR, exc.message)
+        return {u.key: exc for u in units}
+    return {u.key: found[u.key] if u.key in found else _missing(u) for u in units}
+
+
+def _missing(unit: Unit) -> MarketError:
+    message = "마켓이 이 주문의 처리 결과를 돌려주지 않았습니다. 마켓에서 확인한 뒤 다시 실행하세요."
+    return Unavailable(unit.line.market, message, outcome_unknown=True)
 
 
 async def _open_claims(conn: Connection, ledger: Ledger, since: dt.datetime) -> dict[str, str]:
@@ -243,16 +295,11 @@ async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger
             r.result = RowResult.HELD
             r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
         return
-    deals: dict[str, list[InvoiceRow]] = defaultdict(list)
+    units: dict[str, Unit] = {}
     for r in mine:
-        deals[_deal_key(r.line)].append(r)
-    sem = asyncio.Semaphore(int(conn.account.number("concurrency", 8)))
-    await asyncio.gather(*(_limited(sem, _send_deal(g, conn, ledger, claims)) for g in deals.values()))
-
-
-async def _limited(sem: asyncio.Semaphore, job: Any) -> None:
-    async with sem:
-        await job
+        key = conn.adapter.shipment_key(r.line)
+        units.setdefault(key, Unit(key, [])).rows.append(r)
+    await _send_units(list(units.values()), conn, ledger, claims)
 
 
 def _ordered(line: OrderLine) -> dt.datetime:

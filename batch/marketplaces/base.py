@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -147,6 +147,24 @@ class TokenBucket:
                     self._last = max(due, woke - self.LATE_CREDIT / self.rate)
                     return
 
+    def retune(self, rate: float, burst: float | None = None, remaining: float | None = None) -> None:
+        """Follow the rate a marketplace announces (e.g. Naver's GNCP-GW-RateLimit-* headers).
+
+        ``rate`` per second (the client's margin applies on top, see ``MarketClient.follow``); ``burst`` the bucket's
+        size; ``remaining`` what the marketplace says is left now, which caps our own count of tokens.
+        """
+        if rate <= 0:
+            return
+        now = self.clock.monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        self.rate = rate
+        if burst is not None and burst >= 1:
+            self.burst = burst
+        if remaining is not None:
+            self._tokens = min(self._tokens, max(remaining, 0.0))
+        self._tokens = min(self._tokens, self.burst)
+
     def pause(self, seconds: float) -> None:
         """Hold every request of this account for ``seconds`` (after a 429)."""
         self.slow_until = max(self.slow_until, self.clock.monotonic() + seconds)
@@ -190,6 +208,7 @@ class ClientSettings:
     rate_margin: float = 0.97  # pace a little under the limit so jitter never crosses it
     breaker_threshold: int = 8
     breaker_cooldown: float = 30.0
+    concurrency: int = 8  # requests in flight at once for this account (per-item jobs)
 
 
 ErrorMapper = Callable[[httpx.Response], MarketError]
@@ -205,6 +224,7 @@ class Call:
     params: Mapping[str, str] | None = None
     idempotent: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
+    files: Any = None  # multipart parts, as httpx takes them (e.g. an image upload)
 
 
 class MarketClient:
@@ -229,6 +249,10 @@ class MarketClient:
         self.bucket = TokenBucket(settings.rate_limit * settings.rate_margin, self.clock)
         self.breaker = CircuitBreaker(self.clock, settings.breaker_threshold, settings.breaker_cooldown)
         self.sent = 0
+
+    def follow(self, rate: float, burst: float | None = None, remaining: float | None = None) -> None:
+        """Pace this account by the rate the marketplace announces, under the same margin as a configured rate."""
+        self.bucket.retune(rate * self.settings.rate_margin, burst, remaining)
 
     async def retrying(self, op: Callable[[], Awaitable[T]]) -> T:
         """Run ``op`` (e.g. a token request) under the same retry policy as ``send``."""
@@ -281,6 +305,7 @@ class MarketClient:
                         call.path,
                         json=call.json,
                         params=call.params,
+                        files=call.files,
                         headers=headers,
                         timeout=self.settings.timeout,
                     ),
@@ -344,3 +369,26 @@ def _request_id(response: httpx.Response) -> str | None:
         if name in response.headers:
             return response.headers[name]
     return None
+
+
+async def each_item(
+    items: Sequence[T], key: Callable[[T], str], op: Callable[[T], Awaitable[object]], concurrency: int
+) -> dict[str, MarketError | None]:
+    """Run ``op`` on every item (at most ``concurrency`` at once): key -> None when it went through, or its error.
+
+    For marketplaces without batch calls; an error of one item never stops the others.
+    """
+    sem = asyncio.Semaphore(max(int(concurrency), 1))
+    out: dict[str, MarketError | None] = {}
+
+    async def one(item: T) -> None:
+        async with sem:
+            try:
+                await op(item)
+            except MarketError as exc:
+                out[key(item)] = exc
+            else:
+                out[key(item)] = None
+
+    await asyncio.gather(*(one(item) for item in items))
+    return out

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,10 +25,11 @@ from batch.marketplaces.base import (
     MarketError,
     Rejected,
     Unavailable,
+    each_item,
     status_error,
 )
 from batch.marketplaces.tmon_crypto import decrypt
-from batch.marketplaces.types import DeliveryTemplate, ProductLink
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment
 from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
 
 MARKET = Market.TMON.value
@@ -85,6 +87,7 @@ class TmonOrders:
     """The order and claim jobs of one TMON account (mixed into Tmon)."""
 
     credentials: TmonCredentials
+    client: MarketClient
 
     async def _send(self, call: Call) -> httpx.Response:  # provided by Tmon
         raise NotImplementedError
@@ -195,12 +198,19 @@ class TmonOrders:
             )
         return out
 
-    async def confirm(self, lines: list[OrderLine]) -> None:
-        """발주확인 of one deal under one delivery number (TMON confirms per deal).
+    def shipment_key(self, line: OrderLine) -> str:
+        """TMON confirms and invoices one deal of an order (under its delivery number) at a time."""
+        return f"{line.order_no}/{line.product_no}"
 
-        TMON refuses a deal that is past D1 with NOT_CONFIRMABLE: confirmed already (by another tool or an
-        earlier run), which is what was asked.
-        """
+    async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
+        """발주확인, one call per deal (TMON has no batch call)."""
+        return await each_item(
+            units, lambda u: self.shipment_key(u[0]), self._confirm, self.client.settings.concurrency
+        )
+
+    async def _confirm(self, lines: Sequence[OrderLine]) -> None:
+        """TMON refuses a deal that is past D1 with NOT_CONFIRMABLE: confirmed already (by another tool or an
+        earlier run), which is what was asked."""
         first = lines[0]
         body = {
             "tmonDealNo": int(first.product_no),
@@ -212,29 +222,29 @@ class TmonOrders:
             if NOT_CONFIRMABLE not in exc.message:
                 raise
 
-    async def send_invoice(
-        self, lines: list[OrderLine], courier_code: str, number: str, *, correct: bool, additional: tuple[str, ...] = ()
-    ) -> None:
-        """송장등록 (POST) or correction (PUT) for one deal; more boxes go as additionalInvoices (§1.4)."""
-        first = lines[0]
+    async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
+        """송장등록 or correction, one call per deal; extra boxes go as additionalInvoices (§1.4)."""
+        return await each_item(shipments, lambda s: s.key, self._send_invoice, self.client.settings.concurrency)
+
+    async def _send_invoice(self, shipment: Shipment) -> None:
+        first = shipment.lines[0]
         invoice: dict[str, Any] = {
-            "deliveryCorp": int(courier_code),
-            "invoiceNo": number,
-            "additionalInvoices": list(additional),
+            "deliveryCorp": int(shipment.courier_code),
+            "invoiceNo": shipment.number,
+            "additionalInvoices": list(shipment.additional),
         }
         body: dict[str, Any] = {
             "deliveryNo": first.delivery_no,
             "tmonDealNo": int(first.product_no),
-            "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in lines],
+            "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in shipment.lines],
             "invoice": invoice,
         }
-        if courier_code == SELF_DELIVERY:
-            body["deliveryScheduledDate"] = number
+        if shipment.courier_code == SELF_DELIVERY:
+            body["deliveryScheduledDate"] = shipment.number
         # A POST is not idempotent: after an unclear answer the runner checks the order before sending again.
+        method = "PUT" if shipment.correct else "POST"
         try:
-            await self._send(
-                Call("PUT" if correct else "POST", f"/orders/{first.order_no}/invoices", json=body, idempotent=correct)
-            )
+            await self._send(Call(method, f"/orders/{first.order_no}/invoices", json=body, idempotent=shipment.correct))
         except Rejected as exc:
             if DUPLICATE_INVOICE not in exc.message:  # the same invoice again: TMON has it already
                 raise
@@ -382,6 +392,7 @@ class Tmon(TmonOrders):
 
     market = MARKET
     answer_limit = ANSWER_LIMIT
+    images_dir: Path | None = None  # TMON takes image URLs only
 
     @staticmethod
     def credentials_for(account: Account) -> TmonCredentials:
