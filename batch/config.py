@@ -46,6 +46,14 @@ forbidden = ["직거래", "카카오톡", "카톡", "계좌이체", "현금거�
 
 # 마켓 계정 (제휴몰 계정정보). 판매정보 시트의 '판매자ID'가 여기의 name 입니다.
 # base_url 이 "sandbox:" 이면 내장 샌드박스 마켓(계정·네트워크 없음)으로 보냅니다.
+{accounts}
+"""
+
+# The path under a served sandbox's address where a marketplace's API lives, as on the real host.
+BASE_PATHS = {"naver": "/external"}
+# One [[accounts]] block per marketplace; init_workspace writes the ones asked for.
+ACCOUNT_BLOCKS = {
+    "tmon": """\
 [[accounts]]
 market = "tmon"
 name = "main"
@@ -58,7 +66,30 @@ aes_key_env = "BATCH_TMON_MAIN_AES_KEY"   # 주문자 정보 복호화 키 (티�
 vendor_policy_no = "1"
 rate_limit = 10       # 초당 요청 수 (마켓이 정한 한도보다 낮게)
 concurrency = 8       # 동시에 보내는 요청 수
-"""
+""",
+    "coupang": """\
+[[accounts]]
+market = "coupang"
+name = "main"
+base_url = "{sandbox}"        # 실제: https://api-gateway.coupang.com
+vendor_id = "A00012345"       # 쿠팡 업체코드
+access_key = "sandbox-access-key"
+secret_key_env = "BATCH_COUPANG_MAIN_SECRET_KEY"
+wing_id = "sandbox-wing"      # WING 로그인 ID (문의 답변에 답변자로 남습니다)
+rate_limit = 10               # 쿠팡은 초당 한도를 공개하지 않습니다. 429가 잦으면 낮추세요.
+concurrency = 8
+""",
+    "naver": """\
+[[accounts]]
+market = "naver"
+name = "main"
+base_url = "{sandbox}"        # 실제: https://api.commerce.naver.com/external
+client_id = "sandbox-naver"   # 커머스API센터 애플리케이션 ID
+client_secret_env = "BATCH_NAVER_MAIN_CLIENT_SECRET"
+rate_limit = 10               # 처음 값. 네이버가 응답 헤더로 알려 주는 한도를 따라갑니다.
+concurrency = 8
+""",
+}
 
 # Words marketplaces penalise in answers (pulling a buyer off the marketplace); batch.toml [answers] forbidden.
 DEFAULT_FORBIDDEN = ("직거래", "카카오톡", "카톡", "계좌이체", "현금거래", "외부결제")
@@ -197,11 +228,24 @@ def load_workspace(root: Path) -> Workspace:
     )
 
 
-def init_workspace(root: Path, *, sandbox_url: str = "sandbox:", company: str = "예시상사") -> Workspace:
+def init_workspace(
+    root: Path,
+    *,
+    sandbox_url: str = "sandbox:",
+    company: str = "예시상사",
+    markets: tuple[str, ...] = ("coupang", "naver", "tmon"),
+) -> Workspace:
     """Make a workspace; its accounts point at the built-in sandbox marketplace unless told otherwise."""
     if (root / CONFIG_NAME).exists():
         raise WorkspaceError(f"{root}에는 이미 {CONFIG_NAME}이 있습니다. 다른 폴더를 고르거나 그대로 쓰세요.")
     for sub in ("inbox", "outbox"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    (root / CONFIG_NAME).write_text(DEFAULT_CONFIG.format(company=company, sandbox=sandbox_url), encoding="utf-8")
+    accounts = "\n".join(
+        ACCOUNT_BLOCKS[m].replace(
+            "{sandbox}", sandbox_url + ("" if sandbox_url == "sandbox:" else BASE_PATHS.get(m, ""))
+        )
+        for m in markets
+    )
+    text = DEFAULT_CONFIG.format(company=company, accounts=accounts)
+    (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     return load_workspace(root)

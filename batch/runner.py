@@ -226,7 +226,7 @@ async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connecti
             except AuthFailed as exc:
                 checked[key] = exc.message
             except MarketError as exc:
-                checked[key] = f"배송템플릿을 확인하지 못했습니다: {exc.message}"
+                checked[key] = f"마켓의 배송 설정(배송템플릿·출고지)을 확인하지 못했습니다: {exc.message}"
         problem = checked.get(key)
         if problem:
             step.action, step.reason = Action.BLOCKED, problem
@@ -339,6 +339,9 @@ def run_products(
     ledger = Ledger(ws.ledger_path)
     try:
         conns = _connections(ws, v, clock, app)
+        for conn in conns.values():
+            if isinstance(conn, Connection):
+                conn.adapter.images_dir = path.parent / "images"  # where the rules found the local images
         run.steps = plan(v, ws, ledger, conns, markets)
         if not dry_run:
             asyncio.run(_push_and_close(run.steps, conns, ledger, progress))

@@ -25,26 +25,57 @@ ITEMS = (
     ("원목 북엔드", "가구/홈데코 > 수납 > 책꽂이", "가구(침대/소파/싱크대/DIY제품)", "", ""),
 )
 TMON_GROUP = "티몬-기본"
+# One 판매정보 group per marketplace, matching the sandbox's seeded accounts, shipping places and categories.
+GROUPS: dict[str, Row] = {
+    "tmon": {
+        "market": "티몬",
+        "account": "main",
+        "group": TMON_GROUP,
+        "market_category": "브랜드패션 > 패션소품 > 기타 패션소품",
+        "market_category_no": "20200300",
+        "sales_end": P.UNLIMITED,
+        "courier": "CJ대한통운",
+        "delivery_template": "1690698",
+        "product_type": "일반상품",
+    },
+    "coupang": {
+        "market": "쿠팡",
+        "account": "main",
+        "group": "쿠팡-기본",
+        "market_category_no": "56137",
+        "courier": "CJ대한통운",
+        "outbound_place": "74010",
+        "return_center": "1000558371",
+        "delivery_fee_type": "조건부무료",
+        "delivery_fee": "3000",
+        "free_over": "30000",
+        "return_fee": "3000",
+        "as_phone": "02-123-4567",
+    },
+    "naver": {
+        "market": "스마트스토어",
+        "account": "main",
+        "group": "스마트스토어-기본",
+        "market_category_no": "50000805",
+        "courier": "CJ대한통운",
+        "delivery_fee_type": "유료",
+        "delivery_fee": "3000",
+        "return_fee": "3000",
+        "exchange_fee": "6000",
+        "as_phone": "02-123-4567",
+        "as_guide": "구매 후 7일 이내 교환·반품 가능",
+    },
+}
 
 
-def sales_rows() -> list[Row]:
-    return [
-        {
-            "market": "티몬",
-            "account": "main",
-            "group": TMON_GROUP,
-            "market_category": "브랜드패션 > 패션소품 > 기타 패션소품",
-            "market_category_no": "20200300",
-            "sales_end": P.UNLIMITED,
-            "courier": "CJ대한통운",
-            "delivery_template": "1690698",
-            "product_type": "일반상품",
-        }
-    ]
+def sales_rows(markets: tuple[str, ...] = ("tmon",)) -> list[Row]:
+    return [dict(GROUPS[m]) for m in markets]
 
 
-def product_rows(n: int, seed: int = 7, *, full_notice_every: int = 5) -> dict[str, list[Row]]:
-    """``n`` valid products; every ``full_notice_every``-th lists its 품목고시 fields one by one."""
+def product_rows(
+    n: int, seed: int = 7, *, full_notice_every: int = 5, markets: tuple[str, ...] = ("tmon",)
+) -> dict[str, list[Row]]:
+    """``n`` valid products sold on ``markets``; every ``full_notice_every``-th lists its 품목고시 fields one by one."""
     rnd = random.Random(seed)
     main: list[Row] = []
     notices: list[Row] = []
@@ -62,7 +93,7 @@ def product_rows(n: int, seed: int = 7, *, full_notice_every: int = 5) -> dict[s
                 "name": f"{brand} {name} {rnd.randrange(100, 999)}",
                 "status": "판매가능",
                 "category": category,
-                "groups": TMON_GROUP,
+                "groups": ",".join(str(GROUPS[m]["group"]) for m in markets),
                 "price": str(price),
                 "tax": "과세",
                 "maker": brand,
@@ -95,4 +126,4 @@ def product_rows(n: int, seed: int = 7, *, full_notice_every: int = 5) -> dict[s
             options.append(
                 {"code": code, "value_1": first, "extra_price": str(price // 10), "on_sale": "Y", "stock": "9999"}
             )
-    return {P.MAIN: main, P.NOTICES: notices, P.OPTIONS: options, P.SALES: sales_rows()}
+    return {P.MAIN: main, P.NOTICES: notices, P.OPTIONS: options, P.SALES: sales_rows(markets)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -44,11 +45,13 @@ async def per_account(
     clock: Clock | None,
     app: Any,
 ) -> None:
-    """Run ``work`` once per (market, account) with its rows; an account that cannot connect fails only its rows."""
+    """Run ``work`` for every (market, account) with its rows, the accounts at once (each paces itself);
+    an account that cannot connect fails only its rows."""
     groups: dict[tuple[str, str], list[R]] = defaultdict(list)
     for r in rows:
         groups[r.where].append(r)
-    for (market, name), mine in groups.items():
+
+    async def one(market: str, name: str, mine: list[R]) -> None:
         account = ws.account(market, name)
         try:
             if account is None:
@@ -57,11 +60,13 @@ async def per_account(
         except WorkspaceError as exc:
             for r in mine:
                 r.result, r.message = RowResult.ERROR, exc.message
-            continue
+            return
         try:
             await work(conn, mine)
         finally:
             await conn.aclose()
+
+    await asyncio.gather(*(one(market, name, mine) for (market, name), mine in groups.items()))
 
 
 def load_checked(path: Path, spec: TemplateSpec) -> Validation:

@@ -89,7 +89,7 @@ def client_child(cfg: Result) -> Result:
     from batch.marketplaces import tmon as T
 
     root = Path(cfg["ws"])
-    init_workspace(root, sandbox_url=cfg["url"])
+    init_workspace(root, sandbox_url=cfg["url"], markets=("tmon",))
     toml = root / CONFIG_NAME
     text = toml.read_text(encoding="utf-8")
     text, n = re.subn(r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}", text, count=1, flags=re.M)

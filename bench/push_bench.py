@@ -149,7 +149,7 @@ def client_child(cfg: Result) -> Result:
     from batch.connect import settings_for
 
     root = Path(cfg["ws"])
-    init_workspace(root, sandbox_url=cfg["url"])
+    init_workspace(root, sandbox_url=cfg["url"], markets=("tmon",))
     toml = root / CONFIG_NAME
     text = toml.read_text(encoding="utf-8")
     text = _set(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}")

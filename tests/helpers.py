@@ -16,6 +16,8 @@ from starlette.types import ASGIApp
 
 from batch.sandbox.server import build_server
 
+TMON_ONLY = ("tmon",)  # a workspace with the TMON account only (the TMON-specific tests)
+
 
 def resave_with_libreoffice(src: Path, outdir: Path, profile: Path) -> Path:
     """Open ``src`` in LibreOffice and save it as .xlsx into ``outdir`` (its own profile and HOME, no locks)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import TMON_ONLY
 
 from batch.accounts import check_all, render, statuses
 from batch.cli import cli
@@ -18,7 +19,7 @@ SECRET = "s3cr3t-value-never-shown"
 
 def workspace(tmp_path: Path, expires: str | None = None) -> Path:
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     if expires:
         cfg = root / "batch.toml"
         cfg.write_text(cfg.read_text(encoding="utf-8") + f'key_expires = "{expires}"\n', encoding="utf-8")

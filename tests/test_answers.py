@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+from helpers import TMON_ONLY
 
 from batch.answering import run_answers
 from batch.collect import collect
@@ -42,7 +43,7 @@ def collected(tmp_path: Path) -> tuple[Any, Path, Path]:
     app = create_app(clock=lambda: time.time() - 3600, seed=8)
     control(app, "POST", "/__sandbox__/seed", {"market": "tmon", "inquiries": 12, "seed": 4})
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     export = collect(load_workspace(root), "inquiries", app=app).export
     assert export is not None
     return app, root, export
@@ -125,7 +126,7 @@ def test_overdue_rows_are_highlighted(tmp_path: Path) -> None:
     app = create_app(clock=lambda: time.time() - 5 * 86400, seed=9)  # asked days ago: overdue now
     control(app, "POST", "/__sandbox__/seed", {"market": "tmon", "inquiries": 3, "seed": 1})
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     export = collect(load_workspace(root), "inquiries", app=app, since=dt.datetime.now() - dt.timedelta(days=9)).export
     assert export is not None
     wb, col, rows = rows_of(export)

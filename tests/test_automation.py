@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from helpers import TMON_ONLY
 
 from batch.automation import run_watch
 from batch.config import init_workspace, load_workspace
@@ -56,7 +57,7 @@ def drop(root: Path, name: str, rows: dict[str, Any]) -> None:
 def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     cfg = root / "batch.toml"
     text = (
         cfg.read_text(encoding="utf-8")
@@ -94,7 +95,7 @@ def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tup
 
 def test_without_smtp_the_report_is_an_eml_file(tmp_path: Path) -> None:
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     drop(root, "products.xlsx", product_rows(2))
     run_watch(load_workspace(root), once=True, echo=lambda _: None, app=create_app(seed=3))
     (eml,) = list((root / "outbox" / "reports").glob("*상품대량등록*.eml"))
@@ -106,7 +107,7 @@ def test_schedule_is_per_job_and_per_marketplace(tmp_path: Path) -> None:
     from batch.automation import schedule_seconds
 
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     cfg = root / "batch.toml"
     cfg.write_text(
         cfg.read_text(encoding="utf-8").replace(

@@ -37,7 +37,7 @@ def openpyxl_book(
     sales = wb.create_sheet("판매정보")
     sales.append([SPEC.sheet("판매정보").col(k).header for k in SALES_KEYS])
     for s in sales_rows():
-        sales.append([s[k] for k in SALES_KEYS])
+        sales.append([s.get(k) for k in SALES_KEYS])
     m = wb.create_sheet(META_SHEET)
     for k, v in (meta if meta is not None else {"kind": "products", "version": "1"}).items():
         m.append([k, v])

@@ -27,7 +27,7 @@ import httpx
 import openpyxl
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from helpers import resave_with_libreoffice
+from helpers import TMON_ONLY, resave_with_libreoffice
 from starlette.types import Message, Receive, Scope, Send
 
 from batch.collect import Collection, collect, now_kst
@@ -169,7 +169,7 @@ class Env:
 
 def make_env(tmp_path: Path, orders: int, seed: int) -> Env:
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     config = root / "batch.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("rate_limit = 10", "rate_limit = 0"), encoding="utf-8")
     sandbox = create_app(clock=lambda: time.time() - 3600, seed=seed)

@@ -18,7 +18,7 @@ from PIL import Image
 from batch.importers import products as P
 from batch.models import RowResult
 from batch.report import Severity
-from batch.samples import TMON_GROUP, product_rows, sales_rows
+from batch.samples import GROUPS, TMON_GROUP, product_rows, sales_rows
 from batch.validation import Validation, validate_products
 
 MakeBook = Callable[..., Path]  # the make_book fixture of conftest.py
@@ -50,6 +50,7 @@ OTHER_GROUPS = {
     ST11: "11번가",
     HMALL: "현대몰",
 }
+FILLED = {COUPANG: GROUPS["coupang"], NAVER: GROUPS["naver"]}
 
 
 @pytest.fixture(params=["openpyxl", "libreoffice"])
@@ -61,9 +62,10 @@ def via(request: pytest.FixtureRequest) -> str:
 
 
 def sample() -> Rows:
-    """``product_rows(2)`` plus one group on every other marketplace (those need no 티몬 columns)."""
+    """``product_rows(2)`` plus one group on every other marketplace (those need no 티몬 columns; 쿠팡 and
+    스마트스토어 take their own, as in the samples)."""
     rows: Rows = {k: list(v) for k, v in product_rows(2).items()}
-    rows[SALES] += [{"market": m, "account": "main", "group": g} for g, m in OTHER_GROUPS.items()]
+    rows[SALES] += [{**FILLED.get(g, {}), "market": m, "account": "main", "group": g} for g, m in OTHER_GROUPS.items()]
     return rows
 
 
@@ -404,6 +406,34 @@ def test_sales_groups(make_book: MakeBook, tmp_path: Path, via: str) -> None:
         ("coupang", COUPANG),
     ]
     assert [t.group for t in v.targets[r[3]]] == [TMON_GROUP]
+
+
+def test_coupang_and_naver_groups_need_their_own_columns_and_fee_amounts(make_book: MakeBook, tmp_path: Path) -> None:
+    rows = sample()
+    bare_coupang = add(
+        rows, SALES, {"market": "쿠팡", "account": "second", "group": "쿠팡-빈칸", "market_category_no": "56137"}
+    )
+    paid = add(rows, SALES, {**GROUPS["naver"], "account": "second", "group": "스토어-유료", "delivery_fee": None})
+    conditional = add(
+        rows,
+        SALES,
+        {**GROUPS["coupang"], "account": "third", "group": "쿠팡-조건부", "free_over": None, "as_phone": "123"},
+    )
+    v = validate(make_book, tmp_path, rows, "openpyxl")
+
+    assert v.report.flat() == ordered(
+        [
+            (SALES, bare_coupang, "택배사", "required-value"),
+            (SALES, bare_coupang, "출고지코드", "required-value"),
+            (SALES, bare_coupang, "반품지코드", "required-value"),
+            (SALES, bare_coupang, "배송비유형", "required-value"),
+            (SALES, bare_coupang, "반품배송비", "required-value"),
+            (SALES, bare_coupang, "A/S 전화번호", "required-value"),
+            (SALES, paid, "기본배송비", "required-value"),
+            (SALES, conditional, "무료배송 기준금액", "required-value"),
+            (SALES, conditional, "A/S 전화번호", "code-format"),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- options on the 상품 sheet

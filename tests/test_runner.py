@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
-from helpers import served
+from helpers import TMON_ONLY, served
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batch.config import Workspace, init_workspace, load_workspace
@@ -66,7 +66,7 @@ class InstantClock:
 def workspace(tmp_path: Path, extra: str = "", **settings: Any) -> Workspace:
     """A workspace from ``init_workspace`` (account main on the sandbox), unpaced, with ``settings`` added."""
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     config = root / "batch.toml"
     text = config.read_text(encoding="utf-8").replace("rate_limit = 10", "rate_limit = 0")
     text += "".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items())  # [[accounts]] is last

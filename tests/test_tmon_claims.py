@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from helpers import TMON_ONLY
 
 from batch.collect import now_kst
 from batch.config import init_workspace
@@ -30,7 +31,7 @@ def test_claims_are_collected_approved_and_rejected(tmp_path: Path) -> None:
     app = create_app(clock=lambda: time.time() - 3600, seed=5)  # orders an hour old: inside TMON's window
     orders = control(app, "POST", "/__sandbox__/seed", {"market": "tmon", "orders": 3, "seed": 1})["orders"]
     cancel = control(app, "POST", "/__sandbox__/claims", {"market": "tmon", "order": orders[0], "type": "cancel"})
-    ws = init_workspace(tmp_path / "ws")
+    ws = init_workspace(tmp_path / "ws", markets=TMON_ONLY)
     account = ws.accounts[0]
 
     async def scenario() -> list[Any]:

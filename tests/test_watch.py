@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import TMON_ONLY
 
 from batch import watch as W
 from batch.config import Workspace, init_workspace, load_workspace
@@ -45,7 +46,7 @@ class InstantClock:
 
 def workspace(tmp_path: Path) -> Workspace:
     root = tmp_path / "ws"
-    init_workspace(root)
+    init_workspace(root, markets=TMON_ONLY)
     config = root / "batch.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("rate_limit = 10", "rate_limit = 0"), encoding="utf-8")
     return load_workspace(root)

@@ -145,6 +145,19 @@ def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[
                     None,
                     market=market,
                 )
+        fee_type = r.get("delivery_fee_type")
+        needs = {"유료": ("delivery_fee",), "조건부무료": ("delivery_fee", "free_over")}.get(fee_type or "", ())
+        for key in needs:
+            if r.get(key) is None:
+                ok = False
+                ctx.add(
+                    data,
+                    row,
+                    key,
+                    "required-value",
+                    f"배송비유형이 '{fee_type}'이면 '{data.header_of(key)}' 칸이 필요합니다. 금액(원)을 넣어 주세요.",
+                    None,
+                )
         name = r["group"]
         if name in seen:
             ctx.add(

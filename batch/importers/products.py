@@ -84,6 +84,7 @@ PROMOTION_WORDS = (
     "베스트",
 )
 
+DELIVERY_FEE_TYPES = ("무료", "유료", "조건부무료")
 PRODUCT_TYPE_GROUPS = ("냉장/냉동/신선식품", "화물/설치", "주문제작", "주문후발주", "일반상품", "예외상품")
 
 LISTS: dict[str, tuple[str, ...]] = {
@@ -100,6 +101,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "마켓": MARKET_LABELS,
     "택배사": COURIERS,
     "상품유형그룹": PRODUCT_TYPE_GROUPS,
+    "배송비유형": DELIVERY_FEE_TYPES,
     "대분류": TOP_CATEGORIES,
 }
 
@@ -503,7 +505,7 @@ SALES_SHEET = SheetSpec(
         Col(
             "market_category_no",
             "제휴몰 카테고리번호",
-            "마켓 카테고리 번호 [티몬 필수]",
+            "마켓 카테고리 번호 (쿠팡 노출카테고리코드, 스마트스토어 리프 카테고리 ID) [필수]",
             kind=Kind.CODE,
             max_len=20,
             pattern=DIGITS,
@@ -518,7 +520,14 @@ SALES_SHEET = SheetSpec(
             extra_values=(UNLIMITED,),
             example=UNLIMITED,
         ),
-        Col("courier", "택배사", "출고 택배사", kind=Kind.CHOICE, choices="택배사", example="CJ대한통운"),
+        Col(
+            "courier",
+            "택배사",
+            "출고 택배사 [쿠팡·스마트스토어 필수]",
+            kind=Kind.CHOICE,
+            choices="택배사",
+            example="CJ대한통운",
+        ),
         Col(
             "delivery_template",
             "배송템플릿",
@@ -537,12 +546,97 @@ SALES_SHEET = SheetSpec(
             choices="상품유형그룹",
             example="일반상품",
         ),
+        Col(
+            "outbound_place",
+            "출고지코드",
+            "쿠팡 WING에 등록한 출고지의 코드 [쿠팡 필수]",
+            kind=Kind.CODE,
+            max_len=20,
+            pattern=DIGITS,
+            pattern_hint="숫자만",
+            example="",
+        ),
+        Col(
+            "return_center",
+            "반품지코드",
+            "쿠팡 WING에 등록한 반품지의 코드 [쿠팡 필수]",
+            kind=Kind.CODE,
+            max_len=20,
+            pattern=DIGITS,
+            pattern_hint="숫자만",
+            example="",
+        ),
+        Col(
+            "delivery_fee_type",
+            "배송비유형",
+            "무료 / 유료 / 조건부무료 [쿠팡·스마트스토어 필수]",
+            kind=Kind.CHOICE,
+            choices="배송비유형",
+            example="",
+        ),
+        Col(
+            "delivery_fee",
+            "기본배송비",
+            "유료·조건부무료일 때의 배송비(원)",
+            kind=Kind.INT,
+            min_value=0,
+            max_value=100_000,
+            example="",
+        ),
+        Col(
+            "free_over",
+            "무료배송 기준금액",
+            "조건부무료: 이 금액 이상 사면 무료(원)",
+            kind=Kind.INT,
+            min_value=0,
+            max_value=10_000_000,
+            example="",
+        ),
+        Col(
+            "return_fee",
+            "반품배송비",
+            "편도 반품배송비(원) [쿠팡·스마트스토어 필수]",
+            kind=Kind.INT,
+            min_value=0,
+            max_value=100_000,
+            example="",
+        ),
+        Col(
+            "exchange_fee",
+            "교환배송비",
+            "왕복 교환배송비(원) [스마트스토어 필수]",
+            kind=Kind.INT,
+            min_value=0,
+            max_value=200_000,
+            example="",
+        ),
+        Col(
+            "as_phone",
+            "A/S 전화번호",
+            "고객이 A/S를 문의할 전화번호 [쿠팡·스마트스토어 필수]",
+            kind=Kind.CODE,
+            max_len=20,
+            pattern=r"0\d{1,3}-?\d{3,4}-?\d{4}|1\d{3}-?\d{4}",
+            pattern_hint="예: 02-123-4567, 1588-1234",
+            example="",
+        ),
+        Col("as_guide", "A/S 안내", "A/S 안내 문구 (비우면 '상세페이지 참조')", max_len=200, example=""),
     ),
 )
 
 # Columns of the 판매정보 sheet each marketplace needs (the rest are optional for it).
 MARKET_REQUIRED: dict[str, tuple[str, ...]] = {
     "tmon": ("market_category", "market_category_no", "sales_end", "delivery_template", "product_type"),
+    "coupang": (
+        "market_category_no",
+        "courier",
+        "outbound_place",
+        "return_center",
+        "delivery_fee_type",
+        "return_fee",
+        "as_phone",
+    ),
+    "naver": ("market_category_no", "courier", "delivery_fee_type", "return_fee", "exchange_fee", "as_phone"),
 }
 
 

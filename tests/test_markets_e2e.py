@@ -1,0 +1,454 @@
+"""The end-to-end jobs, alike for TMON, Coupang and Naver (parametrised): products (create, skip, update, faults,
+SIGKILL), orders and invoices with the claim gate, inquiries and answers, the watched folder, and one product
+workbook sent to all three at once.
+
+Each marketplace's sandbox speaks its own protocol; ``Profile`` says only where each one keeps what the test
+checks (our product code, invoices, answers) and how its requests are counted. Everything else is the same test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openpyxl
+import pytest
+from helpers import served
+
+from batch.answering import run_answers
+from batch.automation import run_watch
+from batch.collect import collect
+from batch.config import Workspace, init_workspace, load_workspace
+from batch.exporters.template import write_template
+from batch.importers import answers as A
+from batch.importers import invoices as I
+from batch.importers import products as P
+from batch.invoicing import run_invoices
+from batch.models import Market, RowResult
+from batch.runner import Action, Run, run_products
+from batch.samples import GROUPS, Row, product_rows
+from batch.sandbox.app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKETS = ("tmon", "coupang", "naver")
+_WHEN = itertools.count()
+
+State = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where one marketplace's sandbox keeps what the tests check."""
+
+    market: str
+    creates: tuple[str, ...]  # request keys ("METHOD /template") that create a product
+    updates: tuple[str, ...]  # … that change one
+    invoice_calls: tuple[str, ...]  # … that send invoices (first registration)
+    answer_calls: tuple[str, ...]  # … that send an answer
+    products: Callable[[State], dict[str, str]]  # our code -> the marketplace's product number
+    invoices: Callable[[State], set[tuple[str, str]]]  # (order number, tracking number) registered
+    answers: Callable[[State], dict[str, str]]  # inquiry number (as we address it) -> the answer's text
+    env: tuple[tuple[str, str], ...]  # the sandbox credentials, as a real server's account reads them
+
+    @property
+    def label(self) -> str:
+        return Market(self.market).label
+
+    def count(self, requests: dict[str, int], keys: tuple[str, ...]) -> int:
+        return sum(int(requests.get(k, 0)) for k in keys)
+
+
+def _unique(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    codes = [c for c, _ in pairs]
+    assert len(codes) == len(set(codes)), f"a product was registered twice: {Counter(codes).most_common(3)}"
+    return dict(pairs)
+
+
+# -- TMON ------------------------------------------------------------------------------------------------------
+
+
+TMON = Profile(
+    market="tmon",
+    creates=("POST /api/{vendorId}/deals",),
+    updates=("PUT /api/{vendorId}/deals/{no}",),
+    invoice_calls=("POST /api/{vendorId}/orders/{tmonOrderNo}/invoices",),
+    answer_calls=(
+        "POST /api/{vendorId}/qnas/{articleNo}/replies",
+        "POST /api/{vendorId}/cs-inquiry/save/{csInquirySeqNo}/{csInquiryMessageGroupSeqNo}",
+    ),
+    products=lambda s: _unique([(str(p["vendorDealNo"]), str(p["tmonDealNo"])) for p in s["products"]]),
+    invoices=lambda s: {(str(i["tmonOrderNo"]), str(i["invoiceNo"])) for i in s["invoices"]},
+    answers=lambda s: {str(a["id"]): str(a["content"]) for a in s["answers"]},
+    env=(
+        ("BATCH_TMON_MAIN_CLIENT_SECRET", "sandbox-secret"),
+        ("BATCH_TMON_MAIN_PARTNER_TOKEN", "sandbox-partner-token"),
+    ),
+)
+
+PROFILES = {p.market: p for p in (TMON,)}
+
+
+@pytest.fixture(params=MARKETS)
+def profile(request: pytest.FixtureRequest) -> Profile:
+    return PROFILES[str(request.param)]
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+
+
+class InstantClock:
+    """The client's clock: ``sleep`` moves fake time forward and returns at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        self.slept += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+def workspace(tmp_path: Path, markets: tuple[str, ...], **settings: Any) -> Workspace:
+    """A workspace with the sandbox accounts of ``markets``, unpaced, with ``settings`` on every account."""
+    root = tmp_path / "ws"
+    init_workspace(root, markets=markets)
+    config = root / "batch.toml"
+    text = config.read_text(encoding="utf-8").replace("rate_limit = 10", "rate_limit = 0")
+    extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in settings.items())
+    text = text.replace("concurrency = 8", "concurrency = 8\n" + extra.rstrip("\n")) if extra else text
+    config.write_text(text, encoding="utf-8")
+    return load_workspace(root)
+
+
+def control(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    async def go() -> Any:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox.test") as c:
+            answer = await c.request(method, path, json=body)
+            assert answer.status_code == 200, answer.text
+            return answer.json()
+
+    return asyncio.run(go())
+
+
+def state(app: Any, market: str) -> State:
+    body: State = control(app, "GET", f"/__sandbox__/state?market={market}")
+    return body
+
+
+def requests_since(before: dict[str, int], app: Any, market: str) -> dict[str, int]:
+    after: dict[str, int] = state(app, market)["requests"]
+    return {k: n - before.get(k, 0) for k, n in after.items() if n != before.get(k, 0)}
+
+
+def products_run(path: Path, ws: Workspace, app: Any, **kw: Any) -> Run:
+    when = dt.datetime(2026, 3, 1, 9, 0) + dt.timedelta(seconds=next(_WHEN))
+    return run_products(path, ws, app=app, clock=kw.pop("clock", None) or InstantClock(), when=when, **kw)
+
+
+def book(tmp_path: Path, rows: dict[str, list[Row]], name: str = "상품등록") -> Path:
+    return write_template(P.SPEC, tmp_path / f"{name}.xlsx", rows)
+
+
+def result_rows(path: Path, sheet: str = P.MAIN) -> dict[str, dict[str, Any]]:
+    """The result workbook's rows by their first cell: the columns from 처리결과 on."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    headers = list(rows[0])
+    first = headers.index("처리결과")
+    at = {str(name): i for i, name in enumerate(headers) if i >= first and name}
+    return {
+        str(r[0]): {name: (r[i] if i < len(r) else None) for name, i in at.items()}
+        for r in rows[1:]
+        if r[0] and r[0] != P.EXAMPLE_CODE
+    }
+
+
+def codes_of(rows: dict[str, list[Row]]) -> list[str]:
+    return [str(r["code"]) for r in rows[P.MAIN]]
+
+
+# -- 상품대량등록 -------------------------------------------------------------------------------------------------
+
+
+def test_products_are_created_once_skipped_then_updated(profile: Profile, tmp_path: Path) -> None:
+    m = profile.market
+    ws = workspace(tmp_path, (m,))
+    app = create_app(seed=1)
+    rows = product_rows(30, markets=(m,))
+    codes = codes_of(rows)
+    path = book(tmp_path, rows)
+
+    first = products_run(path, ws, app)
+    assert first.plan_counts() == {profile.label: Counter({Action.CREATE: 30})}
+    made = profile.products(state(app, m))
+    assert sorted(made) == sorted(codes)
+    assert profile.count(state(app, m)["requests"], profile.creates) == 30
+    assert first.files is not None and first.files.reupload is None
+    shown = result_rows(first.files.result)
+    for code in codes:
+        assert shown[code] == {
+            "처리결과": "성공",
+            "오류코드": None,
+            "오류메시지": None,
+            f"{profile.label} 결과": "성공",
+            f"{profile.label} 상품번호": made[code],
+            f"{profile.label} 메시지": "신규 등록",
+        }, code
+
+    before = state(app, m)["requests"]
+    second = products_run(path, ws, app)
+    assert second.plan_counts() == {profile.label: Counter({Action.SKIP: 30})}
+    sent = requests_since(before, app, m)
+    assert profile.count(sent, profile.creates + profile.updates) == 0
+    assert second.files is not None
+    assert {r["처리결과"] for r in result_rows(second.files.result).values()} == {"건너뜀"}
+
+    changed = {i: str(int(str(rows[P.MAIN][i]["price"])) + 500) for i in (0, 11, 29)}
+    for index, price in changed.items():
+        rows[P.MAIN][index]["price"] = price
+    before = state(app, m)["requests"]
+    third = products_run(book(tmp_path, rows, "상품등록-수정"), ws, app)
+    assert third.plan_counts() == {profile.label: Counter({Action.SKIP: 27, Action.UPDATE: 3})}
+    sent = requests_since(before, app, m)
+    assert profile.count(sent, profile.updates) == 3
+    assert profile.count(sent, profile.creates) == 0
+    assert profile.products(state(app, m)) == made  # the same numbers, nothing new
+    assert third.files is not None
+    shown = result_rows(third.files.result)
+    assert {c for c, r in shown.items() if r["처리결과"] == "성공"} == {codes[i] for i in changed}
+    assert {r[f"{profile.label} 메시지"] for c, r in shown.items() if r["처리결과"] == "성공"} == {"수정"}
+
+
+def test_faults_of_every_kind_end_with_every_product_registered_exactly_once(profile: Profile, tmp_path: Path) -> None:
+    """30 % of requests fault (429, 500, 503, stall, drop, lost_response); rerunning heals every row, no duplicates."""
+    m = profile.market
+    ws = workspace(tmp_path, (m,), timeout=0.3, backoff_base=0.01, backoff_cap=0.05)
+    app = create_app(seed=9)
+    rows = product_rows(80, markets=(m,))
+    codes = codes_of(rows)
+    path = book(tmp_path, rows)
+    control(app, "POST", "/__sandbox__/faults", {"market": m, "rate": 0.3, "seed": 9})
+    clock = InstantClock()
+    messages: Counter[str] = Counter()
+    healed = False
+    for _ in range(15):
+        done = products_run(path, ws, app, clock=clock)
+        messages.update(s.message for s in done.steps)
+        if all(s.result in (RowResult.SUCCESS, RowResult.SKIPPED) for s in done.steps):
+            healed = True
+            break
+    assert healed, Counter(s.message for s in done.steps if s.result is not RowResult.SUCCESS)
+    assert clock.slept > 0  # backoff and Retry-After waited, in fake time
+    assert messages["등록 확인"] > 0  # answers were lost and the look-up found what had been made
+    made = profile.products(state(app, m))  # asserts no code twice
+    assert sorted(made) == sorted(codes)
+
+    control(app, "POST", "/__sandbox__/faults", {"market": m, "rate": 0})
+    before = state(app, m)["requests"]
+    final = products_run(path, ws, app, clock=clock)
+    assert final.plan_counts() == {profile.label: Counter({Action.SKIP: 80})}
+    assert profile.count(requests_since(before, app, m), profile.creates + profile.updates) == 0
+    assert profile.products(state(app, m)) == made
+
+
+def batch(profile: Profile, *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BATCH_CRASH_AT"}
+    env |= {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **dict(profile.env)}
+    if crash_at:
+        env["BATCH_CRASH_AT"] = crash_at
+    return subprocess.run(
+        [sys.executable, "-m", "batch", *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_sigkill_after_intent_and_before_complete_never_sends_twice(profile: Profile, tmp_path: Path) -> None:
+    m = profile.market
+    app = create_app(seed=6)
+    rows = product_rows(8, markets=(m,))
+    codes = codes_of(rows)
+    ws_dir = tmp_path / "ws"
+    with served(app) as url:
+        made = batch(profile, "init", str(ws_dir), "--sandbox", url)
+        assert made.returncode == 0, made.stderr
+        path = book(ws_dir / "inbox", rows)
+
+        died = batch(profile, "-w", str(ws_dir), "run", str(path), crash_at="after-intent")
+        assert died.returncode == -signal.SIGKILL, died.stderr
+        assert profile.products(state(app, m)) == {}  # it died before sending
+
+        died = batch(profile, "-w", str(ws_dir), "run", str(path), crash_at="before-complete")
+        assert died.returncode == -signal.SIGKILL, died.stderr
+        landed = profile.products(state(app, m))
+        assert len(landed) >= 1  # sent and made, but never written down as done
+
+        done = batch(profile, "-w", str(ws_dir), "run", str(path))
+        assert done.returncode == 0, done.stdout + done.stderr
+        made_now = profile.products(state(app, m))
+        creates = profile.count(state(app, m)["requests"], profile.creates)
+
+    assert sorted(made_now) == sorted(codes)
+    assert creates == len(codes)  # every product was sent exactly once
+    [result] = [p for p in (ws_dir / "outbox").glob("*.xlsx") if not p.stem.endswith("재업로드용")]
+    shown = result_rows(result)
+    assert {c: (r["처리결과"], r[f"{profile.label} 상품번호"]) for c, r in shown.items()} == {
+        c: ("성공", made_now[c]) for c in codes
+    }
+    assert Counter(r[f"{profile.label} 메시지"] for r in shown.values())["등록 확인"] >= len(landed)
+
+
+def test_one_workbook_goes_to_all_three_marketplaces_at_once(tmp_path: Path) -> None:
+    ws = workspace(tmp_path, MARKETS)
+    app = create_app(seed=4)
+    rows = product_rows(10, markets=MARKETS)
+    codes = codes_of(rows)
+    done = products_run(book(tmp_path, rows), ws, app)
+    labels = [Market(m).label for m in MARKETS]
+    assert done.plan_counts() == {label: Counter({Action.CREATE: 10}) for label in labels}
+    made = {m: PROFILES[m].products(state(app, m)) for m in MARKETS}
+    assert {m: sorted(v) for m, v in made.items()} == {m: sorted(codes) for m in MARKETS}
+    assert done.files is not None
+    shown = result_rows(done.files.result)
+    for code in codes:
+        assert shown[code]["처리결과"] == "성공"
+        for m, label in zip(MARKETS, labels, strict=True):
+            assert (shown[code][f"{label} 결과"], shown[code][f"{label} 상품번호"]) == ("성공", made[m][code])
+
+
+# -- 주문 · 송장 · 클레임 --------------------------------------------------------------------------------------------
+
+
+def sheet_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    names = [str(h or "").rstrip("*") for h in rows[0]]
+    return [dict(zip(names, r, strict=False)) for r in rows[1:]]
+
+
+def fill(src: Path, dst: Path, sheet: str, cells: dict[int, dict[str, Any]]) -> Path:
+    wb = openpyxl.load_workbook(src)
+    sh = wb[sheet]
+    col = {str(c.value or "").rstrip("*"): int(c.column) for c in sh[1]}
+    for row, values in cells.items():
+        for name, value in values.items():
+            sh.cell(row, col[name]).value = value
+    wb.save(dst)
+    return dst
+
+
+def test_orders_collected_invoices_sent_once_and_claimed_orders_held(profile: Profile, tmp_path: Path) -> None:
+    m = profile.market
+    ws = workspace(tmp_path, (m,))
+    app = create_app(clock=lambda: time.time() - 3600, seed=21)
+    seeded = control(app, "POST", "/__sandbox__/seed", {"market": m, "orders": 20, "seed": 21})["orders"]
+    assert len(seeded) == 20
+    export = collect(ws, "orders", app=app).export
+    assert export is not None
+    rows = sheet_rows(export, I.MAIN)
+    assert {r["마켓"] for r in rows} == {profile.label}
+    assert sorted({str(r["제휴몰 주문번호"]) for r in rows}) == sorted(str(o) for o in seeded)
+    orders = list(dict.fromkeys(str(r["제휴몰 주문번호"]) for r in rows))
+    numbers = {order: str(684_500_000_000 + i) for i, order in enumerate(orders)}  # one CJ number per order
+    cells = {
+        i: {"택배사": "CJ대한통운", "송장번호": numbers[str(r["제휴몰 주문번호"])]} for i, r in enumerate(rows, start=2)
+    }
+    filled = fill(export, tmp_path / "송장.xlsx", I.MAIN, cells)
+    claimed = orders[:2]
+    for order in claimed:
+        control(app, "POST", "/__sandbox__/claims", {"market": m, "order": order, "type": "cancel"})
+
+    first = run_invoices(filled, ws, app=app)
+    assert [p for p in first.validation.report] == []
+    results = {r.row: (r.result, str(r.line.order_no)) for r in first.rows}
+    assert {o for res, o in results.values() if res is RowResult.HELD} == set(claimed)
+    assert {o for res, o in results.values() if res is RowResult.SUCCESS} == set(orders[2:])
+    sent = profile.invoices(state(app, m))
+    assert sent == {(o, numbers[o]) for o in orders[2:]}
+    calls = profile.count(state(app, m)["requests"], profile.invoice_calls)
+
+    again = run_invoices(filled, ws, app=app)  # the same file again: nothing goes out
+    assert {r.result for r in again.rows if str(r.line.order_no) not in claimed} == {RowResult.SKIPPED}
+    assert profile.count(state(app, m)["requests"], profile.invoice_calls) == calls
+    assert profile.invoices(state(app, m)) == sent
+
+
+# -- 문의 · 답변 ---------------------------------------------------------------------------------------------------
+
+
+def test_inquiries_collected_answered_once_and_a_redrop_sends_nothing(profile: Profile, tmp_path: Path) -> None:
+    m = profile.market
+    ws = workspace(tmp_path, (m,))
+    app = create_app(clock=lambda: time.time() - 3600, seed=8)
+    seeded = control(app, "POST", "/__sandbox__/seed", {"market": m, "inquiries": 6, "seed": 4})["inquiries"]
+    assert len(seeded) == 6
+    export = collect(ws, "inquiries", app=app).export
+    assert export is not None
+    rows = sheet_rows(export, A.MAIN)
+    assert {r["마켓"] for r in rows} == {profile.label}
+    texts = {i: f"문의 감사합니다. {i}번 답변입니다." for i in range(2, 2 + len(rows))}
+    answers = {i: {"답변내용": t, "승인": "Y"} for i, t in texts.items() if i < 5}
+    answers[5] = {"답변내용": "승인하지 않은 답변", "승인": "N"}
+    filled = fill(export, tmp_path / "답변.xlsx", A.MAIN, answers)
+
+    first = run_answers(filled, ws, app=app)
+    assert [first.validation.results[r] for r in range(2, 6)] == [RowResult.SUCCESS] * 3 + [RowResult.SKIPPED]
+    landed = profile.answers(state(app, m))
+    assert sorted(landed.values()) == sorted(texts[i] for i in range(2, 5))
+    calls = profile.count(state(app, m)["requests"], profile.answer_calls)
+    assert calls == 3
+
+    again = run_answers(filled, ws, app=app)
+    assert [again.validation.results[r] for r in range(2, 5)] == [RowResult.ERROR] * 3
+    assert {p.code for p in again.validation.report if p.row in range(2, 5)} == {"already-answered"}
+    assert profile.count(state(app, m)["requests"], profile.answer_calls) == calls
+
+
+# -- 자동화 ------------------------------------------------------------------------------------------------------
+
+
+def test_a_dropped_product_file_is_processed_and_reported(profile: Profile, tmp_path: Path) -> None:
+    m = profile.market
+    ws = workspace(tmp_path, (m,))
+    root = ws.root
+    rows = product_rows(3, markets=(m,))
+    src = write_template(P.SPEC, tmp_path / "staging" / "신상품.xlsx", rows)
+    old = time.time() - 60  # settled long ago
+    os.utime(src, (old, old))
+    src.rename(root / "inbox" / "신상품.xlsx")
+    app = create_app(seed=2)
+    run_watch(load_workspace(root), once=True, echo=lambda _: None, app=app)
+
+    assert sorted(profile.products(state(app, m))) == sorted(codes_of(rows))
+    (eml,) = list((root / "outbox" / "reports").glob("*상품대량등록*.eml"))
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default)
+    body = msg.get_body(preferencelist=("plain",))
+    assert body is not None and profile.label in body.get_content()
+    assert next(iter((root / "archive").iterdir())).name.endswith("신상품.xlsx")
+
+
+def test_sample_groups_cover_every_marketplace() -> None:
+    assert set(GROUPS) == set(MARKETS)
