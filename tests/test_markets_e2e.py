@@ -100,7 +100,34 @@ TMON = Profile(
     ),
 )
 
-PROFILES = {p.market: p for p in (TMON,)}
+
+def _coupang_products(state: State) -> dict[str, str]:
+    """Our product code is each item's externalVendorSku without its option suffix (CODE-001)."""
+    return _unique(
+        [
+            (str(p["items"][0]["externalVendorSku"]).rsplit("-", 1)[0], str(p["sellerProductId"]))
+            for p in state["products"]
+        ]
+    )
+
+
+COUPANG_V4 = "/v2/providers/openapi/apis/api/v4/vendors/{vendorId}"
+COUPANG = Profile(
+    market="coupang",
+    creates=("POST /v2/providers/seller_api/apis/api/v1/marketplace/seller-products",),
+    updates=("PUT /v2/providers/seller_api/apis/api/v1/marketplace/seller-products",),
+    invoice_calls=(f"POST {COUPANG_V4}/orders/invoices",),
+    answer_calls=(
+        f"POST {COUPANG_V4}/onlineInquiries/{{inquiryId}}/replies",
+        f"POST {COUPANG_V4}/callCenterInquiries/{{inquiryId}}/replies",
+    ),
+    products=_coupang_products,
+    invoices=lambda s: {(str(i["orderId"]), str(i["invoiceNumber"])) for i in s["invoices"] if i["current"]},
+    answers=lambda s: {f"{a['kind']}:{a['inquiryId']}": str(a["content"]) for a in s["answers"]},
+    env=(("BATCH_COUPANG_MAIN_SECRET_KEY", "sandbox-coupang-secret-key"),),
+)
+
+PROFILES = {p.market: p for p in (TMON, COUPANG)}
 
 
 @pytest.fixture(params=MARKETS)

@@ -1,0 +1,854 @@
+"""Coupang's Open API (WING) adapter (marketplaces.md §2): CEA-signed products, order sheets, invoices, claims, Q&A.
+
+Only what differs lives here: the paths, the product body, Coupang's batch answers (``responseList``) and its
+words. Signing is ``CoupangAuth`` on the HTTP client (it signs the raw path and query exactly as sent); retries,
+pacing, the breaker and the kill switch are the shared client's (base.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from batch.config import Account
+from batch.couriers import find_courier
+from batch.errors import WorkspaceError
+from batch.marketplaces.base import (
+    AlreadyDone,
+    AuthFailed,
+    Call,
+    MarketClient,
+    MarketError,
+    Rejected,
+    Unavailable,
+    status_error,
+)
+from batch.marketplaces.coupang_auth import CoupangAuth
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment
+from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
+
+MARKET = Market.COUPANG.value
+API = "/v2/providers/openapi/apis/api"
+SELLER = "/v2/providers/seller_api/apis/api/v1/marketplace"
+OUTBOUND = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
+EXTENDED = {"X-EXTENDED-TIMEOUT": "90000"}  # §2.1: heavy calls (order and return lists, product creation)
+
+MAX_NAME = 100  # ❓ sellerProductName: no confirmed limit; the sandbox uses the same
+MAX_ITEMS = 200  # ❓ options per product
+MAX_IMAGES = 10  # ❓
+MAX_TAGS = 20  # ❓ searchTags
+MAX_BATCH = 50  # §2.3: acknowledgement ids per call; ❓ the same for invoice DTOs
+RETRY_ROUNDS = 3  # sends of an item Coupang marks retryRequired, the first included
+ANSWER_LIMIT = 1000  # ❓ no documented limit; the sandbox enforces the same
+ORDER_DAYS = 31  # §2.3: order sheets and return requests, at most 31 days
+SHORT_DAYS = 7  # §2.3: exchange requests and inquiries, at most 7 days
+PAGE = "50"
+# ❓ fixed sale period: the body is hashed to detect changes, so it must not carry today's date
+SALE_START = "2020-01-01T00:00:00"
+SALE_END = "2099-12-31T23:59:59"
+CHARGE_TYPES = {"무료": "FREE", "유료": "NOT_FREE", "조건부무료": "CONDITIONAL_FREE"}
+ORDER_STATUSES = ("ACCEPT", "INSTRUCT")  # collected: new (결제완료) and confirmed (상품준비중)
+ORDER_STATUS = {
+    "ACCEPT": OrderStatus.NEW,
+    "INSTRUCT": OrderStatus.CONFIRMED,
+    "DEPARTURE": OrderStatus.SHIPPING,
+    "DELIVERING": OrderStatus.SHIPPING,
+    "NONE_TRACKING": OrderStatus.SHIPPING,
+    "FINAL_DELIVERY": OrderStatus.DELIVERED,
+}
+RETURN_STATUS = {
+    "RELEASE_STOP_UNCHECKED": ClaimStatus.REQUESTED,
+    "RETURNS_UNCHECKED": ClaimStatus.REQUESTED,
+    "VENDOR_WAREHOUSE_CONFIRM": ClaimStatus.REQUESTED,
+    "REQUEST_COUPANG_CHECK": ClaimStatus.REQUESTED,
+    "RETURNS_COMPLETED": ClaimStatus.DONE,
+    "RU": ClaimStatus.REQUESTED,
+    "UC": ClaimStatus.REQUESTED,
+    "PR": ClaimStatus.REQUESTED,
+    "CC": ClaimStatus.DONE,
+}
+# ❓ REJECT (교환불가) closes the claim: read as DONE; CANCEL (철회) is the buyer's withdrawal
+EXCHANGE_STATUS = {
+    "RECEIPT": ClaimStatus.REQUESTED,
+    "PROGRESS": ClaimStatus.REQUESTED,
+    "SUCCESS": ClaimStatus.DONE,
+    "REJECT": ClaimStatus.DONE,
+    "CANCEL": ClaimStatus.WITHDRAWN,
+}
+ALREADY_CONFIRMED = "ALREADY_PROCESSED"  # ❓ the sandbox's resultCode for a box past ACCEPT
+ALREADY_ANSWERED = "이미 답변"  # ❓ the start of Coupang's message for a second answer
+ONE_INVOICE = (
+    "쿠팡은 배송번호(묶음배송) 하나에 송장 하나만 받습니다. 추가 송장은 쿠팡 WING에서 분할배송으로 등록하세요."
+)
+AUTH_PROBLEM = (
+    "쿠팡 API 인증에 실패했습니다(서명 오류). batch.toml의 access_key와 secret key 환경 변수를 확인하고, "
+    "이 컴퓨터의 시계가 맞는지 확인하세요."
+)
+
+
+@dataclass(frozen=True)
+class CoupangCredentials:
+    vendor_id: str
+    access_key: str
+    secret_key: str = field(repr=False)
+    wing_id: str
+
+
+def no_centre(code: str) -> str:
+    return f"쿠팡에 반품지 코드 {code}가 없습니다. 쿠팡 WING의 반품지 코드를 판매정보 시트에 적으세요."
+
+
+def option_no(code: str, index: int) -> str:
+    """Our stable option number (externalVendorSku)."""
+    return f"{code}-{index + 1:03d}"
+
+
+def money(value: Any) -> int:
+    """Won from a v5 money object ``{currencyCode, units, nanos}`` or a v4 plain number (◐ both seen)."""
+    if isinstance(value, Mapping):
+        units = int(value.get("units") or 0)
+        nanos = int(value.get("nanos") or 0)
+        return units + round(nanos / 1_000_000_000)
+    if value in (None, ""):
+        return 0
+    return int(float(value))
+
+
+def domestic(number: Any) -> str:
+    """A phone number as staff write it: v5's E.164 ``+82…`` becomes ``0…``."""
+    text = str(number or "")
+    return "0" + text[3:].lstrip("-") if text.startswith("+82") else text
+
+
+def _stamp(text: Any) -> str:
+    """``yyyy-MM-ddTHH:mm:ss[+09:00]`` as ``yyyy-MM-dd HH:mm:ss`` (KST)."""
+    value = str(text or "")
+    return value[:19].replace("T", " ")
+
+
+def day_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tuple[dt.date, dt.date]]:
+    """[start, end] as whole days, cut into windows spanning at most ``days`` days (both ends inclusive)."""
+    first, last = start.date(), end.date()
+    out = []
+    while first <= last:
+        stop = min(first + dt.timedelta(days=days - 1), last)
+        out.append((first, stop))
+        first = stop + dt.timedelta(days=1)
+    return out
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class Coupang:
+    """One Coupang seller account (vendorId + access key)."""
+
+    market = MARKET
+    answer_limit = ANSWER_LIMIT
+    sandbox_path = ""
+
+    @staticmethod
+    def credentials_for(account: Account) -> CoupangCredentials:
+        """The account's keys: ids from batch.toml, the secret key only from the environment (or the sandbox)."""
+        sandbox = {"vendor_id": "A00012345", "access_key": "sandbox-access-key", "wing_id": "sandbox-wing"}
+        ids = {key: account.text(key, sandbox[key] if account.is_sandbox else "") for key in sandbox}
+        for key, value in ids.items():
+            if not value:
+                raise WorkspaceError(
+                    f"{account.market}/{account.name} 계정에 {key} 값이 없습니다. batch.toml의 계정에 적어 주세요."
+                )
+        return CoupangCredentials(
+            vendor_id=ids["vendor_id"],
+            access_key=ids["access_key"],
+            secret_key=account.required_secret("secret_key"),
+            wing_id=ids["wing_id"],
+        )
+
+    def __init__(
+        self, client: MarketClient, credentials: CoupangCredentials, *, clock: Callable[[], dt.datetime] | None = None
+    ) -> None:
+        self.client = client
+        self.credentials = credentials
+        self.images_dir: Path | None = None
+        self._centres: dict[str, dict[str, Any]] | None = None
+        auth = CoupangAuth(credentials.access_key, credentials.secret_key, **({"clock": clock} if clock else {}))
+        client.http.auth = auth
+
+    def __repr__(self) -> str:
+        return f"Coupang(vendor_id={self.credentials.vendor_id!r})"
+
+    # --- the wire ----------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _no_headers() -> Mapping[str, str]:
+        return {}  # CoupangAuth on the http client signs each request as it goes out
+
+    @staticmethod
+    async def _not_renewable(response: httpx.Response) -> bool:
+        return False  # no token: a 401 is a wrong key or a wrong clock
+
+    def _error(self, response: httpx.Response) -> MarketError:
+        body = _json(response)
+        code = body.get("code")
+        if response.status_code == 401:
+            return AuthFailed(MARKET, AUTH_PROBLEM, status=401, code=str(code) if code is not None else None)
+        message = str(body.get("message") or response.text[:200] or response.reason_phrase)
+        return status_error(MARKET, response, f"쿠팡: {message}", str(code) if code is not None else None)
+
+    async def _send(self, call: Call) -> httpx.Response:
+        call.headers = {**call.headers, "X-Requested-By": self.credentials.vendor_id}
+        return await self.client.send(
+            call, auth=self._no_headers, on_auth_error=self._not_renewable, to_error=self._error
+        )
+
+    def _v(self, version: int, rest: str) -> str:
+        return f"{API}/v{version}/vendors/{self.credentials.vendor_id}{rest}"
+
+    async def vendor_id(self) -> str:
+        """One signed GET of the outbound places proves the keys; the vendor id is the account's."""
+        await self._send(Call("GET", OUTBOUND, params={"pageNum": "1", "pageSize": "1"}))
+        return self.credentials.vendor_id
+
+    # --- product jobs --------------------------------------------------------------------------------
+
+    def payload(self, product: Product, sales: SalesInfo) -> dict[str, Any]:
+        """The create body (§2.4) for one product and its 판매정보 group; deterministic (it is hashed)."""
+        courier = find_courier(sales.get("courier") or "")
+        fee_type = CHARGE_TYPES.get(sales.get("delivery_fee_type") or "", "")
+        phone = sales.get("as_phone") or ""
+        images = [
+            {"imageOrder": i, "imageType": "REPRESENTATION" if i == 0 else "DETAIL", "vendorPath": path}
+            for i, path in enumerate(product.images[:MAX_IMAGES])
+        ]
+        notices = [
+            {"noticeCategoryName": product.notice_category, "noticeCategoryDetailName": name, "content": value}
+            for name, value in product.notices
+        ]
+        certs = [{"certificationType": c.kind, "certificationCode": c.number} for c in product.certs] or [
+            {"certificationType": "NOT_REQUIRED", "certificationCode": ""}
+        ]
+        items = []
+        for i, option in enumerate(product.options):
+            price = product.price + option.extra_price
+            items.append(
+                {
+                    "itemName": "/".join(option.values) if option.values else product.name,
+                    "originalPrice": price,
+                    "salePrice": price,
+                    "maximumBuyCount": option.stock if option.on_sale and product.on_sale else 0,
+                    "maximumBuyForPerson": 0,
+                    "maximumBuyForPersonPeriod": 1,
+                    "outboundShippingTimeDay": 2,  # ❓ days to ship; not in the workbook
+                    "unitCount": 1,
+                    "adultOnly": "ADULT_ONLY" if product.adult else "EVERYONE",
+                    "taxType": "FREE" if product.tax in ("면세", "비과세") else "TAX",
+                    "parallelImported": "NOT_PARALLELED",
+                    "overseasPurchased": "NOT_OVERSEAS_PURCHASED",
+                    "pccNeeded": False,
+                    "externalVendorSku": option_no(product.code, i),
+                    "barcode": "",
+                    "emptyBarcode": True,
+                    "emptyBarcodeReason": "바코드 없음",
+                    "modelNo": product.model,
+                    "certifications": certs,
+                    "searchTags": list(product.keywords[:MAX_TAGS]),
+                    "images": images,
+                    "notices": notices,
+                    "attributes": [
+                        {"attributeTypeName": name, "attributeValueName": value}
+                        for name, value in zip(product.option_names, option.values, strict=False)
+                    ],
+                    "contents": [
+                        {"contentsType": "HTML", "contentDetails": [{"content": product.detail, "detailType": "TEXT"}]}
+                    ],
+                }
+            )
+        return {
+            "displayCategoryCode": int(sales.get("market_category_no") or 0),
+            "sellerProductName": product.name,
+            "vendorId": self.credentials.vendor_id,
+            "saleStartedAt": SALE_START,
+            "saleEndedAt": SALE_END,
+            "displayProductName": product.name,
+            "brand": product.brand,
+            "generalProductName": product.name,
+            "productGroup": product.category.split(">")[-1].strip(),
+            "manufacture": product.maker,
+            "deliveryMethod": "SEQUENCIAL",
+            "deliveryCompanyCode": courier.codes.get("coupang", "") if courier else "",
+            "deliveryChargeType": fee_type,
+            "deliveryCharge": int(sales.get("delivery_fee") or 0) if fee_type != "FREE" else 0,
+            "freeShipOverAmount": int(sales.get("free_over") or 0) if fee_type == "CONDITIONAL_FREE" else 0,
+            "deliveryChargeOnReturn": int(sales.get("return_fee") or 0),
+            "remoteAreaDeliverable": "N",
+            "unionDeliveryType": "UNION_DELIVERY",
+            "outboundShippingPlaceCode": int(sales.get("outbound_place") or 0),
+            "returnCenterCode": sales.get("return_center") or "",
+            "returnCharge": int(sales.get("return_fee") or 0),
+            "companyContactNumber": phone,
+            "afterServiceInformation": sales.get("as_guide") or f"A/S 문의: {phone}",
+            "afterServiceContactNumber": phone,
+            "vendorUserId": self.credentials.wing_id,
+            "requested": True,
+            "items": items,
+        }
+
+    def preflight(self, product: Product, sales: SalesInfo) -> list[str]:
+        """What Coupang refuses that the workbook rules do not already catch (Korean, one line each)."""
+        problems = []
+        if len(product.name) > MAX_NAME:
+            problems.append(f"쿠팡 상품명은 {MAX_NAME}자까지입니다.")
+        if not product.options:
+            problems.append("쿠팡에는 옵션(판매 단위)이 하나 이상 있어야 합니다.")
+        if len(product.options) > MAX_ITEMS:
+            problems.append(f"쿠팡 옵션은 {MAX_ITEMS}개까지입니다.")
+        if not product.images:
+            problems.append("쿠팡에는 대표 이미지가 꼭 있어야 합니다.")
+        local = [i for i in product.images if not i.startswith(("https://", "http://"))]
+        if local:
+            problems.append(
+                f"쿠팡은 이미지 주소(https://…)만 받습니다. 이미지를 웹에 올리고 주소를 적으세요: {', '.join(local[:3])}"
+            )
+        if not product.notices:
+            problems.append("쿠팡에는 상품정보제공고시가 꼭 있어야 합니다.")
+        for key, label in (
+            ("market_category_no", "쿠팡 카테고리 코드"),
+            ("outbound_place", "출고지 코드"),
+            ("return_center", "반품지 코드"),
+        ):
+            if not (sales.get(key) or "").isdigit():
+                problems.append(f"판매정보의 {label}가 없거나 숫자가 아닙니다.")
+        courier = find_courier(sales.get("courier") or "")
+        if courier is None or "coupang" not in courier.codes:
+            problems.append(
+                f"택배사 '{sales.get('courier') or ''}'는 쿠팡 택배사 코드가 없습니다. 다른 택배사를 고르세요."
+            )
+        fee_type = sales.get("delivery_fee_type") or ""
+        if fee_type not in CHARGE_TYPES:
+            problems.append("판매정보의 배송비 유형은 무료, 유료, 조건부무료 중 하나여야 합니다.")
+        if fee_type in ("유료", "조건부무료") and not (sales.get("delivery_fee") or "").isdigit():
+            problems.append("유료 배송이면 판매정보에 배송비를 적으세요.")
+        if fee_type == "조건부무료" and not (sales.get("free_over") or "").isdigit():
+            problems.append("조건부무료 배송이면 판매정보에 무료배송 기준 금액을 적으세요.")
+        if not (sales.get("return_fee") or "").isdigit():
+            problems.append("판매정보에 반품배송비를 적으세요.")
+        if not sales.get("as_phone"):
+            problems.append("쿠팡에는 A/S 전화번호가 꼭 있어야 합니다. 판매정보에 적으세요.")
+        return problems
+
+    async def _pages(self, path: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = _json(await self._send(Call("GET", path, params={"pageNum": str(page), "pageSize": PAGE})))
+            data = body.get("data") or {}
+            out += list(data.get("content") or [])
+            if page >= int((data.get("pagination") or {}).get("totalPages") or 1):
+                return out
+            page += 1
+
+    async def delivery_templates(self) -> list[DeliveryTemplate]:
+        """The outbound shipping places (출고지), as the 판매정보 sheet's outbound_place codes."""
+        return [
+            DeliveryTemplate(str(p["outboundShippingPlaceCode"]), str(p.get("shippingPlaceName", "")), "")
+            for p in await self._pages(OUTBOUND)
+        ]
+
+    async def check_templates(self, sales: SalesInfo) -> str | None:
+        """A Korean problem when the group's outbound place or return centre is not the seller's, else None."""
+        place = sales.get("outbound_place") or ""
+        if place not in {t.number for t in await self.delivery_templates()}:
+            return f"쿠팡에 출고지 코드 {place}가 없습니다. 쿠팡 WING의 출고지 코드를 판매정보 시트에 적으세요."
+        centre = sales.get("return_center") or ""
+        self._centres = None
+        if centre not in await self._return_centres():
+            return no_centre(centre)
+        return None
+
+    async def _return_centres(self) -> dict[str, dict[str, Any]]:
+        """The seller's return centres by code, read once per adapter (create and update need their address)."""
+        if self._centres is None:
+            found = await self._pages(self._v(4, "/returnShippingCenters"))
+            self._centres = {str(c["returnCenterCode"]): c for c in found}
+        return self._centres
+
+    async def _body(self, product: Product, sales: SalesInfo) -> dict[str, Any]:
+        """``payload`` plus the return centre's name and address, which Coupang wants in the body too (§2.4).
+
+        They come from the seller's return centres, not the workbook, so they stay out of the hashed payload.
+        """
+        body = self.payload(product, sales)
+        code = str(body["returnCenterCode"])
+        centre = (await self._return_centres()).get(code)
+        if centre is None:
+            raise Rejected(MARKET, no_centre(code))
+        address = (centre.get("placeAddresses") or [{}])[0]
+        return {
+            **body,
+            "returnChargeName": str(centre.get("shippingPlaceName") or ""),
+            "returnZipCode": str(address.get("returnZipCode") or ""),
+            "returnAddress": str(address.get("returnAddress") or ""),
+            "returnAddressDetail": str(address.get("returnAddressDetail") or ""),
+        }
+
+    async def _link(self, seller_product_id: str) -> ProductLink:
+        body = _json(await self._send(Call("GET", f"{SELLER}/seller-products/{seller_product_id}")))
+        items = (body.get("data") or {}).get("items") or []
+        return ProductLink(
+            seller_product_id,
+            {str(i["externalVendorSku"]): str(i["vendorItemId"]) for i in items if i.get("vendorItemId") is not None},
+        )
+
+    async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
+        """Create with ``requested: true`` (approval asked at once), then read the vendorItemIds back."""
+        body = await self._body(product, sales)
+        call = Call("POST", f"{SELLER}/seller-products", json=body, idempotent=False, headers=EXTENDED)
+        number = _json(await self._send(call)).get("data")
+        if number in (None, ""):
+            raise Unavailable(MARKET, "쿠팡이 상품 번호 없이 답했습니다.", outcome_unknown=True)
+        return await self._link(str(number))
+
+    async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
+        body = {"sellerProductId": int(link.product_no), **(await self._body(product, sales))}
+        await self._send(Call("PUT", f"{SELLER}/seller-products", json=body, headers=EXTENDED))
+        return await self._link(link.product_no)
+
+    async def find_product(self, code: str) -> ProductLink | None:
+        """Look a product up by our first option number (externalVendorSku); None when Coupang has none."""
+        response = await self._send(Call("GET", f"{SELLER}/seller-products/external-vendor-sku-codes/{code}-001"))
+        found = _json(response).get("data") or []
+        if not found:
+            return None
+        return await self._link(str(found[0]["sellerProductId"]))
+
+    async def _items(self, code: str) -> ProductLink:
+        link = await self.find_product(code)
+        if link is None:
+            raise Rejected(MARKET, f"쿠팡에 상품 {code}이(가) 없습니다. 먼저 상품을 등록하세요.")
+        return link
+
+    async def update_stock(self, product: Product) -> None:
+        """Stock per option (vendor-items quantities); an option not on sale gets 0."""
+        link = await self._items(product.code)
+        for i, option in enumerate(product.options):
+            item = link.option_nos.get(option_no(product.code, i))
+            if item is None:
+                continue
+            stock = option.stock if option.on_sale else 0
+            await self._send(Call("PUT", f"{SELLER}/vendor-items/{item}/quantities/{stock}"))
+
+    async def _sales(self, code: str, action: str) -> None:
+        link = await self._items(code)
+        for item in link.option_nos.values():
+            await self._send(Call("PUT", f"{SELLER}/vendor-items/{item}/sales/{action}"))
+
+    async def pause(self, code: str) -> None:
+        await self._sales(code, "stop")
+
+    async def resume(self, code: str) -> None:
+        await self._sales(code, "resume")
+
+    # --- orders ------------------------------------------------------------------------------------
+
+    def shipment_key(self, line: OrderLine) -> str:
+        return line.delivery_no
+
+    def _lines(self, box: Mapping[str, Any], account: str) -> list[OrderLine]:
+        status = ORDER_STATUS.get(str(box.get("status")))
+        if status is None:
+            raise Unavailable(MARKET, f"쿠팡이 알 수 없는 발주서 상태를 보냈습니다: {box.get('status')}")
+        orderer = box.get("orderer") or {}
+        receiver = box.get("receiver") or {}
+        common = {
+            "ordered_at": _stamp(box.get("orderedAt")),
+            "buyer": str(orderer.get("name") or ""),
+            "buyer_phone": domestic(orderer.get("safeNumber")),
+            "receiver": str(receiver.get("name") or ""),
+            "receiver_phone": domestic(receiver.get("safeNumber")),
+            "zipcode": str(receiver.get("postCode") or ""),
+            "address": " ".join(str(receiver.get(k) or "") for k in ("addr1", "addr2")).strip(),
+            "message": str(box.get("parcelPrintMessage") or ""),
+        }
+        lines = []
+        for item in box.get("orderItems") or []:
+            count = int(item.get("shippingCount") or 0)
+            cancelled = int(item.get("cancelCount") or 0) >= count
+            lines.append(
+                OrderLine(
+                    market=MARKET,
+                    account=account,
+                    order_no=str(box["orderId"]),
+                    delivery_no=str(box["shipmentBoxId"]),
+                    product_no=str(item.get("sellerProductId") or ""),
+                    option_no=str(item.get("vendorItemId") or ""),
+                    product_name=str(item.get("sellerProductName") or item.get("vendorItemName") or ""),
+                    option_text=str(item.get("sellerProductItemName") or ""),
+                    qty=count,
+                    price=money(item.get("salesPrice")),
+                    status=OrderStatus.CANCELLED if cancelled else status,
+                    **common,
+                )
+            )
+        return lines
+
+    async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]:
+        """Order sheets in ACCEPT and INSTRUCT, by day windows of at most 31 days, following nextToken."""
+        lines: list[OrderLine] = []
+        for first, last in day_windows(start, end, ORDER_DAYS):
+            for status in ORDER_STATUSES:
+                params = {
+                    "createdAtFrom": f"{first.isoformat()}+09:00",
+                    "createdAtTo": f"{last.isoformat()}+09:00",
+                    "status": status,
+                    "maxPerPage": PAGE,
+                }
+                for box in await self._tokens(self._v(5, "/ordersheets"), params):
+                    lines += self._lines(box, account)
+        return lines
+
+    async def _tokens(self, path: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Every item of a ``nextToken``-paged list."""
+        out: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            query = {**params, **({"nextToken": token} if token else {})}
+            body = _json(await self._send(Call("GET", path, params=query, headers=EXTENDED)))
+            out += list(body.get("data") or [])
+            token = str(body.get("nextToken") or "")
+            if not token:
+                return out
+
+    async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
+        """발주확인 (ACCEPT → INSTRUCT) of each shipment box, 50 a call; a box confirmed already is done."""
+        keys = list(dict.fromkeys(self.shipment_key(unit[0]) for unit in units if unit))
+        outcomes: Outcomes = {}
+
+        async def send(batch: Sequence[str]) -> list[dict[str, Any]]:
+            body = {"vendorId": self.credentials.vendor_id, "shipmentBoxIds": [int(k) for k in batch]}
+            response = await self._send(Call("PATCH", self._v(4, "/ordersheets/acknowledgement"), json=body))
+            return list((_json(response).get("data") or {}).get("responseList") or [])
+
+        await self._batches(keys, send, outcomes, done_codes={ALREADY_CONFIRMED}, idempotent=True)
+        return outcomes
+
+    async def _batches(
+        self,
+        keys: list[str],
+        send: Callable[[Sequence[str]], Awaitable[list[dict[str, Any]]]],
+        outcomes: Outcomes,
+        *,
+        done_codes: set[str],
+        idempotent: bool,
+    ) -> None:
+        """Send ``keys`` in batches; resend only the keys Coupang marks retryRequired, up to RETRY_ROUNDS sends."""
+        pending = keys
+        for round_no in range(1, RETRY_ROUNDS + 1):
+            retry: list[str] = []
+            for batch in _chunks(pending, MAX_BATCH):
+                try:
+                    results = await send(batch)
+                except MarketError as exc:
+                    for key in batch:
+                        outcomes[key] = _unclear(exc) if not idempotent else exc
+                    continue
+                by_key: dict[str, list[dict[str, Any]]] = {}
+                for result in results:
+                    by_key.setdefault(str(result.get("shipmentBoxId")), []).append(result)
+                for key in batch:
+                    again, answer = _outcome(by_key.get(key, []), done_codes)
+                    if again:
+                        retry.append(key)
+                    else:
+                        outcomes[key] = answer
+            pending = retry
+            if not pending:
+                return
+            if round_no < RETRY_ROUNDS:
+                await self.client.clock.sleep(self.client.backoff(round_no))
+        for key in pending:
+            outcomes[key] = Unavailable(
+                MARKET, "쿠팡이 재시도를 요청했지만 계속 실패했습니다. 잠시 뒤 다시 실행하세요."
+            )
+
+    async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
+        """송장 업로드 (INSTRUCT → DEPARTURE) or correction, one DTO per line; only retryRequired DTOs are resent."""
+        outcomes: Outcomes = {}
+        for correct in (False, True):
+            path = self._v(4, "/orders/updateInvoices" if correct else "/orders/invoices")
+            todo: dict[str, list[dict[str, Any]]] = {}
+            for shipment in shipments:
+                if shipment.correct != correct:
+                    continue
+                if shipment.additional:
+                    outcomes[shipment.key] = Rejected(MARKET, ONE_INVOICE)
+                    continue
+                todo[shipment.key] = [
+                    {
+                        "shipmentBoxId": int(shipment.key),
+                        "orderId": int(line.order_no),
+                        "vendorItemId": int(line.option_no),
+                        "deliveryCompanyCode": shipment.courier_code,
+                        "invoiceNumber": shipment.number,
+                        "splitShipping": False,
+                        "preSplitShipped": False,
+                        "estimatedShippingDate": "",
+                    }
+                    for line in shipment.lines
+                ]
+            if todo:
+                await self._invoice_batches(path, todo, outcomes)
+        return outcomes
+
+    async def _invoice_batches(self, path: str, todo: dict[str, list[dict[str, Any]]], outcomes: Outcomes) -> None:
+        pending = todo
+        for round_no in range(1, RETRY_ROUNDS + 1):
+            retry: dict[str, list[dict[str, Any]]] = {}
+            for batch in _dto_chunks(pending):
+                dtos = [dto for key in batch for dto in pending[key]]
+                body = {"vendorId": self.credentials.vendor_id, "orderSheetInvoiceApplyDtos": dtos}
+                try:
+                    response = await self._send(Call("POST", path, json=body, idempotent=False))
+                except MarketError as exc:
+                    for key in batch:
+                        outcomes[key] = _unclear(exc)
+                    continue
+                results = list((_json(response).get("data") or {}).get("responseList") or [])
+                for key in batch:
+                    mine = [r for r in results if str(r.get("shipmentBoxId")) == key]
+                    again, answer = _outcome(mine, set())
+                    if not again:
+                        outcomes[key] = answer
+                        continue
+                    asked = {str(r.get("vendorItemId")) for r in mine if r.get("retryRequired")}
+                    retry[key] = [d for d in pending[key] if str(d["vendorItemId"]) in asked] or pending[key]
+                    outcomes[key] = None
+            pending = retry
+            if not pending:
+                return
+            if round_no < RETRY_ROUNDS:
+                await self.client.clock.sleep(self.client.backoff(round_no))
+        for key in pending:
+            outcomes[key] = Unavailable(
+                MARKET, "쿠팡이 재시도를 요청했지만 계속 실패했습니다. 잠시 뒤 다시 실행하세요."
+            )
+
+    # --- claims ------------------------------------------------------------------------------------
+
+    async def collect_claims(
+        self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
+    ) -> list[Claim]:
+        """Cancels and returns (v6 returnRequests) and exchanges (v4 exchangeRequests) asked between start and end.
+
+        Coupang lists by whole days up to ``end``, so ``latest`` needs nothing more: a claim asked a minute ago is
+        on today's list.
+        """
+        claims: list[Claim] = []
+        for first, last in day_windows(start, end, ORDER_DAYS):
+            for kind, cancel_type in ((ClaimType.RETURN, "RETURN"), (ClaimType.CANCEL, "CANCEL")):
+                params = {
+                    "createdAtFrom": first.isoformat(),
+                    "createdAtTo": last.isoformat(),
+                    "cancelType": cancel_type,
+                    "maxPerPage": PAGE,
+                }
+                for item in await self._tokens(self._v(6, "/returnRequests"), params):
+                    claims += self._returns(item, kind, account)
+        for first, last in day_windows(start, end, SHORT_DAYS):
+            params = {
+                "createdAtFrom": f"{first.isoformat()}T00:00:00",
+                "createdAtTo": f"{last.isoformat()}T23:59:59",
+                "maxPerPage": PAGE,
+            }
+            for item in await self._tokens(self._v(4, "/exchangeRequests"), params):
+                claims += self._exchanges(item, account)
+        return claims
+
+    def _returns(self, item: Mapping[str, Any], kind: ClaimType, account: str) -> list[Claim]:
+        status = RETURN_STATUS.get(str(item.get("receiptStatus")))
+        if status is None:
+            raise Unavailable(MARKET, f"쿠팡이 알 수 없는 반품/취소 상태를 보냈습니다: {item.get('receiptStatus')}")
+        reason = " ".join(
+            str(item.get(k) or "") for k in ("cancelReasonCategory1", "cancelReasonCategory2", "cancelReason")
+        )
+        return [
+            Claim(
+                market=MARKET,
+                account=account,
+                claim_no=str(item["receiptId"]),
+                order_no=str(item.get("orderId") or ""),
+                product_no=str(line.get("sellerProductId") or ""),
+                product_name=str(line.get("sellerProductName") or line.get("vendorItemName") or ""),
+                kind=kind,
+                status=status,
+                reason=" ".join(reason.split()),
+                buyer=str(item.get("requesterName") or ""),
+                requested_at=_stamp(item.get("createdAt")),
+            )
+            for line in item.get("returnItems") or [{}]
+        ]
+
+    def _exchanges(self, item: Mapping[str, Any], account: str) -> list[Claim]:
+        status = EXCHANGE_STATUS.get(str(item.get("exchangeStatus")))
+        if status is None:
+            raise Unavailable(MARKET, f"쿠팡이 알 수 없는 교환 상태를 보냈습니다: {item.get('exchangeStatus')}")
+        reason = " ".join(str(item.get(k) or "") for k in ("reasonCodeText", "reasonEtcDetail"))
+        return [
+            Claim(
+                market=MARKET,
+                account=account,
+                claim_no=str(item["exchangeId"]),
+                order_no=str(item.get("orderId") or ""),
+                product_no=str(line.get("sellerProductId") or ""),
+                product_name=str(line.get("sellerProductName") or line.get("targetItemName") or ""),
+                kind=ClaimType.EXCHANGE,
+                status=status,
+                reason=" ".join(reason.split()),
+                buyer=str(item.get("requesterName") or ""),
+                requested_at=_stamp(item.get("createdAt")),
+            )
+            for line in item.get("exchangeItemDtoV1s") or [{}]
+        ]
+
+    # --- inquiries ---------------------------------------------------------------------------------
+
+    async def collect_inquiries(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Inquiry]:
+        """Unanswered product inquiries (online:…) and call-centre inquiries (callcenter:…), 7-day windows."""
+        out: dict[str, Inquiry] = {}
+        for first, last in day_windows(start, end, SHORT_DAYS):
+            days = {
+                "vendorId": self.credentials.vendor_id,
+                "inquiryStartAt": first.isoformat(),
+                "inquiryEndAt": last.isoformat(),
+            }
+            for q in await self._numbered(self._v(5, "/onlineInquiries"), {**days, "answeredType": "NOANSWER"}):
+                inquiry = Inquiry(
+                    MARKET,
+                    account,
+                    f"online:{q['inquiryId']}",
+                    "상품",
+                    str(q.get("productId") or ""),
+                    str((q.get("orderIds") or [""])[0]),
+                    _stamp(q.get("inquiryAt")),
+                    "",
+                    str(q.get("content") or ""),
+                    str(q.get("buyerEmail") or ""),
+                    False,
+                )
+                out[inquiry.inquiry_no] = inquiry
+            params = {**days, "partnerCounselingStatus": "NO_ANSWER"}
+            for q in await self._numbered(self._v(5, "/callCenterInquiries"), params):
+                inquiry = Inquiry(
+                    MARKET,
+                    account,
+                    f"callcenter:{q['inquiryId']}",
+                    str(q.get("receiptCategory") or "기타"),
+                    str(q.get("productId") or ""),
+                    str(q.get("orderId") or ""),
+                    _stamp(q.get("inquiryAt")),
+                    "",
+                    str(q.get("content") or ""),
+                    str(q.get("buyerEmail") or ""),
+                    False,
+                )
+                out[inquiry.inquiry_no] = inquiry
+        return list(out.values())
+
+    async def _numbered(self, path: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            query = {**params, "pageNum": str(page), "pageSize": PAGE}
+            data = _json(await self._send(Call("GET", path, params=query))).get("data") or {}
+            out += list(data.get("content") or [])
+            if page >= int((data.get("pagination") or {}).get("totalPages") or 1):
+                return out
+            page += 1
+
+    async def answer(self, inquiry_no: str, content: str) -> None:
+        """Answer one inquiry; AlreadyDone when it was answered already."""
+        kind, _, ident = inquiry_no.partition(":")
+        try:
+            if kind == "online":
+                body: dict[str, Any] = {
+                    "content": content,
+                    "vendorId": self.credentials.vendor_id,
+                    "replyBy": self.credentials.wing_id,
+                }
+                path = self._v(4, f"/onlineInquiries/{ident}/replies")
+            elif kind == "callcenter":
+                one = _json(await self._send(Call("GET", f"{API}/v5/vendors/callCenterInquiries/{ident}")))
+                data = one.get("data") or {}
+                if data.get("csPartnerCounselingStatus") != "NO_ANSWER":
+                    raise AlreadyDone(MARKET, "이미 답변된 쿠팡 고객센터 문의입니다.")
+                replies = data.get("replies") or [{}]
+                body = {
+                    "vendorId": self.credentials.vendor_id,
+                    "inquiryId": int(ident),
+                    "content": content,
+                    "replyBy": self.credentials.wing_id,
+                    "parentAnswerId": replies[-1].get("answerId"),
+                }
+                path = self._v(4, f"/callCenterInquiries/{ident}/replies")
+            else:
+                raise Rejected(MARKET, f"쿠팡 문의 번호가 올바르지 않습니다: {inquiry_no}")
+            await self._send(Call("POST", path, json=body, idempotent=False))
+        except Rejected as exc:
+            if ALREADY_ANSWERED in exc.message and not isinstance(exc, AlreadyDone):
+                raise AlreadyDone(MARKET, exc.message, status=exc.status, code=exc.code) from exc
+            raise
+
+
+def _outcome(results: list[dict[str, Any]], done_codes: set[str]) -> tuple[bool, MarketError | None]:
+    """One key's answer from its responseList items: (retry?, None when done or the error)."""
+    if not results:
+        return False, Unavailable(
+            MARKET, "쿠팡 응답에 이 배송번호의 결과가 없습니다. 쿠팡 WING에서 확인하세요.", outcome_unknown=True
+        )
+    failed = [r for r in results if not r.get("succeed") and str(r.get("resultCode")) not in done_codes]
+    final = [r for r in failed if not r.get("retryRequired")]
+    if final:
+        first = final[0]
+        message = str(first.get("resultMessage") or first.get("resultCode") or "실패")
+        return False, Rejected(MARKET, f"쿠팡: {message}", code=str(first.get("resultCode") or ""))
+    return bool(failed), None
+
+
+def _unclear(error: MarketError) -> MarketError:
+    """A whole-call failure of a write: it may have landed unless the marketplace clearly did not take it."""
+    if isinstance(error, Unavailable) and not error.outcome_unknown:
+        return Unavailable(
+            MARKET,
+            error.message,
+            outcome_unknown=True,
+            status=error.status,
+            code=error.code,
+            request_id=error.request_id,
+        )
+    return error
+
+
+def _dto_chunks(todo: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]:
+    """Keys grouped so that each call carries at most MAX_BATCH DTOs; a shipment's DTOs stay together."""
+    out: list[list[str]] = []
+    size = 0
+    for key, dtos in todo.items():
+        if not out or size + len(dtos) > MAX_BATCH:
+            out.append([])
+            size = 0
+        out[-1].append(key)
+        size += len(dtos)
+    return out

@@ -1,0 +1,363 @@
+"""The sandbox's Coupang (marketplaces.md §2): CEA signature checks, order-sheet paging and query rules, the state
+rules of acknowledgement, invoices and answers, seeding, claims and the control API."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from batch.marketplaces.coupang_auth import CoupangAuth, authorization
+from batch.sandbox.app import create_app
+
+NOW = 1_750_000_000.0  # 2025-06-16 00:06:40 KST
+VENDOR = "A00012345"
+ACCESS, SECRET = "sandbox-access-key", "sandbox-coupang-secret-key"
+API = "/v2/providers/openapi/apis/api"
+V4, V5, V6 = (f"{API}/v{n}/vendors/{VENDOR}" for n in (4, 5, 6))
+SELLER = "/v2/providers/seller_api/apis/api/v1/marketplace"
+OUTBOUND = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
+DAYS = {"createdAtFrom": "2025-06-15+09:00", "createdAtTo": "2025-06-16+09:00"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+    def utc(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.now, dt.UTC)
+
+
+Scenario = Callable[[httpx.AsyncClient, Clock], Awaitable[None]]
+
+
+def run(scenario: Scenario, *, secret: str = SECRET, access: str = ACCESS) -> None:
+    clock = Clock()
+
+    async def main() -> None:
+        transport = httpx.ASGITransport(create_app(clock=clock, seed=1))
+        auth = CoupangAuth(access, secret, clock=clock.utc)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test", auth=auth) as client:
+            await scenario(client, clock)
+
+    asyncio.run(main())
+
+
+async def control(client: httpx.AsyncClient, action: str, **body: Any) -> Any:
+    answer = await client.post(f"/__sandbox__/{action}", json={"market": "coupang", **body})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def state(client: httpx.AsyncClient) -> dict[str, Any]:
+    body: dict[str, Any] = (await client.get("/__sandbox__/state", params={"market": "coupang"})).json()
+    return body
+
+
+async def sheets(client: httpx.AsyncClient, status: str = "ACCEPT", **more: str) -> httpx.Response:
+    return await client.get(f"{V5}/ordersheets", params={**DAYS, "status": status, **more})
+
+
+def test_signature_refusals_are_401_in_coupangs_shape() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        ok = await client.get(OUTBOUND)
+        assert ok.status_code == 200
+        bare = await client.get(OUTBOUND, auth=None)
+        assert (bare.status_code, bare.json()) == (
+            401,
+            {"code": "ERROR", "message": "Authorization header is missing.", "data": None},
+        )
+        wrong = await client.get(OUTBOUND, auth=CoupangAuth(ACCESS, "not-the-secret", clock=clock.utc))
+        assert (wrong.status_code, wrong.json()["message"]) == (401, "Invalid signature.")
+        # signed for one query, sent with another
+        header = authorization(ACCESS, SECRET, "GET", f"{V5}/ordersheets", "status=ACCEPT", clock.utc())
+        tampered = await client.get(f"{V5}/ordersheets?status=INSTRUCT", headers={"Authorization": header}, auth=None)
+        assert (tampered.status_code, tampered.json()["message"]) == (401, "Invalid signature.")
+        late = CoupangAuth(ACCESS, SECRET, clock=lambda: clock.utc() - dt.timedelta(minutes=6))
+        expired = await client.get(OUTBOUND, auth=late)
+        assert (expired.status_code, expired.json()["message"]) == (401, "Specified signature is expired.")
+        unknown = await client.get(OUTBOUND, auth=CoupangAuth("nobody", SECRET, clock=clock.utc))
+        assert (unknown.status_code, unknown.json()["message"]) == (401, "Invalid access key.")
+        other = await client.get(f"{API}/v5/vendors/A00067890/ordersheets", params={**DAYS, "status": "ACCEPT"})
+        assert (other.status_code, other.json()["code"]) == (403, 403)
+        counted = (await state(client))["requests"]
+        assert counted[f"GET {OUTBOUND}"] == 5
+        assert counted[f"GET {API}/v5/vendors/{{vendorId}}/ordersheets"] == 2
+
+    run(scenario)
+
+
+def test_ordersheet_queries_are_checked_and_paged_by_next_token() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        await control(client, "seed", orders=30, seed=2)
+        boxes = sorted(b["shipmentBoxId"] for b in (await state(client))["orders"])
+        assert len(boxes) > 30
+        first = await sheets(client, maxPerPage="20")
+        body = first.json()
+        assert (body["code"], body["message"], len(body["data"])) == (200, "OK", 20)
+        assert body["nextToken"] == str(boxes[20])
+        rest = await sheets(client, maxPerPage="20", nextToken=body["nextToken"])
+        assert [b["shipmentBoxId"] for b in body["data"] + rest.json()["data"]][: len(boxes)] == boxes[:40]
+        money = body["data"][0]["orderItems"][0]["salesPrice"]
+        assert set(money) == {"currencyCode", "units", "nanos"} and money["currencyCode"] == "KRW"
+        assert "vendorId" not in body["data"][0]
+        raw_plus = await client.get(
+            f"{V5}/ordersheets?createdAtFrom=2025-06-15+09:00&createdAtTo=2025-06-16%2B09:00&status=ACCEPT"
+        )
+        assert (raw_plus.status_code, raw_plus.json()["code"]) == (400, 400)
+        too_long = await client.get(
+            f"{V5}/ordersheets",
+            params={"createdAtFrom": "2025-05-01+09:00", "createdAtTo": "2025-06-16+09:00", "status": "ACCEPT"},
+        )
+        assert too_long.json()["message"] == "조회 기간은 최대 31일입니다."
+        assert (await sheets(client, status="PAID")).status_code == 400
+        assert (await sheets(client, maxPerPage="51")).status_code == 400
+        assert (await sheets(client, status="INSTRUCT")).json() == {
+            "code": 200,
+            "message": "OK",
+            "data": [],
+            "nextToken": "",
+        }
+
+    run(scenario)
+
+
+def test_seed_is_reproducible_and_shaped_like_order_sheets() -> None:
+    seen: list[Any] = []
+
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        for _ in range(2):
+            await control(client, "reset")
+            made = await control(client, "seed", orders=5, inquiries=4, seed=9)
+            seen.append((made, (await state(client))["orders"]))
+        snapshot = await state(client)
+        assert set(snapshot) == {
+            "products", "orders", "invoices", "claims", "inquiries", "answers", "requests",
+            "outbound_places", "return_centers", "accounts",
+        }  # fmt: skip
+        assert snapshot["accounts"][0] == {"access_key": ACCESS, "vendor_id": VENDOR, "wing_id": "sandbox-wing"}
+        box = snapshot["orders"][0]
+        assert box["status"] == "ACCEPT" and box["orderer"]["safeNumber"].startswith("+82")
+        assert len(box["orderer"]["name"]) == 3 and box["orderer"]["name"][1] == "*"
+        other = await control(client, "seed", orders=1, vendor="A00067890", seed=1)
+        assert other["orders"] == [str(22_000_000_000_006)]
+        assert [b["shipmentBoxId"] for b in (await sheets(client)).json()["data"]] == [
+            b["shipmentBoxId"] for b in snapshot["orders"]
+        ]  # the other vendor's order is not listed
+
+    run(scenario)
+    assert seen[0] == seen[1]
+    made = seen[0][0]
+    assert made["orders"] == [str(22_000_000_000_001 + i) for i in range(5)]
+    assert made["inquiries"] == ["online:80001", "online:80002", "callcenter:50001", "online:80003"]
+
+
+async def acknowledge(client: httpx.AsyncClient, boxes: list[Any]) -> dict[str, Any]:
+    answer = await client.patch(f"{V4}/ordersheets/acknowledgement", json={"vendorId": VENDOR, "shipmentBoxIds": boxes})
+    assert answer.status_code == 200, answer.text
+    data: dict[str, Any] = answer.json()["data"]
+    return data
+
+
+async def invoice(client: httpx.AsyncClient, box: dict[str, Any], number: str, *, update: bool = False) -> Any:
+    dtos = [
+        {
+            "shipmentBoxId": box["shipmentBoxId"],
+            "orderId": box["orderId"],
+            "vendorItemId": i["vendorItemId"],
+            "deliveryCompanyCode": "CJGLS",
+            "invoiceNumber": number,
+            "splitShipping": False,
+            "preSplitShipped": False,
+            "estimatedShippingDate": "",
+        }
+        for i in box["orderItems"]
+    ]
+    path = f"{V4}/orders/{'updateInvoices' if update else 'invoices'}"
+    answer = await client.post(path, json={"vendorId": VENDOR, "orderSheetInvoiceApplyDtos": dtos})
+    assert answer.status_code == 200, answer.text
+    return [(r["succeed"], r["resultCode"], r["retryRequired"]) for r in answer.json()["data"]["responseList"]]
+
+
+def test_acknowledgement_and_invoice_state_rules() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        made = await control(client, "seed", orders=4, seed=5)
+        boxes = (await state(client))["orders"]
+        a = boxes[0]
+        b = next(x for x in boxes if x["orderId"] != a["orderId"])
+        c = next(x for x in boxes if x is not a and x is not b)
+        n = len(a["orderItems"])
+        assert await invoice(client, a, "400000000001") == [(False, "INVALID_STATUS", False)] * n
+        first = await acknowledge(client, [a["shipmentBoxId"], b["shipmentBoxId"], 1])
+        assert (first["responseCode"], first["responseMessage"]) == (1, "PARTIAL_ERRORS")
+        assert [(r["succeed"], r["resultCode"]) for r in first["responseList"]] == [
+            (True, "OK"),
+            (True, "OK"),
+            (False, "NOT_FOUND_SHIPMENT_BOX"),
+        ]
+        again = await acknowledge(client, [a["shipmentBoxId"]])
+        assert (again["responseCode"], again["responseList"][0]["resultCode"]) == (99, "ALREADY_PROCESSED")
+        assert await invoice(client, a, "400000000001", update=True) == [(False, "INVALID_STATUS", False)] * n
+        assert await invoice(client, a, "400000000001") == [(True, "OK", False)] * n
+        assert await invoice(client, a, "400000000001") == [(True, "OK", False)] * n  # the same again
+        assert await invoice(client, a, "400000000002") == [(False, "ALREADY_INVOICED", False)] * n
+        m = len(b["orderItems"])
+        assert await invoice(client, b, "400000000001") == [(False, "DUPLICATE_INVOICE", False)] * m
+        assert await invoice(client, a, "400000000003", update=True) == [(True, "OK", False)] * n
+        # a cancel asked after acknowledgement stops the box from shipping
+        order_of_c = str(c["orderId"])
+        await acknowledge(client, [c["shipmentBoxId"]])
+        assert (await control(client, "claims", order=order_of_c, type="cancel"))["claimNo"] == "300000001"
+        k = len(c["orderItems"])
+        assert await invoice(client, c, "400000000004") == [(False, "CANCEL_REQUESTED", False)] * k
+        too_many = await client.patch(
+            f"{V4}/ordersheets/acknowledgement", json={"vendorId": VENDOR, "shipmentBoxIds": list(range(51))}
+        )
+        assert (too_many.status_code, too_many.json()["message"]) == (400, "shipmentBoxIds는 한 번에 50개까지입니다.")
+        by_id = {x["shipmentBoxId"]: x for x in (await state(client))["orders"]}
+        assert [by_id[x["shipmentBoxId"]]["status"] for x in (a, b, c)] == ["DEPARTURE", "INSTRUCT", "INSTRUCT"]
+        assert made["orders"]
+
+    run(scenario)
+
+
+def test_retry_once_fails_the_first_acknowledgement_and_invoice_of_a_box() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        await control(client, "seed", orders=2, seed=5, retry_once=1)
+        boxes = (await state(client))["orders"]
+        ids = [b["shipmentBoxId"] for b in boxes]
+        first = await acknowledge(client, ids)
+        assert [(r["succeed"], r["resultCode"], r["retryRequired"]) for r in first["responseList"]] == [
+            (False, "RETRY", True),
+            *[(True, "OK", False)] * (len(ids) - 1),
+        ]
+        assert (await acknowledge(client, ids[:1]))["responseList"][0]["succeed"] is True
+        items = len(boxes[0]["orderItems"])
+        assert await invoice(client, boxes[0], "500000000001") == [(False, "RETRY", True)] + [(True, "OK", False)] * (
+            items - 1
+        )
+        assert await invoice(client, boxes[0], "500000000001") == [(True, "OK", False)] * items
+
+    run(scenario)
+
+
+def test_claims_are_listed_by_type_and_checked() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        made = await control(client, "seed", orders=2, seed=8)
+        bad = await client.post(
+            "/__sandbox__/claims", json={"market": "coupang", "order": made["orders"][0], "type": "return"}
+        )
+        assert (bad.status_code, bad.json()) == (400, {"error": "a return needs a shipped box (DEPARTURE or later)"})
+        assert (await control(client, "claims", order=made["orders"][0], type="cancel"))["claimNo"] == "300000001"
+        days = {"createdAtFrom": "2025-06-15", "createdAtTo": "2025-06-16"}
+        cancels = (await client.get(f"{V6}/returnRequests", params={**days, "cancelType": "CANCEL"})).json()
+        [claim] = cancels["data"]
+        assert (claim["receiptType"], claim["receiptStatus"], cancels["nextToken"]) == (
+            "CANCEL",
+            "RETURNS_UNCHECKED",
+            "",
+        )
+        returns = (await client.get(f"{V6}/returnRequests", params={**days, "cancelType": "RETURN"})).json()
+        assert returns["data"] == []
+        refused = await client.get(f"{V6}/returnRequests", params={**days, "cancelType": "CANCEL", "status": "UC"})
+        assert refused.status_code == 400
+        week = await client.get(
+            f"{V4}/exchangeRequests",
+            params={"createdAtFrom": "2025-06-01T00:00:00", "createdAtTo": "2025-06-16T00:00:00"},
+        )
+        assert (week.status_code, week.json()["message"]) == (400, "교환 조회 기간은 최대 7일입니다.")
+
+    run(scenario)
+
+
+def test_answers_are_checked_and_a_second_one_is_refused() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        await control(client, "seed", inquiries=3, seed=1)
+        path = f"{V4}/onlineInquiries/80001/replies"
+        body = {"content": "감사합니다.", "vendorId": VENDOR, "replyBy": "sandbox-wing"}
+        wrong = await client.post(path, json={**body, "replyBy": "someone"})
+        assert (wrong.status_code, wrong.json()["message"]) == (400, "replyBy는 WING 로그인 아이디여야 합니다: someone")
+        long = await client.post(path, json={**body, "content": "가" * 1001})
+        assert long.json()["message"] == "답변은 1000자까지입니다."
+        assert (await client.post(path, json=body)).json() == {"code": "200", "message": "OK"}
+        second = await client.post(path, json=body)
+        assert (second.status_code, second.json()) == (
+            400,
+            {"code": 400, "message": "이미 답변이 등록된 문의입니다.", "data": None},
+        )
+        one = (await client.get(f"{API}/v5/vendors/callCenterInquiries/50001")).json()["data"]
+        clock.now += 25 * 3600
+        late = await client.post(
+            f"{V4}/callCenterInquiries/50001/replies",
+            json={**body, "inquiryId": 50001, "parentAnswerId": one["replies"][0]["answerId"]},
+        )
+        assert late.json()["message"] == "답변 가능 시간(24시간)이 지났습니다. WING에서 답변하세요."
+        listed = await client.get(
+            f"{V5}/onlineInquiries",
+            params={
+                "vendorId": VENDOR,
+                "inquiryStartAt": "2025-06-15",
+                "inquiryEndAt": "2025-06-17",
+                "answeredType": "NOANSWER",
+            },
+        )
+        assert [q["inquiryId"] for q in listed.json()["data"]["content"]] == [80002]
+        assert (await state(client))["answers"] == [{"kind": "online", "inquiryId": 80001, **body}]
+
+    run(scenario)
+
+
+def test_products_draft_without_request_and_unique_skus() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        image = {"imageOrder": 0, "imageType": "REPRESENTATION", "vendorPath": "https://img.example.com/a.jpg"}
+        body = {
+            "displayCategoryCode": 1, "sellerProductName": "테스트 상품", "vendorId": VENDOR,
+            "saleStartedAt": "2020-01-01T00:00:00", "saleEndedAt": "2099-12-31T23:59:59", "deliveryMethod": "SEQUENCIAL",
+            "deliveryCompanyCode": "CJGLS", "deliveryChargeType": "FREE", "outboundShippingPlaceCode": 74010,
+            "returnCenterCode": "1000558371", "afterServiceContactNumber": "1588-0000", "vendorUserId": "sandbox-wing",
+            "returnChargeName": "본사 반품센터", "returnZipCode": "17413", "returnAddress": "경기도 이천시 마장면 덕이로 154",
+            "items": [{"itemName": "기본", "originalPrice": 1000, "salePrice": 1000, "maximumBuyCount": 3,
+                       "externalVendorSku": "X-001", "images": [image], "notices": [{"content": "x"}]}],
+        }  # fmt: skip
+        draft = await client.post(f"{SELLER}/seller-products", json=body)
+        assert draft.json() == {"code": "SUCCESS", "message": "", "data": 14000001}
+        again = await client.post(f"{SELLER}/seller-products", json={**body, "requested": True})
+        assert (again.status_code, again.json()["message"]) == (
+            400,
+            "이미 등록된 externalVendorSku입니다: X-001 (상품 14000001)",
+        )
+        [product] = (await state(client))["products"]
+        assert (product["statusName"], product["items"][0]["vendorItemId"]) == ("임시저장", None)
+        local = {**body["items"][0], "externalVendorSku": "X-002", "images": [{**image, "vendorPath": "a.jpg"}]}
+        refused = await client.post(f"{SELLER}/seller-products", json={**body, "items": [local]})
+        assert refused.json()["message"] == "이미지 주소(vendorPath)가 올바르지 않습니다: a.jpg"
+        found = await client.get(f"{SELLER}/seller-products/external-vendor-sku-codes/NOPE-001")
+        assert found.json() == {"code": "SUCCESS", "message": "", "data": []}
+
+    run(scenario)
+
+
+def test_control_api_checks_and_injected_faults_in_coupangs_shape() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+        incomplete = await client.post("/__sandbox__/accounts", json={"market": "coupang", "access_key": "k"})
+        assert incomplete.status_code == 400
+        await control(client, "accounts", access_key="k2", secret_key="s2", vendor_id="A00099999", wing_id="w2")
+        mine = await client.get(OUTBOUND, auth=CoupangAuth("k2", "s2", clock=clock.utc))
+        assert mine.status_code == 200
+        unknown = await client.post("/__sandbox__/seed", json={"market": "coupang", "orders": 1, "colour": "red"})
+        assert unknown.status_code == 400
+        await control(client, "faults", rate=1.0, kinds=["500"])
+        fault = await client.get(OUTBOUND)
+        assert (fault.status_code, fault.json()["code"]) == (500, 500)
+        await control(client, "faults", rate=0.0, rate_limit=1)
+        await client.get(OUTBOUND)
+        limited = await client.get(OUTBOUND)
+        assert (limited.status_code, limited.headers["Retry-After"], limited.json()["code"]) == (429, "1", 429)
+
+    run(scenario)
