@@ -43,6 +43,7 @@ from batch.models import Market, RowResult
 from batch.runner import Action, Run, run_products
 from batch.samples import GROUPS, Row, product_rows
 from batch.sandbox.app import create_app
+from batch.sandbox.images import image_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKETS = ("tmon", "coupang", "naver")
@@ -64,6 +65,7 @@ class Profile:
     invoices: Callable[[State], set[tuple[str, str]]]  # (order number, tracking number) registered
     answers: Callable[[State], dict[str, str]]  # inquiry number (as we address it) -> the answer's text
     env: tuple[tuple[str, str], ...]  # the sandbox credentials, as a real server's account reads them
+    uploads_images: bool = False  # takes image files (uploads them) rather than only https addresses
 
     @property
     def label(self) -> str:
@@ -127,7 +129,23 @@ COUPANG = Profile(
     env=(("BATCH_COUPANG_MAIN_SECRET_KEY", "sandbox-coupang-secret-key"),),
 )
 
-PROFILES = {p.market: p for p in (TMON, COUPANG)}
+NAVER = Profile(
+    market="naver",
+    creates=("POST /external/v2/products",),
+    updates=("PUT /external/v2/products/origin-products/{no}",),
+    invoice_calls=("POST /external/v1/pay-order/seller/product-orders/dispatch",),
+    answer_calls=(
+        "PUT /external/v1/contents/qnas/{questionId}",
+        "POST /external/v1/pay-merchant/inquiries/{inquiryNo}/answer",
+    ),
+    products=lambda s: _unique([(str(p["sellerManagementCode"]), str(p["originProductNo"])) for p in s["products"]]),
+    invoices=lambda s: {(str(i["orderId"]), str(i["trackingNumber"])) for i in s["invoices"]},
+    answers=lambda s: {str(a["inquiry_no"]): str(a["content"]) for a in s["answers"]},
+    env=(("BATCH_NAVER_MAIN_CLIENT_SECRET", "$2a$10$abcdefghijklmnopqrstuu"),),
+    uploads_images=True,
+)
+
+PROFILES = {p.market: p for p in (TMON, COUPANG, NAVER)}
 
 
 @pytest.fixture(params=MARKETS)
@@ -152,6 +170,12 @@ class InstantClock:
         self.now += max(seconds, 0.0)
         self.slept += max(seconds, 0.0)
         await asyncio.sleep(0)
+
+
+def linked_app(clock: InstantClock, seed: int) -> Any:
+    """A sandbox whose clock moves with the client's fake clock, so its rate limits see the client's pacing."""
+    start = time.time()
+    return create_app(clock=lambda: start + clock.now, seed=seed)
 
 
 def workspace(tmp_path: Path, markets: tuple[str, ...], **settings: Any) -> Workspace:
@@ -212,6 +236,15 @@ def result_rows(path: Path, sheet: str = P.MAIN) -> dict[str, dict[str, Any]]:
     }
 
 
+def local_images(rows: dict[str, list[Row]], folder: Path) -> None:
+    """Every product's main image as a file in ``folder`` (1000×1000 JPEG), named in the workbook."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in rows[P.MAIN]:
+        name = f"{r['code']}.jpg"
+        (folder / name).write_bytes(image_bytes(name))
+        r["main_image"] = name
+
+
 def codes_of(rows: dict[str, list[Row]]) -> list[str]:
     return [str(r["code"]) for r in rows[P.MAIN]]
 
@@ -222,12 +255,13 @@ def codes_of(rows: dict[str, list[Row]]) -> list[str]:
 def test_products_are_created_once_skipped_then_updated(profile: Profile, tmp_path: Path) -> None:
     m = profile.market
     ws = workspace(tmp_path, (m,))
-    app = create_app(seed=1)
+    clock = InstantClock()
+    app = linked_app(clock, seed=1)
     rows = product_rows(30, markets=(m,))
     codes = codes_of(rows)
     path = book(tmp_path, rows)
 
-    first = products_run(path, ws, app)
+    first = products_run(path, ws, app, clock=clock)
     assert first.plan_counts() == {profile.label: Counter({Action.CREATE: 30})}
     made = profile.products(state(app, m))
     assert sorted(made) == sorted(codes)
@@ -245,7 +279,7 @@ def test_products_are_created_once_skipped_then_updated(profile: Profile, tmp_pa
         }, code
 
     before = state(app, m)["requests"]
-    second = products_run(path, ws, app)
+    second = products_run(path, ws, app, clock=clock)
     assert second.plan_counts() == {profile.label: Counter({Action.SKIP: 30})}
     sent = requests_since(before, app, m)
     assert profile.count(sent, profile.creates + profile.updates) == 0
@@ -256,7 +290,7 @@ def test_products_are_created_once_skipped_then_updated(profile: Profile, tmp_pa
     for index, price in changed.items():
         rows[P.MAIN][index]["price"] = price
     before = state(app, m)["requests"]
-    third = products_run(book(tmp_path, rows, "상품등록-수정"), ws, app)
+    third = products_run(book(tmp_path, rows, "상품등록-수정"), ws, app, clock=clock)
     assert third.plan_counts() == {profile.label: Counter({Action.SKIP: 27, Action.UPDATE: 3})}
     sent = requests_since(before, app, m)
     assert profile.count(sent, profile.updates) == 3
@@ -272,12 +306,12 @@ def test_faults_of_every_kind_end_with_every_product_registered_exactly_once(pro
     """30 % of requests fault (429, 500, 503, stall, drop, lost_response); rerunning heals every row, no duplicates."""
     m = profile.market
     ws = workspace(tmp_path, (m,), timeout=0.3, backoff_base=0.01, backoff_cap=0.05)
-    app = create_app(seed=9)
+    clock = InstantClock()
+    app = linked_app(clock, seed=9)
     rows = product_rows(80, markets=(m,))
     codes = codes_of(rows)
     path = book(tmp_path, rows)
     control(app, "POST", "/__sandbox__/faults", {"market": m, "rate": 0.3, "seed": 9})
-    clock = InstantClock()
     messages: Counter[str] = Counter()
     healed = False
     for _ in range(15):
@@ -319,6 +353,8 @@ def test_sigkill_after_intent_and_before_complete_never_sends_twice(profile: Pro
     with served(app) as url:
         made = batch(profile, "init", str(ws_dir), "--sandbox", url)
         assert made.returncode == 0, made.stderr
+        if profile.uploads_images:  # served, the sandbox is no image host: the images sit beside the workbook
+            local_images(rows, ws_dir / "inbox" / "images")
         path = book(ws_dir / "inbox", rows)
 
         died = batch(profile, "-w", str(ws_dir), "run", str(path), crash_at="after-intent")
@@ -347,10 +383,11 @@ def test_sigkill_after_intent_and_before_complete_never_sends_twice(profile: Pro
 
 def test_one_workbook_goes_to_all_three_marketplaces_at_once(tmp_path: Path) -> None:
     ws = workspace(tmp_path, MARKETS)
-    app = create_app(seed=4)
+    clock = InstantClock()
+    app = linked_app(clock, seed=4)
     rows = product_rows(10, markets=MARKETS)
     codes = codes_of(rows)
-    done = products_run(book(tmp_path, rows), ws, app)
+    done = products_run(book(tmp_path, rows), ws, app, clock=clock)
     labels = [Market(m).label for m in MARKETS]
     assert done.plan_counts() == {label: Counter({Action.CREATE: 10}) for label in labels}
     made = {m: PROFILES[m].products(state(app, m)) for m in MARKETS}

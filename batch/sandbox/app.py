@@ -9,9 +9,11 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from batch.sandbox import control
+from batch.sandbox import control, images
+from batch.sandbox.coupang import CoupangMarket
 from batch.sandbox.faults import STATUS_KINDS, Clock, ConnectionDropped, stall
-from batch.sandbox.registry import Sandbox
+from batch.sandbox.naver import NaverMarket
+from batch.sandbox.registry import Market, Sandbox
 from batch.sandbox.tmon import TmonMarket
 
 
@@ -73,13 +75,19 @@ class SandboxApp(Starlette):
 
 
 def create_app(*, clock: Clock = time.time, seed: int = 0) -> Starlette:
-    """One app serving every market (TMON now) beside the control API.
+    """One app serving every market (TMON, Coupang, Naver) beside the control API and a stand-in image host.
 
     ``clock`` drives token expiry and the rate limiter (inject a fake one in tests); ``seed`` makes access tokens
     and the default fault draws reproducible.
     """
-    sandbox = Sandbox([TmonMarket(clock=clock, seed=seed)], clock=clock, seed=seed)
+    markets: list[Market] = [
+        TmonMarket(clock=clock, seed=seed),
+        CoupangMarket(clock=clock, seed=seed),
+        NaverMarket(clock=clock, seed=seed),
+    ]
+    sandbox = Sandbox(markets, clock=clock, seed=seed)
     routes: list[BaseRoute] = [*control.routes(sandbox)]
     for market in sandbox.markets.values():
         routes.extend(market.routes)
+    routes.extend(images.routes())  # last: the stand-in for the seller's image host answers what no market owns
     return SandboxApp(sandbox, routes)

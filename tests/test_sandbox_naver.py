@@ -1,0 +1,521 @@
+"""The Naver Commerce sandbox on its own: gateway (token, rate buckets, error shapes), products, orders, inquiries.
+
+Requests are written by hand here (no adapter), so the sandbox's rules are checked apart from the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import bcrypt
+import httpx
+
+from batch.sandbox.app import SandboxApp, create_app
+from batch.sandbox.naver import NaverMarket
+from batch.sandbox.registry import STATE_KEYS
+
+KST = dt.timezone(dt.timedelta(hours=9))
+BASE = dt.datetime(2026, 11, 28, 10, 0, tzinfo=KST).timestamp()
+CLIENT_ID = "sandbox-naver"
+SECRET = "$2a$10$abcdefghijklmnopqrstuu"
+OTHER_ID, OTHER_SECRET = "sandbox-naver-2", "$2a$04$zyxwvutsrqponmlkjihgfe"
+ORDERS = "/external/v1/pay-order/seller/product-orders"
+CDN = "https://shop-phinf.pstatic.net/"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = BASE
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Box:
+    http: httpx.AsyncClient
+    clock: Clock
+    app: SandboxApp
+
+    async def token(self, client_id: str = CLIENT_ID, secret: str = SECRET, **extra: str) -> httpx.Response:
+        stamp = str(int(self.clock.now * 1000))
+        sign = base64.standard_b64encode(bcrypt.hashpw(f"{client_id}_{stamp}".encode(), secret.encode())).decode()
+        form = {
+            "client_id": client_id,
+            "timestamp": stamp,
+            "client_secret_sign": sign,
+            "grant_type": "client_credentials",
+            "type": "SELF",
+            **extra,
+        }
+        return await self.http.post("/external/v1/oauth2/token", data=form)
+
+    async def auth(self, client_id: str = CLIENT_ID, secret: str = SECRET) -> dict[str, str]:
+        answer = await self.token(client_id, secret)
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    async def control(self, action: str, body: dict[str, Any], status: int = 200) -> Any:
+        answer = await self.http.post(f"/__sandbox__/{action}", json={"market": "naver", **body})
+        assert answer.status_code == status, answer.text
+        return answer.json()
+
+    async def state(self) -> dict[str, Any]:
+        body: dict[str, Any] = (await self.http.get("/__sandbox__/state", params={"market": "naver"})).json()
+        return body
+
+
+def run(scenario: Callable[[Box], Awaitable[None]]) -> None:
+    clock = Clock()
+    app = create_app(clock=clock, seed=1)
+    assert isinstance(app, SandboxApp)
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox.test") as http:
+            await scenario(Box(http, clock, app))
+
+    asyncio.run(main())
+
+
+def iso(moment: float) -> str:
+    return dt.datetime.fromtimestamp(moment, KST).isoformat(timespec="milliseconds")
+
+
+def product_body(code: str = "NV-1", **origin: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "originProduct": {
+            "statusType": "SALE",
+            "saleType": "NEW",
+            "leafCategoryId": "50000803",
+            "name": "텀블러",
+            "images": {"representativeImage": {"url": f"{CDN}a.jpg"}, "optionalImages": []},
+            "detailContent": "<p>상세</p>",
+            "salePrice": 15000,
+            "stockQuantity": 5,
+            "deliveryInfo": {
+                "deliveryType": "DELIVERY",
+                "deliveryAttributeType": "NORMAL",
+                "deliveryCompany": "CJGLS",
+                "deliveryFee": {"deliveryFeeType": "FREE"},
+                "claimDeliveryInfo": {"returnDeliveryFee": 3000, "exchangeDeliveryFee": 6000},
+            },
+            "detailAttribute": {
+                "afterServiceInfo": {"afterServiceTelephoneNumber": "02-1234-5678", "afterServiceGuideContent": "평일"},
+                "originAreaInfo": {"originAreaCode": "00"},
+                "sellerCodeInfo": {"sellerManagementCode": code},
+                "minorPurchasable": True,
+                "productInfoProvidedNotice": {"productInfoProvidedNoticeType": "ETC", "etc": {}},
+                "optionInfo": {
+                    "optionCombinations": [
+                        {"optionName1": "실버", "stockQuantity": 3, "price": 0, "sellerManagerCode": f"{code}-001"},
+                        {"optionName1": "블랙", "stockQuantity": 2, "price": 500, "sellerManagerCode": f"{code}-002"},
+                    ]
+                },
+            },
+        },
+        "smartstoreChannelProduct": {"channelProductDisplayStatusType": "ON", "naverShoppingRegistration": True},
+    }
+    body["originProduct"].update(origin)
+    return body
+
+
+# --- gateway ------------------------------------------------------------------------------------------------
+
+
+def test_same_token_while_30_minutes_are_left_then_a_new_one() -> None:
+    async def scenario(box: Box) -> None:
+        first = await box.token()
+        assert first.status_code == 200 and first.headers["GNCP-GW-Trace-ID"]
+        assert first.json()["expires_in"] == 10800 and first.json()["token_type"] == "Bearer"
+        box.clock.now += 2 * 3600
+        second = await box.token()
+        assert second.json() == {**first.json(), "expires_in": 3600}
+        box.clock.now += 1801
+        third = await box.token()
+        assert third.json()["access_token"] != first.json()["access_token"]
+        assert third.json()["expires_in"] == 10800
+        old = {"Authorization": f"Bearer {first.json()['access_token']}"}
+        assert (await box.http.post("/external/v1/products/search", json={}, headers=old)).status_code == 200
+
+    run(scenario)
+
+
+def test_bad_sign_and_expired_token_have_naver_shapes() -> None:
+    async def scenario(box: Box) -> None:
+        bad = await box.token(secret="$2a$10$zyxwvutsrqponmlkjihgfe")
+        assert bad.status_code == 403 and set(bad.json()) == {"code", "message", "invalidInputs", "timestamp"}
+        headers = await box.auth()
+        await box.control("expire-tokens", {})
+        answer = await box.http.post("/external/v1/products/search", json={}, headers=headers)
+        body = answer.json()
+        assert answer.status_code == 401 and set(body) == {"code", "message", "timestamp", "traceId"}
+        assert body["code"] == "GW.AUTHN" and body["traceId"] == answer.headers["GNCP-GW-Trace-ID"]
+        none = await box.http.post("/external/v1/products/search", json={})
+        assert none.status_code == 401 and none.json()["code"] == "GW.AUTHN"
+
+    run(scenario)
+
+
+def test_seller_token_needs_an_account_id() -> None:
+    async def scenario(box: Box) -> None:
+        missing = await box.token(type="SELLER")
+        assert missing.status_code == 400
+        assert [i["name"] for i in missing.json()["invalidInputs"]] == ["account_id"]
+        seller = await box.token(type="SELLER", account_id="seller-7")
+        assert seller.status_code == 200
+
+    run(scenario)
+
+
+def test_rate_bucket_per_api_headers_and_429() -> None:
+    async def scenario(box: Box) -> None:
+        market = box.app.sandbox.markets["naver"]
+        assert isinstance(market, NaverMarket)
+        market.rates["POST /v1/products/search"] = 1.0
+        headers = await box.auth()
+        seen = []
+        for _ in range(3):
+            answer = await box.http.post("/external/v1/products/search", json={}, headers=headers)
+            seen.append(
+                (
+                    answer.status_code,
+                    answer.headers["GNCP-GW-RateLimit-Replenish-Rate"],
+                    answer.headers["GNCP-GW-RateLimit-Burst-Capacity"],
+                    answer.headers["GNCP-GW-RateLimit-Remaining"],
+                )
+            )
+        assert seen == [(200, "1", "2", "1"), (200, "1", "2", "0"), (429, "1", "2", "0")]
+        assert answer.json()["code"] == "GW.RATE_LIMIT" and set(answer.json()) == {
+            "code",
+            "message",
+            "timestamp",
+            "traceId",
+        }
+        other = await box.http.get(
+            f"{ORDERS}/last-changed-statuses", params={"lastChangedFrom": iso(BASE - 60)}, headers=headers
+        )
+        assert other.status_code == 200 and other.headers["GNCP-GW-RateLimit-Replenish-Rate"] == "10"
+        box.clock.now += 1
+        again = await box.http.post("/external/v1/products/search", json={}, headers=headers)
+        assert again.status_code == 200
+        create = await box.http.post("/external/v2/products", json=product_body(), headers=headers)
+        assert create.headers["GNCP-GW-RateLimit-Replenish-Rate"] == "20"
+
+    run(scenario)
+
+
+def test_injected_429_is_gw_rate_limit() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        await box.control("faults", {"rate": 1.0, "kinds": ["429"]})
+        answer = await box.http.post("/external/v1/products/search", json={}, headers=headers)
+        assert answer.status_code == 429 and answer.json()["code"] == "GW.RATE_LIMIT"
+        assert answer.headers["Retry-After"] == "1" and answer.headers["GNCP-GW-RateLimit-Remaining"] == "0"
+
+    run(scenario)
+
+
+# --- products -----------------------------------------------------------------------------------------------
+
+
+def test_images_upload_to_the_cdn() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        files = [("imageFiles", (f"p{i}.jpg", b"\xff\xd8 image", "image/jpeg")) for i in range(2)]
+        answer = await box.http.post("/external/v1/product-images/upload", files=files, headers=headers)
+        urls = [i["url"] for i in answer.json()["images"]]
+        assert len(urls) == 2 and all(u.startswith(CDN + "20261128_") and u.endswith(".jpg") for u in urls)
+        eleven = [("imageFiles", (f"p{i}.jpg", b"x", "image/jpeg")) for i in range(11)]
+        too_many = await box.http.post("/external/v1/product-images/upload", files=eleven, headers=headers)
+        assert too_many.status_code == 400
+        text = [("imageFiles", ("a.txt", b"hello", "text/plain"))]
+        assert (
+            await box.http.post("/external/v1/product-images/upload", files=text, headers=headers)
+        ).status_code == 400
+        assert [i["filename"] for i in (await box.state())["images"]] == ["p0.jpg", "p1.jpg"]
+
+    run(scenario)
+
+
+def test_product_rules_and_lifecycle() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        remote = product_body(images={"representativeImage": {"url": "https://img.example.com/a.jpg"}})
+        refused = await box.http.post("/external/v2/products", json=remote, headers=headers)
+        assert refused.status_code == 400 and refused.json()["code"] == "BadRequest"
+        assert refused.json()["invalidInputs"] == [
+            {
+                "name": "originProduct.images.representativeImage.url",
+                "type": "ImageUrl",
+                "message": "네이버 이미지 서버에 업로드한 이미지 URL만 사용할 수 있습니다.",
+            }
+        ]
+        long = await box.http.post("/external/v2/products", json=product_body(name="가" * 101), headers=headers)
+        assert [i["name"] for i in long.json()["invalidInputs"]] == ["originProduct.name"]
+        made = (await box.http.post("/external/v2/products", json=product_body(), headers=headers)).json()
+        assert made == {
+            "originProductNo": 10000000001,
+            "smartstoreChannelProductNo": 5000000001,
+            "windowChannelProductNo": None,
+        }
+        search = {"searchKeywordType": "SELLER_CODE", "sellerManagementCode": "NV-1"}
+        found = (await box.http.post("/external/v1/products/search", json=search, headers=headers)).json()
+        assert [c["originProductNo"] for c in found["contents"]] == [10000000001]
+        assert found["contents"][0]["channelProducts"][0]["channelProductNo"] == 5000000001
+        none = {"searchKeywordType": "SELLER_CODE", "sellerManagementCode": "NV-2"}
+        assert (await box.http.post("/external/v1/products/search", json=none, headers=headers)).json()[
+            "contents"
+        ] == []
+        path = "/external/v2/products/origin-products/10000000001"
+        got = (await box.http.get(path, headers=headers)).json()
+        combos = got["originProduct"]["detailAttribute"]["optionInfo"]["optionCombinations"]
+        assert [c["id"] for c in combos] == [40000000001, 40000000002]
+        body = {"originProduct": got["originProduct"], "smartstoreChannelProduct": got["smartstoreChannelProduct"]}
+        body["originProduct"]["stockQuantity"] = 0
+        assert (await box.http.put(path, json=body, headers=headers)).status_code == 200
+        product = (await box.state())["products"][0]
+        assert product["statusType"] == "OUTOFSTOCK"  # a zero stock forces it (§3.3)
+        body["originProduct"]["statusType"] = "OUTOFSTOCK"
+        assert (await box.http.put(path, json=body, headers=headers)).status_code == 400
+        status = f"{path.replace('/v2/', '/v1/')}/change-status"
+        assert (await box.http.put(status, json={"statusType": "SALE"}, headers=headers)).status_code == 400
+        answer = await box.http.put(status, json={"statusType": "SALE", "stockQuantity": 4}, headers=headers)
+        assert answer.json() == {"originProductNo": 10000000001, "statusType": "SALE"}
+        other = await box.auth(OTHER_ID, OTHER_SECRET)
+        assert (await box.http.get(path, headers=other)).status_code == 404  # another application's store
+
+    run(scenario)
+
+
+# --- orders -------------------------------------------------------------------------------------------------
+
+
+async def _feed(box: Box, headers: dict[str, str], **params: str) -> httpx.Response:
+    return await box.http.get(f"{ORDERS}/last-changed-statuses", params=params, headers=headers)
+
+
+def test_feed_window_rules_and_paging() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        made = await box.control("seed", {"orders": 5, "seed": 4})
+        assert len(made["orders"]) == 5 and made["inquiries"] == []
+        assert all(len(o) == 16 and o.startswith("20261128") for o in made["orders"])
+        too_long = await _feed(box, headers, lastChangedFrom=iso(BASE - 86401), lastChangedTo=iso(BASE))
+        assert too_long.status_code == 400 and too_long.json()["message"] == "조회 기간은 최대 24시간입니다."
+        assert (await _feed(box, headers)).status_code == 400
+        assert (await _feed(box, headers, lastChangedFrom="2026-11-28 10:00")).status_code == 400
+        total = len((await box.state())["orders"])
+        start = BASE - 2 * 86400
+        seen: list[str] = []
+        for a in (start, start + 86400):
+            params = {"lastChangedFrom": iso(a), "lastChangedTo": iso(a + 86400), "limitCount": "2"}
+            while True:
+                data = (await _feed(box, headers, **params)).json()["data"]
+                seen += [e["productOrderId"] for e in data["lastChangeStatuses"]]
+                assert data["count"] == len(data["lastChangeStatuses"]) <= 2
+                if "more" not in data:
+                    break
+                params = {
+                    **params,
+                    "lastChangedFrom": data["more"]["moreFrom"],
+                    "moreSequence": data["more"]["moreSequence"],
+                }
+        assert len(seen) == len(set(seen)) == total
+
+    run(scenario)
+
+
+async def _seeded(box: Box, headers: dict[str, str], orders: int, seed: int) -> list[dict[str, Any]]:
+    """The seeded product orders' details, one product order per order (the first)."""
+    made = (await box.control("seed", {"orders": orders, "seed": seed}))["orders"]
+    state = (await box.state())["orders"]
+    firsts = [next(o["productOrderId"] for o in state if o["orderId"] == order) for order in made]
+    answer = await box.http.post(f"{ORDERS}/query", json={"productOrderIds": firsts}, headers=headers)
+    data: list[dict[str, Any]] = answer.json()["data"]
+    return data
+
+
+def _dispatch(number: str, tracking: str, company: str = "CJGLS") -> dict[str, str]:
+    return {
+        "productOrderId": number,
+        "deliveryMethod": "DELIVERY",
+        "deliveryCompanyCode": company,
+        "trackingNumber": tracking,
+        "dispatchDate": "2026-11-28T10:00:00.000+09:00",
+    }
+
+
+def test_confirm_and_dispatch_state_rules() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        items = await _seeded(box, headers, 4, seed=5)
+        a, b, c, d = (i["productOrder"]["productOrderId"] for i in items)
+        early = await box.http.post(
+            f"{ORDERS}/dispatch", json={"dispatchProductOrders": [_dispatch(a, "1")]}, headers=headers
+        )
+        assert early.json()["data"] == {
+            "successProductOrderIds": [],
+            "failProductOrderInfos": [
+                {"productOrderId": a, "code": "NOT_DISPATCHABLE", "message": "발주확인 후 발송처리할 수 있습니다."}
+            ],
+        }
+        first = await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [a, b, c, "9"]}, headers=headers)
+        assert first.json()["data"] == {
+            "successProductOrderInfos": [{"productOrderId": x, "isReceiverAddressChanged": False} for x in (a, b, c)],
+            "failProductOrderInfos": [
+                {"productOrderId": "9", "code": "NOT_FOUND", "message": "상품주문을 찾을 수 없습니다."}
+            ],
+        }
+        again = await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [a]}, headers=headers)
+        assert again.json()["data"]["failProductOrderInfos"][0]["code"] == "104443"
+        body = {"dispatchProductOrders": [_dispatch(a, "123412341234"), _dispatch(b, "123412341234")]}
+        sent = (await box.http.post(f"{ORDERS}/dispatch", json=body, headers=headers)).json()["data"]
+        assert sent["successProductOrderIds"] == [a]
+        assert [(f["productOrderId"], f["code"]) for f in sent["failProductOrderInfos"]] == [
+            (b, "DUPLICATE_TRACKING_NUMBER")
+        ]
+        twice = await box.http.post(
+            f"{ORDERS}/dispatch", json={"dispatchProductOrders": [_dispatch(a, "55")]}, headers=headers
+        )
+        assert twice.json()["data"]["failProductOrderInfos"][0]["code"] == "ALREADY_DISPATCHED"
+        courier = await box.http.post(
+            f"{ORDERS}/dispatch", json={"dispatchProductOrders": [_dispatch(c, "66", "LOGEN")]}, headers=headers
+        )
+        assert courier.json()["data"]["failProductOrderInfos"][0]["code"] == "INVALID_DELIVERY_COMPANY"
+        many = {"dispatchProductOrders": [_dispatch(c, str(i)) for i in range(31)]}
+        assert (await box.http.post(f"{ORDERS}/dispatch", json=many, headers=headers)).status_code == 400
+        lots = {"productOrderIds": [str(i) for i in range(301)]}
+        assert (await box.http.post(f"{ORDERS}/confirm", json=lots, headers=headers)).status_code == 400
+        await box.control("claims", {"order": items[3]["order"]["orderId"], "type": "cancel"})
+        claimed = await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [d]}, headers=headers)
+        assert claimed.json()["data"]["failProductOrderInfos"][0]["code"] == "NOT_CONFIRMABLE"
+        await box.control("claims", {"order": items[2]["order"]["orderId"], "type": "return"}, status=400)
+        state = await box.state()
+        assert [(i["productOrderId"], i["trackingNumber"]) for i in state["invoices"]] == [(a, "123412341234")]
+        line = next(o for o in state["orders"] if o["productOrderId"] == a)
+        assert (line["productOrderStatus"], line["placeOrderStatus"], line["lastChangedType"]) == (
+            "DELIVERING",
+            "OK",
+            "DISPATCHED",
+        )
+
+    run(scenario)
+
+
+def test_same_tracking_number_within_one_order_is_fine() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        await box.control("seed", {"orders": 30, "seed": 6})
+        state = (await box.state())["orders"]
+        counts: dict[str, list[str]] = {}
+        for o in state:
+            counts.setdefault(o["orderId"], []).append(o["productOrderId"])
+        pair = next(v for v in counts.values() if len(v) >= 2)[:2]
+        await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": pair}, headers=headers)
+        body = {"dispatchProductOrders": [_dispatch(x, "987698769876") for x in pair]}
+        sent = (await box.http.post(f"{ORDERS}/dispatch", json=body, headers=headers)).json()["data"]
+        assert sent == {"successProductOrderIds": pair, "failProductOrderInfos": []}
+
+    run(scenario)
+
+
+def test_claims_change_the_feed_and_cancel_approval_completes() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        items = await _seeded(box, headers, 1, seed=7)
+        order = items[0]["order"]["orderId"]
+        box.clock.now += 600
+        claim = await box.control("claims", {"order": order, "type": "cancel"})
+        number = next(c["productOrderId"] for c in (await box.state())["claims"] if c["claimId"] == claim["claimNo"])
+        data = (await _feed(box, headers, lastChangedFrom=iso(box.clock.now - 1))).json()["data"]
+        entry = next(e for e in data["lastChangeStatuses"] if e["productOrderId"] == number)
+        assert (entry["lastChangedType"], entry["claimType"], entry["claimStatus"]) == (
+            "CLAIM_REQUESTED",
+            "CANCEL",
+            "CANCEL_REQUEST",
+        )
+        detail = (await box.http.post(f"{ORDERS}/query", json={"productOrderIds": [number]}, headers=headers)).json()
+        cancel = detail["data"][0]["cancel"]
+        assert cancel["claimId"] == claim["claimNo"] and cancel["claimStatus"] == "CANCEL_REQUEST"
+        assert cancel["claimRequestDate"] == iso(box.clock.now)
+        approve = await box.http.post(f"{ORDERS}/{number}/claim/cancel/approve", headers=headers)
+        assert approve.json()["data"] == {"successProductOrderIds": [number], "failProductOrderInfos": []}
+        after = (await box.http.post(f"{ORDERS}/query", json={"productOrderIds": [number]}, headers=headers)).json()
+        po = after["data"][0]["productOrder"]
+        assert (po["productOrderStatus"], po["claimStatus"]) == ("CANCELED", "CANCEL_DONE")
+        await box.control("claims", {"order": order, "type": "refund"}, status=400)
+
+    run(scenario)
+
+
+# --- inquiries ----------------------------------------------------------------------------------------------
+
+
+def test_qna_put_overwrites_and_a_second_inquiry_answer_is_refused() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        made = (await box.control("seed", {"inquiries": 2, "seed": 8}))["inquiries"]
+        qna, inquiry = (m.split(":")[1] for m in made)
+        assert made == [f"qna:{qna}", f"inquiry:{inquiry}"]
+        params = {"fromDate": iso(BASE - 4 * 86400), "toDate": iso(BASE), "answered": "false"}
+        listed = (await box.http.get("/external/v1/contents/qnas", params=params, headers=headers)).json()
+        assert [str(q["questionId"]) for q in listed["contents"]] == [qna] and listed["totalPages"] == 1
+        path = f"/external/v1/contents/qnas/{qna}"
+        for text in ("첫 답변", "고친 답변"):
+            answer = await box.http.put(path, json={"commentContent": text}, headers=headers)
+            assert answer.status_code == 204
+        assert (await box.http.put(path, json={"commentContent": "가" * 1001}, headers=headers)).status_code == 400
+        answered = {**params, "answered": "true"}
+        listed = (await box.http.get("/external/v1/contents/qnas", params=answered, headers=headers)).json()
+        assert listed["contents"][0]["answer"] == "고친 답변"
+        days = {"startSearchDate": "2026-11-24", "endSearchDate": "2026-11-28", "answered": "false"}
+        found = (await box.http.get("/external/v1/pay-user/inquiries", params=days, headers=headers)).json()
+        assert [str(i["inquiryNo"]) for i in found["content"]] == [inquiry]
+        post = f"/external/v1/pay-merchant/inquiries/{inquiry}/answer"
+        first = await box.http.post(post, json={"answerComment": "답변드립니다"}, headers=headers)
+        assert first.status_code == 200 and first.json()["data"] == {"answerContentId": 900000001}
+        second = await box.http.post(post, json={"answerComment": "또"}, headers=headers)
+        assert second.status_code == 400 and second.json()["code"] == "ALREADY_ANSWERED"
+        state = await box.state()
+        assert [(a["kind"], a["id"], a["content"]) for a in state["answers"]] == [
+            ("qna", qna, "첫 답변"),
+            ("qna", qna, "고친 답변"),
+            ("inquiry", inquiry, "답변드립니다"),
+        ]
+
+    run(scenario)
+
+
+# --- control API --------------------------------------------------------------------------------------------
+
+
+def test_state_reset_accounts_and_seed_checks() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        await box.http.post("/external/v2/products", json=product_body(), headers=headers)
+        await box.control("seed", {"orders": 2, "inquiries": 2, "seed": 1})
+        state = await box.state()
+        assert set(STATE_KEYS) <= set(state) and "images" in state
+        assert state["requests"] == {"POST /external/v1/oauth2/token": 1, "POST /external/v2/products": 1}
+        assert {o["productId"] for o in state["orders"]} == {"5000000001"}  # drawn from the store's product
+        assert {o["sellerProductCode"] for o in state["orders"]} == {"NV-1"}
+        assert {o["optionManageCode"] for o in state["orders"]} <= {"NV-1-001", "NV-1-002"}
+        await box.control("seed", {"orders": 0}, status=400)
+        await box.control("seed", {"orders": 1, "colour": "red"}, status=400)
+        await box.control("accounts", {"client_id": "new-app", "secret": "not-a-salt"}, status=400)
+        await box.control("accounts", {"client_id": "new-app", "secret": "$2a$04$abcdefghijklmnopqrstuu"})
+        assert (await box.token("new-app", "$2a$04$abcdefghijklmnopqrstuu")).status_code == 200
+        other = await box.auth("new-app", "$2a$04$abcdefghijklmnopqrstuu")
+        feed = await _feed(box, other, lastChangedFrom=iso(BASE - 86400))
+        assert feed.json()["data"]["lastChangeStatuses"] == []  # another store sees none of these orders
+        await box.control("reset", {})
+        state = await box.state()
+        assert all(state[key] == [] for key in STATE_KEYS) and state["requests"] == {}
+        assert (await box.token("new-app", "$2a$04$abcdefghijklmnopqrstuu")).status_code == 403
+
+    run(scenario)
