@@ -19,19 +19,23 @@ class DemoResult:
     summary: str
 
 
+DEMO_MARKETS = ("coupang", "naver", "tmon")
+
+
 def demo_rows() -> dict[str, list[dict[str, str | None]]]:
-    """Ten good products and two with the mistakes staff make most (to show the result workbook)."""
-    rows = product_rows(12)
+    """Ten good products for every sandbox marketplace and two with the mistakes staff make most (to show the
+    result workbook)."""
+    rows = product_rows(12, markets=DEMO_MARKETS)
     main = rows[P.MAIN]
     main[10]["name"] = "[무료배송] 초특가!! 루미에르 귀걸이 세트 한정수량 특별기획 상품"
     main[11]["price"] = "39,000원"
-    main[11]["groups"] = "쿠팡-기본"
+    main[11]["groups"] = "쿠팡-기본,G마켓-기본"
     return rows
 
 
 def run_demo(root: Path) -> DemoResult:
-    """Push the example workbook to the built-in sandbox marketplace (in-process: no account, no network)."""
-    ws = load_workspace(root) if (root / CONFIG_NAME).exists() else init_workspace(root)
+    """Push the example workbook to the built-in sandbox marketplaces (in-process: no account, no network)."""
+    ws = load_workspace(root) if (root / CONFIG_NAME).exists() else init_workspace(root, markets=DEMO_MARKETS)
     source = ws.inbox / "상품대량등록_예시.xlsx"
     write_template(P.SPEC, source, demo_rows())
     from batch.sandbox.app import create_app

@@ -19,7 +19,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 
@@ -392,3 +392,81 @@ async def each_item(
 
     await asyncio.gather(*(one(item) for item in items))
     return out
+
+
+# --- batch calls with per-item answers -----------------------------------------------------------------
+
+RETRY: Literal["retry"] = "retry"
+Verdict = MarketError | None | Literal["retry"]  # one item's answer in a batch call: done, failed, or send again
+
+
+def chunks(items: Sequence[T], size: int) -> list[list[T]]:
+    """``items`` cut into lists of at most ``size``."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def maybe_landed(error: MarketError) -> MarketError:
+    """A whole-call failure of a write: it may have landed, unless the marketplace clearly did not take it."""
+    if isinstance(error, Unavailable) and not error.outcome_unknown:
+        return Unavailable(
+            error.market,
+            error.message,
+            outcome_unknown=True,
+            status=error.status,
+            code=error.code,
+            request_id=error.request_id,
+        )
+    return error
+
+
+async def in_batches(
+    client: MarketClient,
+    keys: Sequence[str],
+    send: Callable[[list[str]], Awaitable[Mapping[str, Verdict]]],
+    *,
+    batches: Callable[[list[str]], list[list[str]]],
+    idempotent: bool,
+    rounds: int,
+    gave_up: Callable[[str], MarketError],
+    unanswered: Callable[[str], MarketError],
+) -> dict[str, MarketError | None]:
+    """Send ``keys`` in the calls ``batches`` makes; ``send`` answers each key's verdict.
+
+    Only the keys answered ``RETRY`` go out again, after the client's backoff, up to ``rounds`` sends in all; then
+    ``gave_up``. A key the marketplace left out of its answer is ``unanswered``. A whole-call failure is that error
+    for every key of the call (one that may have landed, for a write).
+    """
+    outcomes: dict[str, MarketError | None] = {}
+    pending = list(keys)
+    for round_no in range(1, rounds + 1):
+        again: list[str] = []
+        for batch in batches(pending):
+            try:
+                verdicts = await send(batch)
+            except MarketError as exc:
+                outcomes.update(dict.fromkeys(batch, exc if idempotent else maybe_landed(exc)))
+                continue
+            for key in batch:
+                if key not in verdicts:
+                    outcomes[key] = unanswered(key)
+                elif (verdict := verdicts[key]) == RETRY:
+                    again.append(key)
+                else:
+                    outcomes[key] = verdict  # type: ignore[assignment]
+        if not again:
+            break
+        if round_no == rounds:
+            outcomes.update({key: gave_up(key) for key in again})
+            break
+        await client.clock.sleep(client.backoff(round_no))
+        pending = again
+    return outcomes
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The response's JSON object, or {} when the body is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

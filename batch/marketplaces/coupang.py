@@ -19,6 +19,7 @@ from batch.config import Account
 from batch.couriers import find_courier
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import (
+    RETRY,
     AlreadyDone,
     AuthFailed,
     Call,
@@ -26,10 +27,14 @@ from batch.marketplaces.base import (
     MarketError,
     Rejected,
     Unavailable,
+    Verdict,
+    chunks,
+    in_batches,
+    json_object,
     status_error,
 )
 from batch.marketplaces.coupang_auth import CoupangAuth
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment, option_no
 from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
 
 MARKET = Market.COUPANG.value
@@ -103,11 +108,6 @@ def no_centre(code: str) -> str:
     return f"쿠팡에 반품지 코드 {code}가 없습니다. 쿠팡 WING의 반품지 코드를 판매정보 시트에 적으세요."
 
 
-def option_no(code: str, index: int) -> str:
-    """Our stable option number (externalVendorSku)."""
-    return f"{code}-{index + 1:03d}"
-
-
 def money(value: Any) -> int:
     """Won from a v5 money object ``{currencyCode, units, nanos}`` or a v4 plain number (◐ both seen)."""
     if isinstance(value, Mapping):
@@ -140,18 +140,6 @@ def day_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tuple[d
         out.append((first, stop))
         first = stop + dt.timedelta(days=1)
     return out
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class Coupang:
@@ -202,7 +190,7 @@ class Coupang:
         return False  # no token: a 401 is a wrong key or a wrong clock
 
     def _error(self, response: httpx.Response) -> MarketError:
-        body = _json(response)
+        body = json_object(response)
         code = body.get("code")
         if response.status_code == 401:
             return AuthFailed(MARKET, AUTH_PROBLEM, status=401, code=str(code) if code is not None else None)
@@ -354,7 +342,7 @@ class Coupang:
         out: list[dict[str, Any]] = []
         page = 1
         while True:
-            body = _json(await self._send(Call("GET", path, params={"pageNum": str(page), "pageSize": PAGE})))
+            body = json_object(await self._send(Call("GET", path, params={"pageNum": str(page), "pageSize": PAGE})))
             data = body.get("data") or {}
             out += list(data.get("content") or [])
             if page >= int((data.get("pagination") or {}).get("totalPages") or 1):
@@ -406,7 +394,7 @@ class Coupang:
         }
 
     async def _link(self, seller_product_id: str) -> ProductLink:
-        body = _json(await self._send(Call("GET", f"{SELLER}/seller-products/{seller_product_id}")))
+        body = json_object(await self._send(Call("GET", f"{SELLER}/seller-products/{seller_product_id}")))
         items = (body.get("data") or {}).get("items") or []
         return ProductLink(
             seller_product_id,
@@ -417,7 +405,7 @@ class Coupang:
         """Create with ``requested: true`` (approval asked at once), then read the vendorItemIds back."""
         body = await self._body(product, sales)
         call = Call("POST", f"{SELLER}/seller-products", json=body, idempotent=False, headers=EXTENDED)
-        number = _json(await self._send(call)).get("data")
+        number = json_object(await self._send(call)).get("data")
         if number in (None, ""):
             raise Unavailable(MARKET, "쿠팡이 상품 번호 없이 답했습니다.", outcome_unknown=True)
         return await self._link(str(number))
@@ -430,7 +418,7 @@ class Coupang:
     async def find_product(self, code: str) -> ProductLink | None:
         """Look a product up by our first option number (externalVendorSku); None when Coupang has none."""
         response = await self._send(Call("GET", f"{SELLER}/seller-products/external-vendor-sku-codes/{code}-001"))
-        found = _json(response).get("data") or []
+        found = json_object(response).get("data") or []
         if not found:
             return None
         return await self._link(str(found[0]["sellerProductId"]))
@@ -526,7 +514,7 @@ class Coupang:
         token = ""
         while True:
             query = {**params, **({"nextToken": token} if token else {})}
-            body = _json(await self._send(Call("GET", path, params=query, headers=EXTENDED)))
+            body = json_object(await self._send(Call("GET", path, params=query, headers=EXTENDED)))
             out += list(body.get("data") or [])
             token = str(body.get("nextToken") or "")
             if not token:
@@ -535,54 +523,14 @@ class Coupang:
     async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
         """발주확인 (ACCEPT → INSTRUCT) of each shipment box, 50 a call; a box confirmed already is done."""
         keys = list(dict.fromkeys(self.shipment_key(unit[0]) for unit in units if unit))
-        outcomes: Outcomes = {}
 
-        async def send(batch: Sequence[str]) -> list[dict[str, Any]]:
+        async def send(batch: list[str]) -> dict[str, Verdict]:
             body = {"vendorId": self.credentials.vendor_id, "shipmentBoxIds": [int(k) for k in batch]}
             response = await self._send(Call("PATCH", self._v(4, "/ordersheets/acknowledgement"), json=body))
-            return list((_json(response).get("data") or {}).get("responseList") or [])
+            results = _results(response)
+            return {key: _verdict(results[key], {ALREADY_CONFIRMED}) for key in batch if key in results}
 
-        await self._batches(keys, send, outcomes, done_codes={ALREADY_CONFIRMED}, idempotent=True)
-        return outcomes
-
-    async def _batches(
-        self,
-        keys: list[str],
-        send: Callable[[Sequence[str]], Awaitable[list[dict[str, Any]]]],
-        outcomes: Outcomes,
-        *,
-        done_codes: set[str],
-        idempotent: bool,
-    ) -> None:
-        """Send ``keys`` in batches; resend only the keys Coupang marks retryRequired, up to RETRY_ROUNDS sends."""
-        pending = keys
-        for round_no in range(1, RETRY_ROUNDS + 1):
-            retry: list[str] = []
-            for batch in _chunks(pending, MAX_BATCH):
-                try:
-                    results = await send(batch)
-                except MarketError as exc:
-                    for key in batch:
-                        outcomes[key] = _unclear(exc) if not idempotent else exc
-                    continue
-                by_key: dict[str, list[dict[str, Any]]] = {}
-                for result in results:
-                    by_key.setdefault(str(result.get("shipmentBoxId")), []).append(result)
-                for key in batch:
-                    again, answer = _outcome(by_key.get(key, []), done_codes)
-                    if again:
-                        retry.append(key)
-                    else:
-                        outcomes[key] = answer
-            pending = retry
-            if not pending:
-                return
-            if round_no < RETRY_ROUNDS:
-                await self.client.clock.sleep(self.client.backoff(round_no))
-        for key in pending:
-            outcomes[key] = Unavailable(
-                MARKET, "쿠팡이 재시도를 요청했지만 계속 실패했습니다. 잠시 뒤 다시 실행하세요."
-            )
+        return await self._in_batches(keys, send, lambda keys: chunks(keys, MAX_BATCH), idempotent=True)
 
     async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
         """송장 업로드 (INSTRUCT → DEPARTURE) or correction, one DTO per line; only retryRequired DTOs are resent."""
@@ -610,41 +558,51 @@ class Coupang:
                     for line in shipment.lines
                 ]
             if todo:
-                await self._invoice_batches(path, todo, outcomes)
+                outcomes.update(await self._invoices(path, todo))
         return outcomes
 
-    async def _invoice_batches(self, path: str, todo: dict[str, list[dict[str, Any]]], outcomes: Outcomes) -> None:
-        pending = todo
-        for round_no in range(1, RETRY_ROUNDS + 1):
-            retry: dict[str, list[dict[str, Any]]] = {}
-            for batch in _dto_chunks(pending):
-                dtos = [dto for key in batch for dto in pending[key]]
-                body = {"vendorId": self.credentials.vendor_id, "orderSheetInvoiceApplyDtos": dtos}
-                try:
-                    response = await self._send(Call("POST", path, json=body, idempotent=False))
-                except MarketError as exc:
-                    for key in batch:
-                        outcomes[key] = _unclear(exc)
-                    continue
-                results = list((_json(response).get("data") or {}).get("responseList") or [])
-                for key in batch:
-                    mine = [r for r in results if str(r.get("shipmentBoxId")) == key]
-                    again, answer = _outcome(mine, set())
-                    if not again:
-                        outcomes[key] = answer
-                        continue
+    async def _invoices(self, path: str, todo: dict[str, list[dict[str, Any]]]) -> Outcomes:
+        """Send each key's DTOs; a key Coupang asks to retry goes again with only its retryRequired DTOs."""
+
+        async def send(batch: list[str]) -> dict[str, Verdict]:
+            body = {
+                "vendorId": self.credentials.vendor_id,
+                "orderSheetInvoiceApplyDtos": [dto for key in batch for dto in todo[key]],
+            }
+            results = _results(await self._send(Call("POST", path, json=body, idempotent=False)))
+            verdicts: dict[str, Verdict] = {}
+            for key in (k for k in batch if k in results):
+                mine = results[key]
+                verdicts[key] = _verdict(mine, set())
+                if verdicts[key] == RETRY:
                     asked = {str(r.get("vendorItemId")) for r in mine if r.get("retryRequired")}
-                    retry[key] = [d for d in pending[key] if str(d["vendorItemId"]) in asked] or pending[key]
-                    outcomes[key] = None
-            pending = retry
-            if not pending:
-                return
-            if round_no < RETRY_ROUNDS:
-                await self.client.clock.sleep(self.client.backoff(round_no))
-        for key in pending:
-            outcomes[key] = Unavailable(
+                    todo[key] = [d for d in todo[key] if str(d["vendorItemId"]) in asked] or todo[key]
+            return verdicts
+
+        return await self._in_batches(list(todo), send, lambda keys: _dto_chunks(keys, todo), idempotent=False)
+
+    async def _in_batches(
+        self,
+        keys: list[str],
+        send: Callable[[list[str]], Awaitable[Mapping[str, Verdict]]],
+        batches: Callable[[list[str]], list[list[str]]],
+        *,
+        idempotent: bool,
+    ) -> Outcomes:
+        return await in_batches(
+            self.client,
+            keys,
+            send,
+            batches=batches,
+            idempotent=idempotent,
+            rounds=RETRY_ROUNDS,
+            gave_up=lambda _: Unavailable(
                 MARKET, "쿠팡이 재시도를 요청했지만 계속 실패했습니다. 잠시 뒤 다시 실행하세요."
-            )
+            ),
+            unanswered=lambda _: Unavailable(
+                MARKET, "쿠팡 응답에 이 배송번호의 결과가 없습니다. 쿠팡 WING에서 확인하세요.", outcome_unknown=True
+            ),
+        )
 
     # --- claims ------------------------------------------------------------------------------------
 
@@ -772,7 +730,7 @@ class Coupang:
         page = 1
         while True:
             query = {**params, "pageNum": str(page), "pageSize": PAGE}
-            data = _json(await self._send(Call("GET", path, params=query))).get("data") or {}
+            data = json_object(await self._send(Call("GET", path, params=query))).get("data") or {}
             out += list(data.get("content") or [])
             if page >= int((data.get("pagination") or {}).get("totalPages") or 1):
                 return out
@@ -790,7 +748,7 @@ class Coupang:
                 }
                 path = self._v(4, f"/onlineInquiries/{ident}/replies")
             elif kind == "callcenter":
-                one = _json(await self._send(Call("GET", f"{API}/v5/vendors/callCenterInquiries/{ident}")))
+                one = json_object(await self._send(Call("GET", f"{API}/v5/vendors/callCenterInquiries/{ident}")))
                 data = one.get("data") or {}
                 if data.get("csPartnerCounselingStatus") != "NO_ANSWER":
                     raise AlreadyDone(MARKET, "이미 답변된 쿠팡 고객센터 문의입니다.")
@@ -812,40 +770,31 @@ class Coupang:
             raise
 
 
-def _outcome(results: list[dict[str, Any]], done_codes: set[str]) -> tuple[bool, MarketError | None]:
-    """One key's answer from its responseList items: (retry?, None when done or the error)."""
-    if not results:
-        return False, Unavailable(
-            MARKET, "쿠팡 응답에 이 배송번호의 결과가 없습니다. 쿠팡 WING에서 확인하세요.", outcome_unknown=True
-        )
+def _results(response: httpx.Response) -> dict[str, list[dict[str, Any]]]:
+    """A batch answer's responseList items by shipment box."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for result in (json_object(response).get("data") or {}).get("responseList") or []:
+        out.setdefault(str(result.get("shipmentBoxId")), []).append(result)
+    return out
+
+
+def _verdict(results: list[dict[str, Any]], done_codes: set[str]) -> Verdict:
+    """One box's verdict from its responseList items."""
     failed = [r for r in results if not r.get("succeed") and str(r.get("resultCode")) not in done_codes]
     final = [r for r in failed if not r.get("retryRequired")]
     if final:
         first = final[0]
         message = str(first.get("resultMessage") or first.get("resultCode") or "실패")
-        return False, Rejected(MARKET, f"쿠팡: {message}", code=str(first.get("resultCode") or ""))
-    return bool(failed), None
+        return Rejected(MARKET, f"쿠팡: {message}", code=str(first.get("resultCode") or ""))
+    return RETRY if failed else None
 
 
-def _unclear(error: MarketError) -> MarketError:
-    """A whole-call failure of a write: it may have landed unless the marketplace clearly did not take it."""
-    if isinstance(error, Unavailable) and not error.outcome_unknown:
-        return Unavailable(
-            MARKET,
-            error.message,
-            outcome_unknown=True,
-            status=error.status,
-            code=error.code,
-            request_id=error.request_id,
-        )
-    return error
-
-
-def _dto_chunks(todo: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]:
+def _dto_chunks(keys: list[str], todo: Mapping[str, list[dict[str, Any]]]) -> list[list[str]]:
     """Keys grouped so that each call carries at most MAX_BATCH DTOs; a shipment's DTOs stay together."""
     out: list[list[str]] = []
     size = 0
-    for key, dtos in todo.items():
+    for key in keys:
+        dtos = todo[key]
         if not out or size + len(dtos) > MAX_BATCH:
             out.append([])
             size = 0

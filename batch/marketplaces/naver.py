@@ -30,11 +30,12 @@ from batch.marketplaces.base import (
     RateLimited,
     Rejected,
     Unavailable,
+    json_object,
     retry_after_seconds,
 )
 from batch.marketplaces.naver_auth import AUTHN_CODE, TokenCache, token_form
 from batch.marketplaces.naver_orders import ANSWER_LIMIT, MARKET, NaverOrders
-from batch.marketplaces.types import DeliveryTemplate, ProductLink
+from batch.marketplaces.types import DeliveryTemplate, ProductLink, option_no
 from batch.models import Product, SalesInfo
 
 TOKEN_PATH = "/v1/oauth2/token"  # under the base URL .../external
@@ -63,24 +64,11 @@ class NaverCredentials:
     account_id: str = ""
 
 
-def option_no(code: str, index: int) -> str:
-    """Our option number, sent as the combination's sellerManagerCode."""
-    return f"{code}-{index + 1:03d}"
-
-
 def _header(response: httpx.Response, name: str) -> float | None:
     try:
         return float(response.headers[name])
     except (KeyError, ValueError):
         return None
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _int(value: str | None) -> int:
@@ -164,7 +152,7 @@ class Naver(NaverOrders):
                 "스마트스토어 커머스API 인증에 실패했습니다. batch.toml의 client_id와 환경 변수의 client_secret, "
                 "커머스API센터에 등록한 IP를 확인하세요.",
                 status=response.status_code,
-                code=str(_json(response).get("code") or "") or None,
+                code=str(json_object(response).get("code") or "") or None,
                 request_id=response.headers.get(TRACE),
             )
         if response.status_code >= 400:
@@ -181,7 +169,7 @@ class Naver(NaverOrders):
         """A 401 GW.AUTHN: drop the token and try once more with a new one (naver_auth.TokenCache)."""
         self._follow(response)
         async with self._token_lock:
-            return self.tokens.on_unauthorized(response.status_code, _json(response).get("code"))
+            return self.tokens.on_unauthorized(response.status_code, json_object(response).get("code"))
 
     async def vendor_id(self) -> str:
         """A token proves the credentials; the store is the application (SELF) or the seller account (SELLER)."""
@@ -198,7 +186,7 @@ class Naver(NaverOrders):
 
     def _error(self, response: httpx.Response) -> MarketError:
         self._follow(response)
-        body = _json(response)
+        body = json_object(response)
         code = str(body.get("code") or "") or None
         message = str(body.get("message") or response.reason_phrase or "")
         kw: dict[str, Any] = {"status": response.status_code, "code": code, "request_id": response.headers.get(TRACE)}
@@ -415,7 +403,7 @@ class Naver(NaverOrders):
             names = pending[i : i + UPLOAD_LIMIT]
             files = [("imageFiles", await self._image_file(name)) for name in names]
             response = await self._send(Call("POST", "/v1/product-images/upload", files=files))
-            got = [str(item.get("url")) for item in _json(response).get("images") or []]
+            got = [str(item.get("url")) for item in json_object(response).get("images") or []]
             if len(got) != len(names):
                 raise Unavailable(
                     MARKET, "스마트스토어가 올린 이미지의 주소를 모두 돌려주지 않았습니다. 다시 보내세요."
@@ -448,7 +436,7 @@ class Naver(NaverOrders):
     async def _link(self, origin_no: str) -> ProductLink:
         """The origin product's number and its option combinations' ids by our option number."""
         response = await self._send(Call("GET", f"/v2/products/origin-products/{origin_no}"))
-        origin = _json(response).get("originProduct") or {}
+        origin = json_object(response).get("originProduct") or {}
         combos = ((origin.get("detailAttribute") or {}).get("optionInfo") or {}).get("optionCombinations") or []
         return ProductLink(
             origin_no, {str(c["sellerManagerCode"]): str(c["id"]) for c in combos if c.get("sellerManagerCode")}
@@ -458,7 +446,7 @@ class Naver(NaverOrders):
         """Images first, then POST /v2/products, then the option ids (GET). Never sent twice by itself."""
         body = self._body(product, sales, await self._upload(product.images))
         response = await self._send(Call("POST", "/v2/products", json=body, idempotent=False))
-        number = _json(response).get("originProductNo")
+        number = json_object(response).get("originProductNo")
         if number is None:
             raise Unavailable(
                 MARKET, "스마트스토어가 상품번호 없이 답했습니다.", status=response.status_code, outcome_unknown=True
@@ -483,7 +471,7 @@ class Naver(NaverOrders):
         """❓ POST /v1/products/search filtered by our code (searchKeywordType SELLER_CODE, §3.3 gives no filter)."""
         body = {"searchKeywordType": "SELLER_CODE", "sellerManagementCode": code, "page": 1, "size": 50}
         response = await self._send(Call("POST", "/v1/products/search", json=body))
-        for content in _json(response).get("contents") or []:
+        for content in json_object(response).get("contents") or []:
             for channel in content.get("channelProducts") or [{}]:
                 if channel.get("sellerManagementCode", code) == code:
                     return str(content["originProductNo"])
@@ -502,7 +490,7 @@ class Naver(NaverOrders):
     async def update_stock(self, product: Product) -> None:
         """❓ Stock through the documented full update: read the product, set the stocks, PUT it back."""
         number = await self._require(product.code)
-        current = _json(await self._send(Call("GET", f"/v2/products/origin-products/{number}")))
+        current = json_object(await self._send(Call("GET", f"/v2/products/origin-products/{number}")))
         origin = current.get("originProduct") or {}
         stocks = {option_no(product.code, i): o.stock for i, o in enumerate(product.options)}
         combos = ((origin.get("detailAttribute") or {}).get("optionInfo") or {}).get("optionCombinations") or []

@@ -7,12 +7,22 @@ where they are used, and the sandbox (batch/sandbox/naver_orders.py) reads them 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
 
-from batch.marketplaces.base import AlreadyDone, Call, MarketClient, MarketError, Rejected, Unavailable
+from batch.marketplaces.base import (
+    RETRY,
+    AlreadyDone,
+    Call,
+    MarketClient,
+    Rejected,
+    Unavailable,
+    Verdict,
+    chunks,
+    in_batches,
+)
 from batch.marketplaces.types import Outcomes, Shipment
 from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus
 
@@ -96,9 +106,9 @@ def windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.
     return out
 
 
-def chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield list(items[i : i + size])
+def _refused(outcomes: Outcomes) -> dict[str, Rejected]:
+    """The items Naver refused itself (its code and message kept), for the caller to word."""
+    return {key: error for key, error in outcomes.items() if type(error) is Rejected}
 
 
 def data_of(response: httpx.Response) -> Any:
@@ -247,79 +257,60 @@ class NaverOrders:
         limit: int,
         *,
         idempotent: bool,
-    ) -> tuple[Outcomes, dict[str, tuple[str, str]]]:
+    ) -> Outcomes:
         """Send ``items`` (key -> item) in calls of ``limit``; re-send only items failed with a transient code.
 
-        Returns the outcomes of keys done or failed for good, and key -> (code, message) of the other failures,
-        which the caller words. A whole-call failure is that error for every key of the call.
+        An item Naver refuses is a Rejected carrying Naver's code and message, which the caller may word anew.
         """
-        outcomes: Outcomes = {}
-        failed: dict[str, tuple[str, str]] = {}
-        for chunk in chunks(list(items), limit):
-            pending, attempt = chunk, 0
-            while pending:
-                attempt += 1
-                call = Call("POST", path, json=wrap([items[k] for k in pending]), idempotent=idempotent)
-                try:
-                    data = data_of(await self._send(call)) or {}
-                except MarketError as exc:
-                    error = exc
-                    if isinstance(exc, Unavailable) and not idempotent and not exc.outcome_unknown:
-                        error = Unavailable(
-                            MARKET,
-                            f"{exc.message} 처리됐는지 알 수 없습니다. 스마트스토어센터에서 확인한 뒤 다시 보내세요.",
-                            outcome_unknown=True,
-                            status=exc.status,
-                            code=exc.code,
-                            request_id=exc.request_id,
-                        )
-                    outcomes.update(dict.fromkeys(pending, error))
-                    break
-                done = data.get("successProductOrderIds")
-                if done is None:
-                    done = [i.get("productOrderId") for i in data.get("successProductOrderInfos") or []]
-                for key in done:
-                    outcomes[str(key)] = None
-                again = []
-                for fail in data.get("failProductOrderInfos") or []:
-                    key, code = str(fail.get("productOrderId")), str(fail.get("code") or "")
-                    if code in TRANSIENT and attempt < ITEM_ATTEMPTS:
-                        again.append(key)
-                    elif code in TRANSIENT:
-                        outcomes[key] = Unavailable(
-                            MARKET,
-                            "스마트스토어의 일시적인 오류로 처리하지 못했습니다. 잠시 뒤 다시 보내세요.",
-                            code=code,
-                        )
-                    else:
-                        failed[key] = (code, str(fail.get("message") or ""))
-                for key in pending:
-                    if key not in outcomes and key not in failed and key not in again:
-                        outcomes[key] = Unavailable(
-                            MARKET,
-                            "스마트스토어가 이 주문의 처리 결과를 알려 주지 않았습니다. 스마트스토어센터에서 확인하세요.",
-                            outcome_unknown=not idempotent,
-                        )
-                if again:
-                    await self.client.clock.sleep(self.client.backoff(attempt))
-                pending = again
-        return outcomes, failed
+
+        async def send(batch: list[str]) -> dict[str, Verdict]:
+            call = Call("POST", path, json=wrap([items[k] for k in batch]), idempotent=idempotent)
+            data = data_of(await self._send(call)) or {}
+            done = data.get("successProductOrderIds")
+            if done is None:
+                done = [i.get("productOrderId") for i in data.get("successProductOrderInfos") or []]
+            verdicts: dict[str, Verdict] = dict.fromkeys((str(key) for key in done), None)
+            for fail in data.get("failProductOrderInfos") or []:
+                key, code = str(fail.get("productOrderId")), str(fail.get("code") or "")
+                verdicts[key] = (
+                    RETRY if code in TRANSIENT else Rejected(MARKET, str(fail.get("message") or ""), code=code)
+                )
+            return verdicts
+
+        return await in_batches(
+            self.client,
+            list(items),
+            send,
+            batches=lambda keys: chunks(keys, limit),
+            idempotent=idempotent,
+            rounds=ITEM_ATTEMPTS,
+            gave_up=lambda _: Unavailable(
+                MARKET,
+                "스마트스토어의 일시적인 오류로 처리하지 못했습니다. 잠시 뒤 다시 보내세요.",
+                code="TEMPORARY_ERROR",
+            ),
+            unanswered=lambda _: Unavailable(
+                MARKET,
+                "스마트스토어가 이 주문의 처리 결과를 알려 주지 않았습니다. 스마트스토어센터에서 확인하세요.",
+                outcome_unknown=not idempotent,
+            ),
+        )
 
     async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
         """발주확인 in calls of ``CONFIRM_LIMIT`` product orders; 104443 (confirmed already) is done."""
         items = {self.shipment_key(unit[0]): {"productOrderId": self.shipment_key(unit[0])} for unit in units if unit}
-        outcomes, failed = await self._batches(
+        outcomes = await self._batches(
             f"{ORDERS}/confirm",
             items,
             lambda chunk: {"productOrderIds": [i["productOrderId"] for i in chunk]},
             CONFIRM_LIMIT,
             idempotent=True,  # confirming twice is answered 104443: harmless
         )
-        for key, (code, message) in failed.items():
+        for key, error in _refused(outcomes).items():
             outcomes[key] = (
                 None
-                if code == ALREADY_CONFIRMED
-                else Rejected(MARKET, f"스마트스토어가 발주확인을 거절했습니다: {message}", code=code)
+                if error.code == ALREADY_CONFIRMED
+                else Rejected(MARKET, f"스마트스토어가 발주확인을 거절했습니다: {error.message}", code=error.code)
             )
         return outcomes
 
@@ -354,7 +345,7 @@ class NaverOrders:
                     "trackingNumber": s.number,
                     "dispatchDate": sent,
                 }
-        done, failed = await self._batches(
+        done = await self._batches(
             f"{ORDERS}/dispatch",
             items,
             lambda chunk: {"dispatchProductOrders": chunk},
@@ -362,6 +353,7 @@ class NaverOrders:
             idempotent=False,
         )
         outcomes.update(done)
+        failed = {key: (error.code or "", error.message) for key, error in _refused(done).items()}
         check = [key for key, (code, _) in failed.items() if code == ALREADY_DISPATCHED]
         held = {}
         if check:

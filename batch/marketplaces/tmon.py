@@ -26,10 +26,11 @@ from batch.marketplaces.base import (
     Rejected,
     Unavailable,
     each_item,
+    json_object,
     status_error,
 )
 from batch.marketplaces.tmon_crypto import decrypt
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment, option_no
 from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
 
 MARKET = Market.TMON.value
@@ -453,7 +454,7 @@ class Tmon(TmonOrders):
 
     async def _renew_on(self, response: httpx.Response) -> bool:
         """TMON says ``invalid_token`` when a token expired: fetch a new one and try once more."""
-        if _json(response).get("error") != "invalid_token":
+        if json_object(response).get("error") != "invalid_token":
             return False
         async with self._token_lock:
             self._token = None
@@ -467,7 +468,7 @@ class Tmon(TmonOrders):
     # --- the wire ----------------------------------------------------------------------------------
 
     def _error(self, response: httpx.Response) -> MarketError:
-        body = _json(response)
+        body = json_object(response)
         if "error" in body:  # OAuth2 style (§1.6)
             message = str(body.get("error_description") or body["error"])
             return status_error(MARKET, response, f"티몬 인증 오류: {message}", str(body["error"]))
@@ -536,7 +537,7 @@ class Tmon(TmonOrders):
 
     async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
         response = await self._send(Call("POST", "/deals", json=self.payload(product, sales), idempotent=False))
-        body = _json(response)
+        body = json_object(response)
         deal = body.get("dealNo", {}).get(product.code)
         if deal is None:
             raise Unavailable(
@@ -556,7 +557,7 @@ class Tmon(TmonOrders):
             if exc.status == 404:
                 return None
             raise
-        body = _json(response)
+        body = json_object(response)
         options = {str(o["vendorDealOptionNo"]): str(o["tmonDealOptionNo"]) for o in body.get("dealOptions", [])}
         return ProductLink(str(body.get("tmonDealNo", "")), options)
 
@@ -596,16 +597,3 @@ class Tmon(TmonOrders):
                 f"판매정보의 상품유형그룹('{sales.get('product_type')}')과 같아야 합니다."
             )
         return None
-
-
-def option_no(code: str, index: int) -> str:
-    """Our stable option number (vendorDealOptionNo): the options of a linked deal never change."""
-    return f"{code}-{index + 1:03d}"
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from batch.marketplaces.base import MarketError
 
 
+def option_no(code: str, index: int) -> str:
+    """Our stable number for option ``index`` of product ``code`` (TMON vendorDealOptionNo, Coupang
+    externalVendorSku, Naver sellerManagerCode): the options of a linked product never change."""
+    return f"{code}-{index + 1:03d}"
+
+
 @dataclass(frozen=True)
 class ProductLink:
     """The marketplace's numbers for one of our products (상품 연동현황)."""
