@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from batch.config import Account, Workspace
-from batch.connect import SUPPORTED, connect
+from batch.connect import SANDBOX_SCHEME, SUPPORTED, connect
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import MarketError
-from batch.models import Market
+from batch.models import label_of
 
 EXPIRY_WARNING = dt.timedelta(days=14)
 
@@ -69,7 +69,7 @@ async def _check(ws: Workspace, account: Account, app: Any) -> str:
     try:
         adapter: Any = conn.adapter
         await adapter.vendor_id()  # a token: the cheapest call that proves the credentials
-        return "성공 — 토큰을 받았습니다"
+        return "성공 — 마켓이 인증 정보를 받아들였습니다"
     except MarketError as exc:
         return f"실패 — {exc.message}"
     finally:
@@ -91,8 +91,9 @@ def render(rows: list[AccountStatus]) -> str:
         return "batch.toml에 계정이 없습니다. [[accounts]]를 추가하세요."
     lines = []
     for s in rows:
-        label = Market(s.market).label if s.market in Market._value2member_map_ else s.market
-        secrets = ", ".join(f"{k} {'설정됨' if ok else '없음'}" for k, ok in s.secrets.items()) or "비밀값 없음"
+        label = label_of(s.market)
+        unset = "샌드박스 기본값" if s.base_url.startswith(SANDBOX_SCHEME) else "없음"
+        secrets = ", ".join(f"{k} {'설정됨' if ok else unset}" for k, ok in s.secrets.items()) or "비밀값 없음"
         line = f"{label}/{s.name}  {s.base_url}  [{secrets}]"
         if s.expires:
             line += f"  키 만료 {s.expires}"

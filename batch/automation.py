@@ -9,6 +9,7 @@ from typing import Any
 from batch.accounts import statuses
 from batch.config import Workspace
 from batch.errors import BatchError
+from batch.models import label_of
 from batch.notify import Report, SmtpSettings, deliver
 from batch.watch import JobRun, Outcome, Schedule, watch
 
@@ -18,7 +19,7 @@ DEFAULT_HOURS = 2.0
 
 
 def key_warnings(ws: Workspace) -> list[str]:
-    return [f"{s.market}/{s.name}: {s.warning}" for s in statuses(ws) if s.warning]
+    return [f"{label_of(s.market)}/{s.name}: {s.warning}" for s in statuses(ws) if s.warning]
 
 
 def _send(ws: Workspace, report: Report, echo: Callable[[str], None]) -> None:

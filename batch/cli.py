@@ -197,6 +197,7 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
     import datetime as dt
 
     from batch.collect import collect as run_collect
+    from batch.models import label_of
 
     start = None
     if since:
@@ -206,7 +207,7 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
             raise click.BadParameter("YYYYMMDD 형식으로 넣어 주세요 (예: 20261127).", param_hint="--since") from exc
     result = run_collect(_workspace(ctx), job, market=market, account=account, since=start)
     for a in result.accounts:
-        click.echo(f"  {a.market}/{a.account}: {'성공' if a.ok else '실패'} — {a.message}")
+        click.echo(f"  {label_of(a.market)}/{a.account}: {'성공' if a.ok else '실패'} — {a.message}")
     click.echo(f"{result.rows}행을 썼습니다: {result.export}")
     ctx.exit(EXIT_OK if all(a.ok for a in result.accounts) else EXIT_ROW_ERRORS)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from batch.errors import WorkspaceError
+from batch.models import label_of
 
 CONFIG_NAME = "batch.toml"
 ENV_WORKSPACE = "BATCH_WORKSPACE"
@@ -134,7 +135,7 @@ class Account:
         if not value:
             env = self.settings.get(f"{key}_env", f"BATCH_{self.market.upper()}_{self.name.upper()}_{key.upper()}")
             raise WorkspaceError(
-                f"{self.market}/{self.name} 계정의 {key} 값이 없습니다. 환경 변수 {env}에 넣어 주세요."
+                f"{label_of(self.market)}/{self.name} 계정의 {key} 값이 없습니다. 환경 변수 {env}에 넣어 주세요."
             )
         return value
 

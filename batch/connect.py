@@ -13,6 +13,7 @@ from batch.config import Account, Workspace
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import ClientSettings, Clock, MarketClient
 from batch.marketplaces.types import Marketplace
+from batch.models import label_of
 
 SANDBOX_SCHEME = "sandbox:"
 _sandbox_app: Any = None
@@ -35,7 +36,7 @@ def http_client(account: Account, *, app: Any = None, sandbox_path: str = "") ->
         return httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.invalid{sandbox_path}")
     if not account.base_url.startswith(("https://", "http://")):
         raise WorkspaceError(
-            f"계정 {account.market}/{account.name}의 base_url '{account.base_url}'이 주소가 아닙니다. batch.toml을 고치세요."
+            f"계정 {label_of(account.market)}/{account.name}의 base_url '{account.base_url}'이 주소가 아닙니다. batch.toml을 고치세요."
         )
     return httpx.AsyncClient(base_url=account.base_url)
 

@@ -67,6 +67,13 @@ _LABELS: dict[Market, str] = {
     Market.PUBLIC: "공영홈쇼핑",
 }
 _DEPARTMENT = frozenset({Market.HMALL, Market.CJMALL, Market.LOTTECOM, Market.LOTTEIMALL, Market.GSSHOP, Market.PUBLIC})
+
+
+def label_of(market: str) -> str:
+    """The Korean name staff know a marketplace code by (the code itself when it is not one of ours)."""
+    return Market(market).label if market in Market._value2member_map_ else market
+
+
 _ALIASES = {"스토어팜": Market.NAVER, "네이버": Market.NAVER, "TMON": Market.TMON, "CJ mall": Market.CJMALL}
 _BY_NAME: dict[str, Market] = {
     **{m.value: m for m in Market},

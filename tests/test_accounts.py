@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,11 @@ def test_secrets_are_shown_as_set_or_missing_only(tmp_path: Path, monkeypatch: p
     (row,) = statuses(load_workspace(workspace(tmp_path)))
     assert row.secrets == {"client_secret": True, "partner_token": False, "aes_key": False}
     text = render([row])
-    assert "client_secret 설정됨" in text and "partner_token 없음" in text and SECRET not in text
+    assert text.splitlines()[0] == (
+        "티몬/main  sandbox:  [client_secret 설정됨, partner_token 샌드박스 기본값, aes_key 샌드박스 기본값]"
+    )
+    real = render([replace(row, base_url="https://interworkapi.tmon.co.kr")])
+    assert "client_secret 설정됨, partner_token 없음, aes_key 없음" in real and SECRET not in text + real
 
 
 @pytest.mark.parametrize(
@@ -52,7 +57,7 @@ def test_check_gets_a_token_or_says_why(tmp_path: Path, monkeypatch: pytest.Monk
     ws = load_workspace(workspace(tmp_path))
     app = create_app(seed=1)
     monkeypatch.delenv("BATCH_TMON_MAIN_CLIENT_SECRET", raising=False)
-    assert [r.check for r in check_all(ws, app=app)] == ["성공 — 토큰을 받았습니다"]
+    assert [r.check for r in check_all(ws, app=app)] == ["성공 — 마켓이 인증 정보를 받아들였습니다"]
     monkeypatch.setenv("BATCH_TMON_MAIN_CLIENT_SECRET", SECRET)
     (bad,) = check_all(ws, app=app)
     assert bad.check.startswith("실패 — 티몬 API 인증 정보") and SECRET not in bad.check
