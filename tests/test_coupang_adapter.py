@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
-import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
-import httpx
 import pytest
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from helpers import FakeClock, Recorder, sandbox_client, sandbox_control, sandbox_state
 
 from batch.config import Account
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import (
     AlreadyDone,
     AuthFailed,
-    ClientSettings,
-    MarketClient,
     RateLimited,
     Rejected,
     Unavailable,
@@ -47,87 +41,6 @@ START = dt.datetime(2025, 6, 15, 0, 0)
 END = dt.datetime(2025, 6, 16, 0, 7)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-@dataclass
-class Exchange:
-    method: str
-    path: str
-    query: str
-    headers: Headers
-    body: bytes
-    status: int | None = None
-    answer: bytes = b""
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def reply(self) -> Any:
-        return json.loads(self.answer)
-
-
-@dataclass
-class Recorder:
-    """An ASGI app in front of the sandbox keeping each request and its answer as they crossed the wire."""
-
-    app: ASGIApp
-    seen: list[Exchange] = field(default_factory=list)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        exchange = Exchange(
-            scope["method"], scope["path"], scope["query_string"].decode(), Headers(scope=scope), b"".join(chunks)
-        )
-        self.seen.append(exchange)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": exchange.body, "more_body": False}
-
-        async def keep(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-            elif message["type"] == "http.response.body":
-                exchange.answer += message.get("body", b"")
-            await send(message)
-
-        await self.app(scope, replay, keep)
-
-    def market(self, method: str | None = None, path: str | None = None) -> list[Exchange]:
-        """The requests to Coupang's paths (not the control API), optionally of one method and path."""
-        return [
-            e
-            for e in self.seen
-            if not e.path.startswith("/__sandbox__/")
-            and (method is None or e.method == method)
-            and (path is None or e.path == path)
-        ]
-
-
 @dataclass
 class Setup:
     recorder: Recorder
@@ -135,14 +48,10 @@ class Setup:
     clock: FakeClock
 
     async def control(self, action: str, body: dict[str, Any]) -> Any:
-        answer = await self.coupang.client.http.post(f"/__sandbox__/{action}", json={"market": "coupang", **body})
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+        return await sandbox_control(self.coupang.client.http, "coupang", action, body)
 
     async def state(self) -> dict[str, Any]:
-        answer = await self.coupang.client.http.get("/__sandbox__/state", params={"market": "coupang"})
-        body: dict[str, Any] = answer.json()
-        return body
+        return await sandbox_state(self.coupang.client.http, "coupang")
 
 
 def run(scenario: Callable[[Setup], Awaitable[None]], *, secret: str = "sandbox-coupang-secret-key") -> Setup:
@@ -151,14 +60,11 @@ def run(scenario: Callable[[Setup], Awaitable[None]], *, secret: str = "sandbox-
     clock = FakeClock()
 
     async def main() -> Setup:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(recorder), base_url="http://sandbox.test")
-        client = MarketClient(
-            "coupang", http, ClientSettings(rate_limit=0, max_attempts=3), clock=clock, rng=random.Random(1)
-        )
+        client = sandbox_client("coupang", recorder, clock)
         credentials = CoupangCredentials(VENDOR, "sandbox-access-key", secret, "sandbox-wing")
         adapter = Coupang(client, credentials, clock=lambda: dt.datetime.fromtimestamp(NOW, dt.UTC))
         setup = Setup(recorder, adapter, clock)
-        async with http:
+        async with client.http:
             await scenario(setup)
         return setup
 
@@ -823,5 +729,5 @@ def test_credentials_come_from_the_account_and_the_environment(monkeypatch: pyte
     credentials = Coupang.credentials_for(real)
     assert credentials == CoupangCredentials("A00099999", "ak", "top-secret", "wing")
     assert "top-secret" not in repr(credentials)
-    with pytest.raises(WorkspaceError, match="coupang/main 계정에 wing_id 값이 없습니다"):
+    with pytest.raises(WorkspaceError, match="쿠팡/main 계정에 wing_id 값이 없습니다"):
         Coupang.credentials_for(replace(real, settings={**real.settings, "wing_id": ""}))

@@ -8,7 +8,6 @@ checks (our product code, invoices, answers) and how its requests are counted. E
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import email
 import itertools
@@ -25,10 +24,9 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openpyxl
 import pytest
-from helpers import served
+from helpers import FakeClock, control, result_rows, served
 
 from batch.answering import run_answers
 from batch.automation import run_watch
@@ -156,23 +154,7 @@ def profile(request: pytest.FixtureRequest) -> Profile:
 # -- helpers ---------------------------------------------------------------------------------------------------
 
 
-class InstantClock:
-    """The client's clock: ``sleep`` moves fake time forward and returns at once."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
-        self.slept += max(seconds, 0.0)
-        await asyncio.sleep(0)
-
-
-def linked_app(clock: InstantClock, seed: int) -> Any:
+def linked_app(clock: FakeClock, seed: int) -> Any:
     """A sandbox whose clock moves with the client's fake clock, so its rate limits see the client's pacing."""
     start = time.time()
     return create_app(clock=lambda: start + clock.now, seed=seed)
@@ -190,16 +172,6 @@ def workspace(tmp_path: Path, markets: tuple[str, ...], **settings: Any) -> Work
     return load_workspace(root)
 
 
-def control(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox.test") as c:
-            answer = await c.request(method, path, json=body)
-            assert answer.status_code == 200, answer.text
-            return answer.json()
-
-    return asyncio.run(go())
-
-
 def state(app: Any, market: str) -> State:
     body: State = control(app, "GET", f"/__sandbox__/state?market={market}")
     return body
@@ -212,28 +184,11 @@ def requests_since(before: dict[str, int], app: Any, market: str) -> dict[str, i
 
 def products_run(path: Path, ws: Workspace, app: Any, **kw: Any) -> Run:
     when = dt.datetime(2026, 3, 1, 9, 0) + dt.timedelta(seconds=next(_WHEN))
-    return run_products(path, ws, app=app, clock=kw.pop("clock", None) or InstantClock(), when=when, **kw)
+    return run_products(path, ws, app=app, clock=kw.pop("clock", None) or FakeClock(), when=when, **kw)
 
 
 def book(tmp_path: Path, rows: dict[str, list[Row]], name: str = "상품등록") -> Path:
     return write_template(P.SPEC, tmp_path / f"{name}.xlsx", rows)
-
-
-def result_rows(path: Path, sheet: str = P.MAIN) -> dict[str, dict[str, Any]]:
-    """The result workbook's rows by their first cell: the columns from 처리결과 on."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        rows = list(wb[sheet].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    headers = list(rows[0])
-    first = headers.index("처리결과")
-    at = {str(name): i for i, name in enumerate(headers) if i >= first and name}
-    return {
-        str(r[0]): {name: (r[i] if i < len(r) else None) for name, i in at.items()}
-        for r in rows[1:]
-        if r[0] and r[0] != P.EXAMPLE_CODE
-    }
 
 
 def local_images(rows: dict[str, list[Row]], folder: Path) -> None:
@@ -255,7 +210,7 @@ def codes_of(rows: dict[str, list[Row]]) -> list[str]:
 def test_products_are_created_once_skipped_then_updated(profile: Profile, tmp_path: Path) -> None:
     m = profile.market
     ws = workspace(tmp_path, (m,))
-    clock = InstantClock()
+    clock = FakeClock()
     app = linked_app(clock, seed=1)
     rows = product_rows(30, markets=(m,))
     codes = codes_of(rows)
@@ -306,7 +261,7 @@ def test_faults_of_every_kind_end_with_every_product_registered_exactly_once(pro
     """30 % of requests fault (429, 500, 503, stall, drop, lost_response); rerunning heals every row, no duplicates."""
     m = profile.market
     ws = workspace(tmp_path, (m,), timeout=0.3, backoff_base=0.01, backoff_cap=0.05)
-    clock = InstantClock()
+    clock = FakeClock()
     app = linked_app(clock, seed=9)
     rows = product_rows(80, markets=(m,))
     codes = codes_of(rows)
@@ -383,7 +338,7 @@ def test_sigkill_after_intent_and_before_complete_never_sends_twice(profile: Pro
 
 def test_one_workbook_goes_to_all_three_marketplaces_at_once(tmp_path: Path) -> None:
     ws = workspace(tmp_path, MARKETS)
-    clock = InstantClock()
+    clock = FakeClock()
     app = linked_app(clock, seed=4)
     rows = product_rows(10, markets=MARKETS)
     codes = codes_of(rows)

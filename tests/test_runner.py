@@ -7,7 +7,6 @@ Client time is a fake clock whose sleeps return at once, so backoff and Retry-Af
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import json
@@ -19,10 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
-import openpyxl
 import pytest
-from helpers import TMON_ONLY, served
+from helpers import TMON_ONLY, FakeClock, control, result_rows, served
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batch.config import Workspace, init_workspace, load_workspace
@@ -42,22 +39,6 @@ TEMPLATES = "GET /api/{vendorId}/partners/templates"
 UNKNOWN_NOTE = " (전송 결과를 알 수 없어 다음 실행 때 먼저 확인합니다)"
 AUTH_MESSAGE = "티몬 API 인증 정보(client id / secret)가 맞지 않습니다. batch.toml의 계정과 환경 변수를 확인하세요."
 _WHEN = itertools.count()
-
-
-class InstantClock:
-    """The client's clock: ``sleep`` moves fake time forward and returns at once."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
-        self.slept += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
@@ -81,17 +62,7 @@ def book(tmp_path: Path, rows: dict[str, list[Row]], name: str = "상품등록")
 def run(path: Path, ws: Workspace, app: Any, **kw: Any) -> Run:
     """One `batch run`, with a new result file name each time."""
     when = dt.datetime(2026, 3, 1, 9, 0) + dt.timedelta(seconds=next(_WHEN))
-    return run_products(path, ws, app=app, clock=kw.pop("clock", None) or InstantClock(), when=when, **kw)
-
-
-def control(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    async def go() -> Any:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox.test") as c:
-            answer = await c.request(method, path, json=body)
-            assert answer.status_code == 200, answer.text
-            return answer.json()
-
-    return asyncio.run(go())
+    return run_products(path, ws, app=app, clock=kw.pop("clock", None) or FakeClock(), when=when, **kw)
 
 
 def state(app: Any) -> dict[str, Any]:
@@ -109,23 +80,6 @@ def deals_by_code(app: Any) -> dict[str, int]:
 def requests_since(before: dict[str, int], app: Any) -> dict[str, int]:
     after: dict[str, int] = state(app)["requests"]
     return {k: n - before.get(k, 0) for k, n in after.items() if n != before.get(k, 0)}
-
-
-def result_rows(path: Path) -> dict[str, dict[str, Any]]:
-    """The result workbook's 상품 rows by 자체상품코드: the result columns only (the example row left out)."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        rows = list(wb[P.MAIN].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    headers = list(rows[0])
-    first = headers.index("처리결과")
-    at = {str(name): i for i, name in enumerate(headers) if i >= first and name}
-    return {
-        str(r[0]): {name: (r[i] if i < len(r) else None) for name, i in at.items()}
-        for r in rows[1:]
-        if r[0] and r[0] != P.EXAMPLE_CODE
-    }
 
 
 def codes_of(rows: dict[str, list[Row]]) -> list[str]:
@@ -252,7 +206,7 @@ def test_faults_of_every_kind_end_with_every_product_registered_exactly_once(tmp
         "배송템플릿 1690699번(신선식품 배송)의 상품유형그룹은 '냉장/냉동/신선식품'입니다. "
         "판매정보의 상품유형그룹('일반상품')과 같아야 합니다."
     )
-    clock = InstantClock()
+    clock = FakeClock()
     messages: Counter[str] = Counter()
     runs: list[Run] = []
     healed = False

@@ -9,29 +9,20 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import served
+from helpers import AppClock, served
 
 from batch.sandbox.app import create_app
 from batch.sandbox.faults import ConnectionDropped
 
+NOW = 1_750_000_000.0  # the app clock's start: token expiry and the rate limiter read it
 PARTNER = {"X-Partner-Id": "sellerbot", "X-Partner-Token": "sandbox-partner-token"}
 GRANT = {"grant_type": (None, "client_credentials")}  # multipart/form-data, as TMON's clients send it
 Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
-class FakeClock:
-    """The app's clock, moved by hand: token expiry and the rate limiter read it."""
-
-    def __init__(self, now: float = 1_750_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def run(scenario: Scenario, clock: FakeClock | None = None, seed: int = 0) -> None:
+def run(scenario: Scenario, clock: AppClock | None = None, seed: int = 0) -> None:
     """Run ``scenario`` against a fresh in-process sandbox."""
-    app = create_app(clock=clock or FakeClock(), seed=seed)
+    app = create_app(clock=clock or AppClock(NOW), seed=seed)
 
     async def main() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
@@ -159,7 +150,7 @@ def test_token_endpoint_errors() -> None:
 
 
 def test_missing_unknown_and_expired_tokens_get_invalid_token() -> None:
-    clock = FakeClock()
+    clock = AppClock(NOW)
 
     async def scenario(client: httpx.AsyncClient) -> None:
         missing = await client.get("/api/V1001/partners/templates", headers=PARTNER)
@@ -627,7 +618,7 @@ def test_stall_is_cancelled_by_the_clients_timeout_or_hangs_up_after_stall_secon
 
 
 def test_rate_limit_answers_429_with_retry_after_beyond_the_limit_per_account() -> None:
-    clock = FakeClock()
+    clock = AppClock(NOW)
 
     async def scenario(client: httpx.AsyncClient) -> None:
         headers = await login(client)

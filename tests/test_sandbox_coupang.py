@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from helpers import AppClock
 
 from batch.marketplaces.coupang_auth import CoupangAuth, authorization
 from batch.sandbox.app import create_app
@@ -23,22 +24,11 @@ OUTBOUND = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/
 DAYS = {"createdAtFrom": "2025-06-15+09:00", "createdAtTo": "2025-06-16+09:00"}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
-
-    def utc(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.now, dt.UTC)
-
-
-Scenario = Callable[[httpx.AsyncClient, Clock], Awaitable[None]]
+Scenario = Callable[[httpx.AsyncClient, AppClock], Awaitable[None]]
 
 
 def run(scenario: Scenario, *, secret: str = SECRET, access: str = ACCESS) -> None:
-    clock = Clock()
+    clock = AppClock(NOW)
 
     async def main() -> None:
         transport = httpx.ASGITransport(create_app(clock=clock, seed=1))
@@ -65,7 +55,7 @@ async def sheets(client: httpx.AsyncClient, status: str = "ACCEPT", **more: str)
 
 
 def test_signature_refusals_are_401_in_coupangs_shape() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         ok = await client.get(OUTBOUND)
         assert ok.status_code == 200
         bare = await client.get(OUTBOUND, auth=None)
@@ -94,7 +84,7 @@ def test_signature_refusals_are_401_in_coupangs_shape() -> None:
 
 
 def test_ordersheet_queries_are_checked_and_paged_by_next_token() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         await control(client, "seed", orders=30, seed=2)
         boxes = sorted(b["shipmentBoxId"] for b in (await state(client))["orders"])
         assert len(boxes) > 30
@@ -131,7 +121,7 @@ def test_ordersheet_queries_are_checked_and_paged_by_next_token() -> None:
 def test_seed_is_reproducible_and_shaped_like_order_sheets() -> None:
     seen: list[Any] = []
 
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         for _ in range(2):
             await control(client, "reset")
             made = await control(client, "seed", orders=5, inquiries=4, seed=9)
@@ -186,7 +176,7 @@ async def invoice(client: httpx.AsyncClient, box: dict[str, Any], number: str, *
 
 
 def test_acknowledgement_and_invoice_state_rules() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         made = await control(client, "seed", orders=4, seed=5)
         boxes = (await state(client))["orders"]
         a = boxes[0]
@@ -228,7 +218,7 @@ def test_acknowledgement_and_invoice_state_rules() -> None:
 
 
 def test_retry_once_fails_the_first_acknowledgement_and_invoice_of_a_box() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         await control(client, "seed", orders=2, seed=5, retry_once=1)
         boxes = (await state(client))["orders"]
         ids = [b["shipmentBoxId"] for b in boxes]
@@ -248,7 +238,7 @@ def test_retry_once_fails_the_first_acknowledgement_and_invoice_of_a_box() -> No
 
 
 def test_claims_are_listed_by_type_and_checked() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         made = await control(client, "seed", orders=2, seed=8)
         bad = await client.post(
             "/__sandbox__/claims", json={"market": "coupang", "order": made["orders"][0], "type": "return"}
@@ -277,7 +267,7 @@ def test_claims_are_listed_by_type_and_checked() -> None:
 
 
 def test_answers_are_checked_and_a_second_one_is_refused() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         await control(client, "seed", inquiries=3, seed=1)
         path = f"{V4}/onlineInquiries/80001/replies"
         body = {"content": "감사합니다.", "vendorId": VENDOR, "replyBy": "sandbox-wing"}
@@ -314,7 +304,7 @@ def test_answers_are_checked_and_a_second_one_is_refused() -> None:
 
 
 def test_products_draft_without_request_and_unique_skus() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         image = {"imageOrder": 0, "imageType": "REPRESENTATION", "vendorPath": "https://img.example.com/a.jpg"}
         body = {
             "displayCategoryCode": 1, "sellerProductName": "테스트 상품", "vendorId": VENDOR,
@@ -344,7 +334,7 @@ def test_products_draft_without_request_and_unique_skus() -> None:
 
 
 def test_control_api_checks_and_injected_faults_in_coupangs_shape() -> None:
-    async def scenario(client: httpx.AsyncClient, clock: Clock) -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
         incomplete = await client.post("/__sandbox__/accounts", json={"market": "coupang", "access_key": "k"})
         assert incomplete.status_code == 400
         await control(client, "accounts", access_key="k2", secret_key="s2", vendor_id="A00099999", wing_id="w2")

@@ -14,6 +14,7 @@ from typing import Any
 
 import bcrypt
 import httpx
+from helpers import AppClock
 
 from batch.sandbox.app import SandboxApp, create_app
 from batch.sandbox.naver import NaverMarket
@@ -28,18 +29,10 @@ ORDERS = "/external/v1/pay-order/seller/product-orders"
 CDN = "https://shop-phinf.pstatic.net/"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = BASE
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @dataclass
 class Box:
     http: httpx.AsyncClient
-    clock: Clock
+    clock: AppClock
     app: SandboxApp
 
     async def token(self, client_id: str = CLIENT_ID, secret: str = SECRET, **extra: str) -> httpx.Response:
@@ -71,7 +64,7 @@ class Box:
 
 
 def run(scenario: Callable[[Box], Awaitable[None]]) -> None:
-    clock = Clock()
+    clock = AppClock(BASE)
     app = create_app(clock=clock, seed=1)
     assert isinstance(app, SandboxApp)
 

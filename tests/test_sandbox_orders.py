@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from helpers import AppClock
 
 from batch.sandbox.app import create_app
 
@@ -69,16 +70,8 @@ CLAIM_FIELDS = {
 }
 
 
-class FakeClock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def run(scenario: Scenario, clock: FakeClock | None = None) -> None:
-    app = create_app(clock=clock or FakeClock(), seed=0)
+def run(scenario: Scenario, clock: AppClock | None = None) -> None:
+    app = create_app(clock=clock or AppClock(NOW), seed=0)
 
     async def main() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
@@ -471,7 +464,7 @@ def test_confirm_moves_a_deal_from_d1_to_d2_once() -> None:
 
 
 def test_invoice_rules_and_lifecycle() -> None:
-    clock = FakeClock()
+    clock = AppClock(NOW)
 
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 3)

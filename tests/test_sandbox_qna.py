@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
+from helpers import AppClock
 
 from batch.sandbox.app import create_app
 
@@ -41,16 +42,8 @@ DETAIL_FIELDS = {
 TYPES = {"상품", "배송", "반품", "교환", "기타"}
 
 
-class FakeClock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def run(scenario: Scenario, clock: FakeClock | None = None) -> None:
-    app = create_app(clock=clock or FakeClock(), seed=0)
+def run(scenario: Scenario, clock: AppClock | None = None) -> None:
+    app = create_app(clock=clock or AppClock(NOW), seed=0)
 
     async def main() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
@@ -203,7 +196,7 @@ def test_seed_errors_and_reset() -> None:
 
 
 def test_answering_a_qna() -> None:
-    clock = FakeClock()
+    clock = AppClock(NOW)
 
     async def scenario(client: httpx.AsyncClient) -> None:
         ids = (await seed(client, inquiries=6))["inquiries"]

@@ -9,15 +9,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 import pytest
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from helpers import Exchange, FakeClock, Recorder, sandbox_client, sandbox_state
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from batch.marketplaces.base import AuthFailed, ClientSettings, MarketClient, Rejected
 from batch.marketplaces.tmon import UNLIMITED_END, Tmon, TmonCredentials
@@ -27,75 +26,6 @@ from batch.sandbox.app import create_app
 
 PARTNER_ID = "sellerbot"
 PARTNER_TOKEN = "sandbox-partner-token"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-@dataclass
-class Exchange:
-    method: str
-    path: str
-    headers: Headers
-    body: bytes
-    status: int | None = None
-    answer: bytes = b""
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class Recorder:
-    """An ASGI app in front of ``app`` keeping each request and its answer as they crossed the wire."""
-
-    app: ASGIApp
-    seen: list[Exchange] = field(default_factory=list)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        exchange = Exchange(scope["method"], scope["path"], Headers(scope=scope), b"".join(chunks))
-        self.seen.append(exchange)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": exchange.body, "more_body": False}
-
-        async def keep(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-            elif message["type"] == "http.response.body":
-                exchange.answer += message.get("body", b"")
-            await send(message)
-
-        await self.app(scope, replay, keep)
-
-    def market(self) -> list[Exchange]:
-        """The requests to TMON's paths (not the sandbox's control API)."""
-        return [e for e in self.seen if not e.path.startswith("/__sandbox__/")]
 
 
 @dataclass
@@ -109,9 +39,7 @@ class Setup:
         assert (answer.status_code, answer.json()) == (200, {"ok": True})
 
     async def state(self) -> dict[str, Any]:
-        answer = await self.tmon.client.http.get("/__sandbox__/state", params={"market": "tmon"})
-        body: dict[str, Any] = answer.json()
-        return body
+        return await sandbox_state(self.tmon.client.http, "tmon")
 
 
 def run(
@@ -126,13 +54,10 @@ def run(
     clock = FakeClock()
 
     async def main() -> Setup:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(recorder), base_url="http://sandbox.test")
-        client = MarketClient(
-            "tmon", http, ClientSettings(rate_limit=0, max_attempts=3), clock=clock, rng=random.Random(1)
-        )
+        client = sandbox_client("tmon", recorder, clock)
         credentials = TmonCredentials("tmon-main", secret, PARTNER_ID, partner_token, "501")
         setup = Setup(recorder, Tmon(client, credentials), clock)
-        async with http:
+        async with client.http:
             await scenario(setup)
         return setup
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import TMON_ONLY
+from helpers import TMON_ONLY, AppClock, FakeClock
 
 from batch import watch as W
 from batch.config import Workspace, init_workspace, load_workspace
@@ -17,31 +16,6 @@ from batch.importers import products as P
 from batch.importers.safety import NOT_XLSX_MESSAGES
 from batch.samples import product_rows
 from batch.sandbox.app import create_app
-
-
-class FakeClock:
-    def __init__(self, t: float = 1_000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
-class InstantClock:
-    """The marketplace client's clock: never really sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 def workspace(tmp_path: Path) -> Workspace:
@@ -63,12 +37,12 @@ def all_files(tmp_path: Path) -> set[Path]:
 class Env:
     def __init__(self, tmp_path: Path) -> None:
         self.ws = workspace(tmp_path)
-        self.clock = FakeClock()
+        self.clock = AppClock(1_000.0)
         self.app = create_app(seed=1)
 
     def poll(self, advance: float = 0.0, **kw: Any) -> list[W.Outcome]:
-        self.clock.advance(advance)
-        return W.process_once(self.ws, now=self.clock, app=self.app, clock=InstantClock(), **kw)
+        self.clock.now += advance
+        return W.process_once(self.ws, now=self.clock, app=self.app, clock=FakeClock(), **kw)
 
     def settle(self) -> list[W.Outcome]:
         """Two polls: the first sees the files, the second (2 s later) takes them."""
@@ -248,7 +222,7 @@ def test_racing_watchers_never_process_a_file_twice(env: Env, tmp_path: Path, mo
 
     def claim_after_the_other_watcher(src: Path, processing: Path, token: str) -> Path | None:
         monkeypatch.setattr(W, "_claim", real_claim)
-        other.extend(W.process_once(env.ws, now=env.clock, app=env.app, clock=InstantClock()))  # wins the race
+        other.extend(W.process_once(env.ws, now=env.clock, app=env.app, clock=FakeClock()))  # wins the race
         return real_claim(src, processing, token)  # src is gone: this watcher skips it
 
     monkeypatch.setattr(W, "_claim", claim_after_the_other_watcher)
@@ -268,7 +242,7 @@ def test_files_left_while_nothing_watched_are_picked_up(env: Env, tmp_path: Path
         once=True,
         settle_seconds=0.0,
         app=env.app,
-        clock=InstantClock(),
+        clock=FakeClock(),
         on_outcome=lambda o: seen.append(o.status),
     )
     assert seen == ["processed", "processed"]
@@ -287,16 +261,16 @@ def test_watch_stops_when_the_event_is_set(env: Env) -> None:
 
 
 def test_schedule_due_after_interval_and_recorded(env: Env) -> None:
-    clock = FakeClock(0.0)
+    clock = AppClock(0.0)
     schedule = W.Schedule().bind(env.ws)
     assert schedule.due(clock()) == ["orders", "claims", "inquiries"]  # never run: due at once
     for job in ("orders", "claims", "inquiries"):
         schedule.record(job, clock(), True)
-    clock.advance(2 * 3600 - 1)
+    clock.now += 2 * 3600 - 1
     assert schedule.due(clock()) == []
-    clock.advance(1)
+    clock.now += 1
     assert schedule.due(clock()) == ["orders", "claims", "inquiries"]
-    runs = schedule.run_due(env.ws, clock(), app=env.app, clock=InstantClock())
+    runs = schedule.run_due(env.ws, clock(), app=env.app, clock=FakeClock())
     assert [(r.job, r.ok) for r in runs] == [("orders", True), ("claims", True), ("inquiries", True)]
     assert all(r.export is not None and r.export.parent == env.ws.outbox for r in runs)
     assert schedule.last_run("orders") == clock()

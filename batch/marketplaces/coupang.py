@@ -157,7 +157,7 @@ class Coupang:
         for key, value in ids.items():
             if not value:
                 raise WorkspaceError(
-                    f"{account.market}/{account.name} 계정에 {key} 값이 없습니다. batch.toml의 계정에 적어 주세요."
+                    f"쿠팡/{account.name} 계정에 {key} 값이 없습니다. batch.toml의 계정에 적어 주세요."
                 )
         return CoupangCredentials(
             vendor_id=ids["vendor_id"],
