@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/refusal_bench.py
 	$(BIN)/python bench/push_bench.py
 	$(BIN)/python bench/orders_bench.py
+	$(BIN)/python bench/pacing_bench.py
 
 templates: setup
 	$(BIN)/python -m batch.exporters.committed

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import FakeClock
 
 from batch.marketplaces.base import (
     AuthFailed,
@@ -31,22 +32,7 @@ from batch.marketplaces.base import (
 )
 
 SEED = 11
-
-
-class FakeClock:
-    """``monotonic`` reads ``now``; ``sleep`` advances it by the wait, records it and yields to the loop."""
-
-    def __init__(self, now: float = 100.0) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
+START = 100.0  # the fake clock's time when a test begins
 
 
 Responder = Callable[[httpx.Request], httpx.Response]
@@ -132,7 +118,7 @@ class Harness:
 
 
 def harness(*responders: Responder, kill_switch: str | None = None, **settings: Any) -> Harness:
-    clock = FakeClock()
+    clock = FakeClock(START)
     market = Market(clock, list(responders))
     http = httpx.AsyncClient(transport=httpx.MockTransport(market.handler), base_url="https://market.test")
     values: dict[str, Any] = {"rate_limit": 0.0, "max_attempts": 4, "backoff_base": 0.5, "backoff_cap": 2.0}
@@ -400,7 +386,7 @@ def test_token_bucket_paces_concurrent_requests_too() -> None:
 
 
 def test_token_bucket_unpaced_takes_no_time() -> None:
-    clock = FakeClock()
+    clock = FakeClock(START)
     bucket = TokenBucket(0.0, clock)
 
     async def main() -> None:
@@ -412,7 +398,7 @@ def test_token_bucket_unpaced_takes_no_time() -> None:
 
 
 def test_token_bucket_pause_holds_the_next_take() -> None:
-    clock = FakeClock()
+    clock = FakeClock(START)
     bucket = TokenBucket(5.0, clock)
 
     async def main() -> list[float]:
@@ -453,3 +439,20 @@ def test_token_bucket_late_wake_ups_do_not_slow_the_pace() -> None:
     asyncio.run(main())
     assert times[-1] - times[0] == pytest.approx(100 / 20.0, abs=0.003)
     assert all(b - a >= 0.5 / 20.0 for a, b in itertools.pairwise(times))
+
+
+def test_an_announced_per_api_rate_paces_that_api_alone() -> None:
+    http = httpx.AsyncClient(base_url="https://api.commerce.naver.com/external")
+    client = MarketClient("naver", http, ClientSettings(rate_limit=10), clock=FakeClock(START))
+    announced = httpx.Request("POST", "https://api.commerce.naver.com/external/v2/products/123/options")
+    client.follow(20, 40, 39, request=announced)
+
+    assert client.api_of("POST", "/external/v2/products/123/options") == "POST /v2/products/{n}/options"
+    own = client.api_buckets["POST /v2/products/{n}/options"]
+    assert (own.rate, own.burst) == (pytest.approx(20 * 0.97), 40)
+    assert client.bucket_for(Call("POST", "/v2/products/456/options")) is own
+    assert client.bucket_for(Call("GET", "/v2/products/456/options")) is client.bucket
+    assert client.bucket.rate == pytest.approx(10 * 0.97)  # the account's configured rate is untouched
+    client.follow(0, request=announced)  # a zero rate announces nothing
+    assert own.rate == pytest.approx(20 * 0.97)
+    asyncio.run(http.aclose())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,9 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import Exchange, FakeClock, Recorder, sandbox_client, sandbox_control, sandbox_state
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from batch.config import Account
 from batch.marketplaces.base import (
@@ -49,84 +49,31 @@ PREFIX = "/external"
 ORDERS = "/external/v1/pay-order/seller/product-orders"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
+class WallClock(FakeClock):
     def wall(self) -> float:
         return BASE + self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-@dataclass
-class Exchange:
-    method: str
-    path: str
-    query: str
-    headers: Headers
-    body: bytes
-    status: int | None = None
-    answer: bytes = b""
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 SELLER_HOST = Starlette(routes=seller_images.routes())  # the seller's own image host (https://img.example.com/…)
 
 
-@dataclass
-class Recorder:
-    app: ASGIApp
-    seen: list[Exchange] = field(default_factory=list)
+class NaverRecorder(Recorder):
+    """Also the seller's own image host (its GETs recorded too); the market is Naver's paths, not the control API."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if scope["method"] == "GET" and scope["headers"] and _host(scope) == "img.example.com":
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["headers"]
+            and _host(scope) == "img.example.com"
+        ):
             self.seen.append(Exchange("GET", scope["path"], "", Headers(scope=scope), b""))
             await SELLER_HOST(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        exchange = Exchange(
-            scope["method"], scope["path"], scope["query_string"].decode(), Headers(scope=scope), b"".join(chunks)
-        )
-        self.seen.append(exchange)
-        replayed = False
+        await super().__call__(scope, receive, send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": exchange.body, "more_body": False}
-
-        async def keep(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-            elif message["type"] == "http.response.body":
-                exchange.answer += message.get("body", b"")
-            await send(message)
-
-        await self.app(scope, replay, keep)
-
-    def market(self, path: str | None = None) -> list[Exchange]:
-        """Requests to Naver's paths (optionally one path), not the control API."""
-        return [e for e in self.seen if e.path.startswith(PREFIX) and (path is None or e.path == path)]
+    def is_market(self, exchange: Exchange) -> bool:
+        return exchange.path.startswith(PREFIX)
 
     def calls(self) -> list[tuple[str, str]]:
         return [(e.method, e.path) for e in self.market()]
@@ -138,9 +85,9 @@ def _host(scope: Scope) -> str:
 
 @dataclass
 class Setup:
-    recorder: Recorder
+    recorder: NaverRecorder
     naver: Naver
-    clock: FakeClock
+    clock: WallClock
     app: SandboxApp
     root: httpx.AsyncClient  # the control API lives at the app's root, outside the adapter's /external base
     keep: dict[str, Any] = field(default_factory=dict)  # what a scenario hands to the assertions after it
@@ -162,23 +109,19 @@ def run(
 
     ``server_behind``: seconds the sandbox's clock is behind the adapter's wall clock.
     """
-    clock = FakeClock()
+    clock = WallClock()
     app = create_app(clock=lambda: clock.wall() - server_behind, seed=3)
     assert isinstance(app, SandboxApp)
-    recorder = Recorder(app)
+    recorder = NaverRecorder(app)
 
     async def main() -> Setup:
-        transport = httpx.ASGITransport(recorder)
-        http = httpx.AsyncClient(transport=transport, base_url="http://sandbox.test/external")
-        root = httpx.AsyncClient(transport=transport, base_url="http://sandbox.test")
-        client = MarketClient(
-            "naver", http, settings or ClientSettings(rate_limit=0, max_attempts=3), clock=clock, rng=random.Random(1)
-        )
+        client = sandbox_client("naver", recorder, clock, settings, base_url="http://sandbox.test/external")
+        root = httpx.AsyncClient(transport=httpx.ASGITransport(recorder), base_url="http://sandbox.test")
         naver = Naver(client, NaverCredentials(CLIENT_ID, secret))
         naver.wall = clock.wall
         naver.images_dir = images_dir
         setup = Setup(recorder, naver, clock, app, root)
-        async with http, root:
+        async with client.http, root:
             await scenario(setup)
         return setup
 
@@ -186,14 +129,11 @@ def run(
 
 
 async def _control(setup: Setup, action: str, body: dict[str, Any]) -> Any:
-    answer = await setup.root.post(f"/__sandbox__/{action}", json={"market": "naver", **body})
-    assert answer.status_code == 200, answer.text
-    return answer.json()
+    return await sandbox_control(setup.root, "naver", action, body)
 
 
 async def _state(setup: Setup) -> dict[str, Any]:
-    body: dict[str, Any] = (await setup.root.get("/__sandbox__/state", params={"market": "naver"})).json()
-    return body
+    return await sandbox_state(setup.root, "naver")
 
 
 PRODUCT = Product(
@@ -431,13 +371,13 @@ def test_create_uploads_images_before_the_product(images: Path) -> None:
         ("POST", "/external/v2/products"),
         ("GET", "/external/v2/products/origin-products/10000000001"),
     ]
-    upload = s.recorder.market("/external/v1/product-images/upload")[0]
+    upload = s.recorder.market(path="/external/v1/product-images/upload")[0]
     assert upload.headers["content-type"].startswith("multipart/form-data")
     assert upload.body.count(b'name="imageFiles"') == 2
     assert b'filename="main.jpg"' in upload.body and b'filename="side.png"' in upload.body
     uploaded = [i["url"] for i in s.keep["state"]["images"]]
     assert all(url.startswith(CDN) for url in uploaded) and len(uploaded) == 2
-    sent = s.recorder.market("/external/v2/products")[0].json()
+    sent = s.recorder.market(path="/external/v2/products")[0].json()
     expected = json.loads(json.dumps(EXPECTED_BODY))
     expected["originProduct"]["images"] = {
         "representativeImage": {"url": uploaded[0]},
@@ -476,12 +416,12 @@ def test_images_on_the_sellers_host_are_fetched_and_uploaded(images: Path) -> No
     fetched = [e for e in s.recorder.seen if e.path.startswith("/p/") or e.path.startswith("/missing/")]
     assert [e.path for e in fetched] == ["/p/NV-001.jpg", "/missing/x.jpg"]
     assert "authorization" not in fetched[0].headers  # the Naver token never goes to another host
-    upload = s.recorder.market("/external/v1/product-images/upload")
+    upload = s.recorder.market(path="/external/v1/product-images/upload")
     assert len(upload) == 1 and b'filename="NV-001.jpg"' in upload[0].body and b"image/jpeg" in upload[0].body
     uploaded = [i["url"] for i in s.keep["state"]["images"]]
-    sent = s.recorder.market("/external/v2/products")[0].json()["originProduct"]["images"]
+    sent = s.recorder.market(path="/external/v2/products")[0].json()["originProduct"]["images"]
     assert sent == {"representativeImage": {"url": uploaded[0]}, "optionalImages": [{"url": uploaded[1]}]}
-    assert len(s.recorder.market("/external/v2/products")) == 1  # the broken image stopped the second product
+    assert len(s.recorder.market(path="/external/v2/products")) == 1  # the broken image stopped the second product
 
 
 def test_images_go_up_ten_per_call_and_naver_refuses_eleven(images: Path) -> None:
@@ -498,9 +438,9 @@ def test_images_go_up_ten_per_call_and_naver_refuses_eleven(images: Path) -> Non
         assert caught.value.request_id  # GNCP-GW-Trace-ID
 
     s = run(scenario, images_dir=images)
-    uploads = s.recorder.market("/external/v1/product-images/upload")
+    uploads = s.recorder.market(path="/external/v1/product-images/upload")
     assert [u.body.count(b'name="imageFiles"') for u in uploads] == [10, 2]
-    assert len(s.recorder.market("/external/v2/products")) == 1
+    assert len(s.recorder.market(path="/external/v2/products")) == 1
 
 
 def test_find_update_stock_pause_resume(images: Path) -> None:
@@ -527,10 +467,12 @@ def test_find_update_stock_pause_resume(images: Path) -> None:
         assert caught.value.message == "스마트스토어에 상품코드 NV-404인 상품이 없습니다. 먼저 상품을 등록하세요."
 
     s = run(scenario, images_dir=images)
-    searches = [e.json() for e in s.recorder.market("/external/v1/products/search")]
+    searches = [e.json() for e in s.recorder.market(path="/external/v1/products/search")]
     assert searches[0] == {"searchKeywordType": "SELLER_CODE", "sellerManagementCode": "NV-001", "page": 1, "size": 50}
     assert len(searches) == 6  # find ×2, stock, pause, resume, pause of an unknown code
-    changes = [e.json() for e in s.recorder.market("/external/v1/products/origin-products/10000000001/change-status")]
+    changes = [
+        e.json() for e in s.recorder.market(path="/external/v1/products/origin-products/10000000001/change-status")
+    ]
     assert changes == [{"statusType": "SUSPENSION"}, {"statusType": "SALE"}]
 
 
@@ -542,22 +484,26 @@ def test_update_keeps_option_ids(images: Path) -> None:
         assert updated == ProductLink("10000000001", {**link.option_nos, "NV-001-004": "40000000004"})
 
     s = run(scenario, images_dir=images)
-    put = s.recorder.market("/external/v2/products/origin-products/10000000001")
+    put = s.recorder.market(path="/external/v2/products/origin-products/10000000001")
     body = next(e for e in put if e.method == "PUT").json()
     combos = body["originProduct"]["detailAttribute"]["optionInfo"]["optionCombinations"]
     assert [c.get("id") for c in combos] == [40000000001, 40000000002, 40000000003, None]
-    assert len(s.recorder.market("/external/v1/product-images/upload")) == 2  # each send uploads its files
+    assert len(s.recorder.market(path="/external/v1/product-images/upload")) == 2  # each send uploads its files
 
 
 # --- gateway: pacing, rate limits, tokens -------------------------------------------------------------------
 
 
-def test_rate_headers_retune_the_clients_bucket() -> None:
+def test_rate_headers_give_each_api_its_own_bucket() -> None:
     async def scenario(s: Setup) -> None:
-        assert s.naver.client.bucket.rate == 0  # unpaced until Naver announces its rate
+        client = s.naver.client
+        assert client.bucket.rate == 0 and client.api_buckets == {}  # unpaced until Naver announces its rate
         await s.naver.find_product("NV-001")
-        assert s.naver.client.bucket.rate == pytest.approx(10 * 0.97)
-        assert s.naver.client.bucket.burst == 20.0
+        search = client.api_buckets["POST /v1/products/search"]
+        assert (search.rate, search.burst) == (pytest.approx(10 * 0.97), 20.0)
+        assert client.bucket_for(Call("POST", "/v1/products/search")) is search
+        assert client.bucket_for(Call("GET", "/v2/products/origin-products/123")) is client.bucket  # not heard yet
+        assert client.bucket.rate == 0  # the account's configured rate is left as it was
 
     run(scenario)
 
@@ -573,8 +519,9 @@ def test_the_products_api_announces_its_own_rate() -> None:
         assert response.headers["GNCP-GW-RateLimit-Replenish-Rate"] == "20"
         assert response.headers["GNCP-GW-RateLimit-Burst-Capacity"] == "40"
         assert response.headers["GNCP-GW-RateLimit-Remaining"] == "39"
-        assert s.naver.client.bucket.rate == pytest.approx(20 * 0.97)
-        assert s.naver.client.bucket.burst == 40.0
+        create = s.naver.client.api_buckets["POST /v2/products"]
+        assert (create.rate, create.burst) == (pytest.approx(20 * 0.97), 40.0)
+        assert set(s.naver.client.api_buckets) == {"POST /v2/products"}  # the token answer carries no rate
 
     run(scenario)
 
@@ -587,9 +534,9 @@ def test_going_faster_than_the_limit_gets_429_and_waits() -> None:
 
     # a margin over 1 makes the client run faster than the announced rate, so the gateway must refuse
     s = run(scenario, settings=ClientSettings(rate_limit=0, max_attempts=5, rate_margin=3.0))
-    statuses = [e.status for e in s.recorder.market("/external/v1/products/search")]
+    statuses = [e.status for e in s.recorder.market(path="/external/v1/products/search")]
     assert statuses.count(200) == 4 and 429 in statuses
-    refused = next(e for e in s.recorder.market("/external/v1/products/search") if e.status == 429)
+    refused = next(e for e in s.recorder.market(path="/external/v1/products/search") if e.status == 429)
     assert json.loads(refused.answer)["code"] == "GW.RATE_LIMIT"
     assert len(statuses) == 4 + statuses.count(429)
 
@@ -605,7 +552,7 @@ def test_injected_429_is_rate_limited_in_naver_shape() -> None:
         assert caught.value.request_id
 
     s = run(scenario)
-    assert len(s.recorder.market("/external/v1/products/search")) == 3  # max_attempts
+    assert len(s.recorder.market(path="/external/v1/products/search")) == 3  # max_attempts
 
 
 def test_expired_token_is_renewed_once() -> None:
@@ -623,7 +570,7 @@ def test_expired_token_is_renewed_once() -> None:
         ("token", 200),
         ("search", 200),
     ]
-    tokens = [e.headers["authorization"] for e in s.recorder.market("/external/v1/products/search")]
+    tokens = [e.headers["authorization"] for e in s.recorder.market(path="/external/v1/products/search")]
     assert tokens[0] == tokens[1] != tokens[2]
 
 
@@ -658,7 +605,7 @@ def test_a_drifted_clock_signs_again_with_the_servers_date() -> None:
         assert abs(dt.datetime.fromisoformat(sent).timestamp() - (s.clock.wall() - 3600)) < 2
 
     s = run(scenario, server_behind=3600)
-    tokens = s.recorder.market("/external/v1/oauth2/token")
+    tokens = s.recorder.market(path="/external/v1/oauth2/token")
     assert [e.status for e in tokens] == [403, 200]
     stamps = [int(dict(httpx.QueryParams(e.body.decode()))["timestamp"]) for e in tokens]
     assert stamps[0] - stamps[1] == pytest.approx(3600 * 1000, abs=1000)
@@ -686,7 +633,7 @@ def test_bad_secret_is_auth_failed_in_korean() -> None:
 
 def _feed_params(s: Setup) -> list[dict[str, str]]:
     out = []
-    for e in s.recorder.market(f"{ORDERS}/last-changed-statuses"):
+    for e in s.recorder.market(path=f"{ORDERS}/last-changed-statuses"):
         out.append(dict(httpx.QueryParams(e.query)))
     return out
 
@@ -716,7 +663,7 @@ def test_collect_orders_maps_the_query_details() -> None:
         "2026-11-28T10:00:00.000+09:00",
     ]
     assert all(p["limitCount"] == "300" for p in _feed_params(s))
-    query = s.recorder.market(f"{ORDERS}/query")
+    query = s.recorder.market(path=f"{ORDERS}/query")
     assert len(query) == 1 and query[0].json()["quantityClaimCompatibility"] is True
     detail = {d["productOrder"]["productOrderId"]: d for d in json.loads(query[0].answer)["data"]}
     line = lines[0]
@@ -796,7 +743,7 @@ def test_confirm_per_item_and_already_confirmed_is_done() -> None:
         s.keep["keys"] = keys
 
     s = run(scenario)
-    bodies = [e.json()["productOrderIds"] for e in s.recorder.market(f"{ORDERS}/confirm")]
+    bodies = [e.json()["productOrderIds"] for e in s.recorder.market(path=f"{ORDERS}/confirm")]
     keys = s.keep["keys"]
     assert bodies[:3] == [keys, [keys[0]], keys[:2]]  # only the transient failure was sent again
     assert len(s.clock.sleeps) >= 1  # through the client's backoff
@@ -811,7 +758,7 @@ def test_confirm_splits_at_300() -> None:
         s.keep["count"] = len(lines)
 
     s = run(scenario)
-    sizes = [len(e.json()["productOrderIds"]) for e in s.recorder.market(f"{ORDERS}/confirm")]
+    sizes = [len(e.json()["productOrderIds"]) for e in s.recorder.market(path=f"{ORDERS}/confirm")]
     assert sizes == [300, s.keep["count"] - 300]
 
 
@@ -841,7 +788,7 @@ def test_65_dispatches_go_in_three_calls() -> None:
         }
 
     s = run(scenario)
-    calls = [e.json()["dispatchProductOrders"] for e in s.recorder.market(f"{ORDERS}/dispatch")]
+    calls = [e.json()["dispatchProductOrders"] for e in s.recorder.market(path=f"{ORDERS}/dispatch")]
     assert [len(c) for c in calls] == [30, 30, 5]
     assert calls[0][0] == {
         "productOrderId": calls[0][0]["productOrderId"],
@@ -866,7 +813,7 @@ def test_dispatch_partial_failures_resend_only_the_transient_one() -> None:
             other.delivery_no: None,
         }
         s.market.desk.transient[flaky.delivery_no] = 1
-        before = len(s.recorder.market(f"{ORDERS}/dispatch"))
+        before = len(s.recorder.market(path=f"{ORDERS}/dispatch"))
         outcome = await s.naver.send_invoices(
             [
                 _shipment(ok, "333333333333"),
@@ -904,12 +851,12 @@ def test_dispatch_partial_failures_resend_only_the_transient_one() -> None:
                 "스마트스토어는 상품주문 하나에 송장 하나만 받습니다. 추가 송장(888888888889)은 스마트스토어센터에서 등록하세요.",
             ),
         }
-        calls = [e.json()["dispatchProductOrders"] for e in s.recorder.market(f"{ORDERS}/dispatch")][before:]
+        calls = [e.json()["dispatchProductOrders"] for e in s.recorder.market(path=f"{ORDERS}/dispatch")][before:]
         assert [[i["productOrderId"] for i in c] for c in calls] == [
             [x.delivery_no for x in (ok, flaky, unconfirmed, dup, again, other)],
             [flaky.delivery_no],
         ]
-        query = s.recorder.market(f"{ORDERS}/query")[-1].json()
+        query = s.recorder.market(path=f"{ORDERS}/query")[-1].json()
         assert query == {"productOrderIds": [again.delivery_no, other.delivery_no], "quantityClaimCompatibility": True}
 
     run(scenario)
@@ -924,7 +871,7 @@ def test_dispatch_whole_call_failure_is_unknown_outcome() -> None:
         assert set(outcome) == {x.delivery_no for x in lines}
         for error in outcome.values():
             assert isinstance(error, Unavailable) and error.outcome_unknown and error.status == 503
-        assert len(s.recorder.market(f"{ORDERS}/dispatch")) == 3  # the client's attempts, then unknown
+        assert len(s.recorder.market(path=f"{ORDERS}/dispatch")) == 3  # the client's attempts, then unknown
 
     run(scenario)
 
@@ -1010,7 +957,7 @@ def test_inquiries_answers_and_second_answer_already_done() -> None:
         *[(f"/external/v1/pay-merchant/inquiries/{n}/answer", 400) for n in inquiries],
     ]
     assert posts[0].json() == {"answerComment": f"답변 inquiry:{inquiries[0]}"}
-    qna_lists = [dict(httpx.QueryParams(e.query)) for e in s.recorder.market("/external/v1/contents/qnas")]
+    qna_lists = [dict(httpx.QueryParams(e.query)) for e in s.recorder.market(path="/external/v1/contents/qnas")]
     assert qna_lists[0] == {
         "answered": "false",
         "fromDate": "2026-11-24T10:00:00.000+09:00",

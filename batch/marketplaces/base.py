@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import httpx
 
 T = TypeVar("T")
+_NUMBERS = re.compile(r"/\d+(?=/|$)")
 
 
 class MarketError(Exception):
@@ -247,12 +249,47 @@ class MarketClient:
         self.rng = rng or random.Random()
         self.kill_switch = kill_switch  # a reason: nothing is sent while it is set
         self.bucket = TokenBucket(settings.rate_limit * settings.rate_margin, self.clock)
+        self.api_buckets: dict[str, TokenBucket] = {}  # per-API pacing the marketplace announced (``follow``)
         self.breaker = CircuitBreaker(self.clock, settings.breaker_threshold, settings.breaker_cooldown)
         self.sent = 0
 
-    def follow(self, rate: float, burst: float | None = None, remaining: float | None = None) -> None:
-        """Pace this account by the rate the marketplace announces, under the same margin as a configured rate."""
-        self.bucket.retune(rate * self.settings.rate_margin, burst, remaining)
+    def follow(
+        self,
+        rate: float,
+        burst: float | None = None,
+        remaining: float | None = None,
+        *,
+        request: httpx.Request | None = None,
+    ) -> None:
+        """Pace by the rate the marketplace announces, under the same margin as a configured rate.
+
+        With ``request``, the rate is that API's own (Naver keeps a bucket per API): calls to it are paced by a
+        bucket of their own from now on, and the account's configured rate keeps pacing the APIs not heard from.
+        """
+        if rate <= 0:
+            return
+        if request is None:
+            self.bucket.retune(rate * self.settings.rate_margin, burst, remaining)
+            return
+        api = self.api_of(request.method, request.url.path)
+        found = self.api_buckets.get(api)
+        if found is None:
+            found = self.api_buckets[api] = TokenBucket(rate * self.settings.rate_margin, self.clock)
+            found.slow_until = self.bucket.slow_until
+        found.retune(rate * self.settings.rate_margin, burst, remaining)
+
+    def api_of(self, method: str, path: str) -> str:
+        """One API, as a rate limit sees it: the method and the path under the base URL, numbers as ``{n}``."""
+        base = self.http.base_url.path.rstrip("/")
+        if base and path.startswith(base + "/"):
+            path = path[len(base) :]
+        return f"{method.upper()} {_NUMBERS.sub('/{n}', path)}"
+
+    def bucket_for(self, call: Call) -> TokenBucket:
+        """The API's own bucket when the marketplace announced one, else the account's."""
+        if not self.api_buckets:
+            return self.bucket
+        return self.api_buckets.get(self.api_of(call.method, call.path), self.bucket)
 
     async def retrying(self, op: Callable[[], Awaitable[T]]) -> T:
         """Run ``op`` (e.g. a token request) under the same retry policy as ``send``."""
@@ -294,7 +331,8 @@ class MarketClient:
         while True:
             if not self.breaker.allow():
                 raise Blocked(self.market, "이 계정의 요청이 계속 실패해 잠시 멈췄습니다. 잠시 뒤 다시 실행하세요.")
-            await self.bucket.take()
+            bucket = self.bucket_for(call)
+            await bucket.take()
             try:
                 headers = {**call.headers, **(await auth())}
                 self.sent += 1
@@ -332,7 +370,7 @@ class MarketClient:
                 error = to_error(response)
             if isinstance(error, RateLimited):
                 wait = error.retry_after if error.retry_after is not None else self.backoff(attempt)
-                self.bucket.pause(wait)  # slow the whole account down, not just this request
+                bucket.pause(wait)  # slow the account (or this API, when paced per API) down, not just this request
             elif isinstance(error, Unavailable):
                 self.breaker.failure()
             attempt += 1

@@ -89,13 +89,13 @@ class Naver(NaverOrders):
         client_id = account.text("client_id")
         if not client_id:
             raise WorkspaceError(
-                f"naver/{account.name} 계정에 client_id(애플리케이션 ID)가 없습니다. batch.toml에 적어 주세요."
+                f"스마트스토어/{account.name} 계정에 client_id(애플리케이션 ID)가 없습니다. batch.toml에 적어 주세요."
             )
         token_type = account.text("token_type", "SELF").upper()
         account_id = account.text("account_id")
         if token_type not in ("SELF", "SELLER") or (token_type == "SELLER" and not account_id):
             raise WorkspaceError(
-                f"naver/{account.name} 계정의 token_type은 SELF 또는 SELLER(account_id 필요)여야 합니다. batch.toml을 고치세요."
+                f"스마트스토어/{account.name} 계정의 token_type은 SELF 또는 SELLER(account_id 필요)여야 합니다. batch.toml을 고치세요."
             )
         return NaverCredentials(client_id, account.required_secret("client_secret"), token_type, account_id)
 
@@ -179,10 +179,11 @@ class Naver(NaverOrders):
     # --- the wire ----------------------------------------------------------------------------------------
 
     def _follow(self, response: httpx.Response) -> None:
-        """Pace this account by the gateway's rate headers (§3.2), on every answer that has them."""
+        """Pace each API by the gateway's rate headers (§3.2: a token bucket per API per application), on every
+        answer that has them."""
         rate = _header(response, RATE)
         if rate is not None:
-            self.client.follow(rate, _header(response, BURST), _header(response, REMAINING))
+            self.client.follow(rate, _header(response, BURST), _header(response, REMAINING), request=response.request)
 
     def _error(self, response: httpx.Response) -> MarketError:
         self._follow(response)
