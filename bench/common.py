@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import selectors
 import subprocess
 import sys
@@ -81,3 +83,59 @@ def render(rows: list[list[str]], *, markdown: bool = False, text_columns: int =
 
     rule = ["-" * w if i < text_columns or not markdown else "-" * (w - 1) + ":" for i, w in enumerate(widths)]
     return "\n".join([line(rows[0]), line(rule), *map(line, rows[1:])])
+
+
+# --- pieces of the sandbox child and the client child ---------------------------------------------------
+
+
+def serve_app(app: Any) -> None:
+    """Serve ``app`` (the sandbox, maybe wrapped) on 127.0.0.1, a free port; print ``{"port": N}`` once it listens."""
+    from batch.sandbox.server import build_server
+
+    server = build_server(0, "127.0.0.1", app=app)
+
+    async def main() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            port = server.servers[0].sockets[0].getsockname()[1]
+            print(json.dumps({"port": port}), flush=True)
+        await task
+
+    asyncio.run(main())
+
+
+class BenchLog:
+    """What a recorder wrapped around the sandbox app shares: ``/__bench__/log`` and ``/__bench__/clear``."""
+
+    log: list[list[Any]]
+
+    async def _control(self, path: str, scope: Any, receive: Any, send: Any) -> None:
+        from starlette.responses import JSONResponse
+
+        t = os.times()
+        body: dict[str, Any] = {"cpu": t.user + t.system}
+        if path == "/__bench__/log":
+            body["log"] = self.log
+        elif path == "/__bench__/clear":
+            self.log = []
+        await JSONResponse(body)(scope, receive, send)
+
+
+def set_line(text: str, pattern: str, new: str) -> str:
+    """``text`` (a batch.toml) with the one line matching ``pattern`` replaced."""
+    out, n = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
+    if n != 1:
+        raise SystemExit(f"batch.toml from init_workspace has no line matching {pattern!r}")
+    return out
+
+
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """The most of the sorted ``times`` that fall within any ``window`` seconds."""
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best

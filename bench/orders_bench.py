@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env, control
+from common import ROOT, SandboxProcess, child_env, control, serve_app
 from common import render as render_table
 
 MARKET = "tmon"
@@ -54,20 +54,8 @@ Result = dict[str, Any]
 def serve_child() -> None:
     """Serve a sandbox whose clock is an hour behind on 127.0.0.1, a free port; print ``{"port": N}``."""
     from batch.sandbox.app import create_app
-    from batch.sandbox.server import build_server
 
-    server = build_server(0, "127.0.0.1", app=create_app(clock=lambda: time.time() - 3600, seed=1))
-
-    async def main() -> None:
-        task = asyncio.create_task(server.serve())
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        if server.started:
-            port = server.servers[0].sockets[0].getsockname()[1]
-            print(json.dumps({"port": port}), flush=True)
-        await task
-
-    asyncio.run(main())
+    serve_app(create_app(clock=lambda: time.time() - 3600, seed=1))
 
 
 # --- the client child ---------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env, control
+from common import ROOT, BenchLog, SandboxProcess, child_env, control, max_in_window, serve_app, set_line
 from common import render as render_table
 
 ACCOUNT = "main"
@@ -91,7 +91,7 @@ def classify(method: str, path: str) -> tuple[str, str]:
     return market, "other"
 
 
-class Recorder:
+class Recorder(BenchLog):
     """ASGI wrapper: logs every market request as
     ``[arrival, done, market, kind, status, client port, replenish rate | None, remaining | None]``.
 
@@ -131,47 +131,16 @@ class Recorder:
             port = (scope.get("client") or ("", 0))[1]
             self.log.append([arrival, time.monotonic(), market, kind, seen[0], port, seen[1], seen[2]])
 
-    async def _control(self, path: str, scope: Any, receive: Any, send: Any) -> None:
-        from starlette.responses import JSONResponse
-
-        t = os.times()
-        body: dict[str, Any] = {"cpu": t.user + t.system}
-        if path == "/__bench__/log":
-            body["log"] = self.log
-        elif path == "/__bench__/clear":
-            self.log = []
-        await JSONResponse(body)(scope, receive, send)
-
 
 def serve_child() -> None:
     """Serve a fresh sandbox on 127.0.0.1, a free port; print ``{"port": N}`` once it listens."""
-    import asyncio
 
     from batch.sandbox.app import create_app
-    from batch.sandbox.server import build_server
 
-    server = build_server(0, "127.0.0.1", app=Recorder(create_app()))
-
-    async def main() -> None:
-        task = asyncio.create_task(server.serve())
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        if server.started:
-            port = server.servers[0].sockets[0].getsockname()[1]
-            print(json.dumps({"port": port}), flush=True)
-        await task
-
-    asyncio.run(main())
+    serve_app(Recorder(create_app()))
 
 
 # --- the client child ---------------------------------------------------------------------------------
-
-
-def _set(text: str, pattern: str, new: str) -> str:
-    out, n = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
-    if n != 1:
-        raise SystemExit(f"batch.toml from init_workspace has no line matching {pattern!r}")
-    return out
 
 
 def build_workbook(market: str, n: int, folder: Path) -> Path:
@@ -206,10 +175,10 @@ def client_child(cfg: Result) -> Result:
     init_workspace(root, sandbox_url=cfg["url"], markets=(market,))
     toml = root / CONFIG_NAME
     text = toml.read_text(encoding="utf-8")
-    text = _set(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']:g}")
-    text = _set(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
+    text = set_line(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']:g}")
+    text = set_line(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
     # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
-    text = _set(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
+    text = set_line(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
     toml.write_text(text, encoding="utf-8")
     ws = load_workspace(root)
     account = ws.account(market, ACCOUNT)
@@ -324,15 +293,6 @@ def _rate(times: list[float]) -> float:
     return (len(times) - 1) / span if span > 0 else 0.0
 
 
-def _max_in_window(times: list[float], window: float = 1.0) -> int:
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while t - times[lo] >= window:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
-
-
 def summarize(res: Result) -> Result:
     case: Case = res["case"]
     log = [e for e in res["log"] if e[2] == case.market]
@@ -372,7 +332,7 @@ def summarize(res: Result) -> Result:
         "n429_by_kind": dict(by_kind),
         "late_429": late_429,
         "inferred_429": state.get("requests", {}).get(CREATE_KEYS[case.market], 0) - created,
-        "peak_1s": _max_in_window(arrivals),
+        "peak_1s": max_in_window(arrivals),
         "span": span,
         "limits": limits,
         "client": res["client"],

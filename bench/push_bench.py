@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env, control
+from common import ROOT, BenchLog, SandboxProcess, child_env, control, max_in_window, serve_app, set_line
 from common import render as render_table
 
 MARKET = "tmon"
@@ -54,7 +54,7 @@ Result = dict[str, Any]
 # --- the sandbox child --------------------------------------------------------------------------------
 
 
-class Recorder:
+class Recorder(BenchLog):
     """ASGI wrapper: logs every market request as ``[arrival, done, method, kind, status, client port]``.
 
     Times are monotonic seconds; the client port tells the TCP connections apart.
@@ -90,37 +90,13 @@ class Recorder:
             port = (scope.get("client") or ("", 0))[1]
             self.log.append([arrival, time.monotonic(), scope["method"], kind, status[0], port])
 
-    async def _control(self, path: str, scope: Any, receive: Any, send: Any) -> None:
-        from starlette.responses import JSONResponse
-
-        t = os.times()
-        body: dict[str, Any] = {"cpu": t.user + t.system}
-        if path == "/__bench__/log":
-            body["log"] = self.log
-        elif path == "/__bench__/clear":
-            self.log = []
-        await JSONResponse(body)(scope, receive, send)
-
 
 def serve_child() -> None:
     """Serve a fresh sandbox on 127.0.0.1, a free port; print ``{"port": N}`` once it listens."""
-    import asyncio
 
     from batch.sandbox.app import create_app
-    from batch.sandbox.server import build_server
 
-    server = build_server(0, "127.0.0.1", app=Recorder(create_app()))
-
-    async def main() -> None:
-        task = asyncio.create_task(server.serve())
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        if server.started:
-            port = server.servers[0].sockets[0].getsockname()[1]
-            print(json.dumps({"port": port}), flush=True)
-        await task
-
-    asyncio.run(main())
+    serve_app(Recorder(create_app()))
 
 
 # --- the client child ---------------------------------------------------------------------------------
@@ -135,13 +111,6 @@ def build_child(path: Path, n: int) -> None:
     write_template(P.SPEC, path, product_rows(n))
 
 
-def _set(text: str, pattern: str, new: str) -> str:
-    out, n = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
-    if n != 1:
-        raise SystemExit(f"batch.toml from init_workspace has no line matching {pattern!r}")
-    return out
-
-
 def client_child(cfg: Result) -> Result:
     """Make the case's workspace, then ``run_products``; the push phase timed by wrapping ``runner.push``."""
     from batch import runner
@@ -152,10 +121,10 @@ def client_child(cfg: Result) -> Result:
     init_workspace(root, sandbox_url=cfg["url"], markets=("tmon",))
     toml = root / CONFIG_NAME
     text = toml.read_text(encoding="utf-8")
-    text = _set(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}")
-    text = _set(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
+    text = set_line(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}")
+    text = set_line(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
     # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
-    text = _set(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
+    text = set_line(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
     toml.write_text(text, encoding="utf-8")
     ws = load_workspace(root)
     account = ws.account(MARKET, ACCOUNT)
@@ -264,15 +233,6 @@ def run_case(case: Case, sandbox: Sandbox, file: Path, tmp: Path) -> Result:
     }
 
 
-def _max_in_window(times: list[float], window: float = 1.0) -> int:
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while t - times[lo] >= window:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
-
-
 def summarize(res: Result) -> Result:
     case: Case = res["case"]
     log = res["log"]
@@ -296,7 +256,7 @@ def summarize(res: Result) -> Result:
         "n429_inferred": res["state_deals"] - res["created"],
         "state_deals": res["state_deals"],
         "created": res["created"],
-        "peak_1s": _max_in_window(api),
+        "peak_1s": max_in_window(api),
         "connections": len({e[5] for e in log}),
         "gap_ms": {
             "mean": 1000 * span / max(len(deals) - 1, 1),
