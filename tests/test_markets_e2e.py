@@ -13,6 +13,7 @@ import email
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from batch.exporters.template import write_template
 from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers import products as P
+from batch.importers.claims import CLAIMS_MAIN
 from batch.invoicing import run_invoices
 from batch.models import Market, RowResult
 from batch.runner import Action, Run, run_products
@@ -413,6 +415,27 @@ def test_orders_collected_invoices_sent_once_and_claimed_orders_held(profile: Pr
     assert {r.result for r in again.rows if str(r.line.order_no) not in claimed} == {RowResult.SKIPPED}
     assert profile.count(state(app, m)["requests"], profile.invoice_calls) == calls
     assert profile.invoices(state(app, m)) == sent
+
+
+def test_cancel_requests_are_collected_with_our_order_numbers(profile: Profile, tmp_path: Path) -> None:
+    m = profile.market
+    ws = workspace(tmp_path, (m,))
+    app = create_app(clock=lambda: time.time() - 3600, seed=31)
+    seeded = control(app, "POST", "/__sandbox__/seed", {"market": m, "orders": 6, "seed": 31})["orders"]
+    assert collect(ws, "orders", app=app).export is not None
+    claimed = [str(o) for o in seeded[:2]]
+    numbers: set[tuple[str, str]] = set()  # (order, claim number); a claim per product order on Naver
+    for order in claimed:
+        made = control(app, "POST", "/__sandbox__/claims", {"market": m, "order": order, "type": "cancel"})
+        numbers |= {(order, str(n)) for n in made.get("claimNos") or [made["claimNo"]]}
+
+    export = collect(ws, "claims", app=app).export
+    assert export is not None
+    rows = sheet_rows(export, CLAIMS_MAIN)
+    assert {str(r["제휴몰 주문번호"]) for r in rows} == set(claimed)
+    assert {(r["마켓"], r["유형"], r["상태"]) for r in rows} == {(profile.label, "취소", "요청")}
+    assert {(str(r["제휴몰 주문번호"]), str(r["클레임번호"])) for r in rows} == numbers
+    assert all(re.fullmatch(r"\d{15}(, \d{15})*", str(r["주문번호"])) for r in rows)  # our numbers of the order
 
 
 # -- 문의 · 답변 ---------------------------------------------------------------------------------------------------
