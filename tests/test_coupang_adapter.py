@@ -553,6 +553,9 @@ def test_invoices_per_line_only_the_failed_item_resent_duplicates_and_correction
     early = result[boxes[-1][0].delivery_no]
     assert isinstance(early, Rejected) and early.code == "INVALID_STATUS"
     assert outcomes[1:] == [{first_box[0].delivery_no: None}] * 2
+    # the same invoice again was refused (ALREADY_INVOICED); one look at the box showed it is ours
+    [look] = setup.recorder.market("GET", f"{V5}/ordersheets/{first_box[0].delivery_no}")
+    assert look.status == 200
     [update] = setup.recorder.market("POST", f"{V4}/orders/updateInvoices")
     assert {d["invoiceNumber"] for d in update.json()["orderSheetInvoiceApplyDtos"]} == {"100000000002"}
     by_box = {str(b["shipmentBoxId"]): b for b in states[0]["orders"]}
@@ -731,3 +734,22 @@ def test_credentials_come_from_the_account_and_the_environment(monkeypatch: pyte
     assert "top-secret" not in repr(credentials)
     with pytest.raises(WorkspaceError, match="쿠팡/main 계정에 wing_id 값이 없습니다"):
         Coupang.credentials_for(replace(real, settings={**real.settings, "wing_id": ""}))
+
+
+def test_a_box_holding_another_invoice_is_refused_with_what_coupang_holds() -> None:
+    outcomes: list[dict[str, Any]] = []
+
+    async def scenario(s: Setup) -> None:
+        await s.control("seed", {"orders": 1, "seed": 3})
+        [box, *_] = units(await s.coupang.collect_orders(START, END, "main"))
+        await s.coupang.confirm([box])
+        assert await s.coupang.send_invoices([shipment(box, "300000000001")]) == {box[0].delivery_no: None}
+        outcomes.append(await s.coupang.send_invoices([shipment(box, "300000000002")]))
+
+    run(scenario)
+    [result] = outcomes
+    [error] = result.values()
+    assert isinstance(error, Rejected) and error.code == "ALREADY_INVOICED"
+    assert error.message == (
+        "쿠팡에 이미 다른 송장(300000000001)이 등록된 배송입니다. 바꾸려면 쿠팡 WING에서 송장을 수정하세요."
+    )

@@ -195,7 +195,9 @@ def test_acknowledgement_and_invoice_state_rules() -> None:
         assert (again["responseCode"], again["responseList"][0]["resultCode"]) == (99, "ALREADY_PROCESSED")
         assert await invoice(client, a, "400000000001", update=True) == [(False, "INVALID_STATUS", False)] * n
         assert await invoice(client, a, "400000000001") == [(True, "OK", False)] * n
-        assert await invoice(client, a, "400000000001") == [(True, "OK", False)] * n  # the same again
+        assert await invoice(client, a, "400000000001") == [(False, "ALREADY_INVOICED", False)] * n  # the same again
+        one = await client.get(f"{V5}/ordersheets/{a['shipmentBoxId']}")
+        assert [i["invoiceNumber"] for i in one.json()["data"]["orderItems"]] == ["400000000001"] * n
         assert await invoice(client, a, "400000000002") == [(False, "ALREADY_INVOICED", False)] * n
         m = len(b["orderItems"])
         assert await invoice(client, b, "400000000001") == [(False, "DUPLICATE_INVOICE", False)] * m

@@ -86,6 +86,7 @@ EXCHANGE_STATUS = {
     "CANCEL": ClaimStatus.WITHDRAWN,
 }
 ALREADY_CONFIRMED = "ALREADY_PROCESSED"  # ❓ the sandbox's resultCode for a box past ACCEPT
+ALREADY_INVOICED = "ALREADY_INVOICED"  # ❓ the sandbox's resultCode for a box that has an invoice
 ALREADY_ANSWERED = "이미 답변"  # ❓ the start of Coupang's message for a second answer
 ONE_INVOICE = (
     "쿠팡은 배송번호(묶음배송) 하나에 송장 하나만 받습니다. 추가 송장은 쿠팡 WING에서 분할배송으로 등록하세요."
@@ -559,7 +560,42 @@ class Coupang:
                 ]
             if todo:
                 outcomes.update(await self._invoices(path, todo))
+        first = {s.key: s for s in shipments if not s.correct}
+        for key, error in list(outcomes.items()):
+            if key in first and isinstance(error, Rejected) and error.code == ALREADY_INVOICED:
+                outcomes[key] = await self._invoiced_already(first[key], error)
         return outcomes
+
+    async def _invoiced_already(self, shipment: Shipment, refused: Rejected) -> MarketError | None:
+        """A box Coupang says has an invoice: done when it is ours (an earlier send whose answer was lost), else the
+        refusal with what Coupang holds. ❓ Whether Coupang refuses the very same invoice again is not documented
+        (§2.6 says a number used within 6 months is refused); reading the box settles it either way."""
+        try:
+            response = await self._send(Call("GET", self._v(5, f"/ordersheets/{shipment.key}")))
+        except MarketError as exc:
+            return exc
+        data = json_object(response).get("data")
+        box: dict[str, Any] = (data[0] if isinstance(data, list) and data else data) or {}
+        if not isinstance(box, dict):
+            box = {}
+        items = {str(i.get("vendorItemId")): i for i in (box.get("orderItems") or []) if isinstance(i, dict)}
+        held = [items.get(line.option_no) or {} for line in shipment.lines]
+        if all(
+            (
+                str(i.get("invoiceNumber") or ""),
+                str(i.get("deliveryCompanyCode") or box.get("deliveryCompanyCode") or ""),
+            )
+            == (shipment.number, shipment.courier_code)
+            for i in held
+        ):
+            return None
+        numbers = ", ".join(sorted({str(i.get("invoiceNumber") or "") for i in held} - {""})) or "?"
+        return Rejected(
+            MARKET,
+            f"쿠팡에 이미 다른 송장({numbers})이 등록된 배송입니다. 바꾸려면 쿠팡 WING에서 송장을 수정하세요.",
+            status=refused.status,
+            code=refused.code,
+        )
 
     async def _invoices(self, path: str, todo: dict[str, list[dict[str, Any]]]) -> Outcomes:
         """Send each key's DTOs; a key Coupang asks to retry goes again with only its retryRequired DTOs."""

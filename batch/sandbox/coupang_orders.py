@@ -217,6 +217,7 @@ class CoupangDesk:
         h = endpoint
         self.routes = [
             Route(f"{V5}/ordersheets", h(self.ordersheets), methods=["GET"]),
+            Route(f"{V5}/ordersheets/{{shipmentBoxId:int}}", h(self.ordersheet), methods=["GET"]),
             Route(f"{V4}/ordersheets/acknowledgement", h(self.acknowledge), methods=["PATCH", "PUT"]),
             Route(f"{V4}/orders/invoices", h(self.post_invoices), methods=["POST"]),
             Route(f"{V4}/orders/updateInvoices", h(self.update_invoices), methods=["POST"]),
@@ -548,6 +549,14 @@ class CoupangDesk:
         shown = [{k: v for k, v in b.items() if k != "vendorId"} for b in page]
         return ok(copy.deepcopy(shown), nextToken=token)
 
+    async def ordersheet(self, request: Request) -> Response:
+        """One order sheet (``GET {v5}/ordersheets/{shipmentBoxId}``), as the list shows it."""
+        vendor, _ = self.authorize(request)
+        box = self._box(vendor, request.path_params["shipmentBoxId"])
+        if box is None:
+            raise error(404, "배송번호를 찾을 수 없습니다.")
+        return ok(copy.deepcopy({k: v for k, v in box.items() if k != "vendorId"}))
+
     def _box(self, vendor: str, value: object) -> dict[str, Any] | None:
         box = self.boxes.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
         return box if box is not None and box["vendorId"] == vendor else None
@@ -634,14 +643,11 @@ class CoupangDesk:
         )
         if used:
             return _item(box_id, False, "DUPLICATE_INVOICE", f"이미 사용된 송장번호입니다: {number}", False)
-        same = item["invoiceNumber"] == number and item["deliveryCompanyCode"] == courier
         if correct:
             if box["status"] not in SHIPPED or not item["invoiceNumber"]:
                 return _item(box_id, False, "INVALID_STATUS", "송장 수정은 출고 이후에만 할 수 있습니다.", False)
         else:
-            if same:
-                return _item(box_id, True, "OK", "", False)  # the same invoice again: nothing changes
-            if item["invoiceNumber"]:
+            if item["invoiceNumber"]:  # ❓ the same invoice again too: §2.6 refuses a number used before
                 message = "이미 송장이 등록되었습니다. 송장 수정을 이용하세요."
                 return _item(box_id, False, "ALREADY_INVOICED", message, False)
             if box["status"] != "INSTRUCT":
