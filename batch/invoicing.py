@@ -17,7 +17,7 @@ from batch.connect import Connection
 from batch.couriers import Courier, find_courier, normalize_tracking, tracking_problem
 from batch.exporters.result import ResultFiles
 from batch.importers import invoices as I
-from batch.ledger import Ledger
+from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import Outcomes, ProductLink, Shipment
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
@@ -243,7 +243,9 @@ async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_
         assert u.rows[0].courier is not None
         digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
         u.send_id = ledger.begin(u.line.market, u.line.account, u.key, "correct" if s.correct else "invoice", digest)
+    crash_point("after-intent")
     sent = await _outcomes(adapter.send_invoices([s for _, s in ready]), [u for u, _ in ready]) if ready else {}
+    crash_point("before-complete")
     for u, s in ready:
         error = sent[u.key]
         if error is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -57,6 +59,13 @@ class Link:
     link: ProductLink
     sent_hash: str
     result: str
+
+
+def crash_point(name: str) -> None:
+    """Tests kill the process here (BATCH_CRASH_AT=name: ``after-intent``, ``before-complete``) to prove a crash
+    between an intent and its completion never sends anything twice."""
+    if os.environ.get("BATCH_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _now() -> str:

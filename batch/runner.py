@@ -6,8 +6,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-import os
-import signal
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from batch.errors import WorkspaceError
 from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers import products as P
 from batch.importers.product_build import ProductBuilder, sales_infos
-from batch.ledger import Ledger
+from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import Product, RowResult, SalesInfo
@@ -86,12 +84,6 @@ Progress = Callable[[int, int], None]
 
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-
-
-def crash_point(name: str) -> None:
-    """Tests kill the process here (BATCH_CRASH_AT=name) to prove a crash never sends anything twice."""
-    if os.environ.get("BATCH_CRASH_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _row_errors(v: Validation) -> dict[int, list[Problem]]:

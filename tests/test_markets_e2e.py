@@ -32,7 +32,7 @@ from helpers import FakeClock, control, result_rows, served
 from batch.answering import run_answers
 from batch.automation import run_watch
 from batch.collect import collect
-from batch.config import Workspace, init_workspace, load_workspace
+from batch.config import SANDBOX_SECRETS, Workspace, init_workspace, load_workspace
 from batch.exporters.template import write_template
 from batch.importers import answers as A
 from batch.importers import invoices as I
@@ -99,6 +99,7 @@ TMON = Profile(
     env=(
         ("BATCH_TMON_MAIN_CLIENT_SECRET", "sandbox-secret"),
         ("BATCH_TMON_MAIN_PARTNER_TOKEN", "sandbox-partner-token"),
+        ("BATCH_TMON_MAIN_AES_KEY", SANDBOX_SECRETS["tmon"]["aes_key"]),
     ),
 )
 
@@ -293,7 +294,8 @@ def test_faults_of_every_kind_end_with_every_product_registered_exactly_once(pro
 
 def batch(profile: Profile, *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "BATCH_CRASH_AT"}
-    env |= {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **dict(profile.env)}
+    secrets = {k: v for p in PROFILES.values() for k, v in p.env}  # `batch init` writes every marketplace's account
+    env |= {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), **secrets}
     if crash_at:
         env["BATCH_CRASH_AT"] = crash_at
     return subprocess.run(
@@ -336,6 +338,46 @@ def test_sigkill_after_intent_and_before_complete_never_sends_twice(profile: Pro
         c: ("성공", made_now[c]) for c in codes
     }
     assert Counter(r[f"{profile.label} 메시지"] for r in shown.values())["등록 확인"] >= len(landed)
+
+
+def test_sigkill_while_sending_invoices_never_registers_one_twice(profile: Profile, tmp_path: Path) -> None:
+    """Killed after the intents, then after the sends but before they are written down: the next run finds what
+    landed (the marketplace holds that very invoice) and sends only the rest; every row ends 성공."""
+    m = profile.market
+    app = create_app(clock=lambda: time.time() - 3600, seed=41)
+    seeded = control(app, "POST", "/__sandbox__/seed", {"market": m, "orders": 6, "seed": 41})["orders"]
+    ws_dir = tmp_path / "ws"
+    with served(app) as url:
+        made = batch(profile, "init", str(ws_dir), "--sandbox", url)
+        assert made.returncode == 0, made.stderr
+        got = batch(profile, "-w", str(ws_dir), "collect", "orders")
+        assert got.returncode == 0, got.stdout + got.stderr
+        [export] = (ws_dir / "outbox").glob("*주문*.xlsx")
+        rows = sheet_rows(export, I.MAIN)
+        assert sorted({str(r["제휴몰 주문번호"]) for r in rows}) == sorted(str(o) for o in seeded)
+        orders = list(dict.fromkeys(str(r["제휴몰 주문번호"]) for r in rows))
+        numbers = {order: str(684_600_000_000 + i) for i, order in enumerate(orders)}
+        cells = {
+            i: {"택배사": "CJ대한통운", "송장번호": numbers[str(r["제휴몰 주문번호"])]}
+            for i, r in enumerate(rows, start=2)
+        }
+        filled = fill(export, ws_dir / "inbox" / "송장.xlsx", I.MAIN, cells)
+
+        died = batch(profile, "-w", str(ws_dir), "run", str(filled), crash_at="after-intent")
+        assert died.returncode == -signal.SIGKILL, died.stderr
+        assert profile.invoices(state(app, m)) == set()  # it died before sending
+        died = batch(profile, "-w", str(ws_dir), "run", str(filled), crash_at="before-complete")
+        assert died.returncode == -signal.SIGKILL, died.stderr
+        landed = profile.invoices(state(app, m))
+        assert landed == {(o, numbers[o]) for o in orders}  # sent and registered, never written down as done
+
+        done = batch(profile, "-w", str(ws_dir), "run", str(filled))
+        assert done.returncode == 0, done.stdout + done.stderr
+        final = state(app, m)
+
+    assert profile.invoices(final) == landed
+    result = max((ws_dir / "outbox").glob("송장_결과_*.xlsx"), key=lambda p: p.stat().st_mtime)
+    assert {(r["송장 결과"], r["송장 메시지"]) for r in sheet_rows(result, I.MAIN)} == {("성공", "송장 등록")}
 
 
 def test_one_workbook_goes_to_all_three_marketplaces_at_once(tmp_path: Path) -> None:

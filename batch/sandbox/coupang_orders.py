@@ -301,9 +301,11 @@ class CoupangDesk:
         addr1, addr2, post = rng.choice(ADDRESSES)
         ordered = self.now() - timedelta(minutes=rng.randint(1, 360))
         buyer_phone = phone(rng)
-        for _ in range(2 if rng.random() < 0.35 else 1):
+        boxes = 2 if rng.random() < 0.35 else 1
+        chosen = rng.sample(items, min(len(items), sum(rng.randint(1, 3) for _ in range(boxes))))
+        shares = [chosen[i::boxes] for i in range(boxes)]  # an item ships in one box of its order
+        for picked in (share for share in shares if share):
             box_id, self.next_box = self.next_box, self.next_box + 1
-            picked = rng.sample(items, min(len(items), rng.randint(1, 3)))
             order_items: list[dict[str, Any]] = []
             for item in picked:
                 count = rng.randint(1, 3)

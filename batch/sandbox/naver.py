@@ -32,6 +32,7 @@ from __future__ import annotations
 import copy
 import math
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -499,6 +500,9 @@ class NaverMarket:
         secrets = {a.client_id: a.secret for a in self.accounts.values()}
         now = self.clock()
         status, body = check_token_request(fields, secrets, int(now * 1000))
+        if status == 403 and now != (real := time.time()):
+            # a sandbox whose clock is moved (tests seed orders in its past) still takes a client on the real time
+            status, body = check_token_request(fields, secrets, int(real * 1000))
         # every HTTP server sends Date; a client with a drifted clock can sign with it
         trace = {"GNCP-GW-Trace-ID": self.trace_id(), "Date": formatdate(now, usegmt=True)}
         if status != 200:
