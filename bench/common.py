@@ -9,6 +9,7 @@ import re
 import selectors
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,21 @@ def max_in_window(times: list[float], window: float = 1.0) -> int:
             lo += 1
         best = max(best, hi - lo + 1)
     return best
+
+
+def run_child(script: str, cfg: dict[str, Any], *, timeout: float, what: str) -> tuple[dict[str, Any], float]:
+    """Run ``script --client CFG`` in a fresh process; (the JSON line it printed last, wall seconds)."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, script, "--client", json.dumps(cfg)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=child_env(),
+        timeout=timeout,
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"client {what} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result, wall

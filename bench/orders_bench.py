@@ -31,14 +31,13 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env, control, serve_app
+from common import ROOT, SandboxProcess, control, run_child, serve_app
 from common import render as render_table
 
 MARKET = "tmon"
@@ -201,20 +200,8 @@ def run_client(sandbox: Sandbox, tmp: Path, name: str, rate_limit: float, i: int
     before = control(sandbox.url, f"/__sandbox__/state?market={MARKET}")["requests"]
     cpu0 = sandbox.cpu()
     cfg = {"ws": str(tmp / f"ws_{name}_{i}"), "url": sandbox.url, "rate_limit": rate_limit}
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--client", json.dumps(cfg)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=child_env(),
-        timeout=CLIENT_TIMEOUT_S,
-    )
-    wall = time.perf_counter() - start
+    result, wall = run_child(__file__, cfg, timeout=CLIENT_TIMEOUT_S, what=f"{name} #{i}")
     cpu1 = sandbox.cpu()
-    if proc.returncode != 0:
-        raise SystemExit(f"client {name} #{i} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    result: Result = json.loads(proc.stdout.strip().splitlines()[-1])
     after = control(sandbox.url, f"/__sandbox__/state?market={MARKET}")["requests"]
     delta = {k: v - before.get(k, 0) for k, v in after.items() if v != before.get(k, 0)}
     sandbox_cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None

@@ -38,7 +38,6 @@ import json
 import os
 import platform
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, BenchLog, SandboxProcess, child_env, control, max_in_window, serve_app, set_line
+from common import ROOT, BenchLog, SandboxProcess, control, max_in_window, run_child, serve_app, set_line
 from common import render as render_table
 
 ACCOUNT = "main"
@@ -270,19 +269,7 @@ def run_case(case: Case, sandbox: SandboxProcess, tmp: Path) -> Result:
         "products": case.products,
         "concurrency": case.concurrency,
     }
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--client", json.dumps(cfg)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=child_env(),
-        timeout=case.timeout,
-    )
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"client of case {case.market} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    client = json.loads(proc.stdout.strip().splitlines()[-1])
+    client, wall = run_child(__file__, cfg, timeout=case.timeout, what=f"of case {case.market}")
     log = control(base, "/__bench__/log")["log"]
     state = control(base, f"/__sandbox__/state?market={case.market}")
     return {"case": case, "wall": wall, "client": client, "log": log, "state": state}

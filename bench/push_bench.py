@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, BenchLog, SandboxProcess, child_env, control, max_in_window, serve_app, set_line
+from common import ROOT, BenchLog, SandboxProcess, child_env, control, max_in_window, run_child, serve_app, set_line
 from common import render as render_table
 
 MARKET = "tmon"
@@ -207,19 +207,7 @@ def run_case(case: Case, sandbox: Sandbox, file: Path, tmp: Path) -> Result:
         "rate_limit": case.rate_limit,
         "concurrency": case.concurrency,
     }
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--client", json.dumps(cfg)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=child_env(),
-        timeout=case.timeout,
-    )
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"client of case {case.name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    client = json.loads(proc.stdout.strip().splitlines()[-1])
+    client, wall = run_child(__file__, cfg, timeout=case.timeout, what=f"of case {case.name}")
     recorded = control(base, "/__bench__/log")
     state = control(base, f"/__sandbox__/state?market={MARKET}")
     return {
