@@ -20,6 +20,7 @@ IMAGE_SIDE = 1000
 IMAGE_NAME = re.compile(r"[A-Za-z0-9]+\.(?:jpg|jpeg)", re.IGNORECASE)
 COMBO_LIMITS = {Market.ST11: 100, Market.TMON: 200}
 TMON_STOCK = 9999
+FEE_AMOUNTS = {"유료": ("delivery_fee",), "조건부무료": ("delivery_fee", "free_over")}  # 배송비유형 -> amounts it needs
 # Certifications that travel to each marketplace; others must be entered there by hand.
 _LIFE_ELEC_CHILD = ("생활용품", "전기용품", "어린이제품")
 CERT_TRAVELS: dict[Market, tuple[str, ...]] = {
@@ -133,31 +134,25 @@ def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[
         except ValueError:
             market = None  # not-in-list is reported by the schema
         ok = market is not None and row not in bad_rows
-        for key in P.MARKET_REQUIRED.get(market.value, ()) if market else ():
-            if r[key] is None:
-                ok = False
-                ctx.add(
-                    data,
-                    row,
-                    key,
-                    "required-value",
-                    f"{market.label} 그룹에는 '{data.header_of(key)}' 칸이 꼭 필요합니다. 값을 넣어 주세요.",  # type: ignore[union-attr]
-                    None,
-                    market=market,
-                )
+        needed: list[tuple[str, str, Market | None]] = []
+        if market is not None:
+            needed += [
+                (key, f"{market.label} 그룹에는 '{data.header_of(key)}' 칸이 꼭 필요합니다. 값을 넣어 주세요.", market)
+                for key in P.MARKET_REQUIRED.get(market.value, ())
+            ]
         fee_type = r.get("delivery_fee_type")
-        needs = {"유료": ("delivery_fee",), "조건부무료": ("delivery_fee", "free_over")}.get(fee_type or "", ())
-        for key in needs:
+        needed += [
+            (
+                key,
+                f"배송비유형이 '{fee_type}'이면 '{data.header_of(key)}' 칸이 필요합니다. 금액(원)을 넣어 주세요.",
+                None,
+            )
+            for key in FEE_AMOUNTS.get(fee_type or "", ())
+        ]
+        for key, message, for_market in needed:
             if r.get(key) is None:
                 ok = False
-                ctx.add(
-                    data,
-                    row,
-                    key,
-                    "required-value",
-                    f"배송비유형이 '{fee_type}'이면 '{data.header_of(key)}' 칸이 필요합니다. 금액(원)을 넣어 주세요.",
-                    None,
-                )
+                ctx.add(data, row, key, "required-value", message, None, market=for_market)
         name = r["group"]
         if name in seen:
             ctx.add(
