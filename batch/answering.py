@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -10,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from batch.config import Workspace
-from batch.exporters.result import ResultFiles
 from batch.importers import answers as A
 from batch.ledger import Ledger
 from batch.marketplaces.base import AlreadyDone, Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import ProductLink
 from batch.models import Inquiry, Market, RowResult
 from batch.report import Problem, Severity
-from batch.sending import fold, load_checked, per_account, settle
+from batch.sending import Job, SendRun, run_job
 from batch.validation import Validation
 
 
@@ -38,15 +36,7 @@ class AnswerRow:
         return self.inquiry.inquiry_no
 
 
-@dataclass
-class AnswerRun:
-    validation: Validation
-    rows: list[AnswerRow]
-    files: ResultFiles | None = None
-
-    @property
-    def has_errors(self) -> bool:
-        return any(r is RowResult.ERROR for r in self.validation.results.values())
+AnswerRun = SendRun[AnswerRow]
 
 
 def _problem(v: Validation, row: int, key: str, code: str, message: str, inquiry_no: str) -> None:
@@ -137,16 +127,11 @@ def run_answers(
     when: dt.datetime | None = None,
 ) -> AnswerRun:
     """Send the approved answers of an inquiry export (unless ``dry_run``); write the result workbook."""
-    v = load_checked(path, A.SPEC)
-    ledger = Ledger(ws.ledger_path)
-    try:
-        rows = check_answers(v, ledger, ws.forbidden)
-        run = AnswerRun(v, rows)
-        if dry_run:
-            fold(v, rows, column="answer")
-            return run
-        asyncio.run(per_account(rows, ws, lambda c, m: _send(m, c, ledger), clock=clock, app=app))
-        run.files = settle(v, rows, ws.outbox, when, ("답변 결과", "답변 메시지"), column="answer")
-        return run
-    finally:
-        ledger.close()
+    job = Job(
+        A.SPEC,
+        lambda v, ledger: check_answers(v, ledger, ws.forbidden),
+        lambda conn, rows, ledger: _send(rows, conn, ledger),
+        ("답변 결과", "답변 메시지"),
+        column="answer",
+    )
+    return run_job(job, path, ws, dry_run=dry_run, clock=clock, app=app, when=when)

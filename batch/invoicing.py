@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -15,14 +14,13 @@ from batch.collect import now_kst
 from batch.config import Workspace
 from batch.connect import Connection
 from batch.couriers import Courier, find_courier, normalize_tracking, tracking_problem
-from batch.exporters.result import ResultFiles
 from batch.importers import invoices as I
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.types import Outcomes, ProductLink, Shipment
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
 from batch.report import Problem, Severity
-from batch.sending import fold, load_checked, per_account, settle
+from batch.sending import Job, SendRun, run_job
 from batch.validation import Validation
 
 DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
@@ -49,15 +47,7 @@ class InvoiceRow:
         return self.our_no
 
 
-@dataclass
-class InvoiceRun:
-    validation: Validation
-    rows: list[InvoiceRow]
-    files: ResultFiles | None = None
-
-    @property
-    def has_errors(self) -> bool:
-        return any(r is RowResult.ERROR for r in self.validation.results.values())
+InvoiceRun = SendRun[InvoiceRow]
 
 
 def _problem(v: Validation, row: int, key: str | None, code: str, message: str, our_no: str | None) -> None:
@@ -321,16 +311,10 @@ def run_invoices(
     when: dt.datetime | None = None,
 ) -> InvoiceRun:
     """Validate a filled order export and (unless ``dry_run``) send its invoices; write the result workbook."""
-    v = load_checked(path, I.SPEC)
-    ledger = Ledger(ws.ledger_path)
-    try:
-        rows = check_invoices(v, ledger, now_kst().date())
-        run = InvoiceRun(v, rows)
-        if not dry_run:
-            asyncio.run(per_account(rows, ws, lambda c, m: _send_account(c, m, ledger), clock=clock, app=app))
-            run.files = settle(v, rows, ws.outbox, when, ("송장 결과", "송장 메시지"))
-        else:
-            fold(v, rows)
-        return run
-    finally:
-        ledger.close()
+    job = Job(
+        I.SPEC,
+        lambda v, ledger: check_invoices(v, ledger, now_kst().date()),
+        _send_account,
+        ("송장 결과", "송장 메시지"),
+    )
+    return run_job(job, path, ws, dry_run=dry_run, clock=clock, app=app, when=when)

@@ -1,4 +1,5 @@
-"""What the invoice and answer jobs share: rows grouped per account, and their outcomes folded into the result."""
+"""What the invoice and answer jobs share: the dropped workbook checked, rows sent per account, and their outcomes
+folded into the result workbook."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from batch.config import Workspace
 from batch.connect import Connection, connect
@@ -15,6 +17,7 @@ from batch.errors import WorkspaceError
 from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers.schema import validate_sheet
 from batch.importers.workbook import load_book
+from batch.ledger import Ledger
 from batch.marketplaces.base import Clock
 from batch.models import Market, RowResult
 from batch.report import Problem, Severity
@@ -108,3 +111,54 @@ def fold(v: Validation, rows: Sequence[SentRow], column: str | None = None) -> N
     for r in rows:
         if r.result and v.results.get(r.row) is not RowResult.ERROR:
             v.results[r.row] = r.result
+
+
+@dataclass
+class SendRun(Generic[R]):
+    """One dropped workbook of an invoice or answer job: its checks, its rows and the result files."""
+
+    validation: Validation
+    rows: list[R]
+    files: ResultFiles | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r is RowResult.ERROR for r in self.validation.results.values())
+
+
+@dataclass(frozen=True)
+class Job(Generic[R]):
+    """What differs between the invoice and answer jobs: the template, the rows' own checks, how an account's rows
+    are sent, and the result columns (``column``: the cell a marketplace's refusal points at)."""
+
+    spec: TemplateSpec
+    check: Callable[[Validation, Ledger], list[R]]
+    send: Callable[[Connection, list[R], Ledger], Awaitable[None]]
+    headers: tuple[str, str]
+    column: str | None = None
+
+
+def run_job(
+    job: Job[R],
+    path: Path,
+    ws: Workspace,
+    *,
+    dry_run: bool,
+    clock: Clock | None,
+    app: Any,
+    when: dt.datetime | None,
+) -> SendRun[R]:
+    """Check a dropped workbook and (unless ``dry_run``) send its rows, every account at once; write the result."""
+    v = load_checked(path, job.spec)
+    ledger = Ledger(ws.ledger_path)
+    try:
+        rows = job.check(v, ledger)
+        run = SendRun(v, rows)
+        if dry_run:
+            fold(v, rows, job.column)
+            return run
+        asyncio.run(per_account(rows, ws, lambda c, m: job.send(c, m, ledger), clock=clock, app=app))
+        run.files = settle(v, rows, ws.outbox, when, job.headers, job.column)
+        return run
+    finally:
+        ledger.close()
