@@ -108,9 +108,45 @@ def serve_app(app: Any) -> None:
 
 
 class BenchLog:
-    """What a recorder wrapped around the sandbox app shares: ``/__bench__/log`` and ``/__bench__/clear``."""
+    """ASGI wrapper around the sandbox app: logs every market request (``entry`` says what a log row holds).
 
-    log: list[list[Any]]
+    ``GET /__bench__/log`` answers the log and the process's CPU seconds; ``POST /__bench__/clear`` empties it.
+    The sandbox's own control paths (``/__sandbox__/``) pass through unlogged.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.log: list[list[Any]] = []
+
+    def entry(
+        self, scope: Any, arrival: float, done: float, status: int, headers: dict[str, str]
+    ) -> list[Any]:  # pragma: no cover - each bench says what it keeps
+        raise NotImplementedError
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith("/__sandbox__/"):
+            await self.app(scope, receive, send)
+            return
+        if path.startswith("/__bench__/"):
+            await self._control(path, scope, receive, send)
+            return
+        arrival = time.monotonic()
+        status = [0]  # 0: no answer (a hang-up)
+        headers: dict[str, str] = {}
+
+        async def watch(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                headers.update(
+                    (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", [])
+                )
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            self.log.append(self.entry(scope, arrival, time.monotonic(), status[0], headers))
 
     async def _control(self, path: str, scope: Any, receive: Any, send: Any) -> None:
         from starlette.responses import JSONResponse
@@ -122,6 +158,11 @@ class BenchLog:
         elif path == "/__bench__/clear":
             self.log = []
         await JSONResponse(body)(scope, receive, send)
+
+
+def client_port(scope: Any) -> int:
+    """The client's TCP port: it tells the connections apart."""
+    return int((scope.get("client") or ("", 0))[1])
 
 
 def set_line(text: str, pattern: str, new: str) -> str:

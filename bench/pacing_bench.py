@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, BenchLog, SandboxProcess, control, max_in_window, run_child, serve_app, set_line
+from common import ROOT, BenchLog, SandboxProcess, client_port, control, max_in_window, run_child, serve_app, set_line
 from common import render as render_table
 
 ACCOUNT = "main"
@@ -75,8 +75,8 @@ CREATE_KEYS = {  # the sandbox state's request-count key of each market's create
     "naver": "POST /external/v2/products",
     "tmon": "POST /api/{vendorId}/deals",
 }
-RATE_HEADER = b"gncp-gw-ratelimit-replenish-rate"
-REMAINING_HEADER = b"gncp-gw-ratelimit-remaining"
+RATE_HEADER = "gncp-gw-ratelimit-replenish-rate"
+REMAINING_HEADER = "gncp-gw-ratelimit-remaining"
 
 
 # --- the sandbox child --------------------------------------------------------------------------------
@@ -91,44 +91,22 @@ def classify(method: str, path: str) -> tuple[str, str]:
 
 
 class Recorder(BenchLog):
-    """ASGI wrapper: logs every market request as
-    ``[arrival, done, market, kind, status, client port, replenish rate | None, remaining | None]``.
+    """Logs every market request as
+    ``[arrival, done, market, kind, status, client port, replenish rate | None, remaining | None]`` (monotonic s)."""
 
-    Times are monotonic seconds. ``GET /__bench__/log`` answers the log and the process's CPU seconds;
-    ``POST /__bench__/clear`` empties it. The sandbox's control paths (``/__sandbox__/``) pass through unlogged.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.log: list[list[Any]] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or path.startswith("/__sandbox__/"):
-            await self.app(scope, receive, send)
-            return
-        if path.startswith("/__bench__/"):
-            await self._control(path, scope, receive, send)
-            return
-        arrival = time.monotonic()
-        seen: list[Any] = [0, None, None]  # status (0: no answer), replenish rate, remaining
-
-        async def watch(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                seen[0] = message["status"]
-                for name, value in message.get("headers", []):
-                    if name.lower() == RATE_HEADER:
-                        seen[1] = float(value)
-                    elif name.lower() == REMAINING_HEADER:
-                        seen[2] = float(value)
-            await send(message)
-
-        market, kind = classify(scope["method"], path)
-        try:
-            await self.app(scope, receive, watch)
-        finally:
-            port = (scope.get("client") or ("", 0))[1]
-            self.log.append([arrival, time.monotonic(), market, kind, seen[0], port, seen[1], seen[2]])
+    def entry(self, scope: Any, arrival: float, done: float, status: int, headers: dict[str, str]) -> list[Any]:
+        market, kind = classify(scope["method"], scope["path"])
+        rate, remaining = headers.get(RATE_HEADER), headers.get(REMAINING_HEADER)
+        return [
+            arrival,
+            done,
+            market,
+            kind,
+            status,
+            client_port(scope),
+            float(rate) if rate is not None else None,
+            float(remaining) if remaining is not None else None,
+        ]
 
 
 def serve_child() -> None:

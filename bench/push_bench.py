@@ -36,7 +36,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, BenchLog, SandboxProcess, child_env, control, max_in_window, run_child, serve_app, set_line
+from common import (
+    ROOT,
+    BenchLog,
+    SandboxProcess,
+    child_env,
+    client_port,
+    control,
+    max_in_window,
+    run_child,
+    serve_app,
+    set_line,
+)
 from common import render as render_table
 
 MARKET = "tmon"
@@ -55,40 +66,12 @@ Result = dict[str, Any]
 
 
 class Recorder(BenchLog):
-    """ASGI wrapper: logs every market request as ``[arrival, done, method, kind, status, client port]``.
+    """Logs every market request as ``[arrival, done, method, kind, status, client port]`` (monotonic s)."""
 
-    Times are monotonic seconds; the client port tells the TCP connections apart.
-
-    ``GET /__bench__/log`` answers the log and the process's CPU seconds; ``POST /__bench__/clear`` empties it.
-    The sandbox's own control paths (``/__sandbox__/``) are passed through unlogged.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.log: list[list[Any]] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or path.startswith("/__sandbox__/"):
-            await self.app(scope, receive, send)
-            return
-        if path.startswith("/__bench__/"):
-            await self._control(path, scope, receive, send)
-            return
-        arrival = time.monotonic()
-        status = [0]  # 0: no answer (a hang-up)
-
-        async def watch(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
+    def entry(self, scope: Any, arrival: float, done: float, status: int, headers: dict[str, str]) -> list[Any]:
+        path = scope["path"]
         kind = "deal" if DEAL_PATH.match(path) else "token" if path == "/oauth/token" else "other"
-        try:
-            await self.app(scope, receive, watch)
-        finally:
-            port = (scope.get("client") or ("", 0))[1]
-            self.log.append([arrival, time.monotonic(), scope["method"], kind, status[0], port])
+        return [arrival, done, scope["method"], kind, status, client_port(scope)]
 
 
 def serve_child() -> None:
