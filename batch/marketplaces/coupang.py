@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -672,50 +672,28 @@ class Coupang:
         return claims
 
     def _returns(self, item: Mapping[str, Any], kind: ClaimType, account: str) -> list[Claim]:
-        status = RETURN_STATUS.get(str(item.get("receiptStatus")))
-        if status is None:
-            raise Unavailable(MARKET, f"쿠팡이 알 수 없는 반품/취소 상태를 보냈습니다: {item.get('receiptStatus')}")
-        reason = " ".join(
-            str(item.get(k) or "") for k in ("cancelReasonCategory1", "cancelReasonCategory2", "cancelReason")
+        return _claims(
+            item,
+            account,
+            kind,
+            RETURN_STATUS.get(str(item.get("receiptStatus"))) or _unknown("반품/취소", item.get("receiptStatus")),
+            str(item["receiptId"]),
+            ("cancelReasonCategory1", "cancelReasonCategory2", "cancelReason"),
+            item.get("returnItems"),
+            "vendorItemName",
         )
-        return [
-            Claim(
-                market=MARKET,
-                account=account,
-                claim_no=str(item["receiptId"]),
-                order_no=str(item.get("orderId") or ""),
-                product_no=str(line.get("sellerProductId") or ""),
-                product_name=str(line.get("sellerProductName") or line.get("vendorItemName") or ""),
-                kind=kind,
-                status=status,
-                reason=" ".join(reason.split()),
-                buyer=str(item.get("requesterName") or ""),
-                requested_at=_stamp(item.get("createdAt")),
-            )
-            for line in item.get("returnItems") or [{}]
-        ]
 
     def _exchanges(self, item: Mapping[str, Any], account: str) -> list[Claim]:
-        status = EXCHANGE_STATUS.get(str(item.get("exchangeStatus")))
-        if status is None:
-            raise Unavailable(MARKET, f"쿠팡이 알 수 없는 교환 상태를 보냈습니다: {item.get('exchangeStatus')}")
-        reason = " ".join(str(item.get(k) or "") for k in ("reasonCodeText", "reasonEtcDetail"))
-        return [
-            Claim(
-                market=MARKET,
-                account=account,
-                claim_no=str(item["exchangeId"]),
-                order_no=str(item.get("orderId") or ""),
-                product_no=str(line.get("sellerProductId") or ""),
-                product_name=str(line.get("sellerProductName") or line.get("targetItemName") or ""),
-                kind=ClaimType.EXCHANGE,
-                status=status,
-                reason=" ".join(reason.split()),
-                buyer=str(item.get("requesterName") or ""),
-                requested_at=_stamp(item.get("createdAt")),
-            )
-            for line in item.get("exchangeItemDtoV1s") or [{}]
-        ]
+        return _claims(
+            item,
+            account,
+            ClaimType.EXCHANGE,
+            EXCHANGE_STATUS.get(str(item.get("exchangeStatus"))) or _unknown("교환", item.get("exchangeStatus")),
+            str(item["exchangeId"]),
+            ("reasonCodeText", "reasonEtcDetail"),
+            item.get("exchangeItemDtoV1s"),
+            "targetItemName",
+        )
 
     # --- inquiries ---------------------------------------------------------------------------------
 
@@ -804,6 +782,40 @@ class Coupang:
             if ALREADY_ANSWERED in exc.message and not isinstance(exc, AlreadyDone):
                 raise AlreadyDone(MARKET, exc.message, status=exc.status, code=exc.code) from exc
             raise
+
+
+def _unknown(what: str, status: object) -> NoReturn:
+    raise Unavailable(MARKET, f"쿠팡이 알 수 없는 {what} 상태를 보냈습니다: {status}")
+
+
+def _claims(
+    item: Mapping[str, Any],
+    account: str,
+    kind: ClaimType,
+    status: ClaimStatus,
+    claim_no: str,
+    reason_keys: tuple[str, ...],
+    lines: Any,
+    item_name: str,
+) -> list[Claim]:
+    """One Claim per item of a return, cancel or exchange request (one for the request when it lists none)."""
+    reason = " ".join(" ".join(str(item.get(k) or "") for k in reason_keys).split())
+    return [
+        Claim(
+            market=MARKET,
+            account=account,
+            claim_no=claim_no,
+            order_no=str(item.get("orderId") or ""),
+            product_no=str(line.get("sellerProductId") or ""),
+            product_name=str(line.get("sellerProductName") or line.get(item_name) or ""),
+            kind=kind,
+            status=status,
+            reason=reason,
+            buyer=str(item.get("requesterName") or ""),
+            requested_at=_stamp(item.get("createdAt")),
+        )
+        for line in lines or [{}]
+    ]
 
 
 def _results(response: httpx.Response) -> dict[str, list[dict[str, Any]]]:
