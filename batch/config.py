@@ -50,8 +50,6 @@ forbidden = ["직거래", "카카오톡", "카톡", "계좌이체", "현금거�
 {accounts}
 """
 
-# The path under a served sandbox's address where a marketplace's API lives, as on the real host.
-BASE_PATHS = {"naver": "/external"}
 # One [[accounts]] block per marketplace; init_workspace writes the ones asked for.
 ACCOUNT_BLOCKS = {
     "tmon": """\
@@ -241,10 +239,10 @@ def init_workspace(
         raise WorkspaceError(f"{root}에는 이미 {CONFIG_NAME}이 있습니다. 다른 폴더를 고르거나 그대로 쓰세요.")
     for sub in ("inbox", "outbox"):
         (root / sub).mkdir(parents=True, exist_ok=True)
+    from batch.connect import base_path  # a served sandbox keeps each API where the real host does (Naver: /external)
+
     accounts = "\n".join(
-        ACCOUNT_BLOCKS[m].replace(
-            "{sandbox}", sandbox_url + ("" if sandbox_url == "sandbox:" else BASE_PATHS.get(m, ""))
-        )
+        ACCOUNT_BLOCKS[m].replace("{sandbox}", sandbox_url + ("" if sandbox_url == "sandbox:" else base_path(m)))
         for m in markets
     )
     text = DEFAULT_CONFIG.format(company=company, accounts=accounts)

@@ -70,17 +70,27 @@ ADAPTERS: dict[str, str] = {
 SUPPORTED = tuple(ADAPTERS)
 
 
+def adapter_for(market: str) -> Any:
+    """The adapter class of ``market`` (its module imported now); a WorkspaceError when there is none."""
+    target = ADAPTERS.get(market)
+    if target is None:
+        raise WorkspaceError(f"{market} 마켓 연동은 아직 지원하지 않습니다. batch.toml의 계정을 확인하세요.")
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def base_path(market: str) -> str:
+    """Where the marketplace's API lives under its host (Naver: /external), as the adapter says."""
+    return str(getattr(adapter_for(market), "sandbox_path", ""))
+
+
 def connect(
     ws: Workspace, account: Account, *, clock: Clock | None = None, app: Any = None, rng: random.Random | None = None
 ) -> Connection:
     """An adapter for ``account``; missing secrets are a WorkspaceError naming the environment variable."""
-    target = ADAPTERS.get(account.market)
-    if target is None:
-        raise WorkspaceError(f"{account.market} 마켓 연동은 아직 지원하지 않습니다. batch.toml의 계정을 확인하세요.")
-    module, _, name = target.partition(":")
-    adapter_class = getattr(importlib.import_module(module), name)
+    adapter_class = adapter_for(account.market)
     credentials = adapter_class.credentials_for(account)  # before any connection is opened
-    http = http_client(account, app=app, sandbox_path=getattr(adapter_class, "sandbox_path", ""))
+    http = http_client(account, app=app, sandbox_path=base_path(account.market))
     client = MarketClient(
         account.market, http, settings_for(account), clock=clock, rng=rng, kill_switch=ws.stops.get(account.market)
     )
