@@ -24,7 +24,6 @@ import json
 import platform
 import re
 import resource
-import struct
 import subprocess
 import sys
 import time
@@ -38,6 +37,26 @@ from typing import Any
 from common import render as render_table
 
 ROOT = Path(__file__).resolve().parents[1]
+# The hostile-workbook builders live in tests/hostile.py, shared with tests/test_safety.py (standard library only).
+sys.path.insert(0, str(ROOT / "tests"))
+from hostile import (  # noqa: E402
+    BILLION_LAUGHS_9,
+    EXTERNAL_LINK,
+    FAKE_VBA,
+    MAIN_NS,
+    STRICT_NS,
+    XXE,
+    Change,
+    append_empty_entries,
+    append_zeros,
+    biff_workbook,
+    cfb,
+    patch_central_directory,
+    replace_bytes,
+    rewrite,
+    with_prolog,
+)
+
 SECONDS_TARGET = 10.0
 PEAK_TARGET_MB = 200.0
 CHILD_TIMEOUT_S = 120
@@ -52,64 +71,11 @@ EXCEL_LAST_CELL = ("XFD", 1_048_576)
 
 SHEET1 = "xl/worksheets/sheet1.xml"  # 상품: write_template writes the main sheet first
 WORKBOOK = "xl/workbook.xml"
-MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
-XXE = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 Result = dict[str, Any]
-Change = Callable[[bytes], bytes]
 
 
-# --- zip helpers ------------------------------------------------------------------------------------------
-
-
-def rewrite(
-    src: Path, dst: Path, *, change: dict[str, Change] | None = None, add: dict[str, bytes] | None = None
-) -> None:
-    """Copy a zip member by member; ``change`` maps a member to a function of its bytes."""
-    change = change or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            zout.writestr(item.filename, change.get(item.filename, bytes)(data))
-        for name, extra in (add or {}).items():
-            zout.writestr(name, extra)
-
-
-def with_prolog(prolog: bytes) -> Change:
-    """Put ``prolog`` (a DOCTYPE) right after the XML declaration."""
-
-    def fn(xml: bytes) -> bytes:
-        body = re.sub(rb"^\s*<\?xml[^>]*\?>\s*", b"", xml)
-        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + prolog + body
-
-    return fn
-
-
-def replace_once(old: bytes, new: bytes) -> Change:
-    def fn(xml: bytes) -> bytes:
-        if old not in xml:
-            raise SystemExit(f"cannot build: {old!r} not found")
-        return xml.replace(old, new, 1)
-
-    return fn
-
-
-def declare_size(path: Path, member: str, size: int) -> None:
-    """Make the central directory and the local header of ``member`` declare ``size`` uncompressed bytes."""
-    raw = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as zf:
-        info = zf.getinfo(member)
-    p = raw.rfind(b"PK\x05\x06")
-    cd_size, cd_offset = struct.unpack_from("<II", raw, p + 12)
-    q = cd_offset
-    while q < cd_offset + cd_size:
-        n, e, c = struct.unpack_from("<HHH", raw, q + 28)
-        if raw[q + 46 : q + 46 + n].decode() == member:
-            struct.pack_into("<I", raw, q + 24, size)
-            struct.pack_into("<I", raw, info.header_offset + 22, size)
-        q += 46 + n + e + c
-    path.write_bytes(bytes(raw))
+# --- sheet helpers ----------------------------------------------------------------------------------------
 
 
 def append_rows(rows: Iterator[bytes]) -> Change:
@@ -124,43 +90,6 @@ def append_rows(rows: Iterator[bytes]) -> Change:
 
 def last_row(xml: bytes) -> int:
     return max(int(n) for n in re.findall(rb'<row r="([0-9]+)"', xml))
-
-
-# --- legacy and non-zip files (copied from tests/test_safety.py) --------------------------------------------
-
-
-def cfb(streams: dict[str, bytes], *, sector_data: bytes = b"") -> bytes:
-    """A minimal valid compound file (OLE2, 512-byte sectors): FAT, one directory sector, stream sectors."""
-    free, end, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    data_sectors = (len(sector_data) + 511) // 512
-    fat = [fatsect, end] + [3 + i if i < data_sectors - 1 else end for i in range(data_sectors)]
-    fat += [free] * (128 - len(fat))
-    header = bytearray(512)
-    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIIII", header, 0x28, 0, 1, 1, 0, 4096, end, 0, end, 0)
-    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
-
-    def entry(name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
-        e = bytearray(128)
-        encoded = name.encode("utf-16-le")
-        e[: len(encoded)] = encoded
-        struct.pack_into("<HBB", e, 64, len(encoded) + 2, kind, 1)
-        struct.pack_into("<III", e, 68, free, free, child)
-        struct.pack_into("<IQ", e, 116, start, size)
-        return bytes(e)
-
-    directory = entry("Root Entry", 5, end, 0, child=1 if streams else free)
-    for name, body in streams.items():
-        directory += entry(name, 2, 2 if body else end, len(body))
-    directory = directory.ljust(512, b"\x00")
-    return bytes(header) + struct.pack("<128I", *fat) + directory + sector_data.ljust(data_sectors * 512, b"\x00")
-
-
-def biff_workbook() -> bytes:
-    """A BIFF8 workbook stream: BOF, then an ordinary record (no FILEPASS)."""
-    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0005, 0x1234, 0x07CC, 0, 0x0006)
-    return (bof + struct.pack("<HH", 0x00E1, 0)).ljust(4096, b"\x00")
 
 
 # --- builders: (base template, destination) -> None ---------------------------------------------------------
@@ -189,60 +118,44 @@ def build_truncated(base: Path, dst: Path) -> None:
 
 def build_many_entries(base: Path, dst: Path) -> None:
     rewrite(base, dst)
-    with zipfile.ZipFile(dst, "a", zipfile.ZIP_STORED) as zf:
-        for i in range(MANY_ENTRIES):
-            zf.writestr(f"customXml/item{i}.bin", b"")
+    append_empty_entries(dst, MANY_ENTRIES, "customXml/item{}.bin")
 
 
 def build_zeros_bomb(base: Path, dst: Path) -> None:
     """2 GiB of zeros in one entry, streamed in 1 MiB blocks (about 2 MB on disk)."""
     rewrite(base, dst)
-    block = bytes(1 << 20)
-    with (
-        zipfile.ZipFile(dst, "a", zipfile.ZIP_DEFLATED) as zf,
-        zf.open("xl/media/image1.png", "w", force_zip64=True) as f,
-    ):
-        for _ in range(BOMB_BYTES // len(block)):
-            f.write(block)
+    append_zeros(dst, BOMB_BYTES)
 
 
 def build_lying_size(base: Path, dst: Path) -> None:
     """The main sheet declares 1 GB in both headers; its data is the real, small sheet."""
     rewrite(base, dst)
-    declare_size(dst, SHEET1, LYING_SIZE)
+    patch_central_directory(dst, {SHEET1: LYING_SIZE})
 
 
 def build_macro(base: Path, dst: Path) -> None:
-    rewrite(base, dst, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake vba"})
+    rewrite(base, dst, add={"xl/vbaProject.bin": FAKE_VBA})
 
 
 def build_strict(base: Path, dst: Path) -> None:
-    rewrite(base, dst, change={WORKBOOK: replace_once(MAIN_NS, STRICT_NS)})
+    rewrite(base, dst, change={WORKBOOK: replace_bytes(MAIN_NS, STRICT_NS, count=1)})
 
 
 def build_external_link(base: Path, dst: Path) -> None:
-    link = b'<?xml version="1.0"?><externalLink xmlns="' + MAIN_NS + b'"/>'
-    rewrite(base, dst, add={"xl/externalLinks/externalLink1.xml": link})
-
-
-def billion_laughs() -> bytes:
-    """Nine levels of ten references each: ``&lol9;`` expands to 3 * 10**9 bytes."""
-    levels = [b'<!ENTITY lol0 "lol">']
-    levels += [b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10)]
-    return b"<!DOCTYPE lolz [" + b"".join(levels) + b"]>"
+    rewrite(base, dst, add={"xl/externalLinks/externalLink1.xml": EXTERNAL_LINK})
 
 
 def build_billion_laughs(base: Path, dst: Path) -> None:
     def fn(xml: bytes) -> bytes:
         xml = re.sub(rb"<v>[^<]*</v>", b"<v>&lol9;</v>", xml, count=1)
-        return with_prolog(billion_laughs())(xml)
+        return with_prolog(BILLION_LAUGHS_9)(xml)
 
     rewrite(base, dst, change={SHEET1: fn})
 
 
 def build_xxe(base: Path, dst: Path) -> None:
     def fn(xml: bytes) -> bytes:
-        return with_prolog(XXE)(replace_once(b"</definedName>", b"&xxe;</definedName>")(xml))
+        return with_prolog(XXE)(replace_bytes(b"</definedName>", b"&xxe;</definedName>", count=1)(xml))
 
     rewrite(base, dst, change={WORKBOOK: fn})
 

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,8 +139,10 @@ async def sandbox_control(http: httpx.AsyncClient, market: str, action: str, bod
 
 
 async def sandbox_state(http: httpx.AsyncClient, market: str) -> dict[str, Any]:
-    """The sandbox's state of ``market``, as its control API reports it."""
-    body: dict[str, Any] = (await http.get("/__sandbox__/state", params={"market": market})).json()
+    """The sandbox's state of ``market``, as its control API reports it (the answer must be a 200)."""
+    answer = await http.get("/__sandbox__/state", params={"market": market})
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
     return body
 
 
@@ -243,3 +245,50 @@ def result_rows(path: Path, sheet: str = P.MAIN) -> dict[str, dict[str, Any]]:
         for r in rows[1:]
         if r[0] and r[0] != P.EXAMPLE_CODE
     }
+
+
+# -- the in-process sandbox's TMON side, as the sandbox tests drive it ----------------------------------------
+
+
+def run_sandbox(scenario: Callable[[httpx.AsyncClient], Awaitable[None]], app: ASGIApp) -> None:
+    """Run ``scenario`` with an httpx client talking to ``app`` (a fresh in-process sandbox) at http://sandbox."""
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
+            await scenario(client)
+
+    asyncio.run(main())
+
+
+async def tmon_token(client: httpx.AsyncClient, client_id: str = "tmon-main", secret: str = "sandbox-secret") -> str:
+    """An access token for ``client_id`` from the sandbox's TMON token endpoint (multipart, as TMON's clients)."""
+    answer = await client.post(
+        "/oauth/token", auth=(client_id, secret), files={"grant_type": (None, "client_credentials")}
+    )
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+async def tmon_login(
+    client: httpx.AsyncClient, client_id: str = "tmon-main", partner: str = "sandbox-partner-token"
+) -> dict[str, str]:
+    """Headers for the sandbox's TMON API as ``client_id`` (tmon-main: vendor V1001) with partner token ``partner``."""
+    return {
+        "Authorization": f"Bearer {await tmon_token(client, client_id)}",
+        "X-Partner-Id": "sellerbot",
+        "X-Partner-Token": partner,
+    }
+
+
+async def sandbox_ok(http: httpx.AsyncClient, action: str, body: dict[str, Any]) -> None:
+    """POST ``body`` as it is to the sandbox's control API action; the answer must be 200 ``{"ok": true}``."""
+    answer = await http.post(f"/__sandbox__/{action}", json=body)
+    assert (answer.status_code, answer.json()) == (200, {"ok": True})
+
+
+async def send_tmon_500(send: Send) -> None:
+    """Answer an ASGI request as TMON does when it fails: 500, INTERNAL_SERVER_ERROR, 일시적인 오류."""
+    body = json.dumps({"ResultCode": "INTERNAL_SERVER_ERROR", "Message": "일시적인 오류"}).encode()
+    await send({"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})

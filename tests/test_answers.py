@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openpyxl
 import pytest
-from helpers import TMON_ONLY
+from helpers import TMON_ONLY, control
 
 from batch.answering import run_answers
 from batch.collect import collect
@@ -23,14 +21,6 @@ from batch.sandbox.app import create_app
 
 REPLY = "POST /api/{vendorId}/qnas/{articleNo}/replies"
 CS_SAVE = "POST /api/{vendorId}/cs-inquiry/save/{csInquirySeqNo}/{csInquiryMessageGroupSeqNo}"
-
-
-def control(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    async def call() -> Any:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as c:
-            return (await c.request(method, path, json=body)).json()
-
-    return asyncio.run(call())
 
 
 def sent(app: Any) -> int:

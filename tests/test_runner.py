@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import TMON_ONLY, FakeClock, control, result_rows, served
+from helpers import TMON_ONLY, FakeClock, control, result_rows, send_tmon_500, served
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batch.config import Workspace, init_workspace, load_workspace
@@ -362,11 +362,7 @@ class Interfere:
             await self.app(scope, receive, discard)
             raise ConnectionResetError("the deal was made, then the connection dropped")
         if is_deal and scope["method"] == "GET" and self.fail_lookups:
-            body = json.dumps({"ResultCode": "INTERNAL_SERVER_ERROR", "Message": "일시적인 오류"}).encode()
-            await send(
-                {"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"application/json")]}
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_tmon_500(send)
             return
         await self.app(scope, receive, send)
 

@@ -12,6 +12,22 @@ import openpyxl
 import pytest
 import xlsxwriter
 from helpers import resave_with_libreoffice
+from hostile import (
+    BILLION_LAUGHS,
+    EXTERNAL_LINK,
+    FAKE_VBA,
+    MAIN_NS,
+    STRICT_NS,
+    XXE,
+    append_empty_entries,
+    append_zeros,
+    biff_workbook,
+    cfb,
+    patch_central_directory,
+    replace_bytes,
+    rewrite,
+    with_prolog,
+)
 from openpyxl.styles import Font
 
 from batch.errors import FileRefused
@@ -19,14 +35,6 @@ from batch.importers import safety
 from batch.importers.safety import MESSAGES, NOT_XLSX_MESSAGES, inspect_workbook
 
 SHEET1 = "xl/worksheets/sheet1.xml"
-MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
-BILLION_LAUGHS = (
-    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-)
-XXE = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
 # --- fixture helpers -------------------------------------------------------------------------------
@@ -49,100 +57,6 @@ def book(path: Path, rows: int = 3) -> Path:
     very.sheet_state = "veryHidden"
     wb.save(path)
     return path
-
-
-def rewrite(
-    src: Path,
-    dst: Path,
-    *,
-    change: dict[str, Callable[[bytes], bytes | None]] | None = None,
-    add: dict[str, bytes] | None = None,
-) -> Path:
-    """Copy a zip member by member; ``change`` maps a member to a function of its bytes (None drops it)."""
-    change = change or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data: bytes | None = zin.read(item.filename)
-            if item.filename in change:
-                data = change[item.filename](zin.read(item.filename))
-            if data is not None:
-                zout.writestr(item.filename, data)
-        for name, extra in (add or {}).items():
-            zout.writestr(name, extra)
-    return dst
-
-
-def with_prolog(
-    prolog: bytes, declaration: bytes = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-) -> Callable[[bytes], bytes]:
-    """Replace an XML part's declaration with ``declaration + prolog`` (e.g. a DOCTYPE)."""
-
-    def fn(xml: bytes) -> bytes:
-        body = re.sub(rb"^\s*<\?xml[^>]*\?>\s*", b"", xml)
-        return declaration + prolog + body
-
-    return fn
-
-
-def replace_bytes(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
-    def fn(xml: bytes) -> bytes:
-        assert old in xml
-        return xml.replace(old, new)
-
-    return fn
-
-
-def patch_central_directory(path: Path, sizes: dict[str, int]) -> None:
-    """Make the zip *declare* other uncompressed sizes (central directory and local headers)."""
-    raw = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as zf:
-        infos = {i.filename: i for i in zf.infolist()}
-    p = raw.rfind(b"PK\x05\x06")
-    cd_size, cd_offset = struct.unpack_from("<II", raw, p + 12)
-    q = cd_offset
-    while q < cd_offset + cd_size:
-        n, e, c = struct.unpack_from("<HHH", raw, q + 28)
-        name = raw[q + 46 : q + 46 + n].decode()
-        if name in sizes:
-            struct.pack_into("<I", raw, q + 24, sizes[name])
-            struct.pack_into("<I", raw, infos[name].header_offset + 22, sizes[name])
-        q += 46 + n + e + c
-    path.write_bytes(bytes(raw))
-
-
-def cfb(streams: dict[str, bytes], *, sector_data: bytes = b"") -> bytes:
-    """A minimal valid compound file (OLE2, 512-byte sectors): FAT, one directory sector, stream sectors."""
-    assert len(streams) <= 3
-    free, end, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    data_sectors = (len(sector_data) + 511) // 512
-    fat = [fatsect, end] + [3 + i if i < data_sectors - 1 else end for i in range(data_sectors)]
-    fat += [free] * (128 - len(fat))
-    header = bytearray(512)
-    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIIII", header, 0x28, 0, 1, 1, 0, 4096, end, 0, end, 0)
-    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
-
-    def entry(name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
-        e = bytearray(128)
-        encoded = name.encode("utf-16-le")
-        e[: len(encoded)] = encoded
-        struct.pack_into("<HBB", e, 64, len(encoded) + 2, kind, 1)
-        struct.pack_into("<III", e, 68, free, free, child)
-        struct.pack_into("<IQ", e, 116, start, size)
-        return bytes(e)
-
-    directory = entry("Root Entry", 5, end, 0, child=1 if streams else free)
-    for name, body in streams.items():
-        directory += entry(name, 2, 2 if body else end, len(body))
-    directory = directory.ljust(512, b"\x00")
-    return bytes(header) + struct.pack("<128I", *fat) + directory + sector_data.ljust(data_sectors * 512, b"\x00")
-
-
-def biff_workbook(*, filepass: bool) -> bytes:
-    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0005, 0x1234, 0x07CC, 0, 0x0006)
-    second = struct.pack("<HH", 0x002F, 6) + b"\x00\x00\x01\x00\x01\x00" if filepass else struct.pack("<HH", 0x00E1, 0)
-    return (bof + second).ljust(4096, b"\x00")
 
 
 def refused(path: Path) -> FileRefused:
@@ -188,27 +102,19 @@ def make_truncated(tmp: Path) -> Path:
 
 def make_many_entries(tmp: Path) -> Path:
     path = book(tmp / "many.xlsx")
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as zf:
-        for i in range(safety.MAX_ENTRIES + 1):
-            zf.writestr(f"customXml/x{i}.bin", b"")
+    append_empty_entries(path, safety.MAX_ENTRIES + 1)
     return path
 
 
 def make_zip_bomb(tmp: Path) -> Path:
     """64 MiB of zeros streamed in 1 MiB chunks (never held in memory): ratio about 1000:1."""
     path = book(tmp / "bomb.xlsx")
-    block = bytes(1 << 20)
-    with (
-        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf,
-        zf.open("xl/media/image1.png", "w", force_zip64=True) as f,
-    ):
-        for _ in range(64):
-            f.write(block)
+    append_zeros(path, 64 << 20)
     return path
 
 
 def make_macro(tmp: Path) -> Path:
-    return rewrite(book(tmp / "src.xlsx"), tmp / "macro.xlsx", add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake vba"})
+    return rewrite(book(tmp / "src.xlsx"), tmp / "macro.xlsx", add={"xl/vbaProject.bin": FAKE_VBA})
 
 
 def make_strict(tmp: Path) -> Path:
@@ -218,8 +124,9 @@ def make_strict(tmp: Path) -> Path:
 
 
 def make_external_link(tmp: Path) -> Path:
-    link = b'<?xml version="1.0"?><externalLink xmlns="' + MAIN_NS + b'"/>'
-    return rewrite(book(tmp / "src.xlsx"), tmp / "linked.xlsx", add={"xl/externalLinks/externalLink1.xml": link})
+    return rewrite(
+        book(tmp / "src.xlsx"), tmp / "linked.xlsx", add={"xl/externalLinks/externalLink1.xml": EXTERNAL_LINK}
+    )
 
 
 def make_billion_laughs(tmp: Path) -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import AppClock, served
+from helpers import AppClock, run_sandbox, sandbox_ok, sandbox_state, served, tmon_login, tmon_token
 
 from batch.sandbox.app import create_app
 from batch.sandbox.faults import ConnectionDropped
@@ -22,37 +22,7 @@ Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 def run(scenario: Scenario, clock: AppClock | None = None, seed: int = 0) -> None:
     """Run ``scenario`` against a fresh in-process sandbox."""
-    app = create_app(clock=clock or AppClock(NOW), seed=seed)
-
-    async def main() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
-            await scenario(client)
-
-    asyncio.run(main())
-
-
-async def get_token(client: httpx.AsyncClient, client_id: str = "tmon-main", secret: str = "sandbox-secret") -> str:
-    answer = await client.post("/oauth/token", auth=(client_id, secret), files=GRANT)
-    assert answer.status_code == 200, answer.text
-    token: str = answer.json()["access_token"]
-    return token
-
-
-async def login(client: httpx.AsyncClient) -> dict[str, str]:
-    """Headers for API calls as vendor V1001."""
-    return {"Authorization": f"Bearer {await get_token(client)}", **PARTNER}
-
-
-async def state(client: httpx.AsyncClient) -> dict[str, Any]:
-    answer = await client.get("/__sandbox__/state", params={"market": "tmon"})
-    assert answer.status_code == 200
-    body: dict[str, Any] = answer.json()
-    return body
-
-
-async def control(client: httpx.AsyncClient, action: str, body: dict[str, Any]) -> None:
-    answer = await client.post(f"/__sandbox__/{action}", json=body)
-    assert (answer.status_code, answer.json()) == (200, {"ok": True})
+    run_sandbox(scenario, create_app(clock=clock or AppClock(NOW), seed=seed))
 
 
 def option(number: str, price: int = 0, **changes: Any) -> dict[str, Any]:
@@ -113,7 +83,7 @@ def test_tokens_are_reproducible_for_a_seed() -> None:
     tokens: list[str] = []
 
     async def scenario(client: httpx.AsyncClient) -> None:
-        tokens.append(await get_token(client))
+        tokens.append(await tmon_token(client))
 
     run(scenario, seed=7)
     run(scenario, seed=7)
@@ -163,7 +133,7 @@ def test_missing_unknown_and_expired_tokens_get_invalid_token() -> None:
             401,
             {"error": "invalid_token", "error_description": "Invalid access token: nope"},
         )
-        token = await get_token(client)
+        token = await tmon_token(client)
         headers = {"Authorization": f"Bearer {token}", **PARTNER}
         clock.now += 3599
         assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 200
@@ -179,12 +149,12 @@ def test_missing_unknown_and_expired_tokens_get_invalid_token() -> None:
 
 def test_control_api_expires_every_token() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
-        await control(client, "expire-tokens", {"market": "tmon"})
+        headers = await tmon_login(client)
+        await sandbox_ok(client, "expire-tokens", {"market": "tmon"})
         answer = await client.get("/api/V1001/partners/templates", headers=headers)
         assert answer.status_code == 401
         assert answer.json()["error_description"].startswith("Access token expired: ")
-        fresh = await login(client)
+        fresh = await tmon_login(client)
         assert (await client.get("/api/V1001/partners/templates", headers=fresh)).status_code == 200
 
     run(scenario)
@@ -192,7 +162,7 @@ def test_control_api_expires_every_token() -> None:
 
 def test_partner_headers_and_vendor_are_checked() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        bearer = {"Authorization": f"Bearer {await get_token(client)}"}
+        bearer = {"Authorization": f"Bearer {await tmon_token(client)}"}
         url = "/api/V1001/partners/templates"
         no_id = await client.get(url, headers={**bearer, "X-Partner-Token": "sandbox-partner-token"})
         assert (no_id.status_code, no_id.json()) == (400, error("MISSING_HEADER", "X-Partner-Id 헤더가 필요합니다."))
@@ -220,12 +190,12 @@ def test_partner_headers_and_vendor_are_checked() -> None:
 
 def test_create_deal_shows_in_state_with_request_counts() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        created = await client.post("/api/V1001/deals", headers=await login(client), json=deal())
+        created = await client.post("/api/V1001/deals", headers=await tmon_login(client), json=deal())
         assert (created.status_code, created.json()) == (
             200,
             {"dealNo": {"D-1": 30000001}, "dealOptionNos": {"O-1": 70000001, "O-2": 70000002}},
         )
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert seen["requests"] == {"POST /oauth/token": 1, "POST /api/{vendorId}/deals": 1}
         assert seen["partner_ids"] == ["sellerbot"]
         assert {key: seen[key] for key in ("orders", "invoices", "claims", "inquiries", "answers")} == {
@@ -364,9 +334,9 @@ RULES = {
 @pytest.mark.parametrize(("changes", "expected"), list(RULES.values()), ids=list(RULES))
 def test_each_deal_rule_rejects_with_its_result_code(changes: dict[str, Any], expected: dict[str, str]) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        answer = await client.post("/api/V1001/deals", headers=await login(client), json=deal(**changes))
+        answer = await client.post("/api/V1001/deals", headers=await tmon_login(client), json=deal(**changes))
         assert (answer.status_code, answer.json()) == (400, expected)
-        assert (await state(client))["products"] == []
+        assert (await sandbox_state(client, "tmon"))["products"] == []
 
     run(scenario)
 
@@ -376,7 +346,7 @@ def test_options_by_sections_and_a_fresh_deal_on_its_template_are_accepted() -> 
         body = deal(
             productType="FRESH", deliveryTemplateNo=1690699, dealOptions=[option("O-1", title=None, sections=["1kg"])]
         )
-        answer = await client.post("/api/V1001/deals", headers=await login(client), json=body)
+        answer = await client.post("/api/V1001/deals", headers=await tmon_login(client), json=body)
         assert answer.status_code == 200
 
     run(scenario)
@@ -384,7 +354,7 @@ def test_options_by_sections_and_a_fresh_deal_on_its_template_are_accepted() -> 
 
 def test_body_that_is_not_a_json_object_is_rejected() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         not_json = await client.post("/api/V1001/deals", headers=headers, content=b"{oops")
         assert (not_json.status_code, not_json.json()) == (
             400,
@@ -398,22 +368,22 @@ def test_body_that_is_not_a_json_object_is_rejected() -> None:
 
 def test_duplicate_vendor_deal_no_is_a_business_error() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         assert (await client.post("/api/V1001/deals", headers=headers, json=deal())).status_code == 200
         again = await client.post("/api/V1001/deals", headers=headers, json=deal(title="다른 딜명"))
         assert (again.status_code, again.json()) == (400, error("DUPLICATE_DEAL", "이미 등록된 딜입니다: D-1"))
-        assert len((await state(client))["products"]) == 1
+        assert len((await sandbox_state(client, "tmon"))["products"]) == 1
 
     run(scenario)
 
 
 def test_lookup_by_vendor_deal_no_and_by_tmon_number() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         by_vendor = await client.get("/api/V1001/deals/D-1", headers=headers)
         assert by_vendor.status_code == 200
-        assert by_vendor.json() == (await state(client))["products"][0]
+        assert by_vendor.json() == (await sandbox_state(client, "tmon"))["products"][0]
         assert by_vendor.json()["dealOptions"][0] == {
             "tmonDealOptionNo": 70000001,
             "vendorDealOptionNo": "O-1",
@@ -436,8 +406,8 @@ def test_lookup_by_vendor_deal_no_and_by_tmon_number() -> None:
 
 def test_a_vendor_cannot_see_another_vendors_deal() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        await client.post("/api/V1001/deals", headers=await login(client), json=deal())
-        token = await get_token(client, "tmon-second")
+        await client.post("/api/V1001/deals", headers=await tmon_login(client), json=deal())
+        token = await tmon_token(client, "tmon-second")
         second = {"Authorization": f"Bearer {token}", **PARTNER, "X-Partner-Token": "sandbox-partner-token-2"}
         answer = await client.get(
             "/api/V1002/deals/30000001", headers=second, params={"dealNoType": "TMON_DEAL_NUMBER"}
@@ -451,7 +421,7 @@ def test_a_vendor_cannot_see_another_vendors_deal() -> None:
 
 def test_updates_answer_200_with_an_empty_body() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         base = "/api/V1001/deals/D-1"
         calls = [
@@ -463,7 +433,7 @@ def test_updates_answer_200_with_an_empty_body() -> None:
         for suffix, body in calls:
             answer = await client.put(base + suffix, headers=headers, json=body)
             assert (answer.status_code, answer.content) == (200, b""), suffix
-        product = (await state(client))["products"][0]
+        product = (await sandbox_state(client, "tmon"))["products"][0]
         assert (product["title"], product["paused"]) == ("햇사과 10kg", True)
         assert [
             (o["tmonDealOptionNo"], o["vendorDealOptionNo"], o["stock"], o["display"]) for o in product["dealOptions"]
@@ -473,14 +443,14 @@ def test_updates_answer_200_with_an_empty_body() -> None:
         ]
         resumed = await client.put(base + "/resume", headers=headers, params={"dealNoType": "VENDOR_DEAL_NUMBER"})
         assert (resumed.status_code, resumed.content) == (200, b"")
-        assert (await state(client))["products"][0]["paused"] is False
+        assert (await sandbox_state(client, "tmon"))["products"][0]["paused"] is False
 
     run(scenario)
 
 
 def test_update_rules() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         url = "/api/V1001/deals/D-1"
         fresh = deal(productType="FRESH", deliveryTemplateNo=1690699)
@@ -509,14 +479,14 @@ def test_update_rules() -> None:
         assert (ghost.status_code, ghost.json()) == (400, error("OPTION_NOT_FOUND", "딜옵션을 찾을 수 없습니다: O-9"))
         missing = await client.put("/api/V1001/deals/D-9/pause", headers=headers)
         assert (missing.status_code, missing.json()) == (404, error("NOT_FOUND", "딜을 찾을 수 없습니다: D-9"))
-        assert (await state(client))["products"][0]["title"] == "국산 햇사과 5kg"
+        assert (await sandbox_state(client, "tmon"))["products"][0]["title"] == "국산 햇사과 5kg"
 
     run(scenario)
 
 
 def test_delivery_templates_are_seeded_and_can_be_added() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         seeded = (await client.get("/api/V1001/partners/templates", headers=headers)).json()
         assert [(t["deliveryTemplateNo"], t["productType"], t["productTypeName"]) for t in seeded] == [
             (1690698, "GENERAL", "일반상품"),
@@ -545,14 +515,14 @@ def test_delivery_templates_are_seeded_and_can_be_added() -> None:
 
 def test_fault_500_on_every_call_but_never_on_the_control_api() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        await control(client, "faults", {"market": "tmon", "rate": 1.0, "kinds": ["500"]})
+        await sandbox_ok(client, "faults", {"market": "tmon", "rate": 1.0, "kinds": ["500"]})
         expected = (500, error("INTERNAL_SERVER_ERROR", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."))
         token = await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)
         assert (token.status_code, token.json()) == expected
         for _ in range(5):
             answer = await client.post("/api/V1001/deals", json=deal())
             assert (answer.status_code, answer.json()) == expected
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert seen["products"] == []
         assert seen["requests"] == {"POST /oauth/token": 1, "POST /api/{vendorId}/deals": 5}
 
@@ -561,13 +531,13 @@ def test_fault_500_on_every_call_but_never_on_the_control_api() -> None:
 
 def test_status_faults_have_their_bodies_and_429_a_retry_after() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        await control(client, "faults", {"rate": 1.0, "kinds": ["429"]})
+        await sandbox_ok(client, "faults", {"rate": 1.0, "kinds": ["429"]})
         limited = await client.get("/api/V1001/partners/templates")
         assert (limited.status_code, limited.headers["retry-after"]) == (429, "1")
         assert limited.json() == error("TOO_MANY_REQUESTS", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.")
         # the token endpoint only gets 500 and 503: a plan of 429 alone leaves it alone
         assert (await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)).status_code == 200
-        await control(client, "faults", {"rate": 1.0, "kinds": ["503"]})
+        await sandbox_ok(client, "faults", {"rate": 1.0, "kinds": ["503"]})
         down = await client.get("/api/V1001/partners/templates")
         assert (down.status_code, down.json()) == (
             503,
@@ -579,12 +549,12 @@ def test_status_faults_have_their_bodies_and_429_a_retry_after() -> None:
 
 def test_lost_response_performs_the_write_yet_the_client_sees_an_error() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        await control(client, "faults", {"market": "tmon", "rate": 1.0, "kinds": ["lost_response"]})
-        headers = await login(client)  # the token endpoint is not subject to lost_response
+        await sandbox_ok(client, "faults", {"market": "tmon", "rate": 1.0, "kinds": ["lost_response"]})
+        headers = await tmon_login(client)  # the token endpoint is not subject to lost_response
         with pytest.raises(ConnectionDropped, match="performed"):
             await client.post("/api/V1001/deals", headers=headers, json=deal())
-        await control(client, "faults", {"market": "tmon", "rate": 0})
-        assert [p["vendorDealNo"] for p in (await state(client))["products"]] == ["D-1"]
+        await sandbox_ok(client, "faults", {"market": "tmon", "rate": 0})
+        assert [p["vendorDealNo"] for p in (await sandbox_state(client, "tmon"))["products"]] == ["D-1"]
         retry = await client.post("/api/V1001/deals", headers=headers, json=deal())
         assert (retry.status_code, retry.json()) == (400, error("DUPLICATE_DEAL", "이미 등록된 딜입니다: D-1"))
 
@@ -593,24 +563,24 @@ def test_lost_response_performs_the_write_yet_the_client_sees_an_error() -> None
 
 def test_drop_answers_nothing_and_writes_nothing() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
-        await control(client, "faults", {"rate": 1.0, "kinds": ["drop"]})
+        headers = await tmon_login(client)
+        await sandbox_ok(client, "faults", {"rate": 1.0, "kinds": ["drop"]})
         with pytest.raises(ConnectionDropped, match="before an answer"):
             await client.post("/api/V1001/deals", headers=headers, json=deal())
-        assert (await state(client))["products"] == []
+        assert (await sandbox_state(client, "tmon"))["products"] == []
 
     run(scenario)
 
 
 def test_stall_is_cancelled_by_the_clients_timeout_or_hangs_up_after_stall_seconds() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
-        await control(client, "faults", {"rate": 1.0, "kinds": ["stall"]})  # 30 s by default
+        headers = await tmon_login(client)
+        await sandbox_ok(client, "faults", {"rate": 1.0, "kinds": ["stall"]})  # 30 s by default
         started = time.monotonic()
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(client.get("/api/V1001/partners/templates", headers=headers), 0.1)
         assert time.monotonic() - started < 5
-        await control(client, "faults", {"rate": 1.0, "kinds": ["stall"], "stall_seconds": 0.01})
+        await sandbox_ok(client, "faults", {"rate": 1.0, "kinds": ["stall"], "stall_seconds": 0.01})
         with pytest.raises(ConnectionDropped, match="stalled"):
             await client.get("/api/V1001/partners/templates", headers=headers)
 
@@ -621,13 +591,13 @@ def test_rate_limit_answers_429_with_retry_after_beyond_the_limit_per_account() 
     clock = AppClock(NOW)
 
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         second = {
-            "Authorization": f"Bearer {await get_token(client, 'tmon-second')}",
+            "Authorization": f"Bearer {await tmon_token(client, 'tmon-second')}",
             **PARTNER,
             "X-Partner-Token": "sandbox-partner-token-2",
         }
-        await control(client, "faults", {"market": "tmon", "rate_limit": 5})
+        await sandbox_ok(client, "faults", {"market": "tmon", "rate_limit": 5})
         for _ in range(5):
             assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 200
         sixth = await client.get("/api/V1001/partners/templates", headers=headers)
@@ -638,7 +608,7 @@ def test_rate_limit_answers_429_with_retry_after_beyond_the_limit_per_account() 
         clock.now += 0.2  # one token back
         assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 200
         assert (await client.get("/api/V1001/partners/templates", headers=headers)).status_code == 429
-        assert (await state(client))["requests"]["GET /api/{vendorId}/partners/templates"] == 9
+        assert (await sandbox_state(client, "tmon"))["requests"]["GET /api/{vendorId}/partners/templates"] == 9
 
     run(scenario, clock)
 
@@ -647,7 +617,7 @@ def test_fault_draws_are_reproducible_for_a_seed() -> None:
     runs: list[list[int]] = []
 
     async def scenario(client: httpx.AsyncClient) -> None:
-        await control(client, "faults", {"rate": 0.5, "kinds": ["500", "503"], "seed": 1})
+        await sandbox_ok(client, "faults", {"rate": 0.5, "kinds": ["500", "503"], "seed": 1})
         runs.append([(await client.get("/api/V1001/partners/templates")).status_code for _ in range(30)])
 
     run(scenario)
@@ -658,7 +628,7 @@ def test_fault_draws_are_reproducible_for_a_seed() -> None:
 
 def test_latency_delays_every_answer() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        await control(client, "faults", {"latency_ms": 50})
+        await sandbox_ok(client, "faults", {"latency_ms": 50})
         started = time.monotonic()
         assert (await client.post("/oauth/token", auth=("tmon-main", "sandbox-secret"), files=GRANT)).status_code == 200
         assert time.monotonic() - started >= 0.045  # asyncio may wake a hair early
@@ -671,19 +641,19 @@ def test_latency_delays_every_answer() -> None:
 
 def test_reset_clears_state_counts_and_faults_but_keeps_seeded_accounts_and_templates() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         await client.post(
             "/api/V1001/partners/templates", headers=headers, json={"name": "추가", "productType": "CUSTOM"}
         )
-        await control(
+        await sandbox_ok(
             client,
             "accounts",
             {"market": "tmon", "client_id": "x", "secret": "s", "vendor_id": "V9", "partner_token": "p"},
         )
-        await control(client, "faults", {"rate": 1.0, "kinds": ["500"]})
-        await control(client, "reset", {"market": "tmon"})
-        assert await state(client) == {
+        await sandbox_ok(client, "faults", {"rate": 1.0, "kinds": ["500"]})
+        await sandbox_ok(client, "reset", {"market": "tmon"})
+        assert await sandbox_state(client, "tmon") == {
             "products": [],
             "orders": [],
             "invoices": [],
@@ -698,7 +668,7 @@ def test_reset_clears_state_counts_and_faults_but_keeps_seeded_accounts_and_temp
         assert (await client.post("/oauth/token", auth=("x", "s"), files=GRANT)).status_code == 401
         created = await client.post("/api/V1001/deals", headers=headers, json=deal())
         assert created.json()["dealNo"] == {"D-1": 30000001}  # numbering starts over
-        await control(client, "reset", {})
+        await sandbox_ok(client, "reset", {})
 
     run(scenario)
 
@@ -706,8 +676,8 @@ def test_reset_clears_state_counts_and_faults_but_keeps_seeded_accounts_and_temp
 def test_accounts_added_through_the_control_api_can_log_in() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         account = {"client_id": "shop-3", "secret": "s3", "vendor_id": "V1003", "partner_token": "pt-3"}
-        await control(client, "accounts", {"market": "tmon", **account})
-        token = await get_token(client, "shop-3", "s3")
+        await sandbox_ok(client, "accounts", {"market": "tmon", **account})
+        token = await tmon_token(client, "shop-3", "s3")
         headers = {"Authorization": f"Bearer {token}", "X-Partner-Id": "sellerbot", "X-Partner-Token": "pt-3"}
         answer = await client.post("/api/V1003/deals", headers=headers, json=deal())
         assert answer.status_code == 200

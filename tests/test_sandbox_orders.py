@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import re
 from collections.abc import Awaitable, Callable
@@ -12,12 +11,11 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from helpers import AppClock
+from helpers import AppClock, run_sandbox, sandbox_state, tmon_login
 
 from batch.sandbox.app import create_app
 
 PARTNER = {"X-Partner-Id": "sellerbot", "X-Partner-Token": "sandbox-partner-token"}
-GRANT = {"grant_type": (None, "client_credentials")}
 MAIN_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 SECOND_KEY = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
 KST = timezone(timedelta(hours=9))
@@ -71,13 +69,7 @@ CLAIM_FIELDS = {
 
 
 def run(scenario: Scenario, clock: AppClock | None = None) -> None:
-    app = create_app(clock=clock or AppClock(NOW), seed=0)
-
-    async def main() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
-            await scenario(client)
-
-    asyncio.run(main())
+    run_sandbox(scenario, create_app(clock=clock or AppClock(NOW), seed=0))
 
 
 def decrypt(text: str, key_hex: str = MAIN_KEY) -> str:
@@ -98,18 +90,6 @@ def around(now: float = NOW, days: float = 2) -> dict[str, str]:
     return {"startDate": minute(now - days * 86400), "endDate": minute(now + 60)}
 
 
-async def login(
-    client: httpx.AsyncClient, client_id: str = "tmon-main", partner: str = "sandbox-partner-token"
-) -> dict[str, str]:
-    answer = await client.post("/oauth/token", auth=(client_id, "sandbox-secret"), files=GRANT)
-    assert answer.status_code == 200, answer.text
-    return {
-        "Authorization": f"Bearer {answer.json()['access_token']}",
-        "X-Partner-Id": "sellerbot",
-        "X-Partner-Token": partner,
-    }
-
-
 async def seed(client: httpx.AsyncClient, orders: int, seed: int = 7, **more: Any) -> list[str]:
     answer = await client.post("/__sandbox__/seed", json={"market": "tmon", "orders": orders, "seed": seed, **more})
     assert answer.status_code == 200, answer.text
@@ -124,18 +104,20 @@ async def raise_claim(client: httpx.AsyncClient, order: str, kind: str) -> str:
     return claim_no
 
 
-async def state(client: httpx.AsyncClient) -> dict[str, Any]:
-    answer = await client.get("/__sandbox__/state", params={"market": "tmon"})
-    assert answer.status_code == 200
-    body: dict[str, Any] = answer.json()
-    return body
-
-
 async def get_order(client: httpx.AsyncClient, headers: dict[str, str], number: str) -> dict[str, Any]:
     answer = await client.get(f"{API}/orders/{number}", headers=headers)
     assert answer.status_code == 200, answer.text
     order: dict[str, Any] = answer.json()
     return order
+
+
+async def confirmed(client: httpx.AsyncClient) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """One seeded order with its first deal confirmed: the order number, the login headers and that deal."""
+    [number] = await seed(client, 1)
+    headers = await tmon_login(client)
+    deal = (await get_order(client, headers, number))["deals"][0]
+    await client.put(f"{API}/orders/{number}/confirm", headers=headers, json=confirm_body(deal))
+    return number, headers, deal
 
 
 def lines(deal: dict[str, Any]) -> list[dict[str, int]]:
@@ -180,7 +162,7 @@ def test_seeded_orders_are_listed_by_get_orders_d1_over_the_window() -> None:
         numbers = await seed(client, 200)
         assert len(numbers) == len(set(numbers)) == 200
         assert all(re.fullmatch(r"[1-9]\d{9}", number) for number in numbers)
-        headers = await login(client)
+        headers = await tmon_login(client)
         answer = await client.get(f"{API}/orders", headers=headers, params={**around(), "deliveryStatus": "D1"})
         assert answer.status_code == 200
         orders = answer.json()
@@ -221,7 +203,7 @@ def test_the_same_seed_gives_the_same_orders() -> None:
     def seeded(number: int) -> Scenario:
         async def scenario(client: httpx.AsyncClient) -> None:
             await seed(client, 30, seed=number)
-            headers = await login(client)
+            headers = await tmon_login(client)
             answer = await client.get(f"{API}/orders", headers=headers, params={**around(), "deliveryStatus": "D1"})
             seen.append([plain(order) for order in answer.json()])
 
@@ -236,7 +218,7 @@ def test_the_same_seed_gives_the_same_orders() -> None:
 def test_personal_data_is_encrypted_with_the_accounts_key() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         [number, *_] = await seed(client, 20)
-        headers = await login(client)
+        headers = await tmon_login(client)
         order = await get_order(client, headers, number)
         shown = plain(order)
         assert re.fullmatch(r"[가-힣]{2,4}", shown["userName"]), shown["userName"]
@@ -288,7 +270,7 @@ def test_accounts_added_with_an_aes_key_get_data_encrypted_with_it() -> None:
 
 
 async def get_order_as(client: httpx.AsyncClient, client_id: str, partner: str, url: str) -> dict[str, Any]:
-    answer = await client.get(url, headers=await login(client, client_id, partner))
+    answer = await client.get(url, headers=await tmon_login(client, client_id, partner))
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
     return body
@@ -297,7 +279,7 @@ async def get_order_as(client: httpx.AsyncClient, client_id: str, partner: str, 
 def test_window_and_status_rules() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         await seed(client, 5)
-        headers = await login(client)
+        headers = await tmon_login(client)
 
         async def ask(path: str, **params: str) -> httpx.Response:
             return await client.get(f"{API}{path}", headers=headers, params=params)
@@ -343,7 +325,7 @@ def test_window_and_status_rules() -> None:
 def test_orders_search_pages_by_50() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 70)
-        headers = await login(client)
+        headers = await tmon_login(client)
         for number in numbers[:60]:
             for deal in (await get_order(client, headers, number))["deals"]:
                 answer = await client.put(f"{API}/orders/{number}/confirm", headers=headers, json=confirm_body(deal))
@@ -372,12 +354,12 @@ def test_orders_are_per_vendor_and_need_auth() -> None:
         [number] = await seed(client, 1)
         missing = await client.get(f"{API}/orders/{number}", headers=PARTNER)
         assert (missing.status_code, missing.json()["error"]) == (401, "invalid_token")
-        second = await login(client, "tmon-second", "sandbox-partner-token-2")
+        second = await tmon_login(client, "tmon-second", "sandbox-partner-token-2")
         other = await client.get(f"/api/V1002/orders/{number}", headers=second)
         assert (other.status_code, other.json()) == (404, error("NOT_FOUND", f"주문을 찾을 수 없습니다: {number}"))
         listed = await client.get("/api/V1002/orders", headers=second, params={**around(), "deliveryStatus": "D1"})
         assert listed.json() == []
-        ghost = await client.get(f"{API}/orders/1234567890", headers=await login(client))
+        ghost = await client.get(f"{API}/orders/1234567890", headers=await tmon_login(client))
         assert (ghost.status_code, ghost.json()) == (404, error("NOT_FOUND", "주문을 찾을 수 없습니다: 1234567890"))
 
     run(scenario)
@@ -385,7 +367,7 @@ def test_orders_are_per_vendor_and_need_auth() -> None:
 
 def test_seeded_orders_use_the_vendors_own_deals() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        headers = await login(client)
+        headers = await tmon_login(client)
         deal = {
             "vendorDealNo": "D-1",
             "title": "국산 햇사과 5kg",
@@ -419,7 +401,7 @@ def test_seeded_orders_use_the_vendors_own_deals() -> None:
 def test_confirm_moves_a_deal_from_d1_to_d2_once() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 40)
-        headers = await login(client)
+        headers = await tmon_login(client)
         orders = [await get_order(client, headers, number) for number in numbers]
         order = next(o for o in orders if len(o["deals"]) == 1)
         [deal] = order["deals"]
@@ -444,7 +426,9 @@ def test_confirm_moves_a_deal_from_d1_to_d2_once() -> None:
         confirmed = await get_order(client, headers, order["tmonOrderNo"])
         assert confirmed["deals"][0]["deliveryStatus"] == "D2"
         assert confirmed["deals"][0]["updatedDate"] == "2025-06-16 00:06:40"
-        [seen] = [o for o in (await state(client))["orders"] if o["tmonOrderNo"] == order["tmonOrderNo"]]
+        [seen] = [
+            o for o in (await sandbox_state(client, "tmon"))["orders"] if o["tmonOrderNo"] == order["tmonOrderNo"]
+        ]
         assert seen["deals"][0]["deliveryStatus"] == "D2"
         assert "userName" not in seen
         d1 = (await client.get(f"{API}/orders", headers=headers, params={**around(), "deliveryStatus": "D1"})).json()
@@ -468,7 +452,7 @@ def test_invoice_rules_and_lifecycle() -> None:
 
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 3)
-        headers = await login(client)
+        headers = await tmon_login(client)
         order = await get_order(client, headers, numbers[0])
         deal = order["deals"][0]
         url = f"{API}/orders/{order['tmonOrderNo']}/invoices"
@@ -504,7 +488,7 @@ def test_invoice_rules_and_lifecycle() -> None:
         assert other.json()["Message"] == "송장등록이 불가능한 배송상태입니다. current_state: D3"
         edited = await client.put(url, headers=headers, json=invoice_body(deal, "555000111222", corp=10002))
         assert (edited.status_code, edited.content) == (200, b"")
-        assert (await state(client))["invoices"] == [
+        assert (await sandbox_state(client, "tmon"))["invoices"] == [
             {
                 "tmonOrderNo": order["tmonOrderNo"],
                 "deliveryNo": deal["deliveryNo"],
@@ -520,7 +504,7 @@ def test_invoice_rules_and_lifecycle() -> None:
         assert [o["tmonOrderNo"] for o in listed["items"]] == [order["tmonOrderNo"]]
 
         clock.now += 24 * 3600  # a day after the invoice: shipped
-        headers = await login(client)  # the old token has expired
+        headers = await tmon_login(client)  # the old token has expired
         shipped = await get_order(client, headers, order["tmonOrderNo"])
         assert shipped["deals"][0]["deliveryStatus"] == "D4"
         late = await client.post(url, headers=headers, json=invoice_body(deal, "777"))
@@ -535,10 +519,7 @@ def test_invoice_rules_and_lifecycle() -> None:
 
 def test_self_delivery_needs_a_scheduled_date() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        [number] = await seed(client, 1)
-        headers = await login(client)
-        deal = (await get_order(client, headers, number))["deals"][0]
-        await client.put(f"{API}/orders/{number}/confirm", headers=headers, json=confirm_body(deal))
+        number, headers, deal = await confirmed(client)
         url = f"{API}/orders/{number}/invoices"
         undated = await client.post(url, headers=headers, json=invoice_body(deal, "", corp=10099))
         assert undated.json() == error(
@@ -548,7 +529,7 @@ def test_self_delivery_needs_a_scheduled_date() -> None:
         body = invoice_body(deal, "", corp=10099, deliveryScheduledDate="2025-06-18")
         assert (await client.post(url, headers=headers, json=body)).status_code == 200
         assert (await get_order(client, headers, number))["deals"][0]["deliveryScheduledDate"] == "2025-06-18"
-        [invoice] = (await state(client))["invoices"]
+        [invoice] = (await sandbox_state(client, "tmon"))["invoices"]
         assert (invoice["deliveryCorp"], invoice["invoiceNo"]) == (10099, "2025-06-18")
 
     run(scenario)
@@ -556,14 +537,11 @@ def test_self_delivery_needs_a_scheduled_date() -> None:
 
 def test_an_invoice_for_an_order_with_an_open_cancel_is_accepted() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        [number] = await seed(client, 1)
-        headers = await login(client)
-        deal = (await get_order(client, headers, number))["deals"][0]
-        await client.put(f"{API}/orders/{number}/confirm", headers=headers, json=confirm_body(deal))
+        number, headers, deal = await confirmed(client)
         claim_no = await raise_claim(client, number, "cancel")
         answer = await client.post(f"{API}/orders/{number}/invoices", headers=headers, json=invoice_body(deal))
         assert (answer.status_code, answer.content) == (200, b"")  # TMON does not stop it: the client must
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert seen["claims"][0]["claimNo"] == claim_no and seen["claims"][0]["status"] == "C1"
         assert len(seen["invoices"]) == 1
 
@@ -576,7 +554,7 @@ def test_an_invoice_for_an_order_with_an_open_cancel_is_accepted() -> None:
 def test_claims_are_listed_per_type_and_status() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 6)
-        headers = await login(client)
+        headers = await tmon_login(client)
         raised = {
             "cancel": [
                 await raise_claim(client, numbers[0], "cancel"),
@@ -635,7 +613,7 @@ def test_claims_are_listed_per_type_and_status() -> None:
         assert (detail.status_code, detail.json()["claimType"]) == (200, "R")
         wrong_type = await client.get(f"{API}/cancellations/{raised['return'][0]}", headers=headers)
         assert (wrong_type.status_code, wrong_type.json()["ResultCode"]) == (404, "NOT_FOUND")
-        second = await login(client, "tmon-second", "sandbox-partner-token-2")
+        second = await tmon_login(client, "tmon-second", "sandbox-partner-token-2")
         assert (await client.get(f"/api/V1002/refunds/{raised['return'][0]}", headers=second)).status_code == 404
 
     run(scenario)
@@ -644,7 +622,7 @@ def test_claims_are_listed_per_type_and_status() -> None:
 def test_approving_a_cancel_cancels_the_deal_once() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         [number] = await seed(client, 1)
-        headers = await login(client)
+        headers = await tmon_login(client)
         claim_no = await raise_claim(client, number, "cancel")
         url = f"{API}/cancellations/{claim_no}/approve"
         assert (await client.put(url, headers=headers)).status_code == 200
@@ -654,7 +632,7 @@ def test_approving_a_cancel_cancels_the_deal_once() -> None:
         assert again.json() == error("INVALID_CLAIM_STATUS", f"이미 완료된 클레임입니다: {claim_no} (claimStatus: C3)")
         order = await get_order(client, headers, number)
         assert order["deals"][0]["deliveryStatus"] == "C"
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert seen["claims"] == [
             {
                 "claimNo": claim_no,
@@ -678,10 +656,7 @@ def test_approving_a_cancel_cancels_the_deal_once() -> None:
 
 def test_rejecting_a_cancel_needs_an_invoice() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        [number] = await seed(client, 1)
-        headers = await login(client)
-        deal = (await get_order(client, headers, number))["deals"][0]
-        await client.put(f"{API}/orders/{number}/confirm", headers=headers, json=confirm_body(deal))
+        number, headers, _ = await confirmed(client)
         claim_no = await raise_claim(client, number, "cancel")
         url = f"{API}/cancellations/{claim_no}/reject"
         bare = await client.put(url, headers=headers, json={"reason": "JCD1"})
@@ -690,7 +665,7 @@ def test_rejecting_a_cancel_needs_an_invoice() -> None:
         assert other_reason.json()["ResultCode"] == "INVALID_VALUE"
         body = {"reason": "JCD1", "deliveryInvoice": {"deliveryCorp": 10001, "invoiceNo": "684500000001"}}
         assert (await client.put(url, headers=headers, json=body)).status_code == 200
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert seen["claims"][0]["status"] == "C9"
         assert [(i["deliveryCorp"], i["invoiceNo"]) for i in seen["invoices"]] == [(10001, "684500000001")]
         assert (await get_order(client, headers, number))["deals"][0]["deliveryStatus"] == "D3"
@@ -703,7 +678,7 @@ def test_rejecting_a_cancel_needs_an_invoice() -> None:
 def test_seller_cancel_and_return_and_exchange_approvals() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 3)
-        headers = await login(client)
+        headers = await tmon_login(client)
         deal = (await get_order(client, headers, numbers[0]))["deals"][0]
         cancel = {
             "tmonOrderNo": numbers[0],
@@ -735,7 +710,7 @@ def test_seller_cancel_and_return_and_exchange_approvals() -> None:
         assert (await client.put(url, headers=headers, json={})).json()["ResultCode"] == "MISSING_FIELD"
         body = {"redeliveryInvoice": {"deliveryCorp": 10003, "invoiceNo": "420011112222"}}
         assert (await client.put(url, headers=headers, json=body)).status_code == 200
-        statuses = {c["claimNo"]: c["status"] for c in (await state(client))["claims"]}
+        statuses = {c["claimNo"]: c["status"] for c in (await sandbox_state(client, "tmon"))["claims"]}
         assert statuses[refund_no] == statuses[exchange_no] == "C3"
 
     run(scenario)
@@ -747,7 +722,7 @@ def test_seller_cancel_and_return_and_exchange_approvals() -> None:
 def test_request_counts_are_templated() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         [number] = await seed(client, 1)
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.get(f"{API}/orders", headers=headers, params={**around(), "deliveryStatus": "D1"})
         await client.get(f"{API}/orders/search", headers=headers, params={**around(), "deliveryStatus": "D2"})
         deal = (await get_order(client, headers, number))["deals"][0]
@@ -758,7 +733,7 @@ def test_request_counts_are_templated() -> None:
         await client.get(f"{API}/cancellations/search", headers=headers, params=around())
         await client.get(f"{API}/cancellations/{claim_no}", headers=headers)
         await client.put(f"{API}/cancellations/{claim_no}/approve", headers=headers)
-        assert (await state(client))["requests"] == {
+        assert (await sandbox_state(client, "tmon"))["requests"] == {
             "POST /oauth/token": 1,
             "GET /api/{vendorId}/orders": 1,
             "GET /api/{vendorId}/orders/search": 1,
@@ -777,7 +752,7 @@ def test_request_counts_are_templated() -> None:
 def test_faults_apply_to_order_calls() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         [number] = await seed(client, 1)
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.post("/__sandbox__/faults", json={"market": "tmon", "rate": 1.0, "kinds": ["503"]})
         answer = await client.get(f"{API}/orders/{number}", headers=headers)
         assert answer.status_code == 503
@@ -807,11 +782,11 @@ def test_control_api_seed_and_claim_errors_and_reset() -> None:
         await raise_claim(client, number, "cancel")
         twice = await client.post("/__sandbox__/claims", json={"market": "tmon", "order": number, "type": "return"})
         assert twice.status_code == 400  # one open claim a deal
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert [o["tmonOrderNo"] for o in seen["orders"]] == [number]
         assert len(seen["claims"]) == 1
         await client.post("/__sandbox__/reset", json={"market": "tmon"})
-        cleared = await state(client)
+        cleared = await sandbox_state(client, "tmon")
         assert (cleared["orders"], cleared["invoices"], cleared["claims"]) == ([], [], [])
         assert await seed(client, 1) == [number]  # the same seed again after a reset
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
-from helpers import AppClock
+from helpers import AppClock, run_sandbox, sandbox_state, tmon_login
 
 from batch.sandbox.app import create_app
 
@@ -43,13 +42,7 @@ TYPES = {"상품", "배송", "반품", "교환", "기타"}
 
 
 def run(scenario: Scenario, clock: AppClock | None = None) -> None:
-    app = create_app(clock=clock or AppClock(NOW), seed=0)
-
-    async def main() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as client:
-            await scenario(client)
-
-    asyncio.run(main())
+    run_sandbox(scenario, create_app(clock=clock or AppClock(NOW), seed=0))
 
 
 def day(moment: float) -> str:
@@ -59,30 +52,11 @@ def day(moment: float) -> str:
 WINDOW = {"startDate": day(NOW - 3 * 86400), "endDate": day(NOW)}
 
 
-async def login(client: httpx.AsyncClient) -> dict[str, str]:
-    answer = await client.post(
-        "/oauth/token", auth=("tmon-main", "sandbox-secret"), files={"grant_type": (None, "client_credentials")}
-    )
-    assert answer.status_code == 200, answer.text
-    return {
-        "Authorization": f"Bearer {answer.json()['access_token']}",
-        "X-Partner-Id": "sellerbot",
-        "X-Partner-Token": "sandbox-partner-token",
-    }
-
-
 async def seed(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
     answer = await client.post("/__sandbox__/seed", json={"market": "tmon", "seed": 7, **body})
     assert answer.status_code == 200, answer.text
     made: dict[str, Any] = answer.json()
     return made
-
-
-async def state(client: httpx.AsyncClient) -> dict[str, Any]:
-    answer = await client.get("/__sandbox__/state", params={"market": "tmon"})
-    assert answer.status_code == 200
-    body: dict[str, Any] = answer.json()
-    return body
 
 
 async def all_qnas(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
@@ -116,7 +90,7 @@ def test_seeded_qnas_are_listed_across_pages() -> None:
         assert len(cs_ids) == 10 and len(q_ids) == 20
         assert all(re.fullmatch(r"q:\d+", i) for i in q_ids)
         assert all(re.fullmatch(r"cs:\d+/\d+", i) for i in cs_ids)
-        headers = await login(client)
+        headers = await tmon_login(client)
         first = await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, "answered": "false", "per": 8})
         assert first.json()["hasNext"] is True and len(first.json()["items"]) == 8
         items = await all_qnas(client, headers, answered="false", per=8)
@@ -143,7 +117,7 @@ def test_seeded_qnas_are_listed_across_pages() -> None:
         assert sum(text[0] in "=+-@" for text in everything) == 4
         assert sum("\x07" in text for text in everything) == 1
         assert "언제 배송되나요?" in everything or "사이즈 교환 가능한가요?" in everything
-        seen = (await state(client))["inquiries"]
+        seen = (await sandbox_state(client, "tmon"))["inquiries"]
         assert [i["id"] for i in seen] == ids
         assert all(i["type"] in TYPES and i["answered"] is False for i in seen)
 
@@ -159,7 +133,7 @@ def test_inquiries_beside_orders_name_the_orders_and_leave_them_unchanged() -> N
     async def scenario(client: httpx.AsyncClient) -> None:
         made = await seed(client, orders=10, inquiries=30)
         assert made["orders"] == alone  # the inquiries' draws do not disturb the orders'
-        headers = await login(client)
+        headers = await tmon_login(client)
         qnas = await all_qnas(client, headers)
         linked = [q for q in qnas if q["tmonOrderNo"] is not None]
         assert linked and set(q["tmonOrderNo"] for q in linked) <= set(made["orders"])
@@ -181,11 +155,11 @@ def test_seed_errors_and_reset() -> None:
             {"market": "tmon", "inquiries": 5, "typo": 1},
         ):
             assert (await client.post("/__sandbox__/seed", json=body)).status_code == 400, body
-        assert (await state(client))["inquiries"] == []
+        assert (await sandbox_state(client, "tmon"))["inquiries"] == []
         ids = (await seed(client, inquiries=3))["inquiries"]
-        assert len((await state(client))["inquiries"]) == 3
+        assert len((await sandbox_state(client, "tmon"))["inquiries"]) == 3
         await client.post("/__sandbox__/reset", json={"market": "tmon"})
-        cleared = await state(client)
+        cleared = await sandbox_state(client, "tmon")
         assert (cleared["inquiries"], cleared["answers"]) == ([], [])
         assert (await seed(client, inquiries=3))["inquiries"] == ids
 
@@ -201,13 +175,13 @@ def test_answering_a_qna() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         ids = (await seed(client, inquiries=6))["inquiries"]
         article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
-        headers = await login(client)
+        headers = await tmon_login(client)
         url = f"{API}/qnas/{article}/replies"
         clock.now += 60
         answer = await client.post(url, headers=headers, json={"content": "내일 출고 예정입니다. 감사합니다."})
         assert (answer.status_code, answer.text) == (200, "OK")
         assert answer.headers["content-type"].startswith("text/plain")
-        answers = (await state(client))["answers"]
+        answers = (await sandbox_state(client, "tmon"))["answers"]
         expected = datetime.fromtimestamp(NOW + 60, KST).strftime("%Y-%m-%d %H:%M:%S")
         assert answers == [
             {"id": f"q:{article}", "content": "내일 출고 예정입니다. 감사합니다.", "createDate": expected}
@@ -216,12 +190,12 @@ def test_answering_a_qna() -> None:
         assert done["articleNo"] == int(article) and done["answered"] is True
         assert done["answers"] == [{"content": "내일 출고 예정입니다. 감사합니다.", "createDate": expected}]
         assert int(article) not in [q["articleNo"] for q in await all_qnas(client, headers, answered="false")]
-        assert {"id": f"q:{article}", "type": done["inquiryType"], "answered": True} in (await state(client))[
-            "inquiries"
-        ]
+        assert {"id": f"q:{article}", "type": done["inquiryType"], "answered": True} in (
+            await sandbox_state(client, "tmon")
+        )["inquiries"]
         again = await client.post(url, headers=headers, json={"content": "다시 답변"})
         assert (again.status_code, again.json()) == (400, error("ALREADY_ANSWERED", "이미 답변한 문의입니다."))
-        assert len((await state(client))["answers"]) == 1
+        assert len((await sandbox_state(client, "tmon"))["answers"]) == 1
 
     run(scenario, clock)
 
@@ -230,7 +204,7 @@ def test_reply_errors() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         ids = (await seed(client, inquiries=6))["inquiries"]
         article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
-        headers = await login(client)
+        headers = await tmon_login(client)
         url = f"{API}/qnas/{article}/replies"
         long = await client.post(url, headers=headers, json={"content": "가" * 1001})
         assert long.status_code == 400
@@ -242,7 +216,7 @@ def test_reply_errors() -> None:
         unknown = await client.post(f"{API}/qnas/99999999/replies", headers=headers, json={"content": "네"})
         assert (unknown.status_code, unknown.json()["ResultCode"]) == (404, "NOT_FOUND")
         assert (await client.post(url, json={"content": "네"})).status_code == 401
-        assert (await state(client))["answers"] == []
+        assert (await sandbox_state(client, "tmon"))["answers"] == []
         exact = await client.post(url, headers=headers, json={"content": "가" * 1000})
         assert (exact.status_code, exact.text) == (200, "OK")
         bad = await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, "answered": "yes"})
@@ -263,7 +237,7 @@ def test_cs_inquiries_list_detail_and_save() -> None:
         made = await seed(client, orders=5, inquiries=12)
         cs_ids = [i for i in made["inquiries"] if i.startswith("cs:")]
         assert len(cs_ids) == 4
-        headers = await login(client)
+        headers = await tmon_login(client)
         listed = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "per": 3})
         assert listed.status_code == 200
         assert listed.json()["hasNext"] is True and len(listed.json()["items"]) == 3
@@ -291,7 +265,7 @@ def test_cs_inquiries_list_detail_and_save() -> None:
         assert (again.status_code, again.json()) == (400, error("ALREADY_ANSWERED", "이미 답변한 문의입니다."))
         detail = (await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)).json()
         assert detail["inquiryMessageGroupList"][0]["answered"] is True
-        seen = await state(client)
+        seen = await sandbox_state(client, "tmon")
         assert [a["id"] for a in seen["answers"]] == [f"cs:{seq}/{group}"]
         assert seen["answers"][0]["content"] == "확인 후 연락드리겠습니다."
         assert {"id": f"cs:{seq}/{group}", "type": detail["categoryInfo"]["name"], "answered": True} in seen[
@@ -309,7 +283,7 @@ def test_cs_inquiries_list_detail_and_save() -> None:
 def test_inquiries_of_another_vendor_are_not_found() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         ids = (await seed(client, inquiries=6, vendor="V1002"))["inquiries"]
-        headers = await login(client)
+        headers = await tmon_login(client)
         assert await all_qnas(client, headers) == []
         article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
         answer = await client.post(f"{API}/qnas/{article}/replies", headers=headers, json={"content": "네"})
@@ -326,13 +300,13 @@ def test_request_counts_are_templated() -> None:
         ids = (await seed(client, inquiries=6))["inquiries"]
         article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
         seq, group = next(i for i in ids if i.startswith("cs:")).removeprefix("cs:").split("/")
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.get(f"{API}/qnas", headers=headers, params={**WINDOW, "answered": "false"})
         await client.post(f"{API}/qnas/{article}/replies", headers=headers, json={"content": "네"})
         await client.get(f"{API}/cs-inquiry/list", headers=headers, params=WINDOW)
         await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)
         await client.post(f"{API}/cs-inquiry/save/{seq}/{group}", headers=headers, json={"message": "네"})
-        assert (await state(client))["requests"] == {
+        assert (await sandbox_state(client, "tmon"))["requests"] == {
             "POST /oauth/token": 1,
             "GET /api/{vendorId}/qnas": 1,
             "POST /api/{vendorId}/qnas/{articleNo}/replies": 1,
@@ -348,10 +322,10 @@ def test_faults_apply_to_inquiry_calls() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         ids = (await seed(client, inquiries=3))["inquiries"]
         article = next(i for i in ids if i.startswith("q:")).removeprefix("q:")
-        headers = await login(client)
+        headers = await tmon_login(client)
         await client.post("/__sandbox__/faults", json={"market": "tmon", "rate": 1.0, "kinds": ["503"]})
         answer = await client.post(f"{API}/qnas/{article}/replies", headers=headers, json={"content": "네"})
         assert (answer.status_code, answer.json()["ResultCode"]) == (503, "SERVICE_UNAVAILABLE")
-        assert (await state(client))["answers"] == []
+        assert (await sandbox_state(client, "tmon"))["answers"] == []
 
     run(scenario)

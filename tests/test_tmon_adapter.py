@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import Exchange, FakeClock, Recorder, sandbox_client, sandbox_state
+from helpers import Exchange, FakeClock, Recorder, sandbox_client, sandbox_ok, sandbox_state, send_tmon_500
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from batch.marketplaces.base import AuthFailed, ClientSettings, MarketClient, Rejected
@@ -35,8 +35,7 @@ class Setup:
     clock: FakeClock
 
     async def control(self, action: str, body: dict[str, Any]) -> None:
-        answer = await self.tmon.client.http.post(f"/__sandbox__/{action}", json=body)
-        assert (answer.status_code, answer.json()) == (200, {"ok": True})
+        await sandbox_ok(self.tmon.client.http, action, body)
 
     async def state(self) -> dict[str, Any]:
         return await sandbox_state(self.tmon.client.http, "tmon")
@@ -464,11 +463,7 @@ class FailFirstToken:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/oauth/token" and not self.failed:
             self.failed += 1
-            body = json.dumps({"ResultCode": "INTERNAL_SERVER_ERROR", "Message": "일시적인 오류"}).encode()
-            await send(
-                {"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"application/json")]}
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_tmon_500(send)
             return
         await self.app(scope, receive, send)
 

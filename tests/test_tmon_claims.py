@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-from helpers import TMON_ONLY
+from helpers import TMON_ONLY, control
 
 from batch.collect import now_kst
 from batch.config import init_workspace
@@ -17,14 +16,6 @@ from batch.connect import connect
 from batch.marketplaces.tmon import Tmon
 from batch.models import ClaimStatus, ClaimType
 from batch.sandbox.app import create_app
-
-
-def control(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    async def call() -> Any:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as c:
-            return (await c.request(method, path, json=body)).json()
-
-    return asyncio.run(call())
 
 
 def test_claims_are_collected_approved_and_rejected(tmp_path: Path) -> None:
