@@ -112,7 +112,7 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
                 continue
             if courier.takes_number:
                 numbers[number].append((row, line.market, line.order_no))
-            else:  # self-delivery: TMON takes the scheduled date instead of a number (§1.4)
+            else:  # 직접배송 has no number: the scheduled ship date stands in (the adapter sends it its way)
                 day = r["ship_date"] or today.strftime("%Y%m%d")
                 number = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
             if not _ship_date_ok(r["ship_date"], r["delay_reason"], today):
