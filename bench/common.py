@@ -199,3 +199,19 @@ def run_child(script: str, cfg: dict[str, Any], *, timeout: float, what: str) ->
         raise SystemExit(f"client {what} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result, wall
+
+
+def bench_workspace(root: Path, url: str, market: str, **settings: float) -> Any:
+    """A workspace whose one ``market`` account points at the served sandbox at ``url``, with ``settings``
+    (e.g. rate_limit, concurrency) replacing the lines ``init_workspace`` wrote; the loaded Workspace."""
+    from batch.config import CONFIG_NAME, init_workspace, load_workspace
+
+    init_workspace(root, sandbox_url=url, markets=(market,))
+    toml = root / CONFIG_NAME
+    text = toml.read_text(encoding="utf-8")
+    for key, value in settings.items():
+        text = set_line(text, rf"^{key} = .*$", f"{key} = {value:g}")
+    # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
+    text = set_line(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
+    toml.write_text(text, encoding="utf-8")
+    return load_workspace(root)

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, control, run_child, serve_app
+from common import ROOT, SandboxProcess, bench_workspace, control, run_child, serve_app
 from common import render as render_table
 
 MARKET = "tmon"
@@ -68,24 +68,11 @@ def _rss_mb() -> float:
 
 def client_child(cfg: Result) -> Result:
     """Make the run's workspace, then time one ``collect(ws, "orders")`` phase by phase."""
-    import re
-
     from batch import collect as C
     from batch import ledger as L
-    from batch.config import CONFIG_NAME, init_workspace, load_workspace
     from batch.marketplaces import tmon as T
 
-    root = Path(cfg["ws"])
-    init_workspace(root, sandbox_url=cfg["url"], markets=("tmon",))
-    toml = root / CONFIG_NAME
-    text = toml.read_text(encoding="utf-8")
-    text, n = re.subn(r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}", text, count=1, flags=re.M)
-    # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
-    text, m = re.subn(r"^(base_url = .*)$", r"\1\nsandbox = true", text, count=1, flags=re.M)
-    if (n, m) != (1, 1):
-        raise SystemExit("batch.toml from init_workspace no longer has rate_limit / base_url lines")
-    toml.write_text(text, encoding="utf-8")
-    ws = load_workspace(root)
+    ws = bench_workspace(Path(cfg["ws"]), cfg["url"], "tmon", rate_limit=cfg["rate_limit"])
 
     spent: dict[str, float] = {"fetch": 0.0, "decrypt": 0.0, "store": 0.0, "read": 0.0, "write": 0.0}
     fetch_cpu = [0.0]  # the client's own CPU inside collect_orders; the rest of its wall time is waiting

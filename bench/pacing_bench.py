@@ -47,7 +47,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, BenchLog, SandboxProcess, client_port, control, max_in_window, run_child, serve_app, set_line
+from common import (
+    ROOT,
+    BenchLog,
+    SandboxProcess,
+    bench_workspace,
+    client_port,
+    control,
+    max_in_window,
+    run_child,
+    serve_app,
+)
 from common import render as render_table
 
 ACCOUNT = "main"
@@ -143,21 +153,12 @@ def build_workbook(market: str, n: int, folder: Path) -> Path:
 def client_child(cfg: Result) -> Result:
     """Workspace and workbook for the case, then ``run_products``; the push phase and ``follow`` calls noted."""
     from batch import runner
-    from batch.config import CONFIG_NAME, init_workspace, load_workspace
     from batch.connect import settings_for
     from batch.marketplaces.base import MarketClient
 
     market = cfg["market"]
     root = Path(cfg["ws"])
-    init_workspace(root, sandbox_url=cfg["url"], markets=(market,))
-    toml = root / CONFIG_NAME
-    text = toml.read_text(encoding="utf-8")
-    text = set_line(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']:g}")
-    text = set_line(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
-    # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
-    text = set_line(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
-    toml.write_text(text, encoding="utf-8")
-    ws = load_workspace(root)
+    ws = bench_workspace(root, cfg["url"], market, rate_limit=cfg["rate_limit"], concurrency=cfg["concurrency"])
     account = ws.account(market, ACCOUNT)
     assert account is not None
     settings = settings_for(account)

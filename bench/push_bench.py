@@ -40,13 +40,13 @@ from common import (
     ROOT,
     BenchLog,
     SandboxProcess,
+    bench_workspace,
     child_env,
     client_port,
     control,
     max_in_window,
     run_child,
     serve_app,
-    set_line,
 )
 from common import render as render_table
 
@@ -97,19 +97,11 @@ def build_child(path: Path, n: int) -> None:
 def client_child(cfg: Result) -> Result:
     """Make the case's workspace, then ``run_products``; the push phase timed by wrapping ``runner.push``."""
     from batch import runner
-    from batch.config import CONFIG_NAME, init_workspace, load_workspace
     from batch.connect import settings_for
 
-    root = Path(cfg["ws"])
-    init_workspace(root, sandbox_url=cfg["url"], markets=("tmon",))
-    toml = root / CONFIG_NAME
-    text = toml.read_text(encoding="utf-8")
-    text = set_line(text, r"^rate_limit = .*$", f"rate_limit = {cfg['rate_limit']}")
-    text = set_line(text, r"^concurrency = .*$", f"concurrency = {cfg['concurrency']}")
-    # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
-    text = set_line(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
-    toml.write_text(text, encoding="utf-8")
-    ws = load_workspace(root)
+    ws = bench_workspace(
+        Path(cfg["ws"]), cfg["url"], MARKET, rate_limit=cfg["rate_limit"], concurrency=cfg["concurrency"]
+    )
     account = ws.account(MARKET, ACCOUNT)
     assert account is not None
     settings = settings_for(account)
