@@ -76,7 +76,7 @@ def _workspace(ctx: click.Context) -> Any:
     help="계정이 가리킬 샌드박스 주소 (예: http://127.0.0.1:8800).",
 )
 def init(directory: Path, sandbox_url: str) -> None:
-    from batch.config import init_workspace
+    from batch.jobs.init import init_workspace
 
     ws = init_workspace(directory.resolve(), sandbox_url=sandbox_url)
     click.echo(f"작업 폴더를 만들었습니다: {ws.root}")
@@ -101,8 +101,8 @@ def template(kind: str, output: Path | None) -> None:
 @click.pass_context
 def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
     from batch.exporters.result import write_result
+    from batch.importers.validation import validate_products
     from batch.render import render_validation
-    from batch.validation import validate_products
 
     ws = _workspace(ctx)
     v = validate_products(path, company_name=ws.company_name)
@@ -136,19 +136,19 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
 def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:
     from batch.importers import answers, invoices
     from batch.importers.workbook import template_kind
+    from batch.jobs.products import run_products
     from batch.render import render_answers, render_invoices, render_plan, render_run
-    from batch.runner import run_products
 
     ws = _workspace(ctx)
     kind = template_kind(path, (invoices.SPEC,))
     if kind == answers.KIND:
-        from batch.answering import run_answers
+        from batch.jobs.answers import run_answers
 
         sent_answers = run_answers(path, ws, dry_run=dry_run)
         click.echo(render_answers(sent_answers))
         ctx.exit(EXIT_ROW_ERRORS if sent_answers.has_errors else EXIT_OK)
     if kind == invoices.KIND:
-        from batch.invoicing import run_invoices
+        from batch.jobs.invoices import run_invoices
 
         sent = run_invoices(path, ws, dry_run=dry_run)
         click.echo(render_invoices(sent))
@@ -196,7 +196,7 @@ def _progress() -> Any:
 def collect(ctx: click.Context, job: str, market: str | None, account: str | None, since: str | None) -> None:
     import datetime as dt
 
-    from batch.collect import collect as run_collect
+    from batch.jobs.collect import collect as run_collect
     from batch.models import label_of
 
     start = None
@@ -219,7 +219,7 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
 @click.option("--once", is_flag=True, help="지금 처리할 것만 처리하고 끝냅니다 (cron, systemd 타이머용).")
 @click.pass_context
 def watch(ctx: click.Context, once: bool) -> None:
-    from batch.automation import run_watch
+    from batch.automation.service import run_watch
 
     ws = _workspace(ctx)
     if not once:
@@ -233,7 +233,7 @@ def watch(ctx: click.Context, once: bool) -> None:
 @click.option("--check", is_flag=True, help="마켓에 접속해 인증 정보가 맞는지 확인합니다.")
 @click.pass_context
 def accounts(ctx: click.Context, check: bool) -> None:
-    from batch.accounts import check_all, render, statuses
+    from batch.jobs.accounts import check_all, render, statuses
 
     ws = _workspace(ctx)
     rows = check_all(ws) if check else statuses(ws)
@@ -260,11 +260,13 @@ def sandbox(port: int) -> None:
     help="예시 작업 폴더",
 )
 def demo(directory: Path) -> None:
-    from batch.demo import run_demo
+    from batch.jobs.demo import run_demo
+    from batch.render import render_plan, render_run
 
-    result = run_demo(directory.resolve())
-    click.echo(result.summary)
-    click.echo(str(result.result_path))
+    run = run_demo(directory.resolve())
+    assert run.files is not None
+    click.echo(render_plan(run) + "\n" + render_run(run))
+    click.echo(str(run.files.result))
 
 
 def main() -> None:

@@ -10,8 +10,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from batch.marketplaces.types import ProductLink
-from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, OrderLine, OrderStatus
+from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, OrderLine, OrderStatus, ProductLink
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (

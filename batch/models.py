@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 KST = dt.timezone(dt.timedelta(hours=9), "KST")  # every marketplace works in Korean time
@@ -229,3 +229,11 @@ class Inquiry:
     body: str
     asker: str  # masked as the marketplace gives it
     answered: bool
+
+
+@dataclass(frozen=True)
+class ProductLink:
+    """The marketplace's numbers for one of our products (상품 연동현황)."""
+
+    product_no: str
+    option_nos: dict[str, str] = field(default_factory=dict)  # our option number -> the marketplace's

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from batch.importers.validation import Validation
 from batch.models import RowResult
 from batch.report import Problem
-from batch.textwidth import width
-from batch.validation import Validation
+from batch.trade.textwidth import width
 
 if TYPE_CHECKING:
-    from batch.answering import AnswerRun
-    from batch.invoicing import InvoiceRun
-    from batch.runner import Run
+    from batch.jobs.answers import AnswerRun
+    from batch.jobs.invoices import InvoiceRun
+    from batch.jobs.products import Run
 
 MAX_SHOWN = 40
 
@@ -63,7 +63,7 @@ def render_validation(v: Validation, result: Path, reupload: Path | None) -> str
 
 def render_plan(run: Run) -> str:
     """The plan per marketplace: how many products are created, updated, unchanged or not sent."""
-    from batch.runner import ACTION_LABELS, Action
+    from batch.jobs.products import ACTION_LABELS, Action
 
     lines = ["보낼 계획:"]
     counts = run.plan_counts()

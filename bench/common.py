@@ -204,7 +204,8 @@ def run_child(script: str, cfg: dict[str, Any], *, timeout: float, what: str) ->
 def bench_workspace(root: Path, url: str, market: str, **settings: float) -> Any:
     """A workspace whose one ``market`` account points at the served sandbox at ``url``, with ``settings``
     (e.g. rate_limit, concurrency) replacing the lines ``init_workspace`` wrote; the loaded Workspace."""
-    from batch.config import CONFIG_NAME, init_workspace, load_workspace
+    from batch.config import CONFIG_NAME, load_workspace
+    from batch.jobs.init import init_workspace
 
     init_workspace(root, sandbox_url=url, markets=(market,))
     toml = root / CONFIG_NAME

@@ -8,7 +8,7 @@ Three kinds of process, so that each one's CPU and memory are its own:
   clock one hour behind, so every seeded order (stamped up to two days back on the app's clock) is older than the
   end of TMON's collection window (31 minutes before now, KST); it runs for the whole bench;
 * the client (``--client JSON``), one fresh process per run: ``init_workspace(ws, sandbox_url=URL)`` with the case's
-  ``rate_limit``, then ``batch.collect.collect(ws, "orders")`` with its phases wrapped in timers (the adapter's
+  ``rate_limit``, then ``batch.jobs.collect.collect(ws, "orders")`` with its phases wrapped in timers (the adapter's
   ``collect_orders`` — HTTP, JSON, decryption, and the decryption alone —, ``Ledger.store_orders``, ``order_rows``,
   ``write_template``); it prints one JSON line with the times, CPU and peak RSS (``ru_maxrss``);
 * the launcher (this, without ``--serve`` / ``--client``): never imports ``batch``; it seeds the orders through the
@@ -68,8 +68,8 @@ def _rss_mb() -> float:
 
 def client_child(cfg: Result) -> Result:
     """Make the run's workspace, then time one ``collect(ws, "orders")`` phase by phase."""
-    from batch import collect as C
     from batch import ledger as L
+    from batch.jobs import collect as C
     from batch.marketplaces import tmon as T
 
     ws = bench_workspace(Path(cfg["ws"]), cfg["url"], "tmon", rate_limit=cfg["rate_limit"])

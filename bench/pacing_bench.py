@@ -9,7 +9,7 @@ Three kinds of process, as in push_bench:
   answers ``/__bench__/log`` and ``/__bench__/clear``;
 * the client (``--client JSON``), one fresh process per case: ``init_workspace(ws, sandbox_url=URL,
   markets=(market,))`` with the case's ``rate_limit``, a workbook of ``product_rows(n, markets=(market,))`` (Naver:
-  each main image a local JPEG in ``images/``), then ``batch.runner.run_products`` with ``runner.push`` wrapped to
+  each main image a local JPEG in ``images/``), then ``batch.jobs.products.run_products`` with ``runner.push`` wrapped to
   time the push phase and ``MarketClient.follow`` wrapped to note the rates the adapter follows; one JSON line out;
 * the launcher (this, without ``--serve`` / ``--client``): never imports ``batch``; it sets each market's plan
   through the control API (``POST /__sandbox__/reset``, ``POST /__sandbox__/faults``), runs the clients, and reads
@@ -134,7 +134,7 @@ def build_workbook(market: str, n: int, folder: Path) -> Path:
     """``n`` valid products for ``market`` in ``folder/products.xlsx``; Naver's main images as local JPEG files."""
     from batch.exporters.template import write_template
     from batch.importers import products as P
-    from batch.samples import product_rows
+    from batch.jobs.samples import product_rows
     from batch.sandbox.images import image_bytes
 
     rows = product_rows(n, markets=(market,))
@@ -152,9 +152,9 @@ def build_workbook(market: str, n: int, folder: Path) -> Path:
 
 def client_child(cfg: Result) -> Result:
     """Workspace and workbook for the case, then ``run_products``; the push phase and ``follow`` calls noted."""
-    from batch import runner
-    from batch.connect import settings_for
+    from batch.jobs import products as runner
     from batch.marketplaces.base import MarketClient
+    from batch.marketplaces.connect import settings_for
 
     market = cfg["market"]
     root = Path(cfg["ws"])

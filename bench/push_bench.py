@@ -8,7 +8,7 @@ Three kinds of process, so that each one's CPU is its own:
   recorder that notes every market request (arrival time, method, kind, HTTP status) and answers
   ``/__bench__/log`` and ``/__bench__/clear``; it runs for the whole bench;
 * the client (``--client JSON``), one fresh process per case: ``init_workspace(ws, sandbox_url=URL)`` with the
-  case's ``rate_limit`` and ``concurrency``, then ``batch.runner.run_products`` with ``push`` wrapped to time the
+  case's ``rate_limit`` and ``concurrency``, then ``batch.jobs.products.run_products`` with ``push`` wrapped to time the
   push phase (wall and ``os.times()``); it prints one JSON line;
 * the launcher (this, without ``--serve`` / ``--client``): never imports ``batch``; it sets the sandbox's plan
   through the control API (``POST /__sandbox__/reset``, ``POST /__sandbox__/faults``), runs the clients, and
@@ -89,15 +89,15 @@ def build_child(path: Path, n: int) -> None:
     """The product workbook of ``n`` valid products (not timed)."""
     from batch.exporters.template import write_template
     from batch.importers import products as P
-    from batch.samples import product_rows
+    from batch.jobs.samples import product_rows
 
     write_template(P.SPEC, path, product_rows(n))
 
 
 def client_child(cfg: Result) -> Result:
     """Make the case's workspace, then ``run_products``; the push phase timed by wrapping ``runner.push``."""
-    from batch import runner
-    from batch.connect import settings_for
+    from batch.jobs import products as runner
+    from batch.marketplaces.connect import settings_for
 
     ws = bench_workspace(
         Path(cfg["ws"]), cfg["url"], MARKET, rate_limit=cfg["rate_limit"], concurrency=cfg["concurrency"]

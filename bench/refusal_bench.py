@@ -249,7 +249,7 @@ def build_stray_cell(base: Path, dst: Path) -> None:
 def build_base(dst: Path) -> None:
     from batch.exporters.template import write_template
     from batch.importers import products as P
-    from batch.samples import product_rows
+    from batch.jobs.samples import product_rows
 
     write_template(P.SPEC, dst, product_rows(BASE_PRODUCTS))
 
@@ -337,7 +337,7 @@ def _peak_mb() -> float:
 
 def measure(path: Path) -> Result:
     from batch.errors import FileRefused
-    from batch.validation import validate_products
+    from batch.importers.validation import validate_products
 
     start = time.perf_counter()
     try:

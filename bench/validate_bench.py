@@ -145,8 +145,8 @@ def _write_rustpy(cells: Cells, path: Path) -> None:
 
 def _ours(path: Path) -> Result:
     from batch.exporters.result import write_result
+    from batch.importers.validation import validate_products
     from batch.models import RowResult
-    from batch.validation import validate_products
 
     outdir = path.parent / f"result_{path.stem}"
     shutil.rmtree(outdir, ignore_errors=True)
@@ -181,7 +181,7 @@ def _profile(path: Path) -> Result:
 def _ours_imports() -> None:
     """Imports stay outside the timed section, as for the bare libraries; the CLI rows cover import cost."""
     import batch.exporters.result
-    import batch.validation  # noqa: F401
+    import batch.importers.validation  # noqa: F401
 
 
 # --- child side -------------------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def ensure_input(n: int, out: Path) -> Path:
     """The product workbook of ``n`` rows (not timed); reused when already there for this template version."""
     from batch.exporters.template import write_template
     from batch.importers import products as P
-    from batch.samples import product_rows
+    from batch.jobs.samples import product_rows
 
     path = out / f"products_{n}_v{P.VERSION}.xlsx"
     if path.exists():

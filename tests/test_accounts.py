@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 from helpers import TMON_ONLY
 
-from batch.accounts import check_all, render, statuses
 from batch.cli import cli
-from batch.config import init_workspace, load_workspace
+from batch.config import load_workspace
+from batch.jobs.accounts import check_all, render, statuses
+from batch.jobs.init import init_workspace
 from batch.sandbox.app import create_app
 
 SECRET = "s3cr3t-value-never-shown"

@@ -11,13 +11,14 @@ import openpyxl
 import pytest
 from helpers import TMON_ONLY, control
 
-from batch.answering import run_answers
-from batch.collect import collect
-from batch.config import init_workspace, load_workspace
-from batch.deadlines import answer_by
+from batch.config import load_workspace
 from batch.importers import answers as A
+from batch.jobs.answers import run_answers
+from batch.jobs.collect import collect
+from batch.jobs.init import init_workspace
 from batch.models import RowResult
 from batch.sandbox.app import create_app
+from batch.trade.deadlines import answer_by
 
 REPLY = "POST /api/{vendorId}/qnas/{articleNo}/replies"
 CS_SAVE = "POST /api/{vendorId}/cs-inquiry/save/{csInquirySeqNo}/{csInquiryMessageGroupSeqNo}"

@@ -16,11 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from helpers import TMON_ONLY
 
-from batch.automation import run_watch
-from batch.config import init_workspace, load_workspace
+from batch.automation.service import run_watch
+from batch.config import load_workspace
 from batch.exporters.template import write_template
 from batch.importers.products import SPEC
-from batch.samples import product_rows
+from batch.jobs.init import init_workspace
+from batch.jobs.samples import product_rows
 from batch.sandbox.app import create_app
 
 
@@ -104,7 +105,7 @@ def test_without_smtp_the_report_is_an_eml_file(tmp_path: Path) -> None:
 
 
 def test_schedule_is_per_job_and_per_marketplace(tmp_path: Path) -> None:
-    from batch.automation import schedule_seconds
+    from batch.automation.service import schedule_seconds
 
     root = tmp_path / "ws"
     init_workspace(root, markets=TMON_ONLY)

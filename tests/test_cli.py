@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from batch.cli import cli
 from batch.exporters.template import write_template
 from batch.importers.products import SPEC
-from batch.samples import product_rows
+from batch.jobs.samples import product_rows
 
 
 def test_every_command_has_help_text() -> None:

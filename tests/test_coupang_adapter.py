@@ -23,8 +23,19 @@ from batch.marketplaces.base import (
     Unavailable,
 )
 from batch.marketplaces.coupang import AUTH_PROBLEM, ONE_INVOICE, Coupang, CoupangCredentials, day_windows, money
-from batch.marketplaces.types import DeliveryTemplate, ProductLink, Shipment
-from batch.models import Cert, ClaimStatus, ClaimType, Market, OptionCombo, OrderLine, OrderStatus, Product, SalesInfo
+from batch.marketplaces.types import DeliveryTemplate, Shipment
+from batch.models import (
+    Cert,
+    ClaimStatus,
+    ClaimType,
+    Market,
+    OptionCombo,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductLink,
+    SalesInfo,
+)
 from batch.sandbox.app import create_app
 
 NOW = 1_750_000_000.0  # 2025-06-16 00:06:40 KST

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from batch.couriers import (
+from batch.trade.couriers import (
     BY_KEY,
     CATALOGUE,
     CHECK_DIGIT_PROBLEM,

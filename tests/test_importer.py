@@ -11,10 +11,10 @@ from batch.errors import FileRefused
 from batch.exporters.result import write_result
 from batch.exporters.template import write_template
 from batch.importers.products import SPEC
+from batch.importers.validation import validate_products
+from batch.jobs.samples import product_rows, sales_rows
 from batch.models import RowResult
-from batch.samples import product_rows, sales_rows
 from batch.sheetspec import META_SHEET
-from batch.validation import validate_products
 
 MAIN_KEYS = [c.key for c in SPEC.main.columns]
 SALES_KEYS = [c.key for c in SPEC.sheet("판매정보").columns]

@@ -29,19 +29,20 @@ import openpyxl
 import pytest
 from helpers import FakeClock, control, result_rows, served
 
-from batch.answering import run_answers
-from batch.automation import run_watch
-from batch.collect import collect
-from batch.config import SANDBOX_SECRETS, Workspace, init_workspace, load_workspace
+from batch.automation.service import run_watch
+from batch.config import SANDBOX_SECRETS, Workspace, load_workspace
 from batch.exporters.template import write_template
 from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers import products as P
 from batch.importers.claims import CLAIMS_MAIN
-from batch.invoicing import run_invoices
+from batch.jobs.answers import run_answers
+from batch.jobs.collect import collect
+from batch.jobs.init import init_workspace
+from batch.jobs.invoices import run_invoices
+from batch.jobs.products import Action, Run, run_products
+from batch.jobs.samples import GROUPS, Row, product_rows
 from batch.models import Market, RowResult
-from batch.runner import Action, Run, run_products
-from batch.samples import GROUPS, Row, product_rows
 from batch.sandbox.app import create_app
 from batch.sandbox.images import image_bytes
 

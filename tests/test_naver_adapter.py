@@ -35,8 +35,19 @@ from batch.marketplaces.base import (
 )
 from batch.marketplaces.naver import Naver, NaverCredentials
 from batch.marketplaces.naver_orders import claim_status, windows
-from batch.marketplaces.types import Marketplace, ProductLink, Shipment
-from batch.models import KST, ClaimStatus, ClaimType, Market, OptionCombo, OrderLine, OrderStatus, Product, SalesInfo
+from batch.marketplaces.types import Marketplace, Shipment
+from batch.models import (
+    KST,
+    ClaimStatus,
+    ClaimType,
+    Market,
+    OptionCombo,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductLink,
+    SalesInfo,
+)
 from batch.sandbox import images as seller_images
 from batch.sandbox.app import SandboxApp, create_app
 

@@ -1,4 +1,4 @@
-"""Tests for batch.notices, the 상품정보제공고시 catalogue."""
+"""Tests for batch.trade.notices, the 상품정보제공고시 catalogue."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from batch.notices import ALL_NOTICE_FIELDS, NOTICE_CATEGORIES, SEPARATE_NOTICE, notice_fields
+from batch.trade.notices import ALL_NOTICE_FIELDS, NOTICE_CATEGORIES, SEPARATE_NOTICE, notice_fields
 
 HANGUL = re.compile(r"[가-힣]")
 CONTACTS = {"A/S 책임자와 전화번호", "소비자상담 관련 전화번호"}

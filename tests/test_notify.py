@@ -16,9 +16,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from batch.automation.notify import KST, Report, ReportDeliveryError, SmtpSettings, deliver, render
 from batch.errors import BatchError
-from batch.masking import mask_address, mask_name, mask_phone, mask_text
-from batch.notify import KST, Report, ReportDeliveryError, SmtpSettings, deliver, render
+from batch.trade.masking import mask_address, mask_name, mask_phone, mask_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAME, PHONE, ADDRESS = "김민준", "010-1234-5678", "서울특별시 강남구 테헤란로 123, 101동 1203호"

@@ -30,15 +30,16 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from helpers import TMON_ONLY, resave_with_libreoffice
 from starlette.types import Message, Receive, Scope, Send
 
-from batch.collect import Collection, collect, now_kst
-from batch.config import Workspace, init_workspace, load_workspace
-from batch.couriers import CATALOGUE, CHECK_DIGIT_PROBLEM
+from batch.config import Workspace, load_workspace
 from batch.importers import invoices as I
 from batch.importers.workbook import template_kind
-from batch.invoicing import InvoiceRun, run_invoices
+from batch.jobs.collect import Collection, collect, now_kst
+from batch.jobs.init import init_workspace
+from batch.jobs.invoices import InvoiceRun, run_invoices
 from batch.models import RowResult
 from batch.sandbox.app import create_app
 from batch.sandbox.tmon_orders import GIVEN_NAMES, KIND_BY_NAME, SURNAMES
+from batch.trade.couriers import CATALOGUE, CHECK_DIGIT_PROBLEM
 
 MAIN_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"  # the sandbox's account tmon-main
 ORDER_LISTS = re.compile(r"^/api/[^/]+/orders(?:/search)?$")
@@ -547,7 +548,7 @@ def test_a_courier_tmon_has_no_code_for_is_refused(
 ) -> None:
     # Every courier of the catalogue has a TMON code today: take one away for this test.
     courier = replace(CATALOGUE[2], codes={k: v for k, v in CATALOGUE[2].codes.items() if k != "tmon"})
-    monkeypatch.setattr("batch.invoicing.find_courier", lambda text: courier if text == courier.name else None)
+    monkeypatch.setattr("batch.jobs.invoices.find_courier", lambda text: courier if text == courier.name else None)
     row = small.single_rows()[0]
     number = "684512345678" if courier.takes_number else None
     run = small.check(tmp_path, {row: {"택배사": courier.name, "송장번호": number}})

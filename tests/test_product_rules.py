@@ -16,10 +16,10 @@ import pytest
 from PIL import Image
 
 from batch.importers import products as P
+from batch.importers.validation import Validation, validate_products
+from batch.jobs.samples import GROUPS, TMON_GROUP, product_rows, sales_rows
 from batch.models import RowResult
 from batch.report import Severity
-from batch.samples import GROUPS, TMON_GROUP, product_rows, sales_rows
-from batch.validation import Validation, validate_products
 
 MakeBook = Callable[..., Path]  # the make_book fixture of conftest.py
 

@@ -12,9 +12,9 @@ from helpers import resave_with_libreoffice
 from batch.exporters.result import write_result
 from batch.exporters.template import write_template
 from batch.importers.products import SPEC
-from batch.samples import product_rows
+from batch.importers.validation import validate_products
+from batch.jobs.samples import product_rows
 from batch.sheetspec import SUMMARY_SHEET
-from batch.validation import validate_products
 
 WHEN = dt.datetime(2026, 11, 28, 9, 30, 0)
 

@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from batch.marketplaces.base import AuthFailed, ClientSettings, MarketClient, Rejected
 from batch.marketplaces.tmon import UNLIMITED_END, Tmon, TmonCredentials
-from batch.marketplaces.types import DeliveryTemplate, ProductLink
-from batch.models import Cert, Market, OptionCombo, Product, SalesInfo
+from batch.marketplaces.types import DeliveryTemplate
+from batch.models import Cert, Market, OptionCombo, Product, ProductLink, SalesInfo
 from batch.sandbox.app import create_app
 
 PARTNER_ID = "sellerbot"

@@ -10,9 +10,9 @@ from typing import Any
 
 from helpers import TMON_ONLY, control
 
-from batch.collect import now_kst
-from batch.config import init_workspace
-from batch.connect import connect
+from batch.jobs.collect import now_kst
+from batch.jobs.init import init_workspace
+from batch.marketplaces.connect import connect
 from batch.marketplaces.tmon import Tmon
 from batch.models import ClaimStatus, ClaimType
 from batch.sandbox.app import create_app

@@ -1,4 +1,4 @@
-"""batch.watch: inbox candidates, settling, claiming, dedupe, archive/failed notes and the collection schedule."""
+"""batch.automation.watch: inbox candidates, settling, claiming, dedupe, archive/failed notes and the collection schedule."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from helpers import TMON_ONLY, AppClock, FakeClock
 
-from batch import watch as W
-from batch.config import Workspace, init_workspace, load_workspace
+from batch.automation import watch as W
+from batch.config import Workspace, load_workspace
 from batch.exporters.template import write_template
 from batch.importers import products as P
 from batch.importers.safety import NOT_XLSX_MESSAGES
-from batch.samples import product_rows
+from batch.jobs.init import init_workspace
+from batch.jobs.samples import product_rows
 from batch.sandbox.app import create_app
 
 

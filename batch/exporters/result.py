@@ -12,11 +12,11 @@ from typing import Any
 from batch.exporters.marked import FILL_HEADER, CannotMark, SheetMarks, result_columns, sheet_marks, write_marked
 from batch.exporters.marked import RESULT_FILLS as MARK_FILLS
 from batch.exporters.template import new_workbook, write_cell, write_lists_and_meta, write_template
+from batch.importers.validation import Validation
 from batch.importers.workbook import SheetData
 from batch.models import RowResult
 from batch.report import Problem, Severity, code_info
 from batch.sheetspec import RESULT_HEADERS, SUMMARY_SHEET, Col, display_header, is_result_header
-from batch.validation import Validation
 
 RESULT_FILLS = {RowResult.ERROR: "#FFC7CE", RowResult.WARNING: "#FFEB9C", RowResult.SUCCESS: "#C6EFCE"}
 _SAFE_STEM = re.compile(r"[^0-9A-Za-z가-힣_\-]+")

@@ -13,7 +13,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from batch.report import CODES
 from batch.sheetspec import GUIDE_SHEET, LISTS_SHEET, META_SHEET, SUMMARY_SHEET, Col, Kind, SheetSpec, TemplateSpec
-from batch.textwidth import width
+from batch.trade.textwidth import width
 
 # Data validations cover this many rows below the header; Excel stores only the range.
 VALIDATION_ROWS = 100_000

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from batch.couriers import COURIERS
 from batch.models import MARKET_LABELS
 from batch.sheetspec import Col, Kind, SheetSpec, TemplateSpec
+from batch.trade.couriers import COURIERS
 
 KIND = "invoices"
 VERSION = 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from batch.importers import products as P
 from batch.importers.product_rules import split_list
+from batch.importers.validation import Validation
 from batch.models import Cert, Market, OptionCombo, Product, SalesInfo
-from batch.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
-from batch.validation import Validation
+from batch.trade.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
 
 
 def _int(text: str | None, default: int = 0) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 from batch.importers import products as P
 from batch.importers.workbook import Book, SheetData
 from batch.models import Family, Market
-from batch.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
 from batch.report import Problem, Severity
+from batch.trade.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
 
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
 IMAGE_SIDE = 1000

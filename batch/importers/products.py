@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from batch.couriers import COURIERS
 from batch.models import MARKET_LABELS
-from batch.notices import ALL_NOTICE_FIELDS, NOTICE_CATEGORIES, SEPARATE_NOTICE
 from batch.sheetspec import CellRule, Col, Kind, SheetSpec, TemplateSpec
-from batch.textwidth import HANGUL, width
+from batch.trade.couriers import COURIERS
+from batch.trade.notices import ALL_NOTICE_FIELDS, NOTICE_CATEGORIES, SEPARATE_NOTICE
+from batch.trade.textwidth import HANGUL, width
 
 KIND = "products"
 VERSION = 1

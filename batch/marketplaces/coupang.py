@@ -16,7 +16,6 @@ from typing import Any, NoReturn
 import httpx
 
 from batch.config import Account
-from batch.couriers import find_courier
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import (
     RETRY,
@@ -34,8 +33,20 @@ from batch.marketplaces.base import (
     status_error,
 )
 from batch.marketplaces.coupang_auth import CoupangAuth
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment, option_no
-from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, Shipment, option_no
+from batch.models import (
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    Inquiry,
+    Market,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductLink,
+    SalesInfo,
+)
+from batch.trade.couriers import find_courier
 
 MARKET = Market.COUPANG.value
 API = "/v2/providers/openapi/apis/api"

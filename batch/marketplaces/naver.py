@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 
 from batch.config import Account
-from batch.couriers import find_courier
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import (
     AuthFailed,
@@ -35,8 +34,9 @@ from batch.marketplaces.base import (
 )
 from batch.marketplaces.naver_auth import AUTHN_CODE, TokenCache, token_form
 from batch.marketplaces.naver_orders import ANSWER_LIMIT, MARKET, NaverOrders
-from batch.marketplaces.types import DeliveryTemplate, ProductLink, option_no
-from batch.models import Product, SalesInfo
+from batch.marketplaces.types import DeliveryTemplate, option_no
+from batch.models import Product, ProductLink, SalesInfo
+from batch.trade.couriers import find_courier
 
 TOKEN_PATH = "/v1/oauth2/token"  # under the base URL .../external
 CDN = "https://shop-phinf.pstatic.net/"  # where Naver keeps uploaded images

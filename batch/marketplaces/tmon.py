@@ -30,8 +30,20 @@ from batch.marketplaces.base import (
     status_error,
 )
 from batch.marketplaces.tmon_crypto import decrypt
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, ProductLink, Shipment, option_no
-from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, Product, SalesInfo
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, Shipment, option_no
+from batch.models import (
+    KST,
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    Inquiry,
+    Market,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductLink,
+    SalesInfo,
+)
 
 MARKET = Market.TMON.value
 UNLIMITED_END = "2900-12-31T23:59:59"  # §1.5: TMON's default salesEndDate

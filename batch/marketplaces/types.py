@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from batch.models import Claim, Inquiry, OrderLine, Product, SalesInfo
+from batch.models import Claim, Inquiry, OrderLine, Product, ProductLink, SalesInfo
 
 if TYPE_CHECKING:
     from batch.marketplaces.base import MarketError
@@ -18,14 +18,6 @@ def option_no(code: str, index: int) -> str:
     """Our stable number for option ``index`` of product ``code`` (TMON vendorDealOptionNo, Coupang
     externalVendorSku, Naver sellerManagerCode): the options of a linked product never change."""
     return f"{code}-{index + 1:03d}"
-
-
-@dataclass(frozen=True)
-class ProductLink:
-    """The marketplace's numbers for one of our products (상품 연동현황)."""
-
-    product_no: str
-    option_nos: dict[str, str] = field(default_factory=dict)  # our option number -> the marketplace's
 
 
 @dataclass(frozen=True)

@@ -244,17 +244,17 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | N
     kind = template_kind(path, (invoices.SPEC,)) or "products"
     v: Any
     if kind == answers.KIND:
-        from batch.answering import run_answers
+        from batch.jobs.answers import run_answers
 
         a = run_answers(path, ws, app=app, clock=clock)
         result, errors, v = (a.files.result if a.files else None), a.has_errors, a
     elif kind == invoices.KIND:
-        from batch.invoicing import run_invoices
+        from batch.jobs.invoices import run_invoices
 
         i = run_invoices(path, ws, app=app, clock=clock)
         result, errors, v = (i.files.result if i.files else None), i.has_errors, i
     elif kind == "products":
-        from batch.runner import run_products
+        from batch.jobs.products import run_products
 
         p = run_products(path, ws, app=app, clock=clock)
         result, errors, v = (p.files.result if p.files else None), p.has_errors, p
@@ -404,7 +404,7 @@ class Schedule:
 
     def run_due(self, ws: Workspace, now: float, app: Any = None, clock: Any = None) -> list[JobRun]:
         """Run ``collect`` for every due job and record it (also when it failed, so it is retried next interval)."""
-        from batch.collect import collect
+        from batch.jobs.collect import collect
 
         self.bind(ws)
         runs: list[JobRun] = []

@@ -4,7 +4,7 @@
 templates in ``templates/email/``). ``deliver`` sends it by SMTP (STARTTLS when the server offers it,
 credentials from the environment) or, with no SMTP configured, writes ``outbox/reports/<name>.eml``.
 
-Buyer data: the caller masks names, phones and addresses with :mod:`batch.masking` (the one rule);
+Buyer data: the caller masks names, phones and addresses with :mod:`batch.trade.masking` (the one rule);
 ``render`` also masks any phone number left in problem messages and warnings, as a safety net.
 
 Exactly once — chosen as **at most once**. A report has a stable id (sha256 of kind, source, the
@@ -48,12 +48,12 @@ from typing import Any
 import jinja2
 
 from batch.errors import BatchError
-from batch.masking import mask_text
 from batch.models import KST
+from batch.trade.masking import mask_text
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_PROBLEMS = 10
 DEFAULT_SENDER = "batch <batch@localhost>"

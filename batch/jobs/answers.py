@@ -10,13 +10,12 @@ from typing import Any
 
 from batch.config import Workspace
 from batch.importers import answers as A
+from batch.importers.validation import Validation
+from batch.jobs.sending import Job, SendRun, run_job
 from batch.ledger import Ledger
 from batch.marketplaces.base import AlreadyDone, Blocked, Clock, MarketError, Unavailable
-from batch.marketplaces.types import ProductLink
-from batch.models import Inquiry, Market, RowResult
+from batch.models import Inquiry, Market, ProductLink, RowResult
 from batch.report import Problem, Severity
-from batch.sending import Job, SendRun, run_job
-from batch.validation import Validation
 
 
 @dataclass

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from batch.config import Account, Workspace
-from batch.connect import SANDBOX_SCHEME, SUPPORTED, connect
 from batch.errors import WorkspaceError
+from batch.jobs.connections import open_account
 from batch.marketplaces.base import MarketError
+from batch.marketplaces.connect import SANDBOX_SCHEME, SUPPORTED
 from batch.models import label_of
 
 EXPIRY_WARNING = dt.timedelta(days=14)
@@ -63,7 +64,7 @@ async def _check(ws: Workspace, account: Account, app: Any) -> str:
     if account.market not in SUPPORTED:
         return "연동 미지원"
     try:
-        conn = connect(ws, account, app=app)
+        conn = open_account(ws, account, app=app)
     except WorkspaceError as exc:
         return f"실패 — {exc.message}"
     try:

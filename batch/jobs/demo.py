@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from batch.config import CONFIG_NAME, init_workspace, load_workspace
+from batch.config import CONFIG_NAME, load_workspace
 from batch.exporters.template import write_template
 from batch.importers import products as P
-from batch.render import render_plan, render_run
-from batch.runner import run_products
-from batch.samples import product_rows
-
-
-@dataclass(frozen=True)
-class DemoResult:
-    result_path: Path
-    summary: str
-
+from batch.jobs.init import init_workspace
+from batch.jobs.products import Run, run_products
+from batch.jobs.samples import product_rows
 
 DEMO_MARKETS = ("coupang", "naver", "tmon")
 
@@ -33,7 +25,7 @@ def demo_rows() -> dict[str, list[dict[str, str | None]]]:
     return rows
 
 
-def run_demo(root: Path) -> DemoResult:
+def run_demo(root: Path) -> Run:
     """Push the example workbook to the built-in sandbox marketplaces (in-process: no account, no network)."""
     ws = load_workspace(root) if (root / CONFIG_NAME).exists() else init_workspace(root, markets=DEMO_MARKETS)
     source = ws.inbox / "상품대량등록_예시.xlsx"
@@ -41,5 +33,4 @@ def run_demo(root: Path) -> DemoResult:
     from batch.sandbox.app import create_app
 
     run = run_products(source, ws, app=create_app())  # a sandbox of its own: the demo never meets other runs' state
-    assert run.files is not None
-    return DemoResult(run.files.result, render_plan(run) + "\n" + render_run(run))
+    return run

@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from batch.config import Workspace
-from batch.connect import Connection, connect
 from batch.errors import WorkspaceError
 from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers.schema import validate_sheet
+from batch.importers.validation import Validation
 from batch.importers.workbook import load_book
+from batch.jobs.connections import open_account
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock
+from batch.marketplaces.connect import Connection
 from batch.models import Market, RowResult
 from batch.report import Problem, Severity
 from batch.sheetspec import TemplateSpec
-from batch.validation import Validation
 
 
 class SentRow(Protocol):
@@ -59,7 +60,7 @@ async def per_account(
         try:
             if account is None:
                 raise WorkspaceError(f"batch.toml에 {Market(market).label} 계정 '{name}'이(가) 없습니다.")
-            conn = connect(ws, account, clock=clock, app=app)
+            conn = open_account(ws, account, clock=clock, app=app)
         except WorkspaceError as exc:
             for r in mine:
                 r.result, r.message = RowResult.ERROR, exc.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from batch.importers import products as P
-from batch.notices import NOTICE_CATEGORIES
+from batch.trade.notices import NOTICE_CATEGORIES
 
 Row = dict[str, str | None]
 

@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from batch.config import Account, Workspace
-from batch.connect import SUPPORTED, connect
-from batch.deadlines import answer_by
 from batch.errors import WorkspaceError
 from batch.exporters.template import write_template
 from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
+from batch.jobs.connections import open_account
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
+from batch.marketplaces.connect import SUPPORTED
 from batch.models import KST, Claim, Inquiry, Market, OrderLine, OrderStatus
+from batch.trade.deadlines import answer_by
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
 OVERLAP = dt.timedelta(hours=1)  # windows overlap so an order changed at a boundary is never missed
@@ -74,7 +75,7 @@ async def _collect_account(
         last = ledger.last_collection(account.market, account.name, job, ok_only=True)
         since = (dt.datetime.fromisoformat(last[1]) - OVERLAP) if last else until - FIRST_LOOKBACK
     try:
-        conn = connect(ws, account, clock=clock, app=app)
+        conn = open_account(ws, account, clock=clock, app=app)
     except WorkspaceError as exc:
         run.message = exc.message
         ledger.record_collection(account.market, account.name, job, until.isoformat(), False, run.message)

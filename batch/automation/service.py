@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from batch.accounts import statuses
+from batch.automation.notify import Report, SmtpSettings, deliver
+from batch.automation.watch import JobRun, Outcome, Schedule, watch
 from batch.config import Workspace
 from batch.errors import BatchError
+from batch.jobs.accounts import statuses
 from batch.models import label_of
-from batch.notify import Report, SmtpSettings, deliver
-from batch.watch import JobRun, Outcome, Schedule, watch
 
 KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록", "answers": "문의답변"}
 JOB_TITLES = {"orders": "주문 수집", "claims": "취소·반품·교환 수집", "inquiries": "문의 수집"}

@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from batch.config import Workspace
-from batch.connect import SUPPORTED, Connection, connect
 from batch.errors import WorkspaceError
 from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers import products as P
 from batch.importers.product_build import ProductBuilder, sales_infos
+from batch.importers.validation import Validation, validate_products
+from batch.jobs.connections import open_account
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
-from batch.marketplaces.types import ProductLink
-from batch.models import Product, RowResult, SalesInfo
+from batch.marketplaces.connect import SUPPORTED, Connection
+from batch.models import Product, ProductLink, RowResult, SalesInfo
 from batch.report import Problem, Severity
-from batch.validation import Validation, validate_products
 
 
 class Action(StrEnum):
@@ -160,7 +160,7 @@ def _connections(
                 )
             else:
                 try:
-                    out[key] = connect(ws, account, clock=clock, app=app)
+                    out[key] = open_account(ws, account, clock=clock, app=app)
                 except WorkspaceError as exc:
                     out[key] = exc.message
     return out

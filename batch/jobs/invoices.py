@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from batch.collect import now_kst
 from batch.config import Workspace
-from batch.connect import Connection
-from batch.couriers import Courier, find_courier, normalize_tracking, tracking_problem
 from batch.importers import invoices as I
+from batch.importers.validation import Validation
+from batch.jobs.collect import now_kst
+from batch.jobs.sending import Job, SendRun, run_job
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
-from batch.marketplaces.types import Outcomes, ProductLink, Shipment
-from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, RowResult
+from batch.marketplaces.connect import Connection
+from batch.marketplaces.types import Outcomes, Shipment
+from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, ProductLink, RowResult
 from batch.report import Problem, Severity
-from batch.sending import Job, SendRun, run_job
-from batch.validation import Validation
+from batch.trade.couriers import Courier, find_courier, normalize_tracking, tracking_problem
 
 DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
 CLAIM_LOOKBACK = dt.timedelta(days=7)

@@ -16,24 +16,20 @@ from batch.marketplaces.types import Marketplace
 from batch.models import label_of
 
 SANDBOX_SCHEME = "sandbox:"
-_sandbox_app: Any = None
-
-
-def sandbox_app() -> Any:
-    """The in-process sandbox marketplace, one per process (its state lives as long as the process)."""
-    global _sandbox_app
-    if _sandbox_app is None:
-        from batch.sandbox.app import create_app
-
-        _sandbox_app = create_app()
-    return _sandbox_app
 
 
 def http_client(account: Account, *, app: Any = None, sandbox_path: str = "") -> httpx.AsyncClient:
-    """The account's HTTP client; on the in-process sandbox the base is ``sandbox_path`` (Naver: ``/external``)."""
-    if account.base_url.startswith(SANDBOX_SCHEME) or app is not None:
-        transport = httpx.ASGITransport(app=app or sandbox_app())
+    """The account's HTTP client: to ``app`` in process when one is given (the built-in sandbox, which the jobs
+    supply for ``sandbox:`` accounts; this package never imports it), there the base is ``sandbox_path``
+    (Naver: ``/external``)."""
+    if app is not None:
+        transport = httpx.ASGITransport(app=app)
         return httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.invalid{sandbox_path}")
+    if account.base_url.startswith(SANDBOX_SCHEME):
+        raise WorkspaceError(
+            f"계정 {label_of(account.market)}/{account.name}은 내장 샌드박스 계정인데 샌드박스가 열려 있지 않습니다. "
+            "batch 명령으로 실행해 주세요."
+        )
     if not account.base_url.startswith(("https://", "http://")):
         raise WorkspaceError(
             f"계정 {label_of(account.market)}/{account.name}의 base_url '{account.base_url}'이 주소가 아닙니다. batch.toml을 고치세요."

@@ -22,12 +22,13 @@ import pytest
 from helpers import TMON_ONLY, FakeClock, control, result_rows, send_tmon_500, served
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from batch.config import Workspace, init_workspace, load_workspace
+from batch.config import Workspace, load_workspace
 from batch.exporters.template import write_template
 from batch.importers import products as P
+from batch.jobs.init import init_workspace
+from batch.jobs.products import Action, Run, run_products
+from batch.jobs.samples import Row, product_rows, sales_rows
 from batch.models import RowResult
-from batch.runner import Action, Run, run_products
-from batch.samples import Row, product_rows, sales_rows
 from batch.sandbox.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
