@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -58,6 +59,32 @@ def _fail(ctx: click.Context, exc: Exception) -> NoReturn:
 def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
+    _logging(verbose)
+
+
+class _Plain(logging.Formatter):
+    """Log lines for staff: the message only; the traceback only with --verbose."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__("%(message)s")
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.verbose:
+            return super().format(record)
+        return record.getMessage()
+
+
+def _logging(verbose: bool) -> None:
+    """batch's log on stderr: warnings and up (their tracebacks and the debug lines only with --verbose)."""
+    logger = logging.getLogger("batch")
+    if any(getattr(h, "batch_cli", False) for h in logger.handlers):
+        logger.removeHandler(next(h for h in logger.handlers if getattr(h, "batch_cli", False)))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain(verbose))
+    handler.batch_cli = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _workspace(ctx: click.Context) -> Any:

@@ -16,6 +16,14 @@ ENV_WORKSPACE = "BATCH_WORKSPACE"
 
 DEFAULT_FORBIDDEN = ("직거래", "카카오톡", "카톡", "계좌이체", "현금거래", "외부결제")
 
+# The built-in sandbox's published test account ids, per marketplace: batch.toml leaves them empty (on a real
+# account they are credentials the marketplace issues); used only for accounts on the sandbox.
+SANDBOX_IDS: dict[str, dict[str, str]] = {
+    "tmon": {"client_id": "tmon-main", "partner_id": "batch", "vendor_policy_no": "1"},
+    "coupang": {"vendor_id": "A00012345", "access_key": "sandbox-access-key", "wing_id": "sandbox-wing"},
+    "naver": {"client_id": "sandbox-naver"},
+}
+
 # The built-in sandbox's published test credentials, per marketplace; used only for accounts on the sandbox.
 SANDBOX_SECRETS: dict[str, dict[str, str]] = {
     "tmon": {
@@ -61,7 +69,10 @@ class Account:
         return value
 
     def text(self, key: str, default: str = "") -> str:
+        """A setting; on the sandbox an empty account id reads as the sandbox's published test id."""
         value = self.settings.get(key, default)
+        if value in ("", None) and self.is_sandbox:
+            return SANDBOX_IDS.get(self.market, {}).get(key, default)
         return str(value)
 
     def number(self, key: str, default: float) -> float:

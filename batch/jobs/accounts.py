@@ -10,7 +10,7 @@ from typing import Any
 
 from batch.config import Account, Workspace
 from batch.errors import WorkspaceError
-from batch.jobs.connections import open_account
+from batch.jobs.connections import account_failed, open_account
 from batch.marketplaces.base import MarketError
 from batch.marketplaces.connect import SANDBOX_SCHEME, SUPPORTED
 from batch.models import label_of
@@ -67,12 +67,16 @@ async def _check(ws: Workspace, account: Account, app: Any) -> str:
         conn = open_account(ws, account, app=app)
     except WorkspaceError as exc:
         return f"실패 — {exc.message}"
+    except Exception as exc:  # one broken account never stops the others
+        return f"실패 — {account_failed(account, exc)}"
     try:
         adapter: Any = conn.adapter
         await adapter.vendor_id()  # a token: the cheapest call that proves the credentials
         return "성공 — 마켓이 인증 정보를 받아들였습니다"
     except MarketError as exc:
         return f"실패 — {exc.message}"
+    except Exception as exc:
+        return f"실패 — {account_failed(account, exc)}"
     finally:
         await conn.aclose()
 

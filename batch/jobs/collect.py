@@ -15,7 +15,7 @@ from batch.exporters.template import write_template
 from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
-from batch.jobs.connections import open_account
+from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
 from batch.marketplaces.connect import SUPPORTED
@@ -80,6 +80,10 @@ async def _collect_account(
         run.message = exc.message
         ledger.record_collection(account.market, account.name, job, until.isoformat(), False, run.message)
         return run
+    except Exception as exc:  # one broken account never stops the others
+        run.message = account_failed(account, exc)
+        ledger.record_collection(account.market, account.name, job, until.isoformat(), False, run.message)
+        return run
     try:
         adapter: Any = conn.adapter
         if job == "orders":
@@ -99,6 +103,8 @@ async def _collect_account(
         run.ok = True
     except MarketError as exc:
         run.message = exc.message
+    except Exception as exc:  # one broken account never stops the others
+        run.message = account_failed(account, exc)
     finally:
         await conn.aclose()
     ledger.record_collection(account.market, account.name, job, until.isoformat(), run.ok, run.message)

@@ -50,13 +50,13 @@ ACCOUNT_BLOCKS = {
 [[accounts]]
 market = "tmon"
 name = "main"
-base_url = "{sandbox}"
-client_id = "tmon-main"
+base_url = "{sandbox}"        # 실제: https://interworkapi.tmon.co.kr (뒤에 /api/업체번호 는 붙이지 마세요)
+client_id = ""                # 티몬에서 받은 client ID (샌드박스에서는 비워 두면 샌드박스 값)
 client_secret_env = "BATCH_TMON_MAIN_CLIENT_SECRET"
-partner_id = "batch"
+partner_id = ""               # 티몬에서 받은 파트너 ID (X-Partner-Id)
 partner_token_env = "BATCH_TMON_MAIN_PARTNER_TOKEN"
 aes_key_env = "BATCH_TMON_MAIN_AES_KEY"   # 주문자 정보 복호화 키 (티몬 발급)
-vendor_policy_no = "1"
+vendor_policy_no = ""         # 티몬 판매자 정책번호 (숫자)
 rate_limit = 10       # 초당 요청 수 (마켓이 정한 한도보다 낮게)
 concurrency = 8       # 동시에 보내는 요청 수
 """,
@@ -65,10 +65,10 @@ concurrency = 8       # 동시에 보내는 요청 수
 market = "coupang"
 name = "main"
 base_url = "{sandbox}"        # 실제: https://api-gateway.coupang.com
-vendor_id = "A00012345"       # 쿠팡 업체코드
-access_key = "sandbox-access-key"
+vendor_id = ""                # 쿠팡 업체코드 (A로 시작, WING 판매자정보에서 확인)
+access_key = ""               # 쿠팡 Open API access key (WING > 판매자정보 > 추가판매정보 > OPEN API 키 발급)
 secret_key_env = "BATCH_COUPANG_MAIN_SECRET_KEY"
-wing_id = "sandbox-wing"      # WING 로그인 ID (문의 답변에 답변자로 남습니다)
+wing_id = ""                  # WING 로그인 ID (문의 답변에 답변자로 남습니다)
 rate_limit = 10               # 쿠팡은 초당 한도를 공개하지 않습니다. 429가 잦으면 낮추세요.
 concurrency = 8
 """,
@@ -77,7 +77,7 @@ concurrency = 8
 market = "naver"
 name = "main"
 base_url = "{sandbox}"        # 실제: https://api.commerce.naver.com/external
-client_id = "sandbox-naver"   # 커머스API센터 애플리케이션 ID
+client_id = ""                # 커머스API센터 애플리케이션 ID (샌드박스에서는 비워 두면 샌드박스 값)
 client_secret_env = "BATCH_NAVER_MAIN_CLIENT_SECRET"
 rate_limit = 10               # 처음 값. 네이버가 응답 헤더로 알려 주는 한도를 따라갑니다.
 concurrency = 8
@@ -85,6 +85,18 @@ concurrency = 8
 }
 
 # Words marketplaces penalise in answers (pulling a buyer off the marketplace); batch.toml [answers] forbidden.
+
+
+def _account_block(market: str, sandbox_url: str) -> str:
+    """The market's [[accounts]] block on the in-process sandbox, or on a served one (``batch sandbox``): that
+    keeps each API where the real host does (Naver: /external) and is marked ``sandbox = true`` so that the ids
+    and secrets left empty read as the sandbox's test values."""
+    block = ACCOUNT_BLOCKS[market]
+    if sandbox_url == "sandbox:":
+        return block.replace("{sandbox}", sandbox_url)
+    line = next(ln for ln in block.splitlines() if "{sandbox}" in ln)
+    marked = f"{line}\nsandbox = true                # 샌드박스 계정 (실제 계정으로 바꿀 때 이 줄을 지우세요)"
+    return block.replace(line, marked).replace("{sandbox}", sandbox_url + base_path(market))
 
 
 def init_workspace(
@@ -99,11 +111,7 @@ def init_workspace(
         raise WorkspaceError(f"{root}에는 이미 {CONFIG_NAME}이 있습니다. 다른 폴더를 고르거나 그대로 쓰세요.")
     for sub in ("inbox", "outbox"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    accounts = "\n".join(
-        # a served sandbox keeps each API where the real host does (Naver: /external)
-        ACCOUNT_BLOCKS[m].replace("{sandbox}", sandbox_url + ("" if sandbox_url == "sandbox:" else base_path(m)))
-        for m in markets
-    )
+    accounts = "\n".join(_account_block(m, sandbox_url) for m in markets)
     text = DEFAULT_CONFIG.format(company=company, accounts=accounts)
     (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     return load_workspace(root)

@@ -19,7 +19,7 @@ from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers import products as P
 from batch.importers.product_build import ProductBuilder, sales_infos
 from batch.importers.validation import Validation, validate_products
-from batch.jobs.connections import open_account
+from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.connect import SUPPORTED, Connection
@@ -163,6 +163,8 @@ def _connections(
                     out[key] = open_account(ws, account, clock=clock, app=app)
                 except WorkspaceError as exc:
                     out[key] = exc.message
+                except Exception as exc:  # one broken account never stops the others
+                    out[key] = account_failed(account, exc)
     return out
 
 
@@ -219,6 +221,8 @@ async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connecti
                 checked[key] = exc.message
             except MarketError as exc:
                 checked[key] = f"마켓의 배송 설정(배송템플릿·출고지)을 확인하지 못했습니다: {exc.message}"
+            except Exception as exc:  # one broken account never stops the others
+                checked[key] = account_failed(conn.account, exc)
         problem = checked.get(key)
         if problem:
             step.action, step.reason = Action.BLOCKED, problem
@@ -239,7 +243,10 @@ async def push(
         assert isinstance(conn, Connection)
         sem = limits.setdefault(key, asyncio.Semaphore(int(conn.account.number("concurrency", 8))))
         async with sem:
-            await _send_one(step, conn, ledger)
+            try:
+                await _send_one(step, conn, ledger)
+            except Exception as exc:  # an open intent stays in the ledger: the next run looks before sending again
+                step.result, step.message = RowResult.ERROR, account_failed(conn.account, exc)
         done += 1
         if progress:
             progress(done, len(todo))

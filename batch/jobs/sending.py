@@ -17,7 +17,7 @@ from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers.schema import validate_sheet
 from batch.importers.validation import Validation
 from batch.importers.workbook import load_book
-from batch.jobs.connections import open_account
+from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock
 from batch.marketplaces.connect import Connection
@@ -65,8 +65,18 @@ async def per_account(
             for r in mine:
                 r.result, r.message = RowResult.ERROR, exc.message
             return
+        except Exception as exc:  # one broken account never stops the others
+            assert account is not None
+            for r in mine:
+                r.result, r.message = RowResult.ERROR, account_failed(account, exc)
+            return
         try:
             await work(conn, mine)
+        except Exception as exc:  # the rows not settled yet fail; the ledger's open intents are checked next run
+            message = account_failed(conn.account, exc)
+            for r in mine:
+                if r.result is None:
+                    r.result, r.message = RowResult.ERROR, message
         finally:
             await conn.aclose()
 
