@@ -32,7 +32,7 @@ SANDBOX_SECRETS: dict[str, dict[str, str]] = {
         "aes_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
     },
     "coupang": {"secret_key": "sandbox-coupang-secret-key"},
-    "naver": {"client_secret": "$2a$10$abcdefghijklmnopqrstuu"},  # Naver's client secret is a bcrypt salt
+    "naver": {"client_secret": "$2a$10$abcdefghijklmnopqrstuv"},  # a bcrypt salt: Naver's documented example
 }
 
 

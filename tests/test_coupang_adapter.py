@@ -270,10 +270,13 @@ def test_create_sends_the_mapped_body_and_links_vendor_items() -> None:
     setup = run(scenario)
     [post] = setup.recorder.market("POST")
     assert post.path == f"{SELLER}/seller-products"
-    assert post.headers["x-extended-timeout"] == "90000"
+    # C3 (C1 technical FAQ): the gateway is asked for no longer than the client waits (30 s here, less a second)
+    assert post.headers["x-extended-timeout"] == "29000"
+    assert post.headers["content-type"] == "application/json;charset=UTF-8"  # C2: C1 python-example.sample.ts
     assert setup.coupang.payload(PRODUCT, SALES) == EXPECTED_BODY
     assert post.json() == {**EXPECTED_BODY, **RETURN_ADDRESS}
-    assert post.reply() == {"code": "SUCCESS", "message": "", "data": 14000001}
+    # C1 create-seller-product sample: the id nested in a second code/message/data
+    assert post.reply() == {"code": "200", "message": "", "data": {"code": "SUCCESS", "message": "", "data": 14000001}}
     assert links == [LINK]
     [stored] = states[0]["products"]
     assert stored["statusName"] == "승인완료"
@@ -282,7 +285,7 @@ def test_create_sends_the_mapped_body_and_links_vendor_items() -> None:
         ("CP-001-002", 3200000002, "ONSALE"),
     ]
     assert counts(states[0]) == {
-        f"GET {T4}/returnShippingCenters": 1,
+        f"GET {T5}/returnShippingCenters": 1,
         f"POST {SELLER}/seller-products": 1,
         f"GET {SELLER}/seller-products/{{sellerProductId}}": 1,
     }
@@ -312,10 +315,21 @@ def test_find_update_stock_pause_resume_by_our_code() -> None:
     assert found == [None, LINK]
     [put] = setup.recorder.market("PUT", f"{SELLER}/seller-products")
     assert put.json()["sellerProductId"] == 14000001
-    assert put.json()["items"][0]["salePrice"] == 14000
+    # C9 (C1 modify-seller-product): each option keeps its ids; an approved one keeps Coupang's price and stock in
+    # the body, and the workbook's go through the vendor-item calls
+    assert [(i["sellerProductItemId"], i["vendorItemId"], i["salePrice"]) for i in put.json()["items"]] == [
+        (769000001, 3200000001, 15000),
+        (769000002, 3200000002, 18000),
+    ]
+    prices = [e.path for e in setup.recorder.market("PUT") if "/prices/" in e.path]
+    assert prices == [
+        f"{SELLER}/vendor-items/3200000001/prices/14000",
+        f"{SELLER}/vendor-items/3200000002/prices/17000",
+    ]
     quantities = [e.path for e in setup.recorder.market("PUT") if "/quantities/" in e.path]
     assert quantities == [
-        f"{SELLER}/vendor-items/3200000001/quantities/7",
+        f"{SELLER}/vendor-items/3200000001/quantities/7",  # update_product: the workbook's 7 against Coupang's 10
+        f"{SELLER}/vendor-items/3200000001/quantities/7",  # update_stock
         f"{SELLER}/vendor-items/3200000002/quantities/0",
     ]
     items = states[0]["products"][0]["items"]
@@ -379,7 +393,7 @@ def test_an_unknown_return_centre_is_refused_before_sending() -> None:
             await s.coupang.create_product(PRODUCT, sales(return_center="42"))
 
     setup = run(scenario)
-    assert [e.path for e in setup.recorder.market()] == [f"{V4}/returnShippingCenters"]
+    assert [e.path for e in setup.recorder.market()] == [f"{V5}/returnShippingCenters"]
 
 
 # -- orders ---------------------------------------------------------------------------------------------------
@@ -413,7 +427,7 @@ def test_collect_orders_follows_next_token_and_maps_every_field() -> None:
         f"{first}&status=INSTRUCT&maxPerPage=50",
     ]
     assert "createdAtFrom=2025-06-15%2B09%3A00" in sheets[0].query  # the + is encoded, and signed as sent
-    assert all(e.headers["x-extended-timeout"] == "90000" for e in sheets)
+    assert all(e.headers["x-extended-timeout"] == "29000" for e in sheets)  # C3: as long as the client waits
     assert len(got) == sum(len(b["orderItems"]) for b in boxes)
     box = boxes[0]
     entry = box["orderItems"][0]
@@ -630,10 +644,20 @@ def test_claims_of_the_three_kinds() -> None:
     exchange = next(c for c in claims if c.kind is ClaimType.EXCHANGE)
     assert (exchange.status, exchange.reason) == (ClaimStatus.REQUESTED, "사이즈 교환 한 치수 큰 것으로 바꿔 주세요")
     returns = setup.recorder.market("GET", f"{V6}/returnRequests")
+    # C18: minute windows (searchType=timeFrame, articles/360033919613's example), no status, for both types
+    window = "searchType=timeFrame&createdAtFrom=2025-06-15T00:00&createdAtTo=2025-06-16T00:07"
     assert [unquote(e.query) for e in returns] == [
-        "createdAtFrom=2025-06-15&createdAtTo=2025-06-16&cancelType=RETURN&maxPerPage=50",
-        "createdAtFrom=2025-06-15&createdAtTo=2025-06-16&cancelType=CANCEL&maxPerPage=50",
+        f"{window}&cancelType=RETURN&maxPerPage=50",
+        f"{window}&cancelType=CANCEL&maxPerPage=50",
     ]
+    # C21: the buyer from exchangeAddressDtoV1.returnCustomerName, the item by orderItemId/targetItemName
+    box = next(b for b in states[0]["orders"] if str(b["orderId"]) == exchange.order_no)
+    item = box["orderItems"][0]
+    assert (exchange.buyer, exchange.product_no, exchange.product_name) == (
+        box["receiver"]["name"],
+        str(item["vendorItemId"]),
+        item["vendorItemName"],
+    )
     [exchanges] = setup.recorder.market("GET", f"{V4}/exchangeRequests")
     assert unquote(exchanges.query) == "createdAtFrom=2025-06-15T00:00:00&createdAtTo=2025-06-16T23:59:59&maxPerPage=50"
     assert {c["claimType"] for c in states[0]["claims"]} == {"CANCEL", "RETURN", "EXCHANGE"}
@@ -678,17 +702,23 @@ def test_inquiries_of_both_kinds_answered_once() -> None:
     inquiry = next(q for q in states[0]["inquiries"] if q["kind"] == "callcenter")
     assert call_center.json() == {
         "vendorId": VENDOR,
-        "inquiryId": 50001,
+        "inquiryId": "50001",  # C26: C1 types it String
         "content": "안녕하세요.\n내일 출고됩니다.",
         "replyBy": "sandbox-wing",
-        "parentAnswerId": inquiry["replies"][0]["answerId"],
+        "parentAnswerId": inquiry["replies"][0]["answerId"],  # the reply asking for an answer (requestAnswer)
     }
+    assert inquiry["csPartnerCounselingStatus"] == "answered"  # C25: requestAnswer → answered
     assert [a["kind"] for a in states[0]["answers"]] == ["online", "online", "callcenter"]
     listed = setup.recorder.market("GET", f"{V5}/onlineInquiries")
     assert unquote(listed[0].query) == (
         f"vendorId={VENDOR}&inquiryStartAt=2025-06-15&inquiryEndAt=2025-06-16&answeredType=NOANSWER&pageNum=1&pageSize=50"
     )
     assert counts(states[0])[f"GET {T5}/callCenterInquiries"] == 2
+    called = setup.recorder.market("GET", f"{V5}/callCenterInquiries")
+    assert unquote(called[0].query) == (  # C24: pageSize ≤ 30 (C1); NO_ANSWER is the query's value (C25)
+        f"vendorId={VENDOR}&inquiryStartAt=2025-06-15&inquiryEndAt=2025-06-16&partnerCounselingStatus=NO_ANSWER"
+        "&pageNum=1&pageSize=30"
+    )
 
 
 def test_windows_statuses_and_unknown_values() -> None:
@@ -712,6 +742,18 @@ def test_windows_statuses_and_unknown_values() -> None:
         "2025-06-15 10:00:00",
     )
     assert coupang._exchanges({**exchange, "exchangeStatus": "REJECT"}, "main")[0].status is ClaimStatus.DONE
+    exchange_items = {
+        **exchange,
+        "exchangeItemDtoV1s": [
+            {"orderItemId": 31, "orderItemName": None, "targetItemId": 32, "targetItemName": "블랙, L"},
+            {"orderItemId": 33, "orderItemName": "화이트, M", "targetItemId": 33, "targetItemName": None},
+        ],
+        "exchangeAddressDtoV1": {"returnCustomerName": "이*옥"},
+    }
+    assert [(c.product_no, c.product_name, c.buyer) for c in coupang._exchanges(exchange_items, "main")] == [
+        ("31", "블랙, L", "이*옥"),
+        ("33", "화이트, M", "이*옥"),
+    ]
     done = {"receiptId": 3, "receiptStatus": "RETURNS_COMPLETED", "returnItems": [{"sellerProductId": 9}]}
     assert coupang._returns(done, ClaimType.RETURN, "main")[0].status is ClaimStatus.DONE
     with pytest.raises(Unavailable, match="알 수 없는 교환 상태를 보냈습니다: LOST"):

@@ -143,7 +143,7 @@ NAVER = Profile(
     products=lambda s: _unique([(str(p["sellerManagementCode"]), str(p["originProductNo"])) for p in s["products"]]),
     invoices=lambda s: {(str(i["orderId"]), str(i["trackingNumber"])) for i in s["invoices"]},
     answers=lambda s: {str(a["inquiry_no"]): str(a["content"]) for a in s["answers"]},
-    env=(("BATCH_NAVER_MAIN_CLIENT_SECRET", "$2a$10$abcdefghijklmnopqrstuu"),),
+    env=(("BATCH_NAVER_MAIN_CLIENT_SECRET", "$2a$10$abcdefghijklmnopqrstuv"),),
     uploads_images=True,
 )
 

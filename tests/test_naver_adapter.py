@@ -52,7 +52,7 @@ from batch.sandbox import images as seller_images
 from batch.sandbox.app import SandboxApp, create_app
 
 CLIENT_ID = "sandbox-naver"
-SECRET = "$2a$10$abcdefghijklmnopqrstuu"
+SECRET = "$2a$10$abcdefghijklmnopqrstuv"  # Naver's documented example secret (batch.config SANDBOX_SECRETS)
 BASE = dt.datetime(2026, 11, 28, 10, 0, tzinfo=KST).timestamp()
 NOW = dt.datetime(2026, 11, 28, 10, 0)  # naive KST, as the runner passes times
 CDN = "https://shop-phinf.pstatic.net/"
@@ -445,7 +445,8 @@ def test_images_go_up_ten_per_call_and_naver_refuses_eleven(images: Path) -> Non
             "스마트스토어가 요청을 거절했습니다: 요청 값이 올바르지 않습니다. "
             "(originProduct.images.optionalImages: 추가 이미지는 9개까지입니다.)"
         )
-        assert caught.value.code == "BadRequest" and caught.value.status == 400
+        # "400 잘못된 요청 - code : BAD_REQUEST" (apicenter product pages)
+        assert caught.value.code == "BAD_REQUEST" and caught.value.status == 400
         assert caught.value.request_id  # GNCP-GW-Trace-ID
 
     s = run(scenario, images_dir=images)
@@ -485,6 +486,47 @@ def test_find_update_stock_pause_resume(images: Path) -> None:
         e.json() for e in s.recorder.market(path="/external/v1/products/origin-products/10000000001/change-status")
     ]
     assert changes == [{"statusType": "SUSPENSION"}, {"statusType": "SALE"}]
+    # stock through the dedicated call (apicenter update-options-product), never the whole product again
+    stock = s.recorder.market("PUT", "/external/v1/products/origin-products/10000000001/option-stock")
+    assert [e.json() for e in stock] == [
+        {
+            "optionInfo": {
+                "optionCombinations": [
+                    {"id": 40000000001, "stockQuantity": 17, "price": 0, "usable": True},
+                    {"id": 40000000002, "stockQuantity": 12, "price": 0, "usable": True},
+                    {"id": 40000000003, "stockQuantity": 7, "price": 2000, "usable": False},
+                ],
+                "useStockManagement": True,
+            }
+        }
+    ]
+    assert not s.recorder.market("PUT", "/external/v2/products/origin-products/10000000001")
+
+
+def test_stock_of_a_product_without_options_goes_through_change_status(images: Path) -> None:
+    """option-stock takes only products with options ("옵션 설정 상품에 대해 수정이 가능합니다"); a single product's stock
+    is change-status {statusType, stockQuantity} (2.0.0-RC ExternalApiProductSaleStatusUpdateRequestVo)."""
+    single = replace(PRODUCT, option_names=(), options=(OptionCombo((), 0, True, 6),))
+
+    async def scenario(s: Setup) -> None:
+        await s.naver.create_product(single, SALES)
+        await s.naver.update_stock(replace(single, options=(OptionCombo((), 0, True, 0),)))
+        assert (await _state(s))["products"][0]["statusType"] == "OUTOFSTOCK"
+        await s.naver.update_stock(single)
+        await s.naver.pause("NV-001")
+        await s.naver.update_stock(replace(single, options=(OptionCombo((), 0, True, 4),)))
+        product = (await _state(s))["products"][0]
+        assert (product["statusType"], product["originProduct"]["stockQuantity"]) == ("SUSPENSION", 4)
+
+    s = run(scenario, images_dir=images)
+    path = "/external/v1/products/origin-products/10000000001/change-status"
+    assert [e.json() for e in s.recorder.market("PUT", path)] == [
+        {"statusType": "OUTOFSTOCK", "stockQuantity": 0},
+        {"statusType": "SALE", "stockQuantity": 6},
+        {"statusType": "SUSPENSION"},
+        {"statusType": "SUSPENSION", "stockQuantity": 4},
+    ]
+    assert not s.recorder.market("PUT", "/external/v1/products/origin-products/10000000001/option-stock")
 
 
 def test_update_keeps_option_ids(images: Path) -> None:
@@ -735,18 +777,25 @@ async def _orders(s: Setup, count: int, seed: int = 1) -> list[OrderLine]:
 
 
 def test_confirm_per_item_and_already_confirmed_is_done() -> None:
+    """Per-item codes of the confirm page's "오류 코드 정의": 104443 (발주 상태 확인 필요) is done once the order reads
+    placeOrderStatus OK; 9999 (기타) and 104442 are refused, never done and never sent again by themselves."""
+
     async def scenario(s: Setup) -> None:
         lines = await _orders(s, 3)
         units = [[x] for x in lines]
         keys = [x.delivery_no for x in lines]
-        s.market.desk.transient[keys[0]] = 1
-        assert await s.naver.confirm(units) == dict.fromkeys(keys)
-        assert await s.naver.confirm(units[:2]) == dict.fromkeys(keys[:2])  # 104443: done already
+        s.market.desk.transient[keys[0]] = 1  # Naver answers 9999 for it once
+        first = await s.naver.confirm(units)
+        assert first[keys[1]] is None and first[keys[2]] is None
+        error = first[keys[0]]
+        assert isinstance(error, Rejected) and error.code == "9999"
+        assert error.message == "스마트스토어가 발주확인을 거절했습니다: 처리 중 오류가 발생했습니다."
+        assert await s.naver.confirm(units) == dict.fromkeys(keys)  # 104443 for two, read back as OK: done
         fresh = await _orders(s, 1, seed=9)
         await _control(s, "claims", {"order": fresh[0].order_no, "type": "cancel"})
         outcome = await s.naver.confirm([[fresh[0]]])
         error = outcome[fresh[0].delivery_no]
-        assert isinstance(error, Rejected) and error.code == "NOT_CONFIRMABLE"
+        assert isinstance(error, Rejected) and error.code == "104442"
         assert (
             error.message
             == "스마트스토어가 발주확인을 거절했습니다: 클레임(CANCEL)이 진행 중인 상품주문은 발주확인할 수 없습니다."
@@ -756,21 +805,25 @@ def test_confirm_per_item_and_already_confirmed_is_done() -> None:
     s = run(scenario)
     bodies = [e.json()["productOrderIds"] for e in s.recorder.market(path=f"{ORDERS}/confirm")]
     keys = s.keep["keys"]
-    assert bodies[:3] == [keys, [keys[0]], keys[:2]]  # only the transient failure was sent again
-    assert len(s.clock.sleeps) >= 1  # through the client's backoff
+    assert bodies[:2] == [keys, keys]  # nothing was sent again within a run
+    reads = [e.json()["productOrderIds"] for e in s.recorder.market(path=f"{ORDERS}/query")]
+    assert keys[1:] in reads  # the two 104443 answers were checked by reading the orders
 
 
-def test_confirm_splits_at_300() -> None:
+def test_confirm_splits_at_30() -> None:
+    """ "요청 가능한 상품 주문 번호는 최대 30개입니다." (apicenter seller-confirm-placed-product-orders-pay-order-seller)."""
+
     async def scenario(s: Setup) -> None:
-        lines = await _orders(s, 220, seed=4)
-        assert len(lines) > 300
+        lines = await _orders(s, 40, seed=4)
+        assert len(lines) > 30
         outcome = await s.naver.confirm([[x] for x in lines])
         assert outcome == {x.delivery_no: None for x in lines}
         s.keep["count"] = len(lines)
 
     s = run(scenario)
     sizes = [len(e.json()["productOrderIds"]) for e in s.recorder.market(path=f"{ORDERS}/confirm")]
-    assert sizes == [300, s.keep["count"] - 300]
+    count = s.keep["count"]
+    assert sizes == [30] * (count // 30) + ([count % 30] if count % 30 else [])
 
 
 def _shipment(line: OrderLine, number: str, courier: str = "CJGLS", **kw: Any) -> Shipment:
@@ -810,7 +863,10 @@ def test_65_dispatches_go_in_three_calls() -> None:
     }
 
 
-def test_dispatch_partial_failures_resend_only_the_transient_one() -> None:
+def test_dispatch_partial_failures_are_answered_per_item() -> None:
+    """Codes of the dispatch page's "오류 코드 정의": 104443 not confirmed, 104121 a used invoice, 9999 기타 (refused,
+    not sent again); 104442 (상품 주문 상태 확인 필요) is read again: done when it holds this very invoice."""
+
     async def scenario(s: Setup) -> None:
         lines = await _orders(s, 8, seed=6)
         by_order: dict[str, list[OrderLine]] = {}
@@ -837,10 +893,11 @@ def test_dispatch_partial_failures_resend_only_the_transient_one() -> None:
                 _shipment(singles[7], "888888888888", additional=("888888888889",)),
             ]
         )
-        assert outcome[ok.delivery_no] is None and outcome[flaky.delivery_no] is None
+        assert outcome[ok.delivery_no] is None
         assert outcome[again.delivery_no] is None
         messages = {k: (type(v).__name__, v.message) for k, v in outcome.items() if v is not None}
         assert messages == {
+            flaky.delivery_no: ("Rejected", "스마트스토어가 발송처리를 거절했습니다: 처리 중 오류가 발생했습니다."),
             unconfirmed.delivery_no: (
                 "Rejected",
                 "스마트스토어가 발송처리를 거절했습니다: 발주확인 후 발송처리할 수 있습니다.",
@@ -865,7 +922,13 @@ def test_dispatch_partial_failures_resend_only_the_transient_one() -> None:
         calls = [e.json()["dispatchProductOrders"] for e in s.recorder.market(path=f"{ORDERS}/dispatch")][before:]
         assert [[i["productOrderId"] for i in c] for c in calls] == [
             [x.delivery_no for x in (ok, flaky, unconfirmed, dup, again, other)],
-            [flaky.delivery_no],
+        ]
+        codes = {k: v.code for k, v in outcome.items() if v is not None}
+        assert [codes[x.delivery_no] for x in (flaky, unconfirmed, dup, other)] == [
+            "9999",
+            "104443",
+            "104121",
+            "104442",
         ]
         query = s.recorder.market(path=f"{ORDERS}/query")[-1].json()
         assert query == {"productOrderIds": [again.delivery_no, other.delivery_no], "quantityClaimCompatibility": True}

@@ -7,7 +7,8 @@ import base64
 import bcrypt
 import pytest
 
-from batch.marketplaces.naver_auth import TokenCache, client_secret_sign, token_form
+from batch.marketplaces.base import AuthFailed
+from batch.marketplaces.naver_auth import TokenCache, canonical_salt, client_secret_sign, token_form
 from batch.sandbox.naver_auth import check_token_request
 
 CLIENT_ID = "test-client-id"
@@ -16,6 +17,51 @@ TIMESTAMP_MS = 1_700_000_000_000
 # base64(bcrypt.hashpw(b"test-client-id_1700000000000", SECRET)), computed once and written down
 EXPECTED_SIGN = "JDJhJDA0JGFiY2RlZmdoaWprbG1ub3BxcnN0dXU2Ui9jUjRXS2h2TFd5MjkuRFlXdFZOakVNdVJhUXR1"
 SECRETS = {CLIENT_ID: SECRET}
+
+
+# Naver's own example, in every language of apicenter.commerce.naver.com "전자서명" (commerce-api-naver/commerce-api
+# docs/2.0.0-RC.js, "코드 예시": clientId "aaaabbbbcccc", clientSecret "$2a$10$abcdefghijklmnopqrstuv", timestamp
+# 1643961623299, "실행 결과" below). Its secret's last salt character is not canonical: pyca/bcrypt ≥ 4 refuses it.
+OFFICIAL_ID, OFFICIAL_SECRET, OFFICIAL_TIMESTAMP = "aaaabbbbcccc", "$2a$10$abcdefghijklmnopqrstuv", 1_643_961_623_299
+OFFICIAL_SIGN = "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy"
+
+
+def test_the_documented_example_signs_exactly_as_documented() -> None:
+    assert client_secret_sign(OFFICIAL_ID, OFFICIAL_SECRET, OFFICIAL_TIMESTAMP) == OFFICIAL_SIGN
+    # the documented result itself carries the salt bcrypt used: …stuu, the canonical form of …stuv
+    assert base64.b64decode(OFFICIAL_SIGN).decode().startswith("$2a$10$abcdefghijklmnopqrstuu")
+    form = token_form(OFFICIAL_ID, OFFICIAL_SECRET, OFFICIAL_TIMESTAMP / 1000)
+    assert form["client_secret_sign"] == OFFICIAL_SIGN and form["timestamp"] == "1643961623299"
+
+
+def test_the_sandbox_takes_the_documented_example() -> None:
+    form = {
+        "client_id": OFFICIAL_ID,
+        "timestamp": str(OFFICIAL_TIMESTAMP),
+        "client_secret_sign": OFFICIAL_SIGN,
+        "grant_type": "client_credentials",
+        "type": "SELF",
+    }
+    status, body = check_token_request(form, {OFFICIAL_ID: OFFICIAL_SECRET}, OFFICIAL_TIMESTAMP + 1_000)
+    assert status == 200 and body["token_type"] == "Bearer"
+
+
+def test_canonical_salt_keeps_only_the_bits_bcrypt_uses() -> None:
+    assert canonical_salt(OFFICIAL_SECRET) == "$2a$10$abcdefghijklmnopqrstuu"
+    assert canonical_salt("$2a$10$abcdefghijklmnopqrstuu") == "$2a$10$abcdefghijklmnopqrstuu"
+    assert canonical_salt("$2b$04$zyxwvutsrqponmlkjihgf9") == "$2b$04$zyxwvutsrqponmlkjihgfu"  # 9 = 0b111111
+    whole_hash = bcrypt.hashpw(b"x", SECRET.encode()).decode()  # a secret pasted as a whole hash keeps its salt
+    assert canonical_salt(whole_hash) == SECRET
+
+
+@pytest.mark.parametrize(
+    "secret", ["", "sandbox-secret", "$2a$10$short", "$2a$99$abcdefghijklmnopqrstuv", "$2a$10$abcdefghijklmnopqrst!v"]
+)
+def test_a_secret_that_cannot_sign_is_auth_failed_in_korean(secret: str) -> None:
+    with pytest.raises(AuthFailed) as caught:
+        client_secret_sign(CLIENT_ID, secret, TIMESTAMP_MS)
+    assert caught.value.market == "naver"
+    assert "client_secret" in caught.value.message and "커머스API센터" in caught.value.message
 
 
 def test_vector_computed_independently() -> None:

@@ -25,30 +25,38 @@ def run(scenario: Scenario, clock: AppClock | None = None, seed: int = 0) -> Non
     run_sandbox(scenario, create_app(clock=clock or AppClock(NOW), seed=seed))
 
 
-def option(number: str, price: int = 0, **changes: Any) -> dict[str, Any]:
+def option(number: str, extra: int = 0, **changes: Any) -> dict[str, Any]:
+    """A deal option as [T1] ProdServiceImpl.getProducts builds one (``price`` left to its default, salesPrice)."""
     return {
         "vendorDealOptionNo": number,
         "title": f"옵션 {number}",
-        "price": price,
-        "salesPrice": 19900 + price,
+        "salesPrice": 19900 + extra,
         "stock": 10,
         **changes,
     }
 
 
 def deal(**changes: Any) -> dict[str, Any]:
-    """A deal body every rule accepts, with ``changes`` applied."""
+    """A deal body every rule accepts, with ``changes`` applied: the required fields of [T1] getProducts."""
     body: dict[str, Any] = {
         "vendorDealNo": "D-1",
         "title": "국산 햇사과 5kg",
-        "productType": "GENERAL",
+        "titleDecoration": "산지직송",
+        "managedTitle": "국산 햇사과 5kg",
+        "productType": "DP07",
         "vendorPolicyNo": 501,
         "deliveryTemplateNo": 1690698,
         "categoryNo": 10010101,
         "mainImages": ["https://img.example.com/apple.jpg"],
         "detailContents": "<p>맛있는 사과</p>",
-        "productInfos": [{"infoType": "FOOD", "value": "상세설명 참조"}],
+        "productInfos": [
+            {
+                "productType": "농수산물",
+                "productInfos": [{"section": "생산자 및 소재지", "description": "상세설명 참조"}],
+            }
+        ],
         "kcAuthSubmitType": "N",
+        "deliveryCorp": "CJ대한통운",
         "dealOptions": [option("O-1"), option("O-2", 3000)],
     }
     body.update(changes)
@@ -68,13 +76,24 @@ def test_token_flow_multipart_and_urlencoded() -> None:
         assert first.status_code == 200
         token = first.json()["access_token"]
         assert len(token) == 36
-        assert first.json() == {"access_token": token, "token_type": "bearer", "expires_in": 3600, "vendorId": "V1001"}
+        assert first.json() == {  # [T2] Authorization.java's fields
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": 3600,
+            "scope": "read write",
+            "vendorId": "V1001",
+        }
         second = await client.post(
             "/oauth/token", auth=("tmon-second", "sandbox-secret"), data={"grant_type": "client_credentials"}
         )
         assert second.status_code == 200
         assert second.json()["vendorId"] == "V1002"
         assert second.json()["access_token"] != token
+        # [T2] PaTmonApiRequest.generateToken posts "/oauth/token?grant_type=client_credentials" with no body
+        third = await client.post(
+            "/oauth/token", auth=("tmon-main", "sandbox-secret"), params={"grant_type": "client_credentials"}
+        )
+        assert (third.status_code, third.json()["vendorId"]) == (200, "V1001")
 
     run(scenario)
 
@@ -215,9 +234,9 @@ def test_create_deal_shows_in_state_with_request_counts() -> None:
             "maxPurchaseQty": 999,
             "purchaseResetPeriod": 7,
             "paused": False,
-            "dealOptions": [
-                {"tmonDealOptionNo": 70000001, **option("O-1"), "display": True},
-                {"tmonDealOptionNo": 70000002, **option("O-2", 3000), "display": True},
+            "dealOptions": [  # price and display take their defaults ([T1]: salesPrice, true)
+                {"tmonDealOptionNo": 70000001, **option("O-1"), "price": 19900, "display": True},
+                {"tmonDealOptionNo": 70000002, **option("O-2", 3000), "price": 22900, "display": True},
             ],
         }
 
@@ -236,21 +255,30 @@ RULES = {
         {"managedTitle": "m" * 61},
         error(LENGTH, "관리용 딜명(managedTitle): 1~60자로 입력해야 합니다 (입력 61자)."),
     ),
-    "titleDecoration 21 chars": (
+    "titleDecoration 21 chars": (  # [T1] "String(20) … 최대 20자"
         {"titleDecoration": "d" * 21},
-        error(LENGTH, "딜명 꾸밈말(titleDecoration): 1~20자로 입력해야 합니다 (입력 21자)."),
+        error(LENGTH, "딜 홍보문구(titleDecoration): 1~20자로 입력해야 합니다 (입력 21자)."),
     ),
-    "unknown productType": (
-        {"productType": "FOOD"},
+    "empty titleDecoration": (  # [T1] marks it required (O)
+        {"titleDecoration": ""},
+        error("MISSING_FIELD", "딜 홍보문구(titleDecoration): 필수 항목입니다."),
+    ),
+    "no managedTitle": ({"managedTitle": None}, error("MISSING_FIELD", "관리용 딜명(managedTitle): 필수 항목입니다.")),
+    "unknown productType": (  # [T1] DP01–DP07 only
+        {"productType": "GENERAL"},
         error(
             "INVALID_VALUE",
-            "상품유형(productType): 허용되지 않는 값입니다: FOOD. 허용값: FRESH(냉장/냉동/신선식품), CARGO(화물/설치), "
-            "CUSTOM(주문제작), ORDER_AFTER(주문후발주), GENERAL(일반상품), EXCEPTION(예외상품).",
+            "상품유형(productType): 허용되지 않는 값입니다: GENERAL. 허용값: DP01(냉장냉동/신선식품), DP02(해외직배송), "
+            "DP03(해외구매대행), DP04(화물설치), DP05(주문제작), DP06(주문후발주), DP07(일반상품).",
         ),
     ),
     "no vendorPolicyNo": (
         {"vendorPolicyNo": None},
         error("MISSING_FIELD", "업체정책번호(vendorPolicyNo): 필수 항목입니다."),
+    ),
+    "vendorPolicyNo not a number": (  # [T1] "Integer+"
+        {"vendorPolicyNo": "P-501"},
+        error("INVALID_VALUE", '업체정책번호(vendorPolicyNo): 올바르지 않은 값입니다: "P-501".'),
     ),
     "unknown template": (
         {"deliveryTemplateNo": 999},
@@ -260,7 +288,7 @@ RULES = {
         {"deliveryTemplateNo": 1690699},
         error(
             "PRODUCT_TYPE_MISMATCH",
-            "배송템플릿 1690699의 상품유형(FRESH)과 딜의 상품유형(GENERAL)이 일치하지 않습니다.",
+            "배송템플릿 1690699의 상품유형(DP01)과 딜의 상품유형(DP07)이 일치하지 않습니다.",
         ),
     ),
     "no categoryNo": ({"categoryNo": None}, error("MISSING_FIELD", "카테고리번호(categoryNo): 필수 항목입니다.")),
@@ -288,9 +316,29 @@ RULES = {
         {"productInfos": []},
         error("MISSING_FIELD", "상품정보제공고시(productInfos): 필수 항목입니다."),
     ),
+    "flat productInfos": (  # [T1]/[T2]: nested per 고시 group
+        {"productInfos": [{"infoType": "농수산물", "title": "생산자", "content": "상세설명 참조"}]},
+        error(
+            "INVALID_VALUE",
+            '[상품정보제공고시] 고시 상품군(productType)이 필요합니다: {"infoType": "농수산물", "title": "생산자", '
+            '"content": "상세설명 참조"}.',
+        ),
+    ),
+    "고시 item without description": (
+        {"productInfos": [{"productType": "농수산물", "productInfos": [{"section": "생산자"}]}]},
+        error("MISSING_FIELD", "[상품정보제공고시] [농수산물] 설명(description): 필수 항목입니다."),
+    ),
     "kcAuthSubmitType Q": (
         {"kcAuthSubmitType": "Q"},
         error("INVALID_VALUE", 'KC인증 제출유형(kcAuthSubmitType): 올바르지 않은 값입니다: "Q".'),
+    ),
+    "kcAuthSubmitType Y without kcAuths": (  # [T2] DealKcAuth "제출타입일 경우 필수"
+        {"kcAuthSubmitType": "Y"},
+        error("MISSING_FIELD", "KC인증(kcAuths): KC인증 제출(Y)이면 인증 정보가 필수입니다."),
+    ),
+    "no deliveryCorp": (  # [T1] "배송상품일 경우 필수"
+        {"deliveryCorp": None},
+        error("MISSING_FIELD", "배송사(deliveryCorp): 필수 항목입니다."),
     ),
     "6 keywords": (
         {"keywords": list("abcdef")},
@@ -304,9 +352,9 @@ RULES = {
         {"dealOptions": [option(f"O-{n}") for n in range(201)]},
         error("INVALID_OPTION_COUNT", "딜옵션(dealOptions): 1~200개를 등록해야 합니다 (입력 201개)."),
     ),
-    "no zero-difference option": (
-        {"dealOptions": [option("O-1", 1000), option("O-2", 2000)]},
-        error("NO_BASE_OPTION", "추가금액(price)이 0원인 딜옵션이 1개 이상 있어야 합니다."),
+    "option price other than its salesPrice": (  # [T1] price "salesPrice와 동일해야 함"
+        {"dealOptions": [option("O-1", price=0)]},
+        error("INVALID_PRICE", "[옵션 O-1] 가격(price): 판매가(salesPrice)와 같아야 합니다 (판매가 19900, 입력 0)."),
     ),
     "duplicate option number": (
         {"dealOptions": [option("O-1"), option("O-1", 500)]},
@@ -328,6 +376,10 @@ RULES = {
         {"dealOptions": [option("O-1", stock=-1)]},
         error("INVALID_STOCK", "[옵션 O-1] 재고(stock): 0 이상의 정수여야 합니다 (입력 -1)."),
     ),
+    "no stock on registration": (  # [T1] stock "Integer+ 재고 O"
+        {"dealOptions": [option("O-1", stock=None)]},
+        error("MISSING_FIELD", "[옵션 O-1] 재고(stock): 필수 항목입니다."),
+    ),
 }
 
 
@@ -344,10 +396,24 @@ def test_each_deal_rule_rejects_with_its_result_code(changes: dict[str, Any], ex
 def test_options_by_sections_and_a_fresh_deal_on_its_template_are_accepted() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         body = deal(
-            productType="FRESH", deliveryTemplateNo=1690699, dealOptions=[option("O-1", title=None, sections=["1kg"])]
+            productType="DP01", deliveryTemplateNo=1690699, dealOptions=[option("O-1", title=None, sections=["1kg"])]
         )
         answer = await client.post("/api/V1001/deals", headers=await tmon_login(client), json=body)
         assert answer.status_code == 200
+        # [T2] Deal.java sends vendorPolicyNo, deliveryTemplateNo and categoryNo as strings of digits, and a
+        # courier code as deliveryCorp; a price equal to salesPrice is what [T1] sends for a single option
+        as_strings = deal(
+            vendorDealNo="D-2",
+            vendorPolicyNo="501",
+            deliveryTemplateNo="1690698",
+            categoryNo="10010101",
+            deliveryCorp="10008",
+            kcAuthSubmitType="Y",
+            kcAuths=[{"section": "전기용품 안전인증", "no": "HU07001-22002"}],
+            dealOptions=[option("O-1", price=19900)],
+        )
+        answer = await client.post("/api/V1001/deals", headers=await tmon_login(client), json=as_strings)
+        assert answer.status_code == 200, answer.text
 
     run(scenario)
 
@@ -371,7 +437,8 @@ def test_duplicate_vendor_deal_no_is_a_business_error() -> None:
         headers = await tmon_login(client)
         assert (await client.post("/api/V1001/deals", headers=headers, json=deal())).status_code == 200
         again = await client.post("/api/V1001/deals", headers=headers, json=deal(title="다른 딜명"))
-        assert (again.status_code, again.json()) == (400, error("DUPLICATE_DEAL", "이미 등록된 딜입니다: D-1"))
+        # the text [T1] ProdServiceImpl.insertProducts looks for
+        assert (again.status_code, again.json()) == (400, error("DUPLICATE_DEAL", "이미 등록 완료된 딜입니다."))
         assert len((await sandbox_state(client, "tmon"))["products"]) == 1
 
     run(scenario)
@@ -383,12 +450,17 @@ def test_lookup_by_vendor_deal_no_and_by_tmon_number() -> None:
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         by_vendor = await client.get("/api/V1001/deals/D-1", headers=headers)
         assert by_vendor.status_code == 200
-        assert by_vendor.json() == (await sandbox_state(client, "tmon"))["products"][0]
-        assert by_vendor.json()["dealOptions"][0] == {
+        stored = (await sandbox_state(client, "tmon"))["products"][0]
+        assert {k: v for k, v in by_vendor.json().items() if k != "dealOptions"} == {
+            k: v for k, v in stored.items() if k != "dealOptions"
+        }
+        assert by_vendor.json()["dealOptions"][0] == {  # with its deal's numbers, as [T2] DealOption
+            "tmonDealNo": 30000001,
+            "vendorDealNo": "D-1",
             "tmonDealOptionNo": 70000001,
             "vendorDealOptionNo": "O-1",
             "title": "옵션 O-1",
-            "price": 0,
+            "price": 19900,
             "salesPrice": 19900,
             "stock": 10,
             "display": True,
@@ -420,12 +492,27 @@ def test_a_vendor_cannot_see_another_vendors_deal() -> None:
 
 
 def test_updates_answer_200_with_an_empty_body() -> None:
+    """Stock, display, pause and resume answer an empty 200 ([T1] reads nothing from them); the deal update answers
+    [T2] DealUpdateResult, ``{"deal": {success…}, "dealOptions": {success…}}``, which [T1] updateProducts checks."""
+
     async def scenario(client: httpx.AsyncClient) -> None:
         headers = await tmon_login(client)
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         base = "/api/V1001/deals/D-1"
+        # no stock in an update ([T1] "등록일 경우에만 제고 추가"): a kept option keeps its stock, a new one has 0
+        update = deal(title="햇사과 10kg", dealOptions=[option("O-2", 3000, stock=None), option("O-3", stock=None)])
+        updated = await client.put(
+            base,
+            headers=headers,
+            json={
+                **update,
+                "dealOptions": [{k: v for k, v in o.items() if v is not None} for o in update["dealOptions"]],
+            },
+        )
+        done = {"success": True, "skip": False, "value": None, "message": None}
+        assert (updated.status_code, updated.json()) == (200, {"deal": done, "dealOptions": done})
+        assert [o["stock"] for o in (await sandbox_state(client, "tmon"))["products"][0]["dealOptions"]] == [10, 0]
         calls = [
-            ("", deal(title="햇사과 10kg", dealOptions=[option("O-2", 3000), option("O-3")])),
             ("/stock", {"dealOptions": [{"vendorDealOptionNo": "O-3", "stock": 0}]}),
             ("/options/display", {"dealOptions": [{"tmonDealOptionNo": 70000002, "display": False}]}),
             ("/pause", None),
@@ -453,11 +540,11 @@ def test_update_rules() -> None:
         headers = await tmon_login(client)
         await client.post("/api/V1001/deals", headers=headers, json=deal())
         url = "/api/V1001/deals/D-1"
-        fresh = deal(productType="FRESH", deliveryTemplateNo=1690699)
+        fresh = deal(productType="DP01", deliveryTemplateNo=1690699)
         changed = await client.put(url, headers=headers, json=fresh)
         assert (changed.status_code, changed.json()) == (
             400,
-            error("PRODUCT_TYPE_CHANGE", "상품유형(productType): 변경할 수 없습니다 (GENERAL → FRESH)."),
+            error("PRODUCT_TYPE_CHANGE", "상품유형(productType): 변경할 수 없습니다 (DP07 → DP01)."),
         )
         renamed = await client.put(url, headers=headers, json=deal(vendorDealNo="D-2"))
         assert (renamed.status_code, renamed.json()) == (
@@ -466,6 +553,18 @@ def test_update_rules() -> None:
         )
         too_long = await client.put(url, headers=headers, json=deal(title="가" * 61))
         assert too_long.json()["ResultCode"] == LENGTH
+        # what an update leaves out stays ([T2] "수정될 정보만 세팅"); adultOnly goes false -> true only ([T1])
+        partial = await client.put(url, headers=headers, json={"title": "햇사과 5kg", "adultOnly": True})
+        assert partial.status_code == 200, partial.text
+        stored = (await sandbox_state(client, "tmon"))["products"][0]
+        assert (stored["title"], stored["productType"], stored["adultOnly"]) == ("햇사과 5kg", "DP07", True)
+        back = await client.put(url, headers=headers, json={"adultOnly": False})
+        assert (back.status_code, back.json()) == (
+            400,
+            error("INVALID_VALUE", "성인물여부(adultOnly): 등록 이후에는 false에서 true로만 바꿀 수 있습니다."),
+        )
+        restore = await client.put(url, headers=headers, json={"title": "국산 햇사과 5kg"})
+        assert restore.status_code == 200
         stock = await client.put(
             url + "/stock", headers=headers, json={"dealOptions": [{"vendorDealOptionNo": "O-1", "stock": -5}]}
         )
@@ -488,19 +587,18 @@ def test_delivery_templates_are_seeded_and_can_be_added() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         headers = await tmon_login(client)
         seeded = (await client.get("/api/V1001/partners/templates", headers=headers)).json()
-        assert [(t["deliveryTemplateNo"], t["productType"], t["productTypeName"]) for t in seeded] == [
-            (1690698, "GENERAL", "일반상품"),
-            (1690699, "FRESH", "냉장/냉동/신선식품"),
-            (1690700, "CARGO", "화물/설치"),
+        assert [(t["deliveryTemplateNo"], t["deliveryTemplateName"], t["productType"]) for t in seeded] == [
+            (1690698, "기본배송", "DP07"),
+            (1690699, "신선식품 배송", "DP01"),
+            (1690700, "화물설치 배송", "DP04"),
         ]
-        created = await client.post(
-            "/api/V1001/partners/templates", headers=headers, json={"name": "주문제작 배송", "productType": "CUSTOM"}
-        )
+        template = {"deliveryTemplateName": "주문제작 배송", "productType": "DP05", "deliveryType": "ED"}  # [T2]
+        created = await client.post("/api/V1001/partners/templates", headers=headers, json=template)
         assert (created.status_code, created.json()) == (200, {"deliveryTemplateNo": 1690701})
-        body = deal(productType="CUSTOM", deliveryTemplateNo=1690701)
+        body = deal(productType="DP05", deliveryTemplateNo=1690701)
         assert (await client.post("/api/V1001/deals", headers=headers, json=body)).status_code == 200
         bad = await client.post(
-            "/api/V1001/partners/templates", headers=headers, json={"name": "x", "productType": "X"}
+            "/api/V1001/partners/templates", headers=headers, json={"deliveryTemplateName": "x", "productType": "X"}
         )
         assert (bad.status_code, bad.json()) == (
             400,
@@ -556,7 +654,7 @@ def test_lost_response_performs_the_write_yet_the_client_sees_an_error() -> None
         await sandbox_ok(client, "faults", {"market": "tmon", "rate": 0})
         assert [p["vendorDealNo"] for p in (await sandbox_state(client, "tmon"))["products"]] == ["D-1"]
         retry = await client.post("/api/V1001/deals", headers=headers, json=deal())
-        assert (retry.status_code, retry.json()) == (400, error("DUPLICATE_DEAL", "이미 등록된 딜입니다: D-1"))
+        assert (retry.status_code, retry.json()) == (400, error("DUPLICATE_DEAL", "이미 등록 완료된 딜입니다."))
 
     run(scenario)
 

@@ -20,7 +20,9 @@ ACCESS, SECRET = "sandbox-access-key", "sandbox-coupang-secret-key"
 API = "/v2/providers/openapi/apis/api"
 V4, V5, V6 = (f"{API}/v{n}/vendors/{VENDOR}" for n in (4, 5, 6))
 SELLER = "/v2/providers/seller_api/apis/api/v1/marketplace"
-OUTBOUND = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
+OUTBOUND_PATH = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
+# the list needs pageNum and pageSize (a public client quotes Coupang's 400; articles/360033644754 "반드시 입력")
+OUTBOUND = f"{OUTBOUND_PATH}?pageNum=1&pageSize=10"
 DAYS = {"createdAtFrom": "2025-06-15+09:00", "createdAtTo": "2025-06-16+09:00"}
 
 
@@ -77,7 +79,7 @@ def test_signature_refusals_are_401_in_coupangs_shape() -> None:
         other = await client.get(f"{API}/v5/vendors/A00067890/ordersheets", params={**DAYS, "status": "ACCEPT"})
         assert (other.status_code, other.json()["code"]) == (403, 403)
         counted = (await state(client))["requests"]
-        assert counted[f"GET {OUTBOUND}"] == 5
+        assert counted[f"GET {OUTBOUND_PATH}"] == 5
         assert counted[f"GET {API}/v5/vendors/{{vendorId}}/ordersheets"] == 2
 
     run(scenario)
@@ -284,12 +286,25 @@ def test_answers_are_checked_and_a_second_one_is_refused() -> None:
             {"code": 400, "message": "이미 답변이 등록된 문의입니다.", "data": None},
         )
         one = (await client.get(f"{API}/v5/vendors/callCenterInquiries/50001")).json()["data"]
+        assert (one["csPartnerCounselingStatus"], one["inquiryStatus"]) == ("requestAnswer", "progress")  # C25
         clock.now += 25 * 3600
         late = await client.post(
             f"{V4}/callCenterInquiries/50001/replies",
-            json={**body, "inquiryId": 50001, "parentAnswerId": one["replies"][0]["answerId"]},
+            json={**body, "inquiryId": "50001", "parentAnswerId": one["replies"][0]["answerId"]},
         )
-        assert late.json()["message"] == "답변 가능 시간(24시간)이 지났습니다. WING에서 답변하세요."
+        # articles/360034156233: after 24 h Coupang closes it as answered; C1's errorSpec message for the reply
+        assert (late.status_code, late.json()) == (
+            400,
+            {
+                "code": 400,
+                "message": "The inquiry can't be answer. It can do only inquiryStatus:progress, "
+                "partnerTransferStatus:requestAnswer",
+                "data": None,
+            },
+        )
+        closed = (await client.get(f"{API}/v5/vendors/callCenterInquiries/50001")).json()["data"]
+        assert closed["csPartnerCounselingStatus"] == "answered"
+        assert closed["replies"][-1]["content"].startswith("[쿠팡 시스템] CS문의가 24시간 내 답변되지 않아")
         listed = await client.get(
             f"{V5}/onlineInquiries",
             params={
@@ -318,7 +333,12 @@ def test_products_draft_without_request_and_unique_skus() -> None:
                        "externalVendorSku": "X-001", "images": [image], "notices": [{"content": "x"}]}],
         }  # fmt: skip
         draft = await client.post(f"{SELLER}/seller-products", json=body)
-        assert draft.json() == {"code": "SUCCESS", "message": "", "data": 14000001}
+        # C1 create-seller-product sample: the id nested in a second code/message/data
+        assert draft.json() == {
+            "code": "200",
+            "message": "",
+            "data": {"code": "SUCCESS", "message": "", "data": 14000001},
+        }
         again = await client.post(f"{SELLER}/seller-products", json={**body, "requested": True})
         assert (again.status_code, again.json()["message"]) == (
             400,

@@ -23,10 +23,16 @@ from batch.sandbox.registry import STATE_KEYS
 KST = dt.timezone(dt.timedelta(hours=9))
 BASE = dt.datetime(2026, 11, 28, 10, 0, tzinfo=KST).timestamp()
 CLIENT_ID = "sandbox-naver"
-SECRET = "$2a$10$abcdefghijklmnopqrstuu"
+SECRET = "$2a$10$abcdefghijklmnopqrstuv"  # Naver's documented example secret, the sandbox's seed account
 OTHER_ID, OTHER_SECRET = "sandbox-naver-2", "$2a$04$zyxwvutsrqponmlkjihgfe"
 ORDERS = "/external/v1/pay-order/seller/product-orders"
 CDN = "https://shop-phinf.pstatic.net/"
+B64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def salt(secret: str) -> bytes:
+    """The salt as bcrypt 3 reads it: the 22nd salt character keeps only the two bits bcrypt uses (v -> u)."""
+    return (secret[:28] + B64[B64.index(secret[28]) & 0b110000]).encode()
 
 
 @dataclass
@@ -37,7 +43,7 @@ class Box:
 
     async def token(self, client_id: str = CLIENT_ID, secret: str = SECRET, **extra: str) -> httpx.Response:
         stamp = str(int(self.clock.now * 1000))
-        sign = base64.standard_b64encode(bcrypt.hashpw(f"{client_id}_{stamp}".encode(), secret.encode())).decode()
+        sign = base64.standard_b64encode(bcrypt.hashpw(f"{client_id}_{stamp}".encode(), salt(secret))).decode()
         form = {
             "client_id": client_id,
             "timestamp": stamp,
@@ -240,7 +246,10 @@ def test_product_rules_and_lifecycle() -> None:
         headers = await box.auth()
         remote = product_body(images={"representativeImage": {"url": "https://img.example.com/a.jpg"}})
         refused = await box.http.post("/external/v2/products", json=remote, headers=headers)
-        assert refused.status_code == 400 and refused.json()["code"] == "BadRequest"
+        # "400 잘못된 요청 - code : BAD_REQUEST" (apicenter product pages, e.g. update-options-product)
+        assert refused.status_code == 400 and refused.json()["code"] == "BAD_REQUEST"
+        assert set(refused.json()) == {"code", "message", "invalidInputs", "timestamp", "traceId"}
+        assert refused.json()["traceId"] == refused.headers["GNCP-GW-Trace-ID"]
         assert refused.json()["invalidInputs"] == [
             {
                 "name": "originProduct.images.representativeImage.url",
@@ -278,9 +287,78 @@ def test_product_rules_and_lifecycle() -> None:
         status = f"{path.replace('/v2/', '/v1/')}/change-status"
         assert (await box.http.put(status, json={"statusType": "SALE"}, headers=headers)).status_code == 400
         answer = await box.http.put(status, json={"statusType": "SALE", "stockQuantity": 4}, headers=headers)
-        assert answer.json() == {"originProductNo": 10000000001, "statusType": "SALE"}
+        assert set(answer.json()) == {"code", "message", "data"}  # CommonResponse (2.0.0-RC change-status)
+        assert (await box.state())["products"][0]["originProduct"]["stockQuantity"] == 4
+        # "SALE(판매 중), OUTOFSTOCK(품절), SUSPENSION(판매 중지)" are the states change-status sets
+        sold_out = await box.http.put(status, json={"statusType": "OUTOFSTOCK"}, headers=headers)
+        assert sold_out.status_code == 200 and (await box.state())["products"][0]["statusType"] == "OUTOFSTOCK"
+        assert (await box.http.put(status, json={"statusType": "WAIT"}, headers=headers)).status_code == 400
         other = await box.auth(OTHER_ID, OTHER_SECRET)
         assert (await box.http.get(path, headers=other)).status_code == 404  # another application's store
+
+    run(scenario)
+
+
+def test_option_stock_changes_only_the_combinations_it_names() -> None:
+    """PUT …/option-stock (apicenter update-options-product): optionInfo required, each combination's id required and
+    the product's own; only products with options; stock ≤ 99,999,999."""
+
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        await box.http.post("/external/v2/products", json=product_body(), headers=headers)
+        path = "/external/v1/products/origin-products/10000000001/option-stock"
+        body = {"optionInfo": {"optionCombinations": [{"id": 40000000002, "stockQuantity": 9, "price": 700}]}}
+        answer = await box.http.put(path, json=body, headers=headers)
+        assert answer.status_code == 200
+        assert {"originProductNo", "smartstoreChannelProductNo", "originProduct"} <= set(answer.json())
+        combos = answer.json()["originProduct"]["detailAttribute"]["optionInfo"]["optionCombinations"]
+        assert [(c["id"], c["stockQuantity"], c["price"]) for c in combos] == [
+            (40000000001, 3, 0),
+            (40000000002, 9, 700),
+        ]
+        assert answer.json()["originProduct"]["stockQuantity"] == 12
+        for refused in (
+            {},
+            {"optionInfo": {"optionCombinations": [{"stockQuantity": 1}]}},
+            {"optionInfo": {"optionCombinations": [{"id": 1, "stockQuantity": 1}]}},
+            {"optionInfo": {"optionCombinations": [{"id": 40000000001, "stockQuantity": -1}]}},
+            {"optionInfo": {"optionCombinations": [{"id": 40000000001, "stockQuantity": 100_000_000}]}},
+        ):
+            got = await box.http.put(path, json=refused, headers=headers)
+            assert got.status_code == 400 and got.json()["code"] == "BAD_REQUEST", refused
+        out = {
+            "optionInfo": {"optionCombinations": [{"id": i, "stockQuantity": 0} for i in (40000000001, 40000000002)]}
+        }
+        assert (await box.http.put(path, json=out, headers=headers)).status_code == 200
+        assert (await box.state())["products"][0]["statusType"] == "OUTOFSTOCK"
+        single = product_body("NV-2")
+        del single["originProduct"]["detailAttribute"]["optionInfo"]
+        await box.http.post("/external/v2/products", json=single, headers=headers)
+        plain = "/external/v1/products/origin-products/10000000002/option-stock"
+        assert (await box.http.put(plain, json=body, headers=headers)).status_code == 400  # no options to change
+        missing = "/external/v1/products/origin-products/10000000099/option-stock"
+        assert (await box.http.put(missing, json=body, headers=headers)).json()["code"] == "NOT_FOUND"
+
+    run(scenario)
+
+
+def test_the_documented_signing_example_gets_a_token() -> None:
+    """apicenter "전자서명": client_id aaaabbbbcccc, secret $2a$10$abcdefghijklmnopqrstuv, timestamp 1643961623299."""
+
+    async def scenario(box: Box) -> None:
+        await box.control("accounts", {"client_id": "aaaabbbbcccc", "secret": "$2a$10$abcdefghijklmnopqrstuv"})
+        box.clock.now = 1643961623.299
+        form = {
+            "client_id": "aaaabbbbcccc",
+            "timestamp": "1643961623299",
+            "client_secret_sign": "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy",
+            "grant_type": "client_credentials",
+            "type": "SELF",
+        }
+        answer = await box.http.post("/external/v1/oauth2/token", data=form)
+        assert answer.status_code == 200 and answer.json()["token_type"] == "Bearer"
+        wrong = await box.http.post("/external/v1/oauth2/token", data={**form, "timestamp": "1643961623300"})
+        assert wrong.status_code == 403
 
     run(scenario)
 
@@ -351,17 +429,19 @@ def test_confirm_and_dispatch_state_rules() -> None:
         early = await box.http.post(
             f"{ORDERS}/dispatch", json={"dispatchProductOrders": [_dispatch(a, "1")]}, headers=headers
         )
+        # the codes are the "오류 코드 정의" table of the confirm and dispatch pages (104443 발주 상태 확인 필요, …)
         assert early.json()["data"] == {
             "successProductOrderIds": [],
             "failProductOrderInfos": [
-                {"productOrderId": a, "code": "NOT_DISPATCHABLE", "message": "발주확인 후 발송처리할 수 있습니다."}
+                {"productOrderId": a, "code": "104443", "message": "발주확인 후 발송처리할 수 있습니다."}
             ],
         }
+        assert set(early.json()) == {"timestamp", "traceId", "data"}
         first = await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [a, b, c, "9"]}, headers=headers)
         assert first.json()["data"] == {
             "successProductOrderInfos": [{"productOrderId": x, "isReceiverAddressChanged": False} for x in (a, b, c)],
             "failProductOrderInfos": [
-                {"productOrderId": "9", "code": "NOT_FOUND", "message": "상품주문을 찾을 수 없습니다."}
+                {"productOrderId": "9", "code": "100001", "message": "상품 주문을 찾을 수 없습니다."}
             ],
         }
         again = await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [a]}, headers=headers)
@@ -369,24 +449,24 @@ def test_confirm_and_dispatch_state_rules() -> None:
         body = {"dispatchProductOrders": [_dispatch(a, "123412341234"), _dispatch(b, "123412341234")]}
         sent = (await box.http.post(f"{ORDERS}/dispatch", json=body, headers=headers)).json()["data"]
         assert sent["successProductOrderIds"] == [a]
-        assert [(f["productOrderId"], f["code"]) for f in sent["failProductOrderInfos"]] == [
-            (b, "DUPLICATE_TRACKING_NUMBER")
-        ]
+        assert [(f["productOrderId"], f["code"]) for f in sent["failProductOrderInfos"]] == [(b, "104121")]
         twice = await box.http.post(
             f"{ORDERS}/dispatch", json={"dispatchProductOrders": [_dispatch(a, "55")]}, headers=headers
         )
-        assert twice.json()["data"]["failProductOrderInfos"][0]["code"] == "ALREADY_DISPATCHED"
+        assert twice.json()["data"]["failProductOrderInfos"][0]["code"] == "104442"
         courier = await box.http.post(
             f"{ORDERS}/dispatch", json={"dispatchProductOrders": [_dispatch(c, "66", "LOGEN")]}, headers=headers
         )
-        assert courier.json()["data"]["failProductOrderInfos"][0]["code"] == "INVALID_DELIVERY_COMPANY"
+        assert courier.json()["data"]["failProductOrderInfos"][0]["code"] == "104119"
         many = {"dispatchProductOrders": [_dispatch(c, str(i)) for i in range(31)]}
         assert (await box.http.post(f"{ORDERS}/dispatch", json=many, headers=headers)).status_code == 400
-        lots = {"productOrderIds": [str(i) for i in range(301)]}
+        thirty = {"productOrderIds": [str(i) for i in range(30)]}
+        assert (await box.http.post(f"{ORDERS}/confirm", json=thirty, headers=headers)).status_code == 200
+        lots = {"productOrderIds": [str(i) for i in range(31)]}  # "최대 30개" (confirm page)
         assert (await box.http.post(f"{ORDERS}/confirm", json=lots, headers=headers)).status_code == 400
         await box.control("claims", {"order": items[3]["order"]["orderId"], "type": "cancel"})
         claimed = await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [d]}, headers=headers)
-        assert claimed.json()["data"]["failProductOrderInfos"][0]["code"] == "NOT_CONFIRMABLE"
+        assert claimed.json()["data"]["failProductOrderInfos"][0]["code"] == "104442"
         await box.control("claims", {"order": items[2]["order"]["orderId"], "type": "return"}, status=400)
         state = await box.state()
         assert [(i["productOrderId"], i["trackingNumber"]) for i in state["invoices"]] == [(a, "123412341234")]
@@ -433,7 +513,8 @@ def test_claims_change_the_feed_and_cancel_approval_completes() -> None:
             "CANCEL_REQUEST",
         )
         detail = (await box.http.post(f"{ORDERS}/query", json={"productOrderIds": [number]}, headers=headers)).json()
-        cancel = detail["data"][0]["cancel"]
+        cancel = detail["data"][0]["currentClaim"]["cancel"]  # "currentClaim 하위의 동일 오브젝트 사용 권장"
+        assert detail["data"][0]["cancel"] == cancel  # the top-level copy, documented until its removal
         assert cancel["claimId"] == claim["claimNo"] and cancel["claimStatus"] == "CANCEL_REQUEST"
         assert cancel["claimRequestDate"] == iso(box.clock.now)
         approve = await box.http.post(f"{ORDERS}/{number}/claim/cancel/approve", headers=headers)
@@ -472,8 +553,10 @@ def test_qna_put_overwrites_and_a_second_inquiry_answer_is_refused() -> None:
         post = f"/external/v1/pay-merchant/inquiries/{inquiry}/answer"
         first = await box.http.post(post, json={"answerComment": "답변드립니다"}, headers=headers)
         assert first.status_code == 200 and first.json()["data"] == {"answerContentId": 900000001}
+        assert set(first.json()) == {"code", "message", "data", "timestamp", "traceId"}
         second = await box.http.post(post, json={"answerComment": "또"}, headers=headers)
-        assert second.status_code == 400 and second.json()["code"] == "ALREADY_ANSWERED"
+        # "ERR-NC-101010 해당 문의에 이미 답변이 존재하는 경우" (apicenter insert-inquiry-answer-pay-merchant)
+        assert second.status_code == 400 and second.json()["code"] == "ERR-NC-101010"
         state = await box.state()
         assert [(a["kind"], a["id"], a["content"]) for a in state["answers"]] == [
             ("qna", qna, "첫 답변"),

@@ -17,7 +17,7 @@ from batch.sandbox.app import create_app
 
 PARTNER = {"X-Partner-Id": "sellerbot", "X-Partner-Token": "sandbox-partner-token"}
 MAIN_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-SECOND_KEY = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+SECOND_KEY = "sandboxAesKey002"  # a 16-character key, as TMON issues them ([T1] StringUtil's key)
 KST = timezone(timedelta(hours=9))
 NOW = 1_750_000_000.0  # 2025-06-16 00:06:40 KST
 API = "/api/V1001"
@@ -63,7 +63,9 @@ CLAIM_FIELDS = {
     "claimStatus",
     "userId",
     "userName",
-    "requestDate",
+    "deliveryNo",
+    "orderDate",
+    "requestedDate",
     "claimDeals",
 }
 
@@ -72,11 +74,14 @@ def run(scenario: Scenario, clock: AppClock | None = None) -> None:
     run_sandbox(scenario, create_app(clock=clock or AppClock(NOW), seed=0))
 
 
-def decrypt(text: str, key_hex: str = MAIN_KEY) -> str:
-    """Our reading of TMON's scheme: base64(IV 16 bytes + AES-256-CBC ciphertext), PKCS7 padding, UTF-8 text."""
+def decrypt(text: str, key: str = MAIN_KEY) -> str:
+    """TMON's scheme as both production clients decrypt it ([T1] richbeam/mcs_tmon_api StringUtil.decryption, [T2]
+    sosobox2-cyber/commerce-api AESCrypto): ``AES/ECB/PKCS5Padding``, Base64, the key string's bytes as the key.
+    The seeded tmon-main key is 64 hex characters (the client's sandbox settings), read as its 32 bytes."""
     raw = base64.b64decode(text, validate=True)
-    decryptor = Cipher(algorithms.AES(bytes.fromhex(key_hex)), modes.CBC(raw[:16])).decryptor()
-    padded = decryptor.update(raw[16:]) + decryptor.finalize()
+    key_bytes = bytes.fromhex(key) if len(key) == 64 else key.encode("utf-8")
+    decryptor = Cipher(algorithms.AES(key_bytes), modes.ECB()).decryptor()
+    padded = decryptor.update(raw) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     return (unpadder.update(padded) + unpadder.finalize()).decode("utf-8")
 
@@ -179,12 +184,17 @@ def test_seeded_orders_are_listed_by_get_orders_d1_over_the_window() -> None:
             for deal in order["deals"]:
                 assert set(deal) == DEAL_FIELDS
                 assert deal["deliveryStatus"] == "D1"
-                assert set(deal["deliveryFee"]) == {"amount", "longDistanceAmount"}
+                assert set(deal["deliveryFee"]) == {
+                    "amount",
+                    "userAmount",
+                    "longDistanceAmount",
+                }  # [T1] reads userAmount
                 assert 1 <= len(deal["dealOptions"]) <= 3
                 for option in deal["dealOptions"]:
                     assert set(option) == OPTION_FIELDS
                     assert 1 <= option["qty"] <= 3
-                    assert 0 < option["purchasePrice"] < option["salesPrice"]
+                    # [T2] PaTmonOrderList: purchasePrice "구매가(판매가 X 수량)"
+                    assert option["purchasePrice"] == option["salesPrice"] * option["qty"]
         two = [order for order in orders if len(order["deals"]) == 2]
         assert two, "some orders have two deals"
         assert all(order["deals"][0]["deliveryNo"] != order["deals"][1]["deliveryNo"] for order in two)
@@ -229,11 +239,8 @@ def test_personal_data_is_encrypted_with_the_accounts_key() -> None:
         assert re.fullmatch(r"\d{5}", shown["receiverAddress"]["zipCode"])
         assert shown["receiverAddress"]["streetAddress"].split()[0].endswith(("시", "도"))
         assert order["userName"] not in shown.values()
-        secrets = [order[f] for f in ("userId", "userName", "userPhone", "receiverName", "receiverPhone")]
-        secrets += list(order["receiverAddress"].values())
-        assert len(set(secrets)) == len(secrets)  # a fresh IV each field, even for the same text
         again = await get_order(client, headers, number)
-        assert again["userName"] != order["userName"]
+        assert again["userName"] == order["userName"]  # ECB: the same text, the same ciphertext
         assert plain(again) == shown
         assert len(base64.b64decode(order["userName"])) % 16 == 0
 
@@ -254,7 +261,7 @@ def test_personal_data_is_encrypted_with_the_accounts_key() -> None:
 
 
 def test_accounts_added_with_an_aes_key_get_data_encrypted_with_it() -> None:
-    key = "a1" * 32
+    key = "shop3-aes-key-16"  # 16 characters: AES-128, as [T1]'s key
 
     async def scenario(client: httpx.AsyncClient) -> None:
         account = {"client_id": "shop-3", "secret": "sandbox-secret", "vendor_id": "V1003", "partner_token": "pt-3"}
@@ -368,20 +375,25 @@ def test_orders_are_per_vendor_and_need_auth() -> None:
 def test_seeded_orders_use_the_vendors_own_deals() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         headers = await tmon_login(client)
-        deal = {
+        deal = {  # the required fields of [T1] ProdServiceImpl.getProducts
             "vendorDealNo": "D-1",
             "title": "국산 햇사과 5kg",
-            "productType": "GENERAL",
+            "titleDecoration": "산지직송",
+            "managedTitle": "국산 햇사과 5kg",
+            "productType": "DP07",
             "vendorPolicyNo": 501,
             "deliveryTemplateNo": 1690698,
             "categoryNo": 10010101,
             "mainImages": ["https://img.example.com/apple.jpg"],
             "detailContents": "<p>사과</p>",
-            "productInfos": [{"infoType": "FOOD", "value": "상세설명 참조"}],
+            "productInfos": [
+                {"productType": "농수산물", "productInfos": [{"section": "생산자", "description": "상세설명 참조"}]}
+            ],
             "kcAuthSubmitType": "N",
+            "deliveryCorp": "CJ대한통운",
             "dealOptions": [
-                {"vendorDealOptionNo": "O-1", "title": "5kg", "price": 0, "salesPrice": 19900, "stock": 10},
-                {"vendorDealOptionNo": "O-2", "title": "10kg", "price": 15000, "salesPrice": 34900, "stock": 10},
+                {"vendorDealOptionNo": "O-1", "title": "5kg", "salesPrice": 19900, "stock": 10},
+                {"vendorDealOptionNo": "O-2", "title": "10kg", "salesPrice": 34900, "stock": 10},
             ],
         }
         assert (await client.post(f"{API}/deals", headers=headers, json=deal)).status_code == 200
@@ -571,14 +583,20 @@ def test_claims_are_listed_per_type_and_status() -> None:
             body: dict[str, Any] = answer.json()
             return body
 
-        cancels = await search("cancellations")
+        no_status = await client.get(f"{API}/cancellations/search", headers=headers, params=around())
+        assert (no_status.status_code, no_status.json()) == (  # [T1] ClaimScheduler always sends one
+            400,
+            error("MISSING_FIELD", "상태(claimStatus): 필수 항목입니다."),
+        )
+        cancels = await search("cancellations", claimStatus="C1")
         assert cancels["hasNext"] is False
         assert [c["claimNo"] for c in cancels["items"]] == raised["cancel"]
         first = cancels["items"][0]
         assert set(first) == CLAIM_FIELDS
         assert (first["tmonOrderNo"], first["claimType"], first["claimStatus"]) == (numbers[0], "C", "C1")
-        assert first["requestDate"] == "2025-06-16 00:06:40"
+        assert first["requestedDate"] == "2025-06-16 00:06:40"  # [T2] PaTmonCancelList.requestedDate
         order = await get_order(client, headers, numbers[0])
+        assert (first["deliveryNo"], first["orderDate"]) == (order["deals"][0]["deliveryNo"], order["orderDate"])
         assert decrypt(first["userName"]) == decrypt(order["userName"])
         assert decrypt(first["userId"]) == decrypt(order["userId"])
         [claim_deal] = first["claimDeals"]
@@ -589,11 +607,11 @@ def test_claims_are_listed_per_type_and_status() -> None:
             {"tmonDealOptionNo": o["tmonDealOptionNo"], "dealOptionTitle": o["dealOptionTitle"], "qty": o["qty"]}
             for o in deal["dealOptions"]
         ]
-        refunds = await search("refunds")
+        refunds = await search("refunds", claimStatus="C1")
         assert [(c["claimNo"], c["claimType"]) for c in refunds["items"]] == [(raised["return"][0], "R")]
-        exchanges = await search("exchanges")
+        exchanges = await search("exchanges", claimStatus="C1")
         assert [(c["claimNo"], c["claimType"]) for c in exchanges["items"]] == [(raised["exchange"][0], "E")]
-        assert await search("redeliveries") == {"items": [], "hasNext": False}
+        assert await search("redeliveries", claimStatus="C1") == {"items": [], "hasNext": False}
 
         approve = await client.put(f"{API}/cancellations/{raised['cancel'][0]}/approve", headers=headers)
         assert (approve.status_code, approve.content) == (200, b"")
@@ -606,7 +624,7 @@ def test_claims_are_listed_per_type_and_status() -> None:
         assert (await search("cancellations", claimStatus="C8"))["items"] == []
         bad = await client.get(f"{API}/cancellations/search", headers=headers, params={**around(), "claimStatus": "X"})
         assert bad.status_code == 400
-        old = {"startDate": minute(NOW - 10 * 86400), "endDate": minute(NOW - 4 * 86400)}
+        old = {"startDate": minute(NOW - 10 * 86400), "endDate": minute(NOW - 4 * 86400), "claimStatus": "C1"}
         assert (await client.get(f"{API}/cancellations/search", headers=headers, params=old)).json()["items"] == []
 
         detail = await client.get(f"{API}/refunds/{raised['return'][0]}", headers=headers)
@@ -697,7 +715,8 @@ def test_seller_cancel_and_return_and_exchange_approvals() -> None:
         assert (await get_order(client, headers, numbers[0]))["deals"][0]["deliveryStatus"] == "C"
         again = await client.post(f"{API}/cancellations", headers=headers, json=cancel)
         assert again.json()["Message"] == "판매자 취소가 불가능한 배송상태입니다. current_state: C"
-        [claim] = (await client.get(f"{API}/cancellations/search", headers=headers, params=around())).json()["items"]
+        params = {**around(), "claimStatus": "C3"}
+        [claim] = (await client.get(f"{API}/cancellations/search", headers=headers, params=params)).json()["items"]
         assert (claim["claimStatus"], claim["claimDeals"][0]["requestReason"]) == ("C3", "RCD4")
 
         refund_no = await raise_claim(client, numbers[1], "return")

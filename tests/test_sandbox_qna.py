@@ -16,27 +16,35 @@ KST = timezone(timedelta(hours=9))
 NOW = 1_750_000_000.0  # 2025-06-16 00:06:40 KST
 API = "/api/V1001"
 Scenario = Callable[[httpx.AsyncClient], Awaitable[None]]
-QNA_FIELDS = {
-    "articleNo",
-    "createDate",
-    "title",
-    "content",
+# What [T1] richbeam/mcs_tmon_api ProdServiceImpl.insertQna reads from a Q&A item (no answered flag: the list is
+# asked with answered=false)
+QNA_FIELDS = {"articleNo", "createDate", "content", "dealNo", "dealTitle", "tmonOrderNo", "writer"}
+# What [T1] insertCsQna reads from a CS list item
+CS_LIST_FIELDS = {
+    "csInquirySeqNo",
+    "csInquiryMessageGroupSeqNo",
     "dealNo",
-    "tmonOrderNo",
-    "userId",
-    "inquiryType",
-    "answered",
-    "answers",
+    "dealTitle",
+    "orderNo",
+    "writer",
+    "createDate",
+    "categoryInfo",
+    "emergencyYn",
+    "heavyClaimYn",
 }
+# What [T1] (customerMessage) and [T2] sosobox2-cyber/commerce-api PaTmonCounselController.setQnaCsListInfo read from
+# a CS detail, plus the list item's fields
 DETAIL_FIELDS = {
     "csInquirySeqNo",
     "dealNo",
+    "dealTitle",
     "orderNo",
+    "writer",
     "createDate",
     "categoryInfo",
+    "customerMessage",
     "optionDealInfoList",
     "inquiryMessageGroupList",
-    "userId",
 }
 TYPES = {"상품", "배송", "반품", "교환", "기타"}
 
@@ -101,10 +109,8 @@ def test_seeded_qnas_are_listed_across_pages() -> None:
             assert set(qna) == QNA_FIELDS
             created = datetime.strptime(qna["createDate"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=KST)
             assert earliest - timedelta(seconds=1) <= created <= datetime.fromtimestamp(NOW, KST)
-            assert qna["inquiryType"] in TYPES
-            assert qna["answered"] is False and qna["answers"] == []
-            assert re.fullmatch(r"[a-z]{3}\*{3,}", qna["userId"]), qna["userId"]
-            assert isinstance(qna["dealNo"], int) and qna["tmonOrderNo"] is None
+            assert re.fullmatch(r"[a-z]{3}\*{3,}", qna["writer"]), qna["writer"]
+            assert isinstance(qna["dealNo"], int) and qna["tmonOrderNo"] is None and qna["dealTitle"]
         assert await all_qnas(client, headers, answered="true") == []
         assert len(await all_qnas(client, headers)) == 20
         bodies = [q["content"] for q in items]
@@ -187,12 +193,11 @@ def test_answering_a_qna() -> None:
             {"id": f"q:{article}", "content": "내일 출고 예정입니다. 감사합니다.", "createDate": expected}
         ]
         [done] = await all_qnas(client, headers, answered="true")
-        assert done["articleNo"] == int(article) and done["answered"] is True
-        assert done["answers"] == [{"content": "내일 출고 예정입니다. 감사합니다.", "createDate": expected}]
+        assert done["articleNo"] == int(article) and set(done) == QNA_FIELDS
         assert int(article) not in [q["articleNo"] for q in await all_qnas(client, headers, answered="false")]
-        assert {"id": f"q:{article}", "type": done["inquiryType"], "answered": True} in (
-            await sandbox_state(client, "tmon")
-        )["inquiries"]
+        assert {"id": f"q:{article}", "answered": True} in [
+            {k: i[k] for k in ("id", "answered")} for i in (await sandbox_state(client, "tmon"))["inquiries"]
+        ]
         again = await client.post(url, headers=headers, json={"content": "다시 답변"})
         assert (again.status_code, again.json()) == (400, error("ALREADY_ANSWERED", "이미 답변한 문의입니다."))
         assert len((await sandbox_state(client, "tmon"))["answers"]) == 1
@@ -238,13 +243,15 @@ def test_cs_inquiries_list_detail_and_save() -> None:
         cs_ids = [i for i in made["inquiries"] if i.startswith("cs:")]
         assert len(cs_ids) == 4
         headers = await tmon_login(client)
-        listed = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "per": 3})
+        open_only = {**WINDOW, "answered": "false", "per": 3}  # as [T1] ProdScheduler.insertCSQna asks
+        listed = await client.get(f"{API}/cs-inquiry/list", headers=headers, params=open_only)
         assert listed.status_code == 200
         assert listed.json()["hasNext"] is True and len(listed.json()["items"]) == 3
-        second = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "per": 3, "page": 2})
+        second = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**open_only, "page": 2})
         assert second.json()["hasNext"] is False
         items = listed.json()["items"] + second.json()["items"]
-        assert all(set(item) == {"csInquirySeqNo", "csInquiryMessageGroupSeqNo"} for item in items)
+        assert all(set(item) == CS_LIST_FIELDS for item in items)
+        assert all(item["emergencyYn"] is False and item["heavyClaimYn"] is False for item in items)
         assert sorted(f"cs:{i['csInquirySeqNo']}/{i['csInquiryMessageGroupSeqNo']}" for i in items) == sorted(cs_ids)
         seq, group = items[0]["csInquirySeqNo"], items[0]["csInquiryMessageGroupSeqNo"]
         detail = (await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)).json()
@@ -252,19 +259,22 @@ def test_cs_inquiries_list_detail_and_save() -> None:
         assert detail["csInquirySeqNo"] == seq and isinstance(detail["dealNo"], int)
         assert detail["orderNo"] is None or detail["orderNo"] in made["orders"]
         assert detail["categoryInfo"]["name"] in TYPES and isinstance(detail["categoryInfo"]["seqNo"], int)
-        assert re.fullmatch(r"[a-z]{3}\*{3,}", detail["userId"])
+        assert re.fullmatch(r"[a-z]{3}\*{3,}", detail["writer"])
         [message_group] = detail["inquiryMessageGroupList"]
-        assert message_group["csInquiryMessageGroupSeqNo"] == group and message_group["answered"] is False
-        assert message_group["counselorInquiry"]["message"]
+        assert set(message_group) == {"csInquiryMessageGroupSeqNo", "createDate", "counselorInquiry"}  # no flag
+        assert message_group["csInquiryMessageGroupSeqNo"] == group
+        assert message_group["counselorInquiry"]["message"] == detail["customerMessage"]
         url = f"{API}/cs-inquiry/save/{seq}/{group}"
         long = await client.post(url, headers=headers, json={"message": "가" * 1001})
         assert (long.status_code, long.json()["ResultCode"]) == (400, "INVALID_CONTENT")
         saved = await client.post(url, headers=headers, json={"message": "확인 후 연락드리겠습니다."})
-        assert (saved.status_code, saved.text) == (200, "OK")
+        assert (saved.status_code, saved.json()) == (200, {"success": True})  # [T2] reads success
         again = await client.post(url, headers=headers, json={"message": "다시"})
         assert (again.status_code, again.json()) == (400, error("ALREADY_ANSWERED", "이미 답변한 문의입니다."))
-        detail = (await client.get(f"{API}/cs-inquiry/detail/{seq}", headers=headers)).json()
-        assert detail["inquiryMessageGroupList"][0]["answered"] is True
+        answered = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "answered": "true"})
+        assert [i["csInquirySeqNo"] for i in answered.json()["items"]] == [seq]
+        open_now = await client.get(f"{API}/cs-inquiry/list", headers=headers, params={**WINDOW, "answered": "false"})
+        assert seq not in [i["csInquirySeqNo"] for i in open_now.json()["items"]]
         seen = await sandbox_state(client, "tmon")
         assert [a["id"] for a in seen["answers"]] == [f"cs:{seq}/{group}"]
         assert seen["answers"][0]["content"] == "확인 후 연락드리겠습니다."

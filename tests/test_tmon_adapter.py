@@ -8,24 +8,50 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import json
+import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from helpers import Exchange, FakeClock, Recorder, sandbox_client, sandbox_ok, sandbox_state, send_tmon_500
+from helpers import (
+    Exchange,
+    FakeClock,
+    Recorder,
+    sandbox_client,
+    sandbox_control,
+    sandbox_ok,
+    sandbox_state,
+    send_tmon_500,
+)
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from batch.jobs.collect import now_kst
 from batch.marketplaces.base import AuthFailed, ClientSettings, MarketClient, Rejected
 from batch.marketplaces.tmon import UNLIMITED_END, Tmon, TmonCredentials
 from batch.marketplaces.types import DeliveryTemplate
-from batch.models import Cert, Market, OptionCombo, Product, ProductLink, SalesInfo
+from batch.models import (
+    Cert,
+    ClaimStatus,
+    ClaimType,
+    Inquiry,
+    Market,
+    OptionCombo,
+    Product,
+    ProductLink,
+    SalesInfo,
+)
 from batch.sandbox.app import create_app
 
 PARTNER_ID = "sellerbot"
 PARTNER_TOKEN = "sandbox-partner-token"
+DONE = {"success": True, "skip": False, "value": None, "message": None}  # [T2] ResultData of a deal update
+MAIN_AES_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"  # the sandbox's tmon-main key
 
 
 @dataclass
@@ -54,7 +80,7 @@ def run(
 
     async def main() -> Setup:
         client = sandbox_client("tmon", recorder, clock)
-        credentials = TmonCredentials("tmon-main", secret, PARTNER_ID, partner_token, "501")
+        credentials = TmonCredentials("tmon-main", secret, PARTNER_ID, partner_token, "501", MAIN_AES_KEY)
         setup = Setup(recorder, Tmon(client, credentials), clock)
         async with client.http:
             await scenario(setup)
@@ -118,53 +144,47 @@ def sales(
 
 SALES = sales()
 
+# The body as [T1] richbeam/mcs_tmon_api ProdServiceImpl.getProducts and [T2] sosobox2-cyber/commerce-api
+# patmon/v2/domain/Deal.java shape it: productType a DP code, vendorPolicyNo an integer, titleDecoration the brand,
+# productInfos nested per 고시 group, deliveryCorp the courier, kcAuths {section, no}, options without ``price``.
 EXPECTED_BODY: dict[str, Any] = {
     "vendorDealNo": "TM-001",
-    "productType": "FRESH",
-    "vendorPolicyNo": "501",
+    "productType": "DP01",
+    "vendorPolicyNo": 501,
     "deliveryTemplateNo": 1690699,
     "categoryNo": 20300100,
     "title": "다온 스테인리스 텀블러 (T-350)",
-    "titleDecoration": "",
+    "titleDecoration": "다온리빙",
     "managedTitle": "다온 스테인리스 텀블러 (T-350)",
     "salesEndDate": "2026-12-31T23:59:59",
     "adultOnly": False,
     "mainImages": list(IMAGES[:6]),
     "detailContents": '<p>다온 텀블러</p><img src="https://img.example.com/d/tumbler.jpg">',
     "productInfos": [
-        {"infoType": "주방용품", "title": "품명 및 모델명", "content": "텀블러 T-350"},
-        {"infoType": "주방용품", "title": "재질", "content": "스테인리스 304"},
-        {"infoType": "주방용품", "title": "제조국", "content": "대한민국"},
+        {
+            "productType": "주방용품",
+            "productInfos": [
+                {"section": "품명 및 모델명", "description": "텀블러 T-350"},
+                {"section": "재질", "description": "스테인리스 304"},
+                {"section": "제조국", "description": "대한민국"},
+            ],
+        }
     ],
     "kcAuthSubmitType": "Y",
     "kcAuths": [
-        {"kcAuthType": "생활용품 안전확인", "certOrganName": "한국건설생활환경시험연구원", "certNo": "YU07123-21001"},
-        {"kcAuthType": "전기용품 안전인증", "certOrganName": "KTC", "certNo": "HU07001-22002"},
+        {"section": "생활용품 안전확인", "no": "YU07123-21001"},
+        {"section": "전기용품 안전인증", "no": "HU07001-22002"},
     ],
+    "deliveryCorp": "CJ대한통운",
     "brandName": "다온리빙",
     "keywords": ["텀블러", "보온병", "스텐컵", "캠핑컵", "머그컵"],
     "dealProductStatus": "NEW",
     "dealOptions": [
-        {
-            "vendorDealOptionNo": "TM-001-001",
-            "title": "블랙/350ml",
-            "price": 0,
-            "salesPrice": 15000,
-            "stock": 10,
-            "display": True,
-        },
-        {
-            "vendorDealOptionNo": "TM-001-002",
-            "title": "블랙/500ml",
-            "price": 3000,
-            "salesPrice": 18000,
-            "stock": 5,
-            "display": True,
-        },
+        {"vendorDealOptionNo": "TM-001-001", "title": "블랙/350ml", "salesPrice": 15000, "stock": 10, "display": True},
+        {"vendorDealOptionNo": "TM-001-002", "title": "블랙/500ml", "salesPrice": 18000, "stock": 5, "display": True},
         {
             "vendorDealOptionNo": "TM-001-003",
             "title": "화이트/350ml",
-            "price": 0,
             "salesPrice": 15000,
             "stock": 0,
             "display": False,
@@ -172,7 +192,6 @@ EXPECTED_BODY: dict[str, Any] = {
         {
             "vendorDealOptionNo": "TM-001-004",
             "title": "화이트/500ml",
-            "price": -1000,
             "salesPrice": 14000,
             "stock": 9999,
             "display": True,
@@ -207,7 +226,10 @@ def test_create_sends_every_mapped_field_and_links_the_numbers() -> None:
             {"TM-001-001": "70000001", "TM-001-002": "70000002", "TM-001-003": "70000003", "TM-001-004": "70000004"},
         )
     ]
-    numbered = [{"tmonDealOptionNo": 70000001 + i, **option} for i, option in enumerate(EXPECTED_BODY["dealOptions"])]
+    numbered = [
+        {"tmonDealOptionNo": 70000001 + i, **option, "price": option["salesPrice"]}  # [T1]: price defaults to it
+        for i, option in enumerate(EXPECTED_BODY["dealOptions"])
+    ]
     assert stored == [
         {
             **EXPECTED_BODY,
@@ -252,7 +274,7 @@ def test_product_without_options_off_sale_not_certified_unlimited_end() -> None:
     assert body == {
         **EXPECTED_BODY,
         "vendorDealNo": "TM-002",
-        "productType": "GENERAL",
+        "productType": "DP07",
         "deliveryTemplateNo": 1690698,
         "salesEndDate": UNLIMITED_END,
         "adultOnly": True,
@@ -264,7 +286,6 @@ def test_product_without_options_off_sale_not_certified_unlimited_end() -> None:
             {
                 "vendorDealOptionNo": "TM-002-001",
                 "title": "다온 스테인리스 텀블러 (T-350)",
-                "price": 0,
                 "salesPrice": 15000,
                 "stock": 9999,
                 "display": False,  # the product is 판매불가
@@ -274,7 +295,9 @@ def test_product_without_options_off_sale_not_certified_unlimited_end() -> None:
     assert UNLIMITED_END == "2900-12-31T23:59:59"
 
 
-def test_update_puts_the_whole_body_and_keeps_the_numbers() -> None:
+def test_update_puts_the_deal_then_stock_and_display_and_keeps_the_numbers() -> None:
+    """[T1] ProdServiceImpl.updateProducts: PUT the deal without option stock and display ("등록일 경우에만
+    제고/노출여부 추가"), check its DealUpdateResult, then PUT /stock and /options/display."""
     changed = replace(PRODUCT, price=16000, name="다온 스텐 텀블러 (T-350)")
     found: list[ProductLink | None] = []
     stored: list[dict[str, Any]] = []
@@ -287,12 +310,36 @@ def test_update_puts_the_whole_body_and_keeps_the_numbers() -> None:
         stored.extend((await s.state())["products"])
 
     setup = run(scenario)
-    [put] = [e for e in setup.recorder.seen if e.method == "PUT"]
-    assert put.path == "/api/V1001/deals/TM-001"
-    assert put.json() == setup.tmon.payload(changed, SALES)
+    put, stock, display = [e for e in setup.recorder.seen if e.method == "PUT"]
+    assert [put.path, stock.path, display.path] == [
+        "/api/V1001/deals/TM-001",
+        "/api/V1001/deals/TM-001/stock",
+        "/api/V1001/deals/TM-001/options/display",
+    ]
+    # without what [T1] sends on registration only: productType, salesEndDate, adultOnly (false)
+    expected = {
+        k: v
+        for k, v in setup.tmon.payload(changed, SALES).items()
+        if k not in ("productType", "salesEndDate", "adultOnly")
+    }
+    expected["dealOptions"] = [
+        {k: v for k, v in o.items() if k not in ("stock", "display")} for o in expected["dealOptions"]
+    ]
+    assert put.json() == expected
     assert put.json()["title"] == put.json()["managedTitle"] == "다온 스텐 텀블러 (T-350)"
     assert [o["salesPrice"] for o in put.json()["dealOptions"]] == [16000, 19000, 16000, 15000]
-    assert put.status == 200
+    assert (put.status, put.reply()) == (
+        200,
+        {"deal": DONE, "dealOptions": DONE},
+    )
+    assert stock.json() == {
+        "dealOptions": [{"vendorDealOptionNo": f"TM-001-00{i}", "stock": n} for i, n in enumerate((10, 5, 0, 9999), 1)]
+    }
+    assert display.json() == {
+        "dealOptions": [
+            {"vendorDealOptionNo": f"TM-001-00{i}", "display": d} for i, d in enumerate((True, True, False, True), 1)
+        ]
+    }
     assert found == [
         ProductLink(
             "30000001",
@@ -349,6 +396,7 @@ def test_token_flow_basic_auth_multipart_grant_and_partner_headers_on_every_call
         "access_token": issued["access_token"],
         "token_type": "bearer",
         "expires_in": 3600,
+        "scope": "read write",
         "vendorId": "V1001",
     }
     assert [(c.method, c.path) for c in calls] == [
@@ -379,6 +427,8 @@ def test_expired_token_is_renewed_once_and_the_call_retried() -> None:
         "POST /api/{vendorId}/deals": 1,
         "GET /api/{vendorId}/deals/{no}": 2,  # refused once (expired), then answered
         "PUT /api/{vendorId}/deals/{no}": 1,
+        "PUT /api/{vendorId}/deals/{no}/stock": 1,
+        "PUT /api/{vendorId}/deals/{no}/options/display": 1,
     }
     calls = setup.recorder.market()
     assert [(c.method, c.path, c.status) for c in calls] == [
@@ -388,6 +438,8 @@ def test_expired_token_is_renewed_once_and_the_call_retried() -> None:
         ("POST", "/oauth/token", 200),
         ("GET", "/api/V1001/deals/TM-001", 200),
         ("PUT", "/api/V1001/deals/TM-001", 200),
+        ("PUT", "/api/V1001/deals/TM-001/stock", 200),
+        ("PUT", "/api/V1001/deals/TM-001/options/display", 200),
     ]
     assert json.loads(calls[2].answer)["error"] == "invalid_token"
     first, second = (json.loads(c.answer)["access_token"] for c in calls if c.path == "/oauth/token")
@@ -395,8 +447,7 @@ def test_expired_token_is_renewed_once_and_the_call_retried() -> None:
     assert [c.headers["authorization"] for c in calls if c.path.startswith("/api/")] == [
         f"Bearer {first}",
         f"Bearer {first}",
-        f"Bearer {second}",
-        f"Bearer {second}",
+        *[f"Bearer {second}"] * 4,
     ]
     assert setup.clock.sleeps == []  # a renewal is not a backoff
 
@@ -444,7 +495,7 @@ def test_rejected_deal_carries_tmons_korean_message() -> None:
         with pytest.raises(Rejected) as info:
             await s.tmon.create_product(PRODUCT, SALES)
         assert (info.value.message, info.value.status, info.value.code) == (
-            "이미 등록된 딜입니다: TM-001",
+            "이미 등록 완료된 딜입니다.",  # the text [T1] ProdServiceImpl.insertProducts looks for
             400,
             "DUPLICATE_DEAL",
         )
@@ -487,6 +538,7 @@ def test_a_failing_first_token_request_is_retried() -> None:
 
 
 def test_delivery_templates_are_labelled_with_our_product_type_groups() -> None:
+    """Templates carry DP codes ([T1] getProducts, [T2] DeliveryTemplate); each maps to the label staff pick."""
     got: list[list[DeliveryTemplate]] = []
 
     async def scenario(s: Setup) -> None:
@@ -497,7 +549,7 @@ def test_delivery_templates_are_labelled_with_our_product_type_groups() -> None:
         [
             DeliveryTemplate("1690698", "기본배송", "일반상품"),
             DeliveryTemplate("1690699", "신선식품 배송", "냉장/냉동/신선식품"),
-            DeliveryTemplate("1690700", "화물/설치 배송", "화물/설치"),
+            DeliveryTemplate("1690700", "화물설치 배송", "화물/설치"),
         ]
     ]
 
@@ -519,7 +571,7 @@ def test_check_templates_messages() -> None:
         "티몬에 배송템플릿 1234567번이 없습니다. 판매정보 시트의 배송템플릿 번호를 확인하세요.",
         "배송템플릿 1690699번(신선식품 배송)의 상품유형그룹은 '냉장/냉동/신선식품'입니다. "
         "판매정보의 상품유형그룹('일반상품')과 같아야 합니다.",
-        "배송템플릿 1690700번(화물/설치 배송)의 상품유형그룹은 '화물/설치'입니다. "
+        "배송템플릿 1690700번(화물설치 배송)의 상품유형그룹은 '화물/설치'입니다. "
         "판매정보의 상품유형그룹('주문제작')과 같아야 합니다.",
     ]
 
@@ -532,8 +584,142 @@ def test_preflight_problems() -> None:
     )
     assert tmon.preflight(PRODUCT, SALES) == []
     bad = replace(PRODUCT, name="가" * 61, images=("local.jpg", "https://x.test/a.jpg"))
-    assert tmon.preflight(bad, sales(product_type="묶음상품")) == [
+    no_courier = SalesInfo(
+        Market.TMON, "main", "티몬-신선", tuple((k, None if k == "courier" else v) for k, v in SALES.fields)
+    )
+    assert tmon.preflight(bad, replace(no_courier, fields=(*no_courier.fields, ("product_type", "예외상품")))) == [
         "티몬 딜명은 60자까지입니다.",
         "티몬은 이미지 주소(https://…)만 받습니다: local.jpg",
         "판매정보의 상품유형그룹이 티몬 목록에 없습니다.",
+        "티몬 딜에는 배송사가 필요합니다. 판매정보 시트의 택배사를 골라 주세요.",
     ]
+    policy = Tmon(tmon.client, TmonCredentials("tmon-main", "s", PARTNER_ID, PARTNER_TOKEN, "정책1"))
+    assert policy.preflight(PRODUCT, SALES) == [
+        "batch.toml 티몬 계정의 vendor_policy_no는 티몬 담당자에게 받은 정책번호(숫자)여야 합니다. 확인해 주세요."
+    ]
+
+
+# -- orders, claims and inquiries: the readings the sources settle ------------------------------------------
+
+
+def an_hour_ago() -> ASGIApp:
+    """A sandbox whose clock runs an hour behind: its orders are all older than TMON's 30-minute window edge."""
+    return create_app(clock=lambda: time.time() - 3600, seed=5)
+
+
+def test_confirm_reads_the_deal_back_done_only_when_d2_or_later_and_refuses_a_cancelled_one() -> None:
+    """[T1] OrderServiceImpl: "배송주문 확인처리가 불가능한 배송상태입니다." means not in D1 — confirmed already, or
+    cancelled. The adapter reads the order back (GET /orders/{no}, as [T1] getOrderStatus) and only D2–D5 is done."""
+    outcomes: list[dict[str, Any]] = []
+    keys: list[str] = []
+
+    async def scenario(s: Setup) -> None:
+        made = await sandbox_control(s.tmon.client.http, "tmon", "seed", {"orders": 3, "seed": 4})
+        start = now_kst() - dt.timedelta(days=3)
+        lines = await s.tmon.collect_orders(start, now_kst(), "main")
+        by_order = {no: [x for x in lines if x.order_no == no] for no in made["orders"]}
+        units = [[x for x in by_order[no] if x.product_no == by_order[no][0].product_no] for no in made["orders"][:2]]
+        keys.extend(s.tmon.shipment_key(u[0]) for u in units)
+        outcomes.append(await s.tmon.confirm(units))  # both D1: confirmed
+        await s.tmon.seller_cancel(units[1])  # the second is cancelled by the seller
+        outcomes.append(await s.tmon.confirm(units))
+
+    setup = run(scenario, app=an_hour_ago())
+    first, second = outcomes
+    assert first == {keys[0]: None, keys[1]: None}
+    assert second[keys[0]] is None  # D2 already: what was asked
+    refused = second[keys[1]]
+    assert isinstance(refused, Rejected)
+    order_no = keys[1].split("/")[0]
+    assert refused.message == (
+        f"티몬 주문 {order_no}은(는) 발주확인할 수 없는 상태입니다(배송상태 C). 취소된 주문일 수 있으니 "
+        "티몬 판매자센터에서 확인하세요. 송장은 보내지 않았습니다."
+    )
+    confirms = [e for e in setup.recorder.market("PUT") if e.path.endswith("/confirm")]
+    assert [e.status for e in confirms] == [200, 200, 400, 400]
+    assert [json.loads(e.answer)["Message"] for e in confirms[2:]] == [
+        "배송주문 확인처리가 불가능한 배송상태입니다."
+    ] * 2
+    read_back = [e.path for e in setup.recorder.market("GET") if "/orders/" in e.path and "search" not in e.path]
+    assert sorted(read_back) == sorted(f"/api/V1001/orders/{key.split('/')[0]}" for key in second)
+
+
+def test_claim_searches_ask_every_claim_status_of_every_type() -> None:
+    """[T1] ClaimScheduler sends one claimStatus ("C1, C2, C3, C4, C8, C9 중 1개") per search; the sandbox refuses a
+    search without one. Every status is asked so no claim is missed."""
+    claims: list[Any] = []
+
+    async def scenario(s: Setup) -> None:
+        made = await sandbox_control(s.tmon.client.http, "tmon", "seed", {"orders": 2, "seed": 4})
+        cancel = await sandbox_control(
+            s.tmon.client.http, "tmon", "claims", {"order": made["orders"][0], "type": "cancel"}
+        )
+        await s.tmon.approve_cancel(cancel["claimNo"])  # C3 now
+        await sandbox_control(s.tmon.client.http, "tmon", "claims", {"order": made["orders"][1], "type": "return"})
+        claims.extend(await s.tmon.collect_claims(now_kst() - dt.timedelta(days=2), now_kst(), "main", latest=True))
+
+    setup = run(scenario, app=an_hour_ago())
+    searches = [e for e in setup.recorder.market("GET") if e.path.endswith("/search")]
+    asked = [(e.path.split("/")[3], dict(parse_qsl(e.query))["claimStatus"]) for e in searches]
+    kinds = ("cancellations", "refunds", "exchanges", "redeliveries")
+    assert asked == [(kind, status) for kind in kinds for status in ("C1", "C2", "C3", "C4", "C8", "C9")]
+    assert all(e.status == 200 for e in searches)
+    assert [(c.kind, c.status) for c in claims] == [
+        (ClaimType.CANCEL, ClaimStatus.DONE),
+        (ClaimType.RETURN, ClaimStatus.REQUESTED),
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", c.requested_at) for c in claims)  # requestedDate
+
+
+def test_inquiries_are_asked_unanswered_and_a_cs_group_comes_from_the_list_item() -> None:
+    """[T1] ProdScheduler asks both lists with answered=false; insertQna reads dealTitle and writer; insertCsQna
+    takes csInquiryMessageGroupSeqNo from the list item."""
+    found: list[Inquiry] = []
+
+    async def scenario(s: Setup) -> None:
+        await sandbox_control(s.tmon.client.http, "tmon", "seed", {"inquiries": 6, "seed": 3})
+        found.extend(await s.tmon.collect_inquiries(now_kst() - dt.timedelta(days=3), now_kst(), "main"))
+
+    setup = run(scenario, app=an_hour_ago())
+    lists = [e for e in setup.recorder.market("GET") if e.path.endswith(("/qnas", "/cs-inquiry/list"))]
+    assert lists and all(dict(parse_qsl(e.query))["answered"] == "false" for e in lists)
+    items = {
+        f"cs:{i['csInquirySeqNo']}/{i['csInquiryMessageGroupSeqNo']}": i
+        for e in lists
+        if e.path.endswith("/list")
+        for i in e.reply()["items"]
+    }
+    qnas = {f"q:{q['articleNo']}": q for e in lists if e.path.endswith("/qnas") for q in e.reply()["items"]}
+    assert {q.inquiry_no for q in found} == set(items) | set(qnas)
+    for inquiry in found:
+        source = items.get(inquiry.inquiry_no) or qnas[inquiry.inquiry_no]
+        assert (inquiry.title, inquiry.asker, inquiry.answered) == (source["dealTitle"], source["writer"], False)
+        assert inquiry.body and inquiry.kind in ("상품", "배송", "반품", "교환", "기타")
+
+
+def test_a_deal_update_answered_with_success_false_is_refused_with_tmons_message() -> None:
+    """[T2] PaTmonProductApiService.updateProduct (and [T1] updateProducts) treat ``success: false`` in the
+    DealUpdateResult as a failure, with its ``message``; nothing more (stock, display) is sent then."""
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "vendorId": "V1001"})
+        failed = {"success": False, "skip": False, "value": None, "message": "옵션 정보를 확인해 주세요."}
+        return httpx.Response(200, json={"deal": DONE, "dealOptions": failed})
+
+    async def scenario() -> Rejected:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(answer), base_url="https://tmon.test")
+        tmon = Tmon(
+            MarketClient("tmon", http, ClientSettings(rate_limit=0), clock=FakeClock()),
+            TmonCredentials("tmon-main", "s", PARTNER_ID, PARTNER_TOKEN, "501"),
+        )
+        async with http:
+            with pytest.raises(Rejected) as info:
+                await tmon.update_product(PRODUCT, SALES, ProductLink("30000001"))
+        return info.value
+
+    error = asyncio.run(scenario())
+    assert error.message == "옵션 정보를 확인해 주세요."
+    assert sent == ["POST /oauth/token", "PUT /api/V1001/deals/TM-001"]

@@ -85,7 +85,17 @@ PROMOTION_WORDS = (
 )
 
 DELIVERY_FEE_TYPES = ("무료", "유료", "조건부무료")
-PRODUCT_TYPE_GROUPS = ("냉장/냉동/신선식품", "화물/설치", "주문제작", "주문후발주", "일반상품", "예외상품")
+# TMON's productType groups DP01–DP07 ([T1] richbeam/mcs_tmon_api ProdServiceImpl.getProducts); batch/marketplaces/tmon.py
+# maps each label to its code.
+PRODUCT_TYPE_GROUPS = (
+    "냉장/냉동/신선식품",
+    "해외직배송",
+    "해외구매대행",
+    "화물/설치",
+    "주문제작",
+    "주문후발주",
+    "일반상품",
+)
 
 LISTS: dict[str, tuple[str, ...]] = {
     "상품상태": ("판매가능", "판매불가"),

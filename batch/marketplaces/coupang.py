@@ -52,18 +52,31 @@ MARKET = Market.COUPANG.value
 API = "/v2/providers/openapi/apis/api"
 SELLER = "/v2/providers/seller_api/apis/api/v1/marketplace"
 OUTBOUND = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
-EXTENDED = {"X-EXTENDED-TIMEOUT": "90000"}  # §2.1: heavy calls (order and return lists, product creation)
+# C2: the official samples send this Content-Type on every call, GET included (C1 assets/guides/python-example.sample.ts
+# req.add_header("Content-type","application/json;charset=UTF-8"); marketplaces.md §2.1)
+CONTENT_TYPE = {"Content-Type": "application/json;charset=UTF-8"}
+# C3: C1 assets/faq/technical-faq.etc.ts ("타임아웃 에러가 발생합니다"): heavy calls (order, return and exchange lists,
+# product creation) send X-EXTENDED-TIMEOUT and the client must wait as long; the gateway's default is 3 s (504 FAQ).
+# We ask the gateway for no longer than this client waits (see Coupang._extended), at most the FAQ's 90000.
+EXTENDED_MS = 90_000
+GATEWAY_MS = 3_000
+EXTENDED_MARGIN_MS = 1_000
 
 MAX_NAME = 100  # ❓ sellerProductName: no confirmed limit; the sandbox uses the same
 MAX_ITEMS = 200  # ❓ options per product
 MAX_IMAGES = 10  # ❓
 MAX_TAGS = 20  # ❓ searchTags
-MAX_BATCH = 50  # §2.3: acknowledgement ids per call; ❓ the same for invoice DTOs
+MAX_BATCH = 50  # §2.3: acknowledgement ids per call; ❓ the same for invoice DTOs (docs/protocols/coupang.md)
 RETRY_ROUNDS = 3  # sends of an item Coupang marks retryRequired, the first included
 ANSWER_LIMIT = 1000  # ❓ no documented limit; the sandbox enforces the same
-ORDER_DAYS = 31  # §2.3: order sheets and return requests, at most 31 days
-SHORT_DAYS = 7  # §2.3: exchange requests and inquiries, at most 7 days
+ORDER_DAYS = 31  # §2.3: order sheets, at most 31 days
+SHORT_DAYS = 7  # §2.3: exchange requests and inquiries, at most 7 days; return requests, see collect_claims
 PAGE = "50"
+# C24: C1 customer-service-api/ko/lookup-coupang-call-center-inquiry.document.ts, pageSize "Default 10, max = 30"
+CALLCENTER_PAGE = "30"
+# C9: the fields Coupang changes only through the vendor-item calls once an option is approved (C1
+# product-api/ko/modify-seller-product.document.ts _warning; developers.coupangcorp.com/hc/ko/articles/360034156073)
+VENDOR_ITEM_FIELDS = ("salePrice", "originalPrice", "maximumBuyCount")
 # ❓ fixed sale period: the body is hashed to detect changes, so it must not carry today's date
 SALE_START = "2020-01-01T00:00:00"
 SALE_END = "2099-12-31T23:59:59"
@@ -96,9 +109,16 @@ EXCHANGE_STATUS = {
     "REJECT": ClaimStatus.DONE,
     "CANCEL": ClaimStatus.WITHDRAWN,
 }
-ALREADY_CONFIRMED = "ALREADY_PROCESSED"  # ❓ the sandbox's resultCode for a box past ACCEPT
-ALREADY_INVOICED = "ALREADY_INVOICED"  # ❓ the sandbox's resultCode for a box that has an invoice
-ALREADY_ANSWERED = "이미 답변"  # ❓ the start of Coupang's message for a second answer
+ALREADY_CONFIRMED = "ALREADY_PROCESSED"  # ❓ the sandbox's resultCode for a box past ACCEPT (docs "Our readings")
+ALREADY_INVOICED = "ALREADY_INVOICED"  # ❓ the sandbox's resultCode for a box that has an invoice (docs "Our readings")
+ALREADY_ANSWERED = "이미 답변"  # ❓ the start of Coupang's message for a second product-inquiry answer
+# C25: the response field csPartnerCounselingStatus is "requestAnswer" | "answered" (C1 lookup-coupang-call-center-
+# inquiry.document.ts; developers.coupangcorp.com/hc/ko/articles/20376877844249); NO_ANSWER is a *query* value only
+OPEN_CALLCENTER = "requestAnswer"
+CALLCENTER_CLOSED = (
+    "쿠팡이 이 고객센터 문의를 닫았습니다(24시간 안에 답변이 없으면 쿠팡 상담사가 처리합니다). "
+    "답변하려면 쿠팡 WING [온라인 문의 > 쿠팡CS문의]에서 하세요."
+)
 ONE_INVOICE = (
     "쿠팡은 배송번호(묶음배송) 하나에 송장 하나만 받습니다. 추가 송장은 쿠팡 WING에서 분할배송으로 등록하세요."
 )
@@ -141,6 +161,25 @@ def _stamp(text: Any) -> str:
     """``yyyy-MM-ddTHH:mm:ss[+09:00]`` as ``yyyy-MM-dd HH:mm:ss`` (KST)."""
     value = str(text or "")
     return value[:19].replace("T", " ")
+
+
+def minute_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tuple[str, str]]:
+    """[start, end] to the minute (``yyyy-MM-ddTHH:mm``, end rounded up), cut into windows of at most ``days`` days.
+
+    Each window starts at the minute the one before ended: a claim made in that minute is asked twice rather than
+    not at all (collect_claims keeps one of each).
+    """
+    first = start.replace(second=0, microsecond=0)
+    last = end.replace(second=0, microsecond=0)
+    if last < end:
+        last += dt.timedelta(minutes=1)
+    out = []
+    while True:
+        stop = min(first + dt.timedelta(days=days), last)
+        out.append((f"{first:%Y-%m-%dT%H:%M}", f"{stop:%Y-%m-%dT%H:%M}"))
+        if stop >= last:
+            return out
+        first = stop
 
 
 def day_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tuple[dt.date, dt.date]]:
@@ -201,19 +240,43 @@ class Coupang:
     async def _not_renewable(response: httpx.Response) -> bool:
         return False  # no token: a 401 is a wrong key or a wrong clock
 
-    def _error(self, response: httpx.Response) -> MarketError:
+    def _error(self, response: httpx.Response, call: Call | None = None) -> MarketError:
         body = json_object(response)
         code = body.get("code")
         if response.status_code == 401:
             return AuthFailed(MARKET, AUTH_PROBLEM, status=401, code=str(code) if code is not None else None)
         message = str(body.get("message") or response.text[:200] or response.reason_phrase)
+        if response.status_code == 504 and call is not None and not call.idempotent:
+            # C3: a 504 is the gateway giving up, not Coupang: C1 technical-faq says a product can be registered
+            # while the client times out, and to look it up rather than send it again
+            return Unavailable(
+                MARKET,
+                f"쿠팡: {message} (응답 시간 초과: 처리되었는지 알 수 없어 다시 보내지 않았습니다)",
+                status=504,
+                code=str(code) if code is not None else None,
+                outcome_unknown=True,
+            )
         return status_error(MARKET, response, f"쿠팡: {message}", str(code) if code is not None else None)
 
     async def _send(self, call: Call) -> httpx.Response:
-        call.headers = {**call.headers, "X-Requested-By": self.credentials.vendor_id}
+        call.headers = {**CONTENT_TYPE, **call.headers, "X-Requested-By": self.credentials.vendor_id}
         return await self.client.send(
-            call, auth=self._no_headers, on_auth_error=self._not_renewable, to_error=self._error
+            call,
+            auth=self._no_headers,
+            on_auth_error=self._not_renewable,
+            to_error=lambda response: self._error(response, call),
         )
+
+    def _extended(self) -> dict[str, str]:
+        """``X-EXTENDED-TIMEOUT`` for a heavy call (C3), asking the gateway for no longer than this client waits.
+
+        C1's FAQ pairs the header with a longer client timeout; asking for 90 s while giving up at 30 s (the client's
+        default) leaves a create running at Coupang after we stopped listening. So the gateway gets the client's
+        timeout less a second (at most 90000 ms), and a 504 comes back before we give up; when the client waits less
+        than the gateway's default 3 s anyway, the header is left out (it only adds to the 429 count, C1 FAQ 429).
+        """
+        ask = min(EXTENDED_MS, int(self.client.settings.timeout * 1000) - EXTENDED_MARGIN_MS)
+        return {"X-EXTENDED-TIMEOUT": str(ask)} if ask > GATEWAY_MS else {}
 
     def _v(self, version: int, rest: str) -> str:
         return f"{API}/v{version}/vendors/{self.credentials.vendor_id}{rest}"
@@ -351,13 +414,14 @@ class Coupang:
         return problems
 
     async def _pages(self, path: str) -> list[dict[str, Any]]:
+        """Every item of a ``pageNum``/``pageSize`` list (outbound places, return centres)."""
         out: list[dict[str, Any]] = []
         page = 1
         while True:
-            body = json_object(await self._send(Call("GET", path, params={"pageNum": str(page), "pageSize": PAGE})))
-            data = body.get("data") or {}
-            out += list(data.get("content") or [])
-            if page >= int((data.get("pagination") or {}).get("totalPages") or 1):
+            query = {"pageNum": str(page), "pageSize": PAGE}
+            items, pages = _page(json_object(await self._send(Call("GET", path, params=query))))
+            out += items
+            if page >= pages:
                 return out
             page += 1
 
@@ -380,9 +444,13 @@ class Coupang:
         return None
 
     async def _return_centres(self) -> dict[str, dict[str, Any]]:
-        """The seller's return centres by code, read once per adapter (create and update need their address)."""
+        """The seller's return centres by code, read once per adapter (create and update need their address).
+
+        C7 settled: the current page (developers.coupangcorp.com/hc/ko/articles/360033644814) reads them with
+        ``GET {v5}/returnShippingCenters?pageNum=&pageSize=`` (≤ 50); C1's v4 sample answers ``data.content``.
+        """
         if self._centres is None:
-            found = await self._pages(self._v(4, "/returnShippingCenters"))
+            found = await self._pages(self._v(5, "/returnShippingCenters"))
             self._centres = {str(c["returnCenterCode"]): c for c in found}
         return self._centres
 
@@ -405,9 +473,14 @@ class Coupang:
             "returnAddressDetail": str(address.get("returnAddressDetail") or ""),
         }
 
-    async def _link(self, seller_product_id: str) -> ProductLink:
+    async def _product(self, seller_product_id: str) -> dict[str, Any]:
+        """``GET …/seller-products/{sellerProductId}``: the product as Coupang holds it (C10)."""
         body = json_object(await self._send(Call("GET", f"{SELLER}/seller-products/{seller_product_id}")))
-        items = (body.get("data") or {}).get("items") or []
+        data = body.get("data")
+        return data if isinstance(data, dict) else {}
+
+    async def _link(self, seller_product_id: str) -> ProductLink:
+        items = (await self._product(seller_product_id)).get("items") or []
         return ProductLink(
             seller_product_id,
             {str(i["externalVendorSku"]): str(i["vendorItemId"]) for i in items if i.get("vendorItemId") is not None},
@@ -416,15 +489,43 @@ class Coupang:
     async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
         """Create with ``requested: true`` (approval asked at once), then read the vendorItemIds back."""
         body = await self._body(product, sales)
-        call = Call("POST", f"{SELLER}/seller-products", json=body, idempotent=False, headers=EXTENDED)
-        number = json_object(await self._send(call)).get("data")
+        call = Call("POST", f"{SELLER}/seller-products", json=body, idempotent=False, headers=self._extended())
+        number = _product_number(json_object(await self._send(call)))
         if number in (None, ""):
             raise Unavailable(MARKET, "쿠팡이 상품 번호 없이 답했습니다.", outcome_unknown=True)
         return await self._link(str(number))
 
     async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
-        body = {"sellerProductId": int(link.product_no), **(await self._body(product, sales))}
-        await self._send(Call("PUT", f"{SELLER}/seller-products", json=body, headers=EXTENDED))
+        """상품 수정 (C9), the way C1 modify-seller-product.document.ts and the current page (developers.coupangcorp.com
+        /hc/ko/articles/360034156073) describe it:
+
+        * read the product first (GET) and put each option's ``sellerProductItemId`` and ``vendorItemId`` on the
+          option with the same externalVendorSku: an item without them is an *added* option;
+        * an option Coupang has and the workbook dropped stays in the body as Coupang sent it and, once approved, is
+          stopped (``sales/stop``): an option left out is *deleted*, which Coupang refuses for an approved one ("이미
+          승인완료된 이력이 있는 옵션은 삭제 불가"; FAQ "vendorItem로 생성된 아이템은 삭제가 불가능합니다": stop it
+          instead). Nothing is ever deleted by omission;
+        * an approved option's price and stock change only through the vendor-item calls ("승인 완료된 상품의
+          판매가격, 재고수량, 판매상태, 할인율 기준가는 상품수정API가 아닌 …"): the body carries the values Coupang
+          holds, then ``prices/{price}`` (no forceSalePriceUpdate: Coupang's ±50 %/100 % guard against typos stays
+          on) and ``quantities/{qty}`` send the workbook's.
+        """
+        held = await self._product(link.product_no)
+        body = await self._body(product, sales)
+        items, prices, stocks, stops = _merge_items(body["items"], held.get("items") or [])
+        call = Call(
+            "PUT",
+            f"{SELLER}/seller-products",
+            json={"sellerProductId": int(link.product_no), **body, "items": items},
+            headers=self._extended(),
+        )
+        await self._send(call)
+        for item, price in prices:
+            await self._send(Call("PUT", f"{SELLER}/vendor-items/{item}/prices/{price}"))
+        for item, stock in stocks:
+            await self._send(Call("PUT", f"{SELLER}/vendor-items/{item}/quantities/{stock}"))
+        for item in stops:
+            await self._send(Call("PUT", f"{SELLER}/vendor-items/{item}/sales/stop"))
         return await self._link(link.product_no)
 
     async def find_product(self, code: str) -> ProductLink | None:
@@ -526,7 +627,7 @@ class Coupang:
         token = ""
         while True:
             query = {**params, **({"nextToken": token} if token else {})}
-            body = json_object(await self._send(Call("GET", path, params=query, headers=EXTENDED)))
+            body = json_object(await self._send(Call("GET", path, params=query, headers=self._extended())))
             out += list(body.get("data") or [])
             token = str(body.get("nextToken") or "")
             if not token:
@@ -591,19 +692,17 @@ class Coupang:
             box = {}
         items = {str(i.get("vendorItemId")): i for i in (box.get("orderItems") or []) if isinstance(i, dict)}
         held = [items.get(line.option_no) or {} for line in shipment.lines]
-        if all(
-            (
-                str(i.get("invoiceNumber") or ""),
-                str(i.get("deliveryCompanyCode") or box.get("deliveryCompanyCode") or ""),
-            )
-            == (shipment.number, shipment.courier_code)
-            for i in held
-        ):
+        # The v5 order sheet carries the invoice on the box (invoiceNumber, deliveryCompanyName: articles/
+        # 360033919573's example); an item-level number or courier code is read when present. The number decides;
+        # the courier is compared only where Coupang gives its code.
+        numbers = {str(i.get("invoiceNumber") or box.get("invoiceNumber") or "") for i in held}
+        couriers = {str(i.get("deliveryCompanyCode") or box.get("deliveryCompanyCode") or "") for i in held} - {""}
+        if numbers == {shipment.number} and couriers <= {shipment.courier_code}:
             return None
-        numbers = ", ".join(sorted({str(i.get("invoiceNumber") or "") for i in held} - {""})) or "?"
+        shown = ", ".join(sorted(numbers - {""})) or "?"
         return Rejected(
             MARKET,
-            f"쿠팡에 이미 다른 송장({numbers})이 등록된 배송입니다. 바꾸려면 쿠팡 WING에서 송장을 수정하세요.",
+            f"쿠팡에 이미 다른 송장({shown})이 등록된 배송입니다. 바꾸려면 쿠팡 WING에서 송장을 수정하세요.",
             status=refused.status,
             code=refused.code,
         )
@@ -658,31 +757,45 @@ class Coupang:
     ) -> list[Claim]:
         """Cancels and returns (v6 returnRequests) and exchanges (v4 exchangeRequests) asked between start and end.
 
-        Coupang lists by whole days up to ``end``, so ``latest`` needs nothing more: a claim asked a minute ago is
-        on today's list.
+        C18, the sources disagree on v6 returnRequests: C1's day-paging page wants ``status`` or ``orderId``, the
+        current page (developers.coupangcorp.com/hc/ko/articles/360033919613) says CANCEL must leave both out and
+        shows ``searchType=timeFrame&createdAtFrom=2017-08-27T11:00&createdAtTo=2017-09-03T11:00``, and a 2026 field
+        note reports date-only values refused on v6. The reading that loses no claim under any of them: minute
+        windows (``searchType=timeFrame``, ``yyyy-MM-ddTHH:mm``) of at most 7 days (the page's own example spans 7),
+        no ``status`` (a status filter would miss receipts in states no query value names, e.g.
+        VENDOR_WAREHOUSE_CONFIRM) and no ``orderId``, for RETURN and CANCEL alike. ``latest`` needs nothing more:
+        the last window ends at ``end``.
         """
-        claims: list[Claim] = []
-        for first, last in day_windows(start, end, ORDER_DAYS):
+        claims: dict[tuple[str, str], Claim] = {}
+        for first, last in minute_windows(start, end, SHORT_DAYS):
             for kind, cancel_type in ((ClaimType.RETURN, "RETURN"), (ClaimType.CANCEL, "CANCEL")):
                 params = {
-                    "createdAtFrom": first.isoformat(),
-                    "createdAtTo": last.isoformat(),
+                    "searchType": "timeFrame",
+                    "createdAtFrom": first,
+                    "createdAtTo": last,
                     "cancelType": cancel_type,
                     "maxPerPage": PAGE,
                 }
                 for item in await self._tokens(self._v(6, "/returnRequests"), params):
-                    claims += self._returns(item, kind, account)
-        for first, last in day_windows(start, end, SHORT_DAYS):
+                    claims.update(((c.claim_no, c.product_no), c) for c in self._returns(item, kind, account))
+        for day, last_day in day_windows(start, end, SHORT_DAYS):
             params = {
-                "createdAtFrom": f"{first.isoformat()}T00:00:00",
-                "createdAtTo": f"{last.isoformat()}T23:59:59",
+                "createdAtFrom": f"{day.isoformat()}T00:00:00",
+                "createdAtTo": f"{last_day.isoformat()}T23:59:59",
                 "maxPerPage": PAGE,
             }
             for item in await self._tokens(self._v(4, "/exchangeRequests"), params):
-                claims += self._exchanges(item, account)
-        return claims
+                claims.update(((c.claim_no, c.product_no), c) for c in self._exchanges(item, account))
+        return list(claims.values())
 
     def _returns(self, item: Mapping[str, Any], kind: ClaimType, account: str) -> list[Claim]:
+        lines = [
+            (
+                str(line.get("sellerProductId") or ""),
+                str(line.get("sellerProductName") or line.get("vendorItemName") or ""),
+            )
+            for line in item.get("returnItems") or []
+        ]
         return _claims(
             item,
             account,
@@ -690,11 +803,20 @@ class Coupang:
             RETURN_STATUS.get(str(item.get("receiptStatus"))) or _unknown("반품/취소", item.get("receiptStatus")),
             str(item["receiptId"]),
             ("cancelReasonCategory1", "cancelReasonCategory2", "cancelReason"),
-            item.get("returnItems"),
-            "vendorItemName",
+            lines,
+            str(item.get("requesterName") or ""),
         )
 
     def _exchanges(self, item: Mapping[str, Any], account: str) -> list[Claim]:
+        """C21 (C1 exchange-api/ko/lookup-change-request-list.document.ts): exchange items carry no sellerProductId or
+        sellerProductName, only ``orderItemId`` (the ordered option's vendorItemId), ``orderItemName``,
+        ``targetItemId``, ``targetItemName``…; the buyer's name is ``exchangeAddressDtoV1.returnCustomerName``.
+        ``orderItemId`` stands in for the product number so the items of one exchange stay apart (❓ our reading)."""
+        lines = [
+            (str(line.get("orderItemId") or ""), str(line.get("targetItemName") or line.get("orderItemName") or ""))
+            for line in item.get("exchangeItemDtoV1s") or []
+        ]
+        address = item.get("exchangeAddressDtoV1") or {}
         return _claims(
             item,
             account,
@@ -702,8 +824,8 @@ class Coupang:
             EXCHANGE_STATUS.get(str(item.get("exchangeStatus"))) or _unknown("교환", item.get("exchangeStatus")),
             str(item["exchangeId"]),
             ("reasonCodeText", "reasonEtcDetail"),
-            item.get("exchangeItemDtoV1s"),
-            "targetItemName",
+            lines,
+            str(address.get("returnCustomerName") or "") if isinstance(address, Mapping) else "",
         )
 
     # --- inquiries ---------------------------------------------------------------------------------
@@ -717,7 +839,8 @@ class Coupang:
                 "inquiryStartAt": first.isoformat(),
                 "inquiryEndAt": last.isoformat(),
             }
-            for q in await self._numbered(self._v(5, "/onlineInquiries"), {**days, "answeredType": "NOANSWER"}):
+            online = {**days, "answeredType": "NOANSWER"}
+            for q in await self._numbered(self._v(5, "/onlineInquiries"), online, PAGE):  # C22: pageSize ≤ 50
                 inquiry = Inquiry(
                     MARKET,
                     account,
@@ -733,7 +856,7 @@ class Coupang:
                 )
                 out[inquiry.inquiry_no] = inquiry
             params = {**days, "partnerCounselingStatus": "NO_ANSWER"}
-            for q in await self._numbered(self._v(5, "/callCenterInquiries"), params):
+            for q in await self._numbered(self._v(5, "/callCenterInquiries"), params, CALLCENTER_PAGE):  # C24
                 inquiry = Inquiry(
                     MARKET,
                     account,
@@ -750,14 +873,14 @@ class Coupang:
                 out[inquiry.inquiry_no] = inquiry
         return list(out.values())
 
-    async def _numbered(self, path: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    async def _numbered(self, path: str, params: Mapping[str, str], size: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         page = 1
         while True:
-            query = {**params, "pageNum": str(page), "pageSize": PAGE}
-            data = json_object(await self._send(Call("GET", path, params=query))).get("data") or {}
-            out += list(data.get("content") or [])
-            if page >= int((data.get("pagination") or {}).get("totalPages") or 1):
+            query = {**params, "pageNum": str(page), "pageSize": size}
+            items, pages = _page(json_object(await self._send(Call("GET", path, params=query))))
+            out += items
+            if page >= pages:
                 return out
             page += 1
 
@@ -775,15 +898,19 @@ class Coupang:
             elif kind == "callcenter":
                 one = json_object(await self._send(Call("GET", f"{API}/v5/vendors/callCenterInquiries/{ident}")))
                 data = one.get("data") or {}
-                if data.get("csPartnerCounselingStatus") != "NO_ANSWER":
-                    raise AlreadyDone(MARKET, "이미 답변된 쿠팡 고객센터 문의입니다.")
-                replies = data.get("replies") or [{}]
+                replies = [r for r in data.get("replies") or [] if isinstance(r, dict)]
+                if data.get("csPartnerCounselingStatus") != OPEN_CALLCENTER or data.get("inquiryStatus") == "complete":
+                    # C25: answerable only while inquiryStatus:progress, partnerTransferStatus:requestAnswer (current
+                    # page 360034156233); after 24 h Coupang closes it as 답변완료 with a reply of its own
+                    if any(r.get("answerType") == "vendor" for r in replies):
+                        raise AlreadyDone(MARKET, "이미 답변된 쿠팡 고객센터 문의입니다.")
+                    raise Rejected(MARKET, CALLCENTER_CLOSED)
                 body = {
                     "vendorId": self.credentials.vendor_id,
-                    "inquiryId": int(ident),
+                    "inquiryId": ident,  # C26: C1 types the body's inquiryId as String (its sample too)
                     "content": content,
                     "replyBy": self.credentials.wing_id,
-                    "parentAnswerId": replies[-1].get("answerId"),
+                    "parentAnswerId": _parent_answer(replies),
                 }
                 path = self._v(4, f"/callCenterInquiries/{ident}/replies")
             else:
@@ -806,10 +933,10 @@ def _claims(
     status: ClaimStatus,
     claim_no: str,
     reason_keys: tuple[str, ...],
-    lines: Any,
-    item_name: str,
+    lines: list[tuple[str, str]],
+    buyer: str,
 ) -> list[Claim]:
-    """One Claim per item of a return, cancel or exchange request (one for the request when it lists none)."""
+    """One Claim per (product number, name) line of a request (one for the request when it lists none)."""
     reason = " ".join(" ".join(str(item.get(k) or "") for k in reason_keys).split())
     return [
         Claim(
@@ -817,16 +944,92 @@ def _claims(
             account=account,
             claim_no=claim_no,
             order_no=str(item.get("orderId") or ""),
-            product_no=str(line.get("sellerProductId") or ""),
-            product_name=str(line.get("sellerProductName") or line.get(item_name) or ""),
+            product_no=product_no,
+            product_name=name,
             kind=kind,
             status=status,
             reason=reason,
-            buyer=str(item.get("requesterName") or ""),
+            buyer=buyer,
             requested_at=_stamp(item.get("createdAt")),
         )
-        for line in lines or [{}]
+        for product_no, name in lines or [("", "")]
     ]
+
+
+def _page(body: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """(items, totalPages) of a numbered page.
+
+    C6: outbound places answer ``content`` and ``pagination`` at the top level (developers.coupangcorp.com/hc/ko/
+    articles/360033644754 lists ``content`` as the first response field; a public client: "반품지는 data.content,
+    출고지는 최상위 content"); return centres and inquiries answer them inside ``data`` (C1 samples).
+    """
+    listing: Any = body if "content" in body else body.get("data")
+    if isinstance(listing, list):
+        return [i for i in listing if isinstance(i, dict)], 1
+    if not isinstance(listing, Mapping):
+        return [], 1
+    items = [i for i in listing.get("content") or [] if isinstance(i, dict)]
+    return items, int((listing.get("pagination") or {}).get("totalPages") or 1)
+
+
+def _product_number(body: Mapping[str, Any]) -> Any:
+    """The sellerProductId of a create answer: C1's samples nest it (``{"code":"200","data":{"code":"SUCCESS",
+    "data":427011919}}``), marketplaces.md §2.3 reads it flat (``{"code":"SUCCESS","data":…}``); either is read."""
+    data = body.get("data")
+    if isinstance(data, Mapping):
+        return data.get("data")
+    return data
+
+
+def _merge_items(
+    ours: list[dict[str, Any]], held: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[tuple[str, int]], list[tuple[str, int]], list[str]]:
+    """The update's items (C9) and the vendor-item calls that follow it: (items, prices, stocks, stops).
+
+    Each of our items takes the ``sellerProductItemId``/``vendorItemId`` of Coupang's option with its
+    externalVendorSku; an approved one (it has a vendorItemId) keeps Coupang's price and stock in the body and
+    changes them through ``prices``/``quantities``. Coupang's options we do not list stay in the body unchanged and
+    are stopped when approved.
+    """
+    unused = [i for i in held if isinstance(i, dict)]
+    items: list[dict[str, Any]] = []
+    prices: list[tuple[str, int]] = []
+    stocks: list[tuple[str, int]] = []
+    for item in ours:
+        match = next((h for h in unused if str(h.get("externalVendorSku")) == str(item["externalVendorSku"])), None)
+        if match is None:
+            items.append(item)  # no sellerProductItemId: an added option
+            continue
+        unused.remove(match)
+        ids = {"sellerProductItemId": match.get("sellerProductItemId"), "vendorItemId": match.get("vendorItemId")}
+        vendor_item = match.get("vendorItemId")
+        if vendor_item is None:
+            items.append({**ids, **item})
+            continue
+        items.append({**ids, **item, **{k: _number(match.get(k)) for k in VENDOR_ITEM_FIELDS}})
+        if item["salePrice"] != _number(match.get("salePrice")):
+            prices.append((str(vendor_item), int(item["salePrice"])))
+        if item["maximumBuyCount"] != _number(match.get("maximumBuyCount")):
+            stocks.append((str(vendor_item), int(item["maximumBuyCount"])))
+    items += unused
+    stops = [str(h["vendorItemId"]) for h in unused if h.get("vendorItemId") is not None]
+    return items, prices, stocks, stops
+
+
+def _number(value: Any) -> int:
+    """A number Coupang may write as ``13000.00000`` or ``"100"`` (C1 samples), as an int."""
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _parent_answer(replies: list[dict[str, Any]]) -> Any:
+    """C26: the answerId to answer under: the last reply Coupang asks the seller to answer (``partnerTransferStatus``
+    requestAnswer or ``needAnswer``, C1 lookup-coupang-call-center-inquiry.document.ts), else the last reply."""
+    asking = [r for r in replies if r.get("partnerTransferStatus") == OPEN_CALLCENTER or r.get("needAnswer") is True]
+    chosen = (asking or replies or [{}])[-1]
+    return chosen.get("answerId")
 
 
 def _results(response: httpx.Response) -> dict[str, list[dict[str, Any]]]:

@@ -469,7 +469,8 @@ class Naver(NaverOrders):
         return await self._link(number)
 
     async def _origin_no(self, code: str) -> str | None:
-        """❓ POST /v1/products/search filtered by our code (searchKeywordType SELLER_CODE, §3.3 gives no filter)."""
+        """◐ POST /v1/products/search filtered by our code (searchKeywordType SELLER_CODE, as public clients send it;
+        no official page for the filter): docs/protocols/naver.md, product_search."""
         body = {"searchKeywordType": "SELLER_CODE", "sellerManagementCode": code, "page": 1, "size": 50}
         response = await self._send(Call("POST", "/v1/products/search", json=body))
         for content in json_object(response).get("contents") or []:
@@ -489,23 +490,47 @@ class Naver(NaverOrders):
         return None if number is None else await self._link(number)
 
     async def update_stock(self, product: Product) -> None:
-        """❓ Stock through the documented full update: read the product, set the stocks, PUT it back."""
+        """Stock only, never the whole product (fidelity review N12).
+
+        With option combinations: ``PUT /v1/products/origin-products/{no}/option-stock`` with
+        ``optionInfo.optionCombinations[{id, stockQuantity, price, usable}]`` (apicenter update-options-product:
+        "상품 옵션의 재고, 가격, 할인가를 변경합니다"; ``id`` required, "옵션 ID 입력 시 기존 옵션 수정"). The product is
+        read first for the combinations' ids: every combination Naver has is sent, with its price and ``usable`` as
+        read and a new stock only where the workbook has one, so nothing but stock can change (❓ what Naver does
+        with combinations left out or a price left out is not documented: docs/protocols/naver.md).
+        Without options the endpoint does not apply ("옵션 설정 상품에 대해 수정이 가능합니다"): the product's stock
+        goes through ``PUT …/change-status`` ``{statusType, stockQuantity}`` (commerce-api-naver/commerce-api
+        docs/2.0.0-RC.js, ExternalApiProductSaleStatusUpdateRequestVo), keeping a paused product paused.
+        """
         number = await self._require(product.code)
         current = json_object(await self._send(Call("GET", f"/v2/products/origin-products/{number}")))
         origin = current.get("originProduct") or {}
-        stocks = {option_no(product.code, i): o.stock for i, o in enumerate(product.options)}
         combos = ((origin.get("detailAttribute") or {}).get("optionInfo") or {}).get("optionCombinations") or []
-        for combo in combos:
-            combo["stockQuantity"] = stocks.get(str(combo.get("sellerManagerCode")), combo.get("stockQuantity", 0))
-        origin["stockQuantity"] = (
-            sum(int(c["stockQuantity"]) for c in combos if c.get("usable", True))
-            if combos
-            else sum(o.stock for o in product.options)
-        )
-        if origin.get("statusType") not in ("SALE", "SUSPENSION"):
-            origin["statusType"] = "SALE"  # OUTOFSTOCK is Naver's own; an update sends SALE or SUSPENSION
-        body = {"originProduct": origin, "smartstoreChannelProduct": current.get("smartstoreChannelProduct") or {}}
-        await self._send(Call("PUT", f"/v2/products/origin-products/{number}", json=body))
+        stocks = {option_no(product.code, i): o.stock for i, o in enumerate(product.options)}
+        if combos:
+            body = {
+                "optionInfo": {
+                    "optionCombinations": [
+                        {
+                            "id": combo["id"],
+                            "stockQuantity": stocks.get(
+                                str(combo.get("sellerManagerCode")), combo.get("stockQuantity", 0)
+                            ),
+                            "price": combo.get("price", 0),
+                            "usable": combo.get("usable", True),
+                        }
+                        for combo in combos
+                    ],
+                    "useStockManagement": True,
+                }
+            }
+            await self._send(Call("PUT", f"/v1/products/origin-products/{number}/option-stock", json=body))
+            return
+        stock = sum(o.stock for o in product.options)
+        paused = origin.get("statusType") == "SUSPENSION"
+        status = "SUSPENSION" if paused else ("SALE" if stock > 0 else "OUTOFSTOCK")
+        path = f"/v1/products/origin-products/{number}/change-status"
+        await self._send(Call("PUT", path, json={"statusType": status, "stockQuantity": stock}))
 
     async def _change_status(self, code: str, status: str) -> None:
         number = await self._require(code)

@@ -17,21 +17,53 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 
 import bcrypt
+
+from batch.marketplaces.base import AuthFailed
+from batch.models import Market
 
 TOKEN_PATH = "/external/v1/oauth2/token"
 TOKEN_LIFETIME_S = 10_800  # 3 hours, the documented expires_in
 SAME_TOKEN_WINDOW_S = 30 * 60  # with ≥ 30 min left Naver returns the same token
 DEFAULT_RENEW_MARGIN_S = 10 * 60  # renew this long before expiry (inside the 30-minute window)
 AUTHN_CODE = "GW.AUTHN"
+# bcrypt's own Base64 alphabet (OpenBSD bcrypt.c); a salt is "$2a$" + 2-digit cost + "$" + 22 characters
+BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+SALT = re.compile(r"^\$2[abxy]?\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{22}$")
+BAD_SECRET = (
+    "스마트스토어 client_secret으로 서명하지 못했습니다. 커머스API센터 > 애플리케이션 정보의 "
+    "애플리케이션 시크릿($2a$로 시작하는 값)을 그대로 복사해 환경 변수에 다시 넣으세요."
+)
+
+
+def canonical_salt(client_secret: str) -> str:
+    """The secret as the bcrypt salt it encodes, its 22nd salt character made canonical.
+
+    22 Base64 characters carry 132 bits; bcrypt uses 128, so only the top two bits of the last character count.
+    bcrypt 3.x (and OpenBSD's bcrypt) decoded the salt and re-encoded it, which dropped the low four bits: the
+    official example's ``…stuv`` signs as ``…stuu`` (apicenter.commerce.naver.com "전자서명", the example in
+    commerce-api-naver/commerce-api docs/2.0.0-RC.js: its expected sign decodes to ``$2a$10$…stuuBVWYJN…``).
+    pyca/bcrypt ≥ 4 refuses such a salt instead, so the bits are dropped here the way bcrypt 3 did. Raises
+    AuthFailed (Korean, pointing at 커머스API센터) when the secret is not a bcrypt salt at all.
+    """
+    salt = client_secret.strip()[:29]  # a secret given as a whole bcrypt hash still starts with its salt
+    if not SALT.match(salt):
+        raise AuthFailed(Market.NAVER.value, BAD_SECRET)
+    last = BCRYPT_ALPHABET.index(salt[-1]) & 0b110000  # keep the two bits bcrypt uses
+    return salt[:-1] + BCRYPT_ALPHABET[last]
 
 
 def client_secret_sign(client_id: str, client_secret: str, timestamp_ms: int) -> str:
-    """Standard Base64 of bcrypt(``{client_id}_{timestamp_ms}``, salt = client secret)."""
+    """Standard Base64 of bcrypt(``{client_id}_{timestamp_ms}``, salt = client secret); AuthFailed, never a bare
+    ValueError, when the secret cannot sign."""
     password = f"{client_id}_{timestamp_ms}".encode()
-    hashed = bcrypt.hashpw(password, client_secret.encode())
+    try:
+        hashed = bcrypt.hashpw(password, canonical_salt(client_secret).encode("ascii"))
+    except ValueError as exc:  # pyca/bcrypt: "Invalid salt" and the like
+        raise AuthFailed(Market.NAVER.value, BAD_SECRET) from exc
     return base64.standard_b64encode(hashed).decode("ascii")
 
 

@@ -1,7 +1,7 @@
 """Naver Commerce orders, claims and inquiries (marketplaces.md §3.3, §3.4): the change feed, details, batches.
 
 Mixed into ``naver.Naver``; only the order side lives here. Readings where the docs are unsure (❓) are named
-where they are used, and the sandbox (batch/sandbox/naver_orders.py) reads them the same way.
+where they are used and listed once in docs/protocols/naver.md, "Our readings".
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 
 from batch.marketplaces.base import (
-    RETRY,
     AlreadyDone,
     Call,
     MarketClient,
+    MarketError,
     Rejected,
     Unavailable,
     Verdict,
@@ -32,19 +32,27 @@ FEED = f"{ORDERS}/last-changed-statuses"
 WINDOW = dt.timedelta(hours=24)  # §3.3: at most 24 h per feed call
 OVERLAP = dt.timedelta(minutes=5)  # §3.4: overlapping windows, so nothing on a boundary is lost
 FEED_LIMIT = 300  # limitCount ≤ 300
-QUERY_LIMIT = 300  # productOrderIds per query
-CONFIRM_LIMIT = 300  # ❓ not documented; the query's limit
-DISPATCH_LIMIT = 30  # ◐ a client's comment (§3.3, §8)
-ITEM_ATTEMPTS = 3  # sends of one item that Naver failed with a transient code
+# "요청 가능한 상품 주문 번호는 최대 300개입니다." (apicenter …/seller-get-product-orders-pay-order-seller)
+QUERY_LIMIT = 300
+# "요청 가능한 상품 주문 번호는 최대 30개입니다." (apicenter …/seller-confirm-placed-product-orders-pay-order-seller,
+# clipped 2025-09-26); a larger batch is refused whole (fidelity review N17)
+CONFIRM_LIMIT = 30
+# the same sentence on apicenter …/seller-dispatch-product-orders-pay-order-seller
+DISPATCH_LIMIT = 30
+# qnas: "페이지당 최대 100건" (apicenter get-comments-contents); pay-user/inquiries: 10~200 (get-customer-inquiry-pay-user)
 PAGE_SIZE = 100
-QNA_LOOKBACK = dt.timedelta(days=30)  # ❓ how far back an answer looks for the question among the unanswered
-ANSWER_LIMIT = 1000  # ❓ not documented; the sandbox enforces the same
+QNA_LOOKBACK = dt.timedelta(days=30)  # ❓ how far back an answer looks for the question (docs/protocols/naver.md)
+ANSWER_LIMIT = 1000  # ❓ not documented (docs/protocols/naver.md, "Our readings")
 
-ALREADY_CONFIRMED = "104443"  # ◐ [V7]
-# ❓ Naver's per-item failure codes are not documented beyond 104443. These are the sandbox's (naver_orders.py):
-TRANSIENT = frozenset({"TEMPORARY_ERROR"})  # may be sent again
-ALREADY_DISPATCHED = "ALREADY_DISPATCHED"  # done when the registered invoice is the one we send
-ALREADY_ANSWERED = "ALREADY_ANSWERED"
+# Per-item failure codes of confirm and dispatch: the "오류 코드 정의" table of both apicenter pages. None of them
+# says "try again", so no item is re-sent by itself; an item is done only when Naver says so or a fresh read of the
+# order shows it (docs/protocols/naver.md, "Our readings").
+# 104443 "발주 상태 확인 필요": on confirm, already confirmed once the order reads placeOrderStatus OK
+PLACE_ORDER_STATE = "104443"
+# 고객 문의 답변 등록, 400: "ERR-NC-101010 해당 문의에 이미 답변이 존재하는 경우" (apicenter insert-inquiry-answer-pay-merchant)
+ALREADY_ANSWERED = "ERR-NC-101010"
+STATE_CODES = frozenset({"104442", "105306"})  # dispatch refused for the order's state: read it again
+UNANSWERED = "UNANSWERED"  # ours: an item missing from Naver's answer
 
 ORDER_STATUS = {
     "DELIVERING": OrderStatus.SHIPPING,
@@ -66,7 +74,8 @@ INQUIRY_KINDS = {"상품": "상품", "배송": "배송", "반품": "반품", "�
 
 
 def claim_status(value: str) -> ClaimStatus:
-    """Naver's claimStatus as ours. ❓ The full list is not documented (§3.3): the rule goes by the name's shape."""
+    """Naver's claimStatus as ours, by the name's shape. The list is documented (claimStatus.pay-order-seller on
+    apicenter …/seller-get-product-orders-pay-order-seller); ❓ the mapping is ours (docs/protocols/naver.md)."""
     if value == "COLLECT_DONE" or value.endswith(("_REQUEST", "ING")) or "HOLDBACK" in value:
         return ClaimStatus.REQUESTED
     if value.endswith("_DONE"):
@@ -210,6 +219,14 @@ class NaverOrders:
                 lines.append(self._line(item, status, account))
         return lines
 
+    @staticmethod
+    def _claim_detail(item: dict[str, Any], name: str) -> dict[str, Any]:
+        """The claim object ``cancel`` / ``return`` / ``exchange`` of a query item: under ``currentClaim`` (current
+        docs), else at the top level, which apicenter marks "2025년 상반기 중 제거 예정, currentClaim 하위의 동일
+        오브젝트 사용 권장" (…/seller-get-product-orders-pay-order-seller)."""
+        current = (item.get("currentClaim") or {}).get(name)
+        return current or item.get(name) or {}
+
     async def collect_claims(
         self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
     ) -> list[Claim]:
@@ -226,8 +243,8 @@ class NaverOrders:
             kind = CLAIM_TYPES.get(str(po.get("claimType")))
             if kind is None:
                 continue
-            detail = item.get(CLAIM_DETAIL[kind]) or {}
             name = CLAIM_DETAIL[kind]
+            detail = self._claim_detail(item, name)
             reason = detail.get(f"{name}DetailedReason") or detail.get(f"{name}Reason") or ""
             claims.append(
                 Claim(
@@ -258,9 +275,11 @@ class NaverOrders:
         *,
         idempotent: bool,
     ) -> Outcomes:
-        """Send ``items`` (key -> item) in calls of ``limit``; re-send only items failed with a transient code.
+        """Send ``items`` (key -> item) in calls of ``limit``; each item's answer as Naver gives it.
 
-        An item Naver refuses is a Rejected carrying Naver's code and message, which the caller may word anew.
+        An item Naver refuses is a Rejected carrying Naver's code and message, which the caller may word anew. No
+        item is sent again by itself: Naver documents no per-item code that means "try again" (the "오류 코드 정의"
+        tables of confirm and dispatch), and an unknown code is never taken for done.
         """
 
         async def send(batch: list[str]) -> dict[str, Verdict]:
@@ -272,9 +291,7 @@ class NaverOrders:
             verdicts: dict[str, Verdict] = dict.fromkeys((str(key) for key in done), None)
             for fail in data.get("failProductOrderInfos") or []:
                 key, code = str(fail.get("productOrderId")), str(fail.get("code") or "")
-                verdicts[key] = (
-                    RETRY if code in TRANSIENT else Rejected(MARKET, str(fail.get("message") or ""), code=code)
-                )
+                verdicts[key] = Rejected(MARKET, str(fail.get("message") or ""), code=code)
             return verdicts
 
         return await in_batches(
@@ -283,42 +300,58 @@ class NaverOrders:
             send,
             batches=lambda keys: chunks(keys, limit),
             idempotent=idempotent,
-            rounds=ITEM_ATTEMPTS,
-            gave_up=lambda _: Unavailable(
-                MARKET,
-                "스마트스토어의 일시적인 오류로 처리하지 못했습니다. 잠시 뒤 다시 보내세요.",
-                code="TEMPORARY_ERROR",
-            ),
+            rounds=1,
+            gave_up=lambda _: Unavailable(MARKET, "스마트스토어가 처리하지 못했습니다. 잠시 뒤 다시 보내세요."),
             unanswered=lambda _: Unavailable(
                 MARKET,
                 "스마트스토어가 이 주문의 처리 결과를 알려 주지 않았습니다. 스마트스토어센터에서 확인하세요.",
+                code=UNANSWERED,
                 outcome_unknown=not idempotent,
             ),
         )
 
+    async def _product_orders(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """productOrderId -> the query item (its ``productOrder`` and ``delivery``), read afresh."""
+        return {str((item.get("productOrder") or {}).get("productOrderId")): item for item in await self._details(keys)}
+
     async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
-        """발주확인 in calls of ``CONFIRM_LIMIT`` product orders; 104443 (confirmed already) is done."""
+        """발주확인 in calls of ``CONFIRM_LIMIT`` (30) product orders.
+
+        An item refused with 104443 (발주 상태 확인 필요) or left out of the answer is read again: done when it reads
+        ``placeOrderStatus`` OK (confirmed before, e.g. by a run that lost its answer), refused otherwise.
+        """
         items = {self.shipment_key(unit[0]): {"productOrderId": self.shipment_key(unit[0])} for unit in units if unit}
         outcomes = await self._batches(
             f"{ORDERS}/confirm",
             items,
             lambda chunk: {"productOrderIds": [i["productOrderId"] for i in chunk]},
             CONFIRM_LIMIT,
-            idempotent=True,  # confirming twice is answered 104443: harmless
+            idempotent=True,  # confirming a confirmed order changes nothing: Naver answers 104443
         )
+        check = [k for k, e in outcomes.items() if e is not None and e.code in (PLACE_ORDER_STATE, UNANSWERED)]
+        read: dict[str, dict[str, Any]] = {}
+        if check:
+            try:
+                read = await self._product_orders(check)
+            except MarketError:
+                read = {}  # the refusals stand; nothing is called done without a read
+        for key in check:
+            if ((read.get(key) or {}).get("productOrder") or {}).get("placeOrderStatus") == "OK":
+                outcomes[key] = None
         for key, error in _refused(outcomes).items():
-            outcomes[key] = (
-                None
-                if error.code == ALREADY_CONFIRMED
-                else Rejected(MARKET, f"스마트스토어가 발주확인을 거절했습니다: {error.message}", code=error.code)
+            outcomes[key] = Rejected(
+                MARKET, f"스마트스토어가 발주확인을 거절했습니다: {error.message}", code=error.code
             )
         return outcomes
 
     async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
-        """발송처리 in calls of ``DISPATCH_LIMIT``; an invoice Naver already holds with the same number is done.
+        """발송처리 in calls of ``DISPATCH_LIMIT`` (30); an order Naver already holds with the same invoice is done.
 
         ❓ There is no documented call to correct an invoice, and a product order takes one tracking number:
         corrections and extra boxes are refused here with a Korean message sending staff to 스마트스토어센터.
+        An item refused for its state (104442 상품 주문 상태 확인 필요, 105306 변경을 요청한 상태가 기존과 동일) is read
+        again: done when it carries this very invoice (an earlier send that lost its answer), else refused saying
+        which invoice it holds.
         """
         outcomes: Outcomes = {}
         items: dict[str, dict[str, Any]] = {}
@@ -354,16 +387,17 @@ class NaverOrders:
         )
         outcomes.update(done)
         failed = {key: (error.code or "", error.message) for key, error in _refused(done).items()}
-        check = [key for key, (code, _) in failed.items() if code == ALREADY_DISPATCHED]
-        held = {}
+        check = [key for key, (code, _) in failed.items() if code in STATE_CODES]
+        held: dict[str, dict[str, Any]] = {}
         if check:
-            for item in await self._details(check):
-                po = item.get("productOrder") or {}
-                held[str(po.get("productOrderId"))] = item.get("delivery") or {}
+            try:
+                held = {k: v.get("delivery") or {} for k, v in (await self._product_orders(check)).items()}
+            except MarketError:
+                held = {}
         for key, (code, message) in failed.items():
             s = by_key[key]
-            if code == ALREADY_DISPATCHED:
-                has = held.get(key, {})
+            has = held.get(key) or {}
+            if code in STATE_CODES and has.get("trackingNumber"):
                 if (has.get("deliveryCompany"), has.get("trackingNumber")) == (s.courier_code, s.number):
                     outcomes[key] = None
                     continue
@@ -390,7 +424,8 @@ class NaverOrders:
             page += 1
 
     async def _questions(self, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-        """Unanswered product Q&A asked between start and end. ◐ The parameter names are one client's (§3.3)."""
+        """Unanswered product Q&A asked between start and end: ``fromDate``/``toDate`` date-time (required),
+        ``answered``, ``page`` from 1, ``size`` ≤ 100 (apicenter get-comments-contents)."""
         params = {"answered": "false", "fromDate": iso(start), "toDate": iso(end)}
         return await self._pages("/v1/contents/qnas", params, "contents")
 
@@ -412,7 +447,9 @@ class NaverOrders:
             )
             for q in await self._questions(start, end)
         ]
-        # ◐ / ❓ parameter and field names of GET /v1/pay-user/inquiries (§3.3, §8): the sandbox reads them the same
+        # GET /v1/pay-user/inquiries: startSearchDate/endSearchDate yyyy-MM-dd, answered, page, size 10~200; content[]
+        # {inquiryNo, category, title, inquiryContent, inquiryRegistrationDateTime, answered, orderId, productNo,
+        # customerId, …} (apicenter get-customer-inquiry-pay-user)
         params = {
             "startSearchDate": start.strftime("%Y-%m-%d"),
             "endSearchDate": end.strftime("%Y-%m-%d"),
@@ -467,9 +504,10 @@ class NaverOrders:
     async def _answer_question(self, question_id: str, content: str) -> None:
         """Answer one product Q&A with ``PUT /v1/contents/qnas/{questionId}`` ``{"commentContent"}``.
 
-        ❓ The sources conflict (§3.3): another client sends ``PUT …/{questionId}/answer`` with ``{"content"}``.
-        This function is the only place that knows the call. The PUT overwrites an earlier answer, so the
-        question must still be among the unanswered ones (asked in the last ``QNA_LOOKBACK``), else AlreadyDone.
+        Settled by apicenter create-or-update-answer-contents: ``PUT /v1/contents/qnas/:questionId``, body
+        ``commentContent`` (required), 204, "상품 문의의 답변을 등록하거나 수정할 수 있습니다". The PUT overwrites an
+        earlier answer, so the question must still be among the unanswered ones (asked in the last
+        ``QNA_LOOKBACK``), else AlreadyDone (❓ docs/protocols/naver.md, "Our readings").
         """
         if self._open_questions is None or question_id not in self._open_questions:
             now = dt.datetime.fromtimestamp(self.now(), KST).replace(tzinfo=None)

@@ -52,18 +52,25 @@ MAX_OPTIONS = 200
 MAX_IMAGES = 6
 MAX_KEYWORDS = 5
 
-# 상품유형그룹 -> productType. ❓ TMON's codes are not in any source found (§1.5 names the field only);
-# these names are ours and must be checked against TMON's document before real use.
+# 상품유형그룹 (as staff pick it) -> productType. [T1] richbeam/mcs_tmon_api
+# src/main/java/com/tmon/api/module/prod/ProdServiceImpl.java getProducts: "냉장냉동/신선식품(DP01), 일반상품(DP07),
+# 해외직배송(DP02), 해외구매대행(DP03), 화물설치(DP04), 주문제작(DP05), 주문후발주(DP06)".
 PRODUCT_TYPES: dict[str, str] = {
-    "냉장/냉동/신선식품": "FRESH",
-    "화물/설치": "CARGO",
-    "주문제작": "CUSTOM",
-    "주문후발주": "ORDER_AFTER",
-    "일반상품": "GENERAL",
-    "예외상품": "EXCEPTION",
+    "냉장/냉동/신선식품": "DP01",
+    "해외직배송": "DP02",
+    "해외구매대행": "DP03",
+    "화물/설치": "DP04",
+    "주문제작": "DP05",
+    "주문후발주": "DP06",
+    "일반상품": "DP07",
 }
-# 인증대상 -> kcAuthSubmitType (§1.5: Y 제출 / N 대상아님 / X 컨텐츠포함)
+PRODUCT_TYPE_LABELS = {code: label for label, code in PRODUCT_TYPES.items()}
+# 인증대상 -> kcAuthSubmitType ([T1] getProducts: "Y(제출), N(대상아님), X(컨텐츠에포함)")
 KC_SUBMIT = {True: "Y", False: "N"}
+# A deal update leaves these out: [T1] getProducts sets them only when registering (tType "I"); [T2]
+# PaTmonProductService sets productType only for a new deal, and "판매기간 … 변경은 별도 API에서 처리됩니다".
+UPDATE_LEAVES_OUT = ("productType", "salesEndDate", "adultOnly")
+MAX_DECORATION = 20  # [T1] titleDecoration "String(20) 판매용 제목 상단 홍보 문구(딜 홍보 문구) O 최대 20자"
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ DELIVERY_STATUS = {
     "D3": OrderStatus.SHIPPING,
     "D4": OrderStatus.SHIPPING,
     "D5": OrderStatus.DELIVERED,
-    "C": OrderStatus.CANCELLED,
+    "C": OrderStatus.CANCELLED,  # ❓ the sandbox's code (docs/protocols/tmon.md, "Our readings")
 }
 CLAIM_PATHS = {
     ClaimType.CANCEL: "cancellations",
@@ -90,7 +97,13 @@ CLAIM_PATHS = {
     ClaimType.EXCHANGE: "exchanges",
     ClaimType.REDELIVERY: "redeliveries",
 }
+# claimStatus: [T1] module/claim/ClaimScheduler.java sends one of "C1, C2, C3, C4, C8, C9" on every claim search (it
+# loops over C1, and C3 for cancellations); meanings of C1/C3/C8 from [T2] PaTmonClaimController.cancelList. We ask
+# for every one of them so no claim is missed; C2, C4 and C9 (meanings unknown) count as still open (see
+# docs/protocols/tmon.md, "Our readings").
 CLAIM_STATUS = {"C1": ClaimStatus.REQUESTED, "C3": ClaimStatus.DONE, "C8": ClaimStatus.WITHDRAWN}
+CLAIM_STATUSES = ("C1", "C2", "C3", "C4", "C8", "C9")
+CONFIRMED_OR_LATER = ("D2", "D3", "D4", "D5")  # [T1] module/order/OrderScheduler.java confirmOrders
 WINDOW = dt.timedelta(days=7)  # §1.3: at most 7 days per query
 SETTLE = dt.timedelta(minutes=31)  # §1.3: the end must be more than 30 minutes in the past
 DATE_FMT = "%Y-%m-%d %H:%M"
@@ -175,22 +188,36 @@ class TmonOrders:
     async def collect_claims(
         self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
     ) -> list[Claim]:
-        """Claims requested between start and end; ``latest`` includes the last 30 minutes (the claim gate)."""
-        claims: list[Claim] = []
+        """Claims requested between start and end; ``latest`` includes the last 30 minutes (the claim gate).
+
+        One search per claim type and ``claimStatus`` ([T1] ClaimScheduler.claimSearch sends one status per search
+        and loops; [T2] PaTmonClaimController.cancelList likewise). A claim met twice (its status moved while we
+        asked) is kept once, as last seen.
+        """
+        found: dict[tuple[ClaimType, str, str], Claim] = {}
         for kind, path in CLAIM_PATHS.items():
-            for a, b in windows(start, end, settle=not latest):
-                page = 1
-                while True:
-                    params = {"startDate": a.strftime(DATE_FMT), "endDate": b.strftime(DATE_FMT), "page": str(page)}
-                    data = (await self._send(Call("GET", f"/{path}/search", params=params))).json()
-                    for item in data.get("items", []):
-                        claims += self._claims(item, kind, account)
-                    if not data.get("hasNext"):
-                        break
-                    page += 1
-        return claims
+            for status in CLAIM_STATUSES:
+                for a, b in windows(start, end, settle=not latest):
+                    page = 1
+                    while True:
+                        params = {
+                            "startDate": a.strftime(DATE_FMT),
+                            "endDate": b.strftime(DATE_FMT),
+                            "claimStatus": status,
+                            "page": str(page),
+                        }
+                        data = (await self._send(Call("GET", f"/{path}/search", params=params))).json()
+                        for item in data.get("items", []):
+                            for claim in self._claims(item, kind, account):
+                                found[(kind, claim.claim_no, claim.product_no)] = claim
+                        if not data.get("hasNext"):
+                            break
+                        page += 1
+        return list(found.values())
 
     def _claims(self, item: dict[str, Any], kind: ClaimType, account: str) -> list[Claim]:
+        """One Claim per claimed deal. ``requestedDate`` is the name [T2]'s claim VOs
+        (``domain/model/PaTmon{Cancel,Claim,Redelivery}List.java``) map; [T1] reads no date."""
         status = CLAIM_STATUS.get(str(item.get("claimStatus")), ClaimStatus.REQUESTED)
         out = []
         for deal in item.get("claimDeals", []) or [{}]:
@@ -206,7 +233,7 @@ class TmonOrders:
                     status=status,
                     reason=" ".join(str(deal.get(k) or "") for k in ("requestReason", "requestReasonDetail")).strip(),
                     buyer=self._plain(item.get("userName")),
-                    requested_at=str(item.get("requestDate", "")),
+                    requested_at=str(item.get("requestedDate") or ""),
                 )
             )
         return out
@@ -222,8 +249,10 @@ class TmonOrders:
         )
 
     async def _confirm(self, lines: Sequence[OrderLine]) -> None:
-        """TMON refuses a deal that is past D1 with NOT_CONFIRMABLE: confirmed already (by another tool or an
-        earlier run), which is what was asked."""
+        """TMON refuses a deal that is not in D1 with NOT_CONFIRMABLE. That is true of a deal confirmed already (by
+        another tool or an earlier run) and of a cancelled one, so the deal's state is read back (GET
+        /orders/{tmonOrderNo}, as [T1] OrderServiceImpl.getOrderStatus does before it confirms) and only D2 or later
+        counts as done ([T1] OrderScheduler.confirmOrders syncs D2 as 주문확인, D3/D4 as 배송중, D5 as 배송완료)."""
         first = lines[0]
         body = {
             "tmonDealNo": int(first.product_no),
@@ -234,6 +263,16 @@ class TmonOrders:
         except Rejected as exc:
             if NOT_CONFIRMABLE not in exc.message:
                 raise
+            status = await self._deal_status(first.order_no, first.product_no)
+            if status in CONFIRMED_OR_LATER:
+                return
+            raise Rejected(MARKET, not_confirmable(first, status), status=exc.status, code=exc.code) from exc
+
+    async def _deal_status(self, order_no: str, deal_no: str) -> str:
+        """The deliveryStatus of one deal of an order ("" when the order does not list it)."""
+        order = json_object(await self._send(Call("GET", f"/orders/{order_no}")))
+        deals = [d for d in order.get("deals") or [] if str(d.get("tmonDealNo")) == deal_no]
+        return str(deals[0].get("deliveryStatus") or "") if deals else ""
 
     async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
         """송장등록 or correction, one call per deal; extra boxes go as additionalInvoices (§1.4)."""
@@ -279,7 +318,7 @@ class TmonOrders:
         """판매자 직접취소 of one deal (RCD4: out of stock)."""
         first = lines[0]
         body = {
-            "tmonOrderNo": first.order_no,
+            "tmonOrderNo": int(first.order_no),  # [T1] ClaimServiceImpl: Long.parseLong(ordercd)
             "deliveryNo": first.delivery_no,
             "tmonDeals": [
                 {
@@ -302,64 +341,83 @@ class TmonOrders:
         return list({q.inquiry_no: q for q in out}.values())  # windows share their boundary day
 
     async def _inquiries(self, days: dict[str, str], account: str) -> list[Inquiry]:
+        """Product Q&A, then CS inquiries, both asked with ``answered=false`` as [T1] ProdScheduler.insertQna and
+        insertCSQna do (so every item listed is open)."""
         out: list[Inquiry] = []
         page = 1
         while True:
             params = {**days, "answered": "false", "per": "50", "page": str(page)}
             data = (await self._send(Call("GET", "/qnas", params=params))).json()
             for q in data.get("items", []):
-                out.append(
-                    Inquiry(
-                        MARKET,
-                        account,
-                        f"q:{q['articleNo']}",
-                        str(q.get("inquiryType") or "상품"),
-                        str(q.get("dealNo") or ""),
-                        str(q.get("tmonOrderNo") or ""),
-                        str(q.get("createDate", "")),
-                        str(q.get("title") or ""),
-                        str(q.get("content") or ""),
-                        str(q.get("userId") or ""),
-                        bool(q.get("answered")),
-                    )
-                )
+                out.append(self._qna(q, account))
             if not data.get("hasNext"):
                 break
             page += 1
         page = 1
         while True:
-            params = {**days, "per": "50", "page": str(page)}
+            params = {**days, "answered": "false", "per": "50", "page": str(page)}
             data = (await self._send(Call("GET", "/cs-inquiry/list", params=params))).json()
             for item in data.get("items", []):
                 seq = item["csInquirySeqNo"]
-                detail = (await self._send(Call("GET", f"/cs-inquiry/detail/{seq}"))).json()
-                for group in detail.get("inquiryMessageGroupList", []):
-                    if group.get("answered"):
-                        continue
-                    out.append(
-                        Inquiry(
-                            MARKET,
-                            account,
-                            f"cs:{seq}/{group['csInquiryMessageGroupSeqNo']}",
-                            str((detail.get("categoryInfo") or {}).get("name") or "기타"),
-                            str(detail.get("dealNo") or ""),
-                            str(detail.get("orderNo") or ""),
-                            str(detail.get("createDate", "")),
-                            "",
-                            str((group.get("counselorInquiry") or {}).get("message") or ""),
-                            str(detail.get("userId") or ""),
-                            False,
-                        )
-                    )
+                detail = json_object(await self._send(Call("GET", f"/cs-inquiry/detail/{seq}")))
+                out.append(self._cs_inquiry(item, detail, account))
             if not data.get("hasNext"):
                 break
             page += 1
         return out
 
+    @staticmethod
+    def _qna(q: dict[str, Any], account: str) -> Inquiry:
+        """A Q&A item as [T1] ProdServiceImpl.insertQna reads it: ``articleNo``, ``dealNo``, ``dealTitle`` (its
+        subject), ``createDate``, ``content``, ``writer``, ``tmonOrderNo``; the type is always 상품 there."""
+        return Inquiry(
+            MARKET,
+            account,
+            f"q:{q['articleNo']}",
+            "상품",
+            str(q.get("dealNo") or ""),
+            str(q.get("tmonOrderNo") or ""),
+            str(q.get("createDate") or ""),
+            str(q.get("dealTitle") or ""),
+            str(q.get("content") or ""),
+            str(q.get("writer") or ""),
+            False,
+        )
+
+    @staticmethod
+    def _cs_inquiry(item: dict[str, Any], detail: dict[str, Any], account: str) -> Inquiry:
+        """A CS inquiry: the group to answer is the list item's ``csInquiryMessageGroupSeqNo`` ([T1] insertCsQna keeps
+        it as api_seq for updateCsQnaAnswer); the words are the group's ``counselorInquiry.message`` ([T2]
+        setQnaCsListInfo) and the detail's ``customerMessage`` ([T1]), both kept when they differ (❓
+        docs/protocols/tmon.md, "Our readings")."""
+        group_no = item["csInquiryMessageGroupSeqNo"]
+        groups = [g for g in detail.get("inquiryMessageGroupList") or [] if isinstance(g, dict)]
+        group = next((g for g in groups if str(g.get("csInquiryMessageGroupSeqNo")) == str(group_no)), None)
+        group = group or (groups[0] if groups else {})
+        words = [
+            str((group.get("counselorInquiry") or {}).get("message") or ""),
+            str(detail.get("customerMessage") or ""),
+        ]
+        category = item.get("categoryInfo") or detail.get("categoryInfo") or {}
+        return Inquiry(
+            MARKET,
+            account,
+            f"cs:{item['csInquirySeqNo']}/{group_no}",
+            str(category.get("name") or "기타"),
+            str(item.get("dealNo") or detail.get("dealNo") or ""),
+            str(item.get("orderNo") or detail.get("orderNo") or ""),
+            str(group.get("createDate") or item.get("createDate") or detail.get("createDate") or ""),
+            str(item.get("dealTitle") or detail.get("dealTitle") or ""),
+            "\n\n".join(dict.fromkeys(w for w in words if w)),
+            str(item.get("writer") or detail.get("writer") or ""),
+            False,
+        )
+
     async def answer(self, inquiry_no: str, content: str) -> None:
-        """Send one answer. ❓ The sources disagree on TMON's answer calls (§1.4): Q&A replies take
-        ``{"content"}`` and answer with a plain status; the CS save call's ``{"message"}`` field is inferred.
-        Both live here only, so a correction touches this function alone."""
+        """Send one answer: a Q&A reply takes ``{"content"}`` and answers with a plain status ([T1]
+        ProdServiceImpl.updateQnaAnswer, [T2] PaTmonCounselController.setQnaInsert); the CS save call takes
+        ``{"message"}`` ([T1] updateCsQnaAnswer; [T2] also sends ``possibilityYn``). ❓ ALREADY_ANSWERED is the
+        sandbox's code (docs/protocols/tmon.md, "Our readings")."""
         try:
             await self._answer(inquiry_no, content)
         except Rejected as exc:
@@ -378,17 +436,38 @@ class TmonOrders:
             )
 
 
-NOT_CONFIRMABLE = "배송주문 확인처리가 불가능한 배송상태입니다"  # §1.4: the deal is not in D1
+NOT_CONFIRMABLE = "배송주문 확인처리가 불가능한 배송상태입니다"  # [T1] OrderServiceImpl: the deal is not in D1
+
+
+def not_confirmable(line: OrderLine, status: str) -> str:
+    """Why a deal TMON would not confirm is not confirmed (Korean, with what to do next)."""
+    if status == "D1":
+        return (
+            f"티몬이 주문 {line.order_no}의 발주확인을 받지 않았습니다(배송주문 확인처리가 불가능한 배송상태입니다). "
+            "티몬 판매자센터에서 주문을 확인한 뒤 다시 실행하세요."
+        )
+    shown = f"배송상태 {status}" if status else "티몬 주문에 이 딜이 없음"
+    return (
+        f"티몬 주문 {line.order_no}은(는) 발주확인할 수 없는 상태입니다({shown}). 취소된 주문일 수 있으니 "
+        "티몬 판매자센터에서 확인하세요. 송장은 보내지 않았습니다."
+    )
+
+
 DUPLICATE_INVOICE = "동일 송장 등록 요청 오류"  # §1.4: the same invoice again
-ANSWER_LIMIT = 1000  # ❓ the sandbox's rule; TMON's real limit is not in any source found
+ANSWER_LIMIT = 1000  # ❓ the sandbox's rule (docs/protocols/tmon.md, "Our readings")
 SELF_DELIVERY = "10099"  # §1.4: 자체배송
+
+
+def policy_no(value: str) -> int | str:
+    """vendorPolicyNo as the integer [T1] sends; a value that is no number is left for preflight to report."""
+    return int(value) if value.isdigit() else value
 
 
 def windows(start: dt.datetime, end: dt.datetime, *, settle: bool = True) -> list[tuple[dt.datetime, dt.datetime]]:
     """[start, end] (naive KST) cut into windows TMON accepts: at most 7 days, ending more than 30 minutes ago.
 
     ``settle=False`` keeps the newest 30 minutes: the claim check just before sending invoices must see a
-    cancel asked a minute ago. ❓ Whether TMON refuses such a window is not confirmed ([T1] comments only).
+    cancel asked a minute ago. [T1] ClaimScheduler.claimSearch itself asks claims up to two minutes ago.
     """
     if settle:
         end = min(end, dt.datetime.now(KST).replace(tzinfo=None) - SETTLE)
@@ -495,36 +574,48 @@ class Tmon(TmonOrders):
     # --- product jobs ------------------------------------------------------------------------------
 
     def payload(self, product: Product, sales: SalesInfo) -> dict[str, Any]:
-        """The POST /deals body (§1.5) for one product and its 판매정보 group."""
+        """The POST /deals body for one product and its 판매정보 group. Field names, types and required flags from
+        [T1] ProdServiceImpl.getProducts (each annotated from TMON's spec) and [T2] ``patmon/v2/domain/Deal.java``."""
         end = sales.get("sales_end")
         return {
             "vendorDealNo": product.code,
-            "productType": PRODUCT_TYPES.get(sales.get("product_type") or "", ""),
-            "vendorPolicyNo": self.credentials.vendor_policy_no,
+            "productType": PRODUCT_TYPES.get(sales.get("product_type") or "", ""),  # [T1] DP01–DP07
+            "vendorPolicyNo": policy_no(self.credentials.vendor_policy_no),  # [T1] "Integer+ … 정책번호 O"
             "deliveryTemplateNo": int(sales.get("delivery_template") or 0),
             "categoryNo": int(sales.get("market_category_no") or 0),
             "title": product.name,
-            "titleDecoration": "",
+            # [T1] "String(20) … 딜 홍보 문구 O"; [T1] sends the brand ("브랜드, 제조자 등등"), which the workbook
+            # requires: its first 20 characters.
+            "titleDecoration": product.brand[:MAX_DECORATION],
             "managedTitle": product.name,
             "salesEndDate": UNLIMITED_END if end in (None, "무기한") else f"{end[:4]}-{end[4:6]}-{end[6:8]}T23:59:59",
             "adultOnly": product.adult,
             "mainImages": list(product.images[:MAX_IMAGES]),
             "detailContents": product.detail,
-            # ❓ §1.5 names productInfos without its shape; one entry per 고시 field is our reading.
+            # [T1] "List<DealProductInfo> 상품정보제공고시 정보들 O": one group, {productType: <고시 group name>,
+            # productInfos: [{section, description}]} ([T2] DealProductInfo / DealProductInfoItem). ❓ The group name
+            # is our 품목고시분류 label (docs/protocols/tmon.md, "Our readings").
             "productInfos": [
-                {"infoType": product.notice_category, "title": field, "content": value}
-                for field, value in product.notices
+                {
+                    "productType": product.notice_category,
+                    "productInfos": [{"section": field, "description": value} for field, value in product.notices],
+                }
             ],
             "kcAuthSubmitType": KC_SUBMIT[product.cert_required],
-            "kcAuths": [{"kcAuthType": c.kind, "certOrganName": c.agency, "certNo": c.number} for c in product.certs],
+            "kcAuths": [{"section": c.kind, "no": c.number} for c in product.certs],  # [T2] DealKcAuth
+            # [T1] "String 배송사(택배사) … 배송상품일 경우 필수": the courier's name, as [T1] sends its courier table's
+            # name (default '직접배송'). ❓ docs/protocols/tmon.md, "Our readings".
+            "deliveryCorp": sales.get("courier") or "",
             "brandName": product.brand,
             "keywords": list(product.keywords[:MAX_KEYWORDS]),
             "dealProductStatus": "NEW",
+            # [T1] DealOption: vendorDealOptionNo "O unique", title "title 또는 sections 둘중 1개는 필수",
+            # salesPrice "O 0원 등록불가", stock "O", display "X true". ``price`` ("X salesPrice … salesPrice와 동일해야
+            # 함") is left to its default.
             "dealOptions": [
                 {
                     "vendorDealOptionNo": option_no(product.code, i),
                     "title": "/".join(o.values) if o.values else product.name,
-                    "price": o.extra_price,
                     "salesPrice": product.price + o.extra_price,
                     "stock": o.stock,
                     "display": o.on_sale and product.on_sale,
@@ -545,6 +636,12 @@ class Tmon(TmonOrders):
             problems.append(f"티몬은 이미지 주소(https://…)만 받습니다: {', '.join(local[:3])}")
         if (sales.get("product_type") or "") not in PRODUCT_TYPES:
             problems.append("판매정보의 상품유형그룹이 티몬 목록에 없습니다.")
+        if not (sales.get("courier") or ""):
+            problems.append("티몬 딜에는 배송사가 필요합니다. 판매정보 시트의 택배사를 골라 주세요.")
+        if not self.credentials.vendor_policy_no.isdigit():
+            problems.append(
+                "batch.toml 티몬 계정의 vendor_policy_no는 티몬 담당자에게 받은 정책번호(숫자)여야 합니다. 확인해 주세요."
+            )
         return problems
 
     async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
@@ -558,7 +655,33 @@ class Tmon(TmonOrders):
         return ProductLink(str(deal), {k: str(v) for k, v in body.get("dealOptionNos", {}).items()})
 
     async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
-        await self._send(Call("PUT", f"/deals/{product.code}", json=self.payload(product, sales), idempotent=True))
+        """PUT the deal, then its options' stock and display, as [T1] ProdServiceImpl.updateProducts does. The PUT
+        leaves out what [T1] sends on registration only and [T2] never changes (``UPDATE_LEAVES_OUT``); stock and
+        display go only with a registration ([T1] "등록일 경우에만 제고/노출여부 추가"; [T2] PaTmonProductApiService
+        "수량(재고) … 변경은 별도 API에서 처리됩니다"). The PUT answers [T2] ``DealUpdateResult`` ``{deal, dealOptions}``
+        of ``{success, message}``, which [T1] and [T2] both check."""
+        body = {k: v for k, v in self.payload(product, sales).items() if k not in UPDATE_LEAVES_OUT}
+        if product.adult:  # adultOnly may only go from false to true ([T1] "등록이후 false에서 true로만 수정가능")
+            body["adultOnly"] = True
+        body["dealOptions"] = [
+            {k: v for k, v in o.items() if k not in ("stock", "display")} for o in body["dealOptions"]
+        ]
+        response = await self._send(Call("PUT", f"/deals/{product.code}", json=body, idempotent=True))
+        answer = json_object(response)
+        failed = [
+            str(part.get("message") or "")
+            for part in (answer.get("deal"), answer.get("dealOptions"))
+            if isinstance(part, dict) and part.get("success") is False
+        ]
+        if failed:
+            message = " ".join(m for m in failed if m) or "티몬이 딜 수정을 처리하지 못했습니다."
+            raise Rejected(MARKET, message, status=response.status_code)
+        await self.update_stock(product)
+        displays = [
+            {"vendorDealOptionNo": option_no(product.code, i), "display": o.on_sale and product.on_sale}
+            for i, o in enumerate(product.options)
+        ]
+        await self._send(Call("PUT", f"/deals/{product.code}/options/display", json={"dealOptions": displays}))
         return link
 
     async def find_product(self, code: str) -> ProductLink | None:
@@ -587,11 +710,15 @@ class Tmon(TmonOrders):
         await self._send(Call("PUT", f"/deals/{code}/resume"))
 
     async def delivery_templates(self) -> list[DeliveryTemplate]:
+        """The account's 배송템플릿, labelled with our 상품유형그룹: a template's ``productType`` is a DP code ([T2]
+        ``patmon/v2/domain/DeliveryTemplate.java`` "딜 등록시 productType과 반드시 일치"; codes from [T1]). ❓ The list
+        answer's shape is not in any source (docs/protocols/tmon.md, "Our readings")."""
         response = await self._send(Call("GET", "/partners/templates"))
-        labels = {code: label for label, code in PRODUCT_TYPES.items()}
         return [
             DeliveryTemplate(
-                str(t["deliveryTemplateNo"]), str(t.get("name", "")), labels.get(str(t.get("productType")), "")
+                str(t["deliveryTemplateNo"]),
+                str(t.get("deliveryTemplateName") or t.get("name") or ""),
+                PRODUCT_TYPE_LABELS.get(str(t.get("productType")), str(t.get("productType") or "")),
             )
             for t in response.json()
         ]

@@ -1,35 +1,54 @@
 """Decrypt TMON's AES-encrypted personal data (marketplaces.md §1.3 point 4).
 
-❓ TMON's cipher mode and key exchange are not confirmed by any source. This is our reading:
-AES-256-CBC, PKCS7 padding, a random 16-byte IV prepended to the ciphertext, all Base64; the key is the
-account's 32-byte key as 64 hex characters. Everything that knows the scheme is this one function, so the
-real one can be swapped in without touching the adapter.
+◐ Settled by two production clients that agree: ``AES/ECB/PKCS5Padding`` over the Base64 text, the key being the
+bytes of the key string TMON issues (``new SecretKeySpec(SECRET_KEY.getBytes(), "AES")``):
+
+* [T1] ``richbeam/mcs_tmon_api`` ``src/main/java/com/melchi/common/util/StringUtil.java`` ``decryption`` (a 16-character
+  key, so AES-128);
+* [T2] ``sosobox2-cyber/commerce-api`` ``src/main/java/com/cware/netshopping/common/AESCrypto.java`` ("개발/리얼환경
+  각각 별도로 전달됩니다").
+
+A key of 16, 24 or 32 characters is used as its UTF-8 bytes, as both clients do. A key of 64 hex characters is read
+as 32 raw bytes: that is the format of the sandbox key in ``batch/config.py`` (``SANDBOX_SECRETS``), which TMON never
+issues — see docs/protocols/tmon.md, "Our readings". Everything that knows the scheme is here.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from batch.marketplaces.base import AuthFailed
 
+KEY_PROBLEM = (
+    "티몬 개인정보 복호화에 실패했습니다. batch.toml 계정의 AES 키(aes_key_env)가 티몬이 준 키와 같은지 확인하세요."
+)
+_HEX64 = re.compile(r"[0-9A-Fa-f]{64}")
 
-def decrypt(value: str, key_hex: str) -> str:
+
+def key_bytes(key: str) -> bytes:
+    """The AES key of ``key``: its UTF-8 bytes (16/24/32 of them, [T1][T2]); 64 hex characters as 32 bytes."""
+    if _HEX64.fullmatch(key):
+        return bytes.fromhex(key)
+    raw = key.encode("utf-8")
+    if len(raw) not in (16, 24, 32):
+        raise ValueError("an AES key has 16, 24 or 32 bytes")
+    return raw
+
+
+def decrypt(value: str, key: str) -> str:
     """Plain text of one encrypted field; an empty value stays empty."""
     if not value:
         return ""
     try:
-        key = bytes.fromhex(key_hex)
         raw = base64.b64decode(value, validate=True)
-        iv, body = raw[:16], raw[16:]
-        decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
-        padded = decryptor.update(body) + decryptor.finalize()
-        unpadder = padding.PKCS7(128).unpadder()
+        decryptor = Cipher(algorithms.AES(key_bytes(key)), modes.ECB()).decryptor()
+        padded = decryptor.update(raw) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()  # Java's PKCS5Padding on AES's 16-byte blocks
         return (unpadder.update(padded) + unpadder.finalize()).decode("utf-8")
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise AuthFailed(
-            "tmon", "티몬 개인정보 복호화에 실패했습니다. batch.toml 계정의 AES 키(aes_key_env)를 확인하세요."
-        ) from exc
+        raise AuthFailed("tmon", KEY_PROBLEM) from exc

@@ -6,10 +6,17 @@ Routes (``{v4}``/``{v5}``/``{v6}`` = ``/v2/providers/openapi/apis/api/vN/vendors
   (the ``+`` sent as ``%2B``), at most 31 days, ``maxPerPage`` ≤ 50, ``nextToken`` paging (empty on the last page).
 * ``PATCH``/``PUT {v4}/ordersheets/acknowledgement``: ACCEPT → INSTRUCT, ≤ 50 boxes, per-box ``responseList``.
 * ``POST {v4}/orders/invoices`` (INSTRUCT → DEPARTURE) and ``POST {v4}/orders/updateInvoices`` (after DEPARTURE).
-* ``GET {v6}/returnRequests`` (``cancelType`` RETURN | CANCEL), ``GET {v4}/exchangeRequests``.
-* ``GET {v5}/onlineInquiries``, ``POST {v4}/onlineInquiries/{inquiryId}/replies``; ``GET {v5}/callCenterInquiries``,
+* ``GET {v6}/returnRequests`` (``cancelType`` RETURN | CANCEL; ``searchType=timeFrame`` minutes or days),
+  ``GET {v4}/exchangeRequests``.
+* ``GET {v5}/onlineInquiries`` (``pageSize`` ≤ 50), ``POST {v4}/onlineInquiries/{inquiryId}/replies``;
+  ``GET {v5}/callCenterInquiries`` (``pageSize`` ≤ 30, ``csPartnerCounselingStatus`` requestAnswer | answered),
   ``GET /v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/{inquiryId}``,
-  ``POST {v4}/callCenterInquiries/{inquiryId}/replies``.
+  ``POST {v4}/callCenterInquiries/{inquiryId}/replies`` (only while progress + requestAnswer; 24 h unanswered, Coupang
+  closes it as answered).
+
+Answers are shaped as the documents' examples (C1 ``assets/docs/season-2/*-api/ko/*.document.ts``, the v5 order-sheet
+example of developers.coupangcorp.com/hc/ko/articles/360033919573); the contract fixtures under
+``tests/contracts/coupang/`` pin them.
 
 The sandbox's own readings where the docs are unsure (❓):
 
@@ -20,11 +27,11 @@ The sandbox's own readings where the docs are unsure (❓):
   50 DTOs a call. The same courier and number again on an item that has it is a success (nothing changes); another
   number on it is ``ALREADY_INVOICED``; a number used on a box of another order is ``DUPLICATE_INVOICE`` (the boxes of
   one order may share a parcel). The box turns DEPARTURE once every item has its invoice.
-* ``returnRequests`` dates are ``yyyy-mm-dd``, ≤ 31 days; ``status`` (RU/UC/CC/PR) is optional for RETURN and not
-  taken for CANCEL. ``exchangeRequests`` dates are ``yyyy-MM-ddTHH:mm:ss``, ≤ 7 days. Inquiry dates ``yyyy-MM-dd``,
-  ≤ 7 days apart; ``pageSize`` ≤ 50.
-* Answers: ``replyBy`` must be the account's WING id; at most ``ANSWER_LIMIT`` characters; a second answer is a 400
-  whose message starts with ``이미 답변``.
+* ``returnRequests``: ≤ 31 days either way; ``status`` (RU/UC/CC/PR) is optional for RETURN; a date-only value with
+  ``searchType=timeFrame`` is refused (a 2026 field note). ``exchangeRequests`` dates are ``yyyy-MM-ddTHH:mm:ss``,
+  ≤ 7 days. Inquiry dates ``yyyy-MM-dd``, ≤ 7 days apart.
+* Answers: ``replyBy`` must be the account's WING id; at most ``ANSWER_LIMIT`` characters; a second product-inquiry
+  answer is a 400 whose message starts with ``이미 답변`` (a call-centre one gets C1's documented message).
 * A buyer's cancel (control API) stays open: ``RETURNS_UNCHECKED`` on an ACCEPT box, ``RELEASE_STOP_UNCHECKED`` on
   an INSTRUCT box; the box's items get ``holdCountForCancel`` and it can be neither acknowledged nor invoiced.
 * Deterministic "retry" fault: seed with ``"retry_once": k`` and the first ``k`` boxes made answer their first
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import copy
 import random
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -78,6 +86,22 @@ MAX_ORDER_DAYS = 31
 MAX_SHORT_DAYS = 7
 ANSWER_LIMIT = 1000  # ❓ no documented limit; the adapter uses the same
 CALLCENTER_ANSWER_HOURS = 24
+MAX_CALLCENTER_PAGE = 30  # C24: C1 lookup-coupang-call-center-inquiry, pageSize "Default 10, max = 30"
+# partnerCounselingStatus (query) -> csPartnerCounselingStatus (answer), C1 same page; TRANSFER (미확인, 답변 불필요) has
+# no inquiry of ours
+CALLCENTER_QUERY: dict[str | None, str | None] = {
+    "NONE": None,
+    "ANSWER": "answered",
+    "NO_ANSWER": "requestAnswer",
+    "TRANSFER": "transfer",
+}
+# C1 answer-to-coupang-call-center-inquiry errorSpec
+CALLCENTER_DONE = (
+    "The inquiry can't be answer. It can do only inquiryStatus:progress, partnerTransferStatus:requestAnswer"
+)
+CALLCENTER_LATE = (  # articles/360034156233
+    "[쿠팡 시스템] CS문의가 24시간 내 답변되지 않아, 쿠팡 약관 및 정책에 따라 상담사가 처리할 예정임을 알려드립니다."
+)
 MAX_SEED = 5_000
 SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor", "retry_once"})
 FIRST_ORDER_ID = 22_000_000_000_001
@@ -139,8 +163,9 @@ def money(units: int) -> dict[str, Any]:
     return {"currencyCode": "KRW", "units": units, "nanos": 0}
 
 
-def ok(data: Any = None, **more: Any) -> Response:
-    return json_response({"code": 200, "message": "OK", "data": data, **more})
+def ok(data: Any = None, code: int | str = 200, **more: Any) -> Response:
+    """A success. ``code`` is a number or a string as each page's example writes it (both appear, §2.2)."""
+    return json_response({"code": code, "message": "OK", "data": data, **more})
 
 
 def error(status: int, message: str) -> Reject:
@@ -170,11 +195,24 @@ def _day(text: str | None, name: str, suffix: str = "") -> date:
         raise error(400, f"{name} 형식이 올바르지 않습니다: {text}") from None
 
 
-def _page_size(request: Request, name: str) -> int:
-    raw = request.query_params.get(name, str(MAX_BATCH))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_BATCH:
-        raise error(400, f"{name}는 1~{MAX_BATCH} 사이여야 합니다: {raw}")
+def _page_size(request: Request, name: str, limit: int = MAX_BATCH) -> int:
+    raw = request.query_params.get(name, str(min(limit, 10)))
+    if not raw.isdigit() or not 1 <= int(raw) <= limit:
+        raise error(400, f"{name}는 1~{limit} 사이여야 합니다: {raw}")
     return int(raw)
+
+
+def _moment(text: str | None, name: str, timeframe: bool) -> datetime:
+    """``yyyy-MM-ddTHH:mm`` with searchType=timeFrame, else ``yyyy-MM-dd`` (articles/360033919613; C1)."""
+    if not text:
+        raise error(400, f"{name}은(는) 필수입니다.")
+    shape = "yyyy-MM-ddTHH:mm" if timeframe else "yyyy-MM-dd"
+    if (len(text) == 16 and text[10] == "T") != timeframe or (not timeframe and len(text) != 10):
+        raise error(400, f"{name} 형식이 올바르지 않습니다: {text} ({shape})")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise error(400, f"{name} 형식이 올바르지 않습니다: {text} ({shape})") from None
 
 
 def _token_page(items: list[dict[str, Any]], key: str, request: Request) -> tuple[list[dict[str, Any]], str]:
@@ -190,8 +228,8 @@ def _token_page(items: list[dict[str, Any]], key: str, request: Request) -> tupl
     return page, str(rest[0][key]) if rest else ""
 
 
-def number_page(items: list[dict[str, Any]], request: Request) -> dict[str, Any]:
-    size = _page_size(request, "pageSize")
+def number_page(items: list[dict[str, Any]], request: Request, limit: int = MAX_BATCH) -> dict[str, Any]:
+    size = _page_size(request, "pageSize", limit)
     raw = request.query_params.get("pageNum", "1")
     if not raw.isdigit() or int(raw) < 1:
         raise error(400, f"pageNum이 올바르지 않습니다: {raw}")
@@ -320,14 +358,29 @@ class CoupangDesk:
                         "salesPrice": money(item.price),
                         "orderPrice": money(item.price * count),
                         "discountPrice": money(0),
-                        "cancelCount": 0,
-                        "holdCountForCancel": 0,
+                        "instantCouponDiscount": money(0),
+                        "downloadableCouponDiscount": money(0),
+                        "coupangDiscount": money(0),
+                        "externalVendorSkuCode": item.sku,
+                        "etcInfoHeader": None,
+                        "etcInfoValue": None,
+                        "etcInfoValues": [],
                         "sellerProductId": item.seller_product_id,
                         "sellerProductName": item.product_name,
                         "sellerProductItemName": item.item_name,
-                        "externalVendorSkuCode": item.sku,
+                        "firstSellerProductItemName": item.item_name,
+                        "cancelCount": 0,
+                        "holdCountForCancel": 0,
                         "estimatedShippingDate": (ordered + timedelta(days=2)).strftime("%Y-%m-%d"),
-                        "invoiceNumber": "",
+                        "plannedShippingDate": "",
+                        "invoiceNumberUploadDate": "",
+                        "extraProperties": {},
+                        "pricingBadge": False,
+                        "usedProduct": False,
+                        "confirmDate": None,
+                        "deliveryChargeTypeName": "무료",
+                        "canceled": False,
+                        "invoiceNumber": "",  # the sandbox's own record of the item's invoice
                         "deliveryCompanyCode": "",
                     }
                 )
@@ -355,9 +408,18 @@ class CoupangDesk:
                 "splitShipping": False,
                 "ableSplitShipping": False,
                 "orderItems": order_items,
+                "overseaShippingInfoDto": {
+                    "personalCustomsClearanceCode": "",
+                    "ordererSsn": "",
+                    "ordererPhoneNumber": "",
+                },
                 "deliveryCompanyName": "",
                 "invoiceNumber": "",
+                "inTrasitDateTime": "",
+                "deliveredDate": "",
+                "refer": "안드로이드앱",
                 "shipmentType": "THIRD_PARTY",
+                "isCod": False,
                 "extraProperties": {"sameDayShipping": "false"},
             }
             if flaky_left > 0:
@@ -393,30 +455,41 @@ class CoupangDesk:
         number, self.next_callcenter = self.next_callcenter, self.next_callcenter + 1
         answer_id, self.next_answer = self.next_answer, self.next_answer + 1
         topic, text = rng.choice(CALLCENTER_TOPICS)
+        # C25: csPartnerCounselingStatus is "requestAnswer" | "answered"; replies as C1's lookup-coupang-call-center-
+        # inquiry sample shows them (answerType csAgent | vendor, partnerTransferStatus, needAnswer)
         self.inquiries.append(
             {
                 "kind": "callcenter",
                 "vendorId": vendor,
                 "inquiryId": number,
+                "csPartnerCounselingStatus": "requestAnswer",
                 "inquiryStatus": "progress",
-                "csPartnerCounselingStatus": "NO_ANSWER",
-                "orderId": box["orderId"] if box else None,
                 "vendorItemId": item.vendor_item_id,
-                "productId": item.seller_product_id,
-                "buyerEmail": email,
-                "receiptCategory": topic,
+                "itemName": f"{item.product_name}, {item.item_name}",
                 "content": text,
-                "inquiryAt": asked,
+                "answeredAt": None,
                 "replies": [
                     {
+                        "receptionistName": "쿠팡 상담사",
+                        "receptionist": "10000058",
+                        "replyAt": asked,
+                        "content": f"[판매자이관]\n◼문의내용: {text}",
                         "answerId": answer_id,
-                        "parentAnswerId": None,
-                        "answerType": "CS",
-                        "content": text,
-                        "replyBy": "쿠팡 상담사",
-                        "createdAt": asked,
+                        "parentAnswerId": 0,
+                        "partnerTransferStatus": "requestAnswer",
+                        "partnerTransferCompleteReason": "NONE",
+                        "answerType": "csAgent",
+                        "needAnswer": True,
                     }
                 ],
+                "inquiryAt": asked,
+                "buyerEmail": email,
+                "buyerPhone": "010-****-1234",
+                "orderId": box["orderId"] if box else None,
+                "orderDate": box["orderedAt"].replace("T", " ") if box else None,
+                "receiptCategory": topic,
+                "saleStartedAt": "2020-01-01",
+                "saleEndedAt": "2099-12-31",
                 "answered": False,
             }
         )
@@ -441,30 +514,88 @@ class CoupangDesk:
             if box["status"] not in SHIPPED:
                 raise ValueError("an exchange needs a shipped box (DEPARTURE or later)")
             number, self.next_exchange = self.next_exchange, self.next_exchange + 1
+            receiver = box["receiver"]
+            stamp = self.stamp()
+            address = {
+                "exchangeAddressId": number + 1_000_000,
+                "returnCustomerName": receiver["name"],
+                "returnAddressZipCode": receiver["postCode"],
+                "returnAddress": receiver["addr1"],
+                "returnAddressDetail": receiver["addr2"],
+                "returnPhone": None,
+                "returnMobile": receiver["safeNumber"],
+                "returnMemo": None,
+                "deliveryCustomerName": receiver["name"],
+                "deliveryAddressZipCode": receiver["postCode"],
+                "deliveryAddress": receiver["addr1"],
+                "deliveryAddressDetail": receiver["addr2"],
+                "deliveryPhone": None,
+                "deliveryMobile": receiver["safeNumber"],
+                "deliveryMemo": None,
+                "createdAt": stamp,
+                "modifiedAt": stamp,
+                "exchangeId": number,
+            }
+            # C21, C1 exchange-api/ko/lookup-change-request-list.document.ts: items name the ordered and the target
+            # option (orderItemId/targetItemId are vendorItemIds) and carry no sellerProductId; no requesterName
             self.claims.append(
                 {
                     "claimType": "EXCHANGE",
                     "exchangeId": number,
                     "orderId": box["orderId"],
                     "vendorId": box["vendorId"],
-                    "createdAt": self.stamp(),
+                    "orderDeliveryStatusCode": box["status"],
                     "exchangeStatus": "RECEIPT",
-                    "collectStatus": "BeforeDirection",
-                    "reasonCode": "SIZE",
+                    "referType": "WEB_MOBILE",
+                    "faultType": "CUSTOMER",
+                    "exchangeAmount": 0,
+                    "reason": None,
+                    "reasonCode": "DIFFERENTOPT",
                     "reasonCodeText": reason,
                     "reasonEtcDetail": "한 치수 큰 것으로 바꿔 주세요",
-                    "requesterName": box["receiver"]["name"],
+                    "cancelReason": None,
+                    "createdByType": "CUSTOMER",
+                    "createdAt": stamp,
+                    "modifiedByType": "CUSTOMER",
+                    "modifiedAt": stamp,
                     "exchangeItemDtoV1s": [
                         {
-                            "vendorItemId": i["vendorItemId"],
-                            "sellerProductId": i["sellerProductId"],
-                            "sellerProductName": i["sellerProductName"],
-                            "targetItemName": i["sellerProductItemName"],
+                            "exchangeItemId": number * 10 + n,
+                            "orderItemId": i["vendorItemId"],
+                            "orderItemUnitPrice": i["salesPrice"]["units"],
+                            "orderItemName": i["vendorItemName"],
+                            "orderPackageId": None,
+                            "orderPackageName": None,
+                            "targetItemId": i["vendorItemId"],
+                            "targetItemUnitPrice": i["salesPrice"]["units"],
+                            "targetItemName": i["vendorItemName"],
+                            "targetPackageId": -1,
+                            "targetPackageName": "",
                             "quantity": i["shippingCount"],
-                            "shipmentBoxId": box["shipmentBoxId"],
+                            "orderItemDeliveryComplete": None,
+                            "orderItemReturnComplete": None,
+                            "targetItemDeliveryComplete": None,
+                            "createdAt": stamp,
+                            "modifiedAt": stamp,
+                            "originalShipmentBoxId": box["shipmentBoxId"],
                         }
-                        for i in items
+                        for n, i in enumerate(items)
                     ],
+                    "exchangeAddressDtoV1": address,
+                    "deliveryInvoiceGroupDtos": [],
+                    "deliveryStatus": "BeforeDirection",
+                    "collectStatus": "BeforeDirection",
+                    "collectCompleteDate": None,
+                    "returnDeliveryDtos": [{"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": ""}],
+                    "orderDeliveryStatusLabel": box["status"],
+                    "exchangeStatusLabel": "RECEIPT",
+                    "referTypeLabel": "WEB_MOBILE",
+                    "faultTypeLabel": "CUSTOMER",
+                    "createdByTypeLabel": "CUSTOMER",
+                    "rejectable": True,
+                    "modifiedByTypeLabel": "CUSTOMER",
+                    "deliveryInvoiceModifiable": False,
+                    "successable": False,
                 }
             )
             return {"claimNo": str(number)}
@@ -494,13 +625,26 @@ class CoupangDesk:
                 "modifiedAt": self.stamp(),
                 "requesterName": box["receiver"]["name"],
                 "requesterPhoneNumber": box["receiver"]["safeNumber"],
+                "requesterRealPhoneNumber": None,
+                "requesterAddress": box["receiver"]["addr1"],
+                "requesterAddressDetail": box["receiver"]["addr2"],
+                "requesterZipCode": box["receiver"]["postCode"],
                 "cancelReasonCategory1": "고객변심" if kind == "cancel" else "상품불량",
                 "cancelReasonCategory2": reason,
                 "cancelReason": "",
                 "cancelCountSum": sum(i["shippingCount"] for i in items),
+                "returnDeliveryId": number + 20_000_000,
+                "returnDeliveryType": "연동택배",
+                "releaseStopStatus": "비대상",
+                "enclosePrice": 0,
                 "faultByType": "CUSTOMER" if kind == "cancel" else "VENDOR",
+                "preRefund": False,
+                "completeConfirmDate": "",
+                "completeConfirmType": "UNDEFINED",
                 "returnItems": [
                     {
+                        "vendorItemPackageId": 0,
+                        "vendorItemPackageName": i["vendorItemPackageName"],
                         "vendorItemId": i["vendorItemId"],
                         "vendorItemName": i["vendorItemName"],
                         "purchaseCount": i["shippingCount"],
@@ -511,6 +655,7 @@ class CoupangDesk:
                     }
                     for i in items
                 ],
+                "returnDeliveryDtos": [{"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": ""}],
             }
         )
         return {"claimNo": str(number)}
@@ -557,7 +702,7 @@ class CoupangDesk:
         box = self._box(vendor, request.path_params["shipmentBoxId"])
         if box is None:
             raise error(404, "배송번호를 찾을 수 없습니다.")
-        return ok(copy.deepcopy({k: v for k, v in box.items() if k != "vendorId"}))
+        return ok(copy.deepcopy({k: v for k, v in box.items() if k != "vendorId"}), code="200")  # C1 lookup-order-book
 
     def _box(self, vendor: str, value: object) -> dict[str, Any] | None:
         box = self.boxes.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
@@ -592,7 +737,7 @@ class CoupangDesk:
             else:
                 box["status"] = "INSTRUCT"
                 results.append(_item(value, True, "OK", "", False))
-        return ok(_batch(results))
+        return ok(_batch(results), code="200")  # C1 product-preparation-processing sample
 
     async def post_invoices(self, request: Request) -> Response:
         return await self._invoices(request, correct=False)
@@ -614,7 +759,7 @@ class CoupangDesk:
             result = self._invoice(vendor, dto, correct=correct)
             result["vendorItemId"] = dto.get("vendorItemId")
             results.append(result)
-        return ok(_batch(results))
+        return ok(_batch(results), code=200 if correct else "200")  # C1: invoice-update 200, invoice-upload "200"
 
     def _invoice(self, vendor: str, dto: Mapping[str, Any], *, correct: bool) -> dict[str, Any]:
         box_id = dto.get("shipmentBoxId")
@@ -677,11 +822,19 @@ class CoupangDesk:
         return _item(box_id, True, "OK", "", False)
 
     async def return_requests(self, request: Request) -> Response:
+        """C18, articles/360033919613: ``searchType=timeFrame`` takes ``yyyy-MM-ddTHH:mm`` (its example:
+        createdAtFrom=2017-08-27T11:00), without it ``yyyy-MM-dd`` days (C1's day paging); at most 31 days; CANCEL
+        takes neither ``status`` nor ``orderId``."""
         vendor, _ = self.authorize(request)
         q = request.query_params
-        start = _day(q.get("createdAtFrom"), "createdAtFrom")
-        end = _day(q.get("createdAtTo"), "createdAtTo")
-        if end < start or (end - start).days > MAX_ORDER_DAYS:
+        timeframe = q.get("searchType") == "timeFrame"
+        if "searchType" in q and not timeframe:
+            raise error(400, f"searchType 값이 올바르지 않습니다: {q.get('searchType')}")
+        start = _moment(q.get("createdAtFrom"), "createdAtFrom", timeframe)
+        end = _moment(q.get("createdAtTo"), "createdAtTo", timeframe)
+        if not timeframe:
+            end += timedelta(days=1) - timedelta(seconds=1)  # a day counts whole
+        if end < start or end - start > timedelta(days=MAX_ORDER_DAYS):
             raise error(400, f"조회 기간은 최대 {MAX_ORDER_DAYS}일입니다.")
         kind = q.get("cancelType", "RETURN")
         if kind not in ("RETURN", "CANCEL"):
@@ -689,13 +842,16 @@ class CoupangDesk:
         status = q.get("status")
         if status is not None and (kind == "CANCEL" or status not in RETURN_QUERY):
             raise error(400, f"status 값이 올바르지 않습니다: {status}")
+        if "orderId" in q and kind == "CANCEL":
+            raise error(400, "cancelType=CANCEL 조회에는 orderId를 넣을 수 없습니다.")
         found = [
             c
             for c in self.claims
             if c["claimType"] == kind
             and c["vendorId"] == vendor
-            and start <= date.fromisoformat(c["createdAt"][:10]) <= end
+            and start <= datetime.fromisoformat(c["createdAt"]) <= end + timedelta(seconds=59 if timeframe else 0)
             and (status is None or c["receiptStatus"] == RETURN_QUERY[status])
+            and ("orderId" not in q or str(c["orderId"]) == q["orderId"])
         ]
         page, token = _token_page(found, "receiptId", request)
         shown = [{k: v for k, v in c.items() if k not in ("claimType", "vendorId")} for c in page]
@@ -756,20 +912,22 @@ class CoupangDesk:
             for q in self._listed("online", vendor, start, end)
             if answered == "ALL" or q["answered"] == (answered == "ANSWERED")
         ]
-        return ok(number_page(found, request))
+        return ok(number_page(found, request), code="200")  # C1 lookup-customer-inquiry-by-product sample
 
     async def callcenter_inquiries(self, request: Request) -> Response:
+        """C24/C25, C1 lookup-coupang-call-center-inquiry: ``partnerCounselingStatus`` NONE | ANSWER | NO_ANSWER |
+        TRANSFER filters; ``pageSize`` "Default 10, max = 30"; items' ``vendorItemId`` is a list (C1 sample)."""
         vendor, _ = self.authorize(request)
         start, end = self._inquiry_days(request)
-        status = request.query_params.get("partnerCounselingStatus", "NONE")
-        if status not in ("NONE", "ANSWER", "NO_ANSWER", "TRANSFER"):
+        status = request.query_params.get("partnerCounselingStatus")
+        if status not in CALLCENTER_QUERY:
             raise error(400, f"partnerCounselingStatus 값이 올바르지 않습니다: {status}")
-        found = [
-            self._shown(q)
-            for q in self._listed("callcenter", vendor, start, end)
-            if status == "NONE" or q["csPartnerCounselingStatus"] == status
-        ]
-        return ok(number_page(found, request))
+        found = []
+        for q in self._listed("callcenter", vendor, start, end):
+            self._close_if_late(q)
+            if CALLCENTER_QUERY[status] in (None, q["csPartnerCounselingStatus"]):
+                found.append({**self._shown(q), "vendorItemId": [q["vendorItemId"]]})
+        return ok(number_page(found, request, MAX_CALLCENTER_PAGE))
 
     def _find_inquiry(self, kind: str, vendor: str, raw: str) -> dict[str, Any]:
         found = next(
@@ -781,8 +939,38 @@ class CoupangDesk:
         return found
 
     async def callcenter_one(self, request: Request) -> Response:
+        """articles/20376877844249: one inquiry, ``vendorItemId`` a number."""
         vendor, _ = self.authorize(request)
-        return ok(self._shown(self._find_inquiry("callcenter", vendor, request.path_params["inquiryId"])))
+        found = self._find_inquiry("callcenter", vendor, request.path_params["inquiryId"])
+        self._close_if_late(found)
+        return ok(self._shown(found))
+
+    def _close_if_late(self, found: dict[str, Any]) -> None:
+        """articles/360034156233: 24 h unanswered, Coupang adds its notice and the inquiry turns 답변완료."""
+        if found["csPartnerCounselingStatus"] != "requestAnswer":
+            return
+        asked = datetime.fromisoformat(found["inquiryAt"]).replace(tzinfo=KST)
+        if self.now() - asked <= timedelta(hours=CALLCENTER_ANSWER_HOURS):
+            return
+        closed = (asked + timedelta(hours=CALLCENTER_ANSWER_HOURS)).strftime("%Y-%m-%d %H:%M:%S")
+        for reply in found["replies"]:
+            if reply["partnerTransferStatus"] == "requestAnswer":
+                reply["partnerTransferStatus"], reply["needAnswer"] = "answered", False
+        found["replies"].append(
+            {
+                "receptionistName": "쿠팡 시스템",
+                "receptionist": "system",
+                "replyAt": closed,
+                "content": CALLCENTER_LATE,
+                "answerId": self._answer_id(),
+                "parentAnswerId": 0,
+                "partnerTransferStatus": None,
+                "partnerTransferCompleteReason": "NONE",
+                "answerType": "csAgent",
+                "needAnswer": False,
+            }
+        )
+        found["csPartnerCounselingStatus"], found["answeredAt"] = "answered", closed
 
     def _check_answer(self, body: Mapping[str, Any], vendor: str, wing: str) -> str:
         self._vendor_body(body, vendor)
@@ -804,36 +992,50 @@ class CoupangDesk:
             raise error(400, "이미 답변이 등록된 문의입니다.")
         found["answered"] = True
         found["commentDtoList"].append(
-            {"inquiryCommentId": self._answer_id(), "content": content, "inquiryCommentAt": self.stamp()}
+            {
+                "inquiryCommentId": self._answer_id(),
+                "inquiryId": found["inquiryId"],
+                "content": content,
+                "inquiryCommentAt": self.stamp().replace("T", " "),
+            }
         )
         self.answers.append({"kind": "online", "inquiryId": found["inquiryId"], **body})
         return json_response({"code": "200", "message": "OK"})
 
     async def callcenter_reply(self, request: Request) -> Response:
+        """C1 answer-to-coupang-call-center-inquiry and articles/360034156233: only while inquiryStatus:progress and
+        partnerTransferStatus:requestAnswer; ``inquiryId`` (String) and ``parentAnswerId`` (Number) as written,
+        Jackson-style (its sample quotes both)."""
         vendor, wing = self.authorize(request)
         found = self._find_inquiry("callcenter", vendor, request.path_params["inquiryId"])
         body = await self._body(request)
         content = self._check_answer(body, vendor, wing)
-        if body.get("inquiryId") != found["inquiryId"]:
+        if str(body.get("inquiryId")) != str(found["inquiryId"]):
             raise error(400, f"inquiryId가 요청 경로와 다릅니다: {body.get('inquiryId')}")
-        if found["csPartnerCounselingStatus"] != "NO_ANSWER":
-            raise error(400, "이미 답변이 등록된 문의입니다.")
-        asked = datetime.fromisoformat(found["inquiryAt"]).replace(tzinfo=KST)
-        if self.now() - asked > timedelta(hours=CALLCENTER_ANSWER_HOURS):
-            raise error(400, "답변 가능 시간(24시간)이 지났습니다. WING에서 답변하세요.")
-        parents = {r["answerId"] for r in found["replies"]}
-        if body.get("parentAnswerId") not in parents:
+        self._close_if_late(found)
+        asking = [r for r in found["replies"] if r["partnerTransferStatus"] == "requestAnswer"]
+        if found["inquiryStatus"] != "progress" or not asking:
+            raise error(400, CALLCENTER_DONE)
+        parent = str(body.get("parentAnswerId"))
+        if parent not in {str(r["answerId"]) for r in asking}:
             raise error(400, f"parentAnswerId가 올바르지 않습니다: {body.get('parentAnswerId')}")
-        found["csPartnerCounselingStatus"] = "ANSWER"
+        for reply in asking:
+            if str(reply["answerId"]) == parent:
+                reply["partnerTransferStatus"], reply["needAnswer"] = "answered", False
+        found["csPartnerCounselingStatus"], found["answeredAt"] = "answered", self.stamp().replace("T", " ")
         found["answered"] = True
         found["replies"].append(
             {
-                "answerId": self._answer_id(),
-                "parentAnswerId": body["parentAnswerId"],
-                "answerType": "PARTNER",
+                "receptionistName": wing,
+                "receptionist": wing,
+                "replyAt": found["answeredAt"],
                 "content": content,
-                "replyBy": wing,
-                "createdAt": self.stamp(),
+                "answerId": self._answer_id(),
+                "parentAnswerId": int(parent),
+                "partnerTransferStatus": None,
+                "partnerTransferCompleteReason": "NONE",
+                "answerType": "vendor",
+                "needAnswer": False,
             }
         )
         self.answers.append({"kind": "callcenter", **body})
@@ -855,7 +1057,9 @@ def _item(box: object, succeed: bool, code: str, message: str, retry: bool) -> d
 
 
 def _batch(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """``data`` of a batch call: responseCode 0 success, 1 partial failure, 99 failure (§2.2)."""
+    """``data`` of a batch call: responseCode 0 success, 1 partial failure, 99 failure (§2.2); ``responseKey`` as in
+    C1's product-preparation-processing sample."""
     good = sum(1 for r in results if r["succeed"])
     code, message = (0, "SUCCESS") if good == len(results) else (99, "FAILED") if good == 0 else (1, "PARTIAL_ERRORS")
-    return {"responseCode": code, "responseMessage": message, "responseList": results}
+    key = -7_326_489_997_410_939_972 + zlib.crc32(",".join(str(r["shipmentBoxId"]) for r in results).encode())
+    return {"responseKey": key, "responseCode": code, "responseMessage": message, "responseList": results}

@@ -13,10 +13,25 @@ The gateway (§3.2):
 * every answer carries ``GNCP-GW-Trace-ID``; token answers also carry ``Date`` (the app's clock), as any HTTP
   server's do.
 
+Product pages (apicenter update-options-product, upload-product; commerce-api-naver/commerce-api docs/2.0.0-RC.js):
+
+* errors are ``{"code", "message", "invalidInputs": [{"name", "type", "message"}], "timestamp", "traceId"}``
+  (CommonErrorResponse); a refused body is 400 ``BAD_REQUEST``, an unknown product 404 ``NOT_FOUND``
+  ("잘못된 요청 - code : BAD_REQUEST", "데이터 없음 - code : NOT_FOUND");
+* ``PUT /v1/products/origin-products/{no}/change-status`` takes ``statusType`` (SALE, OUTOFSTOCK, SUSPENSION) and an
+  optional ``stockQuantity`` ≤ 99,999,999 (ExternalApiProductSaleStatusUpdateRequestVo) and answers
+  CommonResponse ``{code, message, data}``;
+* ``PUT /v1/products/origin-products/{no}/option-stock`` changes the option combinations' stock and price and,
+  optionally, ``productSalePrice.salePrice``: ``optionInfo`` is required, each combination's ``id`` is required and
+  must be one of the product's ("옵션 ID 입력 시 기존 옵션 수정"), only products with options take it ("옵션 설정
+  상품에 대해 수정이 가능합니다"); it answers the product (``originProductNo``, ``originProduct``, …).
+
 The sandbox's readings where the docs are silent (❓):
 
-* API errors are ``{"code", "message", "invalidInputs": [{"name", "type", "message"}], "timestamp", "traceId"}``;
-  a refused body is 400 ``BadRequest``, an unknown product 404 ``NotFound``.
+* The ``code``/``message`` values of a CommonResponse (change-status).
+* option-stock leaves the combinations it is not sent unchanged; the product's stock becomes the sum of its usable
+  combinations' stock; a SALE product with none left becomes OUTOFSTOCK (as a full update with stock 0 does) and
+  an OUTOFSTOCK one with stock again SALE.
 * ``POST /v1/product-images/upload`` answers ``{"images": [{"url"}]}`` in the order of the parts; at most 10
   ``imageFiles`` parts, each an image of at most 10 MB; URLs are on ``shop-phinf.pstatic.net``.
 * Product images must be on ``https://shop-phinf.pstatic.net/`` (uploaded to Naver); any other URL is refused.
@@ -50,7 +65,7 @@ from starlette.types import Scope
 
 from batch.sandbox.faults import Clock
 from batch.sandbox.naver_auth import check_token_request
-from batch.sandbox.naver_orders import KST, Handler, NaverOrders, stamp
+from batch.sandbox.naver_orders import KST, TRACE, Handler, NaverOrders, stamp
 from batch.sandbox.web import Reject, json_response, read_json
 
 PREFIX = "/external"
@@ -71,6 +86,7 @@ COURIERS = ("CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "CH1")  # §3
 FEE_TYPES = ("FREE", "PAID", "CONDITIONAL_FREE")
 ORIGIN_CODES = ("00", "03", "04", "05")  # plus "02…" (수입산): the sandbox's reading ❓
 STATUS_TYPES = ("SALE", "SUSPENSION", "OUTOFSTOCK")
+MAX_STOCK = 99_999_999  # stockQuantity "최대 99999999" (update-options-product; 2.0.0-RC change-status)
 
 
 @dataclass(frozen=True)
@@ -88,14 +104,16 @@ class Token:
 
 
 SEED_ACCOUNTS = (
-    Account("sandbox-naver", "$2a$10$abcdefghijklmnopqrstuu"),  # batch.config SANDBOX_SECRETS["naver"]
+    # Naver's documented example secret (apicenter "전자서명"; commerce-api-naver/commerce-api docs/2.0.0-RC.js), whose
+    # last salt character is not canonical: the official signing vector runs end to end. batch.config uses it too.
+    Account("sandbox-naver", "$2a$10$abcdefghijklmnopqrstuv"),
     Account("sandbox-naver-2", "$2a$04$zyxwvutsrqponmlkjihgfe"),
 )
 
 FAULTS = {
-    429: ("GW.RATE_LIMIT", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."),
-    500: ("GW.PROXY.01", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."),
-    503: ("GW.PROXY.03", "서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도해 주세요."),
+    429: ("GW.RATE_LIMIT", "요청이 많아 서비스를 일시적으로 사용할 수 없습니다."),
+    500: ("GW.PROXY.01", "작업 중 오류가 발생하였습니다."),
+    503: ("GW.BLOCK.01", "서비스를 일시적으로 사용할 수 없습니다."),  # 503 GW.BLOCK.01 (apicenter trouble-shooting)
 }
 
 
@@ -134,6 +152,42 @@ def _obj(value: object) -> dict[str, Any]:
 
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _channel(p: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored product as ``POST /v1/products/search`` lists it (the fields of a public client's captured answer:
+    docs/protocols/naver.md, product_search)."""
+    origin, channel = p["originProduct"], p["smartstoreChannelProduct"]
+    delivery = _obj(origin.get("deliveryInfo"))
+    claim = _obj(delivery.get("claimDeliveryInfo"))
+    images = _obj(origin.get("images"))
+    tags = _obj(_obj(origin.get("detailAttribute")).get("seoInfo")).get("sellerTags") or []
+    return {
+        "originProductNo": p["originProductNo"],
+        "channelProductNo": p["smartstoreChannelProductNo"],
+        "channelServiceType": "STOREFARM",
+        "categoryId": origin.get("leafCategoryId"),
+        "name": origin["name"],
+        "sellerManagementCode": p["sellerManagementCode"],
+        "statusType": origin["statusType"],
+        "channelProductDisplayStatusType": channel.get("channelProductDisplayStatusType"),
+        "salePrice": origin["salePrice"],
+        "discountedPrice": origin["salePrice"],  # no discounts in the sandbox
+        "mobileDiscountedPrice": origin["salePrice"],
+        "stockQuantity": origin["stockQuantity"],
+        "knowledgeShoppingProductRegistration": bool(channel.get("naverShoppingRegistration")),
+        "deliveryAttributeType": delivery.get("deliveryAttributeType"),
+        "deliveryFee": int(_obj(delivery.get("deliveryFee")).get("baseFee") or 0),
+        "returnFee": int(claim.get("returnDeliveryFee") or 0),
+        "exchangeFee": int(claim.get("exchangeDeliveryFee") or 0),
+        "managerPurchasePoint": 0,
+        "wholeCategoryName": "",  # the sandbox has no category tree
+        "wholeCategoryId": str(origin.get("leafCategoryId") or ""),
+        "representativeImage": _obj(images.get("representativeImage")),
+        "sellerTags": [t for t in tags if isinstance(t, dict)],
+        "regDate": p["regDate"],
+        "modifiedDate": p["modifiedDate"],
+    }
 
 
 def check_product(body: object) -> list[dict[str, str]]:
@@ -358,6 +412,11 @@ class NaverMarket:
                 api("PUT /v1/products/origin-products/change-status", self.change_status),
                 methods=["PUT"],
             ),
+            Route(
+                f"{PREFIX}/v1/products/origin-products/{{no}}/option-stock",
+                api("PUT /v1/products/origin-products/option-stock", self.option_stock),
+                methods=["PUT"],
+            ),
         ]
         self.desk = NaverOrders(clock=clock, api=api, products=self.catalogue)
         self.routes.extend(self.desk.routes)
@@ -481,10 +540,13 @@ class NaverMarket:
             if not bucket.take(now):
                 headers = {**bucket.headers(), "GNCP-GW-Trace-ID": trace}
                 return self.gateway_error(429, "GW.RATE_LIMIT", "요청 한도를 초과했습니다.", headers)
+            mark = TRACE.set(trace)  # error and order bodies carry the trace id of their answer
             try:
                 response = await handler(request, token.store)
             except Reject as reject:
                 response = reject.response
+            finally:
+                TRACE.reset(mark)
             for header, value in {**bucket.headers(), "GNCP-GW-Trace-ID": trace}.items():
                 response.headers[header] = value
             return response
@@ -520,16 +582,22 @@ class NaverMarket:
     # -- errors and bodies ------------------------------------------------------------------------------
 
     def api_error(self, status: int, code: str, message: str, inputs: list[dict[str, str]] | None = None) -> Reject:
-        body = {"code": code, "message": message, "invalidInputs": inputs or [], "timestamp": stamp(self.clock())}
+        body = {
+            "code": code,
+            "message": message,
+            "invalidInputs": inputs or [],
+            "timestamp": stamp(self.clock()),
+            "traceId": TRACE.get(),
+        }
         return Reject(json_response(body, status))
 
     async def read_object(self, request: Request) -> dict[str, Any]:
         try:
             body = await read_json(request)
         except ValueError:
-            raise self.api_error(400, "BadRequest", "요청 본문이 올바른 JSON이 아닙니다.") from None
+            raise self.api_error(400, "BAD_REQUEST", "요청 본문이 올바른 JSON이 아닙니다.") from None
         if not isinstance(body, dict):
-            raise self.api_error(400, "BadRequest", "요청 본문은 JSON 객체여야 합니다.")
+            raise self.api_error(400, "BAD_REQUEST", "요청 본문은 JSON 객체여야 합니다.")
         return body
 
     # -- images ----------------------------------------------------------------------------------------
@@ -537,15 +605,15 @@ class NaverMarket:
     async def upload(self, request: Request, store: str) -> Response:
         parts = [p for p in _multipart(request.headers, await request.body()) if p[0] == "imageFiles"]
         if not parts:
-            raise self.api_error(400, "BadRequest", "업로드할 이미지(imageFiles)가 없습니다.")
+            raise self.api_error(400, "BAD_REQUEST", "업로드할 이미지(imageFiles)가 없습니다.")
         if len(parts) > MAX_UPLOAD:
-            raise self.api_error(400, "BadRequest", f"이미지는 한 번에 {MAX_UPLOAD}개까지 올릴 수 있습니다.")
+            raise self.api_error(400, "BAD_REQUEST", f"이미지는 한 번에 {MAX_UPLOAD}개까지 올릴 수 있습니다.")
         urls = []
         for _, filename, content_type, data in parts:
             if not content_type.startswith("image/") or not data:
-                raise self.api_error(400, "BadRequest", f"이미지 파일이 아닙니다: {filename}")
+                raise self.api_error(400, "BAD_REQUEST", f"이미지 파일이 아닙니다: {filename}")
             if len(data) > MAX_IMAGE_BYTES:
-                raise self.api_error(400, "BadRequest", f"이미지는 10MB까지 올릴 수 있습니다: {filename}")
+                raise self.api_error(400, "BAD_REQUEST", f"이미지는 10MB까지 올릴 수 있습니다: {filename}")
             day = datetime.fromtimestamp(self.clock(), KST).strftime("%Y%m%d")
             suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
             url = f"{CDN}{day}_{len(self.images) + 1}/{self.random.getrandbits(64):016x}.{suffix}"
@@ -565,7 +633,7 @@ class NaverMarket:
     def checked(self, body: dict[str, Any]) -> dict[str, Any]:
         problems = check_product(body)
         if problems:
-            raise self.api_error(400, "BadRequest", "요청 값이 올바르지 않습니다.", problems)
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", problems)
         return copy.deepcopy(body)
 
     async def create_product(self, request: Request, store: str) -> Response:
@@ -583,6 +651,7 @@ class NaverMarket:
             "originProduct": origin,
             "smartstoreChannelProduct": channel,
         }
+        self.stamp_product(self.products[number], created=True)
         return json_response(
             {"originProductNo": number, "smartstoreChannelProductNo": channel_no, "windowChannelProductNo": None}
         )
@@ -591,7 +660,7 @@ class NaverMarket:
         raw = request.path_params["no"]
         product = self.products.get(int(raw)) if raw.isascii() and raw.isdigit() else None
         if product is None or product["store"] != store:
-            raise self.api_error(404, "NotFound", f"상품을 찾을 수 없습니다: {raw}")
+            raise self.api_error(404, "NOT_FOUND", f"상품을 찾을 수 없습니다: {raw}")
         return product
 
     async def get_product(self, request: Request, store: str) -> Response:
@@ -607,7 +676,7 @@ class NaverMarket:
         origin = body["originProduct"]
         if origin["statusType"] not in ("SALE", "SUSPENSION"):
             inputs = [invalid("originProduct.statusType", "Enum", "수정할 때 판매 상태는 SALE 또는 SUSPENSION입니다.")]
-            raise self.api_error(400, "BadRequest", "요청 값이 올바르지 않습니다.", inputs)
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
         if origin["stockQuantity"] == 0:
             origin["statusType"] = "OUTOFSTOCK"
         old = product["originProduct"]
@@ -623,6 +692,7 @@ class NaverMarket:
                 "sellerManagementCode": code,
             }
         )
+        self.stamp_product(product, created=False)
         return json_response(
             {
                 "originProductNo": product["originProductNo"],
@@ -632,27 +702,87 @@ class NaverMarket:
         )
 
     async def change_status(self, request: Request, store: str) -> Response:
+        """``{statusType, stockQuantity?}``: "SALE(판매 중), OUTOFSTOCK(품절), SUSPENSION(판매 중지)"."""
         product = self.find(request, store)
         body = await self.read_object(request)
         status = body.get("statusType")
-        if status not in ("SALE", "SUSPENSION"):
-            inputs = [invalid("statusType", "Enum", "판매 상태는 SALE 또는 SUSPENSION입니다.")]
-            raise self.api_error(400, "BadRequest", "요청 값이 올바르지 않습니다.", inputs)
+        if status not in ("SALE", "OUTOFSTOCK", "SUSPENSION"):
+            inputs = [invalid("statusType", "Enum", "판매 상태는 SALE, OUTOFSTOCK, SUSPENSION 중 하나입니다.")]
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
         origin = product["originProduct"]
         if "stockQuantity" in body:
-            if not _is_int(body["stockQuantity"]) or body["stockQuantity"] < 0:
-                raise self.api_error(400, "BadRequest", "재고 수량은 0 이상이어야 합니다.")
-            origin["stockQuantity"] = body["stockQuantity"]
+            stock = body["stockQuantity"]
+            if not _is_int(stock) or not 0 <= stock <= MAX_STOCK:
+                inputs = [invalid("stockQuantity", "Range", f"재고 수량은 0~{MAX_STOCK:,}입니다.")]
+                raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
+            origin["stockQuantity"] = stock
         if status == "SALE" and origin["stockQuantity"] == 0:
-            raise self.api_error(400, "BadRequest", "재고가 없는 상품은 판매중으로 바꿀 수 없습니다.")
+            raise self.api_error(400, "BAD_REQUEST", "재고가 없는 상품은 판매중으로 바꿀 수 없습니다.")
         origin["statusType"] = status
-        return json_response({"originProductNo": product["originProductNo"], "statusType": status})
+        return json_response({"code": "SUCCESS", "message": "성공", "data": {}})
+
+    async def option_stock(self, request: Request, store: str) -> Response:
+        """The option combinations' stock and price (and optionally the sale price), nothing else."""
+        product = self.find(request, store)
+        body = await self.read_object(request)
+        origin = product["originProduct"]
+        option_info = body.get("optionInfo")
+        if not isinstance(option_info, dict):
+            inputs = [invalid("optionInfo", "NotNull", "옵션 정보는 필수입니다.")]
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
+        mine = _obj(_obj(origin.get("detailAttribute")).get("optionInfo")).get("optionCombinations") or []
+        if not mine:
+            raise self.api_error(400, "BAD_REQUEST", "옵션 설정 상품에 대해서만 옵션 재고를 변경할 수 있습니다.")
+        by_id = {c["id"]: c for c in mine}
+        sent = option_info.get("optionCombinations") or []
+        problems = []
+        if not isinstance(sent, list):
+            sent = []
+            problems.append(invalid("optionInfo.optionCombinations", "Type", "조합형 옵션은 목록입니다."))
+        for i, combo in enumerate(sent):
+            name = f"optionInfo.optionCombinations[{i}]"
+            item = _obj(combo)
+            if item.get("id") not in by_id:
+                problems.append(invalid(f"{name}.id", "NotNull", f"상품에 없는 옵션 ID입니다: {item.get('id')}"))
+            stock = item.get("stockQuantity")
+            if stock is not None and (not _is_int(stock) or not 0 <= stock <= MAX_STOCK):
+                problems.append(invalid(f"{name}.stockQuantity", "Range", f"재고 수량은 0~{MAX_STOCK:,}입니다."))
+            if item.get("price") is not None and not _is_int(item["price"]):
+                problems.append(invalid(f"{name}.price", "Type", "옵션가는 정수입니다."))
+            if item.get("usable") is not None and not isinstance(item["usable"], bool):
+                problems.append(invalid(f"{name}.usable", "Type", "사용 여부는 true 또는 false입니다."))
+        price = _obj(body.get("productSalePrice")).get("salePrice")
+        if "productSalePrice" in body and (not _is_int(price) or price <= 0):
+            problems.append(invalid("productSalePrice.salePrice", "Min", "판매 가격은 0보다 커야 합니다."))
+        if problems:
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", problems)
+        for combo in sent:
+            mine_combo = by_id[combo["id"]]
+            for field in ("stockQuantity", "price", "usable"):
+                if combo.get(field) is not None:
+                    mine_combo[field] = combo[field]
+        if price is not None:
+            origin["salePrice"] = price
+        origin["stockQuantity"] = sum(int(c.get("stockQuantity", 0)) for c in mine if c.get("usable", True))
+        if origin["statusType"] == "SALE" and origin["stockQuantity"] == 0:
+            origin["statusType"] = "OUTOFSTOCK"
+        elif origin["statusType"] == "OUTOFSTOCK" and origin["stockQuantity"] > 0:
+            origin["statusType"] = "SALE"
+        return json_response(
+            {
+                "originProductNo": product["originProductNo"],
+                "smartstoreChannelProductNo": product["smartstoreChannelProductNo"],
+                "windowChannelProductNo": None,
+                "originProduct": origin,
+                "smartstoreChannelProduct": product["smartstoreChannelProduct"],
+            }
+        )
 
     async def search(self, request: Request, store: str) -> Response:
         body = await self.read_object(request)
         page, size = body.get("page", 1), body.get("size", 50)
         if not _is_int(page) or page < 1 or not _is_int(size) or not 1 <= size <= 500:
-            raise self.api_error(400, "BadRequest", "page는 1 이상, size는 1~500입니다.")
+            raise self.api_error(400, "BAD_REQUEST", "page는 1 이상, size는 1~500입니다.")
         found = [p for p in self.products.values() if p["store"] == store]
         kind = body.get("searchKeywordType")
         if kind == "SELLER_CODE":
@@ -661,26 +791,9 @@ class NaverMarket:
             wanted = set(body.get("originProductNos") or [])
             found = [p for p in found if p["originProductNo"] in wanted]
         elif kind is not None:
-            raise self.api_error(400, "BadRequest", f"지원하지 않는 searchKeywordType입니다: {kind}")
+            raise self.api_error(400, "BAD_REQUEST", f"지원하지 않는 searchKeywordType입니다: {kind}")
         chunk = found[(page - 1) * size : page * size]
-        contents = [
-            {
-                "originProductNo": p["originProductNo"],
-                "channelProducts": [
-                    {
-                        "originProductNo": p["originProductNo"],
-                        "channelProductNo": p["smartstoreChannelProductNo"],
-                        "channelServiceType": "STOREFARM",
-                        "name": p["originProduct"]["name"],
-                        "sellerManagementCode": p["sellerManagementCode"],
-                        "statusType": p["originProduct"]["statusType"],
-                        "salePrice": p["originProduct"]["salePrice"],
-                        "stockQuantity": p["originProduct"]["stockQuantity"],
-                    }
-                ],
-            }
-            for p in chunk
-        ]
+        contents = [{"originProductNo": p["originProductNo"], "channelProducts": [_channel(p)]} for p in chunk]
         total_pages = max(1, math.ceil(len(found) / size))
         return json_response(
             {
@@ -689,10 +802,17 @@ class NaverMarket:
                 "size": size,
                 "totalElements": len(found),
                 "totalPages": total_pages,
+                "sort": {"sorted": True, "fields": [{"name": "regDate", "direction": "DESC"}]},
                 "first": page == 1,
                 "last": page >= total_pages,
             }
         )
+
+    def stamp_product(self, product: dict[str, Any], *, created: bool) -> None:
+        now = stamp(self.clock())
+        if created:
+            product["regDate"] = now
+        product["modifiedDate"] = now
 
     def catalogue(self, store: str) -> list[dict[str, Any]]:
         """The store's products on sale, for seeded orders: channel product no, name, price, options."""

@@ -2,9 +2,13 @@
 
 Written independently of ``batch.marketplaces``. The secret is a bcrypt salt, so the expected sign is
 recomputed with that salt and compared in constant time (bcrypt output is deterministic for a given salt).
-Documented statuses: 400 missing parameter, 403 bad signature or expired timestamp. The error body is our
-reading: the doc gives no token-error body, so the API error shape ``{code, message, invalidInputs,
-timestamp}`` of §3.2 is used.
+Naver's own example secret (``$2a$10$abcdefghijklmnopqrstuv``, apicenter "전자서명" and
+commerce-api-naver/commerce-api docs/2.0.0-RC.js) has a last salt character with bits bcrypt ignores; Naver's
+expected sign for it (``JDJhJDEwJGFiY2RlZm…UEzbmsy``) decodes to the salt ``…stuu``, i.e. the server reads the
+salt as bcrypt 3 / OpenBSD do: decoded to 16 bytes and re-encoded. ``_salt_bytes`` does that here.
+Documented statuses: 400 missing parameter, 403 bad signature or expired timestamp. The error body is
+OAuth2ErrorResponse.sellers-auth of 2.0.0-RC: ``{code, message, timestamp, invalidInputs, data?}`` (``data`` left
+out); its ``code`` values for these cases are not documented (ours: BadRequest, Forbidden).
 """
 
 from __future__ import annotations
@@ -35,9 +39,34 @@ def _error(
     return status, body
 
 
+_B64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"  # bcrypt's alphabet (OpenBSD bcrypt.c)
+
+
+def _salt_bytes(secret: str) -> str | None:
+    """The salt as bcrypt reads it: ``$2x$NN$`` and 22 characters decoded to 16 bytes, then encoded again."""
+    head, salt = secret[:7], secret[7:29]
+    if len(secret) < 29 or head[:3] not in ("$2a", "$2b", "$2y") or head[3] != "$" or head[6] != "$":
+        return None
+    if not head[4:6].isdigit() or any(c not in _B64 for c in salt):
+        return None
+    bits = "".join(f"{_B64.index(c):06b}" for c in salt)[:128]  # 132 bits written, 128 used
+    raw = int(bits, 2).to_bytes(16, "big")
+    out, acc, n = [], 0, 0
+    for byte in raw:  # re-encode 16 bytes as bcrypt does: 6 bits at a time, the last group zero-padded
+        acc, n = (acc << 8) | byte, n + 8
+        while n >= 6:
+            n -= 6
+            out.append(_B64[(acc >> n) & 63])
+    out.append(_B64[(acc << (6 - n)) & 63])
+    return head + "".join(out)
+
+
 def _expected_sign(client_id: str, secret: str, timestamp: str) -> str | None:
+    salt = _salt_bytes(secret)
+    if salt is None:
+        return None
     try:
-        hashed = bcrypt.hashpw(f"{client_id}_{timestamp}".encode(), secret.encode())
+        hashed = bcrypt.hashpw(f"{client_id}_{timestamp}".encode(), salt.encode())
     except ValueError:
         return None
     return base64.standard_b64encode(hashed).decode("ascii")

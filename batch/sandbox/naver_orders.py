@@ -1,34 +1,39 @@
 """Naver Commerce orders, claims and inquiries in the sandbox (marketplaces.md §3.3, §3.4).
 
-Routes, under ``/external`` and behind the gateway of ``naver.NaverMarket.api`` (token, rate headers):
+Written from Naver's pages on apicenter.commerce.naver.com (public copies named beside each rule), apart from
+``batch.marketplaces``. Routes, under ``/external`` and behind the gateway of ``naver.NaverMarket.api``:
 
 * ``GET /v1/pay-order/seller/product-orders/last-changed-statuses``: the change feed. ``lastChangedFrom`` is
   required (ISO-8601 with offset, inclusive); ``lastChangedTo`` defaults to from + 24 h; at most 24 h;
-  ``limitCount`` ≤ 300 (default 300); ``moreSequence`` continues from ``more.moreFrom`` (§3.3).
-* ``POST /v1/pay-order/seller/product-orders/query`` ``{"productOrderIds": ≤ 300}``.
-* ``POST /v1/pay-order/seller/product-orders/confirm`` ``{"productOrderIds"}``; ``…/dispatch``
-  ``{"dispatchProductOrders": ≤ 30}``: per-item ``success…`` / ``failProductOrderInfos``.
-* ``POST /v1/pay-order/seller/product-orders/{productOrderId}/claim/cancel/approve`` (취소 승인).
-* ``GET /v1/contents/qnas``, ``PUT /v1/contents/qnas/{questionId}`` (상품문의);
-  ``GET /v1/pay-user/inquiries``, ``POST /v1/pay-merchant/inquiries/{inquiryNo}/answer`` (고객문의).
+  ``limitCount`` ≤ 300 (default 300); ``moreSequence`` continues from ``more.moreFrom``
+  (…/seller-get-last-changed-status-pay-order-seller).
+* ``POST …/product-orders/query`` ``{"productOrderIds": ≤ 300}`` (…/seller-get-product-orders-pay-order-seller).
+* ``POST …/product-orders/confirm`` ``{"productOrderIds": ≤ 30}`` and ``…/dispatch``
+  ``{"dispatchProductOrders": ≤ 30}``: "요청 가능한 상품 주문 번호는 최대 30개입니다." on both pages
+  (…/seller-confirm-placed-product-orders-pay-order-seller, …/seller-dispatch-product-orders-pay-order-seller);
+  per-item ``success…`` / ``failProductOrderInfos[{productOrderId, code, message}]`` with the codes of their
+  "오류 코드 정의" table (``ITEM_CODES``).
+* ``POST …/product-orders/{productOrderId}/claim/cancel/approve`` (취소 승인).
+* ``GET /v1/contents/qnas``, ``PUT /v1/contents/qnas/{questionId}`` → 204 (get-comments-contents,
+  create-or-update-answer-contents); ``GET /v1/pay-user/inquiries`` (get-customer-inquiry-pay-user),
+  ``POST /v1/pay-merchant/inquiries/{inquiryNo}/answer`` (insert-inquiry-answer-pay-merchant; a second answer is
+  400 ``ERR-NC-101010``).
 
-Every body answers ``{"timestamp", "data"}`` as Naver's order APIs do. The sandbox's readings (❓):
+Order bodies are ``{"timestamp", "traceId", "data"}`` ("traceId … required" on every order page); errors are
+``{"code", "message", "invalidInputs", "timestamp", "traceId"}`` (the error example of create-or-update-answer-contents).
+The sandbox's readings where the pages are silent (❓):
 
 * The feed lists each product order once, with its latest change, when that change is inside the window; the
   feed's ``productOrderStatus`` is the one at that change (it lags; ``query`` has the current one). 발주확인 is
   not a ``lastChangedType`` and does not move the feed.
-* The confirm batch takes at most 300 ids. Per-item codes: ``104443`` already confirmed (◐ [V7]);
-  ``NOT_CONFIRMABLE``, ``NOT_DISPATCHABLE`` (not confirmed, claimed or cancelled), ``ALREADY_DISPATCHED``,
-  ``DUPLICATE_TRACKING_NUMBER`` (the same courier and number on another order), ``INVALID_DELIVERY_COMPANY``,
-  ``INVALID_INPUT``, ``NOT_FOUND`` and the transient ``TEMPORARY_ERROR`` (retry it) are ours.
-* Dispatch only after 발주확인 (PAYED + placeOrderStatus OK); it moves the product order to DELIVERING.
+* Which documented code answers which case: 104443 (발주 상태 확인 필요) for confirming a confirmed order and for
+  dispatching an unconfirmed one; 104442 (상품 주문 상태 확인 필요) for claimed, cancelled or already dispatched orders;
+  a whole-call 400 carries code ``4000`` (잘못된 요청 파라미터); ``9999`` (기타) is the fault tests inject.
+* Dispatch only after 발주확인 (PAYED + placeOrderStatus OK); it moves the product order to DELIVERING. Only
+  ``DELIVERY`` is supported here.
 * A claim is ``CANCEL`` (from PAYED), ``RETURN`` or ``EXCHANGE`` (from DELIVERING / DELIVERED); one claim id per
-  product order; statuses ``*_REQUEST`` then ``CANCEL_DONE`` on approval.
-* Q&A: ``fromDate`` / ``toDate`` are ISO-8601 with offset, ``page`` from 1, ``size`` ≤ 100, ``answered``
-  true|false; the answer ``{"commentContent"}`` answers 204 and OVERWRITES an earlier answer (as documented).
-* Customer inquiries: ``startSearchDate`` / ``endSearchDate`` are ``yyyy-MM-dd`` (inclusive), ``answered``,
-  ``page`` from 1, ``size`` ≤ 100; the answer ``{"answerComment"}`` answers ``{"data": {"answerContentId"}}``;
-  a second answer is 400 ``ALREADY_ANSWERED``.
+  product order; statuses ``*_REQUEST`` then ``CANCEL_DONE`` on approval. The query shows it under
+  ``currentClaim`` and, as the page still documents until its removal, at the top level too.
 * Answers are at most ``MAX_ANSWER`` characters (1,000).
 """
 
@@ -37,6 +42,7 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -58,15 +64,37 @@ ORDERS = "/external/v1/pay-order/seller/product-orders"
 MAX_WINDOW_MS = 24 * 3600 * 1000
 MAX_LIMIT = 300
 MAX_QUERY = 300
-MAX_CONFIRM = 300
-MAX_DISPATCH = 30
-MAX_PAGE = 100
+MAX_CONFIRM = (
+    30  # "요청 가능한 상품 주문 번호는 최대 30개입니다." (…/seller-confirm-placed-product-orders-pay-order-seller)
+)
+MAX_DISPATCH = 30  # the same sentence on …/seller-dispatch-product-orders-pay-order-seller
+MAX_PAGE = 100  # qnas: "페이지당 최대 100건까지 조회할 수 있습니다." (get-comments-contents)
+INQUIRY_SIZES = (10, 200)  # "페이지당 10~200건의 문의를 조회할 수 있습니다." (get-customer-inquiry-pay-user)
 MAX_ANSWER = 1_000
 MAX_SEED = 10_000
 SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor"})
 DEFAULT_STORE = "sandbox-naver"
 COURIERS = ("CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "CH1")
-ALREADY_CONFIRMED = "104443"
+# the "오류 코드 정의" table of confirm and dispatch (both pages, clipped 2025-09-26), the codes the sandbox uses
+ITEM_CODES = {
+    "4000": "잘못된 요청 파라미터",
+    "9999": "기타",
+    "100001": "상품 주문을 찾을 수 없음",
+    "104118": "택배사 미입력",
+    "104119": "택배사 코드 확인",
+    "104120": "송장 번호 미입력",
+    "104121": "배송 송장 오류(기사용 송장)",
+    "104131": "상품 주문 번호 중복",
+    "104442": "상품 주문 상태 확인 필요",
+    "104443": "발주 상태 확인 필요",
+}
+ALREADY_ANSWERED = "ERR-NC-101010"  # "해당 문의에 이미 답변이 존재하는 경우" (insert-inquiry-answer-pay-merchant)
+CONTENTS_BAD = (
+    "BAD_REQUEST"  # "400 잘못된 요청 - code : BAD_REQUEST" (get-comments-contents, create-or-update-answer-contents)
+)
+INQUIRY_BAD = "ERR-NC-101001"  # "정상적인 요청이 아닌 경우" (insert-inquiry-answer-pay-merchant)
+BAD = "4000"  # ❓ the code of a whole-call 400 on the order pages: their per-item "잘못된 요청 파라미터"
+TRACE: ContextVar[str] = ContextVar("naver_trace", default="")  # the GNCP-GW-Trace-ID of the request being answered
 DISPATCHED = ("DELIVERING", "DELIVERED", "PURCHASE_DECIDED")
 OPEN_CLAIM = ("CANCEL_REQUEST", "RETURN_REQUEST", "EXCHANGE_REQUEST", "COLLECTING", "CANCELING")
 CLAIM_KINDS = {
@@ -193,26 +221,32 @@ class NaverOrders:
     # -- helpers ---------------------------------------------------------------------------------------
 
     def error(self, status: int, code: str, message: str, inputs: list[dict[str, str]] | None = None) -> Reject:
-        body = {"code": code, "message": message, "invalidInputs": inputs or [], "timestamp": stamp(self.clock())}
+        body = {
+            "code": code,
+            "message": message,
+            "invalidInputs": inputs or [],
+            "timestamp": stamp(self.clock()),
+            "traceId": TRACE.get(),
+        }
         return Reject(json_response(body, status))
 
     def answer(self, data: Any) -> Response:
-        return json_response({"timestamp": stamp(self.clock()), "data": data})
+        return json_response({"timestamp": stamp(self.clock()), "traceId": TRACE.get(), "data": data})
 
-    async def body(self, request: Request) -> dict[str, Any]:
+    async def body(self, request: Request, code: str = BAD) -> dict[str, Any]:
         try:
             body = await read_json(request)
         except ValueError:
-            raise self.error(400, "BadRequest", "요청 본문이 올바른 JSON이 아닙니다.") from None
+            raise self.error(400, code, "요청 본문이 올바른 JSON이 아닙니다.") from None
         if not isinstance(body, dict):
-            raise self.error(400, "BadRequest", "요청 본문은 JSON 객체여야 합니다.")
+            raise self.error(400, code, "요청 본문은 JSON 객체여야 합니다.")
         return body
 
-    def moment(self, name: str, value: str | None, *, required: bool = True) -> int | None:
+    def moment(self, name: str, value: str | None, *, required: bool = True, code: str = BAD) -> int | None:
         """An ISO-8601 time with offset, as epoch milliseconds."""
         if not value:
             if required:
-                raise self.error(400, "BadRequest", f"{name}은(는) 필수입니다.", [_input(name, "NotNull")])
+                raise self.error(400, code, f"{name}은(는) 필수입니다.", [_input(name, "NotNull")])
             return None
         try:
             parsed = datetime.fromisoformat(value)
@@ -220,7 +254,7 @@ class NaverOrders:
             parsed = None
         if parsed is None or parsed.tzinfo is None:
             message = f"{name}은(는) 2026-01-01T00:00:00.000+09:00 형식이어야 합니다: {value}"
-            raise self.error(400, "BadRequest", message, [_input(name, "DateTimeFormat")])
+            raise self.error(400, code, message, [_input(name, "DateTimeFormat")])
         return _ms(parsed.timestamp())
 
     def changed(self, line: dict[str, Any], kind: str) -> None:
@@ -232,16 +266,17 @@ class NaverOrders:
             feedStatus=line["productOrderStatus"],
         )
 
-    def page(self, request: Request) -> tuple[int, int]:
-        raw_page, raw_size = request.query_params.get("page", "1"), request.query_params.get("size", "100")
-        if not raw_page.isdigit() or not raw_size.isdigit() or int(raw_page) < 1 or not 1 <= int(raw_size) <= MAX_PAGE:
-            raise self.error(400, "BadRequest", f"page는 1 이상, size는 1~{MAX_PAGE}입니다.")
+    def page(self, request: Request, sizes: tuple[int, int], code: str) -> tuple[int, int]:
+        low, high = sizes
+        raw_page, raw_size = request.query_params.get("page", "1"), request.query_params.get("size", str(high))
+        if not raw_page.isdigit() or not raw_size.isdigit() or int(raw_page) < 1 or not low <= int(raw_size) <= high:
+            raise self.error(400, code, f"page는 1 이상, size는 {low}~{high}입니다.")
         return int(raw_page), int(raw_size)
 
-    def answered_filter(self, request: Request) -> bool | None:
+    def answered_filter(self, request: Request, code: str) -> bool | None:
         raw = request.query_params.get("answered")
         if raw not in (None, "true", "false"):
-            raise self.error(400, "BadRequest", "answered는 true 또는 false입니다.")
+            raise self.error(400, code, "answered는 true 또는 false입니다.")
         return None if raw is None else raw == "true"
 
     # -- orders ----------------------------------------------------------------------------------------
@@ -253,14 +288,14 @@ class NaverOrders:
         end = self.moment("lastChangedTo", params.get("lastChangedTo"), required=False)
         end = start + MAX_WINDOW_MS if end is None else end
         if end < start:
-            raise self.error(400, "BadRequest", "lastChangedTo가 lastChangedFrom보다 빠릅니다.")
+            raise self.error(400, BAD, "lastChangedTo가 lastChangedFrom보다 빠릅니다.")
         if end - start > MAX_WINDOW_MS:
-            raise self.error(400, "BadRequest", "조회 기간은 최대 24시간입니다.", [_input("lastChangedTo", "Range")])
+            raise self.error(400, BAD, "조회 기간은 최대 24시간입니다.", [_input("lastChangedTo", "Range")])
         raw_limit, raw_seq = params.get("limitCount", str(MAX_LIMIT)), params.get("moreSequence")
         if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            raise self.error(400, "BadRequest", f"limitCount는 1~{MAX_LIMIT}입니다.")
+            raise self.error(400, BAD, f"limitCount는 1~{MAX_LIMIT}입니다.")
         if raw_seq is not None and not raw_seq.isdigit():
-            raise self.error(400, "BadRequest", "moreSequence가 올바르지 않습니다.")
+            raise self.error(400, BAD, "moreSequence가 올바르지 않습니다.")
         kind = params.get("lastChangedType")
         after = (start, int(raw_seq) if raw_seq else 0)
         found = sorted(
@@ -285,7 +320,7 @@ class NaverOrders:
                 "lastChangedDate": stamp(line["lastChangedMs"] / 1000),
                 "productOrderStatus": line["feedStatus"],
                 "paymentDate": order["paymentDate"],
-                "isReceiverAddressChanged": False,
+                "receiverAddressChanged": False,  # the feed's field (…/seller-get-last-changed-status-pay-order-seller)
             }
             if line["claimType"]:
                 entry.update(claimType=line["claimType"], claimStatus=line["claimStatus"])
@@ -299,11 +334,9 @@ class NaverOrders:
     def ids(self, body: Mapping[str, Any], field: str, limit: int) -> list[str]:
         ids = body.get(field)
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
-            raise self.error(
-                400, "BadRequest", f"{field}는 상품주문번호 문자열의 목록입니다.", [_input(field, "NotEmpty")]
-            )
+            raise self.error(400, BAD, f"{field}는 상품주문번호 문자열의 목록입니다.", [_input(field, "NotEmpty")])
         if len(ids) > limit:
-            raise self.error(400, "BadRequest", f"{field}는 한 번에 {limit}개까지입니다.", [_input(field, "Size")])
+            raise self.error(400, BAD, f"{field}는 한 번에 {limit}개까지입니다.", [_input(field, "Size")])
         return ids
 
     def line_of(self, number: str, store: str) -> dict[str, Any] | None:
@@ -332,7 +365,7 @@ class NaverOrders:
         if claim is not None:
             kind = CLAIM_KINDS[claim["kind"]][3]
             reason = claim["reason"]
-            item[kind] = {
+            found = {
                 "claimId": claim["claimId"],
                 "claimStatus": claim["claimStatus"],
                 "claimRequestDate": claim["claimRequestDate"],
@@ -340,6 +373,9 @@ class NaverOrders:
                 f"{kind}Reason": REASON_CODES.get(reason, "ETC"),
                 f"{kind}DetailedReason": reason,
             }
+            # "cancel/return/exchange: 2025년 상반기 중 제거 예정, currentClaim 하위의 동일 오브젝트 사용 권장"
+            item["currentClaim"] = {kind: found}
+            item[kind] = copy.deepcopy(found)
         return item
 
     async def confirm(self, request: Request, store: str) -> Response:
@@ -347,9 +383,9 @@ class NaverOrders:
         success, fail = [], []
         for number in ids:
             line = self.line_of(number, store)
-            problem = self.transient_problem(number)
+            problem = self.injected_problem(number)
             if problem is None and line is None:
-                problem = ("NOT_FOUND", "상품주문을 찾을 수 없습니다.")
+                problem = ("100001", "상품 주문을 찾을 수 없습니다.")
             elif problem is None and line is not None:
                 problem = self.confirm_problem(line)
             if problem is not None:
@@ -360,37 +396,41 @@ class NaverOrders:
             success.append({"productOrderId": number, "isReceiverAddressChanged": False})
         return self.answer({"successProductOrderInfos": success, "failProductOrderInfos": fail})
 
-    def transient_problem(self, number: str) -> tuple[str, str] | None:
+    def injected_problem(self, number: str) -> tuple[str, str] | None:
+        """A failure tests inject per product order: Naver's ``9999`` (기타, "정의되지 않은 오류 코드")."""
         left = self.transient.get(number, 0)
         if left <= 0:
             return None
         self.transient[number] = left - 1
-        return ("TEMPORARY_ERROR", "일시적인 오류입니다. 잠시 후 다시 시도해 주세요.")
+        return ("9999", "처리 중 오류가 발생했습니다.")
 
     @staticmethod
     def confirm_problem(line: Mapping[str, Any]) -> tuple[str, str] | None:
         if line["claimStatus"] in OPEN_CLAIM:
-            return ("NOT_CONFIRMABLE", f"클레임({line['claimType']})이 진행 중인 상품주문은 발주확인할 수 없습니다.")
+            return ("104442", f"클레임({line['claimType']})이 진행 중인 상품주문은 발주확인할 수 없습니다.")
         if line["productOrderStatus"] != "PAYED":
-            return ("NOT_CONFIRMABLE", f"발주확인할 수 없는 상태입니다: {line['productOrderStatus']}")
+            return ("104442", f"발주확인할 수 없는 상태입니다: {line['productOrderStatus']}")
         if line["placeOrderStatus"] == "OK":
-            return (ALREADY_CONFIRMED, "이미 발주확인된 상품주문입니다.")
+            return ("104443", "이미 발주확인된 상품주문입니다.")
         return None
 
     async def dispatch(self, request: Request, store: str) -> Response:
         items = (await self.body(request)).get("dispatchProductOrders")
         if not isinstance(items, list) or not items:
             raise self.error(
-                400, "BadRequest", "dispatchProductOrders는 필수입니다.", [_input("dispatchProductOrders", "NotEmpty")]
+                400, BAD, "dispatchProductOrders는 필수입니다.", [_input("dispatchProductOrders", "NotEmpty")]
             )
         if len(items) > MAX_DISPATCH:
             message = f"dispatchProductOrders는 한 번에 {MAX_DISPATCH}개까지입니다."
-            raise self.error(400, "BadRequest", message, [_input("dispatchProductOrders", "Size")])
+            raise self.error(400, BAD, message, [_input("dispatchProductOrders", "Size")])
         success, fail = [], []
+        seen: set[str] = set()
         for raw in items:
             item = raw if isinstance(raw, dict) else {}
             number = str(item.get("productOrderId") or "")
-            problem = self.dispatch_problem(item, number, store)
+            problem = ("104131", "상품 주문 번호가 중복되었습니다.") if number in seen else None
+            seen.add(number)
+            problem = problem or self.dispatch_problem(item, number, store)
             if problem is not None:
                 fail.append({"productOrderId": number, "code": problem[0], "message": problem[1]})
                 continue
@@ -402,6 +442,9 @@ class NaverOrders:
                 "deliveryMethod": item["deliveryMethod"],
                 "sendDate": item["dispatchDate"],
                 "deliveryStatus": "DELIVERING",
+                "isWrongTrackingNumber": False,
+                "pickupDate": None,
+                "deliveredDate": None,
             }
             self.changed(line, "DISPATCHED")
             self.invoices.append(
@@ -419,38 +462,37 @@ class NaverOrders:
         return self.answer({"successProductOrderIds": success, "failProductOrderInfos": fail})
 
     def dispatch_problem(self, item: Mapping[str, Any], number: str, store: str) -> tuple[str, str] | None:
-        missing = [
-            f
-            for f in ("productOrderId", "deliveryMethod", "deliveryCompanyCode", "trackingNumber", "dispatchDate")
-            if not isinstance(item.get(f), str) or not item[f]
-        ]
-        if missing:
-            return ("INVALID_INPUT", f"필수 항목이 없습니다: {', '.join(missing)}")
-        if item["deliveryMethod"] != "DELIVERY":
-            return ("INVALID_INPUT", f"택배 발송(DELIVERY)만 지원합니다: {item['deliveryMethod']}")
+        if not number:
+            return ("4000", "productOrderId는 필수입니다.")
+        if not isinstance(item.get("deliveryCompanyCode"), str) or not item["deliveryCompanyCode"]:
+            return ("104118", "택배사를 입력하세요.")
+        if not isinstance(item.get("trackingNumber"), str) or not item["trackingNumber"]:
+            return ("104120", "송장 번호를 입력하세요.")
+        if item.get("deliveryMethod") != "DELIVERY":
+            return ("4000", f"택배 발송(DELIVERY)만 지원합니다: {item.get('deliveryMethod')}")
         try:
-            when = datetime.fromisoformat(item["dispatchDate"])
+            when = datetime.fromisoformat(str(item.get("dispatchDate") or ""))
         except ValueError:
             when = None
         if when is None or when.tzinfo is None:
-            return ("INVALID_INPUT", f"dispatchDate 형식이 올바르지 않습니다: {item['dispatchDate']}")
+            return ("4000", f"dispatchDate 형식이 올바르지 않습니다: {item.get('dispatchDate')}")
         company, tracking = item["deliveryCompanyCode"], item["trackingNumber"]
         if company not in COURIERS:
-            return ("INVALID_DELIVERY_COMPANY", f"택배사 코드가 올바르지 않습니다: {company}")
-        problem = self.transient_problem(number)
+            return ("104119", f"택배사 코드를 확인하세요: {company}")
+        problem = self.injected_problem(number)
         if problem is not None:
             return problem
         line = self.line_of(number, store)
         if line is None:
-            return ("NOT_FOUND", "상품주문을 찾을 수 없습니다.")
+            return ("100001", "상품 주문을 찾을 수 없습니다.")
         if line["productOrderStatus"] in DISPATCHED:
             sent = line["delivery"] or {}
             message = f"이미 발송처리된 상품주문입니다 ({sent.get('deliveryCompany')} {sent.get('trackingNumber')})."
-            return ("ALREADY_DISPATCHED", message)
+            return ("104442", message)
         if line["claimStatus"] in OPEN_CLAIM or line["productOrderStatus"] != "PAYED":
-            return ("NOT_DISPATCHABLE", "취소·반품 요청 중이거나 취소된 상품주문은 발송처리할 수 없습니다.")
+            return ("104442", "취소·반품 요청 중이거나 취소된 상품주문은 발송처리할 수 없습니다.")
         if line["placeOrderStatus"] != "OK":
-            return ("NOT_DISPATCHABLE", "발주확인 후 발송처리할 수 있습니다.")
+            return ("104443", "발주확인 후 발송처리할 수 있습니다.")
         for other in self.lines.values():
             sent = other["delivery"]
             if (
@@ -458,7 +500,7 @@ class NaverOrders:
                 and other["orderId"] != line["orderId"]
                 and (sent["deliveryCompany"], sent["trackingNumber"]) == (company, tracking)
             ):
-                return ("DUPLICATE_TRACKING_NUMBER", f"다른 주문에 이미 등록된 송장번호입니다: {tracking}")
+                return ("104121", f"다른 주문에 이미 등록된 송장번호입니다: {tracking}")
         return None
 
     async def approve_cancel(self, request: Request, store: str) -> Response:
@@ -643,7 +685,7 @@ class NaverOrders:
             self.qnas[number] = {
                 "questionId": number,
                 "store": store,
-                "productId": product["productId"],
+                "productId": int(product["productId"]),  # integer(int64) on get-comments-contents
                 "productName": product["name"],
                 "question": question,
                 "answer": None,
@@ -667,6 +709,8 @@ class NaverOrders:
             "answered": False,
             "answerContentId": None,
             "answerContent": None,
+            "answerTemplateNo": None,
+            "answerRegistrationDateTime": None,
             "orderId": line["orderId"] if line else None,
             "productOrderIdList": line["productOrderId"] if line else None,
             "productNo": line["productId"] if line else None,
@@ -680,11 +724,14 @@ class NaverOrders:
     # -- inquiries ---------------------------------------------------------------------------------------
 
     async def list_qnas(self, request: Request, store: str) -> Response:
-        start = self.moment("fromDate", request.query_params.get("fromDate"))
-        end = self.moment("toDate", request.query_params.get("toDate"))
+        """``GET /v1/contents/qnas``: ``fromDate``/``toDate`` date-time required, ``page`` from 1, ``size`` ≤ 100,
+        ``answered``; a Spring page of ``contents`` (get-comments-contents). Errors say ``BAD_REQUEST``."""
+        params = request.query_params
+        start = self.moment("fromDate", params.get("fromDate"), code=CONTENTS_BAD)
+        end = self.moment("toDate", params.get("toDate"), code=CONTENTS_BAD)
         assert start is not None and end is not None
-        page, size = self.page(request)
-        answered = self.answered_filter(request)
+        page, size = self.page(request, (1, MAX_PAGE), CONTENTS_BAD)
+        answered = self.answered_filter(request, CONTENTS_BAD)
         found = [
             q
             for q in self.qnas.values()
@@ -692,63 +739,111 @@ class NaverOrders:
             and start <= _ms(datetime.fromisoformat(q["createDate"]).timestamp()) <= end
             and (answered is None or q["answered"] == answered)
         ]
-        return json_response(_paged("contents", [_public(q) for q in found], page, size))
+        body = _paged("contents", [_public(q) for q in found], page, size)
+        body["sort"] = {"sorted": False, "fields": []}
+        return json_response(body)
 
     async def answer_qna(self, request: Request, store: str) -> Response:
+        """``PUT /v1/contents/qnas/{questionId}`` ``{"commentContent"}`` → 204; it registers or overwrites
+        ("상품 문의의 답변을 등록하거나 수정할 수 있습니다.", create-or-update-answer-contents)."""
         raw = request.path_params["questionId"]
         question = self.qnas.get(int(raw)) if raw.isdigit() else None
         if question is None or question["store"] != store:
-            raise self.error(404, "NotFound", f"문의를 찾을 수 없습니다: {raw}")
-        content = self.content((await self.body(request)).get("commentContent"), "commentContent")
-        question.update(answer=content, answered=True)  # PUT overwrites an earlier answer (§3.3)
+            raise self.error(404, "NOT_FOUND", f"문의를 찾을 수 없습니다: {raw}")
+        body = await self.body(request, CONTENTS_BAD)
+        content = self.content(body.get("commentContent"), "commentContent", CONTENTS_BAD)
+        question.update(answer=content, answered=True)
         number = question["questionId"]
         self.answers.append(
             {"kind": "qna", "id": str(number), "inquiry_no": f"qna:{number}", "store": store, "content": content}
         )
         return empty_response(204)
 
-    def content(self, value: object, field: str) -> str:
+    def content(self, value: object, field: str, code: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.error(400, "BadRequest", "답변 내용이 비어 있습니다.", [_input(field, "NotBlank")])
+            raise self.error(400, code, "답변 내용이 비어 있습니다.", [_input(field, "NotBlank")])
         if len(value) > MAX_ANSWER:
-            raise self.error(400, "BadRequest", f"답변은 {MAX_ANSWER}자까지입니다.", [_input(field, "Size")])
+            raise self.error(400, code, f"답변은 {MAX_ANSWER}자까지입니다.", [_input(field, "Size")])
         return value
 
     async def list_inquiries(self, request: Request, store: str) -> Response:
+        """``GET /v1/pay-user/inquiries``: ``startSearchDate``/``endSearchDate`` yyyy-MM-dd required, ``page``
+        1~1000000, ``size`` 10~200, ``answered``; a Spring page of ``content`` (get-customer-inquiry-pay-user)."""
         days = []
         for name in ("startSearchDate", "endSearchDate"):
             value = request.query_params.get(name, "")
             try:
                 days.append(datetime.strptime(value, "%Y-%m-%d").date())
             except ValueError:
-                raise self.error(400, "BadRequest", f"{name}은(는) yyyy-MM-dd 형식입니다: {value}") from None
-        page, size = self.page(request)
-        answered = self.answered_filter(request)
+                raise self.error(400, INQUIRY_BAD, f"{name}은(는) yyyy-MM-dd 형식입니다: {value}") from None
+        page, size = self.page(request, INQUIRY_SIZES, INQUIRY_BAD)
+        answered = self.answered_filter(request, INQUIRY_BAD)
         found = [
-            i
+            _public(i)
             for i in self.inquiries.values()
             if i["store"] == store
             and days[0] <= datetime.fromisoformat(i["inquiryRegistrationDateTime"]).date() <= days[1]
             and (answered is None or i["answered"] == answered)
         ]
-        return json_response(_paged("content", [_public(i) for i in found], page, size))
+        chunk = found[(page - 1) * size : page * size]
+        total_pages = max(1, -(-len(found) // size))
+        unsorted = {"sorted": False, "unsorted": True, "empty": True}
+        return json_response(
+            {
+                "content": chunk,
+                "pageable": {
+                    "pageNumber": page - 1,
+                    "pageSize": size,
+                    "sort": dict(unsorted),
+                    "paged": True,
+                    "unpaged": False,
+                    "offset": (page - 1) * size,
+                },
+                "totalPages": total_pages,
+                "totalElements": len(found),
+                "first": page == 1,
+                "last": page >= total_pages,
+                "number": page - 1,
+                "sort": dict(unsorted),
+                "numberOfElements": len(chunk),
+                "size": size,
+                "empty": not chunk,
+            }
+        )
 
     async def answer_inquiry(self, request: Request, store: str) -> Response:
+        """``POST /v1/pay-merchant/inquiries/{inquiryNo}/answer`` ``{"answerComment", "answerTemplateId"?}``:
+        ``{code, message, data, timestamp, traceId}``; 400 ``ERR-NC-101004`` no such inquiry, ``ERR-NC-101010`` already
+        answered, ``ERR-NC-101001`` not a proper request (insert-inquiry-answer-pay-merchant)."""
         raw = request.path_params["inquiryNo"]
         inquiry = self.inquiries.get(int(raw)) if raw.isdigit() else None
         if inquiry is None or inquiry["store"] != store:
-            raise self.error(404, "NotFound", f"문의를 찾을 수 없습니다: {raw}")
-        content = self.content((await self.body(request)).get("answerComment"), "answerComment")
+            raise self.error(400, "ERR-NC-101004", f"문의 번호에 해당하는 문의가 없거나 삭제되었습니다: {raw}")
+        content = self.content(
+            (await self.body(request, INQUIRY_BAD)).get("answerComment"), "answerComment", INQUIRY_BAD
+        )
         if inquiry["answered"]:
-            raise self.error(400, "ALREADY_ANSWERED", "이미 답변이 등록된 문의입니다.")
+            raise self.error(400, ALREADY_ANSWERED, "해당 문의에 이미 답변이 존재합니다.")
         number = self.next_answer
         self.next_answer += 1
-        inquiry.update(answered=True, answerContentId=number, answerContent=content)
+        inquiry.update(
+            answered=True,
+            answerContentId=number,
+            answerContent=content,
+            answerRegistrationDateTime=stamp(self.clock()),
+        )
         ident = inquiry["inquiryNo"]
         self.answers.append(
             {"kind": "inquiry", "id": str(ident), "inquiry_no": f"inquiry:{ident}", "store": store, "content": content}
         )
-        return self.answer({"answerContentId": number})
+        body = {
+            "code": "SUCCESS",  # ❓ the page gives the fields, not their values
+            "message": "답변이 등록되었습니다.",
+            "data": {"answerContentId": number},
+            "timestamp": stamp(self.clock()),
+            "traceId": TRACE.get(),
+        }
+        return json_response(body)
 
 
 INTERNAL = frozenset({"store", "delivery", "lastChangedType", "lastChangedMs", "sequence", "feedStatus"})

@@ -39,7 +39,7 @@ class Account:
     secret: str
     vendor_id: str
     partner_token: str
-    aes_key: str  # 32 bytes as 64 hex chars: encrypts the personal data of orders and claims (tmon_orders.encrypt)
+    aes_key: str  # the key TMON issues (16 characters in [T1]): encrypts orders' and claims' personal data
 
 
 @dataclass
@@ -62,26 +62,31 @@ SEED_ACCOUNTS = (
         "sandbox-secret",
         "V1002",
         "sandbox-partner-token-2",
-        "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+        "sandboxAesKey002",
     ),
 )
 
 
-def _template(number: int, name: str, product_type: str, fee: int) -> dict[str, Any]:
+def _template(number: int, name: str, product_type: str, delivery_type: str, policy: str, fee: int) -> dict[str, Any]:
+    """A delivery template with [T2] ``patmon/v2/domain/DeliveryTemplate.java``'s fields and its number. ❓ No source
+    shows the answer of ``GET /partners/templates``; a list of these is the sandbox's reading."""
     return {
         "deliveryTemplateNo": number,
-        "name": name,
-        "productType": product_type,
-        "productTypeName": PRODUCT_TYPES[product_type],
+        "deliveryTemplateName": name,
+        "bundledDeliveryAble": False,
+        "deliveryFeePolicy": policy,  # [T2] FREE, CONDITION, PER (선불), AFTER (착불)
         "deliveryFee": fee,
+        "productType": product_type,  # DP01–DP07 ([T1] ProdServiceImpl.getProducts)
+        "deliveryType": delivery_type,  # [T1] ND 익일 for DP07, ED 예외 for DP04; [T2] the same
+        "longDistanceDeliveryAvailable": False,
     }
 
 
 # Every vendor starts with these delivery templates (배송템플릿).
 SEED_TEMPLATES = (
-    _template(1690698, "기본배송", "GENERAL", 3000),
-    _template(1690699, "신선식품 배송", "FRESH", 4000),
-    _template(1690700, "화물/설치 배송", "CARGO", 0),
+    _template(1690698, "기본배송", "DP07", "ND", "PER", 3000),
+    _template(1690699, "신선식품 배송", "DP01", "ND", "PER", 4000),
+    _template(1690700, "화물설치 배송", "DP04", "ED", "FREE", 0),
 )
 
 FAULT_ERRORS = {
@@ -192,14 +197,14 @@ class TmonMarket:
         )
 
     def add_account(self, data: Mapping[str, Any]) -> None:
-        """``aes_key`` is optional: without it the key is sha256(client_id), as 64 hex chars."""
+        """``aes_key`` is optional: without it the key is the first 16 hex characters of sha256(client_id)."""
         fields = ("client_id", "secret", "vendor_id", "partner_token")
         values = [data.get(field) for field in fields]
         if not all(isinstance(value, str) and value for value in values):
             raise ValueError(f"{', '.join(fields)} must all be non-empty strings")
         client_id, secret, vendor_id, partner_token = (str(value) for value in values)
         key = data.get("aes_key")
-        key = hashlib.sha256(client_id.encode("utf-8")).hexdigest() if key is None else check_aes_key(key)
+        key = hashlib.sha256(client_id.encode("utf-8")).hexdigest()[:16] if key is None else check_aes_key(key)
         self.accounts[client_id] = Account(client_id, secret, vendor_id, partner_token, key)
 
     def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -258,15 +263,23 @@ class TmonMarket:
         if credentials is None or account is None or account.secret != credentials[1]:
             challenge = {"WWW-Authenticate": 'Basic realm="oauth2/client"'}
             return oauth_error(401, "invalid_client", "Bad client credentials", challenge)
-        grant = (await form_fields(request)).get("grant_type")
+        # a form field ([T1] TmonCasheConnector.tokenCall, multipart) or the query ([T2] PaTmonApiRequest.generateToken
+        # posts "/oauth/token?grant_type=client_credentials" with no body)
+        grant = (await form_fields(request)).get("grant_type") or request.query_params.get("grant_type")
         if not grant:
             return oauth_error(400, "invalid_request", "Missing grant type")
         if grant != "client_credentials":
             return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant}")
         value = str(uuid.UUID(int=self.random.getrandbits(128), version=4))
         self.tokens[value] = Token(account.client_id, account.vendor_id, self.clock() + TOKEN_LIFETIME)
-        return json_response(
-            {"access_token": value, "token_type": "bearer", "expires_in": TOKEN_LIFETIME, "vendorId": account.vendor_id}
+        return json_response(  # [T2] patmon/v2/domain/Authorization.java; vendorId: [T2] createTimonToken
+            {
+                "access_token": value,
+                "token_type": "bearer",
+                "expires_in": TOKEN_LIFETIME,
+                "scope": "read write",
+                "vendorId": account.vendor_id,
+            }
         )
 
     def authorize(self, request: Request) -> str:
@@ -311,9 +324,9 @@ class TmonMarket:
     def templates_of(self, vendor: str) -> list[dict[str, Any]]:
         return self.templates.setdefault(vendor, copy.deepcopy(list(SEED_TEMPLATES)))
 
-    def check(self, body: object, vendor: str) -> dict[str, Any]:
+    def check(self, body: object, vendor: str, *, update: bool = False) -> dict[str, Any]:
         try:
-            deal = check_deal(body, self.templates_of(vendor))
+            deal = check_deal(body, self.templates_of(vendor), update=update)
         except DealError as error:
             raise Reject(business_error(error.code, error.message)) from None
         for name in OWNED:
@@ -351,8 +364,8 @@ class TmonMarket:
         vendor = self.authorize(request)
         body = self.check(await read_body(request), vendor)
         key = (vendor, str(body["vendorDealNo"]))
-        if key in self.deals:
-            raise Reject(business_error("DUPLICATE_DEAL", f"이미 등록된 딜입니다: {key[1]}"))
+        if key in self.deals:  # the text [T1] insertProducts looks for before it fetches the deal instead
+            raise Reject(business_error("DUPLICATE_DEAL", "이미 등록 완료된 딜입니다."))
         number, self.next_deal_no = self.next_deal_no, self.next_deal_no + 1
         options = self.number_options(body.pop("dealOptions"), {})
         self.deals[key] = {
@@ -372,27 +385,51 @@ class TmonMarket:
         )
 
     async def get_deal(self, request: Request) -> Response:
-        return json_response(self.find_deal(request, self.authorize(request)))
+        """The deal as stored; each option also names its deal ([T2] ``DealOption`` has ``tmonDealNo`` and
+        ``vendorDealNo``; [T1] OrderServiceImpl.registOrders reads ``dealOptions[].tmonDealNo``)."""
+        deal = self.find_deal(request, self.authorize(request))
+        shown = copy.deepcopy(deal)
+        for option in shown["dealOptions"]:
+            option.update(tmonDealNo=deal["tmonDealNo"], vendorDealNo=deal["vendorDealNo"])
+        return json_response(shown)
 
     async def update_deal(self, request: Request) -> Response:
-        """Full update: the same rules as registration; vendorDealNo and productType cannot change."""
+        """An update sets what it names and keeps the rest ([T2] PaTmonProductApiService: "기본적으로 수정될 정보만
+        세팅하면 되나"; [T1] updateProducts leaves out vendorDealNo, productType, vendorPolicyNo, salesEndDate and
+        adultOnly); the result must pass registration's rules, option stock aside. vendorDealNo and productType
+        cannot change ([T2] PaTmonProductService: productType set only "if (paTmonGoods.getDealNo() == null)"),
+        adultOnly only from false to true ([T1] "등록이후 false에서 true로만 수정가능"). The answer is [T2]
+        ``DealUpdateResult``: ``{"deal": ResultData, "dealOptions": ResultData}``, read by [T1] updateProducts
+        (``deal.success`` and ``dealOptions.success``)."""
         vendor = self.authorize(request)
         deal = self.find_deal(request, vendor)
         raw = await read_body(request)
-        product_type = raw.get("productType") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            raise Reject(business_error("INVALID_BODY", "요청 본문은 JSON 객체여야 합니다."))
+        product_type = raw.get("productType")
         if product_type not in (None, deal["productType"]):
             message = f"{label('productType')}: 변경할 수 없습니다 ({deal['productType']} → {product_type})."
             raise Reject(business_error("PRODUCT_TYPE_CHANGE", message))
-        body = self.check(raw, vendor)
+        if deal.get("adultOnly") is True and raw.get("adultOnly") is False:
+            message = "성인물여부(adultOnly): 등록 이후에는 false에서 true로만 바꿀 수 있습니다."
+            raise Reject(business_error("INVALID_VALUE", message))
+        stored = copy.deepcopy({k: v for k, v in deal.items() if k not in OWNED})  # options too ([T2] "필요하다면")
+        body = self.check({**stored, **raw}, vendor, update=True)
         if body["vendorDealNo"] != deal["vendorDealNo"]:
             message = f"{label('vendorDealNo')}: 변경할 수 없습니다 ({deal['vendorDealNo']} → {body['vendorDealNo']})."
             raise Reject(business_error("INVALID_VALUE", message))
-        known = {str(o["vendorDealOptionNo"]): o["tmonDealOptionNo"] for o in deal["dealOptions"]}
-        options = self.number_options(body.pop("dealOptions"), known)
+        known = {str(o["vendorDealOptionNo"]): o for o in deal["dealOptions"]}
+        numbers = {number: option["tmonDealOptionNo"] for number, option in known.items()}
+        options = self.number_options(body.pop("dealOptions"), numbers)
+        for option in options:  # stock left out of an update stays as it was (a new option has none yet)
+            if "stock" not in option:
+                before = known.get(str(option["vendorDealOptionNo"]))
+                option["stock"] = before["stock"] if before else 0
         kept = {name: deal[name] for name in ("vendorDealNo", "tmonDealNo", "vendorId", "paused")}
         deal.clear()
         deal.update({**kept, **body, "dealOptions": options})
-        return empty_response()
+        done = {"success": True, "skip": False, "value": None, "message": None}  # [T2] ResultData
+        return json_response({"deal": done, "dealOptions": done})
 
     async def update_options(self, request: Request, field: str) -> Response:
         vendor = self.authorize(request)
@@ -429,7 +466,7 @@ class TmonMarket:
         body = await read_body(request)
         if not isinstance(body, dict):
             raise Reject(business_error("INVALID_BODY", "요청 본문은 JSON 객체여야 합니다."))
-        for field in ("name", "productType"):
+        for field in ("deliveryTemplateName", "productType"):  # [T2] DeliveryTemplate; [T1] selectDeliTemplate
             if not body.get(field):
                 error = missing(field)
                 raise Reject(business_error(error.code, error.message))
@@ -437,6 +474,6 @@ class TmonMarket:
             error = invalid("productType", body["productType"])
             raise Reject(business_error(error.code, error.message))
         number, self.next_template_no = self.next_template_no, self.next_template_no + 1
-        template = {**body, "deliveryTemplateNo": number, "productTypeName": PRODUCT_TYPES[body["productType"]]}
+        template = {**body, "deliveryTemplateNo": number}
         self.templates_of(vendor).append(template)
         return json_response({"deliveryTemplateNo": number})

@@ -14,19 +14,20 @@ The sandbox's own readings, where the sources leave TMON's behaviour open (❓ i
 * Times are Korean (KST, UTC+9) on the app's clock. ``startDate``/``endDate`` take ``yyyy-MM-dd HH:mm`` [T1] or
   ``yyyy-MM-ddTHH:mm:ss`` [T2]; the window is inclusive at both ends and at most 7 days. The rule that the end be
   more than 30 minutes in the past (a comment in [T1]) is NOT enforced. Orders are matched on ``orderDate``, in
-  ``/orders/search`` too; claims on ``requestDate``.
+  ``/orders/search`` too; claims on ``requestedDate`` (the field [T2]'s claim VOs read).
 * An order is listed when any of its deals has the asked ``deliveryStatus``; it is listed whole (every deal).
 * Delivery statuses: D1 new → D2 confirmed (``PUT …/confirm``) → D3 invoice registered, shipping (``POST …/invoices``)
   → D4 shipped/out of our hands, 24 hours of app clock after the invoice (``SHIPPED_AFTER``); ``C`` = cancelled.
 * A confirm, an invoice and a seller cancel name a deal and must list every one of its options with the ordered
   ``qty`` (a deal cannot be handled in part, [T2]).
-* ``salesPrice`` and ``purchasePrice`` of an order's option are unit prices; ``purchasePrice`` is 88 % of the sales
-  price, rounded to 10 won. ``deliveryFee.amount`` is 3,000 won under 30,000 won a deal, else 0;
+* ``salesPrice`` is the unit price, ``purchasePrice`` the line's (salesPrice × qty, [T2] ``PaTmonOrderList``).
+  ``deliveryFee.amount`` (= ``userAmount``, the buyer pays it all) is 3,000 won under 30,000 won a deal, else 0;
   ``longDistanceAmount`` is 3,000 won for 제주 addresses.
 * Claim types ``C`` 취소 and ``R`` 반품/환불 are from [T1]; ``E`` 교환 and ``D`` 재배송 are ours. Claim statuses C1
   requested, C3 done, C8 withdrawn are from [T2]; ``C9`` for a rejected cancel is ours.
 * The courier codes (``COURIERS``) are ours except 10099 (자체배송, [T1]); see the table.
-* Personal data is encrypted as ``encrypt`` documents.
+* ``claimStatus`` is required on a claim search and filters it (see ``CLAIM_STATUSES``).
+* Personal data is encrypted as ``encrypt`` documents ([T1] and [T2] agree on the scheme).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,11 +50,11 @@ from starlette.routing import Route
 from batch.sandbox.faults import Clock
 from batch.sandbox.web import Endpoint, Reject, empty_response, endpoint, json_response, read_json
 
-# The vendor and its account's AES key (64 hex chars) for an authorized request; raises ``Reject`` otherwise.
+# The vendor and its account's AES key for an authorized request; raises ``Reject`` otherwise.
 Authorize = Callable[[Request], tuple[str, str]]
 
 KST = timezone(timedelta(hours=9), "KST")
-TIME = "%Y-%m-%d %H:%M:%S"  # orderDate, updatedDate, requestDate
+TIME = "%Y-%m-%d %H:%M:%S"  # orderDate, updatedDate, requestedDate
 DAY = "%Y-%m-%d"  # deliveryScheduledDate
 WINDOW_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
 MAX_WINDOW = timedelta(days=7)
@@ -68,11 +68,13 @@ NEW, CONFIRMED, SHIPPING, SHIPPED, CANCELLED = "D1", "D2", "D3", "D4", "C"
 LIST_STATUSES = (NEW, CONFIRMED)  # GET /orders
 SEARCH_STATUSES = (CONFIRMED, SHIPPING, SHIPPED)  # GET /orders/search
 REQUESTED, DONE, WITHDRAWN, REJECTED = "C1", "C3", "C8", "C9"
-CLAIM_STATUSES = ("C1", "C2", "C3", "C4", "C8", "C9")  # the codes [T1] names; C2, C4 are never set here
+# claimStatus of a claim search: required, one of these ([T1] module/claim/ClaimScheduler.java "C1, C2, C3, C4, C8, C9
+# 중 1개", always sent; [T2] PaTmonClaimController.cancelList puts it in every search URL). C2, C4 are never set here.
+CLAIM_STATUSES = ("C1", "C2", "C3", "C4", "C8", "C9")
 REJECT_REASONS = {"JCD1": "이미 출고"}  # the only reject reason the sources show; it requires an invoice
 
-# ❓ TMON's courier (deliveryCorp) codes are not in any source found, except 10099 = 자체배송 [T1]. These numbers
-# are the sandbox's; the client-side courier catalogue uses the same ones. Check them against TMON's spec.
+# ❓ TMON's courier (deliveryCorp) codes are not in any source found, except 10099 = 자체배송 ([T1] OrderServiceImpl,
+# [T2] PaTmonDeliveryController). These numbers are the sandbox's (docs/protocols/tmon.md, "Our readings").
 SELF_DELIVERY = 10099
 COURIERS: dict[int, str] = {
     10001: "CJ대한통운",
@@ -95,30 +97,33 @@ ENCRYPTED = ("userId", "userName", "userPhone", "receiverName", "receiverPhone")
 
 # -- encryption -----------------------------------------------------------------------------------------------
 
+KEY_LENGTHS = (16, 24, 32)  # AES-128/192/256: the bytes of the key string TMON issues (T1's is 16 characters)
+
 
 def check_aes_key(value: object) -> str:
-    """An account's AES key: 32 bytes as 64 hex characters (returned lower-case); ``ValueError`` otherwise."""
-    if not isinstance(value, str) or len(value) != 64:
-        raise ValueError("aes_key must be 64 hex characters (a 32-byte AES-256 key)")
-    try:
-        bytes.fromhex(value)
-    except ValueError:
-        raise ValueError("aes_key must be 64 hex characters (a 32-byte AES-256 key)") from None
-    return value.lower()
+    """An account's AES key as TMON issues it: a string of 16, 24 or 32 characters (its bytes are the key, [T1]
+    ``StringUtil.decryption``, [T2] ``AESCrypto``). 64 hex characters are also taken, as 32 raw bytes: the format of
+    the seeded ``tmon-main`` key, which the client's sandbox settings share. ``ValueError`` otherwise."""
+    if isinstance(value, str) and (len(value.encode("utf-8")) in KEY_LENGTHS or is_hex64(value)):
+        return value
+    raise ValueError("aes_key must be a string of 16, 24 or 32 characters (or 64 hex characters)")
 
 
-def encrypt(text: str, key_hex: str) -> str:
-    """Encrypt one personal-data field the way the sandbox reads TMON's unconfirmed scheme (§1.3 point 4, ❓).
+def is_hex64(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
 
-    AES-256-CBC with PKCS7 padding over the UTF-8 text; a fresh random 16-byte IV is prepended to the ciphertext,
-    and the result is ``base64(IV + ciphertext)``. The key is the account's 32-byte key (``aes_key``, 64 hex
-    characters). So the same text encrypts differently every time; decrypt with the first 16 bytes as the IV.
-    """
+
+def encrypt(text: str, key: str) -> str:
+    """Encrypt one personal-data field as TMON does (§1.3 point 4), read from both clients' decryption code:
+    ``AES/ECB/PKCS5Padding`` over the UTF-8 text, Base64 ([T1] ``richbeam/mcs_tmon_api``
+    ``src/main/java/com/melchi/common/util/StringUtil.java`` ``decryption``; [T2] ``sosobox2-cyber/commerce-api``
+    ``src/main/java/com/cware/netshopping/common/AESCrypto.java``, whose ``encryption`` is this). ECB: the same
+    text always encrypts the same way."""
+    raw = bytes.fromhex(key) if is_hex64(key) else key.encode("utf-8")
     padder = padding.PKCS7(algorithms.AES.block_size).padder()
     data = padder.update(text.encode("utf-8")) + padder.finalize()
-    iv = os.urandom(16)
-    encryptor = Cipher(algorithms.AES(bytes.fromhex(key_hex)), modes.CBC(iv)).encryptor()
-    return base64.b64encode(iv + encryptor.update(data) + encryptor.finalize()).decode("ascii")
+    encryptor = Cipher(algorithms.AES(raw), modes.ECB()).encryptor()
+    return base64.b64encode(encryptor.update(data) + encryptor.finalize()).decode("ascii")
 
 
 # -- errors and request helpers -------------------------------------------------------------------------------
@@ -416,12 +421,14 @@ def make_order(
                 "dealOptionTitle": option.title,
                 "qty": rng.choice((1, 1, 1, 1, 2, 2, 3)),
                 "salesPrice": option.price,
-                "purchasePrice": (option.price * 88 + 500) // 1000 * 10,
+                "purchasePrice": 0,  # set below: the line's total
                 "descriptions": None,
                 "additionalMessage": None,
             }
             for option in rng.sample(list(item.options), option_count)
         ]
+        for line in options:  # [T2] PaTmonOrderList: purchasePrice "구매가(판매가 X 수량)"; [T1] sums it as the amount
+            line["purchasePrice"] = line["salesPrice"] * line["qty"]
         total = sum(option["salesPrice"] * option["qty"] for option in options)
         deals.append(
             {
@@ -432,8 +439,9 @@ def make_order(
                 "deliveryScheduledDate": None,
                 "updatedDate": ordered_at,
                 "customsId": None,
-                "deliveryFee": {
+                "deliveryFee": {  # [T1] registOrders reads userAmount and longDistanceAmount; [T2] amount too
                     "amount": 0 if total >= FREE_SHIPPING_FROM else DELIVERY_FEE,
+                    "userAmount": 0 if total >= FREE_SHIPPING_FROM else DELIVERY_FEE,
                     "longDistanceAmount": LONG_DISTANCE_FEE if far else 0,
                 },
                 "dealOptions": options,
@@ -716,6 +724,9 @@ class TmonOrders:
         return shown
 
     def render_claim(self, claim: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """A claim as the search answers it: [T1] ClaimScheduler reads ``tmonOrderNo``, ``claimNo``, ``claimDeals``;
+        [T2] ``domain/model/PaTmon{Cancel,Claim,Redelivery}List.java`` map ``claimType``, ``claimStatus``,
+        ``userId``/``userName`` (encrypted, [T2] decrypts them), ``deliveryNo``, ``orderDate``, ``requestedDate``."""
         order = self.orders[claim["tmonOrderNo"]]
         return {
             "tmonOrderNo": claim["tmonOrderNo"],
@@ -724,7 +735,9 @@ class TmonOrders:
             "claimStatus": claim["claimStatus"],
             "userId": encrypt(order["userId"], key),
             "userName": encrypt(order["userName"], key),
-            "requestDate": claim["requestDate"],
+            "deliveryNo": claim["deliveryNo"],
+            "orderDate": order["orderDate"],
+            "requestedDate": claim["requestedDate"],
             "claimDeals": copy.deepcopy(claim["claimDeals"]),
         }
 
@@ -845,7 +858,8 @@ class TmonOrders:
             "type": kind.name,
             "claimType": kind.letter,
             "claimStatus": status,
-            "requestDate": stamp(self.clock()),
+            "requestedDate": stamp(self.clock()),
+            "deliveryNo": deals[0][0]["deliveryNo"] if deals else None,
             "claimDeals": [
                 {
                     "tmonDealNo": deal["tmonDealNo"],
@@ -871,16 +885,16 @@ class TmonOrders:
         async def search(request: Request) -> Response:
             vendor, key = self.caller(request)
             start, end = window(request)
-            status = status_param(request, "claimStatus", CLAIM_STATUSES, optional=True)
+            status = status_param(request, "claimStatus", CLAIM_STATUSES)
             found = [
                 claim
                 for claim in self.claims.values()
                 if claim["vendorId"] == vendor
                 and claim["type"] == kind.name
-                and start <= claim["requestDate"] <= end
-                and status in (None, claim["claimStatus"])
+                and start <= claim["requestedDate"] <= end
+                and claim["claimStatus"] == status
             ]
-            found.sort(key=lambda claim: (claim["requestDate"], claim["claimNo"]))
+            found.sort(key=lambda claim: (claim["requestedDate"], claim["claimNo"]))
             page = page_of(request, found)
             return json_response({**page, "items": [self.render_claim(claim, key) for claim in page["items"]]})
 

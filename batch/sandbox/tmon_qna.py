@@ -2,23 +2,36 @@
 
 Routes, all under ``/api/{vendorId}`` with the deals' auth (bearer token, partner headers, the token's vendor):
 
-* ``GET /qnas?startDate=&endDate=&answered=&per=&page=``: ``{"items", "hasNext"}``.
+* ``GET /qnas?startDate=&endDate=&answered=&per=&page=``: ``{"items", "hasNext"}``; an item carries what [T1]
+  ``module/prod/ProdServiceImpl.java`` ``insertQna`` reads (``articleNo``, ``dealNo``, ``dealTitle``, ``createDate``,
+  ``content``, ``writer``, ``tmonOrderNo``) — [T2] ``PaTmonCounselController.qnaList`` reads the same but the title
+  and writer.
 * ``POST /qnas/{articleNo}/replies`` with ``{"content"}``: 200 with the plain-text body ``OK``.
-* ``GET /cs-inquiry/list?startDate=&endDate=&per=&page=``: ``{"items": [{csInquirySeqNo,
-  csInquiryMessageGroupSeqNo}], "hasNext"}``; ``GET /cs-inquiry/detail/{csInquirySeqNo}``.
-* ``POST /cs-inquiry/save/{csInquirySeqNo}/{csInquiryMessageGroupSeqNo}`` with ``{"message"}``: as a reply.
+* ``GET /cs-inquiry/list?startDate=&endDate=&answered=&per=&page=``: ``{"items", "hasNext"}``; an item carries what
+  [T1] ``insertCsQna`` reads from it (``csInquirySeqNo``, ``csInquiryMessageGroupSeqNo``, ``dealNo``,
+  ``dealTitle``, ``orderNo``, ``writer``, ``categoryInfo.name``, ``emergencyYn``, ``heavyClaimYn``).
+* ``GET /cs-inquiry/detail/{csInquirySeqNo}``: [T1] reads ``customerMessage``; [T2] ``setQnaCsListInfo`` reads
+  ``csInquirySeqNo``, ``dealNo``, ``orderNo``, ``categoryInfo.seqNo``, ``optionDealInfoList[].optionDealNo`` and
+  ``inquiryMessageGroupList[]{csInquiryMessageGroupSeqNo, createDate, counselorInquiry.message}``.
+* ``POST /cs-inquiry/save/{csInquirySeqNo}/{csInquiryMessageGroupSeqNo}`` with ``{"message"}`` ([T1]
+  ``updateCsQnaAnswer``): ``{"success": true}`` ([T2] ``setQnaCsListInfoInsert`` reads ``success`` and
+  ``message``).
 
 The sandbox's own readings, where the sources leave TMON's behaviour open (❓ in marketplaces.md):
 
 * Times are KST on the app's clock. ``startDate``/``endDate`` are ``yyyy-MM-dd`` [T2], inclusive days, at most
   7 days apart (the orders' rule); inquiries are matched on ``createDate``, oldest first.
-* ``answered`` is ``true`` or ``false``; absent lists both. ``per`` is 1–100 (50 when absent), ``page`` from 1.
+* ``answered`` is ``true`` or ``false`` ([T1] sends ``false`` on both lists; [T2] leaves it out of the CS list);
+  absent lists both. ``per`` is 1–100 (50 when absent; both clients send 50), ``page`` from 1. Whether an inquiry
+  is answered is the sandbox's own state: no source shows a flag for it in an answer.
 * An answer is 1–1,000 characters (``INVALID_CONTENT``); an inquiry takes one answer (``ALREADY_ANSWERED``).
-* A reply's success answer is ``OK`` as ``text/plain`` (§1.4: "the response format differs from other calls");
-  a CS answer's success answer is the same (its format is unknown).
-* ``userId`` is masked (first 3 characters, then ``*``), not encrypted, as the seller centre shows it.
+* A reply's success answer is ``OK`` as ``text/plain`` ([T1] reads it as a string with ``callString``; [T2]
+  ``PaTmonConnectUtil``: "상품문의 답변 response형식이 좀 다름").
+* ``writer`` is the buyer's id masked (first 3 characters, then ``*``), not encrypted, as the seller centre shows it.
 * ``categoryInfo.seqNo`` numbers (1 상품, 2 배송, 3 반품, 4 교환, 5 기타) are ours; each CS inquiry has one
-  message group; ``optionDealInfoList`` items (``{dealOptionNo, dealOptionTitle}``) are ours.
+  message group; ``optionDealInfoList`` items carry ``optionDealNo`` ([T2]) and ``dealOptionTitle`` (ours).
+  ``counselorInquiry.message`` (TMON's counsellor passing the case on) and ``customerMessage`` (the buyer's words)
+  are the same text here.
 """
 
 from __future__ import annotations
@@ -102,6 +115,31 @@ TRICKY_BODIES = (
     "@판매자님 교환 신청했는데 확인 부탁드립니다.",
 )
 ID_WORDS = ("joa", "sky", "happy", "sun", "blue", "mint", "star", "lucky")
+
+# What each answer shows (see the module docstring for the sources); the rest of a stored inquiry is the sandbox's.
+QNA_FIELDS = ("articleNo", "createDate", "content", "dealNo", "dealTitle", "tmonOrderNo", "writer")
+CS_LIST_FIELDS = (
+    "csInquirySeqNo",
+    "dealNo",
+    "dealTitle",
+    "orderNo",
+    "writer",
+    "createDate",
+    "categoryInfo",
+    "emergencyYn",
+    "heavyClaimYn",
+)
+CS_DETAIL_FIELDS = (
+    "csInquirySeqNo",
+    "dealNo",
+    "dealTitle",
+    "orderNo",
+    "writer",
+    "createDate",
+    "categoryInfo",
+    "customerMessage",
+    "optionDealInfoList",
+)
 
 
 def mask(user_id: str) -> str:
@@ -213,7 +251,7 @@ class TmonInquiries:
                     {
                         "id": f"cs:{number}/{group['csInquiryMessageGroupSeqNo']}",
                         "type": inquiry["categoryInfo"]["name"],
-                        "answered": group["answered"],
+                        "answered": inquiry["answered"],
                     }
                 )
         return copy.deepcopy({"inquiries": inquiries, "answers": self.answers})
@@ -261,28 +299,34 @@ class TmonInquiries:
             order: Mapping[str, Any] | None = rng.choice(orders) if orders and rng.random() < 0.6 else None
             if order is not None:
                 deal = rng.choice(order["deals"])
-                deal_no, order_no, user = deal["tmonDealNo"], order["tmonOrderNo"], order["userId"]
+                deal_no, deal_title, order_no, user = (
+                    deal["tmonDealNo"],
+                    deal["dealTitle"],
+                    order["tmonOrderNo"],
+                    order["userId"],
+                )
                 options = [
-                    {"dealOptionNo": o["tmonDealOptionNo"], "dealOptionTitle": o["dealOptionTitle"]}
+                    {"optionDealNo": o["tmonDealOptionNo"], "dealOptionTitle": o["dealOptionTitle"]}
                     for o in deal["dealOptions"]
                 ]
             else:
                 item = rng.choice(deals)
-                deal_no, order_no, user, options = item.number, None, _buyer_id(rng), []
+                deal_no, deal_title, order_no, user, options = item.number, item.title, None, _buyer_id(rng), []
             if kind == "q":
                 number, self.next_article_no = self.next_article_no, self.next_article_no + 1
                 self.qnas[number] = {
                     "vendorId": vendor,
                     "articleNo": number,
                     "createDate": created,
-                    "title": title,
                     "content": body,
                     "dealNo": deal_no,
+                    "dealTitle": deal_title,
                     "tmonOrderNo": order_no,
-                    "userId": mask(user),
-                    "inquiryType": inquiry_type,
-                    "answered": False,
-                    "answers": [],
+                    "writer": mask(user),
+                    "inquiryType": inquiry_type,  # internal: the control API's type
+                    "title": title,  # internal: the buyer's subject line
+                    "answered": False,  # internal
+                    "answers": [],  # internal
                 }
                 made.append(f"q:{number}")
             else:
@@ -292,16 +336,21 @@ class TmonInquiries:
                     "vendorId": vendor,
                     "csInquirySeqNo": number,
                     "dealNo": deal_no,
+                    "dealTitle": deal_title,
                     "orderNo": order_no,
+                    "writer": mask(user),
                     "createDate": created,
                     "categoryInfo": {"seqNo": CATEGORY_SEQ[inquiry_type], "name": inquiry_type},
+                    "emergencyYn": False,
+                    "heavyClaimYn": False,
+                    "customerMessage": body,
                     "optionDealInfoList": options,
-                    "userId": mask(user),
                     "group": {
                         "csInquiryMessageGroupSeqNo": group_no,
+                        "createDate": created,
                         "counselorInquiry": {"message": body},
-                        "answered": False,
                     },
+                    "answered": False,  # internal
                 }
                 made.append(f"cs:{number}/{group_no}")
             self.order.append((kind, number))
@@ -312,14 +361,10 @@ class TmonInquiries:
     async def list_qnas(self, request: Request) -> Response:
         vendor = self.authorize(request)[0]
         start, end = days(request)
-        raw = request.query_params.get("answered")
-        if raw not in (None, "", "true", "false"):
-            message = f"답변여부(answered): 허용되지 않는 값입니다: {raw}. 허용값: true, false."
-            raise reject("INVALID_VALUE", message)
-        answered = None if not raw else raw == "true"
+        answered = self.answered_param(request)
         items = sorted(
             (
-                {k: v for k, v in qna.items() if k != "vendorId"}
+                {k: v for k, v in qna.items() if k in QNA_FIELDS}
                 for qna in self.qnas.values()
                 if qna["vendorId"] == vendor
                 and start <= qna["createDate"][:10] <= end
@@ -328,6 +373,13 @@ class TmonInquiries:
             key=lambda qna: (qna["createDate"], qna["articleNo"]),
         )
         return json_response(copy.deepcopy(paged(request, items)))
+
+    def answered_param(self, request: Request) -> bool | None:
+        raw = request.query_params.get("answered")
+        if raw not in (None, "", "true", "false"):
+            message = f"답변여부(answered): 허용되지 않는 값입니다: {raw}. 허용값: true, false."
+            raise reject("INVALID_VALUE", message)
+        return None if not raw else raw == "true"
 
     async def reply(self, request: Request) -> Response:
         vendor = self.authorize(request)[0]
@@ -358,22 +410,29 @@ class TmonInquiries:
     async def list_cs(self, request: Request) -> Response:
         vendor = self.authorize(request)[0]
         start, end = days(request)
+        answered = self.answered_param(request)
         matching = sorted(
-            (i for i in self.cs.values() if i["vendorId"] == vendor and start <= i["createDate"][:10] <= end),
+            (
+                i
+                for i in self.cs.values()
+                if i["vendorId"] == vendor
+                and start <= i["createDate"][:10] <= end
+                and (answered is None or i["answered"] == answered)
+            ),
             key=lambda i: (i["createDate"], i["csInquirySeqNo"]),
         )
         items = [
             {
-                "csInquirySeqNo": i["csInquirySeqNo"],
+                **{k: v for k, v in i.items() if k in CS_LIST_FIELDS},
                 "csInquiryMessageGroupSeqNo": i["group"]["csInquiryMessageGroupSeqNo"],
             }
             for i in matching
         ]
-        return json_response(paged(request, items))
+        return json_response(copy.deepcopy(paged(request, items)))
 
     async def cs_detail(self, request: Request) -> Response:
         inquiry = self.find_cs(request, self.authorize(request)[0])
-        shown = {k: v for k, v in inquiry.items() if k not in ("vendorId", "group")}
+        shown = {k: v for k, v in inquiry.items() if k in CS_DETAIL_FIELDS}
         shown["inquiryMessageGroupList"] = [inquiry["group"]]
         return json_response(copy.deepcopy(shown))
 
@@ -384,9 +443,9 @@ class TmonInquiries:
         if as_number(raw) != group["csInquiryMessageGroupSeqNo"]:
             raise reject("NOT_FOUND", f"상담 메시지 그룹을 찾을 수 없습니다: {raw}", 404)
         message = await answer_text(request, "message")
-        if group["answered"]:
+        if inquiry["answered"]:
             raise already_answered()
-        group["answered"] = True
+        inquiry["answered"] = True
         inquiry_id = f"cs:{inquiry['csInquirySeqNo']}/{group['csInquiryMessageGroupSeqNo']}"
         self.answers.append({"id": inquiry_id, "content": message, "createDate": stamp(self.clock())})
-        return PlainTextResponse("OK")
+        return json_response({"success": True})  # [T2] setQnaCsListInfoInsert reads ``success`` (and ``message``)
