@@ -29,7 +29,7 @@ SANDBOX_SECRETS: dict[str, dict[str, str]] = {
     "tmon": {
         "client_secret": "sandbox-secret",
         "partner_token": "sandbox-partner-token",
-        "aes_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        "aes_key": "batch-sandbox-k1",
     },
     "coupang": {"secret_key": "sandbox-coupang-secret-key"},
     "naver": {"client_secret": "$2a$10$abcdefghijklmnopqrstuv"},  # a bcrypt salt: Naver's documented example

@@ -41,7 +41,7 @@ from batch.sandbox.app import create_app
 from batch.sandbox.tmon_orders import GIVEN_NAMES, KIND_BY_NAME, SURNAMES
 from batch.trade.couriers import CATALOGUE, CHECK_DIGIT_PROBLEM
 
-MAIN_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"  # the sandbox's account tmon-main
+MAIN_KEY = "batch-sandbox-k1"  # the sandbox's account tmon-main
 ORDER_LISTS = re.compile(r"^/api/[^/]+/orders(?:/search)?$")
 ENCRYPTED = ("userId", "userName", "userPhone", "receiverName", "receiverPhone")  # plus receiverAddress.*
 TOKEN = "POST /oauth/token"
@@ -97,7 +97,7 @@ def decrypt(text: str) -> str:
     """TMON's scheme as [T1] richbeam/mcs_tmon_api StringUtil.decryption and [T2] sosobox2-cyber/commerce-api
     AESCrypto decrypt it: base64(AES/ECB/PKCS5Padding(text)); the sandbox key's 64 hex characters are its 32 bytes."""
     raw = base64.b64decode(text)
-    plain = Cipher(algorithms.AES(bytes.fromhex(MAIN_KEY)), modes.ECB()).decryptor()
+    plain = Cipher(algorithms.AES(MAIN_KEY.encode()), modes.ECB()).decryptor()
     padded = plain.update(raw) + plain.finalize()
     assert 1 <= padded[-1] <= 16 and padded.endswith(bytes([padded[-1]]) * padded[-1])
     return padded[: -padded[-1]].decode("utf-8")

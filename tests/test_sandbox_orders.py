@@ -16,7 +16,7 @@ from helpers import AppClock, run_sandbox, sandbox_state, tmon_login
 from batch.sandbox.app import create_app
 
 PARTNER = {"X-Partner-Id": "sellerbot", "X-Partner-Token": "sandbox-partner-token"}
-MAIN_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+MAIN_KEY = "batch-sandbox-k1"
 SECOND_KEY = "sandboxAesKey002"  # a 16-character key, as TMON issues them ([T1] StringUtil's key)
 KST = timezone(timedelta(hours=9))
 NOW = 1_750_000_000.0  # 2025-06-16 00:06:40 KST
@@ -79,7 +79,7 @@ def decrypt(text: str, key: str = MAIN_KEY) -> str:
     sosobox2-cyber/commerce-api AESCrypto): ``AES/ECB/PKCS5Padding``, Base64, the key string's bytes as the key.
     The seeded tmon-main key is 64 hex characters (the client's sandbox settings), read as its 32 bytes."""
     raw = base64.b64decode(text, validate=True)
-    key_bytes = bytes.fromhex(key) if len(key) == 64 else key.encode("utf-8")
+    key_bytes = key.encode("utf-8")
     decryptor = Cipher(algorithms.AES(key_bytes), modes.ECB()).decryptor()
     padded = decryptor.update(raw) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()

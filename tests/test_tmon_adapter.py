@@ -51,7 +51,7 @@ from batch.sandbox.app import create_app
 PARTNER_ID = "sellerbot"
 PARTNER_TOKEN = "sandbox-partner-token"
 DONE = {"success": True, "skip": False, "value": None, "message": None}  # [T2] ResultData of a deal update
-MAIN_AES_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"  # the sandbox's tmon-main key
+MAIN_AES_KEY = "batch-sandbox-k1"  # the sandbox's tmon-main key
 
 
 @dataclass

@@ -8,16 +8,14 @@ bytes of the key string TMON issues (``new SecretKeySpec(SECRET_KEY.getBytes(), 
 * [T2] ``sosobox2-cyber/commerce-api`` ``src/main/java/com/cware/netshopping/common/AESCrypto.java`` ("개발/리얼환경
   각각 별도로 전달됩니다").
 
-A key of 16, 24 or 32 characters is used as its UTF-8 bytes, as both clients do. A key of 64 hex characters is read
-as 32 raw bytes: that is the format of the sandbox key in ``batch/config.py`` (``SANDBOX_SECRETS``), which TMON never
-issues — see docs/protocols/tmon.md, "Our readings". Everything that knows the scheme is here.
+A key of 16, 24 or 32 characters is used as its UTF-8 bytes, as both clients do (the sandbox's test key in
+``batch/config.py`` ``SANDBOX_SECRETS`` is 16 characters, like T1's). Everything that knows the scheme is here.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -27,13 +25,10 @@ from batch.marketplaces.base import AuthFailed
 KEY_PROBLEM = (
     "티몬 개인정보 복호화에 실패했습니다. batch.toml 계정의 AES 키(aes_key_env)가 티몬이 준 키와 같은지 확인하세요."
 )
-_HEX64 = re.compile(r"[0-9A-Fa-f]{64}")
 
 
 def key_bytes(key: str) -> bytes:
-    """The AES key of ``key``: its UTF-8 bytes (16/24/32 of them, [T1][T2]); 64 hex characters as 32 bytes."""
-    if _HEX64.fullmatch(key):
-        return bytes.fromhex(key)
+    """The AES key of ``key``: its UTF-8 bytes, 16, 24 or 32 of them ([T1][T2])."""
     raw = key.encode("utf-8")
     if len(raw) not in (16, 24, 32):
         raise ValueError("an AES key has 16, 24 or 32 bytes")

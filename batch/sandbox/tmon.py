@@ -55,7 +55,7 @@ SEED_ACCOUNTS = (
         "sandbox-secret",
         "V1001",
         "sandbox-partner-token",
-        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        "batch-sandbox-k1",
     ),
     Account(
         "tmon-second",

@@ -102,15 +102,10 @@ KEY_LENGTHS = (16, 24, 32)  # AES-128/192/256: the bytes of the key string TMON 
 
 def check_aes_key(value: object) -> str:
     """An account's AES key as TMON issues it: a string of 16, 24 or 32 characters (its bytes are the key, [T1]
-    ``StringUtil.decryption``, [T2] ``AESCrypto``). 64 hex characters are also taken, as 32 raw bytes: the format of
-    the seeded ``tmon-main`` key, which the client's sandbox settings share. ``ValueError`` otherwise."""
-    if isinstance(value, str) and (len(value.encode("utf-8")) in KEY_LENGTHS or is_hex64(value)):
+    ``StringUtil.decryption``, [T2] ``AESCrypto``). ``ValueError`` otherwise."""
+    if isinstance(value, str) and len(value.encode("utf-8")) in KEY_LENGTHS:
         return value
-    raise ValueError("aes_key must be a string of 16, 24 or 32 characters (or 64 hex characters)")
-
-
-def is_hex64(value: str) -> bool:
-    return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
+    raise ValueError("aes_key must be a string of 16, 24 or 32 characters")
 
 
 def encrypt(text: str, key: str) -> str:
@@ -119,7 +114,7 @@ def encrypt(text: str, key: str) -> str:
     ``src/main/java/com/melchi/common/util/StringUtil.java`` ``decryption``; [T2] ``sosobox2-cyber/commerce-api``
     ``src/main/java/com/cware/netshopping/common/AESCrypto.java``, whose ``encryption`` is this). ECB: the same
     text always encrypts the same way."""
-    raw = bytes.fromhex(key) if is_hex64(key) else key.encode("utf-8")
+    raw = key.encode("utf-8")
     padder = padding.PKCS7(algorithms.AES.block_size).padder()
     data = padder.update(text.encode("utf-8")) + padder.finalize()
     encryptor = Cipher(algorithms.AES(raw), modes.ECB()).encryptor()
