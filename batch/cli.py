@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,7 +19,28 @@ EXIT_OK, EXIT_ROW_ERRORS, EXIT_FILE_REFUSED, EXIT_CRASH = 0, 1, 2, 3
 
 
 class _Group(click.Group):
-    """Turns every BatchError into one Korean sentence; a traceback only with --verbose."""
+    """Turns every BatchError into one Korean sentence; a traceback only with --verbose; click's own usage
+    errors (unknown command or option, a missing file, a folder given as a file) in Korean too."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.UsageError as exc:
+            click.echo(f"오류: {_usage_in_korean(exc)}", err=True)
+            result = EXIT_FILE_REFUSED
+        except click.exceptions.Abort:
+            click.echo("중단했습니다.", err=True)
+            result = EXIT_ROW_ERRORS
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -26,6 +49,39 @@ class _Group(click.Group):
             raise
         except Exception as exc:
             _fail(ctx, exc)
+
+
+_USAGE = (
+    (
+        re.compile(r"No such command '(.+)'"),
+        "명령을 찾을 수 없습니다: '{0}'. 'batch --help'로 명령 목록을 확인해 주세요.",
+    ),
+    (
+        re.compile(r"No such option:? '?([^'\s]+?)'?\.?$"),
+        "없는 옵션입니다: {0}. 명령 뒤에 --help 를 붙여 옵션을 확인해 주세요.",
+    ),
+    (re.compile(r"Missing argument '(.+)'"), "{0} 값이 빠졌습니다. 명령 뒤에 --help 를 붙여 쓰는 법을 확인해 주세요."),
+    (re.compile(r"Missing option '(.+)'"), "{0} 옵션이 빠졌습니다. 명령 뒤에 --help 를 붙여 쓰는 법을 확인해 주세요."),
+    (re.compile(r"'([^']+)' is a directory"), "'{0}'은(는) 폴더입니다. 폴더가 아니라 파일 경로를 넣어 주세요."),
+    (re.compile(r"'([^']+)' is a file"), "'{0}'은(는) 파일입니다. 폴더 경로를 넣어 주세요."),
+    (re.compile(r"'([^']+)' does not exist"), "'{0}'을(를) 찾을 수 없습니다. 경로와 파일 이름을 확인해 주세요."),
+    (
+        re.compile(r"Got unexpected extra arguments? \((.+)\)"),
+        "필요 없는 값이 더 있습니다: {0}. 경로에 빈칸이 있으면 따옴표로 감싸 주세요.",
+    ),
+)
+
+
+def _usage_in_korean(exc: click.exceptions.UsageError) -> str:
+    """click's usage error as one Korean sentence that says what to do next."""
+    text = exc.format_message()
+    for pattern, korean in _USAGE:
+        found = pattern.search(text)
+        if found:
+            return korean.format(found.group(1))
+    if isinstance(exc, click.BadParameter):  # our own messages are Korean already
+        return text
+    return f"명령을 이해하지 못했습니다 ({text}). 명령 뒤에 --help 를 붙여 쓰는 법을 확인해 주세요."
 
 
 def _fail(ctx: click.Context, exc: Exception) -> NoReturn:

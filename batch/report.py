@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+# Characters staff cannot see but that change what they read: controls, zero-width, bidi overrides and isolates.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` as staff should read it in a message: NFC (Hangul composed), each invisible character shown as
+    ⟨U+202E⟩ so that a bidi override or zero-width space in a cell or file name cannot disguise it."""
+    text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE.search(text) is None:
+        return text
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+def _shown(problem: Problem) -> Problem:
+    if (problem.message.isascii() and problem.message.isprintable()) or _INVISIBLE.search(problem.message) is None:
+        return problem
+    return replace(problem, message=visible(problem.message))
 
 
 class Severity(StrEnum):
@@ -40,6 +60,8 @@ class CodeInfo:
 # The catalogue of problem codes: a short Korean title and what to do about it.
 CODES: dict[str, CodeInfo] = {
     "required-value": CodeInfo("필수 값 없음", "빈 칸에 값을 넣어 주세요."),
+    "formula-cell": CodeInfo("수식 칸", "수식 대신 값을 넣어 주세요 (붙여넣기 옵션: 값). 결과 파일에는 값만 남습니다."),
+    "formula-no-value": CodeInfo("값 없는 수식", "엑셀에서 열어 값으로 붙여넣은 뒤 저장해 다시 넣어 주세요."),
     "not-in-list": CodeInfo("목록에 없는 값", "칸의 ▼ 목록에서 고르세요."),
     "max-length": CodeInfo("글자 수 초과", "글자 수를 줄여 주세요."),
     "name-width": CodeInfo("상품명 길이 초과", "한글 20자(영문 40자) 이내로 줄여 주세요."),
@@ -118,10 +140,10 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
+        self.problems.append(_shown(problem))
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        self.problems.extend(_shown(p) for p in problems)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)

@@ -136,3 +136,35 @@ def test_a_product_run_sends_to_the_others_when_one_account_breaks(
         assert row["처리결과"] == "오류"
         assert "스마트스토어/main 계정에서 예상하지 못한 문제(ValueError)" in row["오류메시지"]
         assert "leak" not in row["오류메시지"]
+
+
+def test_an_invoice_run_with_wrong_secrets_exits_non_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_sandbox: Any
+) -> None:
+    """Wrong secrets are a failure, not a hold: the rows are errors naming the login problem, exit code 1."""
+    root = tmp_path / "ws"
+    init_workspace(root, markets=("tmon",))
+    control(fresh_sandbox, "POST", "/__sandbox__/seed", {"market": "tmon", "orders": 2, "seed": 3})
+    runner = CliRunner()
+    collected = runner.invoke(cli, ["-w", str(root), "collect", "orders"])
+    assert collected.exit_code == 0, collected.output
+    export = next((root / "outbox").glob("*_주문_*.xlsx"))
+    wb = openpyxl.load_workbook(export)
+    sheet = wb[I.MAIN]
+    col = {str(c.value or "").rstrip("*"): c.column for c in sheet[1]}
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, col["택배사"]).value = "CJ대한통운"
+        sheet.cell(row, col["송장번호"]).value = f"68451234{row:04d}"
+    wb.save(tmp_path / "송장.xlsx")
+
+    monkeypatch.setenv("BATCH_TMON_MAIN_CLIENT_SECRET", "wrong-secret")
+    sent = runner.invoke(cli, ["-w", str(root), "run", str(tmp_path / "송장.xlsx")])
+    assert sent.exit_code == 1, sent.output
+    assert "Traceback" not in sent.output and "wrong-secret" not in sent.output
+    (result,) = [p for p in (root / "outbox").glob("송장_결과_*.xlsx") if "재업로드용" not in p.name]
+    wb = openpyxl.load_workbook(result, read_only=True)
+    rows = list(wb[I.MAIN].iter_rows(values_only=True))
+    wb.close()
+    at = {str(h or ""): i for i, h in enumerate(rows[0])}
+    outcomes = {r[at["처리결과"]] for r in rows[1:] if r[0]}
+    assert outcomes == {"오류"}

@@ -122,3 +122,49 @@ def test_schedule_is_per_job_and_per_marketplace(tmp_path: Path) -> None:
         "claims.tmon": 10800.0,
         "inquiries.tmon": 1800.0,
     }
+
+
+def test_collection_reports_carry_no_buyer_data(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
+    """Orders, claims and inquiries are collected on schedule: their reports say where the export is and carry
+    neither the export nor any buyer's name, phone or address (received by a real SMTP server)."""
+    import openpyxl
+    from helpers import control
+
+    from batch.importers import invoices as I
+
+    inbox, port = smtp
+    root = tmp_path / "ws"
+    init_workspace(root, markets=TMON_ONLY)
+    cfg = root / "batch.toml"
+    text = (
+        cfg.read_text(encoding="utf-8")
+        .replace('host = ""', 'host = "127.0.0.1"')
+        .replace("port = 587", f"port = {port}")
+    )
+    cfg.write_text(text.replace("recipients = []", 'recipients = ["staff@example.com"]'), encoding="utf-8")
+    app = create_app(clock=lambda: time.time() - 3600, seed=5)
+    control(app, "POST", "/__sandbox__/seed", {"market": "tmon", "orders": 4, "inquiries": 2, "seed": 6})
+    run_watch(load_workspace(root), once=True, echo=lambda _: None, app=app)
+
+    (order_report,) = [m for _, m in inbox.messages if "주문 수집" in m["Subject"]]
+    assert list(order_report.iter_attachments()) == []
+    body = order_report.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    export = next((root / "outbox").glob("*_주문_*.xlsx"))
+    assert f"outbox/{export.name}" in text
+    assert "메일에 붙이지 않았습니다" in text
+
+    wb = openpyxl.load_workbook(export, read_only=True)
+    rows = list(wb[I.MAIN].iter_rows(values_only=True))
+    wb.close()
+    at = {str(h or "").rstrip("*"): i for i, h in enumerate(rows[0])}
+    buyer = {str(r[at[h]]) for r in rows[1:] for h in ("주문자", "수령자", "연락처", "주소") if r[at[h]]}
+    assert len(buyer) >= 8
+    for _, msg in inbox.messages:
+        raw = msg.as_string()
+        for part in msg.walk():
+            if not part.is_multipart():
+                raw += str(part.get_content())
+        leaked = [value for value in buyer if value in raw]
+        assert leaked == [], (msg["Subject"], leaked)

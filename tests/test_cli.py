@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from batch.cli import cli
@@ -114,3 +116,29 @@ def test_demo_prints_the_result_path(tmp_path: Path) -> None:
     last = Path(result.output.strip().splitlines()[-1])
     assert last.is_absolute() and last.exists() and last.parent == (tmp_path / "demo" / "outbox")
     assert "오류 2" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["frobnicate"], "오류: 명령을 찾을 수 없습니다: 'frobnicate'. 'batch --help'로 명령 목록을 확인해 주세요."),
+        (["validate", "--foo"], "오류: 없는 옵션입니다: --foo. 명령 뒤에 --help 를 붙여 옵션을 확인해 주세요."),
+        (["run"], "오류: PATH 값이 빠졌습니다. 명령 뒤에 --help 를 붙여 쓰는 법을 확인해 주세요."),
+        (["run", "{tmp}"], "오류: '{tmp}'은(는) 폴더입니다. 폴더가 아니라 파일 경로를 넣어 주세요."),
+    ],
+)
+def test_usage_errors_are_korean(tmp_path: Path, args: list[str], expected: str) -> None:
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(cli, ["-w", str(tmp_path), *args])
+    assert result.exit_code == 2
+    assert result.output.strip() == expected.format(tmp=tmp_path)
+
+
+def test_invisible_characters_are_shown_in_messages() -> None:
+    from batch.report import Problem, Report, Severity, visible
+
+    assert visible("상품\u202eA\u200bB\x07") == "상품⟨U+202E⟩A⟨U+200B⟩B⟨U+0007⟩"
+    assert visible(unicodedata.normalize("NFD", "신상품")) == "신상품"
+    report = Report()
+    report.add(Problem("상품", 3, "상품명", "x", Severity.ERROR, "'exe\u202excod.xlsx'는 안 됩니다."))
+    assert report.problems[0].message == "'exe⟨U+202E⟩xcod.xlsx'는 안 됩니다."

@@ -373,3 +373,45 @@ def test_settings_from_toml_table() -> None:
         {"host": "smtp.example.com", "recipients": "a@example.com", "sender": "b@example.com"}
     )
     assert smtp == SmtpSettings(host="smtp.example.com", sender="b@example.com", recipients=["a@example.com"])
+
+
+class EchoingHandler(Handler):
+    """A server that quotes the client's AUTH line back in its refusal (some do, in their logs and replies)."""
+
+    async def auth_PLAIN(self, server: Any, args: list[str]) -> AuthResult:
+        await server.push(f"535 5.7.8 Authentication failed: AUTH {' '.join(args)}")
+        return AuthResult(success=False, handled=True)
+
+
+def test_the_auth_line_a_server_echoes_is_redacted_in_every_form(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+    from urllib.parse import quote
+
+    handler = EchoingHandler()
+    port = _free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, auth_require_tls=False, auth_exclude_mechanism=["LOGIN"]
+    )
+    controller.start()
+    try:
+        password = "pa ss/word+" + PASSWORD
+        monkeypatch.setenv("TEST_BATCH_SMTP_USER", "seller")
+        monkeypatch.setenv("TEST_BATCH_SMTP_PASSWORD", password)
+        with pytest.raises(ReportDeliveryError) as caught:
+            deliver(report, _settings(port), tmp_path / "outbox", tmp_path / "state")
+    finally:
+        controller.stop()
+    blob = base64.b64encode(f"\0seller\0{password}".encode()).decode()
+    shown = _chain(caught.value)
+    assert "AUTH PLAIN ****" in caught.value.message  # the server did echo it, and we hid it
+    for form in (
+        password,
+        blob,
+        blob.rstrip("="),
+        quote(password, safe=""),
+        base64.b64encode(password.encode()).decode(),
+    ):
+        assert form not in shown
+    assert caught.value.__cause__ is None  # the refusal is never chained into a --verbose traceback

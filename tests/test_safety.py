@@ -133,6 +133,15 @@ def make_billion_laughs(tmp: Path) -> Path:
     return rewrite(book(tmp / "src.xlsx"), tmp / "laughs.xlsx", change={SHEET1: with_prolog(BILLION_LAUGHS)})
 
 
+def make_zip_of_photos(tmp: Path) -> Path:
+    """An intact zip that is not a workbook (photos zipped and renamed .xlsx)."""
+    path = tmp / "사진모음.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("IMG_0001.jpg", b"\xff\xd8\xff\xe0 not really a photo")
+        zf.writestr("메모.txt", "상품 사진입니다")
+    return path
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     "file-missing": make_missing,
     "file-empty": make_empty,
@@ -140,6 +149,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "file-encrypted": make_encrypted,
     "file-not-xlsx": make_csv,
     "file-corrupt": make_truncated,
+    "file-zip-not-workbook": make_zip_of_photos,
     "file-too-many-entries": make_many_entries,
     "file-zip-bomb": make_zip_bomb,
     "file-macro": make_macro,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from helpers import TMON_ONLY, AppClock, FakeClock
 
 from batch.automation import watch as W
 from batch.config import Workspace, load_workspace
+from batch.exporters.result import output_stem
 from batch.exporters.template import write_template
 from batch.importers import products as P
 from batch.importers.safety import NOT_XLSX_MESSAGES
@@ -131,7 +134,7 @@ def test_slowly_written_file_is_processed_once_after_it_settles(env: Env, tmp_pa
 
 def test_lock_and_partial_files_are_ignored(env: Env, tmp_path: Path) -> None:
     data = workbook(tmp_path / "src.xlsx").read_bytes()
-    for name in ("~$x.xlsx", ".~lock.x.xlsx#", "x.xlsx.crdownload", ".x.xlsx"):
+    for name in ("~$x.xlsx", ".~lock.x.xlsx#", "x.xlsx.crdownload", "x.xlsx.part"):
         (env.ws.inbox / name).write_bytes(data)
     assert env.settle() == []
     assert env.poll(advance=60.0) == []
@@ -143,9 +146,10 @@ def test_symlink_in_inbox_is_not_followed(env: Env, tmp_path: Path) -> None:
     target = workbook(tmp_path / "outside.xlsx")
     before = target.read_bytes()
     (env.ws.inbox / "link.xlsx").symlink_to(target)
-    assert env.settle() == []
-    assert env.poll(advance=60.0) == []
-    assert (env.ws.inbox / "link.xlsx").is_symlink()
+    (outcome,) = env.settle()
+    assert (outcome.status, outcome.result_path) == ("failed", None)
+    assert outcome.moved_to is not None and outcome.moved_to.is_symlink()  # moved as a link, never opened
+    assert list(env.ws.inbox.iterdir()) == []
     assert target.read_bytes() == before
     assert list(env.ws.outbox.iterdir()) == []
 
@@ -303,3 +307,48 @@ def test_sigterm_lets_the_loop_finish_and_restores_the_handler(env: Env) -> None
     W.watch(env.ws, poll=0.02)  # returns only because SIGTERM set the stop event
     timer.join()
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_every_dropped_file_gets_an_answer(env: Env, tmp_path: Path) -> None:
+    """Only lock files and downloads in progress stay in inbox/; everything else is processed or moved to failed/
+    with a Korean note saying why (a link moved as a link, never followed)."""
+    inbox = env.ws.inbox
+    secret = tmp_path / "secret.xlsx"
+    workbook(secret)
+    left_alone = ["~$상품.xlsx", ".~lock.상품.xlsx#", "주문.xlsx.crdownload", "주문.xlsx.part"]
+    refused = {
+        "예전 파일.xls": "예전 엑셀 형식(.xls)",
+        "매크로.xlsm": "'.xlsm' 형식은 처리하지 않습니다",
+        "주문서.xlsx.exe": "확장자가 두 개",
+        "끝에 빈칸.xlsx ": "빈칸이 있습니다",
+        ".숨김.xlsx": "점(.)으로 시작하는 숨김 파일",
+        "메모.txt": "엑셀 통합 문서(.xlsx)만 처리합니다",
+        "링크.xlsx": "링크는 따라가지 않고",
+        "폴더": "폴더는 처리하지 않습니다",
+    }
+    for name in [*left_alone, *refused]:
+        if name == "링크.xlsx":
+            (inbox / name).symlink_to(secret)
+        elif name == "폴더":
+            (inbox / name).mkdir()
+            workbook(inbox / name / "안쪽.xlsx")
+        else:
+            (inbox / name).write_bytes(b"PK\x03\x04 whatever")
+    workbook(inbox / unicodedata.normalize("NFD", "신상품.xlsx"))  # a name from macOS: decomposed Hangul
+
+    outcomes = env.settle()
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(left_alone)
+    by_name = {o.source_name: o for o in outcomes}
+    assert by_name[unicodedata.normalize("NFD", "신상품.xlsx")].status == "processed"
+    for name, why in refused.items():
+        assert by_name[name].status == "failed" and why in by_name[name].message, name
+    failed = env.folder("failed")
+    names = {p.name for p in failed}
+    notes = {p.name: p.read_text(encoding="utf-8") for p in failed if p.name.removesuffix(".txt") in names - {p.name}}
+    assert len(notes) == len(refused)
+    moved_link = next(p for p in failed if p.name.endswith("__링크.xlsx"))
+    assert moved_link.is_symlink() and moved_link.resolve() == secret.resolve()  # moved as a link; target untouched
+    assert secret.exists()
+    # a result named from a macOS (NFD) name keeps its Hangul
+    when = dt.datetime(2026, 12, 2, 9, 0)
+    assert output_stem(Path(unicodedata.normalize("NFD", "신상품 3월.xlsx")), when) == "신상품_3월_결과_20261202-090000"

@@ -49,7 +49,7 @@ import jinja2
 
 from batch.errors import BatchError
 from batch.models import KST
-from batch.trade.masking import mask_text
+from batch.trade.masking import mask_text, redact
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ class Report:
     source: str  # the file name (or the schedule) the job worked on
     counts: dict[str, dict[str, int]]  # marketplace label -> result label -> count
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, hint), the top ones
-    attachment: Path | None = None  # the result workbook
+    attachment: Path | None = None  # the result workbook, attached: only one without buyer data
     warnings: list[str] = field(default_factory=list)  # e.g. an API key that expires soon
+    location: str = ""  # where the full file is, for a workbook that holds buyer data and is never attached
     when: datetime = field(default_factory=lambda: datetime.now(KST))
 
     def report_id(self) -> str:
@@ -178,6 +179,7 @@ def _context(report: Report) -> dict[str, Any]:
         "more_problems": max(0, len(report.problems) - MAX_PROBLEMS),
         "warnings": [mask_text(w) for w in report.warnings],
         "attachment": report.attachment.name if report.attachment else None,
+        "location": _one_line(report.location),
         "report_id": report.report_id()[:12],
     }
 
@@ -296,16 +298,12 @@ class _Uncertain(ReportDeliveryError):
     """The message may have reached the server: the ``.sending`` marker stays."""
 
 
-def _redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "****")
-    return text
-
-
-def _server_said(exc: smtplib.SMTPResponseException, secrets: tuple[str, ...]) -> str:
+def _server_said(exc: smtplib.SMTPResponseException, creds: tuple[str, str] | None) -> str:
+    """What the server answered, with the password in every form it took on the wire hidden (a server may
+    echo the client's AUTH line, base64 of NUL user NUL password)."""
     said = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-    return _redact(f"{exc.smtp_code} {_one_line(said)}", secrets)
+    user, password = creds if creds else ("", "")
+    return redact(f"{exc.smtp_code} {_one_line(said)}", [password], user)
 
 
 def _transact(
@@ -313,7 +311,6 @@ def _transact(
 ) -> dict[str, Any]:
     """One SMTP transaction; ``commit`` runs as soon as the server has accepted the message."""
     where = f"SMTP 서버 {smtp.host}:{smtp.port}"
-    secrets = (creds[1],) if creds else ()
     envs = f"환경 변수 {smtp.user_env}, {smtp.password_env}"
     try:
         client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
@@ -322,6 +319,9 @@ def _transact(
             f"{where}에 연결하지 못했습니다({type(exc).__name__}). batch.toml의 host와 port, 네트워크와 방화벽을 확인하세요."
         ) from exc
     handed_over = False
+    # The server's refusal may quote the AUTH line: it is shown redacted and raised after the handler, so that
+    # the original exception is not kept as its context (nor printed with --verbose).
+    refusal: ReportDeliveryError | None = None
     try:
         client.ehlo()
         tls = False
@@ -342,9 +342,14 @@ def _transact(
     except ReportDeliveryError:
         raise
     except smtplib.SMTPAuthenticationError as exc:
-        raise ReportDeliveryError(
-            f"{where}가 로그인을 거부했습니다({_server_said(exc, secrets)}). {envs}의 사용자 이름과 비밀번호(앱 비밀번호)를 확인하세요."
-        ) from exc
+        refusal = ReportDeliveryError(
+            f"{where}가 로그인을 거부했습니다({_server_said(exc, creds)}). {envs}의 사용자 이름과 비밀번호(앱 비밀번호)를 확인하세요."
+        )
+    except UnicodeError:  # smtplib sends AUTH in ASCII only
+        refusal = ReportDeliveryError(
+            f"{where}에 로그인하지 못했습니다: {envs}의 사용자 이름이나 비밀번호에 영문·숫자·기호가 아닌 글자가 있습니다. "
+            "메일 서비스에서 앱 비밀번호를 새로 받아 넣어 주세요."
+        )
     except smtplib.SMTPNotSupportedError as exc:
         raise ReportDeliveryError(
             f"{where}가 로그인(AUTH)을 지원하지 않습니다. 로그인이 필요 없는 서버라면 {envs}를 지우세요."
@@ -354,13 +359,13 @@ def _transact(
             f"{where}가 받는 사람 주소를 모두 거부했습니다: {', '.join(exc.recipients)}. batch.toml의 recipients를 확인하세요."
         ) from exc
     except smtplib.SMTPSenderRefused as exc:
-        raise ReportDeliveryError(
-            f"{where}가 보내는 사람 주소를 거부했습니다({_server_said(exc, secrets)}). batch.toml의 sender가 이 계정으로 보낼 수 있는 주소인지 확인하세요."
-        ) from exc
+        refusal = ReportDeliveryError(
+            f"{where}가 보내는 사람 주소를 거부했습니다({_server_said(exc, creds)}). batch.toml의 sender가 이 계정으로 보낼 수 있는 주소인지 확인하세요."
+        )
     except smtplib.SMTPDataError as exc:
-        raise ReportDeliveryError(
-            f"{where}가 메일을 거부했습니다({_server_said(exc, secrets)}). 첨부 파일 크기 제한과 서버 정책을 확인하세요."
-        ) from exc
+        refusal = ReportDeliveryError(
+            f"{where}가 메일을 거부했습니다({_server_said(exc, creds)}). 첨부 파일 크기 제한과 서버 정책을 확인하세요."
+        )
     except ssl.SSLError as exc:
         raise ReportDeliveryError(
             f"{where}와 TLS(STARTTLS) 연결을 맺지 못했습니다({type(exc).__name__}). 서버 인증서와 host 이름을 확인하세요."
@@ -379,6 +384,8 @@ def _transact(
             client.quit()
         except (smtplib.SMTPException, OSError):
             client.close()
+    assert refusal is not None  # every other way out of the try returned or raised
+    raise refusal
 
 
 def deliver(report: Report, smtp: SmtpSettings | None, outbox: Path, state_dir: Path) -> Path | str:

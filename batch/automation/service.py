@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from batch.automation.notify import Report, SmtpSettings, deliver
@@ -14,6 +15,10 @@ from batch.jobs.accounts import statuses
 from batch.models import label_of
 
 KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록", "answers": "문의답변"}
+# Result workbooks without buyer data, the only ones a report attaches: a product file holds our own products.
+# Invoice and answer results are order and inquiry exports filled in (names, phones, addresses, questions),
+# and so are the collections' exports: a report says where they are instead.
+ATTACHABLE = frozenset({"products"})
 JOB_TITLES = {"orders": "주문 수집", "claims": "취소·반품·교환 수집", "inquiries": "문의 수집"}
 DEFAULT_HOURS = 2.0
 
@@ -37,21 +42,42 @@ def report_for_file(ws: Workspace, o: Outcome) -> Report:
     problems = o.problems or (
         [("file-refused", o.message, "파일을 고쳐 inbox에 다시 넣어 주세요.")] if o.status == "failed" else []
     )
-    return Report(kind, o.source_name, o.counts or {"전체": {o.status: 1}}, problems, o.result_path, key_warnings(ws))
+    attach = o.result_path if o.kind in ATTACHABLE else None
+    return Report(
+        kind,
+        o.source_name,
+        o.counts or {"전체": {o.status: 1}},
+        problems,
+        attach,
+        key_warnings(ws),
+        location=_where(ws, o.result_path) if attach is None else "",
+    )
+
+
+def _where(ws: Workspace, path: Path | None) -> str:
+    """A file of the workspace as staff find it (outbox/…), never attached."""
+    if path is None:
+        return ""
+    try:
+        return path.relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def report_for_job(ws: Workspace, j: JobRun) -> Report:
     counts = {"전체": {"성공" if j.ok else "실패": 1}}
-    problems = (
-        [] if j.ok else [("collect-failed", j.message, "계정과 마켓 상태를 확인하세요 (batch accounts --check).")]
+    hint = "계정과 마켓 상태를 확인하세요 (batch accounts --check)."
+    problems = [("collect-failed", line, hint) for line in j.failed] or (
+        [] if j.ok else [("collect-failed", j.message, hint)]
     )
     return Report(
         JOB_TITLES.get(j.job.partition(".")[0], j.job),
         f"자동 수집 {dt.datetime.now():%Y-%m-%d %H:%M}",
         counts,
         problems,
-        j.export,
+        None,  # an export of orders, claims or inquiries holds buyer data: never attached
         key_warnings(ws),
+        location=_where(ws, j.export),
     )
 
 

@@ -24,6 +24,7 @@ import sqlite3
 import stat
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ from typing import Any, Literal
 
 from batch.config import Workspace
 from batch.errors import FileRefused
+from batch.models import label_of
+from batch.report import visible
 
 log = logging.getLogger(__name__)
 
@@ -75,29 +78,68 @@ class JobRun:
     ok: bool
     message: str
     export: Path | None = None
+    failed: list[str] = field(default_factory=list)  # "쿠팡/main: why" for each account that was not collected
 
 
 # -- names and candidates ----------------------------------------------------------------------------------
 
 
-def is_candidate(path: Path) -> bool:
-    """A finished .xlsx regular file: no dotfile, lock file, partial download or symlink (never followed)."""
+def is_left_alone(path: Path) -> bool:
+    """A file the watcher never touches: Excel's or LibreOffice's lock file, or a download still in progress."""
+    name = path.name
+    return (
+        name.startswith("~$")
+        or (name.startswith(".~lock.") and name.endswith("#"))
+        or name.lower().endswith(PARTIAL_SUFFIXES)
+    )
+
+
+def refusal(path: Path) -> str | None:
+    """Why a file in inbox/ is not read, in a sentence that says what to do; None for a workbook to process.
+
+    Everything but a lock file or a partial download gets an answer: processed, or moved to failed/ with this.
+    """
     name = path.name
     lower = name.lower()
-    if not lower.endswith(".xlsx") or name.startswith((".", "~$")):
-        return False
-    if lower.endswith(PARTIAL_SUFFIXES):
-        return False
     try:
         st = os.lstat(path)
     except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode)
+        return None  # gone already
+    if stat.S_ISLNK(st.st_mode):
+        return NOT_REGULAR + " (링크는 따라가지 않고 링크만 옮겼습니다.)"
+    if stat.S_ISDIR(st.st_mode):
+        return "폴더는 처리하지 않습니다. 폴더 안의 .xlsx 파일을 inbox에 직접 넣어 주세요."
+    if not stat.S_ISREG(st.st_mode):
+        return NOT_REGULAR
+    if name != name.rstrip() or name != name.lstrip():
+        return "파일 이름 앞이나 끝에 빈칸이 있습니다. 이름의 빈칸을 지우고 '.xlsx'로 끝나게 고쳐 다시 넣어 주세요."
+    if name.startswith("."):
+        return "이름이 점(.)으로 시작하는 숨김 파일이라 처리하지 않았습니다. 이름 앞의 점을 지우고 다시 넣어 주세요."
+    if lower.endswith(".xls"):
+        return "예전 엑셀 형식(.xls) 파일입니다. 엑셀에서 열어 'Excel 통합 문서(*.xlsx)'로 다시 저장한 뒤 넣어 주세요."
+    if lower.endswith((".xlsm", ".xlsb", ".xltm", ".xltx")):
+        return (
+            f"'{Path(lower).suffix}' 형식은 처리하지 않습니다. 엑셀에서 열어 매크로 없이 "
+            "'Excel 통합 문서(*.xlsx)'로 다시 저장한 뒤 넣어 주세요."
+        )
+    if ".xlsx." in lower or ".xls." in lower:
+        return (
+            "이름은 엑셀 파일처럼 보이지만 실제로는 다른 종류의 파일입니다(확장자가 두 개). 열지 말고, 보낸 사람에게 "
+            "확인한 뒤 원래 .xlsx 파일을 넣어 주세요."
+        )
+    if not lower.endswith(".xlsx"):
+        return "엑셀 통합 문서(.xlsx)만 처리합니다. 엑셀에서 'Excel 통합 문서(*.xlsx)'로 저장한 뒤 넣어 주세요."
+    return None
+
+
+def is_candidate(path: Path) -> bool:
+    """A finished .xlsx regular file: no dotfile, lock file, partial download or symlink (never followed)."""
+    return not is_left_alone(path) and refusal(path) is None and path.exists()
 
 
 def safe_name(name: str) -> str:
     """``name`` without path separators, ``..``, control or reserved characters; Hangul and spaces kept."""
-    cleaned = _UNSAFE.sub("_", name)
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name))
     while ".." in cleaned:
         cleaned = cleaned.replace("..", "_")
     cleaned = cleaned.strip(" .") or "file.xlsx"
@@ -153,7 +195,7 @@ def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: f
     ready: list[Path] = []
     present: set[str] = set()
     for path in entries:
-        if not is_candidate(path):
+        if is_left_alone(path):
             continue
         try:
             st = os.lstat(path)
@@ -181,10 +223,11 @@ def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: f
 # -- one file ----------------------------------------------------------------------------------------------
 
 
-def _claim(src: Path, processing: Path, token: str) -> Path | None:
-    """Move ``src`` into processing/ under a generated name; None when another watcher took it first."""
+def _claim(src: Path, processing: Path, token: str, suffix: str = ".xlsx") -> Path | None:
+    """Move ``src`` into processing/ under a generated name; None when another watcher took it first.
+    A link is moved as a link, never followed."""
     processing.mkdir(parents=True, exist_ok=True)
-    dst = processing / f"{token}.xlsx"
+    dst = processing / f"{token}{suffix}"
     try:
         os.rename(src, dst)
     except FileNotFoundError:
@@ -272,7 +315,23 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | N
     return kind, result, message, v
 
 
+def _refuse_file(src: Path, ws: Workspace, reason: str, today: dt.date) -> Outcome | None:
+    """A dropped file that is not read: moved to failed/ (a link as a link) with the reason beside it."""
+    token = _token()
+    claimed = _claim(src, ws.root / "processing", token, suffix=".refused")
+    if claimed is None:
+        return None
+    original = src.name
+    stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
+    log.warning("%s: %s", visible(original), reason)
+    moved = _park(claimed, ws.root / "failed", stored, reason)
+    return Outcome(original, None, "failed", None, reason, moved)
+
+
 def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any, today: dt.date) -> Outcome | None:
+    reason = refusal(src)
+    if reason is not None:
+        return _refuse_file(src, ws, reason, today)
     token = _token()
     original = src.name
     claimed = _claim(src, ws.root / "processing", token)
@@ -420,7 +479,14 @@ class Schedule:
                 continue
             ok = all(a.ok for a in c.accounts)
             label = {"inquiries": "문의"}.get(job, KIND_LABELS.get(job, job))
-            runs.append(JobRun(key, ok, f"{label} {c.rows}건을 모았습니다.", c.export))
+            failed = [f"{label_of(a.market)}/{a.account}: {a.message}" for a in c.accounts if not a.ok]
+            if not any(a.ok for a in c.accounts):  # nothing was collected: no count to report
+                message = f"{label}을(를) 한 계정에서도 모으지 못했습니다. " + " / ".join(failed)
+            elif failed:
+                message = f"{label} 파일 {c.rows}행. 모으지 못한 계정이 있습니다: " + " / ".join(failed)
+            else:
+                message = f"{label} {c.rows}건을 모았습니다."
+            runs.append(JobRun(key, ok, message, c.export, failed))
             self.record(key, now, ok)
         return runs
 
@@ -478,7 +544,7 @@ def watch(
             except Exception:  # e.g. state database busy: log and try again next poll
                 log.exception("watch: 이번 확인을 건너뜁니다")
             if once:
-                if first and any(is_candidate(p) for p in _listing(ws.inbox)):
+                if first and any(not is_left_alone(p) for p in _listing(ws.inbox)):
                     first = False  # files not yet settled: look once more after they had time to settle
                     stop.wait(settle_seconds)
                     continue

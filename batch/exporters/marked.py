@@ -9,6 +9,7 @@ Anything this writer does not expect raises CannotMark and the caller rewrites t
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +32,12 @@ _CELL_REF = re.compile(rb'^<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
 _CELL_STYLE = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_TYPE = re.compile(rb'\st="([^"]*)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_CALC_CHAIN_REL = re.compile(rb"<Relationship\b[^>]*?/calcChain\"[^>]*/>")
+_CALC_CHAIN_TYPE = re.compile(rb'<Override\b[^>]*?PartName="/xl/calcChain\.xml"[^>]*/>')
+CALC_CHAIN = "xl/calcChain.xml"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _AFTER_SHEETDATA = (
     b"<legacyDrawingHF",
@@ -207,6 +214,35 @@ def _rewrite_row(
     return head + b"".join(by_col[c] for c in sorted(by_col)) + b"</row>"
 
 
+def _cell_without_formula(m: re.Match[bytes]) -> bytes:
+    cell = m.group(0)
+    if not _FORMULA.search(cell):
+        return cell
+    found = _CELL_REF.match(cell)
+    if found is None:
+        raise CannotMark("a formula cell without a reference")
+    head = cell[: cell.find(b">") + 1]
+    kind = _CELL_TYPE.search(head)
+    if kind is not None and kind.group(1) in (b"s", b"inlineStr"):
+        raise CannotMark("a formula cell whose value is stored elsewhere")
+    style = _CELL_STYLE.search(head)
+    value = _VALUE.search(cell)
+    text = html.unescape(value.group(1).decode("utf-8")) if value else ""
+    if kind is not None and kind.group(1) == b"b":
+        text = {"1": "TRUE", "0": "FALSE"}.get(text, text)
+    ref = (found.group(1) + found.group(2)).decode()
+    s = int(style.group(1)) if style else None
+    if not text:
+        return f'<c r="{ref}" s="{s}"/>'.encode() if s is not None else f'<c r="{ref}"/>'.encode()
+    return inline_cell(ref, text, s)
+
+
+def without_formulas(row: bytes) -> bytes:
+    """Every formula cell of a row becomes its saved value, as text: no formula from outside is written back
+    (a HYPERLINK that sends cells away, a DDE call), and the value staff saw stays."""
+    return _CELL.sub(_cell_without_formula, row)
+
+
 def _legacy_drawing(rid: str) -> bytes:
     return f'<legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'.encode()
 
@@ -251,6 +287,8 @@ def rewrite_sheet(
                 if num_m is None:
                     raise CannotMark("a row without a number")
                 num = int(num_m.group(1))
+                if _FORMULA.search(row):
+                    row = without_formulas(row)
                 if num in touched:
                     row = _rewrite_row(row, num, fills.get(num, []), marks.extra.get(num, []), styles)
                 out.write(row)
@@ -420,12 +458,17 @@ def write_marked(
             for info in zin.infolist():
                 name = info.filename
                 owner = part_to_sheet.get(name)
-                if owner is not None and owner in marks:
-                    m = marks[owner]
+                if owner is not None:  # every sheet is streamed through: its formula cells become their values
+                    m = marks.get(owner) or SheetMarks()
                     with zin.open(info) as s_in, zout.open(_out_info(name), "w", force_zip64=True) as s_out:
                         rewrite_sheet(s_in, s_out, m, styles, drawing_rid.get(owner), m.extra_width)
+                elif name == CALC_CHAIN:
+                    continue  # lists formula cells; there are none left (Excel rebuilds it)
                 elif name in rel_edits:
-                    zout.writestr(_out_info(name), add_relationships(zin.read(name), rel_edits.pop(name)))
+                    xml = zin.read(name)
+                    if name == "xl/_rels/workbook.xml.rels":
+                        xml = _CALC_CHAIN_REL.sub(b"", xml)
+                    zout.writestr(_out_info(name), add_relationships(xml, rel_edits.pop(name)))
                 elif name in ("xl/styles.xml", "xl/workbook.xml", "[Content_Types].xml"):
                     continue  # written last, after every sheet asked for its styles
                 else:
@@ -439,7 +482,9 @@ def write_marked(
             zout.writestr(_out_info("xl/styles.xml"), styles.render())
             zout.writestr(
                 _out_info("[Content_Types].xml"),
-                add_content_types(zin.read("[Content_Types].xml"), overrides, vml=bool(drawing_rid)),
+                add_content_types(
+                    _CALC_CHAIN_TYPE.sub(b"", zin.read("[Content_Types].xml")), overrides, vml=bool(drawing_rid)
+                ),
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,8 @@ class ResultFiles:
 
 def output_stem(source: Path, when: dt.datetime) -> str:
     """A new name in outbox/ derived from the input; never a path taken from the input as is."""
-    stem = _SAFE_STEM.sub("_", source.stem).strip("_")[:60] or "workbook"
+    # NFC first: a name from macOS (NFD, Hangul as separate jamo) keeps its Hangul
+    stem = _SAFE_STEM.sub("_", unicodedata.normalize("NFC", source.stem)).strip("_")[:60] or "workbook"
     return f"{stem}_결과_{when:%Y%m%d-%H%M%S}"
 
 

@@ -86,6 +86,10 @@ MESSAGES: Final[dict[str, str]] = {
         "'Excel 통합 문서(*.xlsx)'로 저장한 뒤 다시 넣어 주세요."
     ),
     "file-not-xlsx": "이 파일은 Excel 통합 문서(.xlsx)가 아닙니다. " + _OPEN_AND_SAVE_AS_XLSX,
+    "file-zip-not-workbook": (
+        "이 압축 파일은 엑셀 통합 문서가 아닙니다 (압축은 멀쩡하지만 안에 엑셀 내용이 없습니다). "
+        "엑셀에서 만든 .xlsx 파일을 그대로 넣어 주세요."
+    ),
     "file-corrupt": (
         "파일이 손상되었거나 저장·다운로드가 중간에 끊겨 내용이 완전하지 않습니다. "
         "원본을 Excel에서 다시 저장하거나 다시 내려받은 뒤 넣어 주세요."
@@ -159,6 +163,7 @@ class WorkbookInfo:
     max_col: dict[str, int]  # 1-based index of the right-most column seen in a cell reference (0: none)
     last_row: dict[str, int]  # number of the last <row> (rows are stored in ascending order; 0: no rows)
     row_count: dict[str, int]  # number of <row> elements
+    formulas: frozenset[str] = frozenset()  # sheets with (or, unreadable by bytes, maybe with) formula cells
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -453,7 +458,9 @@ def _inspect_zip(zf: zipfile.ZipFile) -> WorkbookInfo:
         kind = _other_zip_kind(lower)
         if kind is not None:
             _refuse("file-not-xlsx", kind)
-        _refuse("file-corrupt")
+        if _CONTENT_TYPES in by_name:
+            _refuse("file-corrupt")  # an Office package that lost its workbook part
+        _refuse("file-zip-not-workbook")  # the central directory read cleanly: an intact zip of something else
 
     if any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in lower):
         _refuse("file-macro")
@@ -504,11 +511,14 @@ def _inspect_zip(zf: zipfile.ZipFile) -> WorkbookInfo:
     max_col: dict[str, int] = {}
     last_row: dict[str, int] = {}
     row_count: dict[str, int] = {}
+    formulas: set[str] = set()
     for name in sheet_names:
         part = sheet_parts[name]
         root, utf16 = roots[part]
         scan = _scan_sheet(zf, by_name[part], root, utf16)
         max_col[name], last_row[name], row_count[name] = scan.max_col, scan.last_row, scan.rows
+        if scan.formulas:
+            formulas.add(name)
         if (
             scan.unknown
             or scan.max_col > SPARSE_MAX_COL
@@ -524,6 +534,7 @@ def _inspect_zip(zf: zipfile.ZipFile) -> WorkbookInfo:
         max_col=max_col,
         last_row=last_row,
         row_count=row_count,
+        formulas=frozenset(formulas),
     )
 
 
@@ -775,6 +786,7 @@ class _SheetScan:
     last_row: int = 0
     rows: int = 0
     unknown: bool = False
+    formulas: bool = False  # a cell formula (<f>) somewhere in sheetData, or markup the scan cannot read
 
 
 _ROW_TAG_END: Final = frozenset(b" \t\r\n>/")
@@ -831,6 +843,8 @@ class _SheetScanner:
         self.cell_r = b"<" + prefix + b'c r="'
         self.data_open = b"<" + prefix + b"sheetData"
         self.data_close = b"</" + prefix + b"sheetData>"
+        self.formula_tags = tuple(b"<" + prefix + b"f" + end for end in (b">", b" ", b"/", b"\t", b"\r", b"\n"))
+        self.formulas = 0
         self.in_data = False
         self.done = False
         self.dense = False
@@ -860,6 +874,8 @@ class _SheetScanner:
             e = k
             self.done = True
         before = self.rows
+        if not self.formulas:  # a cell formula: the reader reports it and no workbook of ours carries it on
+            self.formulas = sum(buf.count(tag, s, e) for tag in self.formula_tags)
         if not (self.dense and self._dense(buf, s, e)):
             self._rows(buf, s, e)
         if e - s >= self.SAMPLE:
@@ -926,7 +942,7 @@ def _column_index(letters: bytes) -> int:
 def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: bytes, utf16: bool) -> _SheetScan:
     prefix, _, local = root.rpartition(b":")
     if utf16:  # the byte patterns cannot see UTF-16 markup: send it to the bounded reader
-        return _SheetScan(unknown=local == b"worksheet")
+        return _SheetScan(unknown=local == b"worksheet", formulas=True)
     sc = _SheetScanner(prefix + b":" if prefix else b"")
     tail = b""
     with _open_member(zf, info) as f:
@@ -945,4 +961,4 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: bytes, utf16: 
     if tail:
         sc.feed(tail, 0, len(tail))
     unknown = local == b"worksheet" and not sc.in_data
-    return _SheetScan(_column_index(sc.best), sc.last_row, sc.rows, unknown)
+    return _SheetScan(_column_index(sc.best), sc.last_row, sc.rows, unknown, bool(sc.formulas) or unknown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,6 +173,76 @@ class SheetReader:
             wb.close()
 
 
+def formula_cells(path: Path, part: str) -> dict[tuple[int, int], tuple[str, str | None]]:
+    """(Excel row, 0-based column) -> (formula, cached value or None) for every formula cell of one sheet part.
+
+    Streamed with the defused parser (the gate has already refused entities and bombs); only sheets the gate saw
+    a formula in are read this way.
+    """
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    found: dict[tuple[int, int], tuple[str, str | None]] = {}
+    with zipfile.ZipFile(path) as zf, zf.open(part) as f:
+        for _, el in iterparse(f, events=("end",)):
+            if el.tag.rpartition("}")[2] != "c":
+                continue
+            formula = value = None
+            for child in el:
+                local = child.tag.rpartition("}")[2]
+                if local == "f":
+                    formula = child.text or ""
+                elif local == "v":
+                    value = child.text
+            ref = el.get("r") or ""
+            letters = ref.rstrip("0123456789")
+            if formula is not None and letters.isalpha() and ref[len(letters) :].isdigit():
+                col = 0
+                for ch in letters.upper():
+                    col = col * 26 + ord(ch) - 64
+                if el.get("t") == "b" and value is not None:
+                    value = "TRUE" if value == "1" else "FALSE"
+                found[(int(ref[len(letters) :]), col - 1)] = (formula, value if value not in ("", None) else None)
+            el.clear()
+    return found
+
+
+def report_formulas(data: SheetData, cells: dict[tuple[int, int], tuple[str, str | None]], report: Report) -> None:
+    """A formula in a column we read: its saved value is used (a warning), or, with none saved, the cell would
+    read as empty (an error: nothing is sent from a cell whose value we cannot see)."""
+    keys = {pos: key for key, pos in data.columns.items()}
+    for (row, col), (_formula, cached) in sorted(cells.items()):
+        key = keys.get(col)
+        if key is None or row <= data.header_row or row not in data.rows:
+            continue
+        header = data.header_of(key)
+        if cached is None:
+            report.add(
+                Problem(
+                    data.name,
+                    row,
+                    header,
+                    "formula-no-value",
+                    Severity.ERROR,
+                    f"'{header}' 칸에 수식만 있고 계산된 값이 저장되어 있지 않아 읽을 수 없습니다. "
+                    "엑셀에서 열어 값으로 붙여넣기(붙여넣기 옵션: 값)한 뒤 저장해 다시 넣어 주세요.",
+                )
+            )
+        else:
+            report.add(
+                Problem(
+                    data.name,
+                    row,
+                    header,
+                    "formula-cell",
+                    Severity.WARNING,
+                    f"'{header}' 칸에 수식이 있어 저장된 값 '{cached[:40]}'을(를) 읽었습니다. 결과 파일에는 수식 없이 "
+                    "이 값만 남깁니다. 값이 맞는지 확인해 주세요.",
+                )
+            )
+
+
 def read_meta(reader: SheetReader) -> dict[str, str]:
     if META_SHEET not in reader.info.sheet_names:
         return {}
@@ -211,12 +282,30 @@ def check_template(spec: TemplateSpec, meta: dict[str, str]) -> None:
         )
 
 
-def _find_sheet(spec: SheetSpec, names: list[str]) -> str | None:
-    wanted = {normalize_header(n) for n in (spec.name, *spec.synonyms)}
-    for n in names:
-        if normalize_header(n) in wanted:
-            return n
-    return None
+def _sheet_key(name: str) -> str:
+    return normalize_header(unicodedata.normalize("NFC", name))
+
+
+def _find_sheet(spec: SheetSpec, info: WorkbookInfo) -> str | None:
+    """The sheet of ``spec`` among the visible sheets: its exact name first, then a name that differs only in
+    spaces, case or Unicode form. A hidden sheet that would match refuses the file: staff cannot see what it
+    holds, so nothing is read from it, and it must not stand in for (or beside) the visible one."""
+    wanted = {_sheet_key(n) for n in (spec.name, *spec.synonyms)}
+    for n in info.hidden:
+        if _sheet_key(n) in wanted:
+            raise FileRefused(
+                "hidden-sheet",
+                f"숨겨진 '{n}' 시트가 있습니다. 숨긴 시트는 읽지 않으며, 양식 시트와 이름이 같은 숨긴 시트가 있으면 "
+                "파일을 처리하지 않습니다. 시트 탭에서 마우스 오른쪽 > 숨기기 취소로 확인한 뒤 지우고 다시 넣어 주세요.",
+            )
+    visible = [n for n in info.sheet_names if n not in info.hidden]
+    if spec.name in visible:
+        return spec.name
+    return next((n for n in visible if _sheet_key(n) in wanted), None)
+
+
+def _first_visible(info: WorkbookInfo) -> str | None:
+    return next((n for n in info.sheet_names if n not in info.hidden), None)
 
 
 def _header_lookup(spec: SheetSpec) -> dict[str, str]:
@@ -311,7 +400,10 @@ def read_sheet(reader: SheetReader, spec: SheetSpec, name: str, report: Report) 
         index=pd.Index(index, dtype="int64"),
         dtype=object,
     )
-    return SheetData(spec, name, header_row, headers, columns, dict(all_rows), frame)
+    sheet = SheetData(spec, name, header_row, headers, columns, dict(all_rows), frame)
+    if name in reader.info.formulas:
+        report_formulas(sheet, formula_cells(reader.path, reader.info.sheet_parts[name]), report)
+    return sheet
 
 
 def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
@@ -324,9 +416,11 @@ def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
         meta = read_meta(reader)
         check_template(spec, meta)
         for sheet in spec.sheets:
-            name = _find_sheet(sheet, info.sheet_names)
-            if name is None and sheet is spec.main and spec.meta_optional and "kind" not in meta and info.sheet_names:
-                name = info.sheet_names[0]  # a file read by headers alone (a courier system's export), as template_kind
+            name = _find_sheet(sheet, info)
+            if name is None and sheet is spec.main and spec.meta_optional and "kind" not in meta:
+                name = _first_visible(
+                    info
+                )  # a file read by headers alone (a courier system's export), as template_kind
             if name is None:
                 if sheet.optional:
                     continue
@@ -349,7 +443,7 @@ def template_kind(path: Path, guesses: tuple[TemplateSpec, ...]) -> str | None:
         if kind is not None:
             return kind
         for spec in guesses:
-            name = _find_sheet(spec.main, info.sheet_names) or (info.sheet_names[0] if info.sheet_names else None)
+            name = _find_sheet(spec.main, info) or _first_visible(info)
             if name is None:
                 continue
             rows = []

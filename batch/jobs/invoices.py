@@ -283,8 +283,8 @@ async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger
     try:
         claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
     except MarketError as exc:  # never send blind: without a fresh claim check nothing goes out
-        for r in mine:
-            r.result = RowResult.HELD
+        for r in mine:  # a failed account (login, network) is an error the exit code shows; the kill switch holds
+            r.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
             r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
         return
     units: dict[str, Unit] = {}

@@ -83,3 +83,36 @@ def mask_text(
     for clear, masked in sorted(pairs, key=lambda pair: len(pair[0]), reverse=True):
         text = text.replace(clear, masked)
     return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+# -- secrets -----------------------------------------------------------------------------------------------
+
+SECRET_MASK = "****"
+
+
+def secret_forms(secret: str, user: str = "") -> set[str]:
+    """Every form a secret takes on the wire that an echoing server may quote back: as is, URL-encoded, JSON-escaped,
+    base64 (AUTH LOGIN sends the password alone) and, with the user, the AUTH PLAIN blob ``\\0user\\0secret``."""
+    import base64
+    import json
+    from urllib.parse import quote, quote_plus
+
+    def b64(raw: str) -> set[str]:
+        full = base64.b64encode(raw.encode()).decode()
+        return {full, full.rstrip("=")}
+
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], *b64(secret)}
+    if user:
+        forms |= b64(f"\0{user}\0{secret}") | b64(f"{user}\0{secret}")
+    return {f for f in forms if len(f) >= 4}
+
+
+def redact(text: str, secrets: Iterable[str], user: str = "") -> str:
+    """``text`` with every wire form of each secret replaced by ``****`` (longest first)."""
+    forms: set[str] = set()
+    for secret in secrets:
+        if secret:
+            forms |= secret_forms(secret, user)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, SECRET_MASK)
+    return text
