@@ -7,6 +7,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 KST = dt.timezone(dt.timedelta(hours=9), "KST")  # every marketplace works in Korean time
+KST_MINUTE = "%Y-%m-%d %H:%M"  # how Korean staff read a time: 2026-12-02 14:05 (KST, 24 h)
+
+
+def now_kst() -> dt.datetime:
+    """Now in Korean time, naive (marketplace windows, file names, cells and emails all use KST, whatever the
+    machine's own time zone)."""
+    return dt.datetime.now(KST).replace(tzinfo=None)
+
+
+def kst_text(moment: dt.datetime) -> str:
+    """``moment`` as staff read it, in KST: an aware time is converted, a naive one is taken as KST already."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(KST)
+    return moment.strftime(KST_MINUTE)
 
 
 class Family(StrEnum):

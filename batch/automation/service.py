@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from batch.automation.watch import JobRun, Outcome, Schedule, watch
 from batch.config import Workspace
 from batch.errors import BatchError
 from batch.jobs.accounts import statuses
-from batch.models import label_of
+from batch.models import label_of, now_kst
 
 KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록", "answers": "문의답변"}
 # Result workbooks without buyer data, the only ones a report attaches: a product file holds our own products.
@@ -72,7 +71,7 @@ def report_for_job(ws: Workspace, j: JobRun) -> Report:
     )
     return Report(
         JOB_TITLES.get(j.job.partition(".")[0], j.job),
-        f"자동 수집 {dt.datetime.now():%Y-%m-%d %H:%M}",
+        f"자동 수집 {now_kst():%Y-%m-%d %H:%M}",
         counts,
         problems,
         None,  # an export of orders, claims or inquiries holds buyer data: never attached

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from batch.config import Workspace
 from batch.errors import FileRefused
-from batch.models import label_of
+from batch.models import label_of, now_kst
 from batch.report import visible
 
 log = logging.getLogger(__name__)
@@ -348,7 +348,7 @@ def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any
         with _db(state) as con:
             inserted = con.execute(
                 "INSERT OR IGNORE INTO seen (sha256, source_name, archived, at) VALUES (?, ?, ?, ?)",
-                (digest, original, str(archived), dt.datetime.now().isoformat(timespec="seconds")),
+                (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M")),
             ).rowcount
             before = (
                 None

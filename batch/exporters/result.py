@@ -15,7 +15,7 @@ from batch.exporters.marked import RESULT_FILLS as MARK_FILLS
 from batch.exporters.template import new_workbook, write_cell, write_lists_and_meta, write_template
 from batch.importers.validation import Validation
 from batch.importers.workbook import SheetData
-from batch.models import RowResult
+from batch.models import RowResult, now_kst
 from batch.report import Problem, Severity, code_info
 from batch.sheetspec import RESULT_HEADERS, SUMMARY_SHEET, Col, display_header, is_result_header
 
@@ -222,7 +222,7 @@ def write_result(
     The staff's own file is marked up in place when it can be (fast, keeps their formatting); a file the
     in-place writer does not handle is rewritten cell by cell instead.
     """
-    when = when or dt.datetime.now()
+    when = when or now_kst()
     outbox.mkdir(parents=True, exist_ok=True)
     stem = output_stem(v.book.path, when)
     taken = 1

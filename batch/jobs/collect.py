@@ -19,7 +19,7 @@ from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
 from batch.marketplaces.connect import SUPPORTED
-from batch.models import KST, Claim, Inquiry, Market, OrderLine, OrderStatus
+from batch.models import Claim, Inquiry, Market, OrderLine, OrderStatus, now_kst
 from batch.trade.deadlines import answer_by
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
@@ -43,11 +43,6 @@ class Collection:
     accounts: list[AccountRun] = field(default_factory=list)
     export: Path | None = None
     rows: int = 0
-
-
-def now_kst() -> dt.datetime:
-    """Marketplaces work in KST; windows are naive KST datetimes."""
-    return dt.datetime.now(KST).replace(tzinfo=None)
 
 
 def output_path(outbox: Path, kind: str, when: dt.datetime) -> Path:
@@ -134,7 +129,7 @@ def collect(
             )
 
         result.accounts = asyncio.run(all_accounts())
-        when = when or dt.datetime.now()
+        when = when or now_kst()
         path = output_path(ws.outbox, {"orders": "주문", "claims": "클레임", "inquiries": "문의"}[job], when)
         summary = collection_summary(ledger, chosen, job)
         if job == "orders":

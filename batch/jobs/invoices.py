@@ -13,13 +13,12 @@ from typing import Any
 from batch.config import Workspace
 from batch.importers import invoices as I
 from batch.importers.validation import Validation
-from batch.jobs.collect import now_kst
 from batch.jobs.sending import Job, SendRun, run_job
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.connect import Connection
 from batch.marketplaces.types import Outcomes, Shipment
-from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, ProductLink, RowResult
+from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, ProductLink, RowResult, now_kst
 from batch.report import Problem, Severity
 from batch.trade.couriers import Courier, find_courier, normalize_tracking, tracking_problem
 
