@@ -27,6 +27,7 @@ test: setup libreoffice
 	$(BIN)/ruff check batch tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+	PY=$(PY) .ci/wheel-smoke
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

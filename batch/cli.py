@@ -144,9 +144,10 @@ def _logging(verbose: bool) -> None:
 
 
 def _workspace(ctx: click.Context) -> Any:
-    from batch.config import find_root, load_workspace
+    """The workspace of every command but init, template, sandbox and demo: found, never made."""
+    from batch.config import find_workspace, load_workspace
 
-    return load_workspace(find_root(ctx.obj.get("workspace")))
+    return load_workspace(find_workspace(ctx.obj.get("workspace")))
 
 
 @cli.command(help="새 작업 폴더를 만듭니다. 계정은 내장 샌드박스 마켓을 가리킵니다.")
@@ -213,7 +214,11 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
     help="상품 파일을 검사한 뒤 마켓에 보냅니다 (신규 등록·수정, 바뀌지 않은 상품은 건너뜀). 종료 코드는 validate와 같습니다."
 )
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="보낼 계획만 보여 주고 아무것도 보내지 않습니다.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="마켓에 아무것도 쓰지 않고, 보내기 전 확인(인증·출고지·배송템플릿·취소 요청)을 모두 한 뒤 행마다 계획을 outbox/…_미리보기_….xlsx에 씁니다. 보내지 않을 행이 있으면 종료 코드 1.",
+)
 @click.option("--market", "markets", default="", help="이 마켓에만 보냅니다 (쉼표로 구분, 예: tmon).")
 @click.pass_context
 def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:

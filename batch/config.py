@@ -111,6 +111,19 @@ def find_root(option: str | Path | None) -> Path:
     return Path(option or os.environ.get(ENV_WORKSPACE) or Path.cwd()).resolve()
 
 
+def find_workspace(option: str | Path | None) -> Path:
+    """The workspace a command works in: the folder given (-w, BATCH_WORKSPACE, or the current one) or the
+    nearest parent holding batch.toml, as git finds its repository. No folder is made a workspace silently."""
+    start = find_root(option)
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise WorkspaceError(
+        f"작업 폴더를 찾지 못했습니다: {start}와(과) 그 위 폴더에 {CONFIG_NAME}이 없습니다. "
+        "'batch init 폴더'로 작업 폴더를 만들거나, -w 로 작업 폴더를 지정해 주세요."
+    )
+
+
 def load_workspace(root: Path) -> Workspace:
     """Read ``root/batch.toml``; a folder without one is a workspace with default settings."""
     cfg_path = root / CONFIG_NAME

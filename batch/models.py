@@ -97,6 +97,11 @@ _BY_NAME: dict[str, Market] = {
 
 MARKET_LABELS: tuple[str, ...] = tuple(_LABELS[m] for m in Market)
 
+# The marketplaces this version sends to: batch.marketplaces.connect has an adapter for each, and a test keeps
+# the two equal. Templates offer only these; a 판매정보 group for another is a validation error.
+SENDS_TO: tuple[Market, ...] = (Market.COUPANG, Market.NAVER, Market.TMON)
+SENDS_TO_LABELS: tuple[str, ...] = tuple(m.label for m in SENDS_TO)
+
 
 class RowResult(StrEnum):
     """What happened to one row, as the result workbook's 처리결과 column shows it."""

@@ -60,6 +60,10 @@ class CodeInfo:
 # The catalogue of problem codes: a short Korean title and what to do about it.
 CODES: dict[str, CodeInfo] = {
     "required-value": CodeInfo("필수 값 없음", "빈 칸에 값을 넣어 주세요."),
+    "image-needs-url": CodeInfo("이미지 주소 필요", "이미지를 웹에 올리고 https:// 주소를 적어 주세요."),
+    "market-not-supported": CodeInfo(
+        "보낼 수 없는 마켓", "쿠팡·스마트스토어·티몬 중에서 고르거나 그 그룹을 지워 주세요."
+    ),
     "formula-cell": CodeInfo("수식 칸", "수식 대신 값을 넣어 주세요 (붙여넣기 옵션: 값). 결과 파일에는 값만 남습니다."),
     "formula-no-value": CodeInfo("값 없는 수식", "엑셀에서 열어 값으로 붙여넣은 뒤 저장해 다시 넣어 주세요."),
     "not-in-list": CodeInfo("목록에 없는 값", "칸의 ▼ 목록에서 고르세요."),
@@ -121,6 +125,10 @@ CODES: dict[str, CodeInfo] = {
         "송장번호 오류", "택배사의 자릿수와 번호를 확인하고, 셀 서식을 텍스트로 바꿔 다시 입력하세요."
     ),
     "tracking-duplicate": CodeInfo("송장번호 중복", "한 송장번호는 한 주문에만 쓰세요."),
+    "unit-tracking-conflict": CodeInfo(
+        "배송단위에 송장이 여럿", "배송단위(쿠팡 묶음배송번호 등)가 같은 행에는 택배사·송장번호를 하나만 넣어 주세요."
+    ),
+    "unit-row-error": CodeInfo("배송단위의 다른 행 오류", "같은 배송단위의 오류 행을 고치면 배송단위 전체를 보냅니다."),
     "delay-reason-required": CodeInfo("배송지연사유 필요", "출고가 3일 이상 늦으면 배송지연사유를 넣어 주세요."),
     "unknown-inquiry": CodeInfo("없는 문의", "문의 수집으로 받은 파일의 문의번호를 그대로 쓰세요."),
     "already-answered": CodeInfo("이미 답변함", "이미 답변한 문의는 다시 보내지 않습니다."),

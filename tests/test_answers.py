@@ -13,7 +13,7 @@ from helpers import TMON_ONLY, control
 
 from batch.config import load_workspace
 from batch.importers import answers as A
-from batch.jobs.answers import run_answers
+from batch.jobs.answers import NO_ANSWER, NOT_APPROVED, SENT_BEFORE, run_answers
 from batch.jobs.collect import collect
 from batch.jobs.init import init_workspace
 from batch.models import RowResult
@@ -45,6 +45,17 @@ def rows_of(path: Path) -> tuple[Any, dict[str, int], list[int]]:
     ws = wb[A.MAIN]
     col = {str(c.value).rstrip("*"): c.column for c in ws[1]}
     return wb, col, list(range(2, ws.max_row + 1))
+
+
+def result_cells(path: Path) -> dict[int, dict[str, Any]]:
+    """{Excel row: {header: value}} of a result workbook's 문의 sheet."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = list(wb[A.MAIN].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    names = [str(h or "").rstrip("*") for h in rows[0]]
+    return {i: dict(zip(names, r, strict=False)) for i, r in enumerate(rows[1:], start=2)}
 
 
 def fill(export: Path, out: Path, answers: dict[int, tuple[str, str]]) -> Path:
@@ -84,10 +95,31 @@ def test_collect_fill_send_and_redrop_sends_nothing(collected: tuple[Any, Path, 
     state = control(app, "GET", "/__sandbox__/state?market=tmon")
     assert sorted(a["content"] for a in state["answers"]) == sorted(t for t, _ in list(answers.values())[:2])
 
-    again = run_answers(filled, ws, app=app)  # the same file again
+    assert first.files is not None
+    shown = result_cells(first.files.result)
+    assert [(shown[r]["처리결과"], shown[r]["오류메시지"]) for r in rows[:4]] == [
+        ("성공", None),
+        ("성공", None),
+        ("건너뜀", NOT_APPROVED),  # never "예시 행": the answers template has no example row
+        ("건너뜀", NO_ANSWER),
+    ]
+    assert {shown[r]["오류메시지"] for r in rows[4:]} == {NOT_APPROVED}
+
+    again = run_answers(filled, ws, app=app)  # the same file again: ours, sent before -> 건너뜀, not an error
     assert sent(app) == 2
-    assert [again.validation.results[r] for r in rows[:2]] == [RowResult.ERROR, RowResult.ERROR]
-    assert {p.code for p in again.validation.report if p.row in rows[:2]} == {"already-answered"}
+    assert [again.validation.results[r] for r in rows[:4]] == [RowResult.SKIPPED] * 4
+    assert not again.has_errors and list(again.validation.report) == []
+    assert again.files is not None
+    shown = result_cells(again.files.result)
+    assert [(shown[r]["처리결과"], shown[r]["오류메시지"], shown[r]["답변 결과"]) for r in rows[:2]] == [
+        ("건너뜀", SENT_BEFORE, "건너뜀")
+    ] * 2
+
+    changed = fill(export, tmp_path / "답변-고침.xlsx", {rows[0]: ("다른 답변으로 고쳤습니다.", "Y")})
+    edited = run_answers(changed, ws, app=app)  # another text for an inquiry we answered: it cannot go
+    assert sent(app) == 2
+    assert edited.validation.results[rows[0]] is RowResult.ERROR
+    assert [p.code for p in edited.validation.report] == ["already-answered"]
 
 
 def test_forbidden_words_and_length_limit(collected: tuple[Any, Path, Path], tmp_path: Path) -> None:

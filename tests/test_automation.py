@@ -1,4 +1,4 @@
-"""`batch watch --once` end to end: a dropped file is processed and its report reaches a real SMTP server."""
+"""`batch watch --once` end to end: a dropped file is processed and the pass's one digest reaches a real SMTP server."""
 
 from __future__ import annotations
 
@@ -55,17 +55,24 @@ def drop(root: Path, name: str, rows: dict[str, Any]) -> None:
     src.rename(root / "inbox" / name)
 
 
-def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
-    inbox, port = smtp
-    root = tmp_path / "ws"
-    init_workspace(root, markets=TMON_ONLY)
+def smtp_workspace(root: Path, port: int, markets: tuple[str, ...] = TMON_ONLY) -> None:
+    init_workspace(root, markets=markets)
     cfg = root / "batch.toml"
     text = (
         cfg.read_text(encoding="utf-8")
         .replace('host = ""', 'host = "127.0.0.1"')
         .replace("port = 587", f"port = {port}")
+        .replace("rate_limit = 10", "rate_limit = 0")
     )
     cfg.write_text(text.replace("recipients = []", 'recipients = ["staff@example.com"]'), encoding="utf-8")
+
+
+def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
+    """The first pass processes the file and runs the never-run collections: one digest holds all of it, with the
+    product result attached and named after the dropped file. The next pass has nothing new: no second email."""
+    inbox, port = smtp
+    root = tmp_path / "ws"
+    smtp_workspace(root, port)
     rows = product_rows(3)
     rows["상품"][2]["price"] = "3만원"
     drop(root, "5월 신상품 등록.xlsx", rows)
@@ -74,24 +81,44 @@ def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tup
     run_watch(load_workspace(root), once=True, echo=lines.append, app=app)
     run_watch(load_workspace(root), once=True, echo=lines.append, app=app)  # nothing new: nothing sent again
 
-    # the file's report, once; the first pass also ran the never-run collections, one report each
-    files = [(r, m) for r, m in inbox.messages if "상품대량등록" in m["Subject"]]
-    assert len(files) == 1
-    assert sorted(m["Subject"].split(" 결과")[0] for _, m in inbox.messages if m not in [f[1] for f in files]) == [
-        "[batch] 문의 수집",
-        "[batch] 주문 수집",
-        "[batch] 취소·반품·교환 수집",
-    ]
-    rcpts, msg = files[0]
+    ((rcpts, msg),) = inbox.messages
     assert rcpts == ["staff@example.com"]
-    assert "상품대량등록" in msg["Subject"] and "5월 신상품 등록.xlsx" in msg["Subject"]
+    result = next(p for p in (root / "outbox").glob("5월_신상품_등록_결과_*.xlsx") if "재업로드용" not in p.name)
+    stamp = result.stem.rsplit("_결과_", 1)[1]
+    assert msg["Subject"].endswith(
+        "보고 — 상품대량등록 1개 처리 (오류 있음) · 새 주문 0건 · 새 클레임 0건 · 새 문의 0건"
+    ), msg["Subject"]
     body = msg.get_body(preferencelist=("plain",))
-    assert body is not None and "not-integer" in body.get_content()
-    assert "티몬" in body.get_content()  # counts per marketplace
+    assert body is not None
+    text = body.get_content()
+    assert "1. 상품대량등록: 5월 신상품 등록.xlsx — 처리함 (오류가 있는 행이 있습니다)" in text
+    assert "   - 티몬: 건너뜀 0, 성공 2, 오류 1" in text  # counts per marketplace
+    assert (
+        "   1) [not-integer] '대표가격'의 '3만원'은(는) 숫자가 아닙니다. 쉼표나 '원' 없이 숫자만 넣어 주세요." in text
+    )
+    assert f"   결과 파일: outbox/{result.name} (메일에 첨부)" in text
+    assert f"   다시 올릴 파일: outbox/5월_신상품_등록_결과_{stamp}_재업로드용.xlsx" in text
+    assert "2. 주문 수집: 티몬 — 성공" in text and "4. 문의 수집: 티몬 — 성공" in text
+    assert "   - 티몬: 새 주문 0, 파일 행 0" in text
     (attachment,) = list(msg.iter_attachments())
-    assert attachment.get_filename().endswith(".xlsx")
-    assert next(iter((root / "archive").iterdir())).name.endswith("5월 신상품 등록.xlsx")
+    assert attachment.get_filename() == result.name
+    archived = next(iter((root / "archive").iterdir()))
+    assert archived.name.endswith("5월 신상품 등록.xlsx")
+    assert f"   넣은 파일: archive/{archived.name}" in text
     assert not list((root / "inbox").iterdir())
+    assert list((root / "processing").iterdir()) == []  # the claim's folder went with the file
+    # the file settles while the never-run collections run: they come first on the console, one line each
+    (orders,) = (root / "outbox").glob("*_주문_*.xlsx")
+    assert lines[0] == f"주문 수집: 새 주문 티몬 0건 → outbox/{orders.name} (0행)"
+    assert [line.split(":")[0] for line in lines[1:3]] == ["취소·반품·교환 수집", "문의 수집"]
+    assert lines[3:7] == [
+        "5월 신상품 등록.xlsx: 상품 파일을 처리했습니다. 오류가 있는 행이 있으니 결과 파일의 처리결과를 확인하세요.",
+        f"  결과 파일: outbox/{result.name} (메일에 첨부)",
+        f"  다시 올릴 파일: outbox/5월_신상품_등록_결과_{stamp}_재업로드용.xlsx (오류 난 행만 담았습니다. 고쳐서 inbox에 다시 넣으세요)",
+        f"  넣은 파일: archive/{archived.name}",
+    ]
+    assert lines[7] == "보고서: 보고서를 보냈습니다: staff@example.com (127.0.0.1)"
+    assert len(lines) == 8  # the second pass had nothing to do and said nothing
 
 
 def test_without_smtp_the_report_is_an_eml_file(tmp_path: Path) -> None:
@@ -125,8 +152,8 @@ def test_schedule_is_per_job_and_per_marketplace(tmp_path: Path) -> None:
 
 
 def test_collection_reports_carry_no_buyer_data(tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
-    """Orders, claims and inquiries are collected on schedule: their reports say where the export is and carry
-    neither the export nor any buyer's name, phone or address (received by a real SMTP server)."""
+    """Orders, claims and inquiries are collected on schedule: the digest says where each export is and carries
+    neither an export nor any buyer's name, phone or address (received by a real SMTP server)."""
     import openpyxl
     from helpers import control
 
@@ -134,30 +161,25 @@ def test_collection_reports_carry_no_buyer_data(tmp_path: Path, smtp: tuple[Inbo
 
     inbox, port = smtp
     root = tmp_path / "ws"
-    init_workspace(root, markets=TMON_ONLY)
-    cfg = root / "batch.toml"
-    text = (
-        cfg.read_text(encoding="utf-8")
-        .replace('host = ""', 'host = "127.0.0.1"')
-        .replace("port = 587", f"port = {port}")
-    )
-    cfg.write_text(text.replace("recipients = []", 'recipients = ["staff@example.com"]'), encoding="utf-8")
+    smtp_workspace(root, port)
     app = create_app(clock=lambda: time.time() - 3600, seed=5)
     control(app, "POST", "/__sandbox__/seed", {"market": "tmon", "orders": 4, "inquiries": 2, "seed": 6})
     run_watch(load_workspace(root), once=True, echo=lambda _: None, app=app)
 
-    (order_report,) = [m for _, m in inbox.messages if "주문 수집" in m["Subject"]]
-    assert list(order_report.iter_attachments()) == []
-    body = order_report.get_body(preferencelist=("plain",))
+    ((_, digest),) = inbox.messages
+    assert list(digest.iter_attachments()) == []
+    body = digest.get_body(preferencelist=("plain",))
     assert body is not None
     text = body.get_content()
-    export = next((root / "outbox").glob("*_주문_*.xlsx"))
-    assert f"outbox/{export.name}" in text
-    assert "메일에 붙이지 않았습니다" in text
-
+    (export,) = (root / "outbox").glob("*_주문_*.xlsx")
     wb = openpyxl.load_workbook(export, read_only=True)
     rows = list(wb[I.MAIN].iter_rows(values_only=True))
     wb.close()
+    assert (
+        f"   모은 파일: outbox/{export.name} ({len(rows) - 1}행, 구매자 정보가 있어 메일에 붙이지 않았습니다)" in text
+    )
+    assert f"   - 티몬: 새 주문 {len(rows) - 1}, 파일 행 {len(rows) - 1}" in text
+    assert "   - 티몬: 새 문의 2, 파일 행 2" in text
     at = {str(h or "").rstrip("*"): i for i, h in enumerate(rows[0])}
     buyer = {str(r[at[h]]) for r in rows[1:] for h in ("주문자", "수령자", "연락처", "주소") if r[at[h]]}
     assert len(buyer) >= 8

@@ -142,3 +142,27 @@ def test_invisible_characters_are_shown_in_messages() -> None:
     report = Report()
     report.add(Problem("상품", 3, "상품명", "x", Severity.ERROR, "'exe\u202excod.xlsx'는 안 됩니다."))
     assert report.problems[0].message == "'exe⟨U+202E⟩xcod.xlsx'는 안 됩니다."
+
+
+def test_commands_find_the_workspace_upwards_and_never_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from batch.jobs.init import init_workspace
+
+    typo = tmp_path / "wrokspace"
+    typo.mkdir()
+    book = write_template(SPEC, tmp_path / "상품.xlsx", product_rows(1))
+    refused = CliRunner().invoke(cli, ["-w", str(typo), "validate", str(book)])
+    assert refused.exit_code == 1
+    assert refused.output.strip() == (
+        f"오류: 작업 폴더를 찾지 못했습니다: {typo}와(과) 그 위 폴더에 batch.toml이 없습니다. "
+        "'batch init 폴더'로 작업 폴더를 만들거나, -w 로 작업 폴더를 지정해 주세요."
+    )
+    assert list(typo.iterdir()) == []  # no outbox/, no state/ made in a mistyped folder
+
+    ws = init_workspace(tmp_path / "ws", markets=("tmon",))
+    monkeypatch.chdir(ws.inbox)  # staff working inside the workspace's inbox/
+    monkeypatch.delenv("BATCH_WORKSPACE", raising=False)
+    found = CliRunner().invoke(cli, ["validate", str(book)])
+    assert found.exit_code == 0, found.output
+    assert len(list(ws.outbox.glob("상품_결과_*.xlsx"))) == 1

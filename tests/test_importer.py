@@ -153,3 +153,23 @@ def test_sparse_sheet_with_a_stray_far_cell_reads_only_real_rows(tmp_path: Path)
     v = validate_products(tmp_path / "far.xlsx")
     assert sorted(v.results) == [2, 3, 4]
     assert v.report.flat() == []
+
+
+def test_a_group_for_a_marketplace_we_do_not_send_to_is_an_error(tmp_path: Path) -> None:
+    from batch.importers import products as P
+    from batch.importers.validation import validate_products
+    from batch.jobs.samples import product_rows
+
+    rows = product_rows(2)
+    rows[P.SALES].append({"market": "G마켓", "account": "main", "group": "G마켓-기본"})
+    rows[P.MAIN][0]["groups"] = "티몬-기본,G마켓-기본"
+    v = validate_products(write_template(P.SPEC, tmp_path / "상품.xlsx", rows))
+    (problem,) = [p for p in v.report if p.code == "market-not-supported"]
+    assert (problem.sheet, problem.column) == ("판매정보", "마켓")
+    assert problem.message == (
+        "'G마켓'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다. 보낼 수 있는 마켓: 쿠팡, 스마트스토어, 티몬. "
+        "그룹의 마켓을 바꾸거나 이 그룹을 지워 주세요."
+    )
+    assert [p.code for p in v.report if p.row == 3 and p.sheet == P.MAIN] == ["group-has-errors"]
+    assert v.results[4].value == "성공"  # the other product goes on
+    assert P.SPEC.lists["마켓"] == ("쿠팡", "스마트스토어", "티몬")  # the dropdown offers only these

@@ -179,3 +179,10 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
 )
 def test_the_check_finds_a_forbidden_import(tmp_path: Path, files: dict[str, str], expected: list[str]) -> None:
     assert forbidden_imports(_tree(tmp_path, files)) == expected
+
+
+def test_the_templates_offer_exactly_the_marketplaces_with_an_adapter() -> None:
+    from batch.marketplaces.connect import ADAPTERS
+    from batch.models import SENDS_TO
+
+    assert sorted(m.value for m in SENDS_TO) == sorted(ADAPTERS)

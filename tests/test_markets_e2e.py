@@ -36,7 +36,7 @@ from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers import products as P
 from batch.importers.claims import CLAIMS_MAIN
-from batch.jobs.answers import run_answers
+from batch.jobs.answers import SENT_BEFORE, run_answers
 from batch.jobs.collect import collect
 from batch.jobs.init import init_workspace
 from batch.jobs.invoices import run_invoices
@@ -507,8 +507,9 @@ def test_inquiries_collected_answered_once_and_a_redrop_sends_nothing(profile: P
     assert calls == 3
 
     again = run_answers(filled, ws, app=app)
-    assert [again.validation.results[r] for r in range(2, 5)] == [RowResult.ERROR] * 3
-    assert {p.code for p in again.validation.report if p.row in range(2, 5)} == {"already-answered"}
+    assert [again.validation.results[r] for r in range(2, 5)] == [RowResult.SKIPPED] * 3  # sent before: 건너뜀
+    assert not again.has_errors and list(again.validation.report) == []
+    assert {r.message for r in again.rows} == {SENT_BEFORE}
     assert profile.count(state(app, m)["requests"], profile.answer_calls) == calls
 
 

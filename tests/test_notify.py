@@ -1,4 +1,5 @@
-"""Reports by email: rendering, masking, a real SMTP server (aiosmtpd), exactly-once markers, the .eml outbox."""
+"""Reports by email: the digest's rendering, masking, a real SMTP server (aiosmtpd), exactly-once markers, the .eml
+outbox."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from batch.automation.notify import KST, Report, ReportDeliveryError, SmtpSettings, deliver, render
+from batch.automation.notify import KST, Report, ReportDeliveryError, Section, SmtpSettings, deliver, render
 from batch.errors import BatchError
 from batch.trade.masking import mask_address, mask_name, mask_phone, mask_text
 
@@ -156,21 +157,54 @@ def workbook(tmp_path: Path) -> Path:
     return path
 
 
+INVOICE_RESULT = "outbox/송장_5월1일_결과_20240501-093000.xlsx"
+ORDERS_EXPORT = "outbox/20240501-093000_주문_a1b2c3.xlsx"
+SUBJECT = "[batch] 2024-05-01 09:30 보고 — 송장대량등록 1개 처리 (오류 있음) · 상품대량등록 1개 처리 · 새 주문 3건 (일부 계정 실패)"
+
+
 @pytest.fixture
 def report(workbook: Path) -> Report:
+    """A pass's digest: an invoice file (buyer data: never attached), a product file (attached), a collection."""
     return Report(
-        kind="송장대량등록",
-        source="송장_5월1일.xlsx",
-        counts={"쿠팡": {"성공": 10, "실패": 2}, "11번가": {"성공": 3, "보류": 1}},
-        problems=[
-            (
-                "invoice-unknown-courier",
-                f"4행 택배사를 알 수 없습니다 (구매자 {mask_name(NAME)}, {mask_phone(PHONE)}, {mask_address(ADDRESS)})",
-                "택배사 열에서 목록의 이름을 고르세요",
+        sections=[
+            Section(
+                kind="송장대량등록",
+                title="송장_5월1일.xlsx",
+                status="처리함 (오류가 있는 행이 있습니다)",
+                counts={"쿠팡": {"성공": 10, "실패": 2}, "11번가": {"성공": 3, "보류": 1}},
+                problems=[
+                    (
+                        "invoice-unknown-courier",
+                        f"4행 택배사를 알 수 없습니다 (구매자 {mask_name(NAME)}, {mask_phone(PHONE)}, {mask_address(ADDRESS)})",
+                        "택배사 열에서 목록의 이름을 고르세요",
+                    ),
+                    (
+                        "invoice-duplicate",
+                        "7행 송장번호가 중복입니다 <script>alert(1)</script>",
+                        "송장번호를 확인하세요",
+                    ),
+                ],
+                files=[f"결과 파일: {INVOICE_RESULT} (구매자 정보가 있어 메일에 붙이지 않았습니다)"],
             ),
-            ("invoice-duplicate", "7행 송장번호가 중복입니다 <script>alert(1)</script>", "송장번호를 확인하세요"),
+            Section(
+                kind="상품대량등록",
+                title="5월 신상품.xlsx",
+                status="처리함",
+                counts={"티몬": {"성공": 2}},
+                files=[f"결과 파일: outbox/{workbook.name} (메일에 첨부)"],
+                attachment=workbook,
+            ),
+            Section(
+                kind="주문 수집",
+                title="쿠팡·티몬",
+                status="일부 계정 실패",
+                counts={"쿠팡": {"새 주문": 3, "파일 행": 5}},
+                problems=[("collect-failed", "티몬/main: 인증이 거절되었습니다", "계정을 확인하세요")],
+                files=[f"모은 파일: {ORDERS_EXPORT} (5행, 구매자 정보가 있어 메일에 붙이지 않았습니다)"],
+                note="새 주문 쿠팡 3건 · 티몬 모으지 못함",
+            ),
         ],
-        attachment=workbook,
+        headline="송장대량등록 1개 처리 (오류 있음) · 상품대량등록 1개 처리 · 새 주문 3건 (일부 계정 실패)",
         warnings=["쿠팡 API 키가 7일 뒤 만료됩니다", f"연락처 {PHONE} 확인 필요"],  # a stray clear phone: masked anyway
         when=datetime(2024, 5, 1, 9, 30, tzinfo=KST),
     )
@@ -218,14 +252,34 @@ def _assert_masked(*texts: str) -> None:
 
 def test_render_korean_text_and_escaped_html(report: Report) -> None:
     subject, text, html = render(report)
-    assert subject == "[batch] 송장대량등록 결과 — 송장_5월1일.xlsx: 성공 13, 실패 2, 보류 1"
-    assert "전체 16건: 성공 13건, 실패 2건, 보류 1건" in text
-    assert "- 쿠팡: 성공 10, 실패 2, 보류 0 (합계 12)" in text
-    assert "→ 해결 방법: 택배사 열에서 목록의 이름을 고르세요" in text
-    assert "쿠팡 API 키가 7일 뒤 만료됩니다" in text
-    assert "첨부: 상품등록_결과_5월.xlsx" in text
+    assert subject == SUBJECT
+    lines = text.splitlines()
+    assert lines[0] == "batch 보고 (2024-05-01 09:30)"
+    at = lines.index("1. 송장대량등록: 송장_5월1일.xlsx — 처리함 (오류가 있는 행이 있습니다)")
+    assert lines[at + 1 : at + 9] == [
+        "   - 쿠팡: 성공 10, 실패 2, 보류 0",
+        "   - 11번가: 성공 3, 실패 0, 보류 1",
+        "   주요 문제 (상위 2개):",
+        "   1) [invoice-unknown-courier] 4행 택배사를 알 수 없습니다 (구매자 김*준, 010-1234-****, 서울특별시 강남구 테헤란로 ***)",
+        "      → 해결 방법: 택배사 열에서 목록의 이름을 고르세요",
+        "   2) [invoice-duplicate] 7행 송장번호가 중복입니다 <script>alert(1)</script>",
+        "      → 해결 방법: 송장번호를 확인하세요",
+        f"   결과 파일: {INVOICE_RESULT} (구매자 정보가 있어 메일에 붙이지 않았습니다)",
+    ]
+    at = lines.index("3. 주문 수집: 쿠팡·티몬 — 일부 계정 실패")
+    assert lines[at + 1 : at + 3] == ["   새 주문 쿠팡 3건 · 티몬 모으지 못함", "   - 쿠팡: 새 주문 3, 파일 행 5"]
+    assert f"   모은 파일: {ORDERS_EXPORT} (5행, 구매자 정보가 있어 메일에 붙이지 않았습니다)" in lines
+    assert "- 쿠팡 API 키가 7일 뒤 만료됩니다" in lines
+    assert "첨부: 상품등록_결과_5월.xlsx — 상품 파일의 결과 통합문서입니다 (구매자 정보는 들어 있지 않습니다)." in lines
     assert "<script>" not in html and "&lt;script&gt;" in html
     _assert_masked(text, html)
+
+
+def test_an_empty_digest_says_nothing_came() -> None:
+    subject, text, _ = render(Report(when=datetime(2026, 12, 2, 14, 5, tzinfo=KST)))
+    assert subject == "[batch] 2026-12-02 14:05 보고 — 새로 들어온 것이 없습니다"
+    assert "이번 확인에서 처리한 파일도, 새로 모은 주문·클레임·문의도 없습니다." in text
+    assert "첨부 파일은 없습니다." in text
 
 
 # --------------------------------------------------------------------------- SMTP
@@ -245,7 +299,7 @@ def test_sends_once_with_masked_body_and_attachment(
     assert not stored.authenticated  # no credentials in the environment: no login
     assert sorted(stored.rcpt_tos) == ["boss@example.com", "ops@example.com"]
     msg = stored.message()
-    assert msg["Subject"] == "[batch] 송장대량등록 결과 — 송장_5월1일.xlsx: 성공 13, 실패 2, 보류 1"
+    assert msg["Subject"] == SUBJECT  # no space lost where the header folds
     assert msg["To"] == "ops@example.com, 담당자 <boss@example.com>"
     text, html = _bodies(msg)
     _assert_masked(text, html)
@@ -349,7 +403,8 @@ def test_without_smtp_an_eml_is_written_once(report: Report, workbook: Path, tmp
 
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert isinstance(msg, EmailMessage)
-    assert msg["Subject"].startswith("[batch] 송장대량등록 결과")
+    assert msg["Subject"] == SUBJECT
+    assert path.name.startswith("20240501-093000-송장대량등록-상품대량등록-주문_수집-")
     _assert_masked(*_bodies(msg))
     (attachment,) = _attachments(msg)
     assert attachment.get_filename() == workbook.name

@@ -614,7 +614,51 @@ def test_two_lines_of_one_deal_with_different_numbers_never_report_an_unsent_num
         for r in run.rows
         if r.result is RowResult.SUCCESS and r.number not in held.get((order, product), set())
     ]
-    assert claimed == []  # either both numbers went out (one as an additional invoice) or the rows are refused
+    assert claimed == []
+    # TMON takes further boxes of a deal: both numbers went out, the second as an additional invoice
+    assert held[(order, product)] == {"684500000001", "684500000002"}
+    assert {r.row: (r.result, r.message) for r in run.rows if r.row in (first, second)} == {
+        first: (RowResult.SUCCESS, f"{SENT} (추가 송장 1개)"),
+        second: (RowResult.SUCCESS, f"{SENT} (추가 송장 1개)"),
+    }
+
+
+def test_a_number_on_one_line_of_a_deal_goes_for_the_whole_deal_in_one_call(small: Small, tmp_path: Path) -> None:
+    env = small.env
+    deal = Counter(zip(small.orders, (r["제휴몰 상품코드"] for r in small.rows), strict=True))
+    order, product = next(k for k, n in deal.items() if n > 1)
+    rows = [i + 2 for i, r in enumerate(small.rows) if (small.orders[i], r["제휴몰 상품코드"]) == (order, product)]
+    assert {small.rows[r - 2]["배송단위"] for r in rows} == {f"{order}/{product}"}
+    assert rows == list(range(rows[0], rows[0] + len(rows)))  # the deal's rows are next to each other
+    before = env.requests()
+    run = small.check(tmp_path, {rows[0]: cj("684500000001")}, dry_run=False)
+    assert problems(run) == []
+    taken = f"{SENT} ({rows[0]}행의 송장번호)"
+    assert by_row(run) == {r: (RowResult.SUCCESS, SENT if r == rows[0] else taken) for r in rows}
+    assert env.requests_since(before) == {TOKEN: 1, **CLAIM_SEARCHES, CONFIRM: 1, INVOICE_POST: 1}
+    assert env.invoices() == {(order, int(product)): (CJ_CODE, "684500000001")}
+
+
+def test_two_couriers_in_one_deal_are_refused_before_anything_is_sent(small: Small, tmp_path: Path) -> None:
+    env = small.env
+    deal = Counter(zip(small.orders, (r["제휴몰 상품코드"] for r in small.rows), strict=True))
+    order, product = next(k for k, n in deal.items() if n > 1)
+    a, b = [i + 2 for i, r in enumerate(small.rows) if (small.orders[i], r["제휴몰 상품코드"]) == (order, product)][:2]
+    before = env.requests()
+    run = small.check(
+        tmp_path, {a: cj("684500000001"), b: {"택배사": "롯데택배", "송장번호": "317651308380"}}, dry_run=False
+    )
+    message = (
+        f"티몬 주문 {order}의 딜 {product}의 {a}·{b}행에 택배사가 서로 다릅니다 (CJ대한통운, 롯데택배). "
+        "한 딜에는 택배사 하나만 넣어 주세요."
+    )
+    assert problems(run) == [
+        (a, "택배사", "unit-tracking-conflict", message),
+        (b, "택배사", "unit-tracking-conflict", message),
+    ]
+    assert run.rows == []
+    assert env.requests_since(before) == {}  # nothing to send: no account opened
+    assert env.invoices() == {}
 
 
 # -- 5. text that looks like a formula, with control characters -------------------------------------------------

@@ -18,7 +18,7 @@ from PIL import Image
 from batch.importers import products as P
 from batch.importers.validation import Validation, validate_products
 from batch.jobs.samples import GROUPS, TMON_GROUP, product_rows, sales_rows
-from batch.models import RowResult
+from batch.models import Market, RowResult
 from batch.report import Severity
 
 MakeBook = Callable[..., Path]  # the make_book fixture of conftest.py
@@ -51,6 +51,15 @@ OTHER_GROUPS = {
     HMALL: "현대몰",
 }
 FILLED = {COUPANG: GROUPS["coupang"], NAVER: GROUPS["naver"]}
+
+
+@pytest.fixture(autouse=True)
+def every_marketplace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manual's rules for every marketplace, as if this version sent to all of them (the refusal of a group for
+    a marketplace we do not send to yet is tested in test_importer.py)."""
+    from batch.importers import product_rules
+
+    monkeypatch.setattr(product_rules, "SENDS_TO", tuple(Market))
 
 
 @pytest.fixture(params=["openpyxl", "libreoffice"])
@@ -384,7 +393,7 @@ def test_sales_groups(make_book: MakeBook, tmp_path: Path, via: str) -> None:
             (SALES, bad_cells, "판매종료일", "invalid-date"),
             (SALES, bad_cells, "배송템플릿", "code-format"),
             (SALES, bad_cells, "상품유형그룹", "not-in-list"),
-            (SALES, bad_market, "마켓", "not-in-list"),
+            (SALES, bad_market, "마켓", "market-not-supported"),
             (SALES, no_group, "그룹명", "required-value"),
         ]
     )
@@ -713,28 +722,37 @@ def test_notices(make_book: MakeBook, tmp_path: Path, via: str) -> None:
 
 def test_images(make_book: MakeBook, tmp_path: Path, via: str) -> None:
     rows = sample()
+    # files are for 스마트스토어 (it uploads them); 티몬 and 쿠팡 take addresses only (image-needs-url)
     flat, results = add_cases(
         rows,
         [
-            ({"main_image": "good1.jpg"}, []),
-            ({"main_image": "GOOD2.JPEG"}, []),
-            ({"main_image": "https://img.example.com/p/A1.jpg?w=100"}, []),
-            ({"main_image": "edge1.jpg"}, []),  # exactly 3MB
-            ({"main_image": "상품사진.jpg"}, [("대표이미지", "image-name")]),
-            ({"main_image": "photo 1.jpg"}, [("대표이미지", "image-name")]),
-            ({"main_image": "photo1.png"}, [("대표이미지", "image-name")]),
-            ({"main_image": "https://img.example.com/p/a_1.jpg"}, [("대표이미지", "image-name")]),
-            ({"main_image": "missing1.jpg"}, [("대표이미지", "image-not-found")]),
-            ({"main_image": "fake1.jpg"}, [("대표이미지", "image-format")]),  # a PNG named .jpg
-            ({"main_image": "text1.jpg"}, [("대표이미지", "image-format")]),  # not a picture at all
-            ({"main_image": "small1.jpg"}, [("대표이미지", "image-size")]),  # 999×1000
-            ({"main_image": "big1.jpg"}, [("대표이미지", "image-too-large")]),  # 3MB + 1 byte
-            ({"main_image": "bigpng1.jpg"}, [("대표이미지", "image-too-large"), ("대표이미지", "image-format")]),
-            ({"main_image": "ftp://img.example.com/A1.jpg"}, [("대표이미지", "image-url")]),
-            ({"main_image": None}, [("대표이미지", "required-value")]),
-            ({"extra_images": "good1.jpg,https://img.example.com/A2.jpg"}, []),
-            ({"extra_images": "good1.jpg,missing2.jpg"}, [("추가이미지", "image-not-found")]),
-            ({"extra_images": "small1.jpg"}, [("추가이미지", "image-size")]),
+            ({**changes, "groups": changes.get("groups", NAVER)}, expected)
+            for changes, expected in [
+                ({"main_image": "good1.jpg", "groups": f"{NAVER},{TMON_GROUP}"}, [("대표이미지", "image-needs-url")]),
+                (
+                    {"main_image": "https://img.example.com/p/A1.jpg", "extra_images": "good1.jpg", "groups": COUPANG},
+                    [("추가이미지", "image-needs-url")],
+                ),
+                ({"main_image": "good1.jpg"}, []),
+                ({"main_image": "GOOD2.JPEG"}, []),
+                ({"main_image": "https://img.example.com/p/A1.jpg?w=100"}, []),
+                ({"main_image": "edge1.jpg"}, []),  # exactly 3MB
+                ({"main_image": "상품사진.jpg"}, [("대표이미지", "image-name")]),
+                ({"main_image": "photo 1.jpg"}, [("대표이미지", "image-name")]),
+                ({"main_image": "photo1.png"}, [("대표이미지", "image-name")]),
+                ({"main_image": "https://img.example.com/p/a_1.jpg"}, [("대표이미지", "image-name")]),
+                ({"main_image": "missing1.jpg"}, [("대표이미지", "image-not-found")]),
+                ({"main_image": "fake1.jpg"}, [("대표이미지", "image-format")]),  # a PNG named .jpg
+                ({"main_image": "text1.jpg"}, [("대표이미지", "image-format")]),  # not a picture at all
+                ({"main_image": "small1.jpg"}, [("대표이미지", "image-size")]),  # 999×1000
+                ({"main_image": "big1.jpg"}, [("대표이미지", "image-too-large")]),  # 3MB + 1 byte
+                ({"main_image": "bigpng1.jpg"}, [("대표이미지", "image-too-large"), ("대표이미지", "image-format")]),
+                ({"main_image": "ftp://img.example.com/A1.jpg"}, [("대표이미지", "image-url")]),
+                ({"main_image": None}, [("대표이미지", "required-value")]),
+                ({"extra_images": "good1.jpg,https://img.example.com/A2.jpg"}, []),
+                ({"extra_images": "good1.jpg,missing2.jpg"}, [("추가이미지", "image-not-found")]),
+                ({"extra_images": "small1.jpg"}, [("추가이미지", "image-size")]),
+            ]
         ],
     )
     v = validate(
@@ -799,7 +817,7 @@ def test_option_problems_land_on_their_own_columns(make_book: MakeBook, tmp_path
 
 def test_image_with_huge_dimensions_is_an_image_size_problem(make_book: MakeBook, tmp_path: Path, via: str) -> None:
     rows = sample()
-    flat, _ = add_cases(rows, [({"main_image": "pano1.jpg"}, [("대표이미지", "image-size")])])
+    flat, _ = add_cases(rows, [({"main_image": "pano1.jpg", "groups": NAVER}, [("대표이미지", "image-size")])])
     data = bytearray(image((16, 16)))
     i = 2  # after SOI, walk the segments to the baseline frame header (FF C0)
     while data[i + 1] != 0xC0:

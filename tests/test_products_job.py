@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -127,6 +128,7 @@ def test_first_run_creates_second_skips_then_five_changes_update(tmp_path: Path)
         code: ("건너뜀", "건너뜀", str(deals[code])) for code in codes
     }
     assert {r["티몬 메시지"] for r in shown.values()} == {"변경 없음"}
+    assert {r["오류메시지"] for r in shown.values()} == {"변경 없음"}  # why each row was skipped; never "예시 행"
 
     changed = {i: str(int(str(rows[P.MAIN][i]["price"])) + 500) for i in (0, 99, 250, 411, 499)}
     for index, price in changed.items():
@@ -160,10 +162,15 @@ def test_dry_run_plans_and_sends_nothing(tmp_path: Path) -> None:
 
     planned = run(path, ws, app, dry_run=True)
     assert planned.plan_counts() == {"티몬": Counter({Action.CREATE: 30})}
-    assert planned.files is None
-    assert {s.result for s in planned.steps} == {None}
-    assert state(app)["requests"] == {}
+    assert {s.result for s in planned.steps} == {None}  # nothing sent
+    assert state(app)["requests"] == {TOKEN: 1, TEMPLATES: 1}  # the login and the template check: reads only
     assert state(app)["products"] == []
+    assert planned.files is not None and planned.files.preview and planned.files.reupload is None
+    assert re.fullmatch(r"상품등록_미리보기_20260301-09\d{4}\.xlsx", planned.files.result.name)
+    shown = result_rows(planned.files.result)
+    assert {(r["처리결과"], r["티몬 결과"], r["티몬 메시지"]) for r in shown.values()} == {
+        ("보낼 예정", "신규 등록 예정", None)
+    }
 
     run(path, ws, app)
     rows[P.MAIN][3]["name"] = "다온 면 라운드 티셔츠 새이름"
@@ -171,7 +178,26 @@ def test_dry_run_plans_and_sends_nothing(tmp_path: Path) -> None:
     before = state(app)["requests"]
     planned = run(book(tmp_path, rows, "두번째"), ws, app, dry_run=True)
     assert planned.plan_counts() == {"티몬": Counter({Action.SKIP: 28, Action.UPDATE: 2})}
-    assert requests_since(before, app) == {}
+    assert set(requests_since(before, app)) <= {TOKEN, TEMPLATES}
+    assert planned.files is not None
+    shown = result_rows(planned.files.result)
+    codes = codes_of(rows)
+    for code, r in shown.items():
+        if code == codes[3]:
+            assert (r["처리결과"], r["오류코드"], r["티몬 결과"]) == ("보낼 예정", None, "수정 예정")
+        elif code == codes[7]:  # stock 9998: TMON's warning, sent all the same
+            assert (r["처리결과"], r["오류코드"], r["티몬 결과"]) == (
+                "보낼 예정(경고)",
+                "stock-below-9999",
+                "수정 예정",
+            )
+        else:
+            assert (r["처리결과"], r["오류메시지"], r["티몬 결과"], r["티몬 메시지"]) == (
+                "건너뜀",
+                "변경 없음",  # never "예시 행"
+                "건너뜀",
+                "변경 없음",
+            ), code
 
 
 # -- faults ----------------------------------------------------------------------------------------------

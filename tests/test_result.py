@@ -9,11 +9,12 @@ import openpyxl
 import pytest
 from helpers import resave_with_libreoffice
 
-from batch.exporters.result import write_result
+from batch.exporters.result import EXAMPLE_NOTE, MarketColumns, write_result
 from batch.exporters.template import write_template
 from batch.importers.products import SPEC
 from batch.importers.validation import validate_products
 from batch.jobs.samples import product_rows
+from batch.models import RowResult
 from batch.sheetspec import SUMMARY_SHEET
 
 WHEN = dt.datetime(2026, 11, 28, 9, 30, 0)
@@ -112,3 +113,45 @@ def test_libreoffice_opens_the_result_and_it_reads_back(result: tuple[Path, Path
     resaved = resave_with_libreoffice(result[0], tmp_path / "lo", tmp_path / "profile")
     again = validate_products(resaved)
     assert again.report.flat() == validate_products(result[2]).report.flat()
+
+
+def test_a_skipped_row_says_why_and_only_example_rows_say_example(tmp_path: Path) -> None:
+    src = write_template(SPEC, tmp_path / "in.xlsx", product_rows(3))
+    v = validate_products(src)
+    v.results[3] = RowResult.SKIPPED  # e.g. unchanged since the last run
+    v.results[5] = RowResult.SKIPPED  # skipped with no reason given: no reason invented
+    files = write_result(v, tmp_path / "outbox", WHEN, MarketColumns([], {}, {3: "변경 없음"}))
+    ws = openpyxl.load_workbook(files.result)["상품"]
+    width = len(SPEC.main.columns)
+    said = {r: (ws.cell(r, width + 1).value, ws.cell(r, width + 3).value) for r in range(2, 6)}
+    assert said == {
+        2: ("건너뜀", EXAMPLE_NOTE),  # the template's own example row
+        3: ("건너뜀", "변경 없음"),
+        4: ("성공", None),
+        5: ("건너뜀", None),
+    }
+
+
+def test_a_dry_runs_plan_is_named_and_worded_as_a_plan(tmp_path: Path) -> None:
+    rows = product_rows(2)
+    rows["상품"][1]["price"] = "3만원"
+    src = write_template(SPEC, tmp_path / "상품.xlsx", rows)
+    files = write_result(validate_products(src), tmp_path / "outbox", WHEN, preview=True)
+    assert files.result == tmp_path / "outbox" / "상품_미리보기_20261128-093000.xlsx"
+    assert files.preview and files.reupload is None  # errors or not: a plan has no 재업로드용 file
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == ["상품_미리보기_20261128-093000.xlsx"]
+    wb = openpyxl.load_workbook(files.result)
+    ws = wb["상품"]
+    width = len(SPEC.main.columns)
+    assert [ws.cell(r, width + 1).value for r in range(2, 5)] == ["건너뜀", "보낼 예정", "오류"]
+    summary = [[c.value for c in row] for row in wb[SUMMARY_SHEET].iter_rows()]
+    assert summary[0][0] == "상품대량등록 미리보기 — 아무것도 보내지 않았습니다 (batch run --dry-run)"
+    assert {row[0]: row[1] for row in summary[4:9]} == {
+        "보낼 예정": 1,
+        "보낼 예정(경고)": 0,
+        "오류": 1,
+        "건너뜀": 1,
+        "보류": 0,
+    }
+    again = validate_products(files.result)  # dropped back, it reads as the file it was made from
+    assert again.report.flat() == validate_products(src).report.flat()

@@ -225,10 +225,10 @@ def test_racing_watchers_never_process_a_file_twice(env: Env, tmp_path: Path, mo
     real_claim = W._claim
     other: list[W.Outcome] = []
 
-    def claim_after_the_other_watcher(src: Path, processing: Path, token: str) -> Path | None:
+    def claim_after_the_other_watcher(src: Path, processing: Path, token: str, name: str) -> Path | None:
         monkeypatch.setattr(W, "_claim", real_claim)
         other.extend(W.process_once(env.ws, now=env.clock, app=env.app, clock=FakeClock()))  # wins the race
-        return real_claim(src, processing, token)  # src is gone: this watcher skips it
+        return real_claim(src, processing, token, name)  # src is gone: this watcher skips it
 
     monkeypatch.setattr(W, "_claim", claim_after_the_other_watcher)
     mine = env.poll(W.DEFAULT_SETTLE)
@@ -251,6 +251,34 @@ def test_files_left_while_nothing_watched_are_picked_up(env: Env, tmp_path: Path
         on_outcome=lambda o: seen.append(o.status),
     )
     assert seen == ["processed", "processed"]
+
+
+def test_one_pass_is_handed_over_once_with_its_files_and_collections(env: Env, tmp_path: Path) -> None:
+    """Files still settling get a second look within the same pass: one Pass holds both files and the three
+    never-run collections; each file was claimed into processing/<token>/<its name> and nothing is left there."""
+    workbook(tmp_path / "a.xlsx", seed=1).rename(env.ws.inbox / "가 상품.xlsx")
+    workbook(tmp_path / "b.xlsx", seed=2).rename(env.ws.inbox / "나 상품.xlsx")
+    passes: list[W.Pass] = []
+    W.watch(
+        env.ws,
+        once=True,
+        settle_seconds=0.1,
+        schedule=W.Schedule(),
+        app=env.app,
+        clock=FakeClock(),
+        on_pass=passes.append,
+    )
+    (one,) = passes
+    assert [(o.source_name, o.status) for o in one.outcomes] == [
+        ("가 상품.xlsx", "processed"),
+        ("나 상품.xlsx", "processed"),
+    ]
+    assert [(r.job, r.ok) for r in one.runs] == [("orders", True), ("claims", True), ("inquiries", True)]
+    assert one.news and not one.idle and one.archived == []
+    assert [o.result_path.name.split("_결과_")[0] for o in one.outcomes if o.result_path] == ["가_상품", "나_상품"]
+    assert env.folder("processing") == []
+    W.watch(env.ws, once=True, settle_seconds=0.1, schedule=W.Schedule(), app=env.app, on_pass=passes.append)
+    assert len(passes) == 1  # nothing dropped, nothing due: no pass to hand over
 
 
 def test_watch_stops_when_the_event_is_set(env: Env) -> None:

@@ -1,14 +1,17 @@
-"""Reports by email: one per processed file and per scheduled collection.
+"""Reports by email: one digest per watch pass (every file processed and every collection run in it).
 
-``render`` turns a :class:`Report` into a Korean subject, plain text and HTML (jinja2, HTML autoescaped;
-templates in ``templates/email/``). ``deliver`` sends it by SMTP (STARTTLS when the server offers it,
+A :class:`Report` is a list of :class:`Section`, one per file or collection, each with its counts per
+marketplace, its top problems with what to do, and where each file it wrote is. ``render`` turns it into a
+Korean subject, plain text and HTML (jinja2, HTML autoescaped; templates in ``templates/email/``). ``deliver`` sends it by SMTP (STARTTLS when the server offers it,
 credentials from the environment) or, with no SMTP configured, writes ``outbox/reports/<name>.eml``.
 
 Buyer data: the caller masks names, phones and addresses with :mod:`batch.trade.masking` (the one rule);
 ``render`` also masks any phone number left in problem messages and warnings, as a safety net.
 
-Exactly once — chosen as **at most once**. A report has a stable id (sha256 of kind, source, the
-attachment's bytes and ``when``). Before the SMTP transaction ``state_dir/reports/<id>.sending`` is
+Times are KST (``2026-12-02 14:05``), whatever the machine's time zone.
+
+Exactly once — chosen as **at most once**. A report has a stable id (sha256 of its kind, ``when``, each
+section's title, status and files, and the attachments' bytes). Before the SMTP transaction ``state_dir/reports/<id>.sending`` is
 created (exclusively, fsynced); as soon as the server has accepted the message it is renamed to
 ``<id>.sent``. ``deliver`` then:
 
@@ -40,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,15 +51,18 @@ from typing import Any
 import jinja2
 
 from batch.errors import BatchError
-from batch.models import KST
+from batch.models import KST, kst_text
 from batch.trade.masking import mask_text, redact
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "email"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"  # shipped in the package
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_PROBLEMS = 10
 DEFAULT_SENDER = "batch <batch@localhost>"
+# Headers fold at 200 characters, not 78: where CPython folds a Korean subject between two encoded words it drops
+# the space there ("파일 1개(처리 1)"). 200 stays far below the 998 every mail server takes.
+MAIL_POLICY = policy.default.clone(max_line_length=200)
 
 ALREADY_SENT = "이미 보낸 보고서입니다. 다시 보내지 않았습니다. (보고서 {id})"
 MAYBE_SENT = (
@@ -70,22 +76,46 @@ class ReportDeliveryError(BatchError):
 
 
 @dataclass
-class Report:
-    """What one job did. Buyer data in ``problems`` and ``warnings`` must already be masked."""
+class Section:
+    """One file processed (or refused) or one collection run, in a report. Buyer data must already be masked."""
 
-    kind: str  # 상품대량등록, 송장대량등록, 문의답변, 주문 수집
-    source: str  # the file name (or the schedule) the job worked on
-    counts: dict[str, dict[str, int]]  # marketplace label -> result label -> count
+    kind: str  # 상품대량등록, 송장대량등록, 문의답변, 파일, 주문 수집, 취소·반품·교환 수집, 문의 수집
+    title: str  # the file's name as dropped, or the collection's marketplaces
+    status: str  # one Korean phrase: 처리함, 처리함 (오류 있는 행 있음), 처리하지 못함, 성공, 일부 계정 실패 …
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # marketplace label -> result label -> count
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, hint), the top ones
-    attachment: Path | None = None  # the result workbook, attached: only one without buyer data
+    files: list[str] = field(default_factory=list)  # "결과 파일: outbox/…" — where each file it wrote or moved is
+    attachment: Path | None = None  # a result workbook without buyer data (a product file's), attached
+    note: str = ""  # one Korean sentence (e.g. why a file was not read)
+
+
+@dataclass
+class Report:
+    """What one watch pass did, one section per file and per collection."""
+
+    sections: list[Section] = field(default_factory=list)
+    headline: str = ""  # one line: what happened, for the subject
     warnings: list[str] = field(default_factory=list)  # e.g. an API key that expires soon
-    location: str = ""  # where the full file is, for a workbook that holds buyer data and is never attached
+    notes: list[str] = field(default_factory=list)  # other things the pass did (old outbox files archived)
     when: datetime = field(default_factory=lambda: datetime.now(KST))
+    kind: str = "batch 보고"
+
+    @property
+    def source(self) -> str:
+        return kst_text(self.when)
+
+    @property
+    def attachments(self) -> list[Path]:
+        return [s.attachment for s in self.sections if s.attachment is not None]
 
     def report_id(self) -> str:
-        """Stable id: the same job's report always gets the same id (the exactly-once key)."""
+        """Stable id: the same pass's report always gets the same id (the exactly-once key)."""
         digest = hashlib.sha256()
-        for part in (self.kind.encode(), self.source.encode(), _attachment_bytes(self), self.when.isoformat().encode()):
+        parts = [self.kind.encode(), self.when.isoformat().encode()]
+        for s in self.sections:
+            parts += [s.kind.encode(), s.title.encode(), s.status.encode(), "\n".join(s.files).encode()]
+            parts.append(_read(s.attachment) if s.attachment is not None else b"")
+        for part in parts:
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
@@ -93,7 +123,7 @@ class Report:
 
 @dataclass
 class SmtpSettings:
-    """The ``[report.smtp]`` table of batch.toml. Credentials are read from the named environment variables."""
+    """The ``[email]`` table of batch.toml. Credentials are read from the named environment variables."""
 
     host: str
     port: int = 587
@@ -144,42 +174,54 @@ def _one_line(text: str) -> str:
 
 
 def _when(when: datetime) -> str:
-    tz = when.tzname()
-    return when.strftime("%Y-%m-%d %H:%M") + (f" ({tz})" if tz else "")
+    return kst_text(when)  # an aware time is converted, a naive one is KST already
 
 
-def _context(report: Report) -> dict[str, Any]:
+def _table(counts: dict[str, dict[str, int]]) -> tuple[list[tuple[str, int]], list[dict[str, Any]]]:
     labels: list[str] = []
-    for results in report.counts.values():
+    for results in counts.values():
         labels += [label for label in results if label not in labels]
-    totals = [(label, sum(r.get(label, 0) for r in report.counts.values())) for label in labels]
+    totals = [(label, sum(r.get(label, 0) for r in counts.values())) for label in labels]
     rows = [
         {
             "market": market,
             "cells": [(label, results.get(label, 0)) for label in labels],
             "total": sum(results.values()),
         }
-        for market, results in report.counts.items()
+        for market, results in counts.items()
     ]
-    problems = [
-        {"code": code, "message": mask_text(message), "hint": mask_text(hint)}
-        for code, message, hint in report.problems[:MAX_PROBLEMS]
-    ]
-    kind, source = _one_line(report.kind), _one_line(report.source)
-    summary = ", ".join(f"{label} {n}" for label, n in totals) if totals else "처리 건 없음"
+    return totals, rows
+
+
+def _section(s: Section) -> dict[str, Any]:
+    totals, rows = _table(s.counts)
     return {
-        "subject": f"[batch] {kind} 결과 — {source}: {summary}",
-        "kind": kind,
-        "source": source,
-        "when": _when(report.when),
+        "kind": _one_line(s.kind),
+        "title": _one_line(s.title),
+        "status": _one_line(s.status),
+        "note": mask_text(_one_line(s.note)),
         "totals": totals,
-        "grand_total": sum(n for _, n in totals),
         "rows": rows,
-        "problems": problems,
-        "more_problems": max(0, len(report.problems) - MAX_PROBLEMS),
+        "problems": [
+            {"code": code, "message": mask_text(message), "hint": mask_text(hint)}
+            for code, message, hint in s.problems[:MAX_PROBLEMS]
+        ],
+        "more_problems": max(0, len(s.problems) - MAX_PROBLEMS),
+        "files": [_one_line(f) for f in s.files],
+        "attachment": s.attachment.name if s.attachment else None,
+    }
+
+
+def _context(report: Report) -> dict[str, Any]:
+    headline = _one_line(report.headline) or "새로 들어온 것이 없습니다"
+    return {
+        "subject": f"[batch] {_when(report.when)} 보고 — {headline}",
+        "headline": headline,
+        "when": _when(report.when),
+        "sections": [_section(s) for s in report.sections],
         "warnings": [mask_text(w) for w in report.warnings],
-        "attachment": report.attachment.name if report.attachment else None,
-        "location": _one_line(report.location),
+        "notes": [mask_text(n) for n in report.notes],
+        "attachments": [p.name for p in report.attachments],
         "report_id": report.report_id()[:12],
     }
 
@@ -195,14 +237,12 @@ def render(report: Report) -> tuple[str, str, str]:
 # --------------------------------------------------------------------------- the message
 
 
-def _attachment_bytes(report: Report) -> bytes:
-    if report.attachment is None:
-        return b""
+def _read(attachment: Path) -> bytes:
     try:
-        return report.attachment.read_bytes()
+        return attachment.read_bytes()
     except OSError as exc:
         raise ReportDeliveryError(
-            f"보고서에 첨부할 결과 파일을 읽지 못했습니다: {report.attachment.name} ({exc.strerror}). 파일이 있는지 확인하세요."
+            f"보고서에 첨부할 결과 파일을 읽지 못했습니다: {attachment.name} ({exc.strerror}). 파일이 있는지 확인하세요."
         ) from exc
 
 
@@ -215,24 +255,22 @@ def _check_address(address: str, what: str) -> str:
 
 
 def build_message(report: Report, smtp: SmtpSettings | None = None) -> EmailMessage:
-    """The email: subject, From, To, text with an HTML alternative, and the result workbook attached."""
+    """The email: subject, From, To, text with an HTML alternative, and the product result workbooks attached."""
     subject, text, html = render(report)
     report_id = report.report_id()
-    msg = EmailMessage(policy=policy.default)
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject
     msg["From"] = _check_address(smtp.sender, "보내는 사람(sender)") if smtp and smtp.sender else DEFAULT_SENDER
     if smtp and smtp.recipients:
         msg["To"] = ", ".join(_check_address(r, "받는 사람(recipients)") for r in smtp.recipients)
-    msg["Date"] = formatdate(localtime=True)
+    msg["Date"] = format_datetime(report.when if report.when.tzinfo else report.when.replace(tzinfo=KST))
     msg["Message-ID"] = f"<{report_id}@batch.report>"  # the same report always has the same id: receivers can dedupe
     msg["X-Batch-Report-Id"] = report_id
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    if report.attachment is not None:
+    for attachment in report.attachments:
         # non-ASCII file names are written RFC 2231 (filename*=utf-8''...), so a Korean name stays readable
-        msg.add_attachment(
-            _attachment_bytes(report), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=report.attachment.name
-        )
+        msg.add_attachment(_read(attachment), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=attachment.name)
     return msg
 
 
@@ -268,8 +306,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _eml_name(report: Report, report_id: str) -> str:
-    kind = "".join(ch if ch.isalnum() else "_" for ch in report.kind.strip()) or "report"
-    return f"{report.when:%Y%m%d-%H%M%S}-{kind}-{report_id[:12]}.eml"
+    """KST time, then what the pass did (e.g. ``상품대량등록-주문_수집``), then the id."""
+    kinds = list(dict.fromkeys(s.kind for s in report.sections)) or ["새소식없음"]
+    kind = "-".join("".join(ch if ch.isalnum() else "_" for ch in k.strip()) for k in kinds)[:80] or "report"
+    when = report.when.astimezone(KST) if report.when.tzinfo else report.when
+    return f"{when:%Y%m%d-%H%M%S}-{kind}-{report_id[:12]}.eml"
 
 
 def _credentials(smtp: SmtpSettings) -> tuple[str, str] | None:
@@ -404,13 +445,13 @@ def deliver(report: Report, smtp: SmtpSettings | None, outbox: Path, state_dir: 
     if smtp is None or not smtp.host.strip():
         eml = outbox / "reports" / _eml_name(report, report_id)
         if not eml.exists():
-            _write_atomic(eml, build_message(report, smtp).as_bytes(policy=policy.SMTP))
+            _write_atomic(eml, build_message(report, smtp).as_bytes(policy=MAIL_POLICY.clone(linesep="\r\n")))
             log.info("report %s written to %s (no SMTP configured)", report_id[:12], eml)
         return eml
 
     if not smtp.recipients:
         raise ReportDeliveryError(
-            "보고서를 받을 주소가 없습니다. batch.toml의 [report.smtp] recipients에 메일 주소를 적으세요."
+            "보고서를 받을 주소가 없습니다. batch.toml의 [email] recipients에 메일 주소를 적으세요."
         )
     msg = build_message(report, smtp)
     creds = _credentials(smtp)

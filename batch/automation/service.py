@@ -1,17 +1,24 @@
-"""`batch watch`: the watched inbox and the schedule, with one emailed report per file and per collection."""
+"""`batch watch`: the watched inbox and the schedule, with one emailed digest per watch pass.
+
+A pass (see :mod:`batch.automation.watch`) may process several files and run several collections; all of it goes
+into one :class:`~batch.automation.notify.Report`. A pass with nothing new and nothing failed sends none while
+``[email] quiet`` is true (the default); a failed file or collection is always reported.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from batch.automation.notify import Report, SmtpSettings, deliver
-from batch.automation.watch import JobRun, Outcome, Schedule, watch
-from batch.config import Workspace
+from batch.automation.notify import Report, Section, SmtpSettings, deliver
+from batch.automation.watch import JOB_NOUNS, JobRun, Outcome, Pass, Schedule, watch
+from batch.config import CONFIG_NAME, Workspace
 from batch.errors import BatchError
 from batch.jobs.accounts import statuses
-from batch.models import label_of, now_kst
+from batch.models import label_of
+from batch.report import visible
 
 KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록", "answers": "문의답변"}
 # Result workbooks without buyer data, the only ones a report attaches: a product file holds our own products.
@@ -20,63 +27,48 @@ KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록
 ATTACHABLE = frozenset({"products"})
 JOB_TITLES = {"orders": "주문 수집", "claims": "취소·반품·교환 수집", "inquiries": "문의 수집"}
 DEFAULT_HOURS = 2.0
+DEFAULT_KEEP_DAYS = 30.0
+COLLECT_HINT = "계정과 마켓 상태를 확인하세요 (batch accounts --check)."
+REFUSED_HINT = "안내대로 파일을 고쳐 inbox에 다시 넣어 주세요."
+NOT_ATTACHED = "구매자 정보가 있어 메일에 붙이지 않았습니다"
 
 
 def key_warnings(ws: Workspace) -> list[str]:
     return [f"{label_of(s.market)}/{s.name}: {s.warning}" for s in statuses(ws) if s.warning]
 
 
-def _send(ws: Workspace, report: Report, echo: Callable[[str], None]) -> None:
-    smtp = SmtpSettings.from_table(ws.email)
+# -- settings ----------------------------------------------------------------------------------------------
+
+
+def _table(ws: Workspace, name: str) -> dict[str, Any]:
+    """A table of batch.toml that Workspace does not carry (``[outbox]``); empty when absent or unreadable."""
     try:
-        note = deliver(report, smtp, ws.outbox, ws.root / "state")
-    except BatchError as exc:  # the report failed, the work did not: say so and go on
-        echo(f"  보고서를 보내지 못했습니다: {exc.message}")
-        return
-    echo(f"  보고서: {note}")
+        data = tomllib.loads((ws.root / CONFIG_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    table = data.get(name)
+    return table if isinstance(table, dict) else {}
 
 
-def report_for_file(ws: Workspace, o: Outcome) -> Report:
-    kind = KIND_TITLES.get(o.kind or "", "파일 처리")
-    problems = o.problems or (
-        [("file-refused", o.message, "파일을 고쳐 inbox에 다시 넣어 주세요.")] if o.status == "failed" else []
-    )
-    attach = o.result_path if o.kind in ATTACHABLE else None
-    return Report(
-        kind,
-        o.source_name,
-        o.counts or {"전체": {o.status: 1}},
-        problems,
-        attach,
-        key_warnings(ws),
-        location=_where(ws, o.result_path) if attach is None else "",
+def quiet(ws: Workspace) -> tuple[bool, str | None]:
+    """``[email] quiet`` (default true: no report for a pass with nothing new), and a warning for a bad value."""
+    value = ws.email.get("quiet", True)
+    if isinstance(value, bool):
+        return value, None
+    return (
+        True,
+        f"batch.toml [email]의 quiet = {value!r}는 true나 false가 아니라서 true로 봅니다. true 또는 false로 적어 주세요.",
     )
 
 
-def _where(ws: Workspace, path: Path | None) -> str:
-    """A file of the workspace as staff find it (outbox/…), never attached."""
-    if path is None:
-        return ""
-    try:
-        return path.relative_to(ws.root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def report_for_job(ws: Workspace, j: JobRun) -> Report:
-    counts = {"전체": {"성공" if j.ok else "실패": 1}}
-    hint = "계정과 마켓 상태를 확인하세요 (batch accounts --check)."
-    problems = [("collect-failed", line, hint) for line in j.failed] or (
-        [] if j.ok else [("collect-failed", j.message, hint)]
-    )
-    return Report(
-        JOB_TITLES.get(j.job.partition(".")[0], j.job),
-        f"자동 수집 {now_kst():%Y-%m-%d %H:%M}",
-        counts,
-        problems,
-        None,  # an export of orders, claims or inquiries holds buyer data: never attached
-        key_warnings(ws),
-        location=_where(ws, j.export),
+def keep_days(ws: Workspace) -> tuple[float, str | None]:
+    """``[outbox] keep_days`` (default 30; 0 keeps every file in outbox/), and a warning for a bad value."""
+    value = _table(ws, "outbox").get("keep_days", DEFAULT_KEEP_DAYS)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value), None
+    return DEFAULT_KEEP_DAYS, (
+        f"batch.toml [outbox]의 keep_days = {value!r}는 0 이상의 숫자가 아니라서 {DEFAULT_KEEP_DAYS:g}일로 봅니다. "
+        "날짜 수를 숫자로 적어 주세요 (0이면 옮기지 않습니다)."
     )
 
 
@@ -90,16 +82,162 @@ def schedule_seconds(ws: Workspace) -> dict[str, float]:
     }
 
 
+# -- what a pass did, in words -----------------------------------------------------------------------------
+
+
+def _where(ws: Workspace, path: Path | None) -> str:
+    """A file of the workspace as staff find it (outbox/…), never attached."""
+    if path is None:
+        return ""
+    try:
+        return path.relative_to(ws.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _file_places(ws: Workspace, o: Outcome) -> list[str]:
+    lines = []
+    if o.result_path is not None:
+        attached = "메일에 첨부" if o.kind in ATTACHABLE else NOT_ATTACHED
+        lines.append(f"결과 파일: {_where(ws, o.result_path)} ({attached})")
+    if o.reupload is not None:
+        lines.append(
+            f"다시 올릴 파일: {_where(ws, o.reupload)} (오류 난 행만 담았습니다. 고쳐서 inbox에 다시 넣으세요)"
+        )
+    if o.moved_to is not None:
+        if o.status == "failed":
+            lines.append(f"넣은 파일: {_where(ws, o.moved_to)} (이유와 할 일은 같은 이름의 .txt 파일)")
+        else:
+            lines.append(f"넣은 파일: {_where(ws, o.moved_to)}")
+    return lines
+
+
+def file_lines(ws: Workspace, o: Outcome) -> list[str]:
+    """The console's lines for one file: what happened and where every file it wrote or moved is."""
+    return [f"{visible(o.source_name)}: {o.message}", *(f"  {line}" for line in _file_places(ws, o))]
+
+
+def job_line(ws: Workspace, j: JobRun) -> str:
+    """The console's one line for one collection: new rows per marketplace, and its export."""
+    line = f"{JOB_TITLES.get(j.job, j.job)}: {j.message}"
+    if j.export is not None:
+        line += f" → {_where(ws, j.export)} ({sum(j.rows.values())}행)"
+    return line
+
+
+def file_section(ws: Workspace, o: Outcome) -> Section:
+    if o.status == "processed":
+        status = "처리함 (오류가 있는 행이 있습니다)" if o.has_errors else "처리함"
+        problems, note = o.problems, ""
+    elif o.status == "duplicate":
+        status, problems, note = "같은 파일이라 건너뜀", [], o.message
+    else:
+        status, problems, note = "처리하지 못함", [("file-refused", o.message, REFUSED_HINT)], ""
+    return Section(
+        KIND_TITLES.get(o.kind or "", "파일"),
+        visible(o.source_name),
+        status,
+        o.counts if o.status == "processed" else {},
+        problems,
+        _file_places(ws, o),
+        o.result_path if o.kind in ATTACHABLE else None,
+        note,
+    )
+
+
+def job_section(ws: Workspace, j: JobRun) -> Section:
+    noun = JOB_NOUNS.get(j.job, j.job)
+    if j.ok:
+        status = "성공"
+    elif j.new or j.rows:
+        status = "일부 계정 실패"
+    else:
+        status = "실패"
+    counts = {label_of(m): {f"새 {noun}": j.new[m], "파일 행": j.rows.get(m, 0)} for m in j.markets if m in j.new}
+    problems = [("collect-failed", line, COLLECT_HINT) for line in j.failed] or (
+        [] if j.ok else [("collect-failed", j.message, COLLECT_HINT)]
+    )
+    files = [f"모은 파일: {_where(ws, j.export)} ({sum(j.rows.values())}행, {NOT_ATTACHED})"] if j.export else []
+    markets = "·".join(label_of(m) for m in j.markets) or "모든 마켓"
+    return Section(JOB_TITLES.get(j.job, j.job), markets, status, counts, problems, files)
+
+
+def headline(p: Pass) -> str:
+    """One line for the subject: files by kind and what happened to them, new rows per job, failures."""
+    parts = []
+    processed = [o for o in p.outcomes if o.status == "processed"]
+    for kind in dict.fromkeys(o.kind for o in processed):
+        mine = [o for o in processed if o.kind == kind]
+        errors = " (오류 있음)" if any(o.has_errors for o in mine) else ""
+        parts.append(f"{KIND_TITLES.get(kind or '', '파일')} {len(mine)}개 처리{errors}")
+    for status, text in (("duplicate", "같은 파일 {n}개 건너뜀"), ("failed", "파일 {n}개 처리 못 함")):
+        n = sum(o.status == status for o in p.outcomes)
+        if n:
+            parts.append(text.format(n=n))
+    for j in p.runs:
+        noun = JOB_NOUNS.get(j.job, j.job)
+        if not j.new:
+            parts.append(f"{noun} 수집 실패")
+            continue
+        parts.append(f"새 {noun} {sum(j.new.values())}건" + ("" if j.ok else " (일부 계정 실패)"))
+    return " · ".join(parts) or "새로 들어온 것이 없습니다"
+
+
+def archived_note(ws: Workspace, moved: list[Path], days: float) -> str:
+    folders = sorted({_where(ws, p.parent) for p in moved})
+    return f"outbox에서 {days:g}일이 지난 파일 {len(moved)}개를 {', '.join(folders)}로 옮겼습니다 (지우지 않았습니다)."
+
+
+def digest(ws: Workspace, p: Pass, days: float = DEFAULT_KEEP_DAYS) -> Report:
+    """The one report of a pass: a section per file and per collection, in the order they happened."""
+    sections = [file_section(ws, o) for o in p.outcomes] + [job_section(ws, j) for j in p.runs]
+    notes = [archived_note(ws, p.archived, days)] if p.archived else []
+    return Report(sections, headline(p), key_warnings(ws), notes, when=p.started)
+
+
+def _send(ws: Workspace, report: Report, echo: Callable[[str], None]) -> None:
+    smtp = SmtpSettings.from_table(ws.email)
+    try:
+        note = deliver(report, smtp, ws.outbox, ws.root / "state")
+    except BatchError as exc:  # the report failed, the work did not: say so and go on
+        echo(f"보고서를 보내지 못했습니다: {exc.message}")
+        return
+    echo(f"보고서: {_where(ws, note) if isinstance(note, Path) else note}")
+
+
 def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: Any = None, poll: float = 1.0) -> None:
     """Watch inbox/ (and run due collections) until stopped; ``once`` does one pass, for cron or a systemd timer."""
-    every = schedule_seconds(ws)
+    is_quiet, bad_quiet = quiet(ws)
+    days, bad_days = keep_days(ws)
+    for warning in (bad_quiet, bad_days):
+        if warning:
+            echo(warning)
 
     def on_outcome(o: Outcome) -> None:
-        echo(f"{o.source_name}: {o.message}")
-        _send(ws, report_for_file(ws, o), echo)
+        for line in file_lines(ws, o):
+            echo(line)
 
     def on_job(j: JobRun) -> None:
-        echo(f"{JOB_TITLES.get(j.job.partition('.')[0], j.job)} ({j.job.partition('.')[2]}): {j.message}")
-        _send(ws, report_for_job(ws, j), echo)
+        echo(job_line(ws, j))
 
-    watch(ws, once=once, poll=poll, schedule=Schedule(every=every), app=app, on_outcome=on_outcome, on_job=on_job)
+    def on_pass(p: Pass) -> None:
+        if p.archived:
+            echo(archived_note(ws, p.archived, days))
+        if p.idle:
+            return
+        if is_quiet and not p.news:
+            echo("보고서: 새로 들어온 것도 실패한 것도 없어 보내지 않았습니다 (batch.toml [email] quiet = true).")
+            return
+        _send(ws, digest(ws, p, days), echo)
+
+    watch(
+        ws,
+        once=once,
+        poll=poll,
+        schedule=Schedule(every=schedule_seconds(ws)),
+        app=app,
+        on_outcome=on_outcome,
+        on_job=on_job,
+        on_pass=on_pass,
+        keep_days=days,
+    )

@@ -1,10 +1,15 @@
 """Watch a workspace: process workbooks dropped into inbox/ and run scheduled collections.
 
 A file in inbox/ is taken only when it looks like a finished workbook (``is_candidate``) and its size and
-mtime have not changed for ``settle_seconds``. It is then claimed by an atomic rename into processing/
-(another watcher that loses the race skips it), hashed (a byte-identical file processed before is not sent
-again), run through the same runner as ``batch run`` and finally moved to archive/ or, when refused, to
-failed/ with a Korean ``.txt`` note beside it saying why and what to do.
+mtime have not changed for ``settle_seconds``. It is then claimed by an atomic rename into
+processing/<token>/<its safe name> (another watcher that loses the race skips it; the name stays, so the
+result is named after it exactly as ``batch run`` names it), hashed (a byte-identical file processed before is
+not sent again), run through the same runner as ``batch run`` and finally moved to archive/ or, when refused,
+to failed/ with a Korean ``.txt`` note beside it saying why and what to do.
+
+A *pass* is one look: old files in outbox/ moved to outbox/archive/YYYY-MM/ (``retire_outbox``), the settled
+files processed, the due collections run — every due marketplace of a job in one ``collect`` call and one
+export. ``watch`` hands each pass to ``on_pass`` as a :class:`Pass`, for one report per pass.
 
 State (settling observations, hashes of processed files, last run of each scheduled job) lives in
 ``<root>/state/watch.sqlite`` (WAL), so several watchers and restarts share it.
@@ -33,7 +38,7 @@ from typing import Any, Literal
 
 from batch.config import Workspace
 from batch.errors import FileRefused
-from batch.models import label_of, now_kst
+from batch.models import KST, label_of, now_kst
 from batch.report import visible
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,8 @@ _MAX_NAME_BYTES = 150  # the safe original name; the whole archived name stays w
 _UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f:*?\"<>|]+")
 
 KIND_LABELS = {"products": "상품", "invoices": "송장", "answers": "답변", "claims": "클레임", "orders": "주문"}
+JOB_NOUNS = {"orders": "주문", "claims": "클레임", "inquiries": "문의"}
+RETIRE_EVERY = 60 * 60.0  # a long-running watcher looks for old outbox files once an hour
 
 GENERIC_FAILURE = (
     "이 파일을 처리하는 중에 예상하지 못한 오류가 났습니다. "
@@ -70,15 +77,45 @@ class Outcome:
     moved_to: Path | None = None  # where the original now is (archive/ or failed/)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # marketplace (or 전체) -> result -> rows
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # the top (code, message, hint)
+    reupload: Path | None = None  # the 재업로드용 workbook in outbox/, when rows failed
+    has_errors: bool = False  # processed, but some rows are errors
 
 
 @dataclass
 class JobRun:
-    job: str
+    job: str  # "orders", "claims" or "inquiries"
     ok: bool
-    message: str
+    message: str  # Korean: new rows per marketplace, or why nothing was collected
     export: Path | None = None
     failed: list[str] = field(default_factory=list)  # "쿠팡/main: why" for each account that was not collected
+    markets: list[str] = field(default_factory=list)  # the marketplaces collected in this run
+    new: dict[str, int] = field(default_factory=dict)  # marketplace -> rows new this run (answered accounts only)
+    rows: dict[str, int] = field(default_factory=dict)  # marketplace -> rows in the export
+    keys: list[str] = field(default_factory=list)  # the schedule keys this run stands for ("orders.tmon", …)
+
+    @property
+    def news(self) -> bool:
+        return any(self.new.values())
+
+
+@dataclass
+class Pass:
+    """What one watch pass did: the files it answered, the collections it ran, the old files it archived."""
+
+    started: dt.datetime  # KST, aware
+    outcomes: list[Outcome] = field(default_factory=list)
+    runs: list[JobRun] = field(default_factory=list)
+    archived: list[Path] = field(default_factory=list)  # outbox files moved into outbox/archive/YYYY-MM/
+
+    @property
+    def idle(self) -> bool:
+        """Nothing dropped and nothing collected (archiving old files alone is no news)."""
+        return not self.outcomes and not self.runs
+
+    @property
+    def news(self) -> bool:
+        """Something to tell: a file answered, a new row collected, or a collection that failed."""
+        return bool(self.outcomes) or any(r.news or not r.ok for r in self.runs)
 
 
 # -- names and candidates ----------------------------------------------------------------------------------
@@ -147,6 +184,14 @@ def safe_name(name: str) -> str:
     if len(raw) > _MAX_NAME_BYTES:
         cleaned = raw[:_MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" .") or "file"
     return cleaned
+
+
+def work_name(original: str) -> str:
+    """The name a claimed file gets in processing/<token>/: the dropped name made safe (NFC), ending ``.xlsx``.
+    Results are named after it, as ``batch run`` names them after the file it is given."""
+    name = safe_name(original)
+    stem = name[:-5] if name.lower().endswith(".xlsx") else name
+    return (stem.rstrip(" .") or "file") + ".xlsx"
 
 
 def _token() -> str:
@@ -223,16 +268,24 @@ def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: f
 # -- one file ----------------------------------------------------------------------------------------------
 
 
-def _claim(src: Path, processing: Path, token: str, suffix: str = ".xlsx") -> Path | None:
-    """Move ``src`` into processing/ under a generated name; None when another watcher took it first.
+def _claim(src: Path, processing: Path, token: str, name: str) -> Path | None:
+    """Move ``src`` to processing/<token>/<name> (one rename: atomic); None when another watcher took it first.
     A link is moved as a link, never followed."""
-    processing.mkdir(parents=True, exist_ok=True)
-    dst = processing / f"{token}{suffix}"
+    folder = processing / token
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = folder / name
     try:
         os.rename(src, dst)
     except FileNotFoundError:
+        _release(dst)
         return None
     return dst
+
+
+def _release(claimed: Path) -> None:
+    """Remove the claim's own processing/<token>/ folder once its file has moved on."""
+    with contextlib.suppress(OSError):
+        claimed.parent.rmdir()
 
 
 def _sha256(path: Path) -> str:
@@ -248,6 +301,7 @@ def _park(claimed: Path, folder: Path, stored_name: str, note: str | None) -> Pa
     folder.mkdir(parents=True, exist_ok=True)
     dst = folder / stored_name
     os.rename(claimed, dst)
+    _release(claimed)
     if note is not None:
         (folder / f"{stored_name}.txt").write_text(note + "\n", encoding="utf-8")
     return dst
@@ -279,8 +333,8 @@ def _summary(run: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, 
     return counts, problems
 
 
-def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | None, str, Any]:
-    """The same dispatch as ``batch run``: (kind, result workbook, Korean summary, the run itself)."""
+def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str, Any]:
+    """The same dispatch as ``batch run``: (kind, its result files, Korean summary, the run itself)."""
     from batch.importers import answers, invoices
     from batch.importers.workbook import template_kind
 
@@ -290,17 +344,17 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | N
         from batch.jobs.answers import run_answers
 
         a = run_answers(path, ws, app=app, clock=clock)
-        result, errors, v = (a.files.result if a.files else None), a.has_errors, a
+        files, errors, v = a.files, a.has_errors, a
     elif kind == invoices.KIND:
         from batch.jobs.invoices import run_invoices
 
         i = run_invoices(path, ws, app=app, clock=clock)
-        result, errors, v = (i.files.result if i.files else None), i.has_errors, i
+        files, errors, v = i.files, i.has_errors, i
     elif kind == "products":
         from batch.jobs.products import run_products
 
         p = run_products(path, ws, app=app, clock=clock)
-        result, errors, v = (p.files.result if p.files else None), p.has_errors, p
+        files, errors, v = p.files, p.has_errors, p
     else:
         label = KIND_LABELS.get(kind, kind)
         raise FileRefused(
@@ -312,16 +366,16 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Path | N
         message = f"{label} 파일을 처리했습니다. 오류가 있는 행이 있으니 결과 파일의 처리결과를 확인하세요."
     else:
         message = f"{label} 파일을 처리했습니다."
-    return kind, result, message, v
+    return kind, files, message, v
 
 
 def _refuse_file(src: Path, ws: Workspace, reason: str, today: dt.date) -> Outcome | None:
     """A dropped file that is not read: moved to failed/ (a link as a link) with the reason beside it."""
     token = _token()
-    claimed = _claim(src, ws.root / "processing", token, suffix=".refused")
+    original = src.name
+    claimed = _claim(src, ws.root / "processing", token, safe_name(original) + ".refused")
     if claimed is None:
         return None
-    original = src.name
     stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
     log.warning("%s: %s", visible(original), reason)
     moved = _park(claimed, ws.root / "failed", stored, reason)
@@ -334,7 +388,7 @@ def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any
         return _refuse_file(src, ws, reason, today)
     token = _token()
     original = src.name
-    claimed = _claim(src, ws.root / "processing", token)
+    claimed = _claim(src, ws.root / "processing", token, work_name(original))
     if claimed is None:
         log.debug("%s: taken by another watcher", original)
         return None
@@ -364,14 +418,16 @@ def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any
             moved = _park(claimed, ws.root / "archive", stored, note)
             return Outcome(original, None, "duplicate", None, note, moved)
         try:
-            kind, result, message, v = _run(claimed, ws, app, clock)
+            kind, files, message, v = _run(claimed, ws, app, clock)
         except BaseException:
             with _db(state) as con:  # not processed: the same bytes may be tried again
                 con.execute("DELETE FROM seen WHERE sha256 = ?", (digest,))
             raise
         counts, problems = _summary(v)
         moved = _park(claimed, ws.root / "archive", stored, None)
-        return Outcome(original, kind, "processed", result, message, moved, counts, problems)
+        result, reupload = (files.result, files.reupload) if files is not None else (None, None)
+        errors = bool(getattr(v, "has_errors", False))
+        return Outcome(original, kind, "processed", result, message, moved, counts, problems, reupload, errors)
     except FileRefused as exc:
         note = f"[{exc.code}] {exc.message}"
         log.warning("%s: %s", original, note)
@@ -401,7 +457,7 @@ def process_once(
         if stop is not None and stop.is_set():
             break
         try:
-            outcome = _process_file(path, ws, state, app=app, clock=clock, today=dt.date.today())
+            outcome = _process_file(path, ws, state, app=app, clock=clock, today=now_kst().date())
         except Exception:  # even parking failed: the file stays in processing/; keep watching the others
             log.exception("%s: 파일을 옮기지 못했습니다", path.name)
             continue
@@ -461,34 +517,97 @@ class Schedule:
             row = con.execute("SELECT last_run, ok FROM jobs WHERE job = ?", (job,)).fetchone()
         return None if row is None or row[1] is None else float(row[0])
 
-    def run_due(self, ws: Workspace, now: float, app: Any = None, clock: Any = None) -> list[JobRun]:
-        """Run ``collect`` for every due job and record it (also when it failed, so it is retried next interval)."""
+    def run_due(
+        self,
+        ws: Workspace,
+        now: float,
+        app: Any = None,
+        clock: Any = None,
+        on_run: Callable[[JobRun], None] | None = None,
+    ) -> list[JobRun]:
+        """Run ``collect`` once per due job, for every due marketplace of it together ("orders.coupang" and
+        "orders.tmon" due: one call, one export), and record each key (also when it failed, so it is retried
+        next interval)."""
         from batch.jobs.collect import collect
 
         self.bind(ws)
-        runs: list[JobRun] = []
+        groups: dict[str, list[str]] = {}
         for key in self.due(now):
-            job, _, market = key.partition(".")  # "orders" (every marketplace) or "orders.tmon" (one)
+            groups.setdefault(key.partition(".")[0], []).append(key)
+        runs: list[JobRun] = []
+        for job, keys in groups.items():
+            # "orders" alone means every marketplace; "orders.tmon" one of them
+            markets = None if any("." not in k for k in keys) else [k.partition(".")[2] for k in keys]
             try:
-                c = collect(ws, job, market=market or None, app=app, clock=clock)
+                c = collect(ws, job, markets=markets, app=app, clock=clock)
             except Exception as exc:
                 log.warning("%s 수집 실패: %s", job, getattr(exc, "message", exc))
                 log.debug("%s collect failed", job, exc_info=True)
-                runs.append(JobRun(key, False, f"{KIND_LABELS.get(job, job)} 수집에 실패했습니다. 로그를 확인하세요."))
-                self.record(key, now, False)
-                continue
-            ok = all(a.ok for a in c.accounts)
-            label = {"inquiries": "문의"}.get(job, KIND_LABELS.get(job, job))
-            failed = [f"{label_of(a.market)}/{a.account}: {a.message}" for a in c.accounts if not a.ok]
-            if not any(a.ok for a in c.accounts):  # nothing was collected: no count to report
-                message = f"{label}을(를) 한 계정에서도 모으지 못했습니다. " + " / ".join(failed)
-            elif failed:
-                message = f"{label} 파일 {c.rows}행. 모으지 못한 계정이 있습니다: " + " / ".join(failed)
+                why = getattr(exc, "message", "") or "로그(--verbose)를 확인하세요."
+                label = JOB_NOUNS.get(job, job)
+                run = JobRun(job, False, f"{label}을(를) 모으지 못했습니다. {why}", markets=markets or [], keys=keys)
+                for key in keys:
+                    self.record(key, now, False)
             else:
-                message = f"{label} {c.rows}건을 모았습니다."
-            runs.append(JobRun(key, ok, message, c.export, failed))
-            self.record(key, now, ok)
+                run = _job_run(job, keys, c)
+                for key in keys:
+                    market = key.partition(".")[2]
+                    self.record(key, now, all(a.ok for a in c.accounts if not market or a.market == market))
+            runs.append(run)
+            if on_run is not None:
+                on_run(run)
         return runs
+
+
+def _job_run(job: str, keys: list[str], c: Any) -> JobRun:
+    """One collection as staff read it: new rows per marketplace, 0 included; no count when nothing came."""
+    label = JOB_NOUNS.get(job, job)
+    failed = [f"{label_of(a.market)}/{a.account}: {a.message}" for a in c.accounts if not a.ok]
+    answered = {a.market for a in c.accounts if a.ok}
+    new = {m: sum(a.new for a in c.accounts if a.ok and a.market == m) for m in c.markets if m in answered}
+    rows = {m: n for m, n in c.market_rows.items() if m in answered}
+    if not answered:  # nothing was collected: no count to report
+        message = f"{label}을(를) 한 계정에서도 모으지 못했습니다. " + " / ".join(failed)
+    else:
+        parts = [f"{label_of(m)} {new[m]}건" if m in answered else f"{label_of(m)} 모으지 못함" for m in c.markets]
+        message = f"새 {label} " + " · ".join(parts)
+        if failed:
+            message += ". 모으지 못한 계정이 있습니다: " + " / ".join(failed)
+    return JobRun(job, not failed, message, c.export, failed, list(c.markets), new, rows, keys)
+
+
+# -- outbox retention --------------------------------------------------------------------------------------
+
+
+def retire_outbox(outbox: Path, keep_days: float, now: float) -> list[Path]:
+    """Move files in outbox/ older than ``keep_days`` (by their time, ``now`` in epoch seconds) into
+    outbox/archive/YYYY-MM/ by the KST month they were written; never deletes. ``keep_days`` 0 keeps all.
+    Returns where each file went; a name already in that month's folder gets ``_2``, ``_3``… ."""
+    if keep_days <= 0:
+        return []
+    cutoff = now - keep_days * 86400
+    moved: list[Path] = []
+    for path in _listing(outbox):
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_mtime >= cutoff or path.name.endswith(".part"):
+            continue
+        month = dt.datetime.fromtimestamp(st.st_mtime, KST).strftime("%Y-%m")
+        folder = outbox / "archive" / month
+        folder.mkdir(parents=True, exist_ok=True)
+        dst, n = folder / path.name, 1
+        while dst.exists() or dst.is_symlink():
+            n += 1
+            dst = folder / f"{path.stem}_{n}{path.suffix}"
+        try:
+            os.rename(path, dst)
+        except OSError:
+            log.warning("%s: outbox/archive로 옮기지 못했습니다", path.name)
+            continue
+        moved.append(dst)
+    return moved
 
 
 # -- the loop ----------------------------------------------------------------------------------------------
@@ -505,18 +624,30 @@ def watch(
     clock: Any = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_job: Callable[[JobRun], None] | None = None,
+    on_pass: Callable[[Pass], None] | None = None,
     settle_seconds: float = DEFAULT_SETTLE,
+    keep_days: float = 0,
     once: bool = False,
 ) -> None:
     """Process inbox/ and run due collections until ``stop`` is set (SIGTERM/SIGINT set it in the main thread).
 
+    Each pass first moves outbox files older than ``keep_days`` into outbox/archive/YYYY-MM/ (0: never; a
+    long-running watcher looks once an hour), then processes what settled and runs what is due. ``on_outcome``
+    and ``on_job`` hear of each file and collection as it ends; ``on_pass`` gets the whole pass once it ends
+    (not for a pass that did nothing at all).
+
     ``once``: one pass (what is settled and what is due), then return; files still settling get one more look
-    after ``settle_seconds`` (real time).
+    after ``settle_seconds`` (real time), within the same pass.
     """
     stop = stop or threading.Event()
     if schedule is not None:
         schedule.bind(ws)
-    leftovers = [p.name for p in _listing(ws.root / "processing")]
+    processing = ws.root / "processing"
+    leftovers = [
+        p.relative_to(processing).as_posix()
+        for entry in _listing(processing)
+        for p in (_listing(entry) if entry.is_dir() and not entry.is_symlink() else [entry])
+    ]
     if leftovers:
         log.warning(
             "processing/ 폴더에 처리하다 멈춘 파일이 있습니다: %s (확인 후 inbox로 옮기세요)", ", ".join(leftovers)
@@ -530,24 +661,52 @@ def watch(
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, handler)
-    first = True
+    retired_at: float | None = None
+
+    def look(pass_: Pass, *, retire: bool) -> None:
+        nonlocal retired_at
+
+        def took(o: Outcome) -> None:
+            pass_.outcomes.append(o)
+            if on_outcome is not None:
+                on_outcome(o)
+
+        def ran(j: JobRun) -> None:
+            pass_.runs.append(j)
+            if on_job is not None:
+                on_job(j)
+
+        if retire and keep_days > 0 and (retired_at is None or now() - retired_at >= RETIRE_EVERY):
+            retired_at = now()
+            try:
+                pass_.archived += retire_outbox(ws.outbox, keep_days, retired_at)
+            except Exception:
+                log.exception("watch: 오래된 outbox 파일을 옮기지 못했습니다")
+        try:
+            process_once(ws, now=now, app=app, on_outcome=took, settle_seconds=settle_seconds, clock=clock, stop=stop)
+            if schedule is not None and not stop.is_set():
+                schedule.run_due(ws, now(), app=app, clock=clock, on_run=ran)
+        except Exception:  # e.g. state database busy: log and try again next poll
+            log.exception("watch: 이번 확인을 건너뜁니다")
+
+    def close(pass_: Pass) -> None:
+        if on_pass is None or (pass_.idle and not pass_.archived):
+            return
+        try:
+            on_pass(pass_)
+        except Exception:  # the report failed, the work did not
+            log.exception("watch: 이번 확인의 보고를 만들지 못했습니다")
+
     try:
         while not stop.is_set():
-            try:
-                process_once(
-                    ws, now=now, app=app, on_outcome=on_outcome, settle_seconds=settle_seconds, clock=clock, stop=stop
-                )
-                if schedule is not None and not stop.is_set():
-                    for run in schedule.run_due(ws, now(), app=app, clock=clock):
-                        if on_job is not None:
-                            on_job(run)
-            except Exception:  # e.g. state database busy: log and try again next poll
-                log.exception("watch: 이번 확인을 건너뜁니다")
+            current = Pass(dt.datetime.now(KST))
+            look(current, retire=True)
+            if once and not stop.is_set() and any(not is_left_alone(p) for p in _listing(ws.inbox)):
+                stop.wait(settle_seconds)  # files not yet settled: one more look, in the same pass
+                if not stop.is_set():
+                    look(current, retire=False)
+            close(current)
             if once:
-                if first and any(not is_left_alone(p) for p in _listing(ws.inbox)):
-                    first = False  # files not yet settled: look once more after they had time to settle
-                    stop.wait(settle_seconds)
-                    continue
                 break
             stop.wait(poll)
     finally:

@@ -11,7 +11,7 @@ from batch.importers.products import SPEC as PRODUCTS
 from batch.sheetspec import TemplateSpec
 
 TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES, ANSWERS)
-ROOT = Path(__file__).resolve().parents[2] / "templates" / "xlsx"
+ROOT = Path(__file__).resolve().parents[1] / "templates" / "xlsx"  # batch/templates, also ./templates
 
 
 def template_name(spec: TemplateSpec) -> str:

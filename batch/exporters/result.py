@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +25,40 @@ _SAFE_STEM = re.compile(r"[^0-9A-Za-z가-힣_\-]+")
 
 @dataclass(frozen=True)
 class MarketColumns:
-    """Per-marketplace result columns after 처리결과 / 오류코드 / 오류메시지 (e.g. 티몬 결과, 티몬 상품번호)."""
+    """Per-marketplace result columns after 처리결과 / 오류코드 / 오류메시지 (e.g. 티몬 결과, 티몬 상품번호), and why a
+    row was left alone (``notes``: main-sheet row -> the 오류메시지 of a 건너뜀 row, e.g. 변경 없음, 승인 안 됨)."""
 
     headers: list[str]
     cells: dict[int, list[str]]  # main-sheet row -> one text per header
+    notes: dict[int, str] = field(default_factory=dict)
 
 
 NO_COLUMNS = MarketColumns([], {})
+
+
+EXAMPLE_NOTE = "예시 행이라 보내지 않습니다."
+RESULT, PREVIEW = "결과", "미리보기"  # the word in a result file's name: a real run's, or a dry run's plan
+PLANNED = "보낼 예정"  # a dry run's 처리결과 of a row a real run would send
+_PLANNED = {RowResult.SUCCESS: PLANNED, RowResult.WARNING: f"{PLANNED}(경고)"}
 
 
 @dataclass(frozen=True)
 class ResultFiles:
     result: Path
     reupload: Path | None
+    preview: bool = False  # a dry run's plan (…_미리보기_…): nothing was sent
 
 
-def output_stem(source: Path, when: dt.datetime) -> str:
+def output_stem(source: Path, when: dt.datetime, kind: str = RESULT) -> str:
     """A new name in outbox/ derived from the input; never a path taken from the input as is."""
     # NFC first: a name from macOS (NFD, Hangul as separate jamo) keeps its Hangul
     stem = _SAFE_STEM.sub("_", unicodedata.normalize("NFC", source.stem)).strip("_")[:60] or "workbook"
-    return f"{stem}_결과_{when:%Y%m%d-%H%M%S}"
+    return f"{stem}_{kind}_{when:%Y%m%d-%H%M%S}"
+
+
+def shown_result(result: RowResult, preview: bool = False) -> str:
+    """처리결과 as written: in a dry run's plan a row that would be sent reads 보낼 예정, never 성공."""
+    return _PLANNED.get(result, result.value) if preview else result.value
 
 
 class _Styles:
@@ -70,7 +84,13 @@ def _comment(problems: list[Problem]) -> str:
 
 
 def _write_sheet(
-    wb: Any, st: _Styles, data: SheetData, problems: list[Problem], v: Validation, columns: MarketColumns | None
+    wb: Any,
+    st: _Styles,
+    data: SheetData,
+    problems: list[Problem],
+    v: Validation,
+    columns: MarketColumns | None,
+    preview: bool,
 ) -> None:
     """Rewrite one sheet cell by cell; ``columns`` is given for the main sheet, which gets the result columns."""
     is_main = columns is not None
@@ -80,7 +100,7 @@ def _write_sheet(
     pos_of = {old: new for new, old in enumerate(kept)}
     col_of_pos = {pos: data.spec.col(key) for key, pos in data.columns.items()}
     width = len(kept)
-    results = row_results(v) if is_main else {}
+    results = row_results(v, columns.notes, preview) if columns is not None else {}
     shown = [display_header(h or "") for h in data.headers]
     ws.freeze_panes(data.header_row, 1 if data.spec.key else 0)
     for row in sorted(data.rows):
@@ -106,8 +126,8 @@ def _write_sheet(
             for i, h in enumerate([*RESULT_HEADERS, *columns.headers]):
                 ws.write_string(r, width + i, h, st.result_header)
         elif row in results:
-            result, codes, message = results[row]
-            ws.write_string(r, width, result.value, st.results.get(result))
+            said, result, codes, message = results[row]
+            ws.write_string(r, width, said, st.results.get(result) if said == result.value else None)
             for i, text in enumerate([codes, message, *columns.cells.get(row, [])], start=1):
                 if text:
                     ws.write_string(r, width + i, text)
@@ -124,17 +144,22 @@ def _row_message(problems: list[Problem], main_sheet: str) -> str:
     return " / ".join(dict.fromkeys(parts))
 
 
-def summary_rows(v: Validation) -> tuple[list[list[str | int | None]], set[tuple[int, int]]]:
+def summary_rows(v: Validation, preview: bool = False) -> tuple[list[list[str | int | None]], set[tuple[int, int]]]:
     """The 요약 sheet as rows, and the (1-based row, 0-based col) of its header cells; both writers use it."""
     counts = Counter(v.results.values())
+    title = (
+        f"{v.book.spec.title} 미리보기 — 아무것도 보내지 않았습니다 (batch run --dry-run)"
+        if preview
+        else f"{v.book.spec.title} 결과 요약"
+    )
     rows: list[list[str | int | None]] = [
-        [f"{v.book.spec.title} 결과 요약"],
+        [title],
         [f"원본 파일: {v.book.path.name}"],
         [],
         ["처리결과", "행 수"],
     ]
     headers = {(4, 0), (4, 1)}
-    rows += [[r.value, counts.get(r, 0)] for r in RowResult]
+    rows += [[shown_result(r, preview), counts.get(r, 0)] for r in RowResult]
     rows += [["합계", sum(counts.values())], []]
     rows.append(["오류코드", "구분", "건수", "내용", "고치는 방법"])
     headers |= {(len(rows), c) for c in range(5)}
@@ -144,11 +169,11 @@ def summary_rows(v: Validation) -> tuple[list[list[str | int | None]], set[tuple
     return rows, headers
 
 
-def _summary(wb: Any, st: _Styles, v: Validation) -> None:
+def _summary(wb: Any, st: _Styles, v: Validation, preview: bool) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     ws.set_column(0, 0, 30)
     ws.set_column(4, 4, 70)
-    rows, headers = summary_rows(v)
+    rows, headers = summary_rows(v, preview)
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values):
             fmt = st.header if (r, c) in headers else None
@@ -158,21 +183,32 @@ def _summary(wb: Any, st: _Styles, v: Validation) -> None:
                 ws.write_string(r - 1, c, value, fmt)
 
 
-def row_results(v: Validation) -> dict[int, tuple[RowResult, str, str]]:
-    """Main-sheet row -> (처리결과, 오류코드, 오류메시지)."""
-    main_name = v.book.sheets[v.book.spec.main.name].name
-    out: dict[int, tuple[RowResult, str, str]] = {}
+def row_results(
+    v: Validation, notes: dict[int, str] | None = None, preview: bool = False
+) -> dict[int, tuple[str, RowResult, str, str]]:
+    """Main-sheet row -> (처리결과 as written, the result, 오류코드, 오류메시지).
+
+    A 건너뜀 row says why: 예시 행 only for the template's own example rows, else the job's note (변경 없음,
+    승인 안 됨, 이미 보냄 …); a row with problems lists them.
+    """
+    main = v.book.sheets[v.book.spec.main.name]
+    examples = v.skipped.get(main.name, set()) | v.skipped.get(v.book.spec.main.name, set())
+    notes = notes or {}
+    out: dict[int, tuple[str, RowResult, str, str]] = {}
     for row, result in v.results.items():
-        if result is RowResult.SKIPPED:
-            out[row] = (result, "", "예시 행이라 보내지 않습니다.")
-            continue
+        shown = shown_result(result, preview)
         mine = v.row_problems.get(row, [])
+        if result is RowResult.SKIPPED and not mine:
+            out[row] = (shown, result, "", EXAMPLE_NOTE if row in examples else notes.get(row, ""))
+            continue
         codes = ", ".join(dict.fromkeys(p.code for p in mine))
-        out[row] = (result, codes, _row_message(mine, main_name)[:32_000])
+        out[row] = (shown, result, codes, _row_message(mine, main.name)[:32_000])
     return out
 
 
-def _write_marked(v: Validation, path: Path, by_sheet: dict[str, list[Problem]], columns: MarketColumns) -> None:
+def _write_marked(
+    v: Validation, path: Path, by_sheet: dict[str, list[Problem]], columns: MarketColumns, preview: bool
+) -> None:
     info = v.book.info
     if info is None or info.sparse:
         raise CannotMark("no layout information")
@@ -191,55 +227,68 @@ def _write_marked(v: Validation, path: Path, by_sheet: dict[str, list[Problem]],
             headers = [*RESULT_HEADERS, *columns.headers]
             m.extra_width = first + len(headers)
             m.extra[data.header_row] = [(first + i, h, FILL_HEADER) for i, h in enumerate(headers)]
-            for row, (result, codes, message) in row_results(v).items():
+            for row, (shown, _, codes, message) in row_results(v, columns.notes, preview).items():
                 texts = [codes, message, *columns.cells.get(row, [])]
-                cells = [(first, result.value, MARK_FILLS.get(result.value, ""))]
+                cells = [(first, shown, MARK_FILLS.get(shown, ""))]
                 cells += [(first + i, text, "") for i, text in enumerate(texts, start=1) if text]
                 m.extra[row] = cells
         if m.fills or m.extra:
             marks[data.name] = m
-    rows, header_cells = summary_rows(v)
+    rows, header_cells = summary_rows(v, preview)
     write_marked(v.book.path, path, info.sheet_parts, marks, rows, dict.fromkeys(header_cells, FILL_HEADER))
 
 
-def _write_rewritten(v: Validation, path: Path, by_sheet: dict[str, list[Problem]], columns: MarketColumns) -> None:
+def _write_rewritten(
+    v: Validation, path: Path, by_sheet: dict[str, list[Problem]], columns: MarketColumns, preview: bool
+) -> None:
     wb = new_workbook(path, constant_memory=True)
     st = _Styles(wb)
     main_name = v.book.spec.main.name
     for name in v.book.sheet_order:
         data = v.book.sheets[name]
-        _write_sheet(wb, st, data, by_sheet.get(data.name, []), v, columns if name == main_name else None)
-    _summary(wb, st, v)
+        main = columns if name == main_name else None
+        _write_sheet(wb, st, data, by_sheet.get(data.name, []), v, main, preview)
+    _summary(wb, st, v, preview)
     write_lists_and_meta(wb, v.book.spec)
     wb.close()
 
 
 def write_result(
-    v: Validation, outbox: Path, when: dt.datetime | None = None, columns: MarketColumns = NO_COLUMNS
+    v: Validation,
+    outbox: Path,
+    when: dt.datetime | None = None,
+    columns: MarketColumns = NO_COLUMNS,
+    *,
+    preview: bool = False,
 ) -> ResultFiles:
     """Write the result workbook (and, when rows failed, the 재업로드용 workbook) into ``outbox``.
 
+    ``preview``: a dry run's plan, ``…_미리보기_<KST>.xlsx``: rows a real run would send read 보낼 예정, the 요약
+    sheet says nothing was sent, and there is no 재업로드용 file (fix the file you dropped).
     The staff's own file is marked up in place when it can be (fast, keeps their formatting); a file the
     in-place writer does not handle is rewritten cell by cell instead.
     """
     when = when or now_kst()
+    kind = PREVIEW if preview else RESULT
     outbox.mkdir(parents=True, exist_ok=True)
-    stem = output_stem(v.book.path, when)
+    stem = output_stem(v.book.path, when, kind)
     taken = 1
     while (outbox / f"{stem}.xlsx").exists():  # two runs of one file in the same second never overwrite
         taken += 1
-        stem = f"{output_stem(v.book.path, when)}_{taken}"
+        stem = f"{output_stem(v.book.path, when, kind)}_{taken}"
     path = outbox / f"{stem}.xlsx"
     by_sheet: dict[str, list[Problem]] = defaultdict(list)
     for p in v.report:
         by_sheet[p.sheet].append(p)
     partial = path.with_name(path.name + ".part")
     try:
-        _write_marked(v, partial, by_sheet, columns)
+        _write_marked(v, partial, by_sheet, columns, preview)
     except CannotMark:
         partial.unlink(missing_ok=True)
-        _write_rewritten(v, partial, by_sheet, columns)
+        _write_rewritten(v, partial, by_sheet, columns, preview)
     partial.replace(path)
+    if preview:
+        return ResultFiles(path, None, preview=True)
     reupload = _write_reupload(v, outbox / f"{stem}_재업로드용.xlsx") if v.has_errors else None
     return ResultFiles(path, reupload)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from batch.models import MARKET_LABELS
+from batch.models import SENDS_TO_LABELS
 from batch.sheetspec import Col, Kind, SheetSpec, TemplateSpec
 
 KIND = "answers"
@@ -14,7 +14,7 @@ SPEC = TemplateSpec(
     kind=KIND,
     version=VERSION,
     title="문의답변",
-    lists={"YN": ("Y", "N"), "마켓": MARKET_LABELS},
+    lists={"YN": ("Y", "N"), "마켓": SENDS_TO_LABELS},
     sheets=(
         SheetSpec(
             name=MAIN,

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from batch.models import MARKET_LABELS
+from batch.models import SENDS_TO_LABELS
 from batch.sheetspec import Col, Kind, SheetSpec, TemplateSpec
 from batch.trade.couriers import COURIERS
 
 KIND = "invoices"
 VERSION = 1
 MAIN = "송장"
+UNIT_HEADER = "배송단위"
 FORCE_DONE = "Y"
 
-LISTS: dict[str, tuple[str, ...]] = {"택배사": COURIERS, "YN": ("Y", "N"), "마켓": MARKET_LABELS}
+LISTS: dict[str, tuple[str, ...]] = {"택배사": COURIERS, "YN": ("Y", "N"), "마켓": SENDS_TO_LABELS}
 
 MAIN_SHEET = SheetSpec(
     name=MAIN,
-    description="주문 한 줄(상품·옵션)이 한 행입니다. 택배사와 송장번호를 채워 inbox에 다시 넣으면 송장을 보냅니다.",
+    description=(
+        "주문 한 줄(상품·옵션)이 한 행입니다. 택배사와 송장번호를 채워 inbox에 다시 넣으면 송장을 보냅니다. "
+        "배송단위가 같은 행들은 송장 하나를 함께 씁니다."
+    ),
     key="our_no",
     synonyms=("주문", "주문목록", "Sheet1", "송장등록"),
     columns=(
@@ -54,6 +58,17 @@ MAIN_SHEET = SheetSpec(
         Col("ship_date", "출고예정일", "YYYYMMDD. 오늘부터 3일 이상 뒤면 배송지연사유가 필요합니다", kind=Kind.DATE),
         Col("delay_reason", "배송지연사유", "출고가 3일 이상 늦을 때 그 이유", max_len=200),
         Col(
+            "unit",
+            UNIT_HEADER,
+            "마켓이 송장 하나를 받는 단위입니다 (고치지 마세요). 같은 배송단위의 행들은 이어져 있고 송장번호 하나를 함께"
+            " 씁니다: 그중 한 행에만 택배사와 송장번호를 넣어도 됩니다. 쿠팡: 묶음배송번호(shipmentBoxId),"
+            " 티몬: 주문번호/딜번호, 스마트스토어: 상품주문번호",
+            kind=Kind.CODE,
+            max_len=60,
+            width=18,
+            synonyms=("묶음배송번호", "묶음배송", "배송번호"),
+        ),
+        Col(
             "courier",
             "택배사",
             "▼ 목록에서 고르세요",
@@ -86,6 +101,12 @@ SPEC = TemplateSpec(
         (
             "택배사·송장번호",
             "둘 다 채운 행만 보냅니다. 택배사는 그 마켓이 아는 택배사여야 하고, 송장번호는 택배사 규칙(자릿수, 검증 숫자)에 맞아야 합니다.",
+        ),
+        (
+            "배송단위",
+            "마켓은 배송단위(쿠팡 묶음배송번호, 티몬 주문의 딜, 스마트스토어 상품주문번호)마다 송장 하나를 받습니다. "
+            "한 행에 쓴 택배사·송장번호는 같은 배송단위의 빈 행에도 씁니다. 한 배송단위에 서로 다른 송장번호나 "
+            "택배사를 쓰면 그 배송단위는 보내지 않습니다 (티몬은 택배사가 같으면 다른 번호를 추가 송장으로 보냅니다).",
         ),
         ("같은 송장번호", "한 송장번호를 서로 다른 주문에 쓰면 오류입니다 (같은 주문의 여러 상품은 괜찮습니다)."),
         (

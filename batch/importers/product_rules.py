@@ -11,7 +11,7 @@ from pathlib import Path
 
 from batch.importers import products as P
 from batch.importers.workbook import Book, SheetData
-from batch.models import Family, Market
+from batch.models import SENDS_TO, SENDS_TO_LABELS, Family, Market
 from batch.report import Problem, Severity
 from batch.trade.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
 
@@ -113,6 +113,7 @@ def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[i
         out.targets[row] = _targets(ctx, main, row, r, groups)
         _check_certs(ctx, main, row, r, out.targets[row])
         _check_images(ctx, main, row, r, image_dir)
+        _check_image_urls(ctx, main, row, r, out.targets[row])
     combos = out.combos = _check_options(ctx, book, main, products, out.targets)
     _check_notices(ctx, book, main, products)
     _check_addons(ctx, book, products, out.targets)
@@ -130,9 +131,25 @@ def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[
         if not (r["market"] and r["group"]):
             continue
         try:
-            market = Market.from_label(r["market"])
+            market: Market | None = Market.from_label(r["market"])
         except ValueError:
-            market = None  # not-in-list is reported by the schema
+            market = None
+        if market not in SENDS_TO:
+            supported = ", ".join(SENDS_TO_LABELS)
+            what = (
+                f"'{r['market']}'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다"
+                if market
+                else f"'{r['market']}'은(는) 모르는 마켓 이름입니다"
+            )
+            ctx.add(
+                data,
+                row,
+                "market",
+                "market-not-supported",
+                f"{what}. 보낼 수 있는 마켓: {supported}. 그룹의 마켓을 바꾸거나 이 그룹을 지워 주세요.",
+                None,
+            )
+            market = None
         ok = market is not None and row not in bad_rows
         needed: list[tuple[str, str, Market | None]] = []
         if market is not None:
@@ -333,6 +350,31 @@ def _check_certs(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None],
                     Severity.WARNING,
                     t.market,
                 )
+
+
+# Marketplaces that take images only as web addresses (they fetch them): a local file cannot reach them.
+# 쿠팡: marketplaces.md §2.4 (images[].vendorPath is an https URL); 티몬: §1.5 (image fields are URLs).
+# 스마트스토어 takes files: the adapter uploads them first (§3.3).
+URL_IMAGES_ONLY = frozenset({Market.COUPANG, Market.TMON})
+
+
+def _check_image_urls(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], targets: list[Target]) -> None:
+    """A local image file for a marketplace that takes only addresses: an error now, not a refusal at run."""
+    needs_url = sorted({t.market.label for t in targets if t.market in URL_IMAGES_ONLY})
+    if not needs_url:
+        return
+    for key in ("main_image", "extra_images"):
+        local = [ref for ref in split_list(r[key]) if "://" not in ref]
+        if local:
+            ctx.add(
+                main,
+                row,
+                key,
+                "image-needs-url",
+                f"{'·'.join(needs_url)}은(는) 이미지를 주소(https://…)로만 받습니다. '{local[0][:60]}' 같은 파일은 "
+                "웹에 올린 뒤 그 주소를 적어 주세요 (스마트스토어만 보낼 상품은 파일도 됩니다).",
+                r["code"],
+            )
 
 
 def _check_images(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], image_dir: Path | None) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from batch.models import MARKET_LABELS
+from batch.models import SENDS_TO_LABELS
 from batch.sheetspec import CellRule, Col, Kind, SheetSpec, TemplateSpec
 from batch.trade.couriers import COURIERS
 from batch.trade.notices import ALL_NOTICE_FIELDS, NOTICE_CATEGORIES, SEPARATE_NOTICE
@@ -108,7 +108,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "품목고시항목": (*ALL_NOTICE_FIELDS,),
     "옵션사용": ("사용안함", "오픈마켓만", "종합몰포함"),
     "옵션형식": ("조합형", "입력형"),
-    "마켓": MARKET_LABELS,
+    "마켓": SENDS_TO_LABELS,
     "택배사": COURIERS,
     "상품유형그룹": PRODUCT_TYPE_GROUPS,
     "배송비유형": DELIVERY_FEE_TYPES,
@@ -493,7 +493,16 @@ SALES_SHEET = SheetSpec(
     description="마켓·판매자ID마다 판매정보 그룹을 만들고, 상품 시트의 판매정보그룹 칸에 그룹명을 적습니다.",
     optional=False,
     columns=(
-        Col("market", "마켓", "등록할 마켓", required=True, kind=Kind.CHOICE, choices="마켓", example="티몬"),
+        Col(
+            "market",
+            "마켓",
+            "등록할 마켓",
+            required=True,
+            kind=Kind.CHOICE,
+            choices="마켓",
+            example="티몬",
+            strict_choice=False,  # product_rules names the marketplaces this version sends to
+        ),
         Col(
             "account",
             "판매자ID",

@@ -28,6 +28,11 @@ sender = "batch@example.com"
 recipients = []
 user_env = "BATCH_SMTP_USER"
 password_env = "BATCH_SMTP_PASSWORD"
+quiet = true          # 새로 처리한 것도 실패도 없는 확인에는 메일을 보내지 않습니다 (false면 빈 보고서도 보냄)
+
+# outbox/에서 이 날수보다 오래된 파일은 outbox/archive/연-월/로 옮깁니다 (지우지 않음). 0이면 옮기지 않습니다.
+[outbox]
+keep_days = 30
 
 # batch watch가 자동으로 모으는 간격 (시간). 마켓별로 다르게 하려면 [schedule.tmon] 아래에 orders = 1 처럼 씁니다.
 [schedule]

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from batch.config import Workspace
+from batch.errors import WorkspaceError
 from batch.importers import invoices as I
 from batch.importers.validation import Validation
 from batch.jobs.sending import Job, SendRun, run_job
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
-from batch.marketplaces.connect import Connection
+from batch.marketplaces.connect import Connection, adapter_for
 from batch.marketplaces.types import Outcomes, Shipment
 from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, ProductLink, RowResult, now_kst
 from batch.report import Problem, Severity
@@ -36,6 +37,7 @@ class InvoiceRow:
     force_done: bool
     result: RowResult | None = None
     message: str = ""
+    source: int | None = None  # the row whose 택배사·송장번호 this row (left empty) takes: its shipping unit's
 
     @property
     def where(self) -> tuple[str, str]:
@@ -48,6 +50,45 @@ class InvoiceRow:
 
 InvoiceRun = SendRun[InvoiceRow]
 
+# Marketplaces that take further boxes of one shipping unit as additional invoices (``Shipment.additional``): there
+# different numbers on the rows of one unit (same courier) are boxes, elsewhere they are a mistake refused up front.
+EXTRA_BOXES = frozenset({Market.TMON.value})
+UNIT_CONFLICT = "unit-tracking-conflict"
+UNIT_ROW_ERROR = "unit-row-error"
+
+
+def shipment_unit(line: OrderLine) -> str:
+    """The marketplace's shipping unit of ``line``, as its adapter's ``shipment_key`` names it: the lines of one unit
+    share one invoice (Coupang: shipmentBoxId; TMON: 주문번호/딜번호; Naver: productOrderId)."""
+    try:
+        adapter = adapter_for(line.market)
+    except WorkspaceError:
+        return line.delivery_no
+    return str(adapter.shipment_key(line))
+
+
+def unit_name(market: str, key: str) -> str:
+    """A shipping unit as staff find it in the export (the 배송단위 column)."""
+    label = Market(market).label
+    if market == Market.COUPANG:
+        return f"{label} 묶음배송번호 {key}"
+    if market == Market.NAVER:
+        return f"{label} 상품주문번호 {key}"
+    if market == Market.TMON and "/" in key:
+        order, _, deal = key.partition("/")
+        return f"{label} 주문 {order}의 딜 {deal}"
+    return f"{label} 배송단위 {key}"
+
+
+def _unit_noun(market: str) -> str:
+    return {Market.COUPANG.value: "묶음", Market.NAVER.value: "상품주문", Market.TMON.value: "딜"}.get(
+        market, "배송단위"
+    )
+
+
+def _rows_text(rows: list[int]) -> str:
+    return "·".join(str(r) for r in rows) + "행"
+
 
 def _problem(v: Validation, row: int, key: str | None, code: str, message: str, our_no: str | None) -> None:
     data = v.book.sheets[I.MAIN]
@@ -55,18 +96,43 @@ def _problem(v: Validation, row: int, key: str | None, code: str, message: str, 
     v.report.add(Problem(data.name, row, column, code, Severity.ERROR, message, our_no))
 
 
+@dataclass
+class _Member:
+    """One row of a shipping unit as the workbook has it: what it asks for, and whether it passed its own checks."""
+
+    row: int
+    our_no: str
+    line: OrderLine
+    asks: bool  # a courier, a number or 강제완료 written on it
+    force: bool = False
+    courier: Courier | None = None
+    number: str = ""
+    failed: bool = False
+
+
 def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[InvoiceRow]:
-    """Rows that ask for something (a courier and number, or 강제완료) and pass every check."""
+    """Rows that ask for something (a courier and number, or 강제완료) and pass every check, with the rows left empty
+    in their shipping units (they take the unit's invoice). A unit is sent whole or not at all: conflicting numbers
+    or couriers in it, or an error on one of its rows, hold every row of it back."""
     data = v.book.sheets[I.MAIN]
-    wanted: list[InvoiceRow] = []
+    units: dict[tuple[str, str, str], list[_Member]] = defaultdict(list)
     numbers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # number -> (row, market, order)
     bad = {p.row for p in v.report.errors}
+
+    def member(row: int, our_no: str, line: OrderLine, asks: bool, **kw: Any) -> _Member:
+        m = _Member(row, our_no, line, asks, **kw)
+        units[(line.market, line.account, shipment_unit(line))].append(m)
+        return m
+
     for row, r in data.records():
         v.results[row] = RowResult.SKIPPED
         force = r["force_done"] == I.FORCE_DONE
-        if not (r["courier"] or r["tracking"] or force) or row in bad:
-            continue
+        asks = bool(r["courier"] or r["tracking"] or force)
         our_no = r["our_no"] or ""
+        if not asks or row in bad:  # an empty row may still take its unit's invoice; a broken one holds its unit
+            if (found := ledger.order_by_our_no(our_no) if our_no else None) is not None:
+                member(row, our_no, found, asks, failed=row in bad)
+            continue
         line = ledger.order_by_our_no(our_no)
         if line is None:
             _problem(
@@ -78,6 +144,7 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
                 our_no,
             )
             continue
+        asked = member(row, our_no, line, True, force=force, failed=True)  # failed until every check below passes
         courier = find_courier(r["courier"] or "") if r["courier"] else None
         number = normalize_tracking(r["tracking"] or "")
         if not force:
@@ -124,7 +191,7 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
                     our_no,
                 )
                 continue
-        wanted.append(InvoiceRow(row, our_no, line, courier, number, force))
+        asked.courier, asked.number, asked.failed = courier, number, False
     duplicated: set[int] = set()
     for number, uses in numbers.items():
         if len({(m, o) for _, m, o in uses}) > 1:
@@ -139,7 +206,82 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
                     None,
                 )
                 duplicated.add(row)
-    return [w for w in wanted if w.row not in duplicated]
+    wanted: list[InvoiceRow] = []
+    for (market, _, key), members in units.items():
+        for m in members:
+            m.failed = m.failed or m.row in duplicated
+        wanted += _unit_rows(v, market, key, members)
+    return sorted(wanted, key=lambda w: w.row)
+
+
+def _unit_rows(v: Validation, market: str, key: str, members: list[_Member]) -> list[InvoiceRow]:
+    """The rows one shipping unit sends: every row of it with the one invoice written on any of them; none (each row
+    told why) when its rows disagree or one of them has an error."""
+    asking = [m for m in members if m.asks]
+    if not asking:
+        return []
+    fine = [m for m in members if not m.failed]
+    forced = [m for m in asking if m.force and not m.failed]
+    numbered = [m for m in asking if not m.force and not m.failed]
+    name, noun = unit_name(market, key), _unit_noun(market)
+    couriers = list(dict.fromkeys(m.courier.name for m in numbered if m.courier))
+    values = list(dict.fromkeys(m.number for m in numbered))
+    conflict: tuple[str, str] | None = None  # (column key, message)
+    if forced and numbered:
+        rows = _rows_text([m.row for m in forced + numbered])
+        conflict = (
+            "force_done",
+            f"{name}의 {rows}에 강제완료와 송장번호가 함께 있습니다. 한 {noun}은(는) 함께 처리되니 하나로 맞춰 주세요.",
+        )
+    elif len(couriers) > 1:
+        rows = _rows_text([m.row for m in numbered])
+        conflict = (
+            "courier",
+            f"{name}의 {rows}에 택배사가 서로 다릅니다 ({', '.join(couriers)}). "
+            f"한 {noun}에는 택배사 하나만 넣어 주세요.",
+        )
+    elif len(values) > 1:
+        courier = numbered[0].courier
+        assert courier is not None
+        if not courier.takes_number:
+            rows = _rows_text([m.row for m in numbered])
+            conflict = (
+                "ship_date",
+                f"{name}의 {rows}에 출고예정일이 서로 다릅니다 ({', '.join(values)}). "
+                f"한 {noun}에는 출고예정일 하나만 넣어 주세요.",
+            )
+        elif market not in EXTRA_BOXES:
+            rows = _rows_text([m.row for m in numbered])
+            conflict = (
+                "tracking",
+                f"{name}의 {rows}에 송장번호가 서로 다릅니다 ({', '.join(values)}). "
+                f"한 {noun}에는 송장번호 하나만 넣어 주세요.",
+            )
+    if conflict is not None:
+        column, message = conflict
+        for m in fine:
+            _problem(v, m.row, column if m.asks else None, UNIT_CONFLICT, message, m.our_no)
+        return []
+    if len(fine) < len(members):
+        broken = _rows_text([m.row for m in members if m.failed])
+        every = _rows_text([m.row for m in members])
+        message = (
+            f"{name}의 {broken}에 오류가 있어 이 {noun}({every})을(를) 보내지 않았습니다. "
+            "그 행을 고친 뒤 다시 넣어 주세요."
+        )
+        for m in fine:
+            _problem(v, m.row, None, UNIT_ROW_ERROR, message, m.our_no)
+        return []
+    if forced:  # 강제완료 settles the rows that ask for it; the rows left empty stay open
+        return [InvoiceRow(m.row, m.our_no, m.line, None, "", True) for m in forced]
+    first = numbered[0]
+    out = [InvoiceRow(m.row, m.our_no, m.line, m.courier, m.number, False) for m in numbered]
+    out += [
+        InvoiceRow(m.row, m.our_no, m.line, first.courier, first.number, False, source=first.row)
+        for m in fine
+        if not m.asks
+    ]
+    return out
 
 
 def _ship_date_ok(ship_date: str | None, reason: str | None, today: dt.date) -> bool:
@@ -175,6 +317,8 @@ class Unit:
     def finish(self, result: RowResult, message: str) -> None:
         for r in self.rows:
             r.result, r.message = result, message
+            if r.source is not None and result in (RowResult.SUCCESS, RowResult.SKIPPED):
+                r.message = f"{message} ({r.source}행의 송장번호)"
 
 
 def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipment | None:
@@ -293,6 +437,37 @@ async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger
     await _send_units(list(units.values()), conn, ledger, claims)
 
 
+async def _preview_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
+    """The dry run of ``_send_account`` (``ledger`` keeps nothing): the same fresh claim check and the same
+    per-unit verdicts (``_prepare``: held, forced, mixed couriers, sent already); nothing confirmed or sent. A unit
+    a real run would send keeps ``result`` None and says what would go."""
+    since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
+    try:
+        claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
+    except MarketError as exc:  # as _send_account: without a fresh claim check nothing would go out
+        for r in mine:
+            r.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
+            r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
+        return
+    units: dict[str, Unit] = {}
+    for r in mine:
+        key = conn.adapter.shipment_key(r.line)
+        units.setdefault(key, Unit(key, [])).rows.append(r)
+    for u in units.values():
+        s = _prepare(u, ledger, claims)
+        if s is None and not (u.rows[0].force_done and u.rows[0].result is RowResult.SUCCESS):
+            continue
+        if s is None:
+            planned = "강제완료 예정: 아무것도 보내지 않고 처리 완료로 표시합니다."
+        else:
+            confirm = "발주확인 후 " if any(x.status is OrderStatus.NEW for x in s.lines) else ""
+            extra = f" (추가 송장 {len(s.additional)}개)" if s.additional else ""
+            planned = f"{confirm}{'송장 수정' if s.correct else '송장 등록'} 예정{extra}"
+        for r in u.rows:
+            r.result = None
+            r.message = planned + (f" ({r.source}행의 송장번호)" if r.source is not None else "")
+
+
 def _ordered(line: OrderLine) -> dt.datetime:
     try:
         return dt.datetime.strptime(line.ordered_at[:16], "%Y-%m-%d %H:%M")
@@ -315,5 +490,6 @@ def run_invoices(
         lambda v, ledger: check_invoices(v, ledger, now_kst().date()),
         _send_account,
         ("송장 결과", "송장 메시지"),
+        preview=_preview_account,
     )
     return run_job(job, path, ws, dry_run=dry_run, clock=clock, app=app, when=when)

@@ -23,7 +23,7 @@ from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.connect import SUPPORTED, Connection
-from batch.models import Product, ProductLink, RowResult, SalesInfo
+from batch.models import Market, Product, ProductLink, RowResult, SalesInfo
 from batch.report import Problem, Severity
 
 
@@ -40,6 +40,18 @@ ACTION_LABELS = {
     Action.SKIP: "변경 없음",
     Action.BLOCKED: "보내지 않음",
 }
+# What a dry run's plan says per marketplace (its result columns and the console); a held step reads 보류.
+PLANNED_LABELS = {
+    Action.CREATE: "신규 등록 예정",
+    Action.UPDATE: "수정 예정",
+    Action.SKIP: "건너뜀(변경 없음)",
+    Action.BLOCKED: "보내지 않음",
+}
+SENDING = (Action.CREATE, Action.UPDATE)
+UNCHANGED = "변경 없음"
+FOUND = "등록 확인"  # a send whose answer was lost: the product was found at the marketplace, nothing sent again
+RECOVER_NOTE = "이전 전송의 결과를 모릅니다. 보내기 전에 마켓에서 먼저 찾아봅니다."
+OTHER_MARKET = "고른 마켓(--market)으로 보내는 상품이 아니라 건너뛰었습니다."
 
 
 @dataclass
@@ -66,7 +78,9 @@ class Step:
 class Run:
     validation: Validation
     steps: list[Step] = field(default_factory=list)
-    files: ResultFiles | None = None
+    files: ResultFiles | None = None  # a dry run's are its plan (files.preview)
+    dry_run: bool = False
+    markets: set[str] | None = None  # --market: only these marketplaces
 
     def plan_counts(self) -> dict[str, Counter[Action]]:
         out: dict[str, Counter[Action]] = defaultdict(Counter)
@@ -114,7 +128,7 @@ def plan(
             conn = connections.get((market, target.account))
             if mine or market in ws.stops or not isinstance(conn, Connection):
                 if mine:
-                    reason = f"오류가 있어 보내지 않았습니다 ({mine[0].code})"
+                    reason = f"오류가 있어 보내지 않습니다 ({mine[0].code})"
                 elif market in ws.stops:
                     reason = f"{target.market.label} 전송 중지: {ws.stops[market]}"
                 else:
@@ -131,7 +145,7 @@ def plan(
             link = ledger.link(market, target.account, product.code)
             unknown = ledger.unfinished(market, target.account, product.code)
             if link is not None and link.sent_hash == digest and unknown is None:
-                steps.append(Step(row, product, sales, Action.SKIP, "변경 없음", digest, link.link))
+                steps.append(Step(row, product, sales, Action.SKIP, UNCHANGED, digest, link.link))
             elif link is not None:
                 steps.append(
                     Step(row, product, sales, Action.UPDATE, "", digest, link.link, recover=unknown is not None)
@@ -184,7 +198,7 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger) -> None:
             ledger.complete(0, market, account, code, found, pending or "")
             step.link, step.action = found, Action.UPDATE
             if pending == step.payload_hash:
-                step.result, step.product_no, step.message = RowResult.SUCCESS, found.product_no, "등록 확인"
+                step.result, step.product_no, step.message = RowResult.SUCCESS, found.product_no, FOUND
                 return
     action = step.action
     send_id = ledger.begin(market, account, code, action.value, step.payload_hash)
@@ -206,11 +220,45 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger) -> None:
     step.message = "신규 등록" if action is Action.CREATE else "수정"
 
 
+async def check_before_sending(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
+    """What a real run asks the marketplaces before its first write, and all a dry run asks: each account's
+    credentials (its cheapest authenticated call, as `batch accounts --check`), then each group's 출고지 / 반품지 /
+    배송템플릿 codes. A step that fails either is BLOCKED with the reason; nothing is written anywhere."""
+    await _check_accounts(steps, conns)
+    await _check_groups(steps, conns)
+
+
+async def _check_accounts(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
+    """Every account with something to send proves its credentials once; a refused account blocks its steps."""
+    wanted = list(dict.fromkeys((s.sales.market.value, s.sales.account) for s in steps if s.action in SENDING))
+
+    async def one(key: tuple[str, str]) -> tuple[str, bool] | None:
+        conn = conns.get(key)
+        if not isinstance(conn, Connection):  # blocked by the plan already
+            return None
+        try:
+            await conn.adapter.vendor_id()
+        except AuthFailed as exc:
+            return exc.message, False
+        except MarketError as exc:
+            held = isinstance(exc, Blocked)
+            return f"{Market(key[0]).label} 계정 '{key[1]}'에 접속하지 못했습니다: {exc.message}", held
+        except Exception as exc:  # one broken account never stops the others
+            return account_failed(conn.account, exc), False
+        return None
+
+    found = dict(zip(wanted, await asyncio.gather(*(one(k) for k in wanted)), strict=True))
+    for step in steps:
+        problem = found.get((step.sales.market.value, step.sales.account))
+        if step.action in SENDING and problem is not None:
+            step.action, step.reason, step.held = Action.BLOCKED, problem[0], problem[1]
+
+
 async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
     """Ask each account once for its delivery templates before sending through a group."""
     checked: dict[tuple[str, str, str], str | None] = {}
     for step in steps:
-        if step.action not in (Action.CREATE, Action.UPDATE):
+        if step.action not in SENDING:
             continue
         key = (step.sales.market.value, step.sales.account, step.sales.group)
         conn = conns.get(key[:2])
@@ -231,8 +279,9 @@ async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connecti
 async def push(
     steps: list[Step], conns: dict[tuple[str, str], Connection | str], ledger: Ledger, progress: Progress | None = None
 ) -> None:
-    await _check_groups(steps, conns)
-    todo = [s for s in steps if s.action in (Action.CREATE, Action.UPDATE)]
+    """``check_before_sending``, then send every step still to create or update, each account at its own pace."""
+    await check_before_sending(steps, conns)
+    todo = [s for s in steps if s.action in SENDING]
     limits: dict[tuple[str, str], asyncio.Semaphore] = {}
     done = 0
 
@@ -252,19 +301,37 @@ async def push(
             progress(done, len(todo))
 
     await asyncio.gather(*(one(s) for s in todo))
+    _settle_unsent(steps)
+
+
+async def preview(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
+    """A dry run: ``check_before_sending`` as a real run does it, then each step says what a real run would do.
+    A step to create or update keeps ``result`` None (not sent); every other step gets the real run's result."""
+    await check_before_sending(steps, conns)
+    _settle_unsent(steps, planned=True)
+
+
+def _settle_unsent(steps: list[Step], *, planned: bool = False) -> None:
+    """The result of each step not sent: skipped (unchanged), held (kill switch) or an error (with its reason)."""
     for s in steps:
-        if s.result is None:
-            s.result = {
-                Action.SKIP: RowResult.SKIPPED,
-                Action.BLOCKED: RowResult.HELD if s.held else RowResult.ERROR,
-            }.get(s.action, RowResult.ERROR)
-            s.message = s.message or s.reason
-            if s.action is Action.SKIP and s.link:
-                s.product_no = s.link.product_no
+        if s.result is not None:
+            continue
+        if planned and s.action in SENDING:
+            s.message = RECOVER_NOTE if s.recover else ""
+            s.product_no = s.link.product_no if s.link else ""
+            continue
+        s.result = {
+            Action.SKIP: RowResult.SKIPPED,
+            Action.BLOCKED: RowResult.HELD if s.held else RowResult.ERROR,
+        }.get(s.action, RowResult.ERROR)
+        s.message = s.message or s.reason
+        if s.action is Action.SKIP and s.link:
+            s.product_no = s.link.product_no
 
 
 def _merge_results(run: Run) -> MarketColumns:
-    """Fold per-marketplace outcomes into each row's 처리결과 and the per-marketplace result columns."""
+    """Fold per-marketplace outcomes into each row's 처리결과 and the per-marketplace result columns (a dry run's:
+    its plan, with the same verdicts a real run reaches before sending)."""
     v = run.validation
     by_row: dict[int, list[Step]] = defaultdict(list)
     for s in run.steps:
@@ -276,9 +343,10 @@ def _merge_results(run: Run) -> MarketColumns:
     labels = list(dict.fromkeys(_column_label(s, shared) for s in run.steps))
     cells: dict[int, list[str]] = {}
     main = v.book.sheets[P.MAIN]
+    notes: dict[int, str] = {}
     for row, steps in by_row.items():
         mine = {_column_label(s, shared): s for s in steps}
-        cells[row] = [x for label in labels for x in _market_cells(mine.get(label))]
+        cells[row] = [x for label in labels for x in _market_cells(mine.get(label), run.dry_run)]
         for s in steps:
             if s.result is RowResult.ERROR and not s.row_error:
                 code = "not-sent" if s.action is Action.BLOCKED else "marketplace-rejected"
@@ -303,9 +371,14 @@ def _merge_results(run: Run) -> MarketColumns:
             v.results[row] = RowResult.HELD
         elif results == {RowResult.SKIPPED}:
             v.results[row] = RowResult.SKIPPED
+            notes[row] = UNCHANGED
+    if run.markets:  # a row for none of the chosen marketplaces is left alone, and says so
+        for row in v.targets:
+            if row not in by_row and v.results.get(row) in (RowResult.SUCCESS, RowResult.WARNING):
+                v.results[row], notes[row] = RowResult.SKIPPED, OTHER_MARKET
     v.row_problems = v.problems_by_row()
     headers = [f"{label} {h}" for label in labels for h in ("결과", "상품번호", "메시지")]
-    return MarketColumns(headers, cells)
+    return MarketColumns(headers, cells, notes)
 
 
 def _column_label(step: Step, shared: set[str]) -> str:
@@ -314,11 +387,21 @@ def _column_label(step: Step, shared: set[str]) -> str:
     return f"{label}({step.sales.account})" if step.sales.market.value in shared else label
 
 
-def _market_cells(step: Step | None) -> list[str]:
+def _market_cells(step: Step | None, planned: bool = False) -> list[str]:
     if step is None:
         return ["", "", ""]
-    result = step.result.value if step.result else ""
-    return [result, step.product_no, step.message]
+    return [step_label(step, planned), step.product_no, step.message]
+
+
+def step_label(step: Step, planned: bool = False) -> str:
+    """A step's result column: what happened, or in a dry run's plan what a real run would do."""
+    if not planned:
+        return step.result.value if step.result else ""
+    if step.action is Action.BLOCKED and step.held:
+        return RowResult.HELD.value
+    if step.action is Action.SKIP:
+        return RowResult.SKIPPED.value
+    return PLANNED_LABELS[step.action]
 
 
 def run_products(
@@ -332,9 +415,13 @@ def run_products(
     app: Any = None,
     when: dt.datetime | None = None,
 ) -> Run:
-    """Validate, plan and (unless ``dry_run``) push a 상품대량등록 workbook; write the result workbook."""
+    """Validate, plan and push a 상품대량등록 workbook; write the result workbook.
+
+    ``dry_run``: the same plan and the same checks at the marketplaces (credentials, images, 출고지 / 반품지 /
+    배송템플릿) without a single write; the plan goes to ``…_미리보기_<KST>.xlsx`` with each step's verdict.
+    """
     v = validate_products(path, company_name=ws.company_name)
-    run = Run(v)
+    run = Run(v, dry_run=dry_run, markets=markets)
     ledger = Ledger(ws.ledger_path)
     try:
         conns = _connections(ws, v, clock, app)
@@ -342,22 +429,27 @@ def run_products(
             if isinstance(conn, Connection):
                 conn.adapter.images_dir = path.parent / "images"  # where the rules found the local images
         run.steps = plan(v, ws, ledger, conns, markets)
-        if not dry_run:
-            asyncio.run(_push_and_close(run.steps, conns, ledger, progress))
-            columns = _merge_results(run)
-            run.files = write_result(v, ws.outbox, when, columns)
-        else:
-            asyncio.run(_close(conns))
+        asyncio.run(_go_and_close(run.steps, conns, ledger, progress, send=not dry_run))
+        columns = _merge_results(run)
+        run.files = write_result(v, ws.outbox, when, columns, preview=dry_run)
     finally:
         ledger.close()
     return run
 
 
-async def _push_and_close(
-    steps: list[Step], conns: dict[tuple[str, str], Connection | str], ledger: Ledger, progress: Progress | None
+async def _go_and_close(
+    steps: list[Step],
+    conns: dict[tuple[str, str], Connection | str],
+    ledger: Ledger,
+    progress: Progress | None,
+    *,
+    send: bool,
 ) -> None:
     try:
-        await push(steps, conns, ledger, progress)
+        if send:
+            await push(steps, conns, ledger, progress)
+        else:
+            await preview(steps, conns)
     finally:
         await _close(conns)
 

@@ -565,7 +565,8 @@ class Coupang:
 
     # --- orders ------------------------------------------------------------------------------------
 
-    def shipment_key(self, line: OrderLine) -> str:
+    @staticmethod
+    def shipment_key(line: OrderLine) -> str:
         return line.delivery_no
 
     def _lines(self, box: Mapping[str, Any], account: str) -> list[OrderLine]:

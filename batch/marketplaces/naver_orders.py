@@ -140,7 +140,8 @@ class NaverOrders:
     def now(self) -> float:  # provided by Naver: Unix time as Naver counts it
         raise NotImplementedError
 
-    def shipment_key(self, line: OrderLine) -> str:
+    @staticmethod
+    def shipment_key(line: OrderLine) -> str:
         """Naver confirms and dispatches per product order (productOrderId)."""
         return line.delivery_no
 

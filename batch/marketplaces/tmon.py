@@ -238,7 +238,8 @@ class TmonOrders:
             )
         return out
 
-    def shipment_key(self, line: OrderLine) -> str:
+    @staticmethod
+    def shipment_key(line: OrderLine) -> str:
         """TMON confirms and invoices one deal of an order (under its delivery number) at a time."""
         return f"{line.order_no}/{line.product_no}"
 

@@ -1,0 +1,5 @@
+"""Entry point for ``python -m batch``."""
+
+from batch.cli import main
+
+main()

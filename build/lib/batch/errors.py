@@ -1,0 +1,34 @@
+"""Exceptions for the few cases where a job cannot continue at all.
+
+Bad rows are not exceptions: they are Problems in a Report (see batch.report).
+An exception here always carries a plain Korean message that says what to do next.
+
+BatchError
+ ├── FileRefused      a workbook the importer will not read (code + message)
+ └── WorkspaceError   a workspace or batch.toml that cannot be used
+"""
+
+from __future__ import annotations
+
+
+class BatchError(Exception):
+    """Base of every error a user may see; ``message`` is Korean and actionable."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FileRefused(BatchError):
+    """The whole file is refused before any row is read.
+
+    ``code`` is a stable kebab-case id (e.g. ``file-not-xlsx``) that tests and reports use.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class WorkspaceError(BatchError):
+    """The workspace folder or its batch.toml cannot be used."""

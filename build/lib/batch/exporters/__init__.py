@@ -1,0 +1,1 @@
+"""Workbook writers: templates, result workbooks and exports."""

@@ -1,0 +1,1 @@
+"""Workbook readers: one module per template, its schema beside it."""

@@ -1,0 +1,794 @@
+"""Rules of the 상품대량등록 workbook that span cells, rows, sheets or outside facts (image files)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from batch.importers import products as P
+from batch.importers.workbook import Book, SheetData
+from batch.models import SENDS_TO, SENDS_TO_LABELS, Family, Market
+from batch.report import Problem, Severity
+from batch.trade.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
+
+MAX_IMAGE_BYTES = 3 * 1024 * 1024
+IMAGE_SIDE = 1000
+IMAGE_NAME = re.compile(r"[A-Za-z0-9]+\.(?:jpg|jpeg)", re.IGNORECASE)
+COMBO_LIMITS = {Market.ST11: 100, Market.TMON: 200}
+TMON_STOCK = 9999
+FEE_AMOUNTS = {"유료": ("delivery_fee",), "조건부무료": ("delivery_fee", "free_over")}  # 배송비유형 -> amounts it needs
+# Certifications that travel to each marketplace; others must be entered there by hand.
+_LIFE_ELEC_CHILD = ("생활용품", "전기용품", "어린이제품")
+CERT_TRAVELS: dict[Market, tuple[str, ...]] = {
+    Market.GMARKET: _LIFE_ELEC_CHILD,
+    Market.AUCTION: (*_LIFE_ELEC_CHILD, "방송통신기자재"),
+}
+CERT_DEFAULT = (*_LIFE_ELEC_CHILD, "방송통신기자재")
+
+
+@dataclass(frozen=True)
+class Target:
+    market: Market
+    account: str
+    group: str
+    row: int = 0  # the group's row on the 판매정보 sheet
+    valid: bool = True  # False: the group's row has errors, nothing is sent through it
+
+
+@dataclass
+class ProductChecks:
+    """What the cross-sheet rules learnt besides the problems: each product's targets."""
+
+    targets: dict[int, list[Target]] = field(default_factory=dict)  # main Excel row -> targets
+    problems: list[Problem] = field(default_factory=list)
+    combos: dict[str, dict[tuple[str, ...], Combo]] = field(default_factory=dict)  # code -> option combinations
+
+
+def split_list(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+class _Ctx:
+    def __init__(self, book: Book, out: ProductChecks) -> None:
+        self.book = book
+        self.out = out
+
+    def add(
+        self,
+        data: SheetData,
+        row: int | None,
+        key: str | None,
+        code: str,
+        message: str,
+        product: str | None,
+        severity: Severity = Severity.ERROR,
+        market: Market | None = None,
+    ) -> None:
+        column = data.header_of(key) if key else None
+        self.out.problems.append(
+            Problem(data.name, row, column, code, severity, message, product, market.value if market else None)
+        )
+
+
+def _rows(data: SheetData) -> list[tuple[int, dict[str, str | None]]]:
+    return data.records()
+
+
+def _linked(ctx: _Ctx, data: SheetData, products: dict[str, int]) -> Iterator[tuple[int, dict[str, str | None], str]]:
+    """Rows of a sub-sheet whose 자체상품코드 is on the 상품 sheet; the others are reported once, here."""
+    for row, r in _rows(data):
+        code = r["code"]
+        if not code:
+            continue
+        if code not in products:
+            ctx.add(
+                data,
+                row,
+                "code",
+                "unknown-product",
+                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+                code,
+            )
+            continue
+        yield row, r, code
+
+
+def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[int]]) -> ProductChecks:
+    """Rules across cells and sheets. ``bad_rows``: rows per sheet that already have per-cell errors."""
+    out = ProductChecks()
+    ctx = _Ctx(book, out)
+    main = book.sheets[P.MAIN]
+    groups = _check_sales(ctx, book.sheets.get(P.SALES), bad_rows.get(P.SALES, set()))
+    _check_duplicates(ctx, main)
+    _check_dates(ctx, main)
+    products: dict[str, int] = {}
+    for row, r in _rows(main):
+        code = r["code"]
+        if code and code not in products:
+            products[code] = row
+        out.targets[row] = _targets(ctx, main, row, r, groups)
+        _check_certs(ctx, main, row, r, out.targets[row])
+        _check_images(ctx, main, row, r, image_dir)
+        _check_image_urls(ctx, main, row, r, out.targets[row])
+    combos = out.combos = _check_options(ctx, book, main, products, out.targets)
+    _check_notices(ctx, book, main, products)
+    _check_addons(ctx, book, products, out.targets)
+    _check_stock(ctx, book, main, products, out.targets, combos)
+    return out
+
+
+def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[str, Target]:
+    """Read the 판매정보 groups; a group with any error is kept out (its products get an error)."""
+    groups: dict[str, Target] = {}
+    if data is None:
+        return groups
+    seen: dict[str, int] = {}
+    for row, r in _rows(data):
+        if not (r["market"] and r["group"]):
+            continue
+        try:
+            market: Market | None = Market.from_label(r["market"])
+        except ValueError:
+            market = None
+        if market not in SENDS_TO:
+            supported = ", ".join(SENDS_TO_LABELS)
+            what = (
+                f"'{r['market']}'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다"
+                if market
+                else f"'{r['market']}'은(는) 모르는 마켓 이름입니다"
+            )
+            ctx.add(
+                data,
+                row,
+                "market",
+                "market-not-supported",
+                f"{what}. 보낼 수 있는 마켓: {supported}. 그룹의 마켓을 바꾸거나 이 그룹을 지워 주세요.",
+                None,
+            )
+            market = None
+        ok = market is not None and row not in bad_rows
+        needed: list[tuple[str, str, Market | None]] = []
+        if market is not None:
+            needed += [
+                (key, f"{market.label} 그룹에는 '{data.header_of(key)}' 칸이 꼭 필요합니다. 값을 넣어 주세요.", market)
+                for key in P.MARKET_REQUIRED.get(market.value, ())
+            ]
+        fee_type = r.get("delivery_fee_type")
+        needed += [
+            (
+                key,
+                f"배송비유형이 '{fee_type}'이면 '{data.header_of(key)}' 칸이 필요합니다. 금액(원)을 넣어 주세요.",
+                None,
+            )
+            for key in FEE_AMOUNTS.get(fee_type or "", ())
+        ]
+        for key, message, for_market in needed:
+            if r.get(key) is None:
+                ok = False
+                ctx.add(data, row, key, "required-value", message, None, market=for_market)
+        name = r["group"]
+        if name in seen:
+            ctx.add(
+                data,
+                row,
+                "group",
+                "duplicate-group",
+                f"그룹명 '{name}'이(가) {seen[name]}행에도 있습니다. 그룹명은 시트 안에서 한 번만 쓰세요.",
+                None,
+            )
+            continue
+        seen[name] = row
+        groups[name] = Target(market or Market.TMON, r["account"] or "", name, row, ok)
+    return groups
+
+
+def _check_duplicates(ctx: _Ctx, main: SheetData) -> None:
+    codes = main.frame["code"]
+    dup = codes[codes.notna() & codes.duplicated(keep=False)]
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for row, code in zip(dup.index, dup, strict=True):
+        rows_of[str(code)].append(int(row))
+    for code, rows in rows_of.items():
+        for row in rows:
+            other = [str(r) for r in rows if r != row][:3]
+            ctx.add(
+                main,
+                row,
+                "code",
+                "duplicate-code",
+                f"자체상품코드 '{code}'이(가) {', '.join(other)}행에도 있습니다. 코드는 한 번만 쓰세요.",
+                code,
+            )
+
+
+def _check_dates(ctx: _Ctx, main: SheetData) -> None:
+    f = main.frame
+    made = f["made_on"].where(f["made_on"].astype(str).str.fullmatch(r"\d{8}"))
+    exp = f["expires_on"].where(f["expires_on"].astype(str).str.fullmatch(r"\d{8}"))
+    bad = made.notna() & exp.notna() & (exp.astype(str) < made.astype(str))
+    for row in (int(r) for r in f.index[bad]):
+        ctx.add(
+            main,
+            row,
+            "expires_on",
+            "date-order",
+            f"유효일자({main.text(row, 'expires_on')})가 제조일자({main.text(row, 'made_on')})보다 앞섭니다. "
+            "날짜를 확인하세요.",
+            main.text(row, "code"),
+        )
+    top = f["category"].astype(str).str.split(r"\s*>\s*", regex=True).str[0]
+    needs = top.isin(P.DATED_CATEGORIES) & (f["made_on"].isna() | f["expires_on"].isna())
+    for row in (int(r) for r in f.index[needs]):
+        key = "made_on" if main.text(row, "made_on") is None else "expires_on"
+        ctx.add(
+            main,
+            row,
+            key,
+            "date-expected",
+            f"{top[row]} 상품은 제조일자와 유효일자를 넣는 것이 좋습니다.",
+            main.text(row, "code"),
+            Severity.WARNING,
+        )
+
+
+def _targets(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], groups: dict[str, Target]) -> list[Target]:
+    targets: list[Target] = []
+    seen: dict[tuple[Market, str], str] = {}
+    if r["groups"] and not split_list(r["groups"]):
+        ctx.add(
+            main,
+            row,
+            "groups",
+            "no-target-market",
+            "판매정보그룹 칸에 그룹명이 없습니다. 그룹명을 넣어 주세요.",
+            r["code"],
+        )
+    for name in split_list(r["groups"]):
+        t = groups.get(name)
+        if t is None:
+            hint = " (예시 그룹은 보내지 않습니다)" if name == P.EXAMPLE_GROUP else ""
+            ctx.add(
+                main,
+                row,
+                "groups",
+                "unknown-group",
+                f"판매정보 시트에 '{name}' 그룹이 없습니다{hint}. 판매정보 시트의 그룹명을 쓰세요.",
+                r["code"],
+            )
+            continue
+        if not t.valid:
+            ctx.add(
+                main,
+                row,
+                "groups",
+                "group-has-errors",
+                f"판매정보 시트의 '{name}' 그룹({t.row}행)에 오류가 있어 보낼 수 없습니다. 그 행을 먼저 고쳐 주세요.",
+                r["code"],
+                market=t.market,
+            )
+            continue
+        k = (t.market, t.account)
+        if k in seen:
+            ctx.add(
+                main,
+                row,
+                "groups",
+                "group-conflict",
+                f"'{seen[k]}'와(과) '{name}'은(는) 같은 {t.market.label} 계정({t.account}) 그룹입니다. 하나만 고르세요.",
+                r["code"],
+                market=t.market,
+            )
+            continue
+        seen[k] = name
+        targets.append(t)
+    return targets
+
+
+def _cert_family(cert_type: str) -> str:
+    return cert_type.split(" ")[0]
+
+
+def _check_certs(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], targets: list[Target]) -> None:
+    given: list[str] = []
+    flawed = False
+    for i in range(1, P.MAX_CERTS + 1):
+        keys = (f"cert_type_{i}", f"cert_agency_{i}", f"cert_no_{i}")
+        vals = [r[k] for k in keys]
+        if not any(vals):
+            continue
+        if r["cert_required"] == "인증대상아님":
+            ctx.add(
+                main,
+                row,
+                keys[0],
+                "cert-conflict",
+                f"인증대상아님인데 {i}번째 인증정보가 있습니다. 인증대상으로 바꾸거나 인증 칸을 비워 주세요.",
+                r["code"],
+            )
+            flawed = True
+            continue
+        if not all(vals):
+            missing = [main.header_of(k) for k, v in zip(keys, vals, strict=True) if not v]
+            ctx.add(
+                main,
+                row,
+                keys[vals.index(None)],
+                "cert-incomplete",
+                f"{i}번째 인증정보에 {', '.join(missing)}이(가) 비어 있습니다. 세 칸을 모두 넣어 주세요.",
+                r["code"],
+            )
+            flawed = True
+            continue
+        given.append(vals[0] or "")
+    if r["cert_required"] == "인증대상" and not given and not flawed:
+        ctx.add(
+            main,
+            row,
+            "cert_type_1",
+            "cert-missing",
+            "인증대상인데 인증정보가 없습니다. 인증유형·인증기관·인증번호를 한 줄 이상 넣어 주세요.",
+            r["code"],
+        )
+    for cert in given:
+        for t in targets:
+            travels = CERT_TRAVELS.get(t.market, CERT_DEFAULT)
+            manual = t.market is Market.NAVER and cert == "안전기준준수대상"
+            if manual or _cert_family(cert) not in travels:
+                where = "스마트스토어 판매자센터" if manual else f"{t.market.label} 판매자 화면"
+                ctx.add(
+                    main,
+                    row,
+                    "cert_required",
+                    "cert-not-transferred",
+                    f"'{cert}' 인증은 {t.market.label}에 연동되지 않습니다. {where}에서 직접 등록하거나 상세설명에 "
+                    "표기하세요.",
+                    r["code"],
+                    Severity.WARNING,
+                    t.market,
+                )
+
+
+# Marketplaces that take images only as web addresses (they fetch them): a local file cannot reach them.
+# 쿠팡: marketplaces.md §2.4 (images[].vendorPath is an https URL); 티몬: §1.5 (image fields are URLs).
+# 스마트스토어 takes files: the adapter uploads them first (§3.3).
+URL_IMAGES_ONLY = frozenset({Market.COUPANG, Market.TMON})
+
+
+def _check_image_urls(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], targets: list[Target]) -> None:
+    """A local image file for a marketplace that takes only addresses: an error now, not a refusal at run."""
+    needs_url = sorted({t.market.label for t in targets if t.market in URL_IMAGES_ONLY})
+    if not needs_url:
+        return
+    for key in ("main_image", "extra_images"):
+        local = [ref for ref in split_list(r[key]) if "://" not in ref]
+        if local:
+            ctx.add(
+                main,
+                row,
+                key,
+                "image-needs-url",
+                f"{'·'.join(needs_url)}은(는) 이미지를 주소(https://…)로만 받습니다. '{local[0][:60]}' 같은 파일은 "
+                "웹에 올린 뒤 그 주소를 적어 주세요 (스마트스토어만 보낼 상품은 파일도 됩니다).",
+                r["code"],
+            )
+
+
+def _check_images(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], image_dir: Path | None) -> None:
+    for key in ("main_image", "extra_images"):
+        for ref in split_list(r[key]):
+            _check_image(ctx, main, row, key, ref, r["code"], image_dir)
+
+
+def _check_image(
+    ctx: _Ctx, main: SheetData, row: int, key: str, ref: str, code: str | None, image_dir: Path | None
+) -> None:
+    is_url = "://" in ref
+    if is_url and not ref.lower().startswith(("http://", "https://")):
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-url",
+            f"이미지 주소 '{ref[:60]}'은(는) http:// 또는 https:// 로 시작해야 합니다.",
+            code,
+        )
+        return
+    name = ref.split("?")[0].rstrip("/").rsplit("/", 1)[-1] if is_url else ref
+    if not IMAGE_NAME.fullmatch(name):
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-name",
+            f"이미지 파일 이름 '{name[:60]}'에 한글·공백·특수문자가 있거나 .jpg가 아닙니다. 영문과 숫자만 쓰고 .jpg로 "
+            "저장하세요.",
+            code,
+        )
+        return
+    if is_url:
+        return  # a URL is fetched by the marketplace; its size is checked there
+    path = (image_dir / name) if image_dir else None
+    if path is None or not path.is_file():
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-not-found",
+            f"이미지 파일 '{name}'을(를) 찾지 못했습니다. 통합 문서 옆 images 폴더에 넣어 주세요.",
+            code,
+        )
+        return
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-too-large",
+            f"이미지 '{name}'이(가) {path.stat().st_size / 1048576:.1f}MB입니다. 3MB 이하로 줄여 주세요.",
+            code,
+        )
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:  # reads the header only: the pixels are never decoded
+                fmt, size = im.format, im.size
+    except Image.DecompressionBombError:
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-size",
+            f"이미지 '{name}'의 크기가 비정상적으로 큽니다. 1000×1000 픽셀로 맞춰 주세요.",
+            code,
+        )
+        return
+    except (UnidentifiedImageError, OSError):
+        fmt, size = None, (0, 0)
+    if fmt != "JPEG":
+        ctx.add(
+            main, row, key, "image-format", f"이미지 '{name}'은(는) JPEG가 아닙니다. JPEG(.jpg)로 저장해 주세요.", code
+        )
+    elif size != (IMAGE_SIDE, IMAGE_SIDE):
+        ctx.add(
+            main,
+            row,
+            key,
+            "image-size",
+            f"이미지 '{name}'은(는) {size[0]}×{size[1]}입니다. 1000×1000 픽셀로 맞춰 주세요.",
+            code,
+        )
+
+
+@dataclass
+class Combo:
+    values: tuple[str, ...]
+    extra_price: int = 0
+    on_sale: bool = True
+    stock: int | None = None  # None: the product's 기본재고
+    row: int | None = None  # 옵션조합 sheet row, when given there
+
+
+def _to_int(text: str | None) -> int | None:
+    if text is None or not re.fullmatch(r"-?\d{1,15}", text):
+        return None
+    return int(text)
+
+
+def _option_lists(r: dict[str, str | None]) -> list[tuple[int, str, list[str]]]:
+    """(option number 1-3, name, values) of every option slot that has anything in it."""
+    out = []
+    for i in range(1, P.MAX_OPTIONS + 1):
+        name, values = r[f"option_name_{i}"], r[f"option_values_{i}"]
+        if name or values:
+            out.append((i, name or "", split_list(values)))
+    return out
+
+
+def _check_options(
+    ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int], targets: dict[int, list[Target]]
+) -> dict[str, dict[tuple[str, ...], Combo]]:
+    combos: dict[str, dict[tuple[str, ...], Combo]] = {}
+    for row, r in _rows(main):
+        code = r["code"]
+        if not code or products.get(code) != row:
+            continue
+        lists = _option_lists(r)
+        use = r["option_use"]
+        if use == "사용안함":
+            if lists:
+                ctx.add(
+                    main,
+                    row,
+                    "option_use",
+                    "option-unused",
+                    "옵션사용이 '사용안함'인데 옵션명·옵션값이 있습니다. 옵션사용을 바꾸거나 옵션 칸을 비워 주세요.",
+                    code,
+                )
+            continue
+        if use is None or not lists:
+            if use is not None:
+                ctx.add(
+                    main,
+                    row,
+                    "option_name_1",
+                    "option-missing",
+                    "옵션사용을 골랐는데 옵션명·옵션값이 없습니다. 넣거나 옵션사용을 '사용안함'으로 하세요.",
+                    code,
+                )
+            continue
+        ok = True
+        names_seen: set[str] = set()
+        used = {i for i, _, _ in lists}
+        for gap in range(1, max(used)):
+            if gap not in used:
+                ctx.add(
+                    main,
+                    row,
+                    f"option_name_{gap}",
+                    "option-missing",
+                    f"옵션명{gap}이 비어 있습니다. 옵션은 옵션명1부터 차례로 채워 주세요.",
+                    code,
+                )
+                ok = False
+        for i, name, values in lists:
+            if not name or (r["option_type"] != "입력형" and not values):
+                key = f"option_name_{i}" if not name else f"option_values_{i}"
+                ctx.add(main, row, key, "option-missing", f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요.", code)
+                ok = False
+            if name and name in names_seen:
+                ctx.add(
+                    main,
+                    row,
+                    f"option_name_{i}",
+                    "option-duplicate",
+                    f"옵션명 '{name}'을(를) 두 번 썼습니다. 옵션명은 한 번씩만 쓰세요.",
+                    code,
+                )
+                ok = False
+            dups = sorted({v for v in values if values.count(v) > 1})
+            if dups:
+                ctx.add(
+                    main,
+                    row,
+                    f"option_values_{i}",
+                    "option-duplicate",
+                    f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.",
+                    code,
+                )
+                ok = False
+            names_seen.add(name)
+        if not ok or r["option_type"] == "입력형":
+            continue
+        table = {vals: Combo(vals) for vals in itertools.product(*(v for _, _, v in lists))}
+        combos[code] = table
+        for t in targets.get(row, []):
+            limit = COMBO_LIMITS.get(t.market)
+            if limit and len(table) > limit:
+                ctx.add(
+                    main,
+                    row,
+                    "option_values_1",
+                    "option-too-many",
+                    f"옵션 조합이 {len(table)}개입니다. {t.market.label}는(은) {limit}개까지 받습니다. 옵션값을 줄이거나 "
+                    "상품을 나눠 주세요.",
+                    code,
+                    market=t.market,
+                )
+    _apply_option_sheet(ctx, book, main, products, combos)
+    for code, table in combos.items():
+        _check_option_prices(ctx, book, main, products[code], code, table, targets.get(products[code], []))
+    return combos
+
+
+def _apply_option_sheet(
+    ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int], combos: dict[str, dict[tuple[str, ...], Combo]]
+) -> None:
+    data = book.sheets.get(P.OPTIONS)
+    if data is None:
+        return
+    for row, r, code in _linked(ctx, data, products):
+        table = combos.get(code)
+        if table is None:
+            continue  # the product's own option errors are reported on the main sheet
+        n = len(next(iter(table)))
+        vals = tuple(v or "" for v in (r["value_1"], r["value_2"], r["value_3"])[:n])
+        extra = [v for v in (r["value_1"], r["value_2"], r["value_3"])[n:] if v]
+        combo = table.get(vals) if not extra else None
+        if combo is None:
+            ctx.add(
+                data,
+                row,
+                "value_1",
+                "option-unknown-combination",
+                f"'{'/'.join(v or '' for v in vals)}' 조합은 상품 시트의 옵션값으로 만들 수 없습니다. "
+                "옵션값을 확인하세요.",
+                code,
+            )
+            continue
+        if combo.row is not None:
+            ctx.add(
+                data,
+                row,
+                "value_1",
+                "option-duplicate-combination",
+                f"같은 조합이 {combo.row}행에도 있습니다. 한 줄만 남겨 주세요.",
+                code,
+            )
+            continue
+        combo.row = row
+        combo.extra_price = _to_int(r["extra_price"]) or 0
+        combo.on_sale = r["on_sale"] != "N"
+        combo.stock = _to_int(r["stock"])
+
+
+def _check_option_prices(
+    ctx: _Ctx,
+    book: Book,
+    main: SheetData,
+    row: int,
+    code: str,
+    table: dict[tuple[str, ...], Combo],
+    targets: list[Target],
+) -> None:
+    price = _to_int(main.text(row, "price"))
+    data = book.sheets.get(P.OPTIONS)
+    if price is None:
+        return
+    for combo in table.values():
+        if combo.row is not None and data is not None and abs(combo.extra_price) * 2 > price:
+            final = price + combo.extra_price
+            ctx.add(
+                data,
+                combo.row,
+                "extra_price",
+                "option-price-range",
+                f"추가금액 {combo.extra_price:,}원은 대표가격 {price:,}원의 ±50%를 넘습니다 (허용 {price - price // 2:,}~"
+                f"{price + price // 2:,}원, 지금 {final:,}원).",
+                code,
+            )
+    if all(c.extra_price != 0 for c in table.values()):
+        ctx.add(
+            main,
+            row,
+            "option_values_1",
+            "option-no-zero-price",
+            "추가금액이 0원인 옵션 조합이 없습니다. 하나 이상은 0원으로 하세요.",
+            code,
+        )
+    differs = len({c.extra_price for c in table.values()}) > 1
+    if differs and main.text(row, "option_use") == "종합몰포함":
+        for t in targets:
+            if t.market.family is Family.DEPARTMENT:
+                ctx.add(
+                    main,
+                    row,
+                    "option_use",
+                    "option-price-differs",
+                    f"옵션별 가격이 달라 {t.market.label}(종합몰)에 보낼 수 없습니다. 종합몰에는 단품으로 나눠 "
+                    "등록하세요.",
+                    code,
+                    market=t.market,
+                )
+
+
+def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int]) -> None:
+    data = book.sheets.get(P.NOTICES)
+    given: dict[str, dict[str, int]] = defaultdict(dict)
+    if data is not None:
+        for row, r, code in _linked(ctx, data, products):
+            fld = r["field"]
+            if not fld:
+                continue
+            category = main.text(products[code], "notice_category") or ""
+            if category in NOTICE_CATEGORIES and fld not in NOTICE_CATEGORIES[category]:
+                ctx.add(
+                    data,
+                    row,
+                    "field",
+                    "notice-unknown-field",
+                    f"'{fld}'은(는) '{category}' 품목고시의 항목이 아닙니다. 그 분류의 항목을 고르세요.",
+                    code,
+                )
+                continue
+            if fld in given[code]:
+                ctx.add(
+                    data,
+                    row,
+                    "field",
+                    "notice-duplicate-field",
+                    f"'{fld}' 항목이 {given[code][fld]}행에도 있습니다. 한 번만 쓰세요.",
+                    code,
+                )
+                continue
+            given[code][fld] = row
+    for code, row in products.items():
+        category = main.text(row, "notice_category") or ""
+        if category not in NOTICE_CATEGORIES or main.text(row, "notice_separate") == "Y":
+            continue
+        missing = [f for f in NOTICE_CATEGORIES[category] if f not in given.get(code, {})]
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" 외 {len(missing) - 5}개" if len(missing) > 5 else "")
+            ctx.add(
+                main,
+                row,
+                "notice_category",
+                "notice-incomplete",
+                f"품목고시 '{category}'의 항목 {shown}이(가) 없습니다. 품목고시 시트에 넣거나 내용에 "
+                f"'{SEPARATE_NOTICE}', 또는 '상세정보 별도표기' 칸을 Y로 하세요.",
+                code,
+            )
+
+
+def _check_addons(ctx: _Ctx, book: Book, products: dict[str, int], targets: dict[int, list[Target]]) -> None:
+    data = book.sheets.get(P.ADDONS)
+    if data is None:
+        return
+    for row, _, code in _linked(ctx, data, products):
+        for t in targets.get(products[code], []):
+            if t.market is Market.TMON or t.market.family is Family.DEPARTMENT:
+                ctx.add(
+                    data,
+                    row,
+                    "code",
+                    "addon-not-supported",
+                    f"{t.market.label}는(은) 추가상품을 받지 않습니다. {t.market.label}에 보내려면 이 추가상품을 빼세요.",
+                    code,
+                    market=t.market,
+                )
+
+
+def _check_stock(
+    ctx: _Ctx,
+    book: Book,
+    main: SheetData,
+    products: dict[str, int],
+    targets: dict[int, list[Target]],
+    combos: dict[str, dict[tuple[str, ...], Combo]],
+) -> None:
+    data = book.sheets.get(P.OPTIONS)
+    for code, row in products.items():
+        base = _to_int(main.text(row, "stock"))
+        table = combos.get(code)
+        stocks: list[tuple[int | None, int | None]] = (
+            [(c.stock if c.stock is not None else base, c.row) for c in table.values()] if table else [(base, None)]
+        )
+        on_tmon = any(t.market is Market.TMON for t in targets.get(row, []))
+        if base is not None and all((s or 0) == 0 for s, _ in stocks):
+            ctx.add(
+                main,
+                row,
+                "stock",
+                "stock-zero",
+                "재고가 모두 0입니다. 품절 처리가 되려면 1 이상 넣어 주세요.",
+                code,
+                Severity.WARNING,
+            )
+        if not on_tmon:
+            continue
+        main_reported = False
+        for s, r in stocks:
+            if s is None or s >= TMON_STOCK:
+                continue
+            sheet, where = (data, r) if (r is not None and data is not None) else (main, row)
+            if sheet is main:
+                if main_reported:
+                    continue
+                main_reported = True
+            ctx.add(
+                sheet,
+                where,
+                "stock",
+                "stock-below-9999",
+                f"티몬 재고 {s:,}개: 티몬은 재고 연동이 불안정해 9,999로 넣기를 권합니다.",
+                code,
+                Severity.WARNING,
+                Market.TMON,
+            )

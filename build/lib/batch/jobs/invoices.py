@@ -1,0 +1,319 @@
+"""송장대량등록: check the filled order export, confirm, hold claimed orders, send invoices exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from batch.config import Workspace
+from batch.importers import invoices as I
+from batch.importers.validation import Validation
+from batch.jobs.sending import Job, SendRun, run_job
+from batch.ledger import Ledger, crash_point
+from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
+from batch.marketplaces.connect import Connection
+from batch.marketplaces.types import Outcomes, Shipment
+from batch.models import ClaimStatus, Market, OrderLine, OrderStatus, ProductLink, RowResult, now_kst
+from batch.report import Problem, Severity
+from batch.trade.couriers import Courier, find_courier, normalize_tracking, tracking_problem
+
+DELAY_DAYS = 3  # the manual: shipping 3 or more days out needs a 배송지연사유
+CLAIM_LOOKBACK = dt.timedelta(days=7)
+
+
+@dataclass
+class InvoiceRow:
+    row: int
+    our_no: str
+    line: OrderLine
+    courier: Courier | None
+    number: str
+    force_done: bool
+    result: RowResult | None = None
+    message: str = ""
+
+    @property
+    def where(self) -> tuple[str, str]:
+        return (self.line.market, self.line.account)
+
+    @property
+    def key(self) -> str:
+        return self.our_no
+
+
+InvoiceRun = SendRun[InvoiceRow]
+
+
+def _problem(v: Validation, row: int, key: str | None, code: str, message: str, our_no: str | None) -> None:
+    data = v.book.sheets[I.MAIN]
+    column = data.header_of(key) if key else None
+    v.report.add(Problem(data.name, row, column, code, Severity.ERROR, message, our_no))
+
+
+def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[InvoiceRow]:
+    """Rows that ask for something (a courier and number, or 강제완료) and pass every check."""
+    data = v.book.sheets[I.MAIN]
+    wanted: list[InvoiceRow] = []
+    numbers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # number -> (row, market, order)
+    bad = {p.row for p in v.report.errors}
+    for row, r in data.records():
+        v.results[row] = RowResult.SKIPPED
+        force = r["force_done"] == I.FORCE_DONE
+        if not (r["courier"] or r["tracking"] or force) or row in bad:
+            continue
+        our_no = r["our_no"] or ""
+        line = ledger.order_by_our_no(our_no)
+        if line is None:
+            _problem(
+                v,
+                row,
+                "our_no",
+                "unknown-order",
+                f"주문번호 '{our_no}'인 주문을 찾지 못했습니다. 주문 수집으로 받은 파일의 주문번호를 그대로 쓰세요.",
+                our_no,
+            )
+            continue
+        courier = find_courier(r["courier"] or "") if r["courier"] else None
+        number = normalize_tracking(r["tracking"] or "")
+        if not force:
+            if courier is None:
+                _problem(
+                    v,
+                    row,
+                    "courier",
+                    "courier-unknown" if r["courier"] else "required-value",
+                    f"택배사 '{r['courier']}'을(를) 모릅니다. ▼ 목록에서 고르세요."
+                    if r["courier"]
+                    else "택배사가 비어 있습니다. ▼ 목록에서 고르세요.",
+                    our_no,
+                )
+                continue
+            if line.market not in courier.codes:
+                _problem(
+                    v,
+                    row,
+                    "courier",
+                    "courier-not-supported",
+                    f"{Market(line.market).label}은(는) {courier.name} 코드를 받지 않습니다. 다른 택배사를 고르세요.",
+                    our_no,
+                )
+                continue
+            trouble = tracking_problem(courier, r["tracking"] or "") if courier.takes_number else None
+            if courier.takes_number and not r["tracking"]:
+                trouble = "송장번호가 비어 있습니다."
+            if trouble:
+                _problem(v, row, "tracking", "tracking-invalid", trouble, our_no)
+                continue
+            if courier.takes_number:
+                numbers[number].append((row, line.market, line.order_no))
+            else:  # 직접배송 has no number: the scheduled ship date stands in (the adapter sends it its way)
+                day = r["ship_date"] or today.strftime("%Y%m%d")
+                number = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
+            if not _ship_date_ok(r["ship_date"], r["delay_reason"], today):
+                _problem(
+                    v,
+                    row,
+                    "delay_reason",
+                    "delay-reason-required",
+                    f"출고예정일이 {DELAY_DAYS}일 이상 뒤입니다. 배송지연사유를 넣어 주세요.",
+                    our_no,
+                )
+                continue
+        wanted.append(InvoiceRow(row, our_no, line, courier, number, force))
+    duplicated: set[int] = set()
+    for number, uses in numbers.items():
+        if len({(m, o) for _, m, o in uses}) > 1:
+            for row, _, _ in uses:
+                others = ", ".join(str(r) for r, _, _ in uses if r != row)
+                _problem(
+                    v,
+                    row,
+                    "tracking",
+                    "tracking-duplicate",
+                    f"송장번호 {number}이(가) 다른 주문({others}행)에도 있습니다. 번호를 확인하세요.",
+                    None,
+                )
+                duplicated.add(row)
+    return [w for w in wanted if w.row not in duplicated]
+
+
+def _ship_date_ok(ship_date: str | None, reason: str | None, today: dt.date) -> bool:
+    if not ship_date or reason:
+        return True
+    try:
+        day = dt.datetime.strptime(ship_date, "%Y%m%d").date()
+    except ValueError:
+        return True  # reported by the schema
+    return (day - today).days < DELAY_DAYS
+
+
+def invoice_hash(courier: Courier, number: str) -> str:
+    return hashlib.sha256(f"{courier.key}:{number}".encode()).hexdigest()[:32]
+
+
+@dataclass
+class Unit:
+    """The rows of one shipment unit (the marketplace's ``shipment_key``), on their way out."""
+
+    key: str
+    rows: list[InvoiceRow]
+    send_id: int = 0
+
+    @property
+    def line(self) -> OrderLine:
+        return self.rows[0].line
+
+    @property
+    def lines(self) -> list[OrderLine]:
+        return list({(r.line.option_no, r.line.order_no): r.line for r in self.rows}.values())
+
+    def finish(self, result: RowResult, message: str) -> None:
+        for r in self.rows:
+            r.result, r.message = result, message
+
+
+def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipment | None:
+    """The unit's invoice, or None when the unit is settled without sending (held, forced, unchanged, mixed)."""
+    first = unit.rows[0]
+    line = unit.line
+    if line.order_no in open_claims:
+        unit.finish(RowResult.HELD, f"보류: {open_claims[line.order_no]} 요청이 있어 송장을 보내지 않았습니다.")
+        return None
+    if first.force_done:
+        for r in unit.rows:
+            ledger.set_order_status(r.line, OrderStatus.SHIPPING)
+        unit.finish(RowResult.SUCCESS, "강제완료: 아무것도 보내지 않고 처리 완료로 표시했습니다.")
+        return None
+    assert first.courier is not None
+    if len({r.courier.key for r in unit.rows if r.courier}) > 1:
+        unit.finish(RowResult.ERROR, "같은 주문 상품(딜)의 행들은 택배사가 같아야 합니다. 택배사를 맞춰 주세요.")
+        return None
+    numbers = list(
+        dict.fromkeys(r.number for r in unit.rows)
+    )  # several boxes: the first is the invoice, the rest extra
+    link = ledger.link(line.market, line.account, unit.key)
+    if link is not None and link.sent_hash == invoice_hash(first.courier, ",".join(numbers)):
+        unit.finish(RowResult.SKIPPED, "이미 보낸 송장입니다.")
+        return None
+    return Shipment(
+        unit.key,
+        tuple(unit.lines),
+        first.courier.codes[line.market],
+        numbers[0],
+        tuple(numbers[1:]),
+        correct=link is not None,
+    )
+
+
+def _failed(unit: Unit, error: MarketError) -> None:
+    unit.finish(RowResult.HELD if isinstance(error, Blocked) else RowResult.ERROR, error.message)
+
+
+async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_claims: dict[str, str]) -> None:
+    """Confirm what is new, then send every invoice, in the marketplace's batches; one result per unit."""
+    adapter: Any = conn.adapter
+    ready = [(u, s) for u in units if (s := _prepare(u, ledger, open_claims)) is not None]
+    new = [(u, s) for u, s in ready if any(x.status is OrderStatus.NEW for x in s.lines)]
+    if new:  # a unit confirmed already counts as confirmed
+        confirmed = await _outcomes(adapter.confirm([list(s.lines) for _, s in new]), [u for u, _ in new])
+        for u, s in new:
+            if (error := confirmed[u.key]) is not None:
+                _failed(u, error)
+            else:
+                for x in s.lines:
+                    ledger.set_order_status(x, OrderStatus.CONFIRMED)
+    ready = [(u, s) for u, s in ready if u.rows[0].result is None]
+    for u, s in ready:
+        assert u.rows[0].courier is not None
+        digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
+        u.send_id = ledger.begin(u.line.market, u.line.account, u.key, "correct" if s.correct else "invoice", digest)
+    crash_point("after-intent")
+    sent = await _outcomes(adapter.send_invoices([s for _, s in ready]), [u for u, _ in ready]) if ready else {}
+    crash_point("before-complete")
+    for u, s in ready:
+        error = sent[u.key]
+        if error is not None:
+            ledger.fail(u.send_id, str(error), unknown=isinstance(error, Unavailable) and error.outcome_unknown)
+            _failed(u, error)
+            continue
+        assert u.rows[0].courier is not None
+        digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
+        ledger.complete(u.send_id, u.line.market, u.line.account, u.key, ProductLink(s.number), digest)
+        for x in s.lines:
+            ledger.set_order_status(x, OrderStatus.SHIPPING)
+        extra = f" (추가 송장 {len(s.additional)}개)" if s.additional else ""
+        u.finish(RowResult.SUCCESS, ("송장 수정" if s.correct else "송장 등록") + extra)
+
+
+async def _outcomes(call: Awaitable[Outcomes], units: list[Unit]) -> dict[str, MarketError | None]:
+    """The adapter's per-unit outcomes; a failure of the whole call (or a unit left out) is every unit's error."""
+    try:
+        found = await call
+    except MarketError as exc:
+        return {u.key: exc for u in units}
+    return {u.key: found[u.key] if u.key in found else _missing(u) for u in units}
+
+
+def _missing(unit: Unit) -> MarketError:
+    message = "마켓이 이 주문의 처리 결과를 돌려주지 않았습니다. 마켓에서 확인한 뒤 다시 실행하세요."
+    return Unavailable(unit.line.market, message, outcome_unknown=True)
+
+
+async def _open_claims(conn: Connection, ledger: Ledger, since: dt.datetime) -> dict[str, str]:
+    """Claims collected again just before sending: order number -> what is open on it."""
+    adapter: Any = conn.adapter
+    # the window is in whole minutes: reach past now so a claim asked this minute is in it
+    claims = await adapter.collect_claims(since, now_kst() + dt.timedelta(minutes=1), conn.account.name, latest=True)
+    ledger.store_claims(claims)
+    return {
+        c.order_no: f"{c.kind.value}({c.reason})" if c.reason else c.kind.value
+        for c in claims
+        if c.status is ClaimStatus.REQUESTED
+    }
+
+
+async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
+    since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
+    try:
+        claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
+    except MarketError as exc:  # never send blind: without a fresh claim check nothing goes out
+        for r in mine:  # a failed account (login, network) is an error the exit code shows; the kill switch holds
+            r.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
+            r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
+        return
+    units: dict[str, Unit] = {}
+    for r in mine:
+        key = conn.adapter.shipment_key(r.line)
+        units.setdefault(key, Unit(key, [])).rows.append(r)
+    await _send_units(list(units.values()), conn, ledger, claims)
+
+
+def _ordered(line: OrderLine) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(line.ordered_at[:16], "%Y-%m-%d %H:%M")
+    except ValueError:
+        return now_kst()
+
+
+def run_invoices(
+    path: Path,
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    clock: Clock | None = None,
+    app: Any = None,
+    when: dt.datetime | None = None,
+) -> InvoiceRun:
+    """Validate a filled order export and (unless ``dry_run``) send its invoices; write the result workbook."""
+    job = Job(
+        I.SPEC,
+        lambda v, ledger: check_invoices(v, ledger, now_kst().date()),
+        _send_account,
+        ("송장 결과", "송장 메시지"),
+    )
+    return run_job(job, path, ws, dry_run=dry_run, clock=clock, app=app, when=when)

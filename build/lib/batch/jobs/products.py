@@ -1,0 +1,368 @@
+"""import -> validate -> plan -> push -> result: one entry point for `batch run`, the demo and the watcher."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from batch.config import Workspace
+from batch.errors import WorkspaceError
+from batch.exporters.result import MarketColumns, ResultFiles, write_result
+from batch.importers import products as P
+from batch.importers.product_build import ProductBuilder, sales_infos
+from batch.importers.validation import Validation, validate_products
+from batch.jobs.connections import account_failed, open_account
+from batch.ledger import Ledger, crash_point
+from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
+from batch.marketplaces.connect import SUPPORTED, Connection
+from batch.models import Product, ProductLink, RowResult, SalesInfo
+from batch.report import Problem, Severity
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    SKIP = "skip"  # the marketplace already holds exactly this
+    BLOCKED = "blocked"  # not sent: an error in the row, the kill switch, an account problem
+
+
+ACTION_LABELS = {
+    Action.CREATE: "신규 등록",
+    Action.UPDATE: "수정",
+    Action.SKIP: "변경 없음",
+    Action.BLOCKED: "보내지 않음",
+}
+
+
+@dataclass
+class Step:
+    """One product to one marketplace account."""
+
+    row: int
+    product: Product | None
+    sales: SalesInfo
+    action: Action
+    reason: str = ""
+    payload_hash: str = ""
+    link: ProductLink | None = None
+    recover: bool = False  # a previous send's outcome is unknown: look the product up first
+    held: bool = False  # blocked by the kill switch (보류), not by an error
+    row_error: bool = False  # blocked by the row's own validation errors (already reported)
+    # filled in by the push
+    result: RowResult | None = None
+    product_no: str = ""
+    message: str = ""
+
+
+@dataclass
+class Run:
+    validation: Validation
+    steps: list[Step] = field(default_factory=list)
+    files: ResultFiles | None = None
+
+    def plan_counts(self) -> dict[str, Counter[Action]]:
+        out: dict[str, Counter[Action]] = defaultdict(Counter)
+        for s in self.steps:
+            out[s.sales.market.label][s.action] += 1
+        return out
+
+    @property
+    def has_errors(self) -> bool:
+        return self.validation.has_errors or any(s.result is RowResult.ERROR for s in self.steps)
+
+
+Progress = Callable[[int, int], None]
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _row_errors(v: Validation) -> dict[int, list[Problem]]:
+    return {row: [p for p in ps if p.severity is Severity.ERROR] for row, ps in v.row_problems.items()}
+
+
+def plan(
+    v: Validation,
+    ws: Workspace,
+    ledger: Ledger,
+    connections: dict[tuple[str, str], Connection | str],
+    markets: set[str] | None,
+) -> list[Step]:
+    """Decide per product and target: create, update, skip (unchanged) or blocked, without sending anything."""
+    builder = ProductBuilder(v)
+    groups = sales_infos(v)
+    errors = _row_errors(v)
+    steps: list[Step] = []
+    for row in sorted(v.targets):
+        if v.results.get(row) is RowResult.SKIPPED:
+            continue
+        for target in v.targets[row]:
+            market = target.market.value
+            if markets and market not in markets:
+                continue
+            sales = groups[target.group]
+            mine = [p for p in errors.get(row, []) if p.market in (None, market)]
+            conn = connections.get((market, target.account))
+            if mine or market in ws.stops or not isinstance(conn, Connection):
+                if mine:
+                    reason = f"오류가 있어 보내지 않았습니다 ({mine[0].code})"
+                elif market in ws.stops:
+                    reason = f"{target.market.label} 전송 중지: {ws.stops[market]}"
+                else:
+                    reason = conn if isinstance(conn, str) else "연결할 계정이 없습니다."
+                held = not mine and market in ws.stops
+                steps.append(Step(row, None, sales, Action.BLOCKED, reason, held=held, row_error=bool(mine)))
+                continue
+            product = builder.product(row)
+            problems = conn.adapter.preflight(product, sales)
+            if problems:
+                steps.append(Step(row, product, sales, Action.BLOCKED, " ".join(problems)))
+                continue
+            digest = payload_hash(conn.adapter.payload(product, sales))
+            link = ledger.link(market, target.account, product.code)
+            unknown = ledger.unfinished(market, target.account, product.code)
+            if link is not None and link.sent_hash == digest and unknown is None:
+                steps.append(Step(row, product, sales, Action.SKIP, "변경 없음", digest, link.link))
+            elif link is not None:
+                steps.append(
+                    Step(row, product, sales, Action.UPDATE, "", digest, link.link, recover=unknown is not None)
+                )
+            else:
+                steps.append(Step(row, product, sales, Action.CREATE, "", digest, None, recover=unknown is not None))
+    return steps
+
+
+def _connections(
+    ws: Workspace, v: Validation, clock: Clock | None, app: Any
+) -> dict[tuple[str, str], Connection | str]:
+    """One connection per (market, account) the workbook targets; a string says why there is none."""
+    out: dict[tuple[str, str], Connection | str] = {}
+    for targets in v.targets.values():
+        for t in targets:
+            key = (t.market.value, t.account)
+            if key in out:
+                continue
+            account = ws.account(*key)
+            if t.market.value not in SUPPORTED:
+                out[key] = f"{t.market.label} 연동은 아직 지원하지 않습니다."
+            elif account is None:
+                out[key] = (
+                    f"batch.toml에 {t.market.label} 계정 '{t.account}'이(가) 없습니다. [[accounts]]에 추가하세요."
+                )
+            else:
+                try:
+                    out[key] = open_account(ws, account, clock=clock, app=app)
+                except WorkspaceError as exc:
+                    out[key] = exc.message
+                except Exception as exc:  # one broken account never stops the others
+                    out[key] = account_failed(account, exc)
+    return out
+
+
+async def _send_one(step: Step, conn: Connection, ledger: Ledger) -> None:
+    assert step.product is not None
+    market, account, code = step.sales.market.value, conn.account.name, step.product.code
+    adapter = conn.adapter
+    if step.recover:  # a send whose answer we never saw: never create twice
+        try:
+            found = await adapter.find_product(code)
+        except MarketError as exc:  # still in doubt: send nothing, look again next run
+            step.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
+            step.message = f"{exc.message} (이전 전송의 결과를 확인하지 못해 보내지 않았습니다. 다시 실행하세요)"
+            return
+        if found is not None:
+            pending = ledger.unfinished(market, account, code)
+            ledger.complete(0, market, account, code, found, pending or "")
+            step.link, step.action = found, Action.UPDATE
+            if pending == step.payload_hash:
+                step.result, step.product_no, step.message = RowResult.SUCCESS, found.product_no, "등록 확인"
+                return
+    action = step.action
+    send_id = ledger.begin(market, account, code, action.value, step.payload_hash)
+    crash_point("after-intent")
+    try:
+        if action is Action.CREATE:
+            link = await adapter.create_product(step.product, step.sales)
+        else:
+            link = await adapter.update_product(step.product, step.sales, step.link or ProductLink(""))
+    except MarketError as exc:
+        unknown = isinstance(exc, Unavailable) and exc.outcome_unknown
+        ledger.fail(send_id, str(exc), unknown=unknown)
+        step.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
+        step.message = exc.message + (" (전송 결과를 알 수 없어 다음 실행 때 먼저 확인합니다)" if unknown else "")
+        return
+    crash_point("before-complete")
+    ledger.complete(send_id, market, account, code, link, step.payload_hash)
+    step.result, step.product_no = RowResult.SUCCESS, link.product_no
+    step.message = "신규 등록" if action is Action.CREATE else "수정"
+
+
+async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
+    """Ask each account once for its delivery templates before sending through a group."""
+    checked: dict[tuple[str, str, str], str | None] = {}
+    for step in steps:
+        if step.action not in (Action.CREATE, Action.UPDATE):
+            continue
+        key = (step.sales.market.value, step.sales.account, step.sales.group)
+        conn = conns.get(key[:2])
+        if key not in checked and isinstance(conn, Connection):
+            try:
+                checked[key] = await conn.adapter.check_templates(step.sales)
+            except AuthFailed as exc:
+                checked[key] = exc.message
+            except MarketError as exc:
+                checked[key] = f"마켓의 배송 설정(배송템플릿·출고지)을 확인하지 못했습니다: {exc.message}"
+            except Exception as exc:  # one broken account never stops the others
+                checked[key] = account_failed(conn.account, exc)
+        problem = checked.get(key)
+        if problem:
+            step.action, step.reason = Action.BLOCKED, problem
+
+
+async def push(
+    steps: list[Step], conns: dict[tuple[str, str], Connection | str], ledger: Ledger, progress: Progress | None = None
+) -> None:
+    await _check_groups(steps, conns)
+    todo = [s for s in steps if s.action in (Action.CREATE, Action.UPDATE)]
+    limits: dict[tuple[str, str], asyncio.Semaphore] = {}
+    done = 0
+
+    async def one(step: Step) -> None:
+        nonlocal done
+        key = (step.sales.market.value, step.sales.account)
+        conn = conns[key]
+        assert isinstance(conn, Connection)
+        sem = limits.setdefault(key, asyncio.Semaphore(int(conn.account.number("concurrency", 8))))
+        async with sem:
+            try:
+                await _send_one(step, conn, ledger)
+            except Exception as exc:  # an open intent stays in the ledger: the next run looks before sending again
+                step.result, step.message = RowResult.ERROR, account_failed(conn.account, exc)
+        done += 1
+        if progress:
+            progress(done, len(todo))
+
+    await asyncio.gather(*(one(s) for s in todo))
+    for s in steps:
+        if s.result is None:
+            s.result = {
+                Action.SKIP: RowResult.SKIPPED,
+                Action.BLOCKED: RowResult.HELD if s.held else RowResult.ERROR,
+            }.get(s.action, RowResult.ERROR)
+            s.message = s.message or s.reason
+            if s.action is Action.SKIP and s.link:
+                s.product_no = s.link.product_no
+
+
+def _merge_results(run: Run) -> MarketColumns:
+    """Fold per-marketplace outcomes into each row's 처리결과 and the per-marketplace result columns."""
+    v = run.validation
+    by_row: dict[int, list[Step]] = defaultdict(list)
+    for s in run.steps:
+        by_row[s.row].append(s)
+    accounts: dict[str, set[str]] = defaultdict(set)
+    for s in run.steps:
+        accounts[s.sales.market.value].add(s.sales.account)
+    shared = {m for m, names in accounts.items() if len(names) > 1}
+    labels = list(dict.fromkeys(_column_label(s, shared) for s in run.steps))
+    cells: dict[int, list[str]] = {}
+    main = v.book.sheets[P.MAIN]
+    for row, steps in by_row.items():
+        mine = {_column_label(s, shared): s for s in steps}
+        cells[row] = [x for label in labels for x in _market_cells(mine.get(label))]
+        for s in steps:
+            if s.result is RowResult.ERROR and not s.row_error:
+                code = "not-sent" if s.action is Action.BLOCKED else "marketplace-rejected"
+                message = f"[{s.sales.market.label}] {s.message}"
+                v.report.add(
+                    Problem(
+                        main.name,
+                        row,
+                        None,
+                        code,
+                        Severity.ERROR,
+                        message,
+                        main.text(row, "code"),
+                        s.sales.market.value,
+                    )
+                )
+        results = {s.result for s in steps}
+        current = v.results.get(row)
+        if RowResult.ERROR in results or current is RowResult.ERROR:
+            v.results[row] = RowResult.ERROR
+        elif RowResult.HELD in results:
+            v.results[row] = RowResult.HELD
+        elif results == {RowResult.SKIPPED}:
+            v.results[row] = RowResult.SKIPPED
+    v.row_problems = v.problems_by_row()
+    headers = [f"{label} {h}" for label in labels for h in ("결과", "상품번호", "메시지")]
+    return MarketColumns(headers, cells)
+
+
+def _column_label(step: Step, shared: set[str]) -> str:
+    """The marketplace's name, with the account when one file goes to two accounts of that marketplace."""
+    label = step.sales.market.label
+    return f"{label}({step.sales.account})" if step.sales.market.value in shared else label
+
+
+def _market_cells(step: Step | None) -> list[str]:
+    if step is None:
+        return ["", "", ""]
+    result = step.result.value if step.result else ""
+    return [result, step.product_no, step.message]
+
+
+def run_products(
+    path: Path,
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    markets: set[str] | None = None,
+    progress: Progress | None = None,
+    clock: Clock | None = None,
+    app: Any = None,
+    when: dt.datetime | None = None,
+) -> Run:
+    """Validate, plan and (unless ``dry_run``) push a 상품대량등록 workbook; write the result workbook."""
+    v = validate_products(path, company_name=ws.company_name)
+    run = Run(v)
+    ledger = Ledger(ws.ledger_path)
+    try:
+        conns = _connections(ws, v, clock, app)
+        for conn in conns.values():
+            if isinstance(conn, Connection):
+                conn.adapter.images_dir = path.parent / "images"  # where the rules found the local images
+        run.steps = plan(v, ws, ledger, conns, markets)
+        if not dry_run:
+            asyncio.run(_push_and_close(run.steps, conns, ledger, progress))
+            columns = _merge_results(run)
+            run.files = write_result(v, ws.outbox, when, columns)
+        else:
+            asyncio.run(_close(conns))
+    finally:
+        ledger.close()
+    return run
+
+
+async def _push_and_close(
+    steps: list[Step], conns: dict[tuple[str, str], Connection | str], ledger: Ledger, progress: Progress | None
+) -> None:
+    try:
+        await push(steps, conns, ledger, progress)
+    finally:
+        await _close(conns)
+
+
+async def _close(conns: dict[tuple[str, str], Connection | str]) -> None:
+    for c in conns.values():
+        if isinstance(c, Connection):
+            await c.aclose()

@@ -1,0 +1,1 @@
+"""Marketplace adapters behind one protocol."""

@@ -1,0 +1,116 @@
+"""Values the marketplace protocol passes back: links to what a marketplace holds, look-up results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from batch.models import Claim, Inquiry, OrderLine, Product, ProductLink, SalesInfo
+
+if TYPE_CHECKING:
+    from batch.marketplaces.base import MarketError
+
+
+def option_no(code: str, index: int) -> str:
+    """Our stable number for option ``index`` of product ``code`` (TMON vendorDealOptionNo, Coupang
+    externalVendorSku, Naver sellerManagerCode): the options of a linked product never change."""
+    return f"{code}-{index + 1:03d}"
+
+
+@dataclass(frozen=True)
+class DeliveryTemplate:
+    number: str
+    name: str
+    product_type: str  # 상품유형그룹 label, as staff write it
+
+
+class ProductJobs(Protocol):
+    """The product jobs every marketplace adapter implements (상품대량등록)."""
+
+    market: str
+
+    def payload(self, product: Product, sales: SalesInfo) -> dict[str, object]: ...
+
+    def preflight(self, product: Product, sales: SalesInfo) -> list[str]: ...
+
+    async def check_templates(self, sales: SalesInfo) -> str | None: ...
+
+    async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink: ...
+
+    async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink: ...
+
+    async def find_product(self, code: str) -> ProductLink | None: ...
+
+    async def update_stock(self, product: Product) -> None: ...
+
+    async def pause(self, code: str) -> None: ...
+
+    async def resume(self, code: str) -> None: ...
+
+    async def delivery_templates(self) -> list[DeliveryTemplate]: ...
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """One invoice to send: the lines of one shipment unit (``OrderJobs.shipment_key``) and its tracking number.
+
+    ``additional`` are further boxes of the same unit (only TMON takes them); ``correct`` asks for a correction
+    of an invoice sent before rather than a first registration.
+    """
+
+    key: str
+    lines: tuple[OrderLine, ...]
+    courier_code: str
+    number: str
+    additional: tuple[str, ...] = ()
+    correct: bool = False
+
+
+# Per-item outcome of a batch call, by shipment key: None = done (also when the marketplace had it done
+# already), or the error for that item alone. Every key asked for is in the answer.
+Outcomes = dict[str, "MarketError | None"]
+
+
+class OrderJobs(Protocol):
+    """The order, claim and inquiry jobs every marketplace adapter implements."""
+
+    answer_limit: int  # the longest answer the marketplace takes, in characters
+
+    def shipment_key(self, line: OrderLine) -> str:
+        """The unit the marketplace confirms and invoices at once (TMON: one deal of an order; Coupang: the
+        shipmentBoxId; Naver: the productOrderId). Lines with the same key share one invoice."""
+        ...
+
+    async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]: ...
+
+    async def collect_claims(
+        self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
+    ) -> list[Claim]: ...
+
+    async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
+        """발주확인 of each unit (its lines share one shipment key); batched as the marketplace allows."""
+        ...
+
+    async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
+        """Register (or correct) each invoice; batched as the marketplace allows; only failed items retried."""
+        ...
+
+    async def collect_inquiries(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Inquiry]: ...
+
+    async def answer(self, inquiry_no: str, content: str) -> None:
+        """Send one answer; raise AlreadyDone when the inquiry was answered already."""
+        ...
+
+    async def vendor_id(self) -> str:
+        """The cheapest call that proves the credentials; the seller's id at the marketplace."""
+        ...
+
+
+class Marketplace(ProductJobs, OrderJobs, Protocol):
+    """Everything an adapter does. ``images_dir`` is where the workbook's local image files are (set by the runner
+    before product jobs; adapters that upload images read them from there)."""
+
+    images_dir: Path | None

@@ -1,0 +1,1 @@
+"""In-process implementations of the marketplaces' protocols, for the demo and tests."""
