@@ -92,7 +92,10 @@ def workspace(tmp_path: Path, port: int | None = None, extra: str = "") -> Works
     if port is not None:
         text = text.replace('host = ""', 'host = "127.0.0.1"').replace("port = 587", f"port = {port}")
         text = text.replace("recipients = []", 'recipients = ["staff@example.com"]')
-    cfg.write_text(text.replace("[email]\n", "[email]\n" + extra) if extra else text, encoding="utf-8")
+    for line in extra.splitlines():  # a setting batch init wrote, given another value
+        key = line.split("=")[0].strip()
+        text = "\n".join(line if ln.startswith(f"{key} = ") else ln for ln in text.split("\n"))
+    cfg.write_text(text, encoding="utf-8")
     return load_workspace(root)
 
 
@@ -368,7 +371,8 @@ def test_a_watch_pass_archives_old_outbox_files(tmp_path: Path) -> None:
 
     kept = workspace(tmp_path / "kept")
     (kept.root / "batch.toml").write_text(
-        (kept.root / "batch.toml").read_text(encoding="utf-8") + "\n[outbox]\nkeep_days = 0\n", encoding="utf-8"
+        (kept.root / "batch.toml").read_text(encoding="utf-8").replace("keep_days = 30", "keep_days = 0"),
+        encoding="utf-8",
     )
     old = kept.outbox / "old.xlsx"
     old.write_bytes(b"x")
