@@ -1,5 +1,0 @@
-"""Entry point for ``python -m batch``."""
-
-from batch.cli import main
-
-main()

@@ -1,1 +1,0 @@
-"""Workbook writers: templates, result workbooks and exports."""

@@ -1,1 +1,0 @@
-"""Workbook readers: one module per template, its schema beside it."""

@@ -1,1 +1,0 @@
-"""Marketplace adapters behind one protocol."""

@@ -1,1 +1,0 @@
-"""In-process implementations of the marketplaces' protocols, for the demo and tests."""
