@@ -53,6 +53,14 @@ class _Group(click.Group):
 
 _USAGE = (
     (
+        re.compile(r"Invalid value for '([^']+)': '([^']*)' is not one of (.+?)\.?$"),
+        "{0}에 '{1}'은(는) 쓸 수 없습니다. 쓸 수 있는 값: {2}. 명령 뒤에 --help 를 붙여 확인해 주세요.",
+    ),
+    (
+        re.compile(r"Invalid value for '([^']+)': '([^']*)' is not a valid (?:integer|float|number)"),
+        "{0}에는 숫자를 넣어 주세요 ('{1}'은(는) 숫자가 아닙니다).",
+    ),
+    (
         re.compile(r"No such command '(.+)'"),
         "명령을 찾을 수 없습니다: '{0}'. 'batch --help'로 명령 목록을 확인해 주세요.",
     ),
@@ -78,7 +86,7 @@ def _usage_in_korean(exc: click.exceptions.UsageError) -> str:
     for pattern, korean in _USAGE:
         found = pattern.search(text)
         if found:
-            return korean.format(found.group(1))
+            return korean.format(*found.groups())
     if isinstance(exc, click.BadParameter):  # our own messages are Korean already
         return text
     return f"명령을 이해하지 못했습니다 ({text}). 명령 뒤에 --help 를 붙여 쓰는 법을 확인해 주세요."
@@ -312,7 +320,8 @@ def watch(ctx: click.Context, once: bool) -> None:
     ws = _workspace(ctx)
     if not once:
         click.echo(f"inbox를 지켜봅니다: {ws.inbox}  (멈추려면 Ctrl+C)")
-    run_watch(ws, once=once, echo=click.echo)
+    ok = run_watch(ws, once=once, echo=click.echo)
+    ctx.exit(EXIT_OK if ok else EXIT_ROW_ERRORS)  # cron sees a refused file or a failed account
 
 
 @cli.command(

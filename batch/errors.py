@@ -15,6 +15,9 @@ class BatchError(Exception):
     """Base of every error a user may see; ``message`` is Korean and actionable."""
 
     def __init__(self, message: str) -> None:
+        from batch.report import visible  # a message may quote a cell or a file name: show what hides in it
+
+        message = visible(message)
         super().__init__(message)
         self.message = message
 

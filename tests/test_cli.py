@@ -166,3 +166,16 @@ def test_commands_find_the_workspace_upwards_and_never_make_one(
     found = CliRunner().invoke(cli, ["validate", str(book)])
     assert found.exit_code == 0, found.output
     assert len(list(ws.outbox.glob("상품_결과_*.xlsx"))) == 1
+
+
+def test_watch_once_exits_non_zero_when_a_file_was_refused(tmp_path: Path) -> None:
+    from batch.jobs.init import init_workspace
+
+    ws = init_workspace(tmp_path / "ws", markets=("tmon",))
+    old = ws.inbox / "예전.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    os.utime(old, (0, 0))
+    done = CliRunner().invoke(cli, ["-w", str(ws.root), "watch", "--once"])
+    assert done.exit_code == 1, done.output
+    assert "예전 엑셀 형식(.xls)" in done.output
+    assert list(ws.inbox.iterdir()) == []

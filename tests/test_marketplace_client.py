@@ -456,3 +456,20 @@ def test_an_announced_per_api_rate_paces_that_api_alone() -> None:
     client.follow(0, request=announced)  # a zero rate announces nothing
     assert own.rate == pytest.approx(20 * 0.97)
     asyncio.run(http.aclose())
+
+
+def test_a_marketplace_echoing_the_credential_never_shows_it() -> None:
+    import base64
+
+    import httpx
+
+    from batch.marketplaces.base import status_error
+
+    secret = "s3cr3t-partner-token-value"
+    basic = base64.b64encode(b"tmon-main:client-secret-9876").decode()
+    request = httpx.Request(
+        "POST", "https://example.invalid/x", headers={"Authorization": f"Basic {basic}", "X-Partner-Token": secret}
+    )
+    echoed = f"invalid token {secret} for Basic {basic} (client-secret-9876)"
+    error = status_error("tmon", httpx.Response(401, request=request), f"티몬 인증 오류: {echoed}")
+    assert error.message == "티몬 인증 오류: invalid token **** for **** (****)"

@@ -380,3 +380,17 @@ def test_every_dropped_file_gets_an_answer(env: Env, tmp_path: Path) -> None:
     # a result named from a macOS (NFD) name keeps its Hangul
     when = dt.datetime(2026, 12, 2, 9, 0)
     assert output_stem(Path(unicodedata.normalize("NFD", "신상품 3월.xlsx")), when) == "신상품_3월_결과_20261202-090000"
+
+
+def test_an_undecodable_file_name_is_answered_and_never_stops_the_pass(env: Env) -> None:
+    """A CP949 name unpacked on Linux (not UTF-8) goes to failed/ with a note; the good file beside it is processed."""
+    raw = os.fsdecode("주문".encode("cp949") + b".xlsx")
+    (env.ws.inbox / raw).write_bytes(b"PK\x03\x04 whatever")
+    workbook(env.ws.inbox / "좋은파일.xlsx")
+    outcomes = env.settle()
+    by_status = {o.status: o for o in outcomes}
+    assert by_status["processed"].source_name == "좋은파일.xlsx"
+    refused = by_status["failed"]
+    assert refused.source_name == os.fsencode(raw).decode("utf-8", "backslashreplace")  # shown, never raw bytes
+    assert refused.message.startswith("파일 이름에 읽을 수 없는 글자가 있습니다")
+    assert list(env.ws.inbox.iterdir()) == []

@@ -205,8 +205,10 @@ def _send(ws: Workspace, report: Report, echo: Callable[[str], None]) -> None:
     echo(f"보고서: {_where(ws, note) if isinstance(note, Path) else note}")
 
 
-def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: Any = None, poll: float = 1.0) -> None:
-    """Watch inbox/ (and run due collections) until stopped; ``once`` does one pass, for cron or a systemd timer."""
+def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: Any = None, poll: float = 1.0) -> bool:
+    """Watch inbox/ (and run due collections) until stopped; ``once`` does one pass, for cron or a systemd timer.
+    True when everything went well: no file refused or failed, no collection or account failed (the exit code)."""
+    failures: list[str] = []
     is_quiet, bad_quiet = quiet(ws)
     days, bad_days = keep_days(ws)
     for warning in (bad_quiet, bad_days):
@@ -214,10 +216,14 @@ def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: An
             echo(warning)
 
     def on_outcome(o: Outcome) -> None:
+        if o.status == "failed":
+            failures.append(o.source_name)
         for line in file_lines(ws, o):
             echo(line)
 
     def on_job(j: JobRun) -> None:
+        if not j.ok:
+            failures.append(j.job)
         echo(job_line(ws, j))
 
     def on_pass(p: Pass) -> None:
@@ -241,3 +247,4 @@ def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: An
         on_pass=on_pass,
         keep_days=days,
     )
+    return not failures

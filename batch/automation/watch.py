@@ -142,6 +142,11 @@ def refusal(path: Path) -> str | None:
         st = os.lstat(path)
     except OSError:
         return None  # gone already
+    if _pending_key(name) != name:
+        return (
+            "파일 이름에 읽을 수 없는 글자가 있습니다 (다른 컴퓨터에서 만든 압축을 풀 때 이름이 깨지곤 합니다). "
+            "이름을 한글이나 영문으로 다시 지어 .xlsx로 저장한 뒤 넣어 주세요."
+        )
     if stat.S_ISLNK(st.st_mode):
         return NOT_REGULAR + " (링크는 따라가지 않고 링크만 옮겼습니다.)"
     if stat.S_ISDIR(st.st_mode):
@@ -234,6 +239,21 @@ def _listing(folder: Path) -> list[Path]:
         return []
 
 
+def _pending_key(name: str) -> str:
+    """The settle table's key of a file name; a name that is not valid UTF-8 (a Windows archive unpacked here keeps
+    its CP949 bytes) is keyed by its bytes, so one odd name never stops the pass."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "bytes:" + os.fsencode(name).hex()
+    return name
+
+
+def shown_name(name: str) -> str:
+    """A file name as messages and notes show it: undecodable bytes as \\xNN, invisible characters made visible."""
+    return visible(os.fsencode(name).decode("utf-8", "backslashreplace"))
+
+
 def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: float) -> list[Path]:
     """Candidates whose size, mtime and inode have not changed for ``settle_seconds``; records what it sees."""
     entries = _listing(inbox)
@@ -246,13 +266,14 @@ def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: f
             st = os.lstat(path)
         except OSError:
             continue
-        present.add(path.name)
+        key = _pending_key(path.name)
+        present.add(key)
         seen = (st.st_size, st.st_mtime_ns, st.st_ino)
-        row = con.execute("SELECT size, mtime_ns, ino, since FROM pending WHERE name = ?", (path.name,)).fetchone()
+        row = con.execute("SELECT size, mtime_ns, ino, since FROM pending WHERE name = ?", (key,)).fetchone()
         if row is None or tuple(row[:3]) != seen or row[3] > now:
             con.execute(
                 "INSERT OR REPLACE INTO pending (name, size, mtime_ns, ino, since) VALUES (?, ?, ?, ?, ?)",
-                (path.name, *seen, now),
+                (key, *seen, now),
             )
             since = now
         else:
@@ -372,12 +393,12 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str
 def _refuse_file(src: Path, ws: Workspace, reason: str, today: dt.date) -> Outcome | None:
     """A dropped file that is not read: moved to failed/ (a link as a link) with the reason beside it."""
     token = _token()
-    original = src.name
+    original = shown_name(src.name)  # what staff read; the file keeps its own bytes until it is moved
     claimed = _claim(src, ws.root / "processing", token, safe_name(original) + ".refused")
     if claimed is None:
         return None
     stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
-    log.warning("%s: %s", visible(original), reason)
+    log.warning("%s: %s", original, reason)
     moved = _park(claimed, ws.root / "failed", stored, reason)
     return Outcome(original, None, "failed", None, reason, moved)
 
@@ -464,7 +485,7 @@ def process_once(
         if outcome is None:
             continue
         with _db(state) as con:
-            con.execute("DELETE FROM pending WHERE name = ?", (path.name,))
+            con.execute("DELETE FROM pending WHERE name = ?", (_pending_key(path.name),))
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
@@ -682,12 +703,17 @@ def watch(
                 pass_.archived += retire_outbox(ws.outbox, keep_days, retired_at)
             except Exception:
                 log.exception("watch: 오래된 outbox 파일을 옮기지 못했습니다")
-        try:
+        try:  # files and collections fail apart: a stuck file never stops the collections
             process_once(ws, now=now, app=app, on_outcome=took, settle_seconds=settle_seconds, clock=clock, stop=stop)
+        except Exception as exc:  # e.g. state database busy: say so, try again next poll
+            log.warning("inbox를 이번에는 확인하지 못했습니다 (%s). 다음 확인 때 다시 합니다.", type(exc).__name__)
+            log.debug("process_once failed", exc_info=True)
+        try:
             if schedule is not None and not stop.is_set():
                 schedule.run_due(ws, now(), app=app, clock=clock, on_run=ran)
-        except Exception:  # e.g. state database busy: log and try again next poll
-            log.exception("watch: 이번 확인을 건너뜁니다")
+        except Exception as exc:
+            log.warning("예약 수집을 이번에는 하지 못했습니다 (%s). 다음 확인 때 다시 합니다.", type(exc).__name__)
+            log.debug("run_due failed", exc_info=True)
 
     def close(pass_: Pass) -> None:
         if on_pass is None or (pass_.idle and not pass_.archived):

@@ -13,7 +13,7 @@ from batch.errors import WorkspaceError
 from batch.jobs.connections import account_failed, open_account
 from batch.marketplaces.base import MarketError
 from batch.marketplaces.connect import SANDBOX_SCHEME, SUPPORTED
-from batch.models import label_of
+from batch.models import label_of, now_kst
 
 EXPIRY_WARNING = dt.timedelta(days=14)
 
@@ -47,7 +47,7 @@ def key_warning(account: Account, today: dt.date) -> tuple[dt.date | None, str]:
 
 
 def statuses(ws: Workspace, today: dt.date | None = None) -> list[AccountStatus]:
-    today = today or dt.date.today()
+    today = today or now_kst().date()  # key expiry counted in Korean days
     out = []
     for a in ws.accounts:
         secrets = {

@@ -42,7 +42,7 @@ AnswerRun = SendRun[AnswerRow]
 NOT_APPROVED = "승인 안 됨: 승인 칸이 Y가 아니라 보내지 않습니다."
 NO_ANSWER = "답변 없음: 답변내용이 비어 있어 보내지 않습니다."
 SENT_BEFORE = "이미 보냄: 이 답변은 전에 보냈습니다. 다시 보내지 않습니다."
-ANSWERED_THERE = "마켓에 이미 답변이 있습니다. 이 답변은 보내지 않았습니다."
+ANSWERED_THERE = "마켓에 이미 답변이 있습니다. 이 답변은 보내지 않았습니다. 마켓에서 기존 답변을 확인하고, 고치려면 마켓에서 직접 고쳐 주세요."
 PLANNED = "답변 전송 예정"
 
 

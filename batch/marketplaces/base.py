@@ -15,6 +15,9 @@ with jitter, Retry-After, pacing (token bucket), the circuit breaker and the kil
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import contextlib
 import random
 import re
 import time
@@ -23,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
+
+from batch.trade.masking import redact
 
 T = TypeVar("T")
 _NUMBERS = re.compile(r"/\d+(?=/|$)")
@@ -88,6 +93,10 @@ class Unavailable(MarketError):
 
 class Blocked(MarketError):
     """Nothing was sent (kill switch, open circuit breaker)."""
+
+
+class DailyCapReached(Blocked):
+    """The marketplace's daily registration cap is reached: nothing more today (11번가: 500 a day)."""
 
 
 # --- time ---------------------------------------------------------------------------------------
@@ -227,6 +236,7 @@ class Call:
     idempotent: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
     files: Any = None  # multipart parts, as httpx takes them (e.g. an image upload)
+    content: bytes | None = None  # a raw body (11번가: EUC-KR XML), sent as is
 
 
 class MarketClient:
@@ -344,6 +354,7 @@ class MarketClient:
                         json=call.json,
                         params=call.params,
                         files=call.files,
+                        content=call.content,
                         headers=headers,
                         timeout=self.settings.timeout,
                     ),
@@ -390,8 +401,35 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None
 
 
+# Request headers that carry a credential: a marketplace that echoes them in an error must not show them to staff.
+SECRET_HEADERS = ("authorization", "openapikey", "x-partner-token", "x-api-key")
+
+
+def _sent_secrets(response: httpx.Response) -> list[str]:
+    """The credentials the request carried (each header value, a Bearer/Basic token, a Basic pair's password)."""
+    try:
+        headers = response.request.headers
+    except RuntimeError:  # a response built without a request (tests)
+        return []
+    found: list[str] = []
+    for name in SECRET_HEADERS:
+        value = headers.get(name)
+        if not value:
+            continue
+        found.append(value)
+        scheme, _, token = value.partition(" ")
+        if token:
+            found.append(token)
+            if scheme.lower() == "basic":
+                with contextlib.suppress(binascii.Error, ValueError):
+                    found.append(base64.b64decode(token).decode("utf-8", "replace").partition(":")[2])
+    return [f for f in found if len(f) >= 6]
+
+
 def status_error(market: str, response: httpx.Response, message: str, code: str | None = None) -> MarketError:
-    """The default mapping of an HTTP status to our hierarchy; adapters pass the marketplace's own words."""
+    """The default mapping of an HTTP status to our hierarchy; adapters pass the marketplace's own words (with any
+    credential the request carried hidden in every wire form, should the marketplace echo it)."""
+    message = redact(message, _sent_secrets(response))
     kw: dict[str, Any] = {"status": response.status_code, "code": code, "request_id": _request_id(response)}
     if response.status_code == 429:
         return RateLimited(market, message, retry_after=retry_after_seconds(response), **kw)
