@@ -33,6 +33,7 @@ SANDBOX_SECRETS: dict[str, dict[str, str]] = {
     },
     "coupang": {"secret_key": "sandbox-coupang-secret-key"},
     "naver": {"client_secret": "$2a$10$abcdefghijklmnopqrstuv"},  # a bcrypt salt: Naver's documented example
+    "11st": {"api_key": "sandbox-11st-openapikey"},
 }
 
 

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, OrderLine, OrderStatus, ProductLink
+from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, OrderLine, OrderStatus, ProductLink
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
@@ -71,6 +71,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _utc(kst: dt.datetime) -> str:
+    """A naive KST moment in the ledger's format (UTC, ISO, seconds), comparable as text with ``_now()``."""
+    return kst.replace(tzinfo=KST).astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
 class Ledger:
     """One SQLite file per workspace. Every send is written as an intent before the call, completed after."""
 
@@ -102,13 +107,27 @@ class Ledger:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def begin(self, market: str, account: str, code: str, action: str, payload_hash: str) -> int:
+    def begin(
+        self, market: str, account: str, code: str, action: str, payload_hash: str, *, at: dt.datetime | None = None
+    ) -> int:
+        """``at``: when the send starts, naive KST (the run's clock); now when not given."""
         cur = self.db.execute(
             "INSERT INTO sends (market, account, code, action, payload_hash, state, started_at) "
             "VALUES (?, ?, ?, ?, ?, 'intent', ?)",
-            (market, account, code, action, payload_hash, _now()),
+            (market, account, code, action, payload_hash, _utc(at) if at else _now()),
         )
         return int(cur.lastrowid or 0)
+
+    def creates_on(self, market: str, account: str, day: dt.date) -> int:
+        """Registrations sent to this account on this KST day: done, or possibly landed (intent / unknown). A
+        create the marketplace refused (failed) does not count against its daily cap."""
+        start = dt.datetime.combine(day, dt.time())
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM sends WHERE market=? AND account=? AND action='create' "
+            "AND state IN ('done','intent','unknown') AND started_at >= ? AND started_at < ?",
+            (market, account, _utc(start), _utc(start + dt.timedelta(days=1))),
+        ).fetchone()
+        return int(row[0])
 
     def complete(self, send_id: int, market: str, account: str, code: str, link: ProductLink, sent_hash: str) -> None:
         """The marketplace holds ``sent_hash`` for this product: record the link, close open sends."""

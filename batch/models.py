@@ -99,7 +99,7 @@ MARKET_LABELS: tuple[str, ...] = tuple(_LABELS[m] for m in Market)
 
 # The marketplaces this version sends to: batch.marketplaces.connect has an adapter for each, and a test keeps
 # the two equal. Templates offer only these; a 판매정보 group for another is a validation error.
-SENDS_TO: tuple[Market, ...] = (Market.COUPANG, Market.NAVER, Market.TMON)
+SENDS_TO: tuple[Market, ...] = (Market.COUPANG, Market.NAVER, Market.TMON, Market.ST11)
 SENDS_TO_LABELS: tuple[str, ...] = tuple(m.label for m in SENDS_TO)
 
 

@@ -100,6 +100,10 @@ CODES: dict[str, CodeInfo] = {
     "option-price-range": CodeInfo("옵션 추가금액 범위 초과", "추가금액은 대표가격의 -50%~+50% 안이어야 합니다."),
     "option-no-zero-price": CodeInfo("추가금액 0 옵션 없음", "추가금액이 0원인 옵션을 하나 이상 두세요."),
     "option-price-differs": CodeInfo("종합몰 옵션가격", "옵션별 가격이 다르면 종합몰에는 단품으로 나눠 등록하세요."),
+    "euc-kr-unsafe": CodeInfo(
+        "11번가에 보낼 수 없는 글자", "11번가는 EUC-KR 글자만 받습니다. 이모지·일부 한자 같은 글자를 빼 주세요."
+    ),
+    "price-unit": CodeInfo("10원 단위 아님", "11번가 판매가는 10원 단위로 넣어 주세요."),
     "stock-zero": CodeInfo("재고 0", "품절 처리가 되려면 재고를 1 이상 넣어 주세요."),
     "stock-below-9999": CodeInfo("티몬 재고 9,999 미만", "티몬은 재고 연동이 불안정해 9,999로 넣기를 권합니다."),
     "addon-not-supported": CodeInfo("추가상품 불가 마켓", "이 마켓에는 추가상품을 빼고 등록하세요."),

@@ -10,6 +10,7 @@ from batch.trade.couriers import (
     CHECK_DIGIT_PROBLEM,
     COURIERS,
     MARKETS,
+    ST11_OTHER,
     Courier,
     find_courier,
     normalize_tracking,
@@ -86,6 +87,35 @@ def test_coupang_and_naver_share_the_documented_string_codes() -> None:
     for key, code in documented.items():
         assert BY_KEY[key].codes["coupang"] == BY_KEY[key].codes["naver"] == code
     assert {c.key for c in CATALOGUE if "naver" in c.codes} == set(documented)
+
+
+# 11번가 dlvEtprsCd, from the guide's 발송처리 page (dispatch-1888; marketplaces-next.md §1.3).
+ST11 = {
+    "CJ대한통운": "00034",
+    "롯데택배": "00012",
+    "한진택배": "00011",
+    "우체국택배": "00007",
+    "로젠택배": "00002",
+    "경동택배": "00026",
+    "대신택배": "00021",
+    "합동택배": "00035",
+    "천일택배": "00027",
+    "CU편의점택배": "00061",
+    "GS Postbox": "00060",  # CVSnet
+}
+
+
+def test_11st_codes_follow_the_guide() -> None:
+    got = {c.name: c.codes["11st"] for c in CATALOGUE if "11st" in c.codes}
+    assert {name: got[name] for name in ST11} == ST11
+    assert set(got) - set(ST11) == {"일양로지스"}  # 00022: one client only (see the module docstring)
+    assert got["일양로지스"] == "00022"
+    assert "11st" not in BY_KEY["direct"].codes  # 직접배송 is dlvMthdCd 03 at 11번가, not a courier
+    assert "11st" in MARKETS
+    assert ST11_OTHER == "00099" and find_courier(ST11_OTHER) is None
+    for name, code in ST11.items():
+        found = find_courier(code)
+        assert found is not None and found.name == name
 
 
 @pytest.mark.parametrize(

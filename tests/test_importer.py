@@ -167,9 +167,9 @@ def test_a_group_for_a_marketplace_we_do_not_send_to_is_an_error(tmp_path: Path)
     (problem,) = [p for p in v.report if p.code == "market-not-supported"]
     assert (problem.sheet, problem.column) == ("판매정보", "마켓")
     assert problem.message == (
-        "'G마켓'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다. 보낼 수 있는 마켓: 쿠팡, 스마트스토어, 티몬. "
+        "'G마켓'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다. 보낼 수 있는 마켓: 쿠팡, 스마트스토어, 티몬, 11번가. "
         "그룹의 마켓을 바꾸거나 이 그룹을 지워 주세요."
     )
     assert [p.code for p in v.report if p.row == 3 and p.sheet == P.MAIN] == ["group-has-errors"]
     assert v.results[4].value == "성공"  # the other product goes on
-    assert P.SPEC.lists["마켓"] == ("쿠팡", "스마트스토어", "티몬")  # the dropdown offers only these
+    assert P.SPEC.lists["마켓"] == ("쿠팡", "스마트스토어", "티몬", "11번가")  # the dropdown offers only these

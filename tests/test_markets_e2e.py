@@ -1,6 +1,6 @@
-"""The end-to-end jobs, alike for TMON, Coupang and Naver (parametrised): products (create, skip, update, faults,
+"""The end-to-end jobs, alike for TMON, Coupang, Naver and 11번가 (parametrised): products (create, skip, update, faults,
 SIGKILL), orders and invoices with the claim gate, inquiries and answers, the watched folder, and one product
-workbook sent to all three at once.
+workbook sent to all four at once.
 
 Each marketplace's sandbox speaks its own protocol; ``Profile`` says only where each one keeps what the test
 checks (our product code, invoices, answers) and how its requests are counted. Everything else is the same test.
@@ -47,7 +47,7 @@ from batch.sandbox.app import create_app
 from batch.sandbox.images import image_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-MARKETS = ("tmon", "coupang", "naver")
+MARKETS = ("tmon", "coupang", "naver", "11st")
 _WHEN = itertools.count()
 
 State = dict[str, Any]
@@ -67,6 +67,9 @@ class Profile:
     answers: Callable[[State], dict[str, str]]  # inquiry number (as we address it) -> the answer's text
     env: tuple[tuple[str, str], ...]  # the sandbox credentials, as a real server's account reads them
     uploads_images: bool = False  # takes image files (uploads them) rather than only https addresses
+    # what a buyer's cancel of a collected (not yet confirmed) order is: a request the seller acts on, or, on 11번가,
+    # done at once (G 1634: before 발주확인 the buyer cancels "임의로"; after it, a 취소요청 the seller approves)
+    cancel_state: str = "요청"
 
     @property
     def label(self) -> str:
@@ -147,7 +150,21 @@ NAVER = Profile(
     uploads_images=True,
 )
 
-PROFILES = {p.market: p for p in (TMON, COUPANG, NAVER)}
+ST11 = Profile(
+    market="11st",
+    creates=("POST /rest/prodservices/product",),
+    updates=("PUT /rest/prodservices/product/{prdNo}",),
+    invoice_calls=("GET /rest/ordservices/reqdelivery/{sendDt}/{dlvMthdCd}/{dlvEtprsCd}/{invcNo}/{dlvNo}",),
+    answer_calls=("PUT /rest/prodqnaservices/prodqnaanswer/{brdInfoNo}/{prdNo}",),
+    products=lambda s: _unique([(str(p["sellerPrdCd"]), str(p["prdNo"])) for p in s["products"]]),
+    # one invoice per dlvNo; each of its lines is "ordNo/ordPrdSeq"
+    invoices=lambda s: {(str(line).split("/")[0], str(i["invcNo"])) for i in s["invoices"] for line in i["lines"]},
+    answers=lambda s: {str(a["brdInfoNo"]): str(a["answerCont"]) for a in s["answers"]},
+    env=(("BATCH_11ST_MAIN_API_KEY", SANDBOX_SECRETS["11st"]["api_key"]),),
+    cancel_state="완료",
+)
+
+PROFILES = {p.market: p for p in (TMON, COUPANG, NAVER, ST11)}
 
 
 @pytest.fixture(params=MARKETS)
@@ -381,7 +398,7 @@ def test_sigkill_while_sending_invoices_never_registers_one_twice(profile: Profi
     assert {(r["송장 결과"], r["송장 메시지"]) for r in sheet_rows(result, I.MAIN)} == {("성공", "송장 등록")}
 
 
-def test_one_workbook_goes_to_all_three_marketplaces_at_once(tmp_path: Path) -> None:
+def test_one_workbook_goes_to_every_marketplace_at_once(tmp_path: Path) -> None:
     ws = workspace(tmp_path, MARKETS)
     clock = FakeClock()
     app = linked_app(clock, seed=4)
@@ -476,7 +493,7 @@ def test_cancel_requests_are_collected_with_our_order_numbers(profile: Profile, 
     assert export is not None
     rows = sheet_rows(export, CLAIMS_MAIN)
     assert {str(r["제휴몰 주문번호"]) for r in rows} == set(claimed)
-    assert {(r["마켓"], r["유형"], r["상태"]) for r in rows} == {(profile.label, "취소", "요청")}
+    assert {(r["마켓"], r["유형"], r["상태"]) for r in rows} == {(profile.label, "취소", profile.cancel_state)}
     assert {(str(r["제휴몰 주문번호"]), str(r["클레임번호"])) for r in rows} == numbers
     assert all(re.fullmatch(r"\d{15}(, \d{15})*", str(r["주문번호"])) for r in rows)  # our numbers of the order
 

@@ -50,7 +50,19 @@ OTHER_GROUPS = {
     ST11: "11번가",
     HMALL: "현대몰",
 }
-FILLED = {COUPANG: GROUPS["coupang"], NAVER: GROUPS["naver"]}
+# What an 11번가 group needs (P.MARKET_REQUIRED["11st"]).
+ST11_FILLED: Row = {
+    "market_category_no": "1012345",
+    "send_close_template": "543210",
+    "address_out": "1",
+    "address_in": "2",
+    "delivery_fee_type": "무료",
+    "return_fee": "3000",
+    "exchange_fee": "6000",
+    "as_guide": "구매 후 7일 이내 A/S 접수",
+    "return_guide": "상품 수령 후 7일 이내 반품·교환 가능",
+}
+FILLED = {COUPANG: GROUPS["coupang"], NAVER: GROUPS["naver"], ST11: ST11_FILLED}
 
 
 @pytest.fixture(autouse=True)
@@ -866,3 +878,85 @@ def test_a_group_name_on_two_marketplaces_is_not_silently_dropped(
     reported = (SALES, coupang, "그룹명", "duplicate-group") in v.report.flat()
     # Either the name reaches both marketplaces, or the ambiguous second group is reported.
     assert sent_to == {"tmon", "coupang"} or reported
+
+
+# ---------------------------------------------------------------- 11번가's own rules
+
+
+def test_11st_rules_apply_only_to_products_sent_there(make_book: MakeBook, tmp_path: Path) -> None:
+    """EUC-KR on every cell sent to 11번가 (the 상품 row, its sub-sheet rows, its 판매정보 group), 판매가 in 10원
+    units; the same cells for 티몬 only are fine. A bare 11번가 group needs every 11번가 column."""
+    rows = sample()
+    flat, _ = add_cases(
+        rows,
+        [
+            ({"groups": ST11, "maker": "예시😀상사"}, [("제조사", "euc-kr-unsafe")]),  # 0
+            ({"groups": ST11, "detail": "<p>café 티셔츠</p>"}, [("상세설명", "euc-kr-unsafe")]),  # 1
+            ({"groups": ST11, "price": "14005"}, [("대표가격", "price-unit")]),  # 2
+            ({"maker": "예시😀상사", "price": "14005"}, []),  # 3: 티몬 only
+            ({"groups": ST11, "maker": "㈜예시 丁 ♥", "price": "14010"}, []),  # 4: EUC-KR has these
+            ({"groups": ST11}, []),  # 5: its 품목고시 row below has an emoji
+            ({"groups": ST11}, [("판매정보그룹", "group-has-errors")]),  # 6: the group's A/S 안내 has an emoji
+        ],
+        prefix="E",
+    )
+    main_row = {f"E{i:03d}": FIRST[MAIN] + len(product_rows(2)[MAIN]) + i for i in range(7)}
+    rows[MAIN][-1]["groups"] = "11번가-이모지"
+    category = rows[MAIN][1]["notice_category"]
+    assert category is not None
+    field = P.NOTICE_CATEGORIES[category][0]
+    notice = add(rows, NOTICES, {"code": "E005", "field": field, "value": "면 100% 🧵"})
+    tmon_notice = add(rows, NOTICES, {"code": "E003", "field": field, "value": "면 100% 🧵"})
+    emoji_group = add(
+        rows,
+        SALES,
+        {
+            **ST11_FILLED,
+            "market": "11번가",
+            "account": "second",
+            "group": "11번가-이모지",
+            "as_guide": "문의 주세요 🙂",
+        },
+    )
+    bare = add(rows, SALES, {"market": "11번가", "account": "third", "group": "11번가-빈칸"})
+    v = validate(make_book, tmp_path, rows, "openpyxl")
+
+    st11_columns = ("발송마감 템플릿번호", "출고지 주소순번", "반품/교환지 주소순번", "배송비유형", "반품배송비")
+    assert v.report.flat() == ordered(
+        [
+            *flat,
+            (NOTICES, notice, "내용", "euc-kr-unsafe"),
+            (SALES, emoji_group, "A/S 안내", "euc-kr-unsafe"),
+            *[
+                (SALES, bare, column, "required-value")
+                for column in (
+                    "제휴몰 카테고리번호",
+                    *st11_columns,
+                    "교환배송비",
+                    "A/S 안내",
+                    "반품/교환 안내",
+                )
+            ],
+        ]
+    )
+    assert tmon_notice not in {p.row for p in v.report if p.sheet == NOTICES}
+    by_code = {p.product: p for p in v.report if p.code == "euc-kr-unsafe" and p.product}
+    assert "'😀'(U+1F600)" in by_code["E000"].message and "11번가는 EUC-KR" in by_code["E000"].message
+    assert "'é'(U+00E9)" in by_code["E001"].message
+    assert all(p.market == "11st" for p in v.report if p.code in ("euc-kr-unsafe", "price-unit"))
+    assert main_results(v, list(main_row.values())) == {
+        main_row["E000"]: RowResult.ERROR,
+        main_row["E001"]: RowResult.ERROR,
+        main_row["E002"]: RowResult.ERROR,
+        main_row["E003"]: RowResult.SUCCESS,
+        main_row["E004"]: RowResult.SUCCESS,
+        main_row["E005"]: RowResult.ERROR,
+        main_row["E006"]: RowResult.ERROR,
+    }
+
+
+def test_euc_kr_unsafe_lists_each_character_once() -> None:
+    from batch.importers.product_rules import euc_kr_unsafe
+
+    assert euc_kr_unsafe("가나다 ㈜ 丁 ♥ ~") == []
+    assert euc_kr_unsafe("😀a😀é\u200b") == ["😀", "é", "\u200b"]

@@ -29,6 +29,15 @@ CERT_TRAVELS: dict[Market, tuple[str, ...]] = {
 }
 CERT_DEFAULT = (*_LIFE_ELEC_CHILD, "방송통신기자재")
 
+# 11번가 상품등록 (marketplaces-next.md §1.2): prdNm ≤ 100자, selPrc in 10원 units, colOptPrice within +100 % / −50 %
+# of the price, the request in EUC-KR (§1.1).
+ST11_NAME_MAX = 100
+ST11_PRICE_UNIT = 10
+ST11_OPTION_RANGE = (-50, 100)  # percent of 대표가격
+ST11_ENCODING = "euc-kr"
+# Columns that never reach 11번가 (the groups cell names our own groups; the group's market/account/name are ours).
+ST11_NOT_SENT = frozenset({"groups", "market", "account", "group"})
+
 
 @dataclass(frozen=True)
 class Target:
@@ -118,7 +127,127 @@ def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[i
     _check_notices(ctx, book, main, products)
     _check_addons(ctx, book, products, out.targets)
     _check_stock(ctx, book, main, products, out.targets, combos)
+    _check_st11(ctx, book, main, products, out.targets, combos)
     return out
+
+
+def euc_kr_unsafe(text: str) -> list[str]:
+    """The characters of ``text`` that EUC-KR cannot encode (emoji, some Hanja, accented Latin …), once each."""
+    try:
+        text.encode(ST11_ENCODING)
+    except UnicodeEncodeError:
+        pass
+    else:
+        return []
+    out: list[str] = []
+    for ch in dict.fromkeys(text):
+        try:
+            ch.encode(ST11_ENCODING)
+        except UnicodeEncodeError:
+            out.append(ch)
+    return out
+
+
+def _shown_chars(chars: list[str]) -> str:
+    """Each character as staff can find it: the character itself and its code point (an invisible one too)."""
+    shown = ", ".join(f"'{ch}'(U+{ord(ch):04X})" for ch in chars[:5])
+    return shown + (f" 외 {len(chars) - 5}개" if len(chars) > 5 else "")
+
+
+def _check_euc_kr(ctx: _Ctx, data: SheetData, row: int, r: dict[str, str | None], code: str | None) -> bool:
+    """An error on every cell of this row sent to 11번가 that EUC-KR cannot encode; True if there was one."""
+    found = False
+    for key, value in r.items():
+        if not value or key in ST11_NOT_SENT:
+            continue
+        bad = euc_kr_unsafe(value)
+        if bad:
+            found = True
+            ctx.add(
+                data,
+                row,
+                key,
+                "euc-kr-unsafe",
+                f"11번가는 EUC-KR 글자만 받습니다. 이 칸의 {_shown_chars(bad)}은(는) 보낼 수 없습니다. 빼거나 다른 글자로 "
+                "바꿔 주세요.",
+                code,
+                market=Market.ST11,
+            )
+    return found
+
+
+def _check_st11(
+    ctx: _Ctx,
+    book: Book,
+    main: SheetData,
+    products: dict[str, int],
+    targets: dict[int, list[Target]],
+    combos: dict[str, dict[tuple[str, ...], Combo]],
+) -> None:
+    """11번가's own rules, only for products sent there (the 판매정보 group's cells are checked with the group)."""
+    st11 = {code: row for code, row in products.items() if any(t.market is Market.ST11 for t in targets.get(row, []))}
+    if not st11:
+        return
+    for row, r in _rows(main):
+        code = r["code"]
+        if code in st11 and st11[code] == row:
+            _check_st11_main(ctx, main, row, r, code)
+    for sheet in (P.OPTIONS, P.NOTICES, P.ADDONS):
+        data = book.sheets.get(sheet)
+        if data is None:
+            continue
+        for row, r in _rows(data):
+            code = r.get("code")
+            if code and code in st11:
+                _check_euc_kr(ctx, data, row, r, code)
+    options = book.sheets.get(P.OPTIONS)
+    low, high = ST11_OPTION_RANGE
+    for code, main_row in st11.items():
+        price = _to_int(main.text(main_row, "price"))
+        if price is None or options is None:
+            continue
+        for combo in combos.get(code, {}).values():
+            extra = combo.extra_price
+            if combo.row is None or abs(extra) * 2 > price:  # outside ±50 %: reported for every market already
+                continue
+            if extra * 100 > price * high or extra * 100 < price * low:
+                ctx.add(
+                    options,
+                    combo.row,
+                    "extra_price",
+                    "option-price-range",
+                    f"11번가 옵션 추가금액은 대표가격의 {low}%~+{high}%입니다 "
+                    f"(대표가격 {price:,}원이면 {price * low // 100:,}~{price * high // 100:,}원).",
+                    code,
+                    market=Market.ST11,
+                )
+
+
+def _check_st11_main(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], code: str) -> None:
+    name = r["name"] or ""
+    if len(name) > ST11_NAME_MAX:
+        ctx.add(
+            main,
+            row,
+            "name",
+            "max-length",
+            f"11번가 상품명은 {ST11_NAME_MAX}자까지입니다 (지금 {len(name)}자). 줄여 주세요.",
+            code,
+            market=Market.ST11,
+        )
+    price = _to_int(r["price"])
+    if price is not None and price % ST11_PRICE_UNIT:
+        ctx.add(
+            main,
+            row,
+            "price",
+            "price-unit",
+            f"11번가 판매가는 10원 단위입니다. {price:,}원을 {price - price % 10:,}원이나 {price - price % 10 + 10:,}원으로 "
+            "바꿔 주세요.",
+            code,
+            market=Market.ST11,
+        )
+    _check_euc_kr(ctx, main, row, r, code)
 
 
 def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[str, Target]:
@@ -170,6 +299,8 @@ def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[
             if r.get(key) is None:
                 ok = False
                 ctx.add(data, row, key, "required-value", message, None, market=for_market)
+        if market is Market.ST11 and _check_euc_kr(ctx, data, row, r, None):
+            ok = False
         name = r["group"]
         if name in seen:
             ctx.add(

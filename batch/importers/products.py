@@ -524,7 +524,7 @@ SALES_SHEET = SheetSpec(
         Col(
             "market_category_no",
             "제휴몰 카테고리번호",
-            "마켓 카테고리 번호 (쿠팡 노출카테고리코드, 스마트스토어 리프 카테고리 ID) [필수]",
+            "마켓 카테고리 번호 (쿠팡 노출카테고리코드, 스마트스토어 리프 카테고리 ID, 11번가 마지막 단계 카테고리 번호) [필수]",
             kind=Kind.CODE,
             max_len=20,
             pattern=DIGITS,
@@ -558,6 +558,16 @@ SALES_SHEET = SheetSpec(
             example="1690698",
         ),
         Col(
+            "send_close_template",
+            "발송마감 템플릿번호",
+            "11번가 셀러오피스에 만든 발송마감 템플릿의 번호 [11번가 필수]",
+            kind=Kind.CODE,
+            max_len=20,
+            pattern=DIGITS,
+            pattern_hint="숫자만",
+            example="",
+        ),
+        Col(
             "product_type",
             "상품유형그룹",
             "배송템플릿과 같은 상품유형그룹 [티몬 필수]",
@@ -586,9 +596,29 @@ SALES_SHEET = SheetSpec(
             example="",
         ),
         Col(
+            "address_out",
+            "출고지 주소순번",
+            "11번가 셀러오피스 주소록에 등록한 출고지의 주소순번 [11번가 필수]",
+            kind=Kind.CODE,
+            max_len=10,
+            pattern=DIGITS,
+            pattern_hint="숫자만",
+            example="",
+        ),
+        Col(
+            "address_in",
+            "반품/교환지 주소순번",
+            "11번가 셀러오피스 주소록에 등록한 반품/교환지의 주소순번 [11번가 필수]",
+            kind=Kind.CODE,
+            max_len=10,
+            pattern=DIGITS,
+            pattern_hint="숫자만",
+            example="",
+        ),
+        Col(
             "delivery_fee_type",
             "배송비유형",
-            "무료 / 유료 / 조건부무료 [쿠팡·스마트스토어 필수]",
+            "무료 / 유료 / 조건부무료 [쿠팡·스마트스토어·11번가 필수]",
             kind=Kind.CHOICE,
             choices="배송비유형",
             example="",
@@ -614,7 +644,7 @@ SALES_SHEET = SheetSpec(
         Col(
             "return_fee",
             "반품배송비",
-            "편도 반품배송비(원) [쿠팡·스마트스토어 필수]",
+            "편도 반품배송비(원) [쿠팡·스마트스토어·11번가 필수]",
             kind=Kind.INT,
             min_value=0,
             max_value=100_000,
@@ -623,7 +653,7 @@ SALES_SHEET = SheetSpec(
         Col(
             "exchange_fee",
             "교환배송비",
-            "왕복 교환배송비(원) [스마트스토어 필수]",
+            "왕복 교환배송비(원) [스마트스토어·11번가 필수]",
             kind=Kind.INT,
             min_value=0,
             max_value=200_000,
@@ -639,7 +669,20 @@ SALES_SHEET = SheetSpec(
             pattern_hint="예: 02-123-4567, 1588-1234",
             example="",
         ),
-        Col("as_guide", "A/S 안내", "A/S 안내 문구 (비우면 '상세페이지 참조')", max_len=200, example=""),
+        Col(
+            "as_guide",
+            "A/S 안내",
+            "A/S 안내 문구 (비우면 '상세페이지 참조') [11번가 필수]",
+            max_len=200,
+            example="",
+        ),
+        Col(
+            "return_guide",
+            "반품/교환 안내",
+            "반품·교환 방법과 조건 안내 문구 [11번가 필수]",
+            max_len=500,
+            example="",
+        ),
     ),
 )
 
@@ -656,6 +699,19 @@ MARKET_REQUIRED: dict[str, tuple[str, ...]] = {
         "as_phone",
     ),
     "naver": ("market_category_no", "courier", "delivery_fee_type", "return_fee", "exchange_fee", "as_phone"),
+    # 11번가 상품등록 (marketplaces-next.md §1.2): dispCtgrNo, dlvSendCloseTmpltNo, addrSeqOut, addrSeqIn,
+    # dlvCstInstBasiCd (+ amounts, FEE_AMOUNTS), rtngdDlvCst, exchDlvCst, asDetail, rtngExchDetail.
+    "11st": (
+        "market_category_no",
+        "send_close_template",
+        "address_out",
+        "address_in",
+        "delivery_fee_type",
+        "return_fee",
+        "exchange_fee",
+        "as_guide",
+        "return_guide",
+    ),
 }
 
 
@@ -723,6 +779,12 @@ SPEC = TemplateSpec(
             "옵션",
             "옵션명은 3개까지, 옵션값은 쉼표로 구분. 조합은 옵션값의 모든 짝입니다. 추가금액 0인 조합이 하나 이상, "
             "모든 추가금액은 대표가격의 -50%~+50%. 옵션에 특수문자 금지. 11번가는 조합 100개, 티몬은 200개까지.",
+        ),
+        (
+            "11번가",
+            "상품명 100자 이내, 대표가격은 10원 단위. 11번가는 EUC-KR로만 받으므로 이모지·일부 한자 같은 글자는 "
+            "쓸 수 없습니다. 옵션 추가금액은 대표가격의 -50%~+100%. 상품 등록은 하루 500개까지이고 넘는 상품은 "
+            "보류되어 다음 날 같은 파일을 다시 넣으면 이어서 보냅니다.",
         ),
         ("종합몰", "옵션별 가격이 다르면 종합몰에는 보낼 수 없습니다(단품으로 나눠 등록). 추가상품도 받지 않습니다."),
         ("재고", "티몬은 재고 연동이 불안정해 9,999를 권합니다(미만이면 경고). 품절 처리가 되려면 1 이상."),

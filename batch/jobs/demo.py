@@ -11,7 +11,7 @@ from batch.jobs.init import init_workspace
 from batch.jobs.products import Run, run_products
 from batch.jobs.samples import product_rows
 
-DEMO_MARKETS = ("coupang", "naver", "tmon")
+DEMO_MARKETS = ("coupang", "naver", "tmon", "11st")
 
 
 def demo_rows() -> dict[str, list[dict[str, str | None]]]:

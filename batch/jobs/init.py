@@ -87,6 +87,15 @@ client_secret_env = "BATCH_NAVER_MAIN_CLIENT_SECRET"
 rate_limit = 10               # 처음 값. 네이버가 응답 헤더로 알려 주는 한도를 따라갑니다.
 concurrency = 8
 """,
+    "11st": """\
+[[accounts]]
+market = "11st"
+name = "main"
+base_url = "{sandbox}"        # 실제: https://api.11st.co.kr
+api_key_env = "BATCH_11ST_MAIN_API_KEY"   # 11번가 셀러오피스 > Open API 센터에서 발급한 키. 등록한 서버 IP에서만 호출됩니다.
+rate_limit = 10               # 11번가는 초당 한도를 공개하지 않습니다. 429가 잦으면 낮추세요. 상품 등록은 하루 500개까지.
+concurrency = 8
+""",
 }
 
 # Words marketplaces penalise in answers (pulling a buyer off the marketplace); batch.toml [answers] forbidden.
@@ -109,7 +118,7 @@ def init_workspace(
     *,
     sandbox_url: str = "sandbox:",
     company: str = "예시상사",
-    markets: tuple[str, ...] = ("coupang", "naver", "tmon"),
+    markets: tuple[str, ...] = ("coupang", "naver", "tmon", "11st"),
 ) -> Workspace:
     """Make a workspace; its accounts point at the built-in sandbox marketplace unless told otherwise."""
     if (root / CONFIG_NAME).exists():

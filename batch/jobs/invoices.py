@@ -347,7 +347,7 @@ def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipmen
     return Shipment(
         unit.key,
         tuple(unit.lines),
-        first.courier.codes[line.market],
+        first.courier.codes.get(line.market, ""),  # none (직접배송 on 11번가): the adapter refuses in Korean
         numbers[0],
         tuple(numbers[1:]),
         correct=link is not None,

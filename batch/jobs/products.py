@@ -21,9 +21,9 @@ from batch.importers.product_build import ProductBuilder, sales_infos
 from batch.importers.validation import Validation, validate_products
 from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger, crash_point
-from batch.marketplaces.base import AuthFailed, Blocked, Clock, MarketError, Unavailable
+from batch.marketplaces.base import AuthFailed, Blocked, Clock, DailyCapReached, MarketError, Unavailable
 from batch.marketplaces.connect import SUPPORTED, Connection
-from batch.models import Market, Product, ProductLink, RowResult, SalesInfo
+from batch.models import Market, Product, ProductLink, RowResult, SalesInfo, now_kst
 from batch.report import Problem, Severity
 
 
@@ -53,6 +53,28 @@ FOUND = "등록 확인"  # a send whose answer was lost: the product was found a
 RECOVER_NOTE = "이전 전송의 결과를 모릅니다. 보내기 전에 마켓에서 먼저 찾아봅니다."
 OTHER_MARKET = "고른 마켓(--market)으로 보내는 상품이 아니라 건너뛰었습니다."
 
+# Registrations a marketplace takes per seller account and KST day. 11번가: "상품 등록은 1일 500개 까지만 가능"
+# (/work/shared/marketplaces-next.md §1.2, the guide's apiSeq 1003; §1.6). Updates do not count.
+DAILY_CREATES: dict[str, int] = {"11st": 500}
+
+
+def _topic(word: str) -> str:
+    """은 after a final consonant, 는 after a vowel (11번가는, 티몬은); a word not ending in Hangul takes 은(는)."""
+    last = word[-1:]
+    if not ("가" <= last <= "힣"):
+        return "은(는)"
+    return "은" if (ord(last) - 0xAC00) % 28 else "는"
+
+
+def cap_message(market: Market) -> str:
+    """Why a registration waits for tomorrow (the row is 보류, the next day's run sends it)."""
+    limit = DAILY_CREATES.get(market.value)
+    per_day = f"하루 {limit:,}개까지" if limit else "하루에 정해진 개수까지만"
+    return (
+        f"{market.label}{_topic(market.label)} {per_day} 등록할 수 있어 내일 이어서 보냅니다. "
+        "내일 같은 파일을 다시 넣어 주세요."
+    )
+
 
 @dataclass
 class Step:
@@ -66,8 +88,9 @@ class Step:
     payload_hash: str = ""
     link: ProductLink | None = None
     recover: bool = False  # a previous send's outcome is unknown: look the product up first
-    held: bool = False  # blocked by the kill switch (보류), not by an error
+    held: bool = False  # blocked by the kill switch or the daily cap (보류), not by an error
     row_error: bool = False  # blocked by the row's own validation errors (already reported)
+    capped: bool = False  # the marketplace answered that the account's daily cap is reached (held, not sent)
     # filled in by the push
     result: RowResult | None = None
     product_no: str = ""
@@ -110,8 +133,12 @@ def plan(
     ledger: Ledger,
     connections: dict[tuple[str, str], Connection | str],
     markets: set[str] | None,
+    *,
+    now: dt.datetime | None = None,
 ) -> list[Step]:
-    """Decide per product and target: create, update, skip (unchanged) or blocked, without sending anything."""
+    """Decide per product and target: create, update, skip (unchanged) or blocked, without sending anything.
+    Creates past a marketplace's daily cap (``DAILY_CREATES``, counted per account and KST day of ``now``) are
+    held (보류) for the next day's run."""
     builder = ProductBuilder(v)
     groups = sales_infos(v)
     errors = _row_errors(v)
@@ -152,7 +179,26 @@ def plan(
                 )
             else:
                 steps.append(Step(row, product, sales, Action.CREATE, "", digest, None, recover=unknown is not None))
+    _hold_past_cap(steps, ledger, (now or now_kst()).date())
     return steps
+
+
+def _hold_past_cap(steps: list[Step], ledger: Ledger, day: dt.date) -> None:
+    """Hold (보류) every create past its marketplace's daily cap, in row order; what this account already
+    registered today (the ledger) counts first."""
+    used: dict[tuple[str, str], int] = {}
+    for step in steps:
+        market = step.sales.market
+        limit = DAILY_CREATES.get(market.value)
+        if limit is None or step.action is not Action.CREATE:
+            continue
+        key = (market.value, step.sales.account)
+        if key not in used:
+            used[key] = ledger.creates_on(*key, day)
+        if used[key] >= limit:
+            step.action, step.reason, step.held = Action.BLOCKED, cap_message(market), True
+            continue
+        used[key] += 1
 
 
 def _connections(
@@ -182,7 +228,7 @@ def _connections(
     return out
 
 
-async def _send_one(step: Step, conn: Connection, ledger: Ledger) -> None:
+async def _send_one(step: Step, conn: Connection, ledger: Ledger, at: dt.datetime | None = None) -> None:
     assert step.product is not None
     market, account, code = step.sales.market.value, conn.account.name, step.product.code
     adapter = conn.adapter
@@ -201,13 +247,17 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger) -> None:
                 step.result, step.product_no, step.message = RowResult.SUCCESS, found.product_no, FOUND
                 return
     action = step.action
-    send_id = ledger.begin(market, account, code, action.value, step.payload_hash)
+    send_id = ledger.begin(market, account, code, action.value, step.payload_hash, at=at)
     crash_point("after-intent")
     try:
         if action is Action.CREATE:
             link = await adapter.create_product(step.product, step.sales)
         else:
             link = await adapter.update_product(step.product, step.sales, step.link or ProductLink(""))
+    except DailyCapReached as exc:  # nothing registered: this and every later create of the account wait a day
+        ledger.fail(send_id, str(exc), unknown=False)
+        step.result, step.message, step.capped = RowResult.HELD, cap_message(step.sales.market), True
+        return
     except MarketError as exc:
         unknown = isinstance(exc, Unavailable) and exc.outcome_unknown
         ledger.fail(send_id, str(exc), unknown=unknown)
@@ -277,12 +327,20 @@ async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connecti
 
 
 async def push(
-    steps: list[Step], conns: dict[tuple[str, str], Connection | str], ledger: Ledger, progress: Progress | None = None
+    steps: list[Step],
+    conns: dict[tuple[str, str], Connection | str],
+    ledger: Ledger,
+    progress: Progress | None = None,
+    *,
+    now: Callable[[], dt.datetime] = now_kst,
 ) -> None:
-    """``check_before_sending``, then send every step still to create or update, each account at its own pace."""
+    """``check_before_sending``, then send every step still to create or update, each account at its own pace.
+    Once a marketplace answers that the account's daily cap is reached (DailyCapReached), every later create of
+    that account is held (보류) without being sent; its updates go on."""
     await check_before_sending(steps, conns)
     todo = [s for s in steps if s.action in SENDING]
     limits: dict[tuple[str, str], asyncio.Semaphore] = {}
+    capped: set[tuple[str, str]] = set()
     done = 0
 
     async def one(step: Step) -> None:
@@ -293,7 +351,12 @@ async def push(
         sem = limits.setdefault(key, asyncio.Semaphore(int(conn.account.number("concurrency", 8))))
         async with sem:
             try:
-                await _send_one(step, conn, ledger)
+                if step.action is Action.CREATE and key in capped:
+                    step.result, step.message = RowResult.HELD, cap_message(step.sales.market)
+                else:
+                    await _send_one(step, conn, ledger, now())
+                    if step.capped:
+                        capped.add(key)
             except Exception as exc:  # an open intent stays in the ledger: the next run looks before sending again
                 step.result, step.message = RowResult.ERROR, account_failed(conn.account, exc)
         done += 1
@@ -414,11 +477,13 @@ def run_products(
     clock: Clock | None = None,
     app: Any = None,
     when: dt.datetime | None = None,
+    now: Callable[[], dt.datetime] = now_kst,
 ) -> Run:
     """Validate, plan and push a 상품대량등록 workbook; write the result workbook.
 
     ``dry_run``: the same plan and the same checks at the marketplaces (credentials, images, 출고지 / 반품지 /
     배송템플릿) without a single write; the plan goes to ``…_미리보기_<KST>.xlsx`` with each step's verdict.
+    ``now``: the KST wall clock the daily registration caps count by (tests pass a fake one).
     """
     v = validate_products(path, company_name=ws.company_name)
     run = Run(v, dry_run=dry_run, markets=markets)
@@ -428,8 +493,8 @@ def run_products(
         for conn in conns.values():
             if isinstance(conn, Connection):
                 conn.adapter.images_dir = path.parent / "images"  # where the rules found the local images
-        run.steps = plan(v, ws, ledger, conns, markets)
-        asyncio.run(_go_and_close(run.steps, conns, ledger, progress, send=not dry_run))
+        run.steps = plan(v, ws, ledger, conns, markets, now=now())
+        asyncio.run(_go_and_close(run.steps, conns, ledger, progress, send=not dry_run, now=now))
         columns = _merge_results(run)
         run.files = write_result(v, ws.outbox, when, columns, preview=dry_run)
     finally:
@@ -444,10 +509,11 @@ async def _go_and_close(
     progress: Progress | None,
     *,
     send: bool,
+    now: Callable[[], dt.datetime] = now_kst,
 ) -> None:
     try:
         if send:
-            await push(steps, conns, ledger, progress)
+            await push(steps, conns, ledger, progress, now=now)
         else:
             await preview(steps, conns)
     finally:

@@ -65,6 +65,24 @@ GROUPS: dict[str, Row] = {
         "as_phone": "02-123-4567",
         "as_guide": "구매 후 7일 이내 교환·반품 가능",
     },
+    # 11번가: the sandbox's seeded account has 출고지 addrSeq 4, 반품/교환지 addrSeq 8 and 발송마감 템플릿 344836
+    # (batch/sandbox/st11.py, the guide's example numbers G 1003/6735); 1122 is G 1003's example category.
+    "11st": {
+        "market": "11번가",
+        "account": "main",
+        "group": "11번가-기본",
+        "market_category_no": "1122",
+        "courier": "CJ대한통운",
+        "send_close_template": "344836",
+        "address_out": "4",
+        "address_in": "8",
+        "delivery_fee_type": "유료",
+        "delivery_fee": "3000",
+        "return_fee": "3000",
+        "exchange_fee": "6000",
+        "as_guide": "구매 후 1년 이내 무상 A/S",
+        "return_guide": "구매 후 7일 이내 교환·반품 가능, 단순 변심은 구매자 부담",
+    },
 }
 
 

@@ -62,6 +62,7 @@ ADAPTERS: dict[str, str] = {
     "tmon": "batch.marketplaces.tmon:Tmon",
     "coupang": "batch.marketplaces.coupang:Coupang",
     "naver": "batch.marketplaces.naver:Naver",
+    "11st": "batch.marketplaces.st11:St11",
 }
 SUPPORTED = tuple(ADAPTERS)
 

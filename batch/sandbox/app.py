@@ -14,6 +14,7 @@ from batch.sandbox.coupang import CoupangMarket
 from batch.sandbox.faults import STATUS_KINDS, Clock, ConnectionDropped, stall
 from batch.sandbox.naver import NaverMarket
 from batch.sandbox.registry import Market, Sandbox
+from batch.sandbox.st11 import St11Market
 from batch.sandbox.tmon import TmonMarket
 
 
@@ -75,7 +76,7 @@ class SandboxApp(Starlette):
 
 
 def create_app(*, clock: Clock = time.time, seed: int = 0) -> Starlette:
-    """One app serving every market (TMON, Coupang, Naver) beside the control API and a stand-in image host.
+    """One app serving every market (TMON, Coupang, Naver, 11번가) beside the control API and a stand-in image host.
 
     ``clock`` drives token expiry and the rate limiter (inject a fake one in tests); ``seed`` makes access tokens
     and the default fault draws reproducible.
@@ -84,6 +85,7 @@ def create_app(*, clock: Clock = time.time, seed: int = 0) -> Starlette:
         TmonMarket(clock=clock, seed=seed),
         CoupangMarket(clock=clock, seed=seed),
         NaverMarket(clock=clock, seed=seed),
+        St11Market(clock=clock, seed=seed),  # paths under /rest/
     ]
     sandbox = Sandbox(markets, clock=clock, seed=seed)
     routes: list[BaseRoute] = [*control.routes(sandbox)]

@@ -105,7 +105,24 @@ def routes(sandbox: Sandbox) -> list[Route]:
             market.expire_tokens()
         return json_response(OK)
 
+    async def maintenance(request: Request) -> Response:
+        """``{"market": "11st", "on": true|false}``: the market answers its maintenance code to every call (11번가:
+        −1000 서버 점검중입니다, the Friday-dawn 정기점검); 400 for a market without one."""
+        body = await _body(request)
+        if "market" not in body:
+            raise _error("market is required")
+        market = _markets(sandbox, body["market"])[0]
+        switch = getattr(market, "set_maintenance", None)
+        if switch is None:
+            raise _error(f"market {market.name!r} has no maintenance mode")
+        on = body.get("on", True)
+        if not isinstance(on, bool):
+            raise _error(f"on must be true or false, got {on!r}")
+        switch(on)
+        return json_response(OK)
+
     return [
+        Route("/__sandbox__/maintenance", endpoint(maintenance), methods=["POST"]),
         Route("/__sandbox__/state", endpoint(state), methods=["GET"]),
         Route("/__sandbox__/faults", endpoint(faults), methods=["POST"]),
         Route("/__sandbox__/reset", endpoint(reset), methods=["POST"]),

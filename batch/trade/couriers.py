@@ -17,10 +17,14 @@ Sources (tags as in /work/shared/marketplaces.md §7; ✅ marketplace document, 
   them (◐, [C6] and others): DAESIN, ILYANG, CHUNIL, HDEXP, CVSNET (GS Postbox), CUPARCEL. Check them with
   ``GET /v1/logistics/logistics-companies`` before adding. Note: two public clients send LOGEN (not KGB) for 로젠 to
   Naver; the docs copy says KGB, so KGB stays.
-* 11번가 ``dlvEtprsCd`` — ◐ [C6] ``KimJinYoung-a/wapi`` (10x10's production integration), function
-  ``TenDlvCode211stDlvCode`` — the same client marketplaces.md §4 takes 00034 and 00011 from. 00002 (로젠) and
-  00012 (롯데) were also matched against a live 11st account by another public client. 11st has no public code table.
-  직접배송 is a delivery method there (``dlvMthdCd`` 03), not a courier code.
+* 11번가 ``dlvEtprsCd`` — ✅ the 11번가 Open API guide's 발송처리 page (apiSeq 1888), as copied with a seller session in
+  ``rumeadia-dotcom/ing0415`` ``docs/architecture/v1/features/11st-api/order/dispatch-1888.md`` (the same map is
+  coded in that repository's ``apps/api/supabase/functions/_shared/carrier-codes.ts``); /work/shared/
+  marketplaces-next.md §1.3: 00034 CJ대한통운, 00012 롯데(구 현대), 00011 한진, 00007 우체국, 00002 로젠, 00026 경동,
+  00021 대신, 00035 합동, 00027 천일, 00061 CU, 00060 CVSnet (GS Postbox), 00099 기타. 00022 (일양) is ◐ only:
+  ``KimJinYoung-a/wapi`` ``TenDlvCode211stDlvCode`` (10x10's production integration), not in the §1.3 excerpt.
+  직접배송 is a delivery method there (``dlvMthdCd`` 03), not a courier code; ``ST11_OTHER`` (00099 기타) is the
+  guide's catch-all and no catalogue courier maps to it.
 * ESM ``DeliveryCompanyCode`` (integer) — none: no code table was found (one client's comment says 10013 = CJ; one
   comment is not a source).
 
@@ -52,6 +56,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 MARKETS: tuple[str, ...] = ("tmon", "coupang", "naver", "11st", "esm")
+
+# 11번가's 기타 (other courier) code, dispatch-1888 (see the module docstring); no catalogue courier is sent as it.
+ST11_OTHER = "00099"
 
 ANY_LENGTH: tuple[int, ...] = tuple(range(9, 15))  # no confirmed rule: 9–14 digits
 

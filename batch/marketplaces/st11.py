@@ -1,0 +1,391 @@
+"""11번가 Open API (marketplaces-next.md §1): header ``openapikey``, XML in EUC-KR, result codes inside 200 answers.
+
+Sources, cited beside each call:
+* [G] the copy of the official guide (openapi.11st.co.kr ``OpenApiGuide.tmall?apiSeq=…``) in ``rumeadia-dotcom/ing0415``
+  ``docs/architecture/v1/features/11st-api/<category>/<name>-<apiSeq>.md`` (commit bf89065d). "G 1003" = apiSeq 1003.
+* [S] the production client ``jjhs0819-ops/samba-wave`` (``sbk0674-web/samba-wave``)
+  ``backend/backend/domain/samba/proxy/elevenst.py``.
+
+Retries, pacing and the breaker are the shared client's (base.py); orders, claims and Q&A are in st11_orders.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import httpx
+
+from batch.config import Account
+from batch.marketplaces import st11_xml as xml
+from batch.marketplaces.base import (
+    AuthFailed,
+    Call,
+    DailyCapReached,
+    MarketClient,
+    MarketError,
+    Rejected,
+    Unavailable,
+    status_error,
+)
+from batch.marketplaces.st11_orders import St11Orders
+from batch.marketplaces.types import DeliveryTemplate, option_no
+from batch.models import Market, Product, ProductLink, SalesInfo
+
+MARKET = Market.ST11.value
+MAX_NAME = 100  # G 1003 prdNm: "글자수는 100자로 제한됩니다"
+MAX_IMAGES = 4  # G 1003: prdImage01 (대표) + prdImage02–04 (추가 이미지 1–3)
+MAX_PRICE = 1_000_000_000  # G 1003 selPrc: "10원 단위로, 최대 10억 원 미만"
+MAINTENANCE = "-1000"  # G 1876/1634/1888/1631…: "서버 점검중입니다. 매주 금요일 새벽은 정기점검일입니다."
+DAILY_CAP = "500개"  # G 1003 resultCode 400: "상품 등록은 1일 500개 까지만 가능합니다."
+NO_USER = "OpenAPI Key 에 해당하는 유저가 없습니다"  # G 1634/1885/1625…: the answer to an unknown key
+OK_CODES = ("200", "210")  # G 1003: 200 일반상품 성공, 210 신규상품 성공; G 1631/1632/1625/1885: 200
+TAX = {"과세": "01", "면세": "02", "영세": "03"}  # G 1003 suplDtyfrPrdClfCd
+# 배송비유형 (workbook) -> dlvCstInstBasiCd (G 1003: 01 무료, 02 고정 배송비, 03 상품 조건부 무료)
+FEE_TYPES = {"무료": "01", "유료": "02", "조건부무료": "03"}
+# 판매정보 keys the workbook gives 11번가 (batch/importers/products.py MARKET_REQUIRED["11st"]) and their names here
+REQUIRED_SALES = {
+    "market_category_no": "11번가 카테고리번호",
+    "send_close_template": "발송마감 템플릿번호",
+    "address_out": "출고지 주소순번",
+    "address_in": "반품/교환지 주소순번",
+    "delivery_fee_type": "배송비유형",
+    "return_fee": "반품배송비",
+    "exchange_fee": "교환배송비",
+}
+SEND_KINDS = {"01": "일반발송", "02": "오늘발송", "03": "재고확인 후 순차발송"}  # G 6735 sendClfCd
+
+
+@dataclass(frozen=True)
+class St11Credentials:
+    api_key: str
+
+
+def _digits(value: str | None) -> str:
+    return (value or "").strip()
+
+
+class St11(St11Orders):
+    """One 11번가 seller account (one Open API key)."""
+
+    market = MARKET
+    sandbox_path = ""  # every path is under /rest/... on the real host and in the sandbox alike
+    images_dir: Path | None = None  # 11번가 downloads image URLs itself (G 1003 prdImage01)
+
+    @staticmethod
+    def credentials_for(account: Account) -> St11Credentials:
+        """The account's key: the secret ``api_key`` (from the environment variable ``api_key_env`` names)."""
+        return St11Credentials(api_key=account.required_secret("api_key"))
+
+    def __init__(self, client: MarketClient, credentials: St11Credentials) -> None:
+        self.client = client
+        self.credentials = credentials
+        self._add_products: dict[tuple[str, str], tuple[str, str]] = {}
+
+    # --- the wire ----------------------------------------------------------------------------------
+
+    async def _auth(self) -> Mapping[str, str]:
+        # G README / G 1003 sample: "API KEY 는 HttpHeaders 에서 읽어드립니다" — header ``openapikey``; [S] the same.
+        return {"openapikey": self.credentials.api_key}
+
+    async def _no_renewal(self, response: httpx.Response) -> bool:
+        return False  # a key is not renewed: a 401 is the account's to fix
+
+    def _error(self, response: httpx.Response) -> MarketError:
+        """An HTTP error. 429 with Retry-After is RateLimited ([S] ``ElevenstRateLimitError(retry_after=…)``)."""
+        message = ""
+        try:
+            root = xml.decode(response.content, response.headers.get("content-type", ""))
+            message = xml.text_of(root, "message") or xml.text_of(root, "result_text") or ""
+        except ParseError:
+            message = response.text[:200]
+        return status_error(MARKET, response, f"11번가 응답 오류: {message or response.reason_phrase}")
+
+    async def _send(self, call: Call, body: Element | None = None) -> Element:
+        """Send ``call`` (with ``body`` as EUC-KR XML) and return the answer's root element."""
+        if body is not None:
+            try:
+                call.content = xml.encode(body)
+            except xml.Unencodable as exc:
+                raise Rejected(
+                    MARKET,
+                    f"11번가는 EUC-KR 글자만 받습니다. '{exc.char}' 글자를 바꿔 주세요: {exc.text[:60]}",
+                ) from exc
+            call.headers = {**call.headers, "Content-Type": xml.CONTENT_TYPE}
+        response = await self.client.send(call, auth=self._auth, on_auth_error=self._no_renewal, to_error=self._error)
+        try:
+            return xml.decode(response.content, response.headers.get("content-type", ""))
+        except ParseError as exc:
+            raise Unavailable(
+                MARKET,
+                "11번가의 답을 읽을 수 없습니다(XML이 아님).",
+                status=response.status_code,
+                outcome_unknown=not call.idempotent,
+            ) from exc
+
+    @staticmethod
+    def _code(root: Element) -> tuple[str, str]:
+        """The answer's result code and text, as the guide names them: ``resultCode``/``message`` (ClientMessage),
+        ``result_code``/``result_text`` (ResultOrder and list errors). ("", "") when the answer carries none."""
+        code = xml.text_of(root, "resultCode") or xml.text_of(root, "result_code") or ""
+        text = xml.text_of(root, "message") or xml.text_of(root, "result_text") or ""
+        return code, text
+
+    @staticmethod
+    def _failed(code: str, text: str, *, write: bool = False) -> MarketError:
+        """A result code other than success, in our hierarchy: −1000 maintenance is Unavailable (try later), an
+        unknown key AuthFailed, anything else a refusal of this request."""
+        if code == MAINTENANCE:
+            return Unavailable(
+                MARKET, "11번가 정기점검 중입니다(매주 금요일 새벽). 점검이 끝난 뒤 다시 실행하세요.", code=code
+            )
+        if NO_USER in text:
+            return AuthFailed(
+                MARKET, "11번가 Open API 키가 맞지 않습니다. batch.toml의 계정과 환경 변수를 확인하세요.", code=code
+            )
+        return Rejected(MARKET, f"11번가: {text or '처리하지 못했습니다'} (결과코드 {code})", code=code)
+
+    async def _message(self, call: Call, body: Element | None = None) -> Element:
+        """A call answered by ``ClientMessage{resultCode, message}``: 200/210 or an error."""
+        root = await self._send(call, body)
+        code, text = self._code(root)
+        if code not in OK_CODES:
+            raise self._failed(code, text)
+        return root
+
+    async def vendor_id(self) -> str:
+        """G 1014 ``GET /rest/areaservice/outboundarea``: the cheapest authenticated read; the member number
+        (``memNo``) of the seller's 출고지 proves the key (an unknown key answers "OpenAPI Key 에 해당하는 유저가
+        없습니다")."""
+        root = await self._send(Call("GET", "/rest/areaservice/outboundarea"))
+        message = xml.text_of(root, "result_message") or ""
+        if NO_USER in message:
+            raise self._failed("", message)
+        return xml.text_of(root, "memNo") or "11st"
+
+    # --- product jobs ------------------------------------------------------------------------------
+
+    def payload(self, product: Product, sales: SalesInfo) -> dict[str, object]:
+        """The ``<Product>`` of G 1003 (registration) and G 1619 (update, the same document), field names as the
+        guide's Request Body table. Optional groups we do not use are left out, as the guide asks."""
+        fee_type = FEE_TYPES.get(sales.get("delivery_fee_type") or "", "")
+        options = product.option_names and product.options
+        images = [i for i in product.images if "://" in i][:MAX_IMAGES]
+        body: dict[str, Any] = {
+            "selMthdCd": "01",  # 고정가판매
+            "dispCtgrNo": _digits(sales.get("market_category_no")),
+            "prdTypCd": "01",  # 일반배송상품
+            "prdNm": product.name,
+            "brand": product.brand or "알수없음",  # G 1003: "브랜드가 없을 시, '알수없음'을 입력"
+            # ❓ docs/protocols/st11.md "Our readings": 05 = 상품별 원산지는 상세설명 참조, 03 = 기타 + 원산지명
+            "rmaterialTypCd": "05",
+            "orgnTypCd": "03",
+            "orgnNmVal": product.origin or "상세설명 참조",
+            "sellerPrdCd": product.code,  # G 1003: "본 코드값으로 11번가 상품 조회 등이 가능합니다" (G 1621)
+            "suplDtyfrPrdClfCd": TAX.get(product.tax, "01"),
+            "prdStatCd": "01",  # 새상품
+            "minorSelCnYn": "N" if product.adult else "Y",
+            **{f"prdImage{i + 1:02d}": url for i, url in enumerate(images)},
+            "htmlDetail": product.detail,
+            # G 1003 ProductCertGroup: crtfGrpTypCd 01 (전기용품/생활용품 KC), crtfGrpObjClfCd 01 대상 / 03 대상 아님
+            "ProductCertGroup": {
+                "crtfGrpTypCd": "01",
+                "crtfGrpObjClfCd": "01" if product.cert_required else "03",
+                "ProductCert": [{"certTypeCd": c.kind, "certKey": c.number} for c in product.certs] or None,
+            },
+            "selPrc": str(product.price),
+            "prdSelQty": str(sum(o.stock for o in product.options) or 0),
+            "dlvCnAreaCd": "01",  # 전국
+            "dlvWyCd": "01",  # 택배
+            "dlvSendCloseTmpltNo": _digits(sales.get("send_close_template")),
+            "dlvCstInstBasiCd": fee_type,
+            "dlvCst1": _digits(sales.get("delivery_fee")) if fee_type in ("02", "03") else None,
+            "PrdFrDlvBasiAmt": _digits(sales.get("free_over")) if fee_type == "03" else None,
+            "bndlDlvCnYn": "N",  # G 1003 example; one invoice per dlvNo stays one shipment
+            "dlvCstPayTypCd": "03",  # 선결제
+            "jejuDlvCst": _digits(sales.get("jeju_fee")) or "0",
+            "islandDlvCst": _digits(sales.get("island_fee")) or "0",
+            "addrSeqOut": _digits(sales.get("address_out")),
+            "addrSeqIn": _digits(sales.get("address_in")),
+            "rtngdDlvCst": _digits(sales.get("return_fee")),
+            "exchDlvCst": _digits(sales.get("exchange_fee")),
+            # G 1003: "입력할 내용이 없으시면 . 이라도 입력해주셔야 합니다. 공백은 안됩니다."
+            "asDetail": sales.get("as_guide") or "상세페이지 참조",
+            "rtngExchDetail": sales.get("return_guide") or "상세페이지 참조",
+            "dlvClf": "02",  # 업체배송
+            "mnfcDy": product.made_on.replace("-", "/") if product.made_on else None,
+            "eftvDy": product.expires_on.replace("-", "/") if product.expires_on else None,
+            # G 1003 ProductNotification{type, item{code, name}}. ❓ type and item codes are 11번가's (their table is an
+            # attachment the copy lacks): we send the 판매정보 notice_type when given, else our 고시 group, and the field
+            # names as codes (docs/protocols/st11.md "Our readings").
+            "ProductNotification": {
+                "type": sales.get("notice_type") or product.notice_category,
+                "item": [{"code": field, "name": value} for field, value in product.notices],
+            },
+            "company": product.maker or "없음",  # G 1003: "제조사/수입사 모두 없을 시 "없음""
+            "modelNm": product.model or "없음",
+        }
+        if options:
+            # G 1003 옵션: optSelectYn / txtColCnt 1 / colTitle, then one ProductOption per value (single option of
+            # the joined names); colSellerStockCd = our option number, read back by G 1623 as sellerStockCd.
+            body["optSelectYn"] = "Y"
+            body["txtColCnt"] = "1"
+            body["colTitle"] = "/".join(product.option_names)
+            body["ProductOption"] = [
+                {
+                    "useYn": "Y" if o.on_sale else "N",
+                    "colOptPrice": str(o.extra_price),
+                    "colValue0": "/".join(o.values),
+                    "colCount": str(o.stock if o.on_sale else 0),
+                    "colSellerStockCd": option_no(product.code, i),
+                }
+                for i, o in enumerate(product.options)
+            ]
+        return body
+
+    def _document(self, product: Product, sales: SalesInfo) -> Element:
+        return xml.element("Product", self.payload(product, sales))  # type: ignore[arg-type]
+
+    def preflight(self, product: Product, sales: SalesInfo) -> list[str]:
+        """What 11번가 will refuse that the workbook rules may not catch (Korean, one line each)."""
+        problems = [
+            f"11번가 판매정보의 {label}이(가) 비어 있습니다."
+            for key, label in REQUIRED_SALES.items()
+            if not sales.get(key)
+        ]
+        if (sales.get("delivery_fee_type") or "") not in FEE_TYPES and sales.get("delivery_fee_type"):
+            problems.append("11번가 배송비유형은 무료 / 유료 / 조건부무료 중 하나여야 합니다.")
+        if len(product.name) > MAX_NAME:
+            problems.append(f"11번가 상품명은 {MAX_NAME}자까지입니다.")
+        if product.price % 10 or not 0 < product.price < MAX_PRICE:
+            problems.append("11번가 판매가는 10원 단위, 10억 원 미만이어야 합니다.")
+        if not any("://" in i for i in product.images):
+            problems.append("11번가는 대표 이미지 주소(https://…)가 필요합니다.")
+        if product.option_names and product.options:
+            if not any(o.extra_price == 0 for o in product.options):
+                problems.append("11번가 옵션 중 하나는 옵션가 0원이어야 합니다.")
+            low, high = -product.price // 2, product.price
+            if any(not low <= o.extra_price <= high for o in product.options):
+                problems.append("11번가 옵션가는 판매가의 -50%~+100% 안이어야 합니다.")
+        elif sum(o.stock for o in product.options) <= 0:
+            problems.append("11번가는 재고 0으로 등록할 수 없습니다. 판매중지로 처리하세요.")
+        try:
+            xml.encode(self._document(product, sales))
+        except xml.Unencodable as exc:
+            problems.append(f"11번가는 EUC-KR 글자만 받습니다. '{exc.char}' 글자를 바꿔 주세요: {exc.text[:60]}")
+        return problems
+
+    async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
+        """G 1003 ``POST /rest/prodservices/product``: ClientMessage{productNo, resultCode 200/210}; 400 "상품 등록은
+        1일 500개 까지만 가능" is the daily cap (DailyCapReached: nothing more today)."""
+        call = Call("POST", "/rest/prodservices/product", idempotent=False)
+        root = await self._send(call, self._document(product, sales))
+        code, text = self._code(root)
+        if code not in OK_CODES:
+            if DAILY_CAP in text or (code == "400" and "1일" in text):
+                raise DailyCapReached(
+                    MARKET, "11번가 상품 등록은 하루 500개까지입니다. 남은 상품은 내일 다시 실행하세요.", code=code
+                )
+            raise self._failed(code, text)
+        number = xml.text_of(root, "productNo")
+        if not number:
+            raise Unavailable(MARKET, "11번가가 상품번호 없이 답했습니다.", outcome_unknown=True)
+        return ProductLink(number)
+
+    async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
+        """G 1619 ``PUT /rest/prodservices/product/{prdNo}``: the whole document again ("기존 데이터는 사라지고 수정되는
+        정보로 교체됩니다"), stock and options included; [S] ``update_product`` the same."""
+        call = Call("PUT", f"/rest/prodservices/product/{link.product_no}")
+        await self._message(call, self._document(product, sales))
+        return link
+
+    async def find_product(self, code: str) -> ProductLink | None:
+        """G 1621 ``GET /rest/prodmarketservice/sellerprodcode/{sellerPrdCd}`` (also [S] ``find_by_seller_code``):
+        None when 11번가 holds no product with our code. The code may repeat (G 1003 "중복이 가능"): the first one
+        not ended (selStatCd 106/107/108) is ours."""
+        root = await self._send(Call("GET", f"/rest/prodmarketservice/sellerprodcode/{code}"))
+        found = [xml.record(p) for p in xml.find_all(root, "product")]
+        found = [p for p in found if p.get("prdNo") and p.get("sellerPrdCd", code) == code]
+        if not found:
+            result, text = self._code(root)
+            if result == MAINTENANCE or NO_USER in text:
+                raise self._failed(result, text)
+            return None
+        live = [p for p in found if p.get("selStatCd") not in ("106", "107", "108")] or found
+        return ProductLink(live[0]["prdNo"])
+
+    async def _product_no(self, code: str) -> str:
+        link = await self.find_product(code)
+        if link is None:
+            raise Rejected(MARKET, f"11번가에 자체상품코드 {code}인 상품이 없습니다. 먼저 등록하세요.")
+        return link.product_no
+
+    async def update_stock(self, product: Product) -> None:
+        """G 1623 ``GET …/prodmarketservice/prodmarket/stck/{prdNo}`` for the 재고번호 of each option (matched by our
+        colSellerStockCd = sellerStockCd), then G 1625 ``PUT …/prodservices/stockqty/{prdStckNo}`` per option."""
+        prd_no = await self._product_no(product.code)
+        root = await self._send(Call("GET", f"/rest/prodmarketservice/prodmarket/stck/{prd_no}"))
+        stocks = [xml.record(s) for s in xml.find_all(root, "ProductStock")]
+        by_code = {s.get("sellerStockCd", ""): s for s in stocks}
+        for i, o in enumerate(product.options):
+            row = by_code.get(option_no(product.code, i)) or (stocks[0] if len(stocks) == 1 else None)
+            if row is None:
+                raise Rejected(
+                    MARKET, f"11번가 상품 {prd_no}에 옵션 {option_no(product.code, i)}의 재고번호가 없습니다."
+                )
+            body = {
+                "prdNo": prd_no,
+                "prdStckNo": row["prdStckNo"],
+                "stckQty": str(o.stock),
+                "optWght": row.get("optWght") or "0",
+            }
+            call = Call("PUT", f"/rest/prodservices/stockqty/{row['prdStckNo']}")
+            await self._message(call, xml.element("ProductStock", body))
+
+    async def pause(self, code: str) -> None:
+        """판매중지: G 1631 ``PUT /rest/prodstatservice/stat/stopdisplay/{prdNo}`` ([S] ``delete_product`` the same)."""
+        prd_no = await self._product_no(code)
+        await self._message(Call("PUT", f"/rest/prodstatservice/stat/stopdisplay/{prd_no}"))
+
+    async def resume(self, code: str) -> None:
+        """판매재개: G 1632 ``PUT /rest/prodstatservice/stat/restartdisplay/{prdNo}`` (전시중지해제)."""
+        prd_no = await self._product_no(code)
+        await self._message(Call("PUT", f"/rest/prodstatservice/stat/restartdisplay/{prd_no}"))
+
+    async def delivery_templates(self) -> list[DeliveryTemplate]:
+        """The account's 발송마감 템플릿: G 6735 ``GET /rest/prodservices/sendCloseList``
+        (``templateBOList{prdInfoTmpltNo, prdInfoTmpltNm, sendClfCd}``). 11번가 has no 배송비 template: fees go in
+        each product (G 1003). ``product_type`` carries the 발송방법 (일반발송 / 오늘발송 / 순차발송)."""
+        root = await self._send(Call("GET", "/rest/prodservices/sendCloseList"))
+        out = []
+        for node in xml.find_all(root, "templateBOList"):
+            t = xml.record(node)
+            if t.get("prdInfoTmpltNo"):
+                kind = SEND_KINDS.get(t.get("sendClfCd", ""), t.get("sendClfCd", ""))
+                out.append(DeliveryTemplate(t["prdInfoTmpltNo"], t.get("prdInfoTmpltNm", ""), kind))
+        return out
+
+    async def _addresses(self, path: str) -> set[str]:
+        root = await self._send(Call("GET", path))
+        message = xml.text_of(root, "result_message") or ""
+        if NO_USER in message:
+            raise self._failed("", message)
+        return {xml.record(a).get("addrSeq", "") for a in xml.find_all(root, "inOutAddress")}
+
+    async def check_templates(self, sales: SalesInfo) -> str | None:
+        """Check what the guide lets us check before sending: the 발송마감 템플릿 (G 6735), the 출고지 (G 1014
+        ``GET /rest/areaservice/outboundarea``) and the 반품/교환지 (G 1015 ``GET /rest/areaservice/inboundarea``).
+        The category number has no cheap check here (G 1617 lists a category's children)."""
+        number = _digits(sales.get("send_close_template"))
+        if number and number not in {t.number for t in await self.delivery_templates()}:
+            return f"11번가에 발송마감 템플릿 {number}번이 없습니다. 판매정보의 발송마감 템플릿번호를 확인하세요."
+        out = _digits(sales.get("address_out"))
+        if out and out not in await self._addresses("/rest/areaservice/outboundarea"):
+            return f"11번가 주소록에 출고지 주소순번 {out}이(가) 없습니다. 셀러오피스 주소록을 확인하세요."
+        back = _digits(sales.get("address_in"))
+        if back and back not in await self._addresses("/rest/areaservice/inboundarea"):
+            return f"11번가 주소록에 반품/교환지 주소순번 {back}이(가) 없습니다. 셀러오피스 주소록을 확인하세요."
+        return None

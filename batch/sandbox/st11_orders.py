@@ -1,0 +1,813 @@
+"""11번가 orders, claims and product Q&A in the sandbox (marketplaces-next.md §1.3–1.5).
+
+Sources as in ``st11``: [G] the guide copy in ``rumeadia-dotcom/ing0415`` (file name beside each rule), [N]
+marketplaces-next.md. A line of an order moves 결제완료 (paid) → 배송준비중 (packaging, [G] 1634 발주확인) → 배송중
+(shipping, [G] 1888 발송처리); a buyer's cancel takes it to cancel_requested or cancelled.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from batch.sandbox.faults import Clock
+from batch.sandbox.st11_xml import (
+    client_message,
+    fields_of,
+    kst,
+    list_result,
+    list_rows,
+    parse_day,
+    parse_minutes,
+    read_xml,
+    result_order,
+    stamp,
+)
+from batch.sandbox.web import Reject, endpoint
+
+if TYPE_CHECKING:
+    from batch.sandbox.st11 import Account, St11Market
+
+DAY = 86_400
+MAX_ROWS = 3_000  # [G] 1876 "최대 3,000건까지 조회 가능합니다."; 1643/1648 "최대 조회건수는 3000건"
+MAX_SEED_ORDERS = 500
+MAX_SEED_INQUIRIES = 500
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "account"})
+FIRST_ORDER_SEQ = 1
+FIRST_DLV_NO = 40_860_001
+FIRST_CLAIM_SEQ = 7_000_001
+FIRST_BRD_INFO_NO = 4_881_001
+
+PAID, PACKAGING, SHIPPING, CANCEL_REQUESTED, CANCELLED = (
+    "paid",
+    "packaging",
+    "shipping",
+    "cancel_requested",
+    "cancelled",
+)
+
+# [G] order/dispatch-1888.md dlvEtprsCd: every courier code the guide lists.
+COURIERS = frozenset(
+    [
+        "00002",
+        "00007",
+        "00011",
+        "00012",
+        "00021",
+        "00022",
+        "00023",
+        "00025",
+        "00026",
+        "00027",
+        "00034",
+        "00035",
+        "00036",
+        "00037",
+        "00038",
+        "00039",
+        "00040",
+        "00041",
+        "00042",
+        "00044",
+        "00045",
+        "00046",
+        "00047",
+        "00048",
+        "00049",
+        "00050",
+        "00051",
+        "00052",
+        "00053",
+        "00054",
+        "00056",
+        "00057",
+        "00058",
+        "00060",
+        "00061",
+        "00062",
+        "00063",
+        "00064",
+        "00065",
+        "00066",
+        "00067",
+        "00068",
+        "00069",
+        "00070",
+        "00071",
+        "00072",
+        "00073",
+        "00074",
+        "00077",
+        "00079",
+        "00080",
+        "00081",
+        "00082",
+        "00083",
+        "00085",
+        "00086",
+        "00087",
+        "00088",
+        "00089",
+        "00090",
+        "00091",
+        "00092",
+        "00094",
+        "00095",
+        "00096",
+        "00097",
+        "00098",
+        "00099",
+        "00100",
+        "00101",
+        "00102",
+        "00103",
+        "00104",
+        "00105",
+        "00106",
+        "00107",
+        "00108",
+        "00109",
+        "00111",
+        "00112",
+        "00113",
+        "00114",
+        "00115",
+        "00116",
+        "00117",
+        "00118",
+        "00119",
+        "00120",
+        "00121",
+        "00122",
+        "00123",
+        "00124",
+        "00125",
+        "00126",
+        "00127",
+        "00128",
+        "00129",
+        "00130",
+        "00131",
+        "00133",
+        "00134",
+        "00135",
+        "00136",
+        "00137",
+        "00138",
+        "00139",
+        "00140",
+        "00141",
+        "00142",
+        "00143",
+        "00144",
+        "00145",
+        "00146",
+        "00147",
+        "00148",
+        "00149",
+        "00151",
+    ]
+)
+DELIVERY_METHODS = frozenset({"01", "03", "04", "05"})  # [G] 1888 dlvMthdCd; 05 배송없음: courier and invcNo "null"
+
+
+def _lotte(number: str) -> bool:
+    """[N] §7.4 (delivery-tracker's module): 12 digits, the last = the first 11 as a number mod 7."""
+    return len(number) == 12 and number.isdigit() and int(number[:11]) % 7 == int(number[11])
+
+
+# [G] 1888 −3306 "택배사별로 송장번호 규칙이 있습니다"; the rules themselves: [N] §7.4 (CJ `^(\d{10}(\d{2})?)?$` from
+# delivery-tracker's CJ module, 10 or 12 digits; 한진 12/14; 롯데 12 + mod 7; 우체국 13; 로젠 11).
+INVOICE_RULES: dict[str, Callable[[str], bool]] = {
+    "00034": lambda n: re.fullmatch(r"\d{10}(\d{2})?", n) is not None,
+    "00011": lambda n: re.fullmatch(r"\d{12}|\d{14}", n) is not None,
+    "00012": _lotte,
+    "00007": lambda n: re.fullmatch(r"\d{13}", n) is not None,
+    "00002": lambda n: re.fullmatch(r"\d{11}", n) is not None,
+}
+
+
+def invoice_ok(courier: str, number: str) -> bool:
+    """The courier's rule, else ❓ 6–20 letters and digits (international couriers' numbers carry letters)."""
+    rule = INVOICE_RULES.get(courier)
+    return rule(number) if rule else re.fullmatch(r"[0-9A-Za-z]{6,20}", number) is not None
+
+
+SYNTHETIC = (  # (prdNo, prdNm, sellerPrdCd, selPrc, options) when the account has no product on sale
+    ("4000000001", "샌드박스 면 티셔츠", "SBX-TEE", 19000, ("화이트/M", "화이트/L", "블랙/M")),
+    ("4000000002", "샌드박스 머그컵", "SBX-MUG", 8900, ()),
+    ("4000000003", "샌드박스 양말 5켤레", "SBX-SOCK", 12000, ("검정", "회색")),
+)
+NAMES = ("김민준", "이서연", "박도윤", "최지우", "정하준", "강서윤")
+ADDRESSES = (
+    ("06236", "서울특별시 강남구 테헤란로 152", "12층"),
+    ("48058", "부산광역시 해운대구 센텀중앙로 97", "101동 1203호"),
+)
+QUESTIONS = (
+    ("01", "상품", "사이즈 문의", "평소 95 입는데 어떤 사이즈가 맞을까요?"),
+    ("02", "배송", "배송 언제 되나요", "주문했는데 언제 출발하나요?"),
+    ("03", "반품/환불/취소", "취소 가능한가요", "아직 발송 전이면 취소하고 싶어요."),
+    ("05", "기타", "선물포장", "선물포장 되나요?"),
+)
+CLAIM_TYPES = ("cancel", "return", "exchange")
+
+
+def _int(data: Mapping[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{key} must be an integer in [{low}, {high}], got {value!r}")
+    return value
+
+
+class St11Orders:
+    """Orders (lines keyed ``(ordNo, ordPrdSeq)``), invoices, claims, inquiries and answers of every account."""
+
+    def __init__(self, *, clock: Clock, market: St11Market) -> None:
+        self.clock = clock
+        self.market = market
+        o, c, q = "/rest/ordservices", "/rest/claimservice", "/rest/prodqnaservices"
+        window = "{startTime}/{endTime}"
+        self.routes = [
+            Route(f"{o}/complete/{window}", endpoint(self.list_paid), methods=["GET"]),
+            Route(f"{o}/packaging/{window}", endpoint(self.list_packaging), methods=["GET"]),
+            Route(
+                f"{o}/reqpackaging/{{ordNo}}/{{ordPrdSeq}}/{{addPrdYn}}/{{addPrdNo}}/{{dlvNo}}",
+                endpoint(self.confirm),
+                methods=["GET"],
+            ),
+            Route(
+                f"{o}/reqdelivery/{{sendDt}}/{{dlvMthdCd}}/{{dlvEtprsCd}}/{{invcNo}}/{{dlvNo}}",
+                endpoint(self.ship),
+                methods=["GET"],
+            ),
+            Route(f"{c}/orderlistalladdr/{{ordNo}}", endpoint(self.delivery_info), methods=["GET"]),
+            Route(f"{c}/cancelorders/{window}", endpoint(self.list_cancels), methods=["GET"]),
+            Route(f"{c}/returnorders/{window}", endpoint(self.list_returns), methods=["GET"]),
+            Route(f"{c}/exchangeorders/{window}", endpoint(self.list_exchanges), methods=["GET"]),
+            Route(f"{q}/prodqnalist/{window}/{{answerStatus}}", endpoint(self.list_qna), methods=["GET"]),
+            Route(f"{q}/prodqnaanswer/{{brdInfoNo}}/{{prdNo}}", endpoint(self.answer_qna), methods=["PUT"]),
+        ]
+        self.reset()
+
+    def reset(self) -> None:
+        self.lines: dict[tuple[str, str], dict[str, Any]] = {}
+        self.invoices: dict[tuple[str, str, str], dict[str, Any]] = {}  # (courier, invcNo, dlvNo) -> invoice
+        self.claims: list[dict[str, Any]] = []
+        self.inquiries: dict[str, dict[str, Any]] = {}  # brdInfoNo -> inquiry
+        self.answers: list[dict[str, Any]] = []
+        self.next_order_seq = FIRST_ORDER_SEQ
+        self.next_dlv_no = FIRST_DLV_NO
+        self.next_claim_seq = FIRST_CLAIM_SEQ
+        self.next_brd_info_no = FIRST_BRD_INFO_NO
+
+    def snapshot(self) -> dict[str, Any]:
+        orders = [
+            {k: line[k] for k in ("account", "ordNo", "ordPrdSeq", "dlvNo", "prdNo", "ordQty", "status")}
+            for line in self.lines.values()
+        ]
+        return {
+            "orders": orders,
+            "invoices": list(self.invoices.values()),
+            "claims": self.claims,
+            "inquiries": list(self.inquiries.values()),
+            "answers": self.answers,
+        }
+
+    # -- the control API ----------------------------------------------------------------------------------
+
+    def account_named(self, data: Mapping[str, Any]) -> str:
+        name = data.get("account", "main")
+        if not any(account.name == name for account in self.market.accounts.values()):
+            raise ValueError(f"unknown 11st account {name!r}")
+        return str(name)
+
+    def catalogue(self, account: str) -> list[tuple[str, str, str, int, tuple[str, ...]]]:
+        mine = [p for p in self.market.products.values() if p["account"] == account and p["selStatCd"] == "103"]
+        return [
+            (
+                p["prdNo"],
+                p["prdNm"],
+                p.get("sellerPrdCd", ""),
+                int(p["selPrc"]),
+                tuple(o["colValue0"] for o in p["options"]),
+            )
+            for p in mine
+        ] or list(SYNTHETIC)
+
+    def seed(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``{"orders": n, "inquiries": m, "seed": s, "account": "main"}``: ``{"orders": [ordNo], "inquiries":
+        [brdInfoNo]}``. An order has 1–3 lines; the lines of about half the orders share one ``dlvNo`` (묶음배송)."""
+        unknown = sorted(set(data) - SEED_KEYS)
+        if unknown:
+            raise ValueError(f"unknown keys {unknown}; known: {sorted(SEED_KEYS)}")
+        if "orders" not in data and "inquiries" not in data:
+            raise ValueError("orders or inquiries is required")
+        count = _int(data, "orders", 0, MAX_SEED_ORDERS, 0)
+        asked = _int(data, "inquiries", 0, MAX_SEED_INQUIRIES, 0)
+        seed = data.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"seed must be an integer, got {seed!r}")
+        account = self.account_named(data)
+        rng = random.Random(seed)
+        products = self.catalogue(account)
+        orders = [self.make_order(rng, account, products) for _ in range(count)]
+        inquiries = [self.make_inquiry(rng, account, products) for _ in range(asked)]
+        return {"orders": orders, "inquiries": inquiries}
+
+    def make_order(self, rng: random.Random, account: str, products: list[Any]) -> str:
+        now = self.clock()
+        paid_at = now - rng.randint(5, 180) * 60
+        ord_no = f"{kst(now):%Y%m%d}{self.next_order_seq:07d}"
+        self.next_order_seq += 1
+        count = rng.choice((1, 1, 2, 3))
+        bundle = count > 1 and rng.random() < 0.5
+        name = rng.choice(NAMES)
+        mail, base, detail = rng.choice(ADDRESSES)
+        dlv_no = ""
+        for seq in range(1, count + 1):
+            if not dlv_no or not bundle:
+                dlv_no = str(self.next_dlv_no)
+                self.next_dlv_no += 1
+            prd_no, prd_nm, seller_code, price, options = rng.choice(products)
+            option = rng.choice(options) if options else ""
+            qty = rng.randint(1, 3)
+            self.lines[(ord_no, str(seq))] = {  # [G] order/paid-1876.md's fields
+                "account": account,
+                "status": PAID,
+                "paidAt": paid_at,
+                "ordNo": ord_no,
+                "ordPrdSeq": str(seq),
+                "dlvNo": dlv_no,
+                "bndlDlvSeq": dlv_no if bundle else "",
+                "bndlDlvYN": "Y" if bundle else "N",
+                "addPrdYn": "N",
+                "addPrdNo": "0",
+                "prdNo": prd_no,
+                "prdNm": prd_nm,
+                "sellerPrdCd": seller_code,
+                "prdStckNo": str(int(prd_no) % 1_000_000_000 + seq),
+                "slctPrdOptNm": f"옵션:{option}-{qty}개" if option else "",
+                "ordQty": qty,
+                "selPrc": price,
+                "ordAmt": price * qty,
+                "ordPayAmt": price * qty,
+                "dlvCst": 0,
+                "dlvCstType": "03",
+                "ordNm": name,
+                "ordPrtblTel": "010-0000-0000",
+                "rcvrNm": name,
+                "rcvrPrtblNo": "010-0000-0000",
+                "rcvrMailNo": mail,
+                "rcvrBaseAddr": base,
+                "rcvrDtlsAddr": detail,
+                "ordDt": stamp(paid_at - 60),
+                "ordStlEndDt": stamp(paid_at),
+                "dlvSndDue": stamp(paid_at + 3 * DAY),
+                "plcodrCnfDt": "",
+            }
+        return ord_no
+
+    def make_inquiry(self, rng: random.Random, account: str, products: list[Any]) -> str:
+        now = self.clock()
+        prd_no, prd_nm, *_ = rng.choice(products)
+        code, kind, subject, text = rng.choice(QUESTIONS)
+        bought = [line for line in self.lines.values() if line["account"] == account and line["prdNo"] == prd_no]
+        brd = str(self.next_brd_info_no)
+        self.next_brd_info_no += 1
+        self.inquiries[brd] = {  # [G] product/product-qna-1626.md's fields
+            "account": account,
+            "createdAt": now - rng.randint(1, 600) * 60,
+            "answerCont": "",
+            "answerDt": "",
+            "answerYn": "N",
+            "brdInfoClfNo": prd_no,
+            "brdInfoCont": text,
+            "brdInfoNo": brd,
+            "brdInfoSbjct": subject,
+            "buyYn": "Y" if bought else "N",
+            "dispYn": "Y",
+            "memID": f"buyer{rng.randint(100, 999)}",
+            "memNM": rng.choice(NAMES),
+            "prdNm": prd_nm,
+            "qnaDtlsCd": code,
+            "qnaDtlsCdNm": kind,
+            "ordNoDe": bought[0]["ordNo"] if bought else "",
+            "ordStlEndDt": bought[0]["ordStlEndDt"] if bought else "",
+        }
+        self.inquiries[brd]["createDt"] = stamp(self.inquiries[brd]["createdAt"]) + ".0"
+        return brd
+
+    def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``{"order": ordNo, "type": …, "seq": ordPrdSeq}``: ``{"claimNo"}``; without ``seq`` the buyer claims every
+        line of the order still open (a whole-order 주문취소): ``{"claimNo": the first, "claimNos": all}``."""
+        if "seq" in data:
+            return self.raise_line_claim(data)
+        order = str(data.get("order"))
+        seqs = [
+            seq
+            for (ord_no, seq), line in self.lines.items()
+            if ord_no == order and line["status"] not in (CANCELLED, CANCEL_REQUESTED) and not self.open_claim(line)
+        ]
+        if not seqs:
+            return self.raise_line_claim({**data, "seq": 1})  # the refusal of an unknown or closed order
+        numbers = [self.raise_line_claim({**data, "seq": seq})["claimNo"] for seq in seqs]
+        return {"claimNo": numbers[0], "claimNos": numbers}
+
+    def open_claim(self, line: Mapping[str, Any]) -> bool:
+        return any(
+            c["ordNo"] == line["ordNo"] and c["ordPrdSeq"] == line["ordPrdSeq"] and c["open"] for c in self.claims
+        )
+
+    def raise_line_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``{"order": ordNo, "type": cancel|return|exchange, "seq": ordPrdSeq}``: ``{"claimNo"}``.
+
+        A cancel before 발주확인 completes at once (ordCnStatCd 02; "[발주확인]된 주문에 대해서는 구매자가 임의로
+        주문을 취소 … 할 수 없습니다", [G] 1634); after it, it is a request (01) and the line is 취소처리중.
+        """
+        kind = data.get("type")
+        if kind not in CLAIM_TYPES:
+            raise ValueError(f"type must be one of {list(CLAIM_TYPES)}, got {kind!r}")
+        seq = str(data["seq"])
+        line = self.lines.get((str(data.get("order")), seq))
+        if line is None:
+            raise ValueError(f"unknown order line {data.get('order')!r}/{seq}")
+        if line["status"] in (CANCELLED, CANCEL_REQUESTED) or any(
+            c["ordNo"] == line["ordNo"] and c["ordPrdSeq"] == seq and c["open"] for c in self.claims
+        ):
+            raise ValueError(f"order line {line['ordNo']}/{seq} is cancelled or already has an open claim")
+        claim_no = str(self.next_claim_seq)
+        self.next_claim_seq += 1
+        status = {"return": "105", "exchange": "201"}.get(str(kind), "")  # [G] 1643/1648 clmStat 105 반품신청, 201
+        if kind == "cancel":
+            done = line["status"] == PAID
+            line["status"] = CANCELLED if done else CANCEL_REQUESTED
+            status = "02" if done else "01"  # [G] 1639 ordCnStatCd 01 취소요청, 02 취소완료
+        now = self.clock()
+        claim = {
+            "type": kind,
+            "claimNo": claim_no,
+            "account": line["account"],
+            "ordNo": line["ordNo"],
+            "ordPrdSeq": seq,
+            "dlvNo": line["dlvNo"],
+            "prdNo": line["prdNo"],
+            "qty": line["ordQty"],
+            "status": status,
+            "open": status not in ("02",),
+            "createdAt": now,
+        }
+        self.claims.append(claim)
+        return {"claimNo": claim_no}
+
+    # -- auth, windows ------------------------------------------------------------------------------------
+
+    def caller(self, request: Request, refuse: Callable[[int | None, str], Response]) -> Account:
+        return self.market.caller(request, refuse)
+
+    @staticmethod
+    def order_refusal(code: int | None, text: str) -> Response:
+        """[G] 1634/1888 ``ResultOrder.result_code`` −1 ("ERROR : OpenAPI Key 에 해당하는 유저가 없습니다.") or −1000."""
+        return result_order(-1, f"ERROR : {text}") if code is None else result_order(code, text)
+
+    @staticmethod
+    def list_refusal(code: int | None, text: str) -> Response:
+        """[G] 1876 ``ns2:orders`` −1 ("주문/클레임 조회 오류 MSG : OpenAPI Key …") or −1000."""
+        if code is None:
+            return list_result("ns2:orders", -1, f"주문/클레임 조회 오류 MSG : {text}")
+        return list_result("ns2:orders", code, text)
+
+    @staticmethod
+    def qna_list_refusal(code: int | None, text: str) -> Response:
+        """[G] 1626 ``ns2:productQnas`` 500 비지니스 Error or −1000."""
+        return list_result("ns2:productQnas", 500 if code is None else code, text)
+
+    def order_window(self, request: Request) -> tuple[float, float]:
+        """[G] 1876/1635: YYYYMMDDhhmm; −3103 start, −3104 end, −3105 more than a week ("8일 이상")."""
+        start = parse_minutes(request.path_params["startTime"])
+        end = parse_minutes(request.path_params["endTime"])
+        if start is None:
+            text = "start_dt의 조회 기간의 포멧('YYYYMMDDHH24:MI')이 올바르지 않습니다."
+            raise Reject(list_result("ns2:orders", -3103, text))
+        if end is None:
+            text = "end_dt의 조회 기간의 포멧('YYYYMMDDHH24:MI')이 올바르지 않습니다."
+            raise Reject(list_result("ns2:orders", -3104, text))
+        if end - start > 7 * DAY:
+            raise Reject(list_result("ns2:orders", -3105, "최대 조회기간은 일주일 입니다."))
+        return start, end
+
+    def claim_window(self, request: Request, base: int) -> tuple[float, float]:
+        """[G] 1639 (base −28000) / 1643, 1648 (−29000): −…007 start, −…006 end, −…008 more than 30 days."""
+        start = parse_minutes(request.path_params["startTime"])
+        end = parse_minutes(request.path_params["endTime"])
+        if start is None:
+            text = "start_dt의 조회 기간의 포멧('YYYYMMDDHH24')이 올바르지 않습니다."
+            raise Reject(list_result("ns2:orders", base - 7, text))
+        if end is None:
+            text = "end_dt의 조회 기간의 포멧('YYYYMMDDHH24')이 올바르지 않습니다."
+            raise Reject(list_result("ns2:orders", base - 6, text))
+        if end - start > 30 * DAY:
+            raise Reject(list_result("ns2:orders", base - 8, "조회기간은 최대 30(한달)일 단위로 가능합니다."))
+        return start, end
+
+    # -- orders -----------------------------------------------------------------------------------------
+
+    def order_rows(self, lines: Iterable[dict[str, Any]], extra: Callable[[dict[str, Any]], list[Any]]) -> Response:
+        rows = list(lines)[:MAX_ROWS]  # [G] 1876 ≤ 3,000 rows
+        if not rows:  # [G] 1876: 0 = 조회된 결과가 없습니다 (에러가 아닙니다)
+            return list_result("ns2:orders", 0, "조회된 결과가 없습니다.")
+        hidden = ("account", "status", "paidAt", "plcodrCnfDt", "shipped")
+        return list_rows(
+            "ns2:orders",
+            "ns2:order",
+            ([(k, v) for k, v in line.items() if k not in hidden] + extra(line) for line in rows),
+        )
+
+    async def list_paid(self, request: Request) -> Response:
+        """``GET /rest/ordservices/complete/{start}/{end}`` ([G] order/paid-1876): 결제완료, by payment time."""
+        account = self.caller(request, self.list_refusal)
+        start, end = self.order_window(request)
+        lines = self.lines_of(account, PAID, start, end)
+        return self.order_rows(lines, lambda line: [])
+
+    async def list_packaging(self, request: Request) -> Response:
+        """``GET /rest/ordservices/packaging/{start}/{end}`` ([G] order/confirm-1635): 배송준비중, by payment time
+        (❓ the guide does not say which date the window reads), with ``plcodrCnfDt`` and ``stlPlnAmt``."""
+        account = self.caller(request, self.list_refusal)
+        start, end = self.order_window(request)
+        lines = self.lines_of(account, PACKAGING, start, end)
+        return self.order_rows(
+            lines, lambda line: [("plcodrCnfDt", line["plcodrCnfDt"]), ("stlPlnAmt", line["ordPayAmt"])]
+        )
+
+    def lines_of(self, account: Account, status: str, start: float, end: float) -> list[dict[str, Any]]:
+        return [
+            line
+            for line in self.lines.values()
+            if line["account"] == account.name and line["status"] == status and start <= line["paidAt"] <= end + 59
+        ]
+
+    async def confirm(self, request: Request) -> Response:
+        """``GET /rest/ordservices/reqpackaging/{ordNo}/{ordPrdSeq}/{addPrdYn}/{addPrdNo}/{dlvNo}`` ([G] 1634):
+        confirms every paid line of the same ``dlvNo`` and ``prdNo`` ("동일 배송번호(묶음배송)와 동일 상품번호 단위로
+        일괄 처리")."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        line = self.lines.get((p["ordNo"], p["ordPrdSeq"]))
+        nothing = "이미 발주 처리 되었거나 , 발주 처리할 건이 없습니다."
+        if line is None or line["account"] != account.name or line["dlvNo"] != p["dlvNo"]:
+            return result_order(-3206, nothing)
+        if line["status"] == CANCELLED:
+            return result_order(-3211, "주문취소된 주문건입니다.")
+        if line["status"] == CANCEL_REQUESTED:
+            return result_order(-3214, "취소처리중인 주문건입니다.")
+        if line["status"] != PAID:
+            return result_order(-3206, nothing)
+        group = [
+            other
+            for other in self.lines.values()
+            if other["account"] == account.name
+            and other["dlvNo"] == line["dlvNo"]
+            and other["prdNo"] == line["prdNo"]
+            and other["status"] == PAID
+        ]
+        for other in group:
+            other["status"], other["plcodrCnfDt"] = PACKAGING, stamp(self.clock())
+        return result_order(0, f"전체 {len(group)}건이 정상적으로 발주처리가 되었습니다.")  # [G] 1634 example
+
+    async def ship(self, request: Request) -> Response:
+        """``GET /rest/ordservices/reqdelivery/{sendDt}/{dlvMthdCd}/{dlvEtprsCd}/{invcNo}/{dlvNo}`` ([G] 1888):
+        ships every confirmed line of ``dlvNo`` at once (−3308 on a second call)."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        method, courier, number, dlv_no = p["dlvMthdCd"], p["dlvEtprsCd"], p["invcNo"], p["dlvNo"]
+        if parse_minutes(p["sendDt"]) is None:
+            return result_order(-3301, "보낸일자가 유효하지 않습니다. 날짜포맷 : 년(4) 월(2) 일(2) 시(2) 분(2) 입니다.")
+        if method not in DELIVERY_METHODS:  # ❓ the guide lists no code for a bad dlvMthdCd: −1 비지니스 Error
+            return result_order(-1, f"ERROR : 배송방식 코드가 유효하지 않습니다. [{method}]")
+        if method == "05":
+            courier, number = "null", "null"
+        elif courier not in COURIERS:
+            return result_order(
+                -3307, "택배사 코드가 유효하지 않습니다. 택배사 코드표를 모르시면 관리자에게 문의 주세요."
+            )
+        elif not invoice_ok(courier, number):
+            return result_order(-3306, "송장번호가 유효하지 않습니다. 다시한번 확인해주세요.")
+        lines = [line for line in self.lines.values() if line["account"] == account.name and line["dlvNo"] == dlv_no]
+        if any(line["status"] == SHIPPING for line in lines):
+            return result_order(-3308, "해당 배송번호는 이미 발송처리 되었습니다.")
+        if any(line["status"] == CANCEL_REQUESTED for line in lines):
+            return result_order(-3310, "해당 배송번호의 주문상태를 확인해 주세요")
+        ready = [line for line in lines if line["status"] == PACKAGING]
+        if (
+            not ready
+        ):  # unknown dlvNo, not yet confirmed ([G] 1888 ships 발송처리할 내역, i.e. 배송준비중), or cancelled
+            changed = "취소완료" if lines and all(line["status"] == CANCELLED for line in lines) else "결제완료"
+            if not lines:
+                return result_order(-3310, "해당 배송번호의 주문상태를 확인해 주세요")
+            return result_order(-3313, f"해당 배송번호의 주문상태가 이미 변경 되었습니다. 변경된 상태 : ({changed})")
+        orders = {line["ordNo"] for line in ready}
+        used = [i for i in self.invoices.values() if (i["dlvEtprsCd"], i["invcNo"]) == (courier, number)]
+        if method != "05" and any({str(x).split("/")[0] for x in i["lines"]} - orders for i in used):
+            # [G] 1888 −3320: "이미 다른 주문번호에 사용된 송장번호 입니다" (the same order's other dlvNo may share it)
+            return result_order(-3320, "이미 사용된 송장번호 입니다. 송장번호를 확인해주세요.")
+        shipped = {"dlvMthdCd": method, "dlvEtprsCd": courier, "invcNo": number, "sndEndDt": stamp(self.clock())}
+        for line in ready:
+            line["status"], line["shipped"] = SHIPPING, shipped
+        if method != "05":
+            self.invoices[(courier, number, dlv_no)] = {
+                "account": account.name,
+                "dlvNo": dlv_no,
+                "dlvMthdCd": method,
+                "dlvEtprsCd": courier,
+                "invcNo": number,
+                "sendDt": p["sendDt"],
+                "lines": [f"{line['ordNo']}/{line['ordPrdSeq']}" for line in ready],
+            }
+        return result_order(0, f"전체 {len(ready)}건이 정상적으로 발송처리가 되었습니다.")  # ❓ after 1634's wording
+
+    # -- delivery information ---------------------------------------------------------------------------
+
+    def line_state(self, line: Mapping[str, Any]) -> tuple[str, str, int]:
+        """([G] 1725 ordPrdStat, ordPrdStatNm, ordCnQty "취소요청 수량도 포함") of a line."""
+        claim = next(
+            (
+                c
+                for c in self.claims
+                if (c["ordNo"], c["ordPrdSeq"]) == (line["ordNo"], line["ordPrdSeq"]) and c["open"]
+            ),
+            None,
+        )
+        qty = int(line["ordQty"])
+        if line["status"] == CANCELLED:
+            return "B01", "주문취소", qty
+        if line["status"] == CANCEL_REQUESTED:
+            return "701", "취소신청", qty
+        if claim is not None:  # a return or exchange in progress: 601 클레임진행중
+            return "601", "반품신청" if claim["type"] == "return" else "교환신청", 0
+        return {
+            PAID: ("202", "결제완료", 0),
+            PACKAGING: ("301", "배송준비중", 0),  # ❓ 301 = 발주확인; the guide's ordPrdStatNm examples say 배송준비중
+            SHIPPING: ("401", "배송중", 0),  # the contract's 401 / 배송중
+        }[line["status"]]
+
+    async def delivery_info(self, request: Request) -> Response:
+        """``GET /rest/claimservice/orderlistalladdr/{ordNo[,ordNo…]}`` ([G] order/query-1725): every line of the
+        orders with its state and, once shipped, ``dlvMthdCd``/``dlvEtprsCd``/``invcNo``/``sndEndDt``; more than 100
+        numbers −28003, none of the account's −1 해당 건이 없습니다 (the guide's error example)."""
+        account = self.caller(request, self.list_refusal)
+        numbers = request.path_params["ordNo"].split(",")
+        if len(numbers) > 100:
+            return list_result("ns2:orders", -28003, "주문번호의 갯수는 최대 100개 까지만 가능 합니다.")
+        lines = [line for line in self.lines.values() if line["ordNo"] in numbers and line["account"] == account.name]
+        if not lines:
+            return list_result("ns2:orders", -1, "해당 건이 없습니다.")
+
+        def row(line: dict[str, Any]) -> list[Any]:
+            code, label, cancelled = self.line_state(line)
+            shipped = line.get("shipped", {})
+            return [
+                ("dlvNo", line["dlvNo"]),
+                ("ordCnQty", cancelled),
+                ("ordNo", line["ordNo"]),
+                ("ordPrdSeq", line["ordPrdSeq"]),
+                ("ordPrdStatNm", label),
+                ("ordPrdStat", code),
+                ("ordQty", line["ordQty"]),
+                ("prdNm", line["prdNm"]),
+                ("prdNo", line["prdNo"]),
+                ("rcvrBaseAddr", line["rcvrBaseAddr"]),
+                ("rcvrDtlsAddr", line["rcvrDtlsAddr"]),
+                ("rcvrMailNo", line["rcvrMailNo"]),
+                ("dlvMthdCd", shipped.get("dlvMthdCd", "")),
+                ("dlvEtprsCd", shipped.get("dlvEtprsCd", "")),
+                ("invcNo", shipped.get("invcNo", "")),
+                ("sndEndDt", shipped.get("sndEndDt", "")),
+            ]
+
+        return list_rows("ns2:orders", "ns2:order", (row(line) for line in lines))
+
+    # -- claims -----------------------------------------------------------------------------------------
+
+    def claims_of(self, account: Account, kind: str, start: float, end: float) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in self.claims
+            if c["account"] == account.name and c["type"] == kind and start <= c["createdAt"] <= end + 59
+        ][:MAX_ROWS]
+
+    def claim_rows(self, claims: list[dict[str, Any]], row: Callable[[dict[str, Any]], list[Any]]) -> Response:
+        if not claims:  # [G] 1639/1643/1648's error example: −1 "해당 건이 없습니다."
+            return list_result("ns2:orders", -1, "해당 건이 없습니다.")
+        return list_rows("ns2:orders", "ns2:order", (row(c) for c in claims))
+
+    async def list_cancels(self, request: Request) -> Response:
+        """``GET /rest/claimservice/cancelorders/{start}/{end}`` ([G] claim/cancel-1639; ≤ 30 days)."""
+        account = self.caller(request, self.list_refusal)
+        start, end = self.claim_window(request, -28000)
+
+        def row(c: dict[str, Any]) -> list[Any]:
+            return [
+                ("createDt", stamp(c["createdAt"])),
+                ("dlvNo", c["dlvNo"]),
+                ("ordCnDtlsRsn", "단순 변심"),
+                ("ordCnQty", c["qty"]),
+                ("ordCnMnbdCd", "01"),  # 01 구매자
+                ("ordCnRsnCd", "06"),
+                ("ordCnStatCd", c["status"]),
+                ("ordNo", c["ordNo"]),
+                ("ordPrdCnSeq", c["claimNo"]),
+                ("ordPrdSeq", c["ordPrdSeq"]),
+                ("prdNo", c["prdNo"]),
+            ]
+
+        return self.claim_rows(self.claims_of(account, "cancel", start, end), row)
+
+    def return_row(self, c: dict[str, Any]) -> list[Any]:
+        """[G] 1643/1648's fields the sandbox knows."""
+        line = self.lines[(c["ordNo"], c["ordPrdSeq"])]
+        return [
+            ("clmReqCont", "단순 변심"),
+            ("clmReqQty", c["qty"]),
+            ("clmReqRsn", "101" if c["type"] == "return" else "201"),
+            ("clmReqSeq", c["claimNo"]),
+            ("clmStat", c["status"]),
+            ("ordNo", c["ordNo"]),
+            ("ordPrdSeq", c["ordPrdSeq"]),
+            ("prdNo", c["prdNo"]),
+            ("reqDt", stamp(c["createdAt"])),
+            ("ordNm", line["ordNm"]),
+            ("rcvrMailNo", line["rcvrMailNo"]),
+            ("rcvrBaseAddr", line["rcvrBaseAddr"]),
+            ("rcvrDtlsAddr", line["rcvrDtlsAddr"]),
+            ("twMthd", "06"),  # 11번가 지정반품택배
+        ]
+
+    async def list_returns(self, request: Request) -> Response:
+        """``GET /rest/claimservice/returnorders/{start}/{end}`` ([G] claim/return-1643; ≤ 30 days)."""
+        account = self.caller(request, self.list_refusal)
+        start, end = self.claim_window(request, -29000)
+        return self.claim_rows(self.claims_of(account, "return", start, end), self.return_row)
+
+    async def list_exchanges(self, request: Request) -> Response:
+        """``GET /rest/claimservice/exchangeorders/{start}/{end}`` ([G] claim/exchange-1648; ≤ 30 days)."""
+        account = self.caller(request, self.list_refusal)
+        start, end = self.claim_window(request, -29000)
+        return self.claim_rows(self.claims_of(account, "exchange", start, end), self.return_row)
+
+    # -- Q&A --------------------------------------------------------------------------------------------
+
+    async def list_qna(self, request: Request) -> Response:
+        """``GET /rest/prodqnaservices/prodqnalist/{YYYYMMDD}/{YYYYMMDD}/{00|01|02}`` ([G] product/product-qna-1626;
+        ≤ 7 days: 500 "최대 조회기간은 7일 입니다.")."""
+        account = self.caller(request, self.qna_list_refusal)
+        p = request.path_params
+        start, end = parse_day(p["startTime"]), parse_day(p["endTime"])
+        if start is None or end is None:
+            return list_result("ns2:productQnas", 500, "조회 기간의 포멧(YYYYMMDD)이 올바르지 않습니다.")  # ❓ wording
+        if end - start > 7 * DAY:  # [G] 1626 "조회 기간은 최대 7일(1주일)"; error example verbatim
+            return list_result("ns2:productQnas", 500, "최대 조회기간은 7일 입니다.")
+        wanted = {"00": None, "01": "Y", "02": "N"}
+        if p["answerStatus"] not in wanted:  # ❓ wording
+            return list_result("ns2:productQnas", 500, f"처리여부 코드가 올바르지 않습니다. [{p['answerStatus']}]")
+        answered = wanted[p["answerStatus"]]
+        rows = [
+            q
+            for q in self.inquiries.values()
+            if q["account"] == account.name
+            and start <= q["createdAt"] < end + DAY
+            and (answered is None or q["answerYn"] == answered)
+        ]
+        hidden = ("account", "createdAt")
+        # ❓ 1626 shows no empty answer: an empty ns2:productQnas
+        return list_rows(
+            "ns2:productQnas", "ns2:productQna", ([(k, v) for k, v in q.items() if k not in hidden] for q in rows)
+        )
+
+    async def answer_qna(self, request: Request) -> Response:
+        """``PUT /rest/prodqnaservices/prodqnaanswer/{brdInfoNo}/{prdNo}`` ``<ProductQna><answerCont>`` ([G] 1885);
+        a second answer replaces the first ("답변을 update 합니다", [G] 1885); ``answers`` keeps every call's text."""
+        brd, prd_no = request.path_params["brdInfoNo"], request.path_params["prdNo"]
+
+        def refuse(code: int | None, text: str) -> Response:  # [G] 1885 error: brdInfoNo, productNo, message, 500
+            message = f"상품 Qna 글 번호 :{brd}의 답변 업데이트 실패. MSG : {text}" if code is None else text
+            return client_message(500 if code is None else code, message, brdInfoNo=brd, productNo=prd_no)
+
+        account = self.caller(request, refuse)
+        body = await read_xml(request, refuse(None, "요청 XML 이 올바른 EUC-KR XML 이 아닙니다."))
+        answer = fields_of(body).get("answerCont", "") if body.tag == "ProductQna" else ""
+        if not answer:
+            return refuse(None, "답변내용(answerCont)을 입력해 주세요.")  # ❓ wording
+        inquiry = self.inquiries.get(brd)
+        if inquiry is None or inquiry["account"] != account.name or inquiry["brdInfoClfNo"] != prd_no:
+            return refuse(None, "해당 상품 Qna 글을 찾을 수 없습니다.")  # ❓ wording
+        inquiry.update(answerCont=answer, answerYn="Y", answerDt=f"{kst(self.clock()):%Y/%m/%d}")
+        self.answers.append({"account": account.name, "brdInfoNo": brd, "prdNo": prd_no, "answerCont": answer})
+        # [G] 1885 example, verbatim shape
+        message = f"상품 Qna 글 번호 : {brd}의 성공적으로 수정되었습니다. 업데이트 된 내용 :{answer}"
+        return client_message(200, message, brdInfoNo=brd, productNo=prd_no)
