@@ -212,7 +212,6 @@ def bench_workspace(root: Path, url: str, market: str, **settings: float) -> Any
     text = toml.read_text(encoding="utf-8")
     for key, value in settings.items():
         text = set_line(text, rf"^{key} = .*$", f"{key} = {value:g}")
-    # an http:// base_url is not "sandbox:", so say it is the sandbox: its published test secrets apply
-    text = set_line(text, r"^(base_url = .*)$", r"\1\nsandbox = true")
+    # init_workspace marks a served sandbox's accounts `sandbox = true`: its published test ids and secrets apply
     toml.write_text(text, encoding="utf-8")
     return load_workspace(root)

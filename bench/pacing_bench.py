@@ -1,6 +1,6 @@
 """Bench: per-marketplace pacing over real HTTP on 127.0.0.1 (Coupang's configured rate, Naver's gateway headers).
 
-    python bench/pacing_bench.py [--coupang 200] [--naver 200] [--tmon 100] [--out bench/out]
+    python bench/pacing_bench.py [--coupang 200] [--naver 200] [--tmon 100] [--st11 150] [--out bench/out]
 
 Three kinds of process, as in push_bench:
 
@@ -23,7 +23,9 @@ Cases:
 * naver: no fault-plan limit; the sandbox's gateway buckets (per API per application, answered in
   ``GNCP-GW-RateLimit-*`` headers) are the limit; the account starts at ``rate_limit = 50`` (above every bucket), so
   only following the headers keeps the 429s away;
-* tmon (reference): as coupang, TMON's account paced by its configured ``rate_limit``.
+* tmon (reference): as coupang, TMON's account paced by its configured ``rate_limit``;
+* 11st: as coupang (the sandbox's fault-plan ``rate_limit`` per key, 429 with Retry-After beyond); the target is
+  ≥ 95 % of the account's configured rate with no 429.
 
 The table goes to stdout and, as Markdown, to ``<out>/pacing_bench.md``. Exit status 1 when Coupang's request rate
 is under ``--coupang-target`` (90 %) of the limit or it saw any 429, when Naver saw more than ``--naver-max-429``
@@ -65,6 +67,7 @@ LATENCY_MS = 50
 LIMIT = 10.0  # the sandbox's per-account limit for Coupang and TMON (req/s), and their accounts' rate_limit
 NAVER_START = 50.0  # the Naver account's batch.toml rate_limit: deliberately above every gateway bucket
 COUPANG_TARGET = 0.90  # of LIMIT
+ST11_TARGET = 0.95  # of LIMIT (issue 15: 11번가 pushes at ≥ 95 % of the account's configured rate)
 NAVER_MAX_429 = 5
 Result = dict[str, Any]
 
@@ -76,14 +79,23 @@ KINDS: list[tuple[str, str, re.Pattern[str], str]] = [
     ("naver", "POST", re.compile(r"^/external/v1/product-images/upload$"), "upload"),
     ("naver", "POST", re.compile(r"^/external/v2/products$"), "create"),
     ("naver", "GET", re.compile(r"^/external/v2/products/origin-products/\d+$"), "read"),
+    ("11st", "POST", re.compile(r"^/rest/prodservices/product$"), "create"),
+    ("11st", "GET", re.compile(r"^/rest/prodmarketservice/sellerprodcode/[^/]+$"), "read"),
     ("tmon", "POST", re.compile(r"^/oauth/token$"), "token"),
     ("tmon", "POST", re.compile(r"^/api/[^/]+/deals$"), "create"),
 ]
-MARKET_PREFIXES = {"/external/": "naver", "/v2/providers/": "coupang", "/oauth/": "tmon", "/api/": "tmon"}
+MARKET_PREFIXES = {
+    "/external/": "naver",
+    "/v2/providers/": "coupang",
+    "/oauth/": "tmon",
+    "/api/": "tmon",
+    "/rest/": "11st",
+}
 CREATE_KEYS = {  # the sandbox state's request-count key of each market's create call
     "coupang": "POST /v2/providers/seller_api/apis/api/v1/marketplace/seller-products",
     "naver": "POST /external/v2/products",
     "tmon": "POST /api/{vendorId}/deals",
+    "11st": "POST /rest/prodservices/product",
 }
 RATE_HEADER = "gncp-gw-ratelimit-replenish-rate"
 REMAINING_HEADER = "gncp-gw-ratelimit-remaining"
@@ -280,6 +292,8 @@ def summarize(res: Result) -> Result:
         codes = {str(((p.get("items") or [{}])[0]).get("externalVendorSku", "")).removesuffix("-001") for p in products}
     elif case.market == "naver":
         codes = {str(p.get("sellerManagementCode", "")) for p in products}
+    elif case.market == "11st":
+        codes = {str(p.get("sellerPrdCd", "")) for p in products}
     else:
         codes = set()
     created = len(products)
@@ -377,18 +391,19 @@ def targets(summaries: list[Result], coupang_target: float, naver_max_429: int) 
     out = []
     for s in summaries:
         case: Case = s["case"]
-        if case.market == "coupang":
+        if case.market in ("coupang", "11st"):
+            target = coupang_target if case.market == "coupang" else ST11_TARGET
             share = s["api_rate"] / LIMIT
             out.append(
                 (
-                    f"coupang request rate ≥ {100 * coupang_target:g} % of {LIMIT:g} req/s: {s['api_rate']:.2f} req/s"
+                    f"{case.market} request rate ≥ {100 * target:g} % of {LIMIT:g} req/s: {s['api_rate']:.2f} req/s"
                     f" = {100 * share:.1f} %",
-                    share >= coupang_target,
+                    share >= target,
                 )
             )
             out.append(
                 (
-                    f"coupang 429 responses = 0: {s['n429']} counted, {s['inferred_429']} inferred",
+                    f"{case.market} 429 responses = 0: {s['n429']} counted, {s['inferred_429']} inferred",
                     s["n429"] == 0 and s["inferred_429"] == 0,
                 )
             )
@@ -400,7 +415,7 @@ def targets(summaries: list[Result], coupang_target: float, naver_max_429: int) 
                     s["n429"] <= naver_max_429,
                 )
             )
-        if case.market in ("coupang", "naver"):
+        if case.market in ("coupang", "naver", "11st"):
             out.append(
                 (
                     f"{case.market}: every product created once: {s['created']} of {case.products}"
@@ -484,6 +499,7 @@ def launch(args: argparse.Namespace, argv: str) -> int:
         Case("coupang", args.coupang, args.limit, args.limit, args.concurrency),
         Case("naver", args.naver, args.naver_start, None, args.concurrency),
         Case("tmon", args.tmon, args.limit, args.limit, args.concurrency),
+        Case("11st", args.st11, args.limit, args.limit, args.concurrency),
     ]
     todo = [c for c in todo if c.products > 0]
     if not todo:
@@ -506,6 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--coupang", type=int, default=200, help="products in the Coupang case (0: skip)")
     ap.add_argument("--naver", type=int, default=150, help="products in the Naver case (0: skip)")
     ap.add_argument("--tmon", type=int, default=50, help="products in the TMON reference case (0: skip)")
+    ap.add_argument("--st11", type=int, default=150, help="products in the 11번가 case (0: skip)")
     ap.add_argument(
         "--limit",
         type=float,
