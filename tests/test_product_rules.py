@@ -896,11 +896,12 @@ def test_11st_rules_apply_only_to_products_sent_there(make_book: MakeBook, tmp_p
             ({"maker": "예시😀상사", "price": "14005"}, []),  # 3: 티몬 only
             ({"groups": ST11, "maker": "㈜예시 丁 ♥", "price": "14010"}, []),  # 4: EUC-KR has these
             ({"groups": ST11}, []),  # 5: its 품목고시 row below has an emoji
-            ({"groups": ST11}, [("판매정보그룹", "group-has-errors")]),  # 6: the group's A/S 안내 has an emoji
+            ({"groups": ST11, "maker": "김똠"}, [("제조사", "euc-kr-unsafe")]),  # 6: 똠 is not KS X 1001 (8 bytes)
+            ({"groups": ST11}, [("판매정보그룹", "group-has-errors")]),  # 7: the group's A/S 안내 has an emoji
         ],
         prefix="E",
     )
-    main_row = {f"E{i:03d}": FIRST[MAIN] + len(product_rows(2)[MAIN]) + i for i in range(7)}
+    main_row = {f"E{i:03d}": FIRST[MAIN] + len(product_rows(2)[MAIN]) + i for i in range(8)}
     rows[MAIN][-1]["groups"] = "11번가-이모지"
     category = rows[MAIN][1]["notice_category"]
     assert category is not None
@@ -943,6 +944,7 @@ def test_11st_rules_apply_only_to_products_sent_there(make_book: MakeBook, tmp_p
     by_code = {p.product: p for p in v.report if p.code == "euc-kr-unsafe" and p.product}
     assert "'😀'(U+1F600)" in by_code["E000"].message and "11번가는 EUC-KR" in by_code["E000"].message
     assert "'é'(U+00E9)" in by_code["E001"].message
+    assert "'똠'(U+B620)" in by_code["E006"].message
     assert all(p.market == "11st" for p in v.report if p.code in ("euc-kr-unsafe", "price-unit"))
     assert main_results(v, list(main_row.values())) == {
         main_row["E000"]: RowResult.ERROR,
@@ -952,6 +954,7 @@ def test_11st_rules_apply_only_to_products_sent_there(make_book: MakeBook, tmp_p
         main_row["E004"]: RowResult.SUCCESS,
         main_row["E005"]: RowResult.ERROR,
         main_row["E006"]: RowResult.ERROR,
+        main_row["E007"]: RowResult.ERROR,
     }
 
 
@@ -960,3 +963,5 @@ def test_euc_kr_unsafe_lists_each_character_once() -> None:
 
     assert euc_kr_unsafe("가나다 ㈜ 丁 ♥ ~") == []
     assert euc_kr_unsafe("😀a😀é\u200b") == ["😀", "é", "\u200b"]
+    # Hangul outside KS X 1001: euc-kr writes it as 8 bytes (\xa4\xd4…) a CP949 server shows as jamo
+    assert euc_kr_unsafe("김똠 햏 뷁") == ["똠", "햏", "뷁"]

@@ -173,6 +173,8 @@ def test_register_read_update_lookup_and_display() -> None:
             "상품등록실패 : 옵션은 최대 100개까지 등록 가능합니다.",
         ),
         (b"<Product><prdNm>\xff\xfe</prdNm>", "상품등록실패 : 요청 XML 이 올바른 EUC-KR XML 이 아닙니다."),
+        # Python's euc-kr writes 똠 (not in KS X 1001) as 8 bytes from \xa4\xd4: a CP949 server shows jamo
+        (product_xml(prdNm="김똠 목도리"), "상품등록실패 : 요청 XML 이 올바른 EUC-KR XML 이 아닙니다."),
         (
             "<Product><prdNm>목도리</prdNm></Product>".encode(),
             "상품등록실패 : 요청 XML 이 올바른 EUC-KR XML 이 아닙니다.",
@@ -502,5 +504,74 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
         assert names(root) <= {name(n) for n in names(documented)} | system, path.stem
         code = flat(root).get("resultCode") or flat(root).get("result_code") or flat(root).get("ns2:result_code")
         assert code in (None, "0", "200"), (path.stem, answer.content.decode("euc-kr"))
+
+    run(scenario)
+
+
+def test_a_list_answers_at_most_3000_rows() -> None:  # [G] 1876 "최대 3,000건까지 조회 가능합니다."
+    async def scenario(client: httpx.AsyncClient) -> None:
+        for seed_no in range(7):
+            await seed(client, orders=500, seed_no=seed_no)
+        root = parse(await client.get("/rest/ordservices/complete/202506111000/202506181000", headers=KEY))
+        assert len(list(root)) == 3000
+
+    run(scenario)
+
+
+def test_seeding_sometimes_bundles_two_orders_of_one_buyer() -> None:  # [G] 1888 묶음배송번호가 같은 주문번호
+    async def scenario(client: httpx.AsyncClient) -> None:
+        answer = await client.post(
+            "/__sandbox__/seed", json={"market": "11st", "orders": 40, "seed": 3, "shared_bundles": 20}
+        )
+        assert answer.status_code == 200, answer.text
+        state = await sandbox_state(client, "11st")
+        orders_of: dict[str, set[str]] = {}
+        for line in state["orders"]:
+            orders_of.setdefault(line["dlvNo"], set()).add(line["ordNo"])
+        assert any(len(found) == 2 for found in orders_of.values())
+
+    run(scenario)
+
+
+def test_seller_cancel_and_claim_approvals_and_refusals_change_the_claims() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        a, b, c, d = (await seed(client, orders=4, seed_no=1))["orders"]
+
+        async def code(path: str) -> str:
+            return flat(parse(await client.get(f"/rest/claimservice/{path}", headers=KEY)))["result_code"]
+
+        async def claim(order: str, kind: str) -> str:
+            made = await client.post(
+                "/__sandbox__/claims", json={"market": "11st", "order": order, "type": kind, "seq": 1}
+            )
+            return str(made.json()["claimNo"])
+
+        assert await code(f"reqrejectorder/{a}/1/05/x") == "-1"
+        assert await code(f"reqrejectorder/{a}/1/08/%ED%92%88%EC%A0%88") == "0"
+        assert await code(f"reqrejectorder/{a}/1/08/x") == "-21004"
+        assert await code(f"reqrejectorder/{a}/9/08/x") == "-21003"
+        state = await sandbox_state(client, "11st")
+        assert state["refusals"][0]["ordCnDtlsRsn"] == "품절"
+        line = next(o for o in state["orders"] if (o["ordNo"], o["ordPrdSeq"]) == (b, "1"))
+        await client.get(f"/rest/ordservices/reqpackaging/{b}/1/N/null/{line['dlvNo']}", headers=KEY)
+        cancel = await claim(b, "cancel")  # after 발주확인: a request (01)
+        assert await code(f"cancelreqconf/{cancel}/{b}/9") == "-22003"
+        assert await code(f"cancelreqreject/{b}/1/{cancel}/01/20250618/00034/12345") == "-23005"
+        assert await code(f"cancelreqreject/{b}/1/{cancel}/01/20250618/00034/123456789012") == "0"
+        assert await code(f"cancelreqconf/{cancel}/{b}/1") == "-22004"
+        returned, exchanged = await claim(c, "return"), await claim(d, "exchange")
+        assert await code(f"returnreqreject/{c}/1/{returned}/201/x") == "-1"
+        assert await code(f"returnreqconf/{returned}/{c}/1") == "0"
+        assert await code(f"returnreqconf/{returned}/{c}/1") == "-24006"
+        assert await code(f"exchangereqconf/{exchanged}/{d}/1/00999/1") == "-27006"
+        assert await code(f"exchangereqreject/{d}/1/{exchanged}/204/x") == "0"
+        assert await code(f"exchangereqconf/{exchanged}/{d}/1/00034/123456789012") == "-27008"
+        state = await sandbox_state(client, "11st")
+        assert [(x["type"], x["status"], x["open"]) for x in state["claims"]] == [
+            ("cancel", "01", False),
+            ("return", "106", False),
+            ("exchange", "232", False),
+        ]
+        assert next(o for o in state["orders"] if (o["ordNo"], o["ordPrdSeq"]) == (b, "1"))["status"] == "shipping"
 
     run(scenario)

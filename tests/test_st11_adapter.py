@@ -14,6 +14,7 @@ from helpers import FakeClock
 
 from batch.marketplaces import st11_xml as xml
 from batch.marketplaces.base import (
+    AlreadyDone,
     AuthFailed,
     Blocked,
     ClientSettings,
@@ -249,6 +250,46 @@ def test_text_euc_kr_cannot_carry_is_refused_never_mangled() -> None:
     assert any("😀" in p for p in adapter(wire).preflight(odd, SALES))
 
 
+def test_hangul_outside_ks_x_1001_is_refused_never_sent_as_8_bytes() -> None:
+    # Python's euc-kr writes 똠 as \xa4\xd4… (8 bytes) that a CP949 server shows as jamo (st11_xml docstring)
+    wire = Wire({})
+    odd = Product(**{**PRODUCT.__dict__, "maker": "김똠"})
+    with pytest.raises(Rejected) as refused:
+        run(adapter(wire).create_product(odd, SALES))
+    assert "'똠'" in refused.value.message and "EUC-KR 글자만" in refused.value.message
+    assert wire.sent == []
+    assert any("똠" in p for p in adapter(wire).preflight(odd, SALES))
+
+
+def test_answers_are_read_as_cp949_and_never_with_replaced_characters() -> None:
+    # 11번가 serves CP949 (EUC-KR's superset): a buyer named 똠 is 2 bytes there (G 1876 ordNm)
+    named = f'<?xml version="1.0" encoding="EUC-KR"?><ns2:orders {NS}><ns2:order>'
+    named += "".join(f"<{k}>{v}</{k}>" for k, v in {**ORDER, "ordNm": "김똠"}.items()) + "</ns2:order></ns2:orders>"
+    content = named.encode("cp949")
+    assert b"\xa4\xd4" not in content
+    headers = {"content-type": "text/xml;charset=EUC-KR"}
+    wire = Wire(
+        {
+            "GET /rest/ordservices/complete/": httpx.Response(200, content=content, headers=headers),
+            "GET /rest/ordservices/packaging/": orders(),
+        }
+    )
+    [got] = run(adapter(wire).collect_orders(dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 2), "main"))
+    assert got.buyer == "김똠"
+    broken = httpx.Response(200, content=content.replace(b"\xb1\xe8", b"\xff\xff"), headers=headers)
+    wire = Wire({"GET /rest/ordservices/complete/": broken})
+    with pytest.raises(Unavailable) as unreadable:
+        run(adapter(wire).collect_orders(dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 2), "main"))
+    assert "CP949" in unreadable.value.message and "다시 실행해 주세요" in unreadable.value.message
+
+
+def test_an_answer_that_is_not_xml_says_to_run_again() -> None:
+    wire = Wire({"GET /rest/prodmarketservice/sellerprodcode/": httpx.Response(200, content=b"<html")})
+    with pytest.raises(Unavailable) as unreadable:
+        run(adapter(wire).find_product("ST-001"))
+    assert "XML이 아님" in unreadable.value.message and "잠시 뒤 다시 실행해 주세요" in unreadable.value.message
+
+
 def test_preflight_names_what_is_missing_in_korean() -> None:
     bare = SalesInfo(Market.ST11, "main", "g", (("market_category_no", "1122"),))
     problems = adapter(Wire({})).preflight(PRODUCT, bare)
@@ -280,6 +321,30 @@ def test_find_product_by_our_code_and_none_when_absent() -> None:
     assert link is not None and link.product_no == "45705741"
     wire = Wire({"GET /rest/prodmarketservice/sellerprodcode/": answer(f"<ns2:products {NS}></ns2:products>")})
     assert run(adapter(wire).find_product("NOPE")) is None
+    for empty in (orders(), orders(code="-1", text="해당 건이 없습니다.")):  # G 1876 0 / G 1639 −1 wording
+        assert run(adapter(Wire({"GET /rest/prodmarketservice/": empty})).find_product("NOPE")) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (message("-1", "시스템 오류입니다."), Rejected),
+        (message("500", "일시적인 오류가 발생했습니다."), Rejected),
+        (message("-1000", "서버 점검중입니다."), Unavailable),
+        (message("500", "OpenAPI Key 에 해당하는 유저가 없습니다."), AuthFailed),
+    ],
+)
+def test_find_product_errors_raise_never_none(reply: httpx.Response, error: type[Exception]) -> None:
+    # None would let a create in doubt be sent again (G 1621 shows no error answer; only a clean empty list is None)
+    with pytest.raises(error):
+        run(adapter(Wire({"GET /rest/prodmarketservice/sellerprodcode/": reply})).find_product("ST-001"))
+
+
+def test_a_create_without_product_number_says_what_happens_next() -> None:
+    wire = Wire({"POST /rest/prodservices/product": message("200", "상품등록이 정상적으로 진행 되었습니다.")})
+    with pytest.raises(Unavailable) as unknown:
+        run(adapter(wire).create_product(PRODUCT, SALES))
+    assert unknown.value.outcome_unknown and "먼저 상품을 찾아 본 뒤 보냅니다" in unknown.value.message
 
 
 def test_pause_and_resume_use_stop_and_restart_display() -> None:
@@ -331,6 +396,25 @@ def test_stock_reads_stock_numbers_and_puts_each_option() -> None:
     }
 
 
+def test_a_missing_stock_number_says_to_update_the_product_first() -> None:
+    stocks = (
+        f"<ns2:ProductStocks {NS}><ns2:ProductStock><prdStckNo>1</prdStckNo><sellerStockCd>OTHER-1</sellerStockCd>"
+        "</ns2:ProductStock><ns2:ProductStock><prdStckNo>2</prdStckNo><sellerStockCd>OTHER-2</sellerStockCd>"
+        "</ns2:ProductStock></ns2:ProductStocks>"
+    )
+    wire = Wire(
+        {
+            "GET /rest/prodmarketservice/sellerprodcode/": answer(PRODUCTS),
+            "GET /rest/prodmarketservice/prodmarket/stck/": answer(stocks),
+        }
+    )
+    with pytest.raises(Rejected) as refused:
+        run(adapter(wire).update_stock(PRODUCT))
+    assert "ST-001-001의 재고번호가 없습니다" in refused.value.message
+    assert "상품을 먼저 수정(다시 전송)한 뒤 재고를 보내 주세요" in refused.value.message
+    assert not [r for r in wire.sent if r.method == "PUT"]
+
+
 def test_templates_and_addresses_are_checked() -> None:
     closes = (
         "<productInformationTemplateList><templateBOList><prdInfoTmpltNo>344836</prdInfoTmpltNo>"
@@ -358,6 +442,32 @@ def test_templates_and_addresses_are_checked() -> None:
     assert problem is not None and "반품/교환지 주소순번 15" in problem
     missing = SalesInfo(Market.ST11, "main", "g", (("send_close_template", "1"),))
     assert "발송마감 템플릿 1번" in (run(st11.check_templates(missing)) or "")
+
+
+@pytest.mark.parametrize(
+    ("result_message", "error"),
+    [
+        ("주소지 조회 오류 : 서버 점검중입니다.", Unavailable),  # −1000 maintenance, in 1014's error shape
+        ("주소지 조회 오류 : 시스템 오류", Unavailable),
+        ("", Unavailable),
+        ("주소지 조회 오류 : OpenAPI Key 에 해당하는 유저가 없습니다.", AuthFailed),
+    ],
+)
+def test_addresses_count_only_after_result_message_success(result_message: str, error: type[Exception]) -> None:
+    # G 1014/1015: "result_message를 체크하여 주소시퀀스를 가져온다" — no SUCCESS, no list (never a wrong address)
+    reply = answer(
+        f"<ns2:inOutAddresss {NS}><ns2:inOutAddress><addrSeq>14</addrSeq><memNo>1</memNo></ns2:inOutAddress>"
+        f"<ns2:result_message>{result_message}</ns2:result_message></ns2:inOutAddresss>"
+    )
+    closes = answer(
+        "<productInformationTemplateList><templateBOList><prdInfoTmpltNo>344836</prdInfoTmpltNo>"
+        "</templateBOList></productInformationTemplateList>"
+    )
+    wire = Wire({"GET /rest/prodservices/sendCloseList": closes, "GET /rest/areaservice/": reply})
+    with pytest.raises(error):
+        run(adapter(wire).check_templates(SALES))
+    with pytest.raises(error):
+        run(adapter(wire).vendor_id())
 
 
 # --- orders --------------------------------------------------------------------------------------
@@ -584,3 +694,143 @@ def test_an_answer_refused_raises() -> None:
     wire = Wire({"PUT /rest/prodqnaservices/prodqnaanswer/": message("500", "답변 업데이트 실패.")})
     with pytest.raises(Rejected):
         run(adapter(wire).answer("1/2", "답변"))
+
+
+# --- 3,000-row windows, −3309, claim handling (G 1876/1635/1643/1648, 1888, 1638, 1640, 1641, 1644, 1645, 1649, 1650)
+
+
+def test_a_window_answering_3000_rows_is_split_and_every_row_comes_once() -> None:
+    full = [{**ORDER, "ordNo": f"A{i:05d}", "ordPrdSeq": "1"} for i in range(3000)]
+    halves = {
+        "/rest/ordservices/complete/202506010000/202506011200": orders(*full[:2000]),
+        "/rest/ordservices/complete/202506011200/202506020000": orders(*full[1999:], {**ORDER, "ordNo": "B1"}),
+    }
+
+    def paid(request: httpx.Request) -> httpx.Response:
+        return halves.get(request.url.path) or orders(*full)
+
+    wire = Wire({"GET /rest/ordservices/complete/": paid, "GET /rest/ordservices/packaging/": orders()})
+    lines = run(adapter(wire).collect_orders(dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 2), "main"))
+    paths = [r.url.path for r in wire.sent if "complete" in r.url.path]
+    assert paths == ["/rest/ordservices/complete/202506010000/202506020000", *halves]
+    assert sorted(x.order_no for x in lines) == sorted([f"A{i:05d}" for i in range(3000)] + ["B1"])
+
+
+def test_a_minute_answering_3000_rows_is_refused_in_korean() -> None:
+    full = [{**ORDER, "ordNo": f"A{i:05d}"} for i in range(3000)]
+    wire = Wire({"GET /rest/claimservice/": orders(*full)})
+    with pytest.raises(Rejected, match="3,000건 이상"):
+        run(adapter(wire).collect_claims(dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 1, 0, 1), "main"))
+
+
+@pytest.mark.parametrize(("held", "done"), [("6496711734", True), ("1111111111", False)])
+def test_delivered_already_is_read_back_like_shipped_already(held: str, done: bool) -> None:
+    wire = Wire(
+        {
+            "GET /rest/ordservices/reqdelivery/": result_order("-3309", "해당 배송번호는 이미 배송완료 되었습니다."),
+            "GET /rest/claimservice/orderlistalladdr/201001108318120": orders(
+                {"dlvNo": "40860365", "ordNo": "201001108318120", "dlvEtprsCd": "00034", "invcNo": held}
+            ),
+        }
+    )
+    error = run(adapter(wire).send_invoices([shipment()]))["40860365"]
+    assert [r.url.path for r in wire.sent][1] == "/rest/claimservice/orderlistalladdr/201001108318120"
+    if done:
+        assert error is None
+    else:
+        assert isinstance(error, Rejected) and error.code == "-3309"
+        assert "1111111111" in error.message and "강제완료" in error.message
+
+
+def test_seller_cancel_calls_1638_per_line_with_the_reason_code() -> None:
+    wire = Wire({"GET /rest/claimservice/reqrejectorder/": result_order("0", "전체 1건")})
+    st11 = adapter(wire)
+    run(st11.seller_cancel([line(), line(option_no="2"), line()], "품절", code="09"))
+    assert [r.url.raw_path.decode() for r in wire.sent] == [
+        "/rest/claimservice/reqrejectorder/201001108318120/1/09/%ED%92%88%EC%A0%88",
+        "/rest/claimservice/reqrejectorder/201001108318120/2/09/%ED%92%88%EC%A0%88",
+    ]
+    with pytest.raises(Rejected, match="상품 품절"):
+        run(st11.seller_cancel([line()], code="05"))
+    refused = Wire(
+        {"GET /rest/claimservice/reqrejectorder/": result_order("-21004", "판매불가 처리 가능한 주문이 아닙니다(1).")}
+    )
+    with pytest.raises(Rejected, match="판매불가 처리할 수 있는 주문이 아닙니다") as info:
+        run(adapter(refused).seller_cancel([line()]))
+    assert info.value.code == "-21004" and refused.sent[0].url.path.split("/")[-2] == "08"
+
+
+def test_claim_calls_use_the_order_line_listed_with_the_claim() -> None:
+    claims = Wire(
+        {
+            "GET /rest/claimservice/cancelorders/": orders(
+                {"ordNo": "201001208152015", "ordPrdSeq": "2", "ordPrdCnSeq": "8192706", "ordCnStatCd": "01"}
+            ),
+            "GET /rest/claimservice/returnorders/": orders(
+                {"ordNo": "201001068151292", "ordPrdSeq": "1", "clmReqSeq": "2400330", "clmStat": "105"}
+            ),
+            "GET /rest/claimservice/exchangeorders/": orders(
+                {"ordNo": "201001068151293", "ordPrdSeq": "1", "clmReqSeq": "8191721", "clmStat": "201"}
+            ),
+            "GET /rest/claimservice/": result_order("0", "전체 1건이 정상적으로 처리가 되었습니다."),
+        }
+    )
+    st11 = adapter(claims)
+    run(st11.collect_claims(dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 2), "main"))
+    del claims.sent[:]
+    run(st11.approve_cancel("8192706"))
+    run(st11.reject_cancel("8192706", "00034", "6496711734"))
+    run(st11.approve_return("2400330"))
+    run(st11.reject_return("2400330", "103", "반품 불가"))
+    run(st11.approve_exchange("8191721", "00011", "2254628552"))
+    run(st11.reject_exchange("8191721", "204", "기타"))
+    paths = [r.url.path for r in claims.sent]
+    sent = paths[1].split("/")
+    assert sent[:8] == ["", "rest", "claimservice", "cancelreqreject", "201001208152015", "2", "8192706", "01"]
+    assert len(sent[8]) == 8 and sent[8].isdigit() and sent[9:] == ["00034", "6496711734"]
+    assert [paths[0], *paths[2:]] == [
+        "/rest/claimservice/cancelreqconf/8192706/201001208152015/2",
+        "/rest/claimservice/returnreqconf/2400330/201001068151292/1",
+        "/rest/claimservice/returnreqreject/201001068151292/1/2400330/103/반품 불가",
+        "/rest/claimservice/exchangereqconf/8191721/201001068151293/1/00011/2254628552",
+        "/rest/claimservice/exchangereqreject/201001068151293/1/8191721/204/기타",
+    ]
+    with pytest.raises(Rejected, match="다시 수집"):
+        run(adapter(Wire({})).approve_cancel("1"))
+    with pytest.raises(Rejected, match="반품 상품 미입고"):
+        run(st11.reject_return("2400330", "201", "x"))
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "kind"),
+    [
+        ("-1", "이미 취소 완료된 신청건 입니다.", AlreadyDone),
+        ("-22004", "주문취소 상세번호를 알 수 없습니다", Rejected),
+        ("-1000", "서버 점검중입니다.", Unavailable),
+    ],
+)
+def test_approve_cancel_result_codes(code: str, text: str, kind: type[Exception]) -> None:
+    wire = Wire({"GET /rest/claimservice/cancelreqconf/": result_order(code, text)})
+    with pytest.raises(kind) as info:
+        run(adapter(wire).approve_cancel("8191721", order_no="201001138151745", line_no="1"))
+    assert wire.sent[0].url.path == "/rest/claimservice/cancelreqconf/8191721/201001138151745/1"
+    if code == "-22004":
+        assert "취소 클레임번호를 모릅니다" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "code", "words"),
+    [
+        ("reject_cancel", ("8192706", "00034", "123"), "-23005", "10자리 이하"),
+        ("reject_cancel", ("8192706", "00034", "6496711734"), "-23007", "취소신청 정보가 없습니다"),
+        ("approve_return", ("2400330",), "-24006", "반품승인할 수 없습니다"),
+        ("reject_return", ("2400330", "101", "미입고"), "-25005", "반품 정보가 없습니다"),
+        ("approve_exchange", ("8191721", "00034", "6496711734"), "-27008", "교환승인할 수 없습니다"),
+        ("reject_exchange", ("8191721", "201", "미입고"), "-26006", "교환거부할 수 없습니다"),
+    ],
+)
+def test_claim_refusals_are_named(method: str, args: tuple[str, ...], code: str, words: str) -> None:
+    wire = Wire({"GET /rest/claimservice/": result_order(code, "오류")})
+    with pytest.raises(Rejected, match=words) as info:
+        run(getattr(adapter(wire), method)(*args, order_no="201001068151292", line_no="1"))
+    assert info.value.code == code and not isinstance(info.value, AlreadyDone)

@@ -132,18 +132,21 @@ def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[i
 
 
 def euc_kr_unsafe(text: str) -> list[str]:
-    """The characters of ``text`` that EUC-KR cannot encode (emoji, some Hanja, accented Latin …), once each."""
-    try:
-        text.encode(ST11_ENCODING)
-    except UnicodeEncodeError:
-        pass
-    else:
+    """The characters of ``text`` that EUC-KR cannot carry (emoji, some Hanja, accented Latin …), once each: only
+    ASCII and 2-byte KS X 1001 are safe. Hangul outside KS X 1001 (똠, 햏, 뷁 …) is unsafe too: Python's codec
+    writes it as an 8-byte ``\xa4\xd4…`` sequence a CP949 server shows as jamo (the same rule as
+    batch/marketplaces/st11_xml.py; G 1003 sample sends ``encoding="EUC-KR"``)."""
+    if text.isascii():
         return []
     out: list[str] = []
     for ch in dict.fromkeys(text):
+        if ch.isascii():
+            continue
         try:
-            ch.encode(ST11_ENCODING)
+            size = len(ch.encode(ST11_ENCODING))
         except UnicodeEncodeError:
+            size = 0
+        if size != 2:
             out.append(ch)
     return out
 

@@ -325,8 +325,9 @@ def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipmen
     """The unit's invoice, or None when the unit is settled without sending (held, forced, unchanged, mixed)."""
     first = unit.rows[0]
     line = unit.line
-    if line.order_no in open_claims:
-        unit.finish(RowResult.HELD, f"보류: {open_claims[line.order_no]} 요청이 있어 송장을 보내지 않았습니다.")
+    claimed = next((x.order_no for x in unit.lines if x.order_no in open_claims), None)  # any order of a bundle
+    if claimed is not None:
+        unit.finish(RowResult.HELD, f"보류: {open_claims[claimed]} 요청이 있어 송장을 보내지 않았습니다.")
         return None
     if first.force_done:
         for r in unit.rows:

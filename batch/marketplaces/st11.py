@@ -42,6 +42,10 @@ MAX_PRICE = 1_000_000_000  # G 1003 selPrc: "10원 단위로, 최대 10억 원 �
 MAINTENANCE = "-1000"  # G 1876/1634/1888/1631…: "서버 점검중입니다. 매주 금요일 새벽은 정기점검일입니다."
 DAILY_CAP = "500개"  # G 1003 resultCode 400: "상품 등록은 1일 500개 까지만 가능합니다."
 NO_USER = "OpenAPI Key 에 해당하는 유저가 없습니다"  # G 1634/1885/1625…: the answer to an unknown key
+AREA_OK = "SUCCESS"  # G 1014/1015 ns2:result_message: "result_message를 체크하여 주소시퀀스를 가져온다."
+# an empty list as the guide's pages word it: G 1876/1635 result_code 0 "조회된 결과가 없습니다", G 1639/1643/1648 −1
+# "해당 건이 없습니다" (❓ G 1621 shows no empty or error answer; we accept only these)
+NO_ROWS = ("해당 건이 없습니다", "조회된 결과가 없습니다")
 OK_CODES = ("200", "210")  # G 1003: 200 일반상품 성공, 210 신규상품 성공; G 1631/1632/1625/1885: 200
 TAX = {"과세": "01", "면세": "02", "영세": "03"}  # G 1003 suplDtyfrPrdClfCd
 # 배송비유형 (workbook) -> dlvCstInstBasiCd (G 1003: 01 무료, 02 고정 배송비, 03 상품 조건부 무료)
@@ -102,6 +106,8 @@ class St11(St11Orders):
             message = xml.text_of(root, "message") or xml.text_of(root, "result_text") or ""
         except ParseError:
             message = response.text[:200]
+        except xml.Undecodable:
+            message = ""  # never show replaced characters (st11_xml: answers are CP949)
         return status_error(MARKET, response, f"11번가 응답 오류: {message or response.reason_phrase}")
 
     async def _send(self, call: Call, body: Element | None = None) -> Element:
@@ -121,7 +127,16 @@ class St11(St11Orders):
         except ParseError as exc:
             raise Unavailable(
                 MARKET,
-                "11번가의 답을 읽을 수 없습니다(XML이 아님).",
+                "11번가의 답을 읽을 수 없습니다(XML이 아님). 잠시 뒤 다시 실행해 주세요.",
+                status=response.status_code,
+                outcome_unknown=not call.idempotent,
+            ) from exc
+        except xml.Undecodable as exc:
+            # G 1003 sample: EUC-KR; 11번가 serves CP949 (its superset): anything else is refused, never replaced
+            raise Unavailable(
+                MARKET,
+                "11번가의 답에 읽을 수 없는 글자가 있습니다(CP949 글자가 아님). 글자를 바꿔 읽지 않았습니다. "
+                "잠시 뒤 다시 실행해 주세요.",
                 status=response.status_code,
                 outcome_unknown=not call.idempotent,
             ) from exc
@@ -160,11 +175,25 @@ class St11(St11Orders):
         """G 1014 ``GET /rest/areaservice/outboundarea``: the cheapest authenticated read; the member number
         (``memNo``) of the seller's 출고지 proves the key (an unknown key answers "OpenAPI Key 에 해당하는 유저가
         없습니다")."""
-        root = await self._send(Call("GET", "/rest/areaservice/outboundarea"))
+        root = await self._area("/rest/areaservice/outboundarea")
+        return xml.text_of(root, "memNo") or "11st"
+
+    async def _area(self, path: str) -> Element:
+        """G 1014/1015: the list only when ``result_message`` is SUCCESS ("result_message를 체크하여 주소시퀀스를
+        가져온다"); the error answer is "주소지 조회 오류 : …" (an unknown key: AuthFailed; −1000 점검, anything
+        else: Unavailable, never a wrong address)."""
+        root = await self._send(Call("GET", path))
         message = xml.text_of(root, "result_message") or ""
+        if message.upper() == AREA_OK:
+            return root
         if NO_USER in message:
             raise self._failed("", message)
-        return xml.text_of(root, "memNo") or "11st"
+        if "점검" in message:  # G 1876/1634…: −1000 "서버 점검중입니다."
+            raise self._failed(MAINTENANCE, message)
+        raise Unavailable(
+            MARKET,
+            f"11번가 주소록을 읽지 못했습니다({message or '결과 없음'}). 잠시 뒤 다시 실행해 주세요.",
+        )
 
     # --- product jobs ------------------------------------------------------------------------------
 
@@ -292,7 +321,11 @@ class St11(St11Orders):
             raise self._failed(code, text)
         number = xml.text_of(root, "productNo")
         if not number:
-            raise Unavailable(MARKET, "11번가가 상품번호 없이 답했습니다.", outcome_unknown=True)
+            raise Unavailable(
+                MARKET,
+                "11번가가 상품번호 없이 답했습니다. 다음 실행 때 먼저 상품을 찾아 본 뒤 보냅니다.",  # G 1621 by 자체상품코드
+                outcome_unknown=True,
+            )
         return ProductLink(number)
 
     async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
@@ -304,16 +337,17 @@ class St11(St11Orders):
 
     async def find_product(self, code: str) -> ProductLink | None:
         """G 1621 ``GET /rest/prodmarketservice/sellerprodcode/{sellerPrdCd}`` (also [S] ``find_by_seller_code``):
-        None when 11번가 holds no product with our code. The code may repeat (G 1003 "중복이 가능"): the first one
+        None only on a clean "no rows" (no result code or 0, or the guide's NO_ROWS texts): any other code raises,
+        so a create in doubt is never sent again. The code may repeat (G 1003 "중복이 가능"): the first one
         not ended (selStatCd 106/107/108) is ours."""
         root = await self._send(Call("GET", f"/rest/prodmarketservice/sellerprodcode/{code}"))
         found = [xml.record(p) for p in xml.find_all(root, "product")]
         found = [p for p in found if p.get("prdNo") and p.get("sellerPrdCd", code) == code]
         if not found:
             result, text = self._code(root)
-            if result == MAINTENANCE or NO_USER in text:
-                raise self._failed(result, text)
-            return None
+            if result == "0" or (result == "" and not text) or any(words in text for words in NO_ROWS):
+                return None
+            raise self._failed(result, text)
         live = [p for p in found if p.get("selStatCd") not in ("106", "107", "108")] or found
         return ProductLink(live[0]["prdNo"])
 
@@ -333,8 +367,10 @@ class St11(St11Orders):
         for i, o in enumerate(product.options):
             row = by_code.get(option_no(product.code, i)) or (stocks[0] if len(stocks) == 1 else None)
             if row is None:
-                raise Rejected(
-                    MARKET, f"11번가 상품 {prd_no}에 옵션 {option_no(product.code, i)}의 재고번호가 없습니다."
+                raise Rejected(  # G 1623: 재고번호 come from the product's options (G 1619 sends them again)
+                    MARKET,
+                    f"11번가 상품 {prd_no}에 옵션 {option_no(product.code, i)}의 재고번호가 없습니다. "
+                    "상품을 먼저 수정(다시 전송)한 뒤 재고를 보내 주세요.",
                 )
             body = {
                 "prdNo": prd_no,
@@ -369,10 +405,7 @@ class St11(St11Orders):
         return out
 
     async def _addresses(self, path: str) -> set[str]:
-        root = await self._send(Call("GET", path))
-        message = xml.text_of(root, "result_message") or ""
-        if NO_USER in message:
-            raise self._failed("", message)
+        root = await self._area(path)  # G 1014/1015: only after result_message SUCCESS
         return {xml.record(a).get("addrSeq", "") for a in xml.find_all(root, "inOutAddress")}
 
     async def check_templates(self, sales: SalesInfo) -> str | None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
 from batch.marketplaces import st11_xml as xml
-from batch.marketplaces.base import Blocked, Call, MarketClient, MarketError, Rejected, each_item
+from batch.marketplaces.base import AlreadyDone, Blocked, Call, MarketClient, MarketError, Rejected, each_item
 from batch.marketplaces.types import Outcomes, Shipment
 from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus
 
@@ -21,17 +22,21 @@ CLAIM_WINDOW = dt.timedelta(days=30)  # G 1639/1643/1648: "조회기간은 최�
 QNA_DAYS = 6  # G 1626: dates YYYYMMDD, "최대 7일" — start and end day both count
 MINUTES = "%Y%m%d%H%M"  # G 1876 startTime/endTime "YYYYMMDDhhmm"
 NO_DATA = "0"  # G 1876/1635: result_code 0 "조회된 결과가 없습니다. … 에러가 아닙니다."
+# G 1876/1635 "최대 3,000건까지 조회 가능합니다"; G 1643/1648 "3000건 조회시 목록이 더 있을 수 있으니 기간을 단축하여
+# 재조회해주시기 바랍니다": a window answering this many rows is split in half, down to MIN_SPAN (YYYYMMDDhhmm: a minute)
+MAX_ROWS = 3000
+MIN_SPAN = dt.timedelta(minutes=1)
 ANSWER_LIMIT = 1000  # ❓ no limit in G 1885 (docs/protocols/st11.md, "Our readings")
 # G 1634 발주확인 result codes
 CONFIRMED_ALREADY = "-3206"  # "이미 발주 처리 되었거나, 발주 처리할 건이 없습니다."
 CANCELLED = {"-3211": "주문취소된 주문건", "-3214": "취소처리중인 주문건"}
 # G 1888 발송처리 result codes
 SHIPPED_ALREADY = "-3308"  # "해당 배송번호는 이미 발송처리 되었습니다." (a bundle dlvNo is shipped once)
+DELIVERED_ALREADY = "-3309"  # "해당 배송번호는 이미 배송완료 되었습니다. … 이미 배송중인 상태 입니다." — read back too
 INVOICE_PROBLEMS = {
     "-3306": "송장번호가 택배사의 번호 규칙에 맞지 않습니다(택배사가 다르거나 번호가 틀림). 택배사와 송장번호를 확인하세요.",
     "-3320": "이미 다른 주문에 사용된 송장번호입니다. 송장번호를 확인하세요.",
     "-3307": "11번가가 택배사 코드를 받지 않았습니다. 택배사를 확인하세요.",
-    "-3309": "이 배송번호는 이미 배송완료되었습니다.",
     "-3310": "주문 상태가 바뀌었습니다(취소신청 가능성이 큽니다). 11번가 판매자센터에서 확인하세요.",
     "-3313": "주문 상태가 이미 바뀌었습니다(취소·반품·배송중 등). 11번가 판매자센터에서 확인하세요.",
 }
@@ -49,6 +54,55 @@ CLAIM_STATES = {
     "302": ClaimStatus.DONE,
 }
 CANCEL_STATES = {"01": ClaimStatus.REQUESTED, "02": ClaimStatus.DONE}  # G 1639 ordCnStatCd
+# G 1638 판매불가 ordCnRsnCd
+SELLER_CANCEL_REASONS = {
+    "06": "배송 지연 예상",
+    "07": "상품/가격 정보 잘못 입력",
+    "08": "상품 품절(전체옵션)",
+    "09": "옵션 품절(해당옵션)",
+    "10": "고객변심",
+    "99": "기타",
+}
+# G 1645 반품거부 / G 1650 교환거부 refsRsnCd
+RETURN_REFUSALS = {"101": "반품 상품 미입고", "102": "고객 반품신청 철회 대행", "103": "반품 불가 상품", "104": "기타"}
+EXCHANGE_REFUSALS = {
+    "201": "교환 상품 미입고",
+    "202": "고객 교환신청 철회 대행",
+    "203": "교환 불가 상품",
+    "204": "기타",
+}
+# Result codes of the claim calls (G 1638, 1640, 1641, 1644, 1645, 1649, 1650) we word for the seller
+CLAIM_REFUSALS = {
+    "-21002": "11번가가 주문번호를 모릅니다.",
+    "-21003": "11번가가 주문순번을 모릅니다.",
+    "-21004": "판매불가 처리할 수 있는 주문이 아닙니다(이미 취소·발송되었을 수 있습니다). 판매자센터에서 확인하세요.",
+    "-21005": "판매불가 처리할 수 있는 주문이 아닙니다(이미 취소·발송되었을 수 있습니다). 판매자센터에서 확인하세요.",
+    "-22002": "11번가가 주문번호를 모릅니다.",
+    "-22003": "11번가가 주문순번을 모릅니다.",
+    "-22004": "11번가가 취소 클레임번호를 모릅니다.",
+    "-23002": "11번가가 취소 클레임번호를 모릅니다.",
+    "-23003": "발송일이 맞지 않습니다.",
+    "-23005": "송장번호가 10자리 이하입니다. 송장번호를 확인하세요.",
+    "-23006": "11번가가 택배사 코드를 받지 않았습니다. 택배사를 확인하세요.",
+    "-23007": "취소신청 정보가 없습니다(구매자가 철회했거나 이미 처리되었을 수 있습니다). 판매자센터에서 확인하세요.",
+    "-23009": "해외배송 상품은 취소거부할 수 없습니다.",
+    "-24004": "11번가가 반품 클레임번호를 모릅니다.",
+    "-24005": "11번가에 반품 정보가 없습니다.",
+    "-24006": "반품 신청·접수 상태가 아니어서 반품승인할 수 없습니다(이미 완료·철회되었을 수 있습니다).",
+    "-24007": "반품 신청·접수 상태가 아니어서 반품승인할 수 없습니다(이미 완료·철회되었을 수 있습니다).",
+    "-25004": "11번가가 반품 클레임번호를 모릅니다.",
+    "-25005": "11번가에 반품 정보가 없습니다.",
+    "-26004": "11번가가 교환 클레임번호를 모릅니다.",
+    "-26005": "11번가에 교환 정보가 없습니다.",
+    "-26006": "교환신청 상태가 아니어서 교환거부할 수 없습니다(이미 처리·철회되었을 수 있습니다).",
+    "-26007": "해외배송 상품은 교환거부할 수 없습니다.",
+    "-27004": "11번가가 교환 클레임번호를 모릅니다.",
+    "-27006": "11번가가 택배사 코드를 받지 않았습니다. 택배사를 확인하세요.",
+    "-27007": "11번가에 교환 정보가 없습니다.",
+    "-27008": "교환신청 상태가 아니어서 교환승인할 수 없습니다(이미 처리·철회되었을 수 있습니다).",
+    "-27009": "해외배송 상품은 교환승인할 수 없습니다.",
+}
+CANCELLED_ALREADY = "이미 취소 완료"  # G 1640 error example: −1 "이미 취소 완료된 신청건 입니다."
 NOTHING_FOUND = "해당 건이 없습니다"  # ❓ G 1639/1643/1648/1725 error example text with result_code −1
 
 
@@ -92,6 +146,31 @@ class St11Orders:
             return rows
         raise self._failed(code, text)
 
+    async def _window(
+        self, base: str, start: dt.datetime, end: dt.datetime, item: str, *, empty_text: bool = False
+    ) -> list[dict[str, str]]:
+        """``{base}/{start}/{end}`` (YYYYMMDDhhmm). An answer of 3,000 rows may be cut (G 1876/1635 "최대 3,000건까지
+        조회"; G 1643/1648 "3000건 조회시 목록이 더 있을 수 있으니 기간을 단축하여 재조회"): the window is asked again
+        as two halves, down to a minute, and the rows of both are returned once."""
+        rows = await self._list(
+            f"{base}/{start.strftime(MINUTES)}/{end.strftime(MINUTES)}", item, empty_text=empty_text
+        )
+        if len(rows) < MAX_ROWS:
+            return rows
+        if end - start <= MIN_SPAN:
+            raise Rejected(
+                MARKET,
+                f"11번가가 {start:%Y-%m-%d %H:%M}~{end:%H:%M} 한 구간에만 {MAX_ROWS:,}건 이상을 답했습니다. 더 나눌 수 "
+                "없어 일부가 빠질 수 있으니 11번가 판매자센터에서 확인하세요.",
+            )
+        middle = start + ((end - start) / 2)
+        middle = middle.replace(second=0, microsecond=0)
+        out: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        for a, b in ((start, middle), (middle, end)):  # both ends count: a row of the middle minute comes twice
+            for row in await self._window(base, a, b, item, empty_text=empty_text):
+                out.setdefault(tuple(sorted(row.items())), row)
+        return list(out.values())
+
     # --- orders ----------------------------------------------------------------------------------
 
     def _line(self, row: dict[str, str], account: str, status: OrderStatus) -> OrderLine:
@@ -126,14 +205,13 @@ class St11Orders:
     async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]:
         """결제완료 (G 1876 ``GET /rest/ordservices/complete/{start}/{end}``) as new, 배송준비중 (G 1635 ``GET
         /rest/ordservices/packaging/{start}/{end}``) as confirmed; windows of at most 7 days, YYYYMMDDhhmm."""
-        lines: list[OrderLine] = []
+        lines: dict[tuple[str, str, OrderStatus], OrderLine] = {}  # windows share their boundary minute
         for a, b in windows(start, end, ORDER_WINDOW):
-            span = f"{a.strftime(MINUTES)}/{b.strftime(MINUTES)}"
-            for row in await self._list(f"/rest/ordservices/complete/{span}", "order"):
-                lines.append(self._line(row, account, OrderStatus.NEW))
-            for row in await self._list(f"/rest/ordservices/packaging/{span}", "order"):
-                lines.append(self._line(row, account, OrderStatus.CONFIRMED))
-        return lines
+            for path, status in (("complete", OrderStatus.NEW), ("packaging", OrderStatus.CONFIRMED)):
+                for row in await self._window(f"/rest/ordservices/{path}", a, b, "order"):
+                    found = self._line(row, account, status)
+                    lines.setdefault((found.order_no, found.option_no, status), found)
+        return list(lines.values())
 
     @staticmethod
     def shipment_key(line: OrderLine) -> str:
@@ -195,14 +273,16 @@ class St11Orders:
         code, text = self._code(root)
         if code == "0":
             return
-        if code == SHIPPED_ALREADY:
+        if code in (SHIPPED_ALREADY, DELIVERED_ALREADY):  # G 1888 −3308 발송처리됨 / −3309 배송중·배송완료
             held = await self._shipped_invoice(first.order_no, shipment.key)
             if held == (shipment.courier_code, shipment.number):
                 return
             shown = f"택배사 {held[0]}, 송장 {held[1]}" if held else "송장 정보 없음"
+            state = "발송처리" if code == SHIPPED_ALREADY else "배송중·배송완료 처리"
             raise Rejected(
                 MARKET,
-                f"11번가 배송번호 {shipment.key}은(는) 이미 다른 송장으로 발송처리되었습니다({shown}).",
+                f"11번가 배송번호 {shipment.key}은(는) 이미 다른 송장으로 {state}되었습니다({shown}). 11번가 "
+                "판매자센터에서 송장을 확인하고, 맞는 송장이면 이 행을 강제완료로 표시하세요.",
                 code=code,
             )
         if code in INVOICE_PROBLEMS:
@@ -226,15 +306,17 @@ class St11Orders:
         ``exchangeorders``), each ``/{start}/{end}`` YYYYMMDDhhmm in windows of at most 30 days. ``latest`` changes
         nothing: 11번가 names no settling delay."""
         found: dict[tuple[ClaimType, str, str], Claim] = {}
+        refs = self._claim_refs()
         for a, b in windows(start, end, CLAIM_WINDOW):
-            span = f"{a.strftime(MINUTES)}/{b.strftime(MINUTES)}"
-            for row in await self._list(f"/rest/claimservice/cancelorders/{span}", "order", empty_text=True):
-                claim = self._claim(row, account, ClaimType.CANCEL, "ordPrdCnSeq")
-                found[(claim.kind, claim.claim_no, claim.product_no)] = claim
-            for path, kind in (("returnorders", ClaimType.RETURN), ("exchangeorders", ClaimType.EXCHANGE)):
-                for row in await self._list(f"/rest/claimservice/{path}/{span}", "order", empty_text=True):
-                    claim = self._claim(row, account, kind, "clmReqSeq")
+            for path, kind, number in (
+                ("cancelorders", ClaimType.CANCEL, "ordPrdCnSeq"),
+                ("returnorders", ClaimType.RETURN, "clmReqSeq"),
+                ("exchangeorders", ClaimType.EXCHANGE, "clmReqSeq"),
+            ):
+                for row in await self._window(f"/rest/claimservice/{path}", a, b, "order", empty_text=True):
+                    claim = self._claim(row, account, kind, number)
                     found[(claim.kind, claim.claim_no, claim.product_no)] = claim
+                    refs[claim.claim_no] = (row.get("ordNo", ""), row.get("ordPrdSeq", ""))
         return list(found.values())
 
     @staticmethod
@@ -262,6 +344,124 @@ class St11Orders:
             reason=reason,
             buyer=row.get("ordNm", ""),
             requested_at=asked,
+        )
+
+    # --- claim handling (the names and arguments of tmon.py's approve_cancel / reject_cancel / seller_cancel) ------
+
+    def _claim_refs(self) -> dict[str, tuple[str, str]]:
+        """claim number -> (ordNo, ordPrdSeq) of the claims listed by ``collect_claims``: every claim call of the
+        guide addresses the order line beside the claim number."""
+        refs: dict[str, tuple[str, str]] | None = self.__dict__.get("_claim_lines")
+        if refs is None:
+            refs = self.__dict__["_claim_lines"] = {}
+        return refs
+
+    def _claim_line(self, claim_no: str, order_no: str, line_no: str) -> tuple[str, str]:
+        if order_no and line_no:
+            return order_no, line_no
+        known = self._claim_refs().get(claim_no)
+        if known is None or not all(known):
+            raise Rejected(
+                MARKET,
+                f"11번가 클레임 {claim_no}의 주문번호·주문순번을 모릅니다. 클레임을 다시 수집한 뒤 처리하세요.",
+            )
+        return known
+
+    async def _claim_call(self, path: str, what: str, *, done_text: str = "") -> None:
+        """One claim call (GET, answered ``ResultOrder``): 0 is done; ``done_text`` in the answer AlreadyDone; the
+        codes of CLAIM_REFUSALS a Rejected in our words; anything else as ``_failed`` words it. Not idempotent: a
+        resend after an unclear answer is answered as done already or refused, never done twice."""
+        root = await self._send(Call("GET", path, idempotent=False))
+        code, text = self._code(root)
+        if code == "0":
+            return
+        if done_text and done_text in text:
+            raise AlreadyDone(MARKET, f"11번가: 이미 처리된 {what}입니다.", code=code)
+        if code in CLAIM_REFUSALS:
+            raise Rejected(MARKET, f"11번가 {what}: {CLAIM_REFUSALS[code]}", code=code)
+        raise self._failed(code, text, write=True)
+
+    async def seller_cancel(self, lines: list[OrderLine], reason: str = "품절 미배송", *, code: str = "08") -> None:
+        """판매불가 (G 1638 ``GET /rest/claimservice/reqrejectorder/{ordNo}/{ordPrdSeq}/{ordCnRsnCd}/{ordCnDtlsRsn}``),
+        one call per order line. ``code`` is ordCnRsnCd (SELLER_CANCEL_REASONS; 08 상품 품절 by default). G 1638: a
+        seller's reason (06–09, 99) costs a credit point; 10 고객변심 only with the buyer's consent."""
+        if code not in SELLER_CANCEL_REASONS:
+            known = ", ".join(f"{k} {v}" for k, v in SELLER_CANCEL_REASONS.items())
+            raise Rejected(MARKET, f"11번가 판매불가 사유코드 {code}은(는) 없습니다. 다음 중에서 고르세요: {known}")
+        detail = quote(reason or SELLER_CANCEL_REASONS[code], safe="")  # G 1638 example: %ED%95%9C%EA%B8%80
+        for line in {(x.order_no, x.option_no): x for x in lines}.values():
+            path = f"/rest/claimservice/reqrejectorder/{line.order_no}/{line.option_no}/{code}/{detail}"
+            await self._claim_call(path, f"판매불가(주문 {line.order_no}-{line.option_no})")
+
+    async def approve_cancel(self, claim_no: str, *, order_no: str = "", line_no: str = "") -> None:
+        """취소승인 (G 1640 ``GET /rest/claimservice/cancelreqconf/{ordPrdCnSeq}/{ordNo}/{ordPrdSeq}``); G 1640's
+        error example −1 "이미 취소 완료된 신청건 입니다." is AlreadyDone."""
+        ord_no, seq = self._claim_line(claim_no, order_no, line_no)
+        path = f"/rest/claimservice/cancelreqconf/{claim_no}/{ord_no}/{seq}"
+        await self._claim_call(path, f"취소승인(클레임 {claim_no})", done_text=CANCELLED_ALREADY)
+
+    async def reject_cancel(
+        self, claim_no: str, courier_code: str, number: str, *, order_no: str = "", line_no: str = ""
+    ) -> None:
+        """취소거부 because the order already shipped (G 1641 ``GET /rest/claimservice/cancelreqreject/{ordNo}/
+        {ordPrdSeq}/{ordPrdCnSeq}/{dlvMthdCd}/{sendDt YYYYMMDD}/{dlvEtprsCd}/{invcNo}``), 택배 (01) with the shipment."""
+        ord_no, seq = self._claim_line(claim_no, order_no, line_no)
+        sent = now_kst().strftime("%Y%m%d")
+        path = f"/rest/claimservice/cancelreqreject/{ord_no}/{seq}/{claim_no}/{PARCEL}/{sent}/{courier_code}/{number}"
+        await self._claim_call(path, f"취소거부(클레임 {claim_no})")
+
+    async def approve_return(self, claim_no: str, *, order_no: str = "", line_no: str = "") -> None:
+        """반품승인 (G 1644 ``GET /rest/claimservice/returnreqconf/{clmReqSeq}/{ordNo}/{ordPrdSeq}``)."""
+        ord_no, seq = self._claim_line(claim_no, order_no, line_no)
+        await self._claim_call(
+            f"/rest/claimservice/returnreqconf/{claim_no}/{ord_no}/{seq}", f"반품승인(클레임 {claim_no})"
+        )
+
+    async def reject_return(
+        self, claim_no: str, code: str, reason: str, *, order_no: str = "", line_no: str = ""
+    ) -> None:
+        """반품거부 (G 1645 ``GET /rest/claimservice/returnreqreject/{ordNo}/{ordPrdSeq}/{clmReqSeq}/{refsRsnCd}/
+        {refsRsn}``), refsRsnCd 101–104 (RETURN_REFUSALS); the reason reaches the buyer by SMS and e-mail."""
+        await self._refuse_claim(
+            "returnreqreject", RETURN_REFUSALS, "반품거부", claim_no, code, reason, order_no, line_no
+        )
+
+    async def approve_exchange(
+        self, claim_no: str, courier_code: str, number: str, *, order_no: str = "", line_no: str = ""
+    ) -> None:
+        """교환승인 with the re-sent goods' invoice (G 1649 ``GET /rest/claimservice/exchangereqconf/{clmReqSeq}/
+        {ordNo}/{ordPrdSeq}/{dlvEtprsCd}/{invcNo}``)."""
+        ord_no, seq = self._claim_line(claim_no, order_no, line_no)
+        path = f"/rest/claimservice/exchangereqconf/{claim_no}/{ord_no}/{seq}/{courier_code}/{number}"
+        await self._claim_call(path, f"교환승인(클레임 {claim_no})")
+
+    async def reject_exchange(
+        self, claim_no: str, code: str, reason: str, *, order_no: str = "", line_no: str = ""
+    ) -> None:
+        """교환거부 (G 1650 ``GET /rest/claimservice/exchangereqreject/{ordNo}/{ordPrdSeq}/{clmReqSeq}/{refsRsnCd}/
+        {refsRsn}``), refsRsnCd 201–204 (EXCHANGE_REFUSALS)."""
+        await self._refuse_claim(
+            "exchangereqreject", EXCHANGE_REFUSALS, "교환거부", claim_no, code, reason, order_no, line_no
+        )
+
+    async def _refuse_claim(
+        self,
+        call: str,
+        codes: dict[str, str],
+        what: str,
+        claim_no: str,
+        code: str,
+        reason: str,
+        order_no: str,
+        line_no: str,
+    ) -> None:
+        if code not in codes:
+            known = ", ".join(f"{k} {v}" for k, v in codes.items())
+            raise Rejected(MARKET, f"11번가 {what} 사유코드 {code}은(는) 없습니다. 다음 중에서 고르세요: {known}")
+        ord_no, seq = self._claim_line(claim_no, order_no, line_no)
+        detail = quote(reason or codes[code], safe="")
+        await self._claim_call(
+            f"/rest/claimservice/{call}/{ord_no}/{seq}/{claim_no}/{code}/{detail}", f"{what}(클레임 {claim_no})"
         )
 
     # --- Q&A ---------------------------------------------------------------------------------------

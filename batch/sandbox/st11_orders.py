@@ -38,8 +38,17 @@ DAY = 86_400
 MAX_ROWS = 3_000  # [G] 1876 "최대 3,000건까지 조회 가능합니다."; 1643/1648 "최대 조회건수는 3000건"
 MAX_SEED_ORDERS = 500
 MAX_SEED_INQUIRIES = 500
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "account"})
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "account", "shared_bundles"})
 FIRST_ORDER_SEQ = 1
+# [G] claim/cancel-1638 ordCnRsnCd
+SALE_REFUSALS = {
+    "06": "배송 지연 예상",
+    "07": "상품/가격 정보 잘못 입력",
+    "08": "상품 품절(전체옵션)",
+    "09": "옵션 품절(해당옵션)",
+    "10": "고객변심",
+    "99": "기타",
+}
 FIRST_DLV_NO = 40_860_001
 FIRST_CLAIM_SEQ = 7_000_001
 FIRST_BRD_INFO_NO = 4_881_001
@@ -247,6 +256,41 @@ class St11Orders:
                 methods=["GET"],
             ),
             Route(f"{c}/orderlistalladdr/{{ordNo}}", endpoint(self.delivery_info), methods=["GET"]),
+            Route(
+                f"{c}/reqrejectorder/{{ordNo}}/{{ordPrdSeq}}/{{ordCnRsnCd}}/{{ordCnDtlsRsn}}",
+                endpoint(self.refuse_sale),
+                methods=["GET"],
+            ),
+            Route(
+                f"{c}/cancelreqconf/{{ordPrdCnSeq}}/{{ordNo}}/{{ordPrdSeq}}",
+                endpoint(self.approve_cancel),
+                methods=["GET"],
+            ),
+            Route(
+                f"{c}/cancelreqreject/{{ordNo}}/{{ordPrdSeq}}/{{ordPrdCnSeq}}/{{dlvMthdCd}}/{{sendDt}}/{{dlvEtprsCd}}/{{invcNo}}",
+                endpoint(self.reject_cancel),
+                methods=["GET"],
+            ),
+            Route(
+                f"{c}/returnreqconf/{{clmReqSeq}}/{{ordNo}}/{{ordPrdSeq}}",
+                endpoint(self.approve_return),
+                methods=["GET"],
+            ),
+            Route(
+                f"{c}/returnreqreject/{{ordNo}}/{{ordPrdSeq}}/{{clmReqSeq}}/{{refsRsnCd}}/{{refsRsn}}",
+                endpoint(self.reject_return),
+                methods=["GET"],
+            ),
+            Route(
+                f"{c}/exchangereqconf/{{clmReqSeq}}/{{ordNo}}/{{ordPrdSeq}}/{{dlvEtprsCd}}/{{invcNo}}",
+                endpoint(self.approve_exchange),
+                methods=["GET"],
+            ),
+            Route(
+                f"{c}/exchangereqreject/{{ordNo}}/{{ordPrdSeq}}/{{clmReqSeq}}/{{refsRsnCd}}/{{refsRsn}}",
+                endpoint(self.reject_exchange),
+                methods=["GET"],
+            ),
             Route(f"{c}/cancelorders/{window}", endpoint(self.list_cancels), methods=["GET"]),
             Route(f"{c}/returnorders/{window}", endpoint(self.list_returns), methods=["GET"]),
             Route(f"{c}/exchangeorders/{window}", endpoint(self.list_exchanges), methods=["GET"]),
@@ -259,6 +303,7 @@ class St11Orders:
         self.lines: dict[tuple[str, str], dict[str, Any]] = {}
         self.invoices: dict[tuple[str, str, str], dict[str, Any]] = {}  # (courier, invcNo, dlvNo) -> invoice
         self.claims: list[dict[str, Any]] = []
+        self.refusals: list[dict[str, Any]] = []  # [G] 1638 판매불가 calls that succeeded
         self.inquiries: dict[str, dict[str, Any]] = {}  # brdInfoNo -> inquiry
         self.answers: list[dict[str, Any]] = []
         self.next_order_seq = FIRST_ORDER_SEQ
@@ -275,6 +320,7 @@ class St11Orders:
             "orders": orders,
             "invoices": list(self.invoices.values()),
             "claims": self.claims,
+            "refusals": self.refusals,
             "inquiries": list(self.inquiries.values()),
             "answers": self.answers,
         }
@@ -316,11 +362,22 @@ class St11Orders:
         account = self.account_named(data)
         rng = random.Random(seed)
         products = self.catalogue(account)
-        orders = [self.make_order(rng, account, products) for _ in range(count)]
+        # ``shared_bundles`` (0–100, percent; 0 by default): how often an order joins the previous order's dlvNo
+        shared = _int(data, "shared_bundles", 0, 100, 0) / 100
+        joins = random.Random(f"11st-bundle-{seed}")  # its own stream: the orders themselves stay as before
+        orders: list[str] = []
+        joined = False
+        for _ in range(count):
+            share = orders[-1] if orders and not joined and joins.random() < shared else None
+            orders.append(self.make_order(rng, account, products, share=share))
+            joined = share is not None
         inquiries = [self.make_inquiry(rng, account, products) for _ in range(asked)]
         return {"orders": orders, "inquiries": inquiries}
 
-    def make_order(self, rng: random.Random, account: str, products: list[Any]) -> str:
+    def make_order(self, rng: random.Random, account: str, products: list[Any], *, share: str | None = None) -> str:
+        """One paid order. With ``share`` (an order of this account) the order goes to the same buyer and address
+        under that order's first ``dlvNo``: [G] 1888 "묶음배송번호가 같은 주문번호는 묶음 배송번호(dlv_no)를 한번만
+        호출 하여도 나머지 주문번호에 해당하는 주문상태가 모두 발송처리 됩니다" — a bundle may span orders."""
         now = self.clock()
         paid_at = now - rng.randint(5, 180) * 60
         ord_no = f"{kst(now):%Y%m%d}{self.next_order_seq:07d}"
@@ -330,6 +387,13 @@ class St11Orders:
         name = rng.choice(NAMES)
         mail, base, detail = rng.choice(ADDRESSES)
         dlv_no = ""
+        host = self.lines.get((share, "1")) if share else None
+        if host is not None:
+            name, mail, base, detail = host["ordNm"], host["rcvrMailNo"], host["rcvrBaseAddr"], host["rcvrDtlsAddr"]
+            dlv_no, bundle = host["dlvNo"], True
+            for other in self.lines.values():
+                if other["dlvNo"] == dlv_no:
+                    other["bndlDlvSeq"], other["bndlDlvYN"] = dlv_no, "Y"
         for seq in range(1, count + 1):
             if not dlv_no or not bundle:
                 dlv_no = str(self.next_dlv_no)
@@ -698,7 +762,10 @@ class St11Orders:
         return [
             c
             for c in self.claims
-            if c["account"] == account.name and c["type"] == kind and start <= c["createdAt"] <= end + 59
+            if c["account"] == account.name
+            and c["type"] == kind
+            and start <= c["createdAt"] <= end + 59
+            and not c.get("refused")  # a cancel refused by [G] 1641 leaves the request list
         ][:MAX_ROWS]
 
     def claim_rows(self, claims: list[dict[str, Any]], row: Callable[[dict[str, Any]], list[Any]]) -> Response:
@@ -759,6 +826,164 @@ class St11Orders:
         account = self.caller(request, self.list_refusal)
         start, end = self.claim_window(request, -29000)
         return self.claim_rows(self.claims_of(account, "exchange", start, end), self.return_row)
+
+    # -- claim handling ([G] claim/cancel-1638, 1640, 1641, return-1644, 1645, exchange-1649, 1650) ------------
+
+    def claim_of(self, account: Account, kind: str, number: str) -> dict[str, Any] | None:
+        return next(
+            (c for c in self.claims if c["claimNo"] == number and c["type"] == kind and c["account"] == account.name),
+            None,
+        )
+
+    async def refuse_sale(self, request: Request) -> Response:
+        """``GET /rest/claimservice/reqrejectorder/{ordNo}/{ordPrdSeq}/{ordCnRsnCd}/{ordCnDtlsRsn}`` ([G] 1638
+        판매불가): a line of 발주확인할 내역 (결제완료) or 발송처리할 내역 (배송준비중) is cancelled; −21002 unknown
+        order, −21003 unknown line, −21004 a line in another state."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        if p["ordCnRsnCd"] not in SALE_REFUSALS:  # ❓ the guide names no code for a bad reason: −1 비지니스 Error
+            return result_order(-1, f"ERROR : 판매불가 사유코드가 유효하지 않습니다. [{p['ordCnRsnCd']}]")
+        mine = [line for line in self.lines.values() if line["ordNo"] == p["ordNo"] and line["account"] == account.name]
+        if not mine:
+            return result_order(-21002, "주문 번호를 알 수 없습니다.")
+        line = next((x for x in mine if x["ordPrdSeq"] == p["ordPrdSeq"]), None)
+        if line is None:
+            return result_order(-21003, "주문 상세번호를 알 수 없습니다.")
+        if line["status"] not in (PAID, PACKAGING):
+            return result_order(-21004, "판매불가 처리 가능한 주문이 아닙니다(1).")
+        line["status"] = CANCELLED
+        self.refusals.append(
+            {
+                "account": account.name,
+                "ordNo": line["ordNo"],
+                "ordPrdSeq": line["ordPrdSeq"],
+                "ordCnRsnCd": p["ordCnRsnCd"],
+                "ordCnDtlsRsn": p["ordCnDtlsRsn"],  # Starlette has decoded the %-escapes
+            }
+        )
+        return result_order(0, "전체 1건이 정상적으로 판매불가처리가 되었습니다.")  # ❓ after 1634's wording
+
+    async def approve_cancel(self, request: Request) -> Response:
+        """``GET /rest/claimservice/cancelreqconf/{ordPrdCnSeq}/{ordNo}/{ordPrdSeq}`` ([G] 1640): the request (01)
+        completes (02) and the line is cancelled; a completed one answers the guide's −1 "이미 취소 완료된 신청건
+        입니다."; −22004 unknown claim, −22002/−22003 another order or line."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        claim = self.claim_of(account, "cancel", p["ordPrdCnSeq"])
+        if claim is None or claim.get("refused"):
+            return result_order(-22004, "주문취소 상세번호를 알 수 없습니다")
+        if claim["ordNo"] != p["ordNo"]:
+            return result_order(-22002, "주문 번호를 알 수 없습니다.")
+        if claim["ordPrdSeq"] != p["ordPrdSeq"]:
+            return result_order(-22003, "주문 상세번호를 알 수 없습니다.")
+        if claim["status"] == "02":
+            return result_order(-1, "이미 취소 완료된 신청건 입니다.")
+        claim["status"], claim["open"] = "02", False
+        self.lines[(claim["ordNo"], claim["ordPrdSeq"])]["status"] = CANCELLED
+        return result_order(0, "전체 1건이 정상적으로 취소처리가 되었습니다.")  # [G] 1640 example
+
+    async def reject_cancel(self, request: Request) -> Response:
+        """``GET /rest/claimservice/cancelreqreject/{ordNo}/{ordPrdSeq}/{ordPrdCnSeq}/{dlvMthdCd}/{sendDt}/
+        {dlvEtprsCd}/{invcNo}`` ([G] 1641, "이미 배송하였거나 … 취소 거부"): the request leaves the list and the
+        line is 배송중 with this invoice. −23002 unknown claim, −23003 sendDt (YYYYMMDD), −23004 dlvMthdCd, −23006
+        courier, −23005 invoice, −23007 a request no longer open."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        claim = self.claim_of(account, "cancel", p["ordPrdCnSeq"])
+        if claim is None or (claim["ordNo"], claim["ordPrdSeq"]) != (p["ordNo"], p["ordPrdSeq"]):
+            return result_order(-23002, "주문취소 상세번호를 알 수 없습니다.")
+        if parse_day(p["sendDt"]) is None:
+            return result_order(-23003, "발송일을 알 수 없습니다.")
+        if p["dlvMthdCd"] not in DELIVERY_METHODS | {"02"}:  # [G] 1641 adds 02 우편(소포/등기)
+            return result_order(-23004, "배송방식 코드가 잘못되었습니다.")
+        if p["dlvMthdCd"] == "01" and p["dlvEtprsCd"] not in COURIERS:
+            return result_order(-23006, "택배업체를 알 수 없습니다.")
+        if p["dlvMthdCd"] == "01" and not invoice_ok(p["dlvEtprsCd"], p["invcNo"]):
+            # ❓ −23005's text ("송장번호가 10자리 이하입니다") disagrees with 1641's own 8-digit example: the sandbox
+            # applies the courier's number rule of 1888 instead
+            return result_order(-23005, "송장번호가 10자리 이하입니다. 다시 입력 해주세요.")
+        if claim["status"] != "01" or claim.get("refused"):
+            return result_order(-23007, "취소신청 정보를 알 수 없습니다.")
+        claim["open"], claim["refused"] = False, True
+        line = self.lines[(claim["ordNo"], claim["ordPrdSeq"])]
+        line["status"] = SHIPPING
+        line["shipped"] = {
+            "dlvMthdCd": p["dlvMthdCd"],
+            "dlvEtprsCd": p["dlvEtprsCd"],
+            "invcNo": p["invcNo"],
+            "sndEndDt": stamp(self.clock()),
+        }
+        return result_order(0, "전체 1건이 정상적으로 취소거부처리가 되었습니다.")  # ❓ after 1641's example
+
+    def return_claim(self, account: Account, kind: str, p: Mapping[str, str], base: int) -> dict[str, Any] | Response:
+        """The return (base −24000 / −25000) or exchange (−27000 / −26000) claim the path names, or the refusal:
+        −…004 unknown claim, −…002 another order, −…003 another line."""
+        claim = self.claim_of(account, kind, p["clmReqSeq"])
+        if claim is None:
+            return result_order(base - 4, "클레임 번호를 알 수 없습니다.")
+        if claim["ordNo"] != p["ordNo"]:
+            return result_order(base - 2, "주문번호를 알 수 없습니다.")
+        if claim["ordPrdSeq"] != p["ordPrdSeq"]:
+            return result_order(base - 3, "주문상세번호를 알 수 없습니다.")
+        return claim
+
+    async def approve_return(self, request: Request) -> Response:
+        """``GET /rest/claimservice/returnreqconf/{clmReqSeq}/{ordNo}/{ordPrdSeq}`` ([G] 1644): 105 반품신청 / 104
+        반품보류 → 106 반품완료; any other state −24006."""
+        account = self.caller(request, self.order_refusal)
+        claim = self.return_claim(account, "return", request.path_params, -24000)
+        if isinstance(claim, Response):
+            return claim
+        if claim["status"] not in ("104", "105"):
+            return result_order(-24006, "반품 신청또는 접수 상태가 아니어서 반품을 완료 할 수 없습니다.")
+        claim["status"], claim["open"] = "106", False
+        return result_order(0, "전체 1건이 정상적으로 반품완료처리가 되었습니다.")  # ❓ 1644 shows no text
+
+    async def reject_return(self, request: Request) -> Response:
+        """``GET /rest/claimservice/returnreqreject/{ordNo}/{ordPrdSeq}/{clmReqSeq}/{refsRsnCd}/{refsRsn}`` ([G]
+        1645; refsRsnCd 101–104): → 107 반품거부; not requested: the guide's −1 example text."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        claim = self.return_claim(account, "return", p, -25000)
+        if isinstance(claim, Response):
+            return claim
+        if p["refsRsnCd"] not in ("101", "102", "103", "104"):  # ❓ no code named: −1 비지니스 Error
+            return result_order(-1, f"ERROR : 사유코드가 유효하지 않습니다. [{p['refsRsnCd']}]")
+        if claim["status"] not in ("104", "105"):
+            return result_order(-1, "반품 신청상태가 아니어서 반품거부를 할 수 없습니다.")  # [G] 1645 example
+        claim.update(status="107", open=False, refsRsnCd=p["refsRsnCd"], refsRsn=p["refsRsn"])
+        return result_order(0, "전체 1건이 정상적으로 반품거부처리가 되었습니다.")  # ❓ 1645 shows no text
+
+    async def approve_exchange(self, request: Request) -> Response:
+        """``GET /rest/claimservice/exchangereqconf/{clmReqSeq}/{ordNo}/{ordPrdSeq}/{dlvEtprsCd}/{invcNo}`` ([G]
+        1649, the re-sent goods' invoice): 201 교환신청 / 212 / 214 → 221 교환발송완료; −27006 courier, −27008 a
+        claim in another state."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        claim = self.return_claim(account, "exchange", p, -27000)
+        if isinstance(claim, Response):
+            return claim
+        if p["dlvEtprsCd"] not in COURIERS:
+            return result_order(-27006, "택배업체를 알 수 없습니다.")
+        if claim["status"] not in ("201", "212", "214"):
+            return result_order(-27008, "교환신청 상태가 아니어서 교환완료를 할 수 없습니다.")
+        claim.update(status="221", open=False, dlvEtprsCd=p["dlvEtprsCd"], invcNo=p["invcNo"])
+        return result_order(0, "전체 1건이 정상적으로 교환처리가 되었습니다.")  # ❓ 1649 shows no text
+
+    async def reject_exchange(self, request: Request) -> Response:
+        """``GET /rest/claimservice/exchangereqreject/{ordNo}/{ordPrdSeq}/{clmReqSeq}/{refsRsnCd}/{refsRsn}`` ([G]
+        1650; refsRsnCd 201–204): → 232 교환거부; −26006 not requested."""
+        account = self.caller(request, self.order_refusal)
+        p = request.path_params
+        claim = self.return_claim(account, "exchange", p, -26000)
+        if isinstance(claim, Response):
+            return claim
+        if p["refsRsnCd"] not in ("201", "202", "203", "204"):  # ❓ no code named: −1 비지니스 Error
+            return result_order(-1, f"ERROR : 사유코드가 유효하지 않습니다. [{p['refsRsnCd']}]")
+        if claim["status"] not in ("201", "212", "214"):
+            return result_order(-26006, "교환신청 상태가 아니어서 교환접수거부를 할 수 없습니다.")
+        claim.update(status="232", open=False, refsRsnCd=p["refsRsnCd"], refsRsn=p["refsRsn"])
+        return result_order(0, "전체 1건이 정상적으로 교환거부처리가 되었습니다.")  # ❓ 1650 shows no text
 
     # -- Q&A --------------------------------------------------------------------------------------------
 

@@ -27,6 +27,10 @@ NS2 = "http://skt.tmall.business.openapi.spring.service.client.domain"
 KST = dt.timezone(dt.timedelta(hours=9))
 NO_USER = "OpenAPI Key 에 해당하는 유저가 없습니다."  # [G] 1634/1888 result_code -1, 1876 -1, 1885 500
 MAINTENANCE = "서버 점검중입니다."  # [G] -1000 in 1631, 1634, 1876, 1888, 1626, 1885 …
+# KS X 1001's Hangul filler: the first two bytes of the 8-byte sequence Python's euc-kr codec writes for Hangul
+# KS X 1001 lacks (똠, 햏 …); a CP949 server shows those bytes as jamo, so the sandbox refuses them ([G] 1003 sample
+# sends EUC-KR, where a syllable is 2 bytes)
+EIGHT_BYTE_HANGUL = b"\xa4\xd4"
 
 Fields = Iterable[tuple[str, Any]]
 
@@ -70,14 +74,33 @@ def list_rows(root: str, row: str, rows: Iterable[Fields]) -> Response:
 
 
 async def read_xml(request: Request, refuse: Response) -> ET.Element:
-    """The body as EUC-KR XML (parsed with defusedxml); ``refuse`` when it is not valid EUC-KR or not XML."""
+    """The body as EUC-KR XML (parsed with defusedxml); ``refuse`` when it is not valid EUC-KR or not XML, or
+    carries 8-byte Hangul (EIGHT_BYTE_HANGUL)."""
     raw = await request.body()
+    if eight_byte_hangul(raw):
+        raise Reject(refuse)
     try:
         return fromstring(raw.decode("euc-kr"))  # type: ignore[no-any-return]
     except (UnicodeDecodeError, SafeParseError, ET.ParseError, ValueError):
         raise Reject(refuse) from None
     except Exception:  # defusedxml's DTD / entity refusals
         raise Reject(refuse) from None
+
+
+def eight_byte_hangul(raw: bytes) -> bool:
+    """Whether ``raw`` holds EIGHT_BYTE_HANGUL at a character boundary (EUC-KR: ASCII 1 byte, KS X 1001 2 bytes)."""
+    at = raw.find(EIGHT_BYTE_HANGUL)
+    if at < 0:
+        return False
+    i = 0
+    while i < len(raw) - 1:
+        if raw[i] < 0x80:
+            i += 1
+        elif raw[i : i + 2] == EIGHT_BYTE_HANGUL:
+            return True
+        else:
+            i += 2
+    return False
 
 
 def fields_of(element: ET.Element) -> dict[str, str]:
