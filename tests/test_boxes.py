@@ -8,6 +8,7 @@ The sandbox seeds orders of one or two boxes with one to three items a box (each
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import json
@@ -18,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openpyxl
 import pytest
 from helpers import Recorder, control
 
-from batch.config import Workspace, load_workspace
+from batch.config import SANDBOX_SECRETS, Workspace, load_workspace
 from batch.importers import invoices as I
 from batch.jobs.collect import collect, order_rows
 from batch.jobs.init import init_workspace
@@ -317,3 +319,134 @@ def test_the_rows_of_a_unit_are_put_together_whenever_their_lines_came(tmp_path:
         ("쿠팡", "1", "B1", "o4"),
         ("쿠팡", "2", "B2", "o2"),
     ]
+
+
+# -- 11번가: 부분발송 (G 1636) and a bundle (one dlvNo) spanning orders ---------------------------------------------
+
+ST11_SHIP = "GET /rest/ordservices/reqdelivery/{sendDt}/{dlvMthdCd}/{dlvEtprsCd}/{invcNo}/{dlvNo}"  # G 1888
+ST11_PART = ST11_SHIP + "/{partDlvYn}/{ordNo}/{ordPrdSeq}"  # G 1636 order/dispatch-1636.md
+
+
+def st11_shop(tmp_path: Path, seed: dict[str, Any]) -> tuple[Workspace, Any, Path, list[dict[str, Any]]]:
+    root = tmp_path / "ws"
+    init_workspace(root, markets=("11st",))
+    config = root / "batch.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("rate_limit = 10", "rate_limit = 0"), encoding="utf-8")
+    ws = load_workspace(root)
+    app = create_app(clock=lambda: time.time() - 3600, seed=21)
+    control(app, "POST", "/__sandbox__/seed", {"market": "11st", "seed": 21, **seed})
+    export = collect(ws, "orders", app=app).export
+    assert export is not None
+    return ws, app, export, sheet_rows(export)
+
+
+def st11_state(app: Any) -> dict[str, Any]:
+    found: dict[str, Any] = control(app, "GET", "/__sandbox__/state?market=11st")
+    return found
+
+
+def st11_units(rows: list[dict[str, Any]]) -> dict[str, list[int]]:
+    units: dict[str, list[int]] = {}
+    for i, r in enumerate(rows, start=2):
+        units.setdefault(str(r["배송단위"]), []).append(i)
+    return units
+
+
+def test_two_lines_of_one_11st_dlvno_with_different_numbers_ship_apart_once_each(tmp_path: Path) -> None:
+    ws, app, export, rows = st11_shop(tmp_path, {"orders": 20})
+    unit, (a, b) = next((u, rs[:2]) for u, rs in st11_units(rows).items() if len(rs) == 2)
+    cells = {a: cj("684500000010"), b: cj("684500000028")}
+    filled = fill(export, tmp_path / "송장.xlsx", cells)
+    when = dt.datetime(2026, 3, 1, 9, 0)
+    run = run_invoices(filled, ws, app=app, when=when)
+
+    assert list(run.validation.report) == []
+    assert {r.row: (r.result, r.message) for r in run.rows} == {
+        a: (RowResult.SUCCESS, f"{SENT} (부분발송: 상품별 송장 2개)"),
+        b: (RowResult.SUCCESS, f"{SENT} (부분발송: 상품별 송장 2개)"),
+    }
+    state = st11_state(app)
+    lines = {(str(rows[r - 2]["제휴몰 주문번호"]), n) for r, n in ((a, "684500000010"), (b, "684500000028"))}
+    shipped = {(str(x).split("/")[0], i["invcNo"]) for i in state["invoices"] for x in i["lines"]}
+    assert shipped == lines
+    assert [len(i["lines"]) for i in state["invoices"]] == [1, 1]  # each line shipped once, under its own number
+    assert {i["dlvNo"] for i in state["invoices"]} == {unit}
+    assert state["requests"].get(ST11_PART) == 2 and ST11_SHIP not in state["requests"]
+    assert {o["status"] for o in state["orders"] if o["dlvNo"] == unit} == {"shipping"}
+
+    again = run_invoices(filled, ws, app=app, when=when + dt.timedelta(seconds=1))
+    assert {r.result for r in again.rows} == {RowResult.SKIPPED}
+    assert st11_state(app)["requests"].get(ST11_PART) == 2
+
+
+def test_different_numbers_in_one_11st_dlvno_with_a_row_left_empty_are_refused(tmp_path: Path) -> None:
+    ws, app, export, rows = st11_shop(tmp_path, {"orders": 20})
+    a, b, c = next(rs for rs in st11_units(rows).values() if len(rs) == 3)
+    run = run_invoices(
+        fill(export, tmp_path / "송장.xlsx", {a: cj("684500000010"), b: cj("684500000028")}),
+        ws,
+        app=app,
+        when=dt.datetime(2026, 3, 1, 9, 0),
+    )
+    assert {(p.row, p.code) for p in run.validation.report} == {
+        (a, UNIT_CONFLICT),
+        (b, UNIT_CONFLICT),
+        (c, UNIT_CONFLICT),
+    }
+    assert all("부분발송" in p.message and f"{c}행" in p.message for p in run.validation.report)
+    assert run.rows == [] and st11_state(app)["invoices"] == []
+
+
+def test_a_cancel_request_on_one_order_of_a_shared_11st_dlvno_holds_the_whole_unit(tmp_path: Path) -> None:
+    ws, app, export, rows = st11_shop(tmp_path, {"orders": 6, "shared_bundles": 100})
+    units = st11_units(rows)
+    unit, members = next(
+        (u, rs) for u, rs in units.items() if len({str(rows[r - 2]["제휴몰 주문번호"]) for r in rs}) == 2
+    )
+    orders = list(dict.fromkeys(str(rows[r - 2]["제휴몰 주문번호"]) for r in members))
+    # 발주확인 first (G 1634), so the buyer's cancel is a request (G 1639 ordCnStatCd 01), not done at once
+    key = {"openapikey": SANDBOX_SECRETS["11st"]["api_key"]}
+
+    seeded = st11_state(app)["orders"]
+
+    async def confirm() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox.test") as c:
+            for line in seeded:
+                if line["dlvNo"] == unit:
+                    path = f"/rest/ordservices/reqpackaging/{line['ordNo']}/{line['ordPrdSeq']}/N/null/{unit}"
+                    assert (await c.get(path, headers=key)).status_code == 200
+
+    asyncio.run(confirm())
+    control(app, "POST", "/__sandbox__/claims", {"market": "11st", "order": orders[1], "type": "cancel"})
+    before = dict(st11_state(app)["requests"])
+    # one number a unit, on its first row (the rest take it); the claimed unit too
+    cells = {rs[0]: cj(f"6845000{i:05d}") for i, rs in enumerate(units.values(), start=1)}
+    run = run_invoices(fill(export, tmp_path / "송장.xlsx", cells), ws, app=app, when=dt.datetime(2026, 3, 1, 9, 0))
+
+    assert list(run.validation.report) == []
+    held = {r.row: (r.result, r.message) for r in run.rows if r.row in members}
+    assert sorted(held) == members
+    assert {res for res, _ in held.values()} == {RowResult.HELD}
+    assert all(m.startswith("보류: 취소") for _, m in held.values())
+    state = st11_state(app)
+    assert unit not in {i["dlvNo"] for i in state["invoices"]}
+    assert {i["dlvNo"] for i in state["invoices"]} == {u for u in units if u != unit}
+    sent = {k: n - before.get(k, 0) for k, n in state["requests"].items() if n != before.get(k, 0)}
+    assert sent.get(ST11_SHIP) == len(units) - 1 and ST11_PART not in sent
+    assert {o["status"] for o in state["orders"] if o["dlvNo"] == unit and o["ordNo"] == orders[0]} == {"packaging"}
+
+
+def test_the_same_number_on_every_row_of_a_shared_11st_dlvno_is_one_shipment(tmp_path: Path) -> None:
+    """A dlvNo bundling two orders takes one number; written on each of its rows it is not a 'reused number'."""
+    ws, app, export, rows = st11_shop(tmp_path, {"orders": 6, "shared_bundles": 100})
+    units = st11_units(rows)
+    unit, members = next(
+        (u, rs) for u, rs in units.items() if len({str(rows[r - 2]["제휴몰 주문번호"]) for r in rs}) == 2
+    )
+    cells = {r: cj(f"6845000{i:05d}") for i, rs in enumerate(units.values(), start=1) for r in rs}
+    run = run_invoices(fill(export, tmp_path / "송장.xlsx", cells), ws, app=app, when=dt.datetime(2026, 3, 1, 9, 0))
+
+    assert [p.code for p in run.validation.report] == []
+    assert {r.result for r in run.rows if r.row in members} == {RowResult.SUCCESS}
+    shipped = [i for i in st11_state(app)["invoices"] if i["dlvNo"] == unit]
+    assert len({i["invcNo"] for i in shipped}) == 1

@@ -75,7 +75,7 @@ def check(replay: Replay, call: str) -> None:
 
 
 def test_every_fixture_is_from_the_guide_or_samba_wave() -> None:
-    assert len(CONTRACTS) == 20
+    assert len(CONTRACTS) == 21
     for contract in CONTRACTS.values():
         assert contract.status in ("official", "clients")
         assert all("ing0415" in s or "samba-wave" in s for s in contract.sources)
@@ -138,6 +138,21 @@ def test_orders() -> None:
     assert run(adapter.send_invoices([shipment()])) == {"40860365": None}
     for call in ("orders_complete", "orders_packaging", "confirm", "dispatch"):
         check(replay, call)
+
+
+def test_partial_shipment_sends_one_documented_call_per_line() -> None:  # G 1636
+    replay = Replay()
+    adapter = st11(replay)
+    lines = (line(), line(option_no="2"))
+    split = shipment(lines=lines, line_numbers=("6496711734", "6496711745"))
+    assert run(adapter.send_invoices([split])) == {"40860365": None}
+    check(replay, "dispatch_part")
+    tails = [r.url.path.split("/")[5:] for r in replay.of("dispatch_part")]
+    assert tails == [
+        ["01", "00034", "6496711734", "40860365", "Y", "201001108318120", "1"],
+        ["01", "00034", "6496711745", "40860365", "Y", "201001108318120", "2"],
+    ]
+    assert replay.of("dispatch") == []
 
 
 def test_already_shipped_reads_the_delivery_info() -> None:

@@ -488,7 +488,9 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
             values["prdStckNo"] = (await sandbox_state(client, "11st"))["products"][0]["stocks"][0]["prdStckNo"]
             sample = str(request["xml"]).replace("47965658", values["prdNo"])
             documented_body = sample.replace("434450294", values["prdStckNo"])
-        if path.stem == "dispatch":
+        if path.stem == "dispatch_part":
+            values["partDlvYn"] = "Y"
+        if path.stem in ("dispatch", "dispatch_part"):
             await client.get(f"/rest/ordservices/reqpackaging/{line['ordNo']}/1/N/null/{line['dlvNo']}", headers=KEY)
         url = request["path"].format(**values)
         # the guide's own sample has one option at 100원, against its rule "옵션가격이 0원인 상품이 반드시 1개 이상"
@@ -573,5 +575,59 @@ def test_seller_cancel_and_claim_approvals_and_refusals_change_the_claims() -> N
             ("exchange", "232", False),
         ]
         assert next(o for o in state["orders"] if (o["ordNo"], o["ordPrdSeq"]) == (b, "1"))["status"] == "shipping"
+
+    run(scenario)
+
+
+def test_a_partial_shipment_ships_the_named_line_and_refuses_what_the_guide_refuses() -> None:  # [G] 1636
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await seed(client, orders=12)
+        state = await sandbox_state(client, "11st")
+        bundles: dict[str, list[dict[str, Any]]] = {}
+        for row in state["orders"]:
+            bundles.setdefault(row["dlvNo"], []).append(row)
+        first, second = next(lines for lines in bundles.values() if len(lines) > 1)[:2]
+        dlv, order = first["dlvNo"], first["ordNo"]
+
+        async def part(number: str, seq: str, *, yn: str = "Y", when: str = "202506181000") -> dict[str, str]:
+            path = f"/rest/ordservices/reqdelivery/{when}/01/00034/{number}/{dlv}/{yn}/{order}/{seq}"
+            return flat(parse(await client.get(path, headers=KEY)))
+
+        assert (await part("123456789012", "1"))["result_code"] == "-3310"  # not confirmed (배송준비중) yet
+        for line in (first, second):
+            await client.get(f"/rest/ordservices/reqpackaging/{order}/{line['ordPrdSeq']}/N/null/{dlv}", headers=KEY)
+        assert (await part("123456789012", "1", when="2025061810"))["result_code"] == "-3301"
+        assert (await part("123456789012", "1", yn="N"))["result_code"] == "-1"
+        assert (await part("12345", "1"))["result_code"] == "-3306"
+        assert (await part("123456789012", "99"))["result_code"] == "-3310"  # no such line in this dlvNo
+        shipped = await part("123456789012", first["ordPrdSeq"])
+        assert (shipped["result_code"], shipped["result_text"]) == ("0", "전체 1건이 정상적으로 발송처리가 되었습니다.")
+        statuses = {(x["ordNo"], x["ordPrdSeq"]): x["status"] for x in (await sandbox_state(client, "11st"))["orders"]}
+        assert statuses[(order, first["ordPrdSeq"])] == "shipping"
+        assert statuses[(order, second["ordPrdSeq"])] == "packaging"  # the rest of the bundle waits
+        assert (await part("123456789013", first["ordPrdSeq"]))["result_code"] == "-3308"
+        assert (await part("123456789013", second["ordPrdSeq"]))["result_code"] == "0"
+        state = await sandbox_state(client, "11st")
+        assert sorted((i["invcNo"], tuple(i["lines"])) for i in state["invoices"]) == [
+            ("123456789012", (f"{order}/{first['ordPrdSeq']}",)),
+            ("123456789013", (f"{order}/{second['ordPrdSeq']}",)),
+        ]
+        whole = f"/rest/ordservices/reqdelivery/202506181000/01/00034/123456789014/{dlv}"
+        assert flat(parse(await client.get(whole, headers=KEY)))["result_code"] == "-3308"  # 1888 after it
+
+    run(scenario)
+
+
+def test_a_partial_shipment_refuses_a_line_with_a_cancel_request() -> None:  # [G] 1636 −3310
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await seed(client, orders=1)
+        line = (await sandbox_state(client, "11st"))["orders"][0]
+        dlv, order = line["dlvNo"], line["ordNo"]
+        await client.get(f"/rest/ordservices/reqpackaging/{order}/1/N/null/{dlv}", headers=KEY)
+        claim = {"market": "11st", "order": order, "type": "cancel", "seq": 1}
+        assert (await client.post("/__sandbox__/claims", json=claim)).status_code == 200
+        path = f"/rest/ordservices/reqdelivery/202506181000/01/00034/123456789012/{dlv}/Y/{order}/1"
+        assert flat(parse(await client.get(path, headers=KEY)))["result_code"] == "-3310"
+        assert (await sandbox_state(client, "11st"))["invoices"] == []
 
     run(scenario)

@@ -834,3 +834,56 @@ def test_claim_refusals_are_named(method: str, args: tuple[str, ...], code: str,
     with pytest.raises(Rejected, match=words) as info:
         run(getattr(adapter(wire), method)(*args, order_no="201001068151292", line_no="1"))
     assert info.value.code == code and not isinstance(info.value, AlreadyDone)
+
+
+# --- 부분발송 (G 1636 order/dispatch-1636.md) -------------------------------------------------------
+
+
+def split(**kw: Any) -> Shipment:
+    lines = (line(), line(option_no="2"))
+    return shipment(lines=lines, line_numbers=("6496711734", "6496711745"), **kw)
+
+
+def test_a_unit_with_per_line_numbers_ships_each_line_through_1636() -> None:
+    wire = Wire(
+        {"GET /rest/ordservices/reqdelivery/": result_order("0", "전체 1건이 정상적으로 발송처리가 되었습니다.")}
+    )
+    assert run(adapter(wire).send_invoices([split()])) == {"40860365": None}
+    tails = [r.url.path.split("/")[5:] for r in wire.sent]
+    assert tails == [
+        ["01", "00034", "6496711734", "40860365", "Y", "201001108318120", "1"],
+        ["01", "00034", "6496711745", "40860365", "Y", "201001108318120", "2"],
+    ]
+
+
+@pytest.mark.parametrize(("held", "done"), [("6496711745", True), ("1111111111", False)])
+def test_a_line_shipped_already_is_read_back_by_its_line(held: str, done: bool) -> None:
+    rows = (
+        {
+            "dlvNo": "40860365",
+            "ordNo": "201001108318120",
+            "ordPrdSeq": "1",
+            "dlvEtprsCd": "00034",
+            "invcNo": "6496711734",
+        },
+        {"dlvNo": "40860365", "ordNo": "201001108318120", "ordPrdSeq": "2", "dlvEtprsCd": "00034", "invcNo": held},
+    )
+    wire = Wire(
+        {
+            "GET /rest/ordservices/reqdelivery/": [result_order("0"), result_order("-3308", "이미 발송처리")],
+            "GET /rest/claimservice/orderlistalladdr/201001108318120": orders(*rows),
+        }
+    )
+    error = run(adapter(wire).send_invoices([split()]))["40860365"]
+    if done:
+        assert error is None
+    else:
+        assert isinstance(error, Rejected) and "1111111111" in error.message and "201001108318120-2" in error.message
+
+
+@pytest.mark.parametrize("code", ["-3306", "-3320", "-3310", "-3321"])
+def test_partial_shipment_refusals_name_the_line(code: str) -> None:
+    wire = Wire({"GET /rest/ordservices/reqdelivery/": result_order(code, "오류")})
+    error = run(adapter(wire).send_invoices([split()]))["40860365"]
+    assert isinstance(error, Rejected) and error.code == code and "201001108318120-1" in error.message
+    assert len(wire.sent) == 1  # the second line is not tried after the first is refused

@@ -53,6 +53,11 @@ InvoiceRun = SendRun[InvoiceRow]
 # Marketplaces that take further boxes of one shipping unit as additional invoices (``Shipment.additional``): there
 # different numbers on the rows of one unit (same courier) are boxes, elsewhere they are a mistake refused up front.
 EXTRA_BOXES = frozenset({Market.TMON.value})
+# Marketplaces that ship the lines of one unit apart, each under its own number (``Shipment.line_numbers``): 11번가
+# 부분발송 (G 1636 ``order/dispatch-1636.md``: "묶음 주문상품을 한번에 발송처리 하지 못할 경우에만 사용"). There
+# different numbers on the rows of one unit (same courier) ship each row's line with its number; every row of the
+# unit must then carry one (a row left empty has no number of its own to take).
+SPLIT_LINES = frozenset({Market.ST11.value})
 UNIT_CONFLICT = "unit-tracking-conflict"
 UNIT_ROW_ERROR = "unit-row-error"
 
@@ -116,7 +121,7 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
     or couriers in it, or an error on one of its rows, hold every row of it back."""
     data = v.book.sheets[I.MAIN]
     units: dict[tuple[str, str, str], list[_Member]] = defaultdict(list)
-    numbers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # number -> (row, market, order)
+    numbers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # number -> (row, market, "order\tunit")
     bad = {p.row for p in v.report.errors}
 
     def member(row: int, our_no: str, line: OrderLine, asks: bool, **kw: Any) -> _Member:
@@ -177,7 +182,7 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
                 _problem(v, row, "tracking", "tracking-invalid", trouble, our_no)
                 continue
             if courier.takes_number:
-                numbers[number].append((row, line.market, line.order_no))
+                numbers[number].append((row, line.market, f"{line.order_no}\t{shipment_unit(line)}"))
             else:  # 직접배송 has no number: the scheduled ship date stands in (the adapter sends it its way)
                 day = r["ship_date"] or today.strftime("%Y%m%d")
                 number = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
@@ -194,7 +199,10 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
         asked.courier, asked.number, asked.failed = courier, number, False
     duplicated: set[int] = set()
     for number, uses in numbers.items():
-        if len({(m, o) for _, m, o in uses}) > 1:
+        # one number may serve one order (any of its units) or one shipping unit (11번가 bundles orders in a dlvNo)
+        orders = {(m, key.partition("\t")[0]) for _, m, key in uses}
+        shared = {(m, key.partition("\t")[2]) for _, m, key in uses}
+        if len(orders) > 1 and len(shared) > 1:
             for row, _, _ in uses:
                 others = ", ".join(str(r) for r, _, _ in uses if r != row)
                 _problem(
@@ -250,7 +258,14 @@ def _unit_rows(v: Validation, market: str, key: str, members: list[_Member]) -> 
                 f"{name}의 {rows}에 출고예정일이 서로 다릅니다 ({', '.join(values)}). "
                 f"한 {noun}에는 출고예정일 하나만 넣어 주세요.",
             )
-        elif market not in EXTRA_BOXES:
+        elif market in SPLIT_LINES and (empty := [m for m in fine if not m.asks]):
+            rows = _rows_text([m.row for m in numbered])
+            conflict = (
+                "tracking",
+                f"{name}의 {rows}에 송장번호가 서로 달라 상품별로 나눠 보냅니다(부분발송). 비어 있는 "
+                f"{_rows_text([m.row for m in empty])}에도 송장번호를 넣거나, 한 {noun}에 송장번호 하나만 넣어 주세요.",
+            )
+        elif market not in EXTRA_BOXES | SPLIT_LINES:
             rows = _rows_text([m.row for m in numbered])
             conflict = (
                 "tracking",
@@ -345,14 +360,12 @@ def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipmen
     if link is not None and link.sent_hash == invoice_hash(first.courier, ",".join(numbers)):
         unit.finish(RowResult.SKIPPED, "이미 보낸 송장입니다.")
         return None
-    return Shipment(
-        unit.key,
-        tuple(unit.lines),
-        first.courier.codes.get(line.market, ""),  # none (직접배송 on 11번가): the adapter refuses in Korean
-        numbers[0],
-        tuple(numbers[1:]),
-        correct=link is not None,
-    )
+    code = first.courier.codes.get(line.market, "")  # none (직접배송 on 11번가): the adapter refuses in Korean
+    if line.market in SPLIT_LINES and len(numbers) > 1:  # 부분발송: each line under its own row's number
+        own = {(r.line.order_no, r.line.option_no): r.number for r in unit.rows}
+        per_line = tuple(own[(x.order_no, x.option_no)] for x in unit.lines)
+        return Shipment(unit.key, tuple(unit.lines), code, numbers[0], correct=link is not None, line_numbers=per_line)
+    return Shipment(unit.key, tuple(unit.lines), code, numbers[0], tuple(numbers[1:]), correct=link is not None)
 
 
 def _failed(unit: Unit, error: MarketError) -> None:
@@ -375,7 +388,7 @@ async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_
     ready = [(u, s) for u, s in ready if u.rows[0].result is None]
     for u, s in ready:
         assert u.rows[0].courier is not None
-        digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
+        digest = invoice_hash(u.rows[0].courier, ",".join(s.numbers))
         u.send_id = ledger.begin(u.line.market, u.line.account, u.key, "correct" if s.correct else "invoice", digest)
     crash_point("after-intent")
     sent = await _outcomes(adapter.send_invoices([s for _, s in ready]), [u for u, _ in ready]) if ready else {}
@@ -387,12 +400,17 @@ async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_
             _failed(u, error)
             continue
         assert u.rows[0].courier is not None
-        digest = invoice_hash(u.rows[0].courier, ",".join((s.number, *s.additional)))
+        digest = invoice_hash(u.rows[0].courier, ",".join(s.numbers))
         ledger.complete(u.send_id, u.line.market, u.line.account, u.key, ProductLink(s.number), digest)
         for x in s.lines:
             ledger.set_order_status(x, OrderStatus.SHIPPING)
-        extra = f" (추가 송장 {len(s.additional)}개)" if s.additional else ""
-        u.finish(RowResult.SUCCESS, ("송장 수정" if s.correct else "송장 등록") + extra)
+        u.finish(RowResult.SUCCESS, ("송장 수정" if s.correct else "송장 등록") + _extra(s))
+
+
+def _extra(s: Shipment) -> str:
+    if s.line_numbers:
+        return f" (부분발송: 상품별 송장 {len(s.numbers)}개)"
+    return f" (추가 송장 {len(s.additional)}개)" if s.additional else ""
 
 
 async def _outcomes(call: Awaitable[Outcomes], units: list[Unit]) -> dict[str, MarketError | None]:
@@ -462,8 +480,7 @@ async def _preview_account(conn: Connection, mine: list[InvoiceRow], ledger: Led
             planned = "강제완료 예정: 아무것도 보내지 않고 처리 완료로 표시합니다."
         else:
             confirm = "발주확인 후 " if any(x.status is OrderStatus.NEW for x in s.lines) else ""
-            extra = f" (추가 송장 {len(s.additional)}개)" if s.additional else ""
-            planned = f"{confirm}{'송장 수정' if s.correct else '송장 등록'} 예정{extra}"
+            planned = f"{confirm}{'송장 수정' if s.correct else '송장 등록'} 예정{_extra(s)}"
         for r in u.rows:
             r.result = None
             r.message = planned + (f" ({r.source}행의 송장번호)" if r.source is not None else "")

@@ -41,6 +41,11 @@ INVOICE_PROBLEMS = {
     "-3313": "주문 상태가 이미 바뀌었습니다(취소·반품·배송중 등). 11번가 판매자센터에서 확인하세요.",
 }
 PARCEL = "01"  # G 1888 dlvMthdCd 01 택배
+PART = "Y"  # G 1636 partDlvYn "Y : 부분발송"
+# G 1636 부분발송 result codes beyond G 1888's
+PART_PROBLEMS = {
+    "-3321": "전세계배송 주문 중 중문11번가 주문건은 부분발송할 수 없습니다. 11번가 판매자센터에서 처리하세요."
+}
 # G 1626 qnaDtlsCd -> our inquiry kinds
 QNA_KINDS = {"01": "상품", "02": "배송", "03": "반품", "04": "교환", "05": "기타"}
 # G 1643/1648 clmStat; 107/232 거부 and 108/233 철회 no longer hold an order (docs/protocols/st11.md "Our readings")
@@ -250,7 +255,8 @@ class St11Orders:
             raise self._failed(code, text)
 
     async def send_invoices(self, shipments: Sequence[Shipment]) -> Outcomes:
-        """발송처리, one call per dlvNo (G 1888 has no batch call)."""
+        """발송처리, one call per dlvNo (G 1888 has no batch call); a shipment with ``line_numbers`` one 부분발송 call
+        per line (G 1636)."""
         return await each_item(shipments, lambda s: s.key, self._send_invoice, self.client.settings.concurrency)
 
     async def _send_invoice(self, shipment: Shipment) -> None:
@@ -267,6 +273,10 @@ class St11Orders:
                 MARKET, "이 택배사는 11번가 택배사 코드가 없습니다. 다른 택배사를 고르거나 판매자센터에서 처리하세요."
             )
         sent = now_kst().strftime(MINUTES)
+        if shipment.line_numbers:  # the lines ship apart, each under its own number (G 1636)
+            for line, number in zip(shipment.lines, shipment.line_numbers, strict=True):
+                await self._send_part(shipment, line, number, sent)
+            return
         path = f"/rest/ordservices/reqdelivery/{sent}/{PARCEL}/{shipment.courier_code}/{shipment.number}/{shipment.key}"
         # A GET that changes state: resending after an unclear answer is answered −3308, which we read back.
         root = await self._send(Call("GET", path, idempotent=False))
@@ -289,11 +299,42 @@ class St11Orders:
             raise Rejected(MARKET, f"11번가: {INVOICE_PROBLEMS[code]}", code=code)
         raise self._failed(code, text)
 
-    async def _shipped_invoice(self, order_no: str, dlv_no: str) -> tuple[str, str] | None:
-        """(dlvEtprsCd, invcNo) 11번가 holds for ``dlv_no`` (G 1725), or None."""
+    async def _send_part(self, shipment: Shipment, line: OrderLine, number: str, sent: str) -> None:
+        """부분발송 of one line: G 1636 ``GET /rest/ordservices/reqdelivery/{sendDt}/{dlvMthdCd}/{dlvEtprsCd}/{invcNo}/
+        {dlvNo}/{partDlvYn}/{ordNo}/{ordPrdSeq}``, 택배 (01), partDlvYn Y. Result codes as G 1888's (G 1636 lists the
+        same, and −3321 중문11번가). −3308/−3309 is read back for the line (G 1725): done when 11번가 holds this
+        line's number, so a unit left half shipped by a failure is finished by running again."""
+        code_no, seq = shipment.courier_code, line.option_no
+        path = (
+            f"/rest/ordservices/reqdelivery/{sent}/{PARCEL}/{code_no}/{number}/{shipment.key}/{PART}/"
+            f"{line.order_no}/{seq}"
+        )
+        root = await self._send(Call("GET", path, idempotent=False))  # state-changing GET, as G 1888
+        code, text = self._code(root)
+        if code == "0":
+            return
+        which = f"11번가 주문 {line.order_no}-{seq}(배송번호 {shipment.key})"
+        if code in (SHIPPED_ALREADY, DELIVERED_ALREADY):
+            held = await self._shipped_invoice(line.order_no, shipment.key, seq)
+            if held == (code_no, number):
+                return
+            shown = f"택배사 {held[0]}, 송장 {held[1]}" if held else "송장 정보 없음"
+            raise Rejected(
+                MARKET,
+                f"{which}은(는) 이미 다른 송장으로 발송처리되었습니다({shown}). 11번가 판매자센터에서 송장을 확인하고, "
+                "맞는 송장이면 이 행을 강제완료로 표시하세요.",
+                code=code,
+            )
+        if code in INVOICE_PROBLEMS or code in PART_PROBLEMS:
+            words = INVOICE_PROBLEMS.get(code) or PART_PROBLEMS[code]
+            raise Rejected(MARKET, f"{which} 부분발송: {words}", code=code)
+        raise self._failed(code, text)
+
+    async def _shipped_invoice(self, order_no: str, dlv_no: str, seq: str = "") -> tuple[str, str] | None:
+        """(dlvEtprsCd, invcNo) 11번가 holds for ``dlv_no`` (G 1725; with ``seq``, for that ordPrdSeq), or None."""
         rows = await self._list(f"/rest/claimservice/orderlistalladdr/{order_no}", "order", empty_text=True)
         for row in rows:
-            if row.get("dlvNo") == dlv_no and row.get("invcNo"):
+            if row.get("dlvNo") == dlv_no and row.get("invcNo") and (not seq or row.get("ordPrdSeq") == seq):
                 return row.get("dlvEtprsCd", ""), row["invcNo"]
         return None
 

@@ -57,8 +57,9 @@ class ProductJobs(Protocol):
 class Shipment:
     """One invoice to send: the lines of one shipment unit (``OrderJobs.shipment_key``) and its tracking number.
 
-    ``additional`` are further boxes of the same unit (only TMON takes them); ``correct`` asks for a correction
-    of an invoice sent before rather than a first registration.
+    ``additional`` are further boxes of the same unit (only TMON takes them); ``line_numbers``, when given, is each
+    line's own number (aligned with ``lines``): the lines ship apart (only 11번가 takes them, 부분발송 G 1636);
+    ``correct`` asks for a correction of an invoice sent before rather than a first registration.
     """
 
     key: str
@@ -67,6 +68,12 @@ class Shipment:
     number: str
     additional: tuple[str, ...] = ()
     correct: bool = False
+    line_numbers: tuple[str, ...] = ()
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Every tracking number of the shipment, once each, the first being ``number``."""
+        return tuple(dict.fromkeys((self.number, *self.additional, *self.line_numbers)))
 
 
 # Per-item outcome of a batch call, by shipment key: None = done (also when the marketplace had it done
