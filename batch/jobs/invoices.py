@@ -440,39 +440,41 @@ async def _open_claims(conn: Connection, ledger: Ledger, since: dt.datetime) -> 
     }
 
 
-async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
+async def _claims_and_units(
+    conn: Connection, mine: list[InvoiceRow], ledger: Ledger
+) -> tuple[dict[str, str], list[Unit]] | None:
+    """A fresh claim check and the account's rows by shipping unit; None (every row settled) when the check failed:
+    never send blind. A failed account (login, network) is an error the exit code shows; the kill switch holds."""
     since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
     try:
         claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
-    except MarketError as exc:  # never send blind: without a fresh claim check nothing goes out
-        for r in mine:  # a failed account (login, network) is an error the exit code shows; the kill switch holds
+    except MarketError as exc:
+        for r in mine:
             r.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
             r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
-        return
+        return None
     units: dict[str, Unit] = {}
     for r in mine:
         key = conn.adapter.shipment_key(r.line)
         units.setdefault(key, Unit(key, [])).rows.append(r)
-    await _send_units(list(units.values()), conn, ledger, claims)
+    return claims, list(units.values())
+
+
+async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
+    found = await _claims_and_units(conn, mine, ledger)
+    if found is not None:
+        await _send_units(found[1], conn, ledger, found[0])
 
 
 async def _preview_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
     """The dry run of ``_send_account`` (``ledger`` keeps nothing): the same fresh claim check and the same
     per-unit verdicts (``_prepare``: held, forced, mixed couriers, sent already); nothing confirmed or sent. A unit
     a real run would send keeps ``result`` None and says what would go."""
-    since = min(_ordered(r.line) for r in mine) - dt.timedelta(days=1)
-    try:
-        claims = await _open_claims(conn, ledger, max(since, now_kst() - CLAIM_LOOKBACK))
-    except MarketError as exc:  # as _send_account: without a fresh claim check nothing would go out
-        for r in mine:
-            r.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
-            r.message = f"취소 요청을 확인하지 못해 보내지 않았습니다: {exc.message}. 다시 실행하세요."
+    found = await _claims_and_units(conn, mine, ledger)
+    if found is None:
         return
-    units: dict[str, Unit] = {}
-    for r in mine:
-        key = conn.adapter.shipment_key(r.line)
-        units.setdefault(key, Unit(key, [])).rows.append(r)
-    for u in units.values():
+    claims, units = found
+    for u in units:
         s = _prepare(u, ledger, claims)
         if s is None and not (u.rows[0].force_done and u.rows[0].result is RowResult.SUCCESS):
             continue
