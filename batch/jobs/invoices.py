@@ -50,45 +50,39 @@ class InvoiceRow:
 
 InvoiceRun = SendRun[InvoiceRow]
 
-# Marketplaces that take further boxes of one shipping unit as additional invoices (``Shipment.additional``): there
-# different numbers on the rows of one unit (same courier) are boxes, elsewhere they are a mistake refused up front.
-EXTRA_BOXES = frozenset({Market.TMON.value})
-# Marketplaces that ship the lines of one unit apart, each under its own number (``Shipment.line_numbers``): 11번가
-# 부분발송 (G 1636 ``order/dispatch-1636.md``: "묶음 주문상품을 한번에 발송처리 하지 못할 경우에만 사용"). There
-# different numbers on the rows of one unit (same courier) ship each row's line with its number; every row of the
-# unit must then carry one (a row left empty has no number of its own to take).
-SPLIT_LINES = frozenset({Market.ST11.value})
 UNIT_CONFLICT = "unit-tracking-conflict"
 UNIT_ROW_ERROR = "unit-row-error"
 
 
+def _adapter_class(market: str) -> Any:
+    """The marketplace's adapter class (None for a marketplace we do not send to): it names its shipping unit
+    (``shipment_key``, ``describe_unit``, ``unit_noun``) and says what several numbers in one unit mean
+    (``several_numbers``: "boxes", "lines", or absent: one number a unit)."""
+    try:
+        return adapter_for(market)
+    except WorkspaceError:
+        return None
+
+
 def shipment_unit(line: OrderLine) -> str:
     """The marketplace's shipping unit of ``line``, as its adapter's ``shipment_key`` names it: the lines of one unit
-    share one invoice (Coupang: shipmentBoxId; TMON: 주문번호/딜번호; Naver: productOrderId)."""
-    try:
-        adapter = adapter_for(line.market)
-    except WorkspaceError:
-        return line.delivery_no
-    return str(adapter.shipment_key(line))
+    share one invoice (Coupang: shipmentBoxId; TMON: 주문번호/딜번호; Naver: productOrderId; 11번가: dlvNo)."""
+    adapter = _adapter_class(line.market)
+    return line.delivery_no if adapter is None else str(adapter.shipment_key(line))
 
 
 def unit_name(market: str, key: str) -> str:
     """A shipping unit as staff find it in the export (the 배송단위 column)."""
-    label = Market(market).label
-    if market == Market.COUPANG:
-        return f"{label} 묶음배송번호 {key}"
-    if market == Market.NAVER:
-        return f"{label} 상품주문번호 {key}"
-    if market == Market.TMON and "/" in key:
-        order, _, deal = key.partition("/")
-        return f"{label} 주문 {order}의 딜 {deal}"
-    return f"{label} 배송단위 {key}"
+    describe = getattr(_adapter_class(market), "describe_unit", None)
+    return f"{Market(market).label} {describe(key) if describe else f'배송단위 {key}'}"
 
 
 def _unit_noun(market: str) -> str:
-    return {Market.COUPANG.value: "묶음", Market.NAVER.value: "상품주문", Market.TMON.value: "딜"}.get(
-        market, "배송단위"
-    )
+    return str(getattr(_adapter_class(market), "unit_noun", "배송단위"))
+
+
+def _several_numbers(market: str) -> str:
+    return str(getattr(_adapter_class(market), "several_numbers", ""))
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -258,14 +252,14 @@ def _unit_rows(v: Validation, market: str, key: str, members: list[_Member]) -> 
                 f"{name}의 {rows}에 출고예정일이 서로 다릅니다 ({', '.join(values)}). "
                 f"한 {noun}에는 출고예정일 하나만 넣어 주세요.",
             )
-        elif market in SPLIT_LINES and (empty := [m for m in fine if not m.asks]):
+        elif _several_numbers(market) == "lines" and (empty := [m for m in fine if not m.asks]):
             rows = _rows_text([m.row for m in numbered])
             conflict = (
                 "tracking",
                 f"{name}의 {rows}에 송장번호가 서로 달라 상품별로 나눠 보냅니다(부분발송). 비어 있는 "
                 f"{_rows_text([m.row for m in empty])}에도 송장번호를 넣거나, 한 {noun}에 송장번호 하나만 넣어 주세요.",
             )
-        elif market not in EXTRA_BOXES | SPLIT_LINES:
+        elif not _several_numbers(market):
             rows = _rows_text([m.row for m in numbered])
             conflict = (
                 "tracking",
@@ -361,7 +355,7 @@ def _prepare(unit: Unit, ledger: Ledger, open_claims: dict[str, str]) -> Shipmen
         unit.finish(RowResult.SKIPPED, "이미 보낸 송장입니다.")
         return None
     code = first.courier.codes.get(line.market, "")  # none (직접배송 on 11번가): the adapter refuses in Korean
-    if line.market in SPLIT_LINES and len(numbers) > 1:  # 부분발송: each line under its own row's number
+    if _several_numbers(line.market) == "lines" and len(numbers) > 1:  # 부분발송: each line under its own number
         own = {(r.line.order_no, r.line.option_no): r.number for r in unit.rows}
         per_line = tuple(own[(x.order_no, x.option_no)] for x in unit.lines)
         return Shipment(unit.key, tuple(unit.lines), code, numbers[0], correct=link is not None, line_numbers=per_line)

@@ -569,6 +569,12 @@ class Coupang:
     def shipment_key(line: OrderLine) -> str:
         return line.delivery_no
 
+    unit_noun = "묶음"  # one tracking number per shipmentBoxId (invoice DTOs are per box, marketplaces.md §2.3)
+
+    @staticmethod
+    def describe_unit(key: str) -> str:
+        return f"묶음배송번호 {key}"
+
     def _lines(self, box: Mapping[str, Any], account: str) -> list[OrderLine]:
         status = ORDER_STATUS.get(str(box.get("status")))
         if status is None:

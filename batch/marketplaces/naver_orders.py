@@ -145,6 +145,12 @@ class NaverOrders:
         """Naver confirms and dispatches per product order (productOrderId)."""
         return line.delivery_no
 
+    unit_noun = "상품주문"
+
+    @staticmethod
+    def describe_unit(key: str) -> str:
+        return f"상품주문번호 {key}"
+
     # --- the change feed and details ------------------------------------------------------------------
 
     async def _changes(self, start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, Any]]:

@@ -224,6 +224,10 @@ class St11Orders:
         해당하는 주문상태가 모두 발송처리 됩니다"."""
         return line.delivery_no
 
+    # 부분발송 (G 1636 ``order/dispatch-1636.md``: "묶음 주문상품을 한번에 발송처리 하지 못할 경우에만 사용"):
+    # different numbers on the rows of one dlvNo (same courier) ship each line under its own number.
+    several_numbers = "lines"
+
     async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
         """발주확인, per dlvNo (no batch call)."""
         return await each_item(

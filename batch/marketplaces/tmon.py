@@ -243,6 +243,16 @@ class TmonOrders:
         """TMON confirms and invoices one deal of an order (under its delivery number) at a time."""
         return f"{line.order_no}/{line.product_no}"
 
+    unit_noun = "딜"
+    # Further boxes of one deal go as invoice.additionalInvoices (marketplaces.md §1.4): different numbers on the
+    # rows of one deal (same courier) are boxes, not a mistake.
+    several_numbers = "boxes"
+
+    @staticmethod
+    def describe_unit(key: str) -> str:
+        order, _, deal = key.partition("/")
+        return f"주문 {order}의 딜 {deal}" if deal else f"배송단위 {key}"
+
     async def confirm(self, units: Sequence[Sequence[OrderLine]]) -> Outcomes:
         """발주확인, one call per deal (TMON has no batch call)."""
         return await each_item(
