@@ -22,7 +22,7 @@ from batch.importers.validation import Validation, validate_products
 from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, DailyCapReached, MarketError, Unavailable
-from batch.marketplaces.connect import SUPPORTED, Connection
+from batch.marketplaces.connect import SUPPORTED, Connection, adapter_for
 from batch.models import Market, Product, ProductLink, RowResult, SalesInfo, now_kst
 from batch.report import Problem, Severity
 
@@ -53,9 +53,11 @@ FOUND = "등록 확인"  # a send whose answer was lost: the product was found a
 RECOVER_NOTE = "이전 전송의 결과를 모릅니다. 보내기 전에 마켓에서 먼저 찾아봅니다."
 OTHER_MARKET = "고른 마켓(--market)으로 보내는 상품이 아니라 건너뛰었습니다."
 
-# Registrations a marketplace takes per seller account and KST day. 11번가: "상품 등록은 1일 500개 까지만 가능"
-# (/work/shared/marketplaces-next.md §1.2, the guide's apiSeq 1003; §1.6). Updates do not count.
-DAILY_CREATES: dict[str, int] = {"11st": 500}
+# Registrations a marketplace takes per seller account and KST day, as each adapter says (``daily_creates``;
+# 11번가: 500, its guide's apiSeq 1003). Updates do not count.
+DAILY_CREATES: dict[str, int] = {
+    market: int(limit) for market in SUPPORTED if (limit := getattr(adapter_for(market), "daily_creates", None))
+}
 
 
 def _topic(word: str) -> str:

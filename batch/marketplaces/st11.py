@@ -75,6 +75,10 @@ def _digits(value: str | None) -> str:
 class St11(St11Orders):
     """One 11번가 seller account (one Open API key)."""
 
+    # Registrations taken per seller account and KST day: "상품 등록은 1일 500개 까지만 가능" (G 1003; marketplaces-next.md
+    # §1.2, §1.6). Updates do not count. The product job plans by it (DailyCapReached is the marketplace saying so).
+    daily_creates = 500
+
     market = MARKET
     sandbox_path = ""  # every path is under /rest/... on the real host and in the sandbox alike
     images_dir: Path | None = None  # 11번가 downloads image URLs itself (G 1003 prdImage01)
