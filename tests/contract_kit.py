@@ -223,6 +223,10 @@ class Replay:
             self.unknown.append(request)
             return httpx.Response(599, json={"message": f"no contract for {request.method} {request.url.path}"})
         self.sent.append((contract, request))
+        return self.respond(contract, request)
+
+    def respond(self, contract: Contract, request: httpx.Request) -> httpx.Response:
+        """The answer to a documented call: its documented response (a test may derive another)."""
         return documented_response(contract)
 
     def transport(self) -> httpx.MockTransport:

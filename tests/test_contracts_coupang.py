@@ -66,13 +66,7 @@ class Answers(Replay):
         super().__init__(CONTRACTS)
         self.bodies = bodies or {}
 
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        contract = self.find(request)
-        if contract is None:
-            self.unknown.append(request)
-            return httpx.Response(599, json={"message": f"no contract for {request.method} {request.url.path}"})
-        self.sent.append((contract, request))
+    def respond(self, contract: Contract, request: httpx.Request) -> httpx.Response:
         if "nextToken" in request.url.params:
             return httpx.Response(200, json=EMPTY_TOKENS)
         if contract.call in self.bodies:
