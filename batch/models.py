@@ -248,6 +248,8 @@ class Inquiry:
     body: str
     asker: str  # masked as the marketplace gives it
     answered: bool
+    answer_by: str = ""  # yyyy-MM-dd HH:mm (KST) when the marketplace sets the deadline (11번가 긴급알리미 회신기한)
+    product_name: str = ""  # when the marketplace names the product but gives no number (11번가 긴급알리미)
 
 
 @dataclass(frozen=True)

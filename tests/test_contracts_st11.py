@@ -75,7 +75,7 @@ def check(replay: Replay, call: str) -> None:
 
 
 def test_every_fixture_is_from_the_guide_or_samba_wave() -> None:
-    assert len(CONTRACTS) == 21
+    assert len(CONTRACTS) == 23
     for contract in CONTRACTS.values():
         assert contract.status in ("official", "clients")
         assert all("ing0415" in s or "samba-wave" in s for s in contract.sources)
@@ -175,11 +175,30 @@ def test_claims_and_qna() -> None:
         "2010-01-06 15:16:37",
     )
     assert kinds[ClaimType.EXCHANGE].buyer == "김아무개"
-    [inquiry] = run(adapter.collect_inquiries(dt.datetime(2010, 1, 12), dt.datetime(2010, 1, 18), "main"))
+    inquiry, alimi = run(adapter.collect_inquiries(dt.datetime(2010, 1, 12), dt.datetime(2010, 1, 18), "main"))
     assert (inquiry.inquiry_no, inquiry.order_no, inquiry.answered) == ("4881274/48073872", "201510309348419", True)
     run(adapter.answer(inquiry.inquiry_no, "아주 맛있는 11번가표 꿀사과입니다."))
-    for call in ("claims_cancel", "claims_return", "claims_exchange", "qna_list", "qna_answer"):
+    # G 1796's example row: 06 처리완료 reads as answered; 회신기한 20141013 is the answer-by day
+    assert (alimi.inquiry_no, alimi.kind, alimi.order_no, alimi.answered) == (
+        "alimi:5590778",
+        "긴급문의",
+        "201409233179697",
+        True,
+    )
+    assert (alimi.asked_at, alimi.answer_by, alimi.title) == (
+        "2014-09-29 12:30:30",
+        "2014-10-13 23:59",
+        "알리미 테스트",
+    )
+    assert alimi.body == "배송문의\n[이전 답변] 답변1"
+    assert [r.url.path for r in replay.of("alimi_list")] == [
+        f"/rest/alimi/getalimilist/20100112/20100118/{state}" for state in ("01", "02", "04")
+    ]
+    run(adapter.answer("alimi:5590777", "답변"))
+    for call in ("claims_cancel", "claims_return", "claims_exchange", "qna_list", "qna_answer", "alimi_list"):
         check(replay, call)
+    [put] = replay.of("alimi_answer")
+    assert put.content == documented_xml(CONTRACTS["alimi_answer"], "request").encode("euc-kr")
 
 
 @pytest.mark.parametrize("call", sorted(CONTRACTS))

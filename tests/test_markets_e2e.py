@@ -530,6 +530,44 @@ def test_inquiries_collected_answered_once_and_a_redrop_sends_nothing(profile: P
     assert profile.count(state(app, m)["requests"], profile.answer_calls) == calls
 
 
+def test_11st_alimi_come_with_their_deadline_and_are_answered_once(tmp_path: Path) -> None:
+    """11번가 긴급알리미 (G 1796 / 6982) beside product Q&A: 회신기한 is the 답변기한, the product named, a 긴급문의
+    answered and a 긴급알림 confirmed once; a redrop sends nothing."""
+    ws = workspace(tmp_path, ("11st",))
+    app = create_app(clock=lambda: time.time() - 3600, seed=8)
+    control(app, "POST", "/__sandbox__/seed", {"market": "11st", "orders": 2, "seed": 4})
+    seqs = control(app, "POST", "/__sandbox__/seed", {"market": "11st", "alimi": 4, "seed": 6})["alimi"]
+    held = {a["emerNtceSeq"]: a for a in state(app, "11st")["alimi"]}
+    export = collect(ws, "inquiries", app=app).export
+    assert export is not None
+    rows = {r["문의번호"]: r for r in sheet_rows(export, A.MAIN)}
+    assert set(rows) == {f"alimi:{s}" for s in seqs}
+    for seq, a in held.items():
+        row = rows[f"alimi:{seq}"]
+        reply = a["emerReplyDt"]
+        assert row["유형"] == {"10": "긴급문의", "11": "긴급알림"}[a["emerNtceClfNo1"]]
+        assert row["답변기한"] == f"{reply[:4]}-{reply[4:6]}-{reply[6:]} 23:59"
+        assert (row["상품명"], row["주문번호"], row["제목"]) == (a["prdNm"], a["ordNo"], a["emerNtceSubject"])
+    order = list(rows)
+    filled = fill(
+        export, tmp_path / "답변.xlsx", A.MAIN, {i + 2: {"답변내용": "확인했습니다.", "승인": "Y"} for i in range(4)}
+    )
+    first = run_answers(filled, ws, app=app)
+    assert [first.validation.results[r] for r in range(2, 6)] == [RowResult.SUCCESS] * 4
+    after = state(app, "11st")
+    assert sorted(a["emerNtceSeq"] for a in after["alimi_answers"]) == sorted(n.removeprefix("alimi:") for n in order)
+    assert {a["emerNtceSeq"]: a["emerNtceCrntCd"] for a in after["alimi"]} == {
+        s: "03" if a["emerNtceClfNo1"] == "10" else "06" for s, a in held.items()
+    }
+    calls = ST11.count(after["requests"], ("PUT /rest/alimi/alimianswer",))
+    assert calls == 4
+    again = run_answers(filled, ws, app=app)
+    assert [again.validation.results[r] for r in range(2, 6)] == [RowResult.SKIPPED] * 4
+    assert ST11.count(state(app, "11st")["requests"], ("PUT /rest/alimi/alimianswer",)) == calls
+    later = collect(ws, "inquiries", app=app).export  # settled 긴급알리미 are not asked for again (01/02/04 only)
+    assert later is None or sheet_rows(later, A.MAIN) == []
+
+
 # -- 자동화 ------------------------------------------------------------------------------------------------------
 
 

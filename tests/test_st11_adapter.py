@@ -27,7 +27,17 @@ from batch.marketplaces.base import (
 from batch.marketplaces.connect import adapter_for
 from batch.marketplaces.st11 import St11, St11Credentials
 from batch.marketplaces.types import Shipment
-from batch.models import ClaimStatus, ClaimType, Market, OptionCombo, OrderLine, OrderStatus, Product, SalesInfo
+from batch.models import (
+    ClaimStatus,
+    ClaimType,
+    Inquiry,
+    Market,
+    OptionCombo,
+    OrderLine,
+    OrderStatus,
+    Product,
+    SalesInfo,
+)
 
 KEY = "st11-test-key"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -674,6 +684,7 @@ def test_inquiries_unanswered_in_seven_day_windows_and_answer() -> None:
         {
             "GET /rest/prodqnaservices/prodqnalist/": qna,
             "PUT /rest/prodqnaservices/prodqnaanswer/": message("200", "성공적으로 수정되었습니다."),
+            "GET /rest/alimi/getalimilist/": alimi(),
         }
     )
     st11 = adapter(wire)
@@ -681,6 +692,9 @@ def test_inquiries_unanswered_in_seven_day_windows_and_answer() -> None:
     assert [r.url.path for r in wire.sent] == [
         "/rest/prodqnaservices/prodqnalist/20250601/20250607/02",
         "/rest/prodqnaservices/prodqnalist/20250608/20250610/02",
+        "/rest/alimi/getalimilist/20250601/20250610/01",
+        "/rest/alimi/getalimilist/20250601/20250610/02",
+        "/rest/alimi/getalimilist/20250601/20250610/04",
     ]
     [inquiry] = found
     assert (inquiry.inquiry_no, inquiry.kind, inquiry.asked_at) == ("4881274/48073872", "배송", "2010-01-19 12:47:02")
@@ -688,6 +702,130 @@ def test_inquiries_unanswered_in_seven_day_windows_and_answer() -> None:
     put = wire.sent[-1]
     assert (put.method, put.url.path) == ("PUT", "/rest/prodqnaservices/prodqnaanswer/4881274/48073872")
     assert body_of(put) == {"_root": "ProductQna", "answerCont": "네, 맛있습니다."}
+
+
+def alimi(*rows: dict[str, str], code: str = "0", text: str = "조회된 결과가 없습니다.") -> httpx.Response:
+    """G 1796's ``ns2:alimi``: ``ns2:alimListInfo`` rows (``replies`` in ``emerReplyList``), or a result code."""
+    if not rows:
+        inner = f"<ns2:result_code>{code}</ns2:result_code><ns2:result_text>{text}</ns2:result_text>"
+    else:
+        inner = ""
+        for r in rows:
+            replies = "".join(f"<emerReplyCtnt>{x}</emerReplyCtnt>" for x in r.get("replies", "").split("|") if x)
+            fields = "".join(f"<{k}>{v}</{k}>" for k, v in r.items() if k != "replies")
+            inner += f"<ns2:alimListInfo>{fields}<emerReplyList>{replies}</emerReplyList></ns2:alimListInfo>"
+    return answer(f"<ns2:alimi {NS}>{inner}</ns2:alimi>")
+
+
+def alimi_result(code: str, text: str) -> httpx.Response:
+    return answer(
+        f"<alimiResult><emerNtceSeq>5590778</emerNtceSeq><ordNo>201409233179697</ordNo><result_code>{code}"
+        f"</result_code><result_text>{text}</result_text></alimiResult>"
+    )
+
+
+URGENT = {
+    "emerNtceSeq": "5590778",
+    "emerNtceSubject": "배송 지연 문의",
+    "createDt": "20250603",
+    "createTm": "09:05:00",
+    "emerReplyDt": "20250605",
+    "emerNtceCrntCd": "04",
+    "prdNm": "꿀사과 5kg",
+    "ordNo": "201409233179697",
+    "ordPrdSeq": "1",
+    "memId": "buyer01",
+    "memNm": "김구매",
+    "emerCtnt": "아직 배송이 안 됐다고 합니다.",
+    "emerNtceClfNo1": "10",
+    "emerNtceClfNm1": "긴급문의",
+    "replies": "내일 발송합니다.",
+}
+
+
+def test_alimi_waiting_for_the_seller_come_as_inquiries_with_their_own_deadline() -> None:
+    """G 1796: states 01, 02 and 04 in 30-day calls (YYYYMMDD, both days count); 회신기한 as the answer-by day."""
+    notice = {**URGENT, "emerNtceSeq": "5590779", "emerNtceCrntCd": "01", "emerNtceClfNo1": "11", "replies": ""}
+
+    def listed(request: httpx.Request) -> httpx.Response:
+        state = request.url.path.rsplit("/", 1)[1]
+        return alimi(*[r for r in (URGENT, notice) if r["emerNtceCrntCd"] == state])
+
+    wire = Wire({"GET /rest/prodqnaservices/prodqnalist/": qna_none(), "GET /rest/alimi/getalimilist/": listed})
+    found = run(adapter(wire).collect_inquiries(dt.datetime(2025, 5, 1), dt.datetime(2025, 6, 10), "main"))
+    assert [r.url.path for r in wire.sent if "alimi" in r.url.path] == [
+        f"/rest/alimi/getalimilist/{first}/{last}/{state}"
+        for first, last in (("20250501", "20250530"), ("20250531", "20250610"))
+        for state in ("01", "02", "04")
+    ]
+    urgent, note = sorted(found, key=lambda q: q.inquiry_no)
+    assert urgent == Inquiry(
+        market="11st",
+        account="main",
+        inquiry_no="alimi:5590778",
+        kind="긴급문의",
+        product_no="",
+        order_no="201409233179697",
+        asked_at="2025-06-03 09:05:00",
+        title="배송 지연 문의",
+        body="아직 배송이 안 됐다고 합니다.\n[이전 답변] 내일 발송합니다.",
+        asker="buyer01",
+        answered=False,
+        answer_by="2025-06-05 23:59",
+        product_name="꿀사과 5kg",
+    )
+    assert (note.inquiry_no, note.kind, note.body) == ("alimi:5590779", "긴급알림", "아직 배송이 안 됐다고 합니다.")
+
+
+def qna_none() -> httpx.Response:
+    return answer(f"<ns2:productQnas {NS}></ns2:productQnas>")
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "raised"),
+    [
+        ("-1", "알리미 조회 오류 MSG : OpenAPI Key 에 해당하는 유저가 없습니다.", AuthFailed),
+        ("-10004", "조회기간은 최대 30일단위로 가능합니다.", Rejected),
+        ("-1000", "서버 점검중입니다.", Unavailable),
+    ],
+)
+def test_an_alimi_list_refused_raises_and_no_zero_rows_pass_as_nothing(code: str, text: str, raised: type) -> None:
+    wire = Wire({"GET /rest/prodqnaservices/prodqnalist/": qna_none(), "GET /rest/alimi/": alimi(code=code, text=text)})
+    with pytest.raises(raised):
+        run(adapter(wire).collect_inquiries(dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 2), "main"))
+
+
+def test_an_alimi_is_answered_by_the_put_of_g_6982() -> None:
+    wire = Wire({"PUT /rest/alimi/alimianswer": alimi_result("200", "답변처리 되었습니다.")})
+    run(adapter(wire).answer("alimi:5590778", "오늘 발송했습니다 / 송장 123"))
+    [put] = wire.sent
+    assert (put.method, put.url.path, put.headers["openapikey"]) == ("PUT", "/rest/alimi/alimianswer", KEY)
+    assert body_of(put) == {
+        "_root": "request",
+        "confirmYn": "Y",
+        "emerNtceSeq": "5590778",
+        "answerCtnt": "오늘 발송했습니다 / 송장 123",
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "raised"), [("100", None), ("-10005", AlreadyDone), ("-10000", Rejected), ("-1000", Unavailable)]
+)
+def test_alimi_answer_codes(code: str, raised: type | None) -> None:
+    wire = Wire({"PUT /rest/alimi/alimianswer": alimi_result(code, "결과")})
+    if raised is None:
+        run(adapter(wire).answer("alimi:5590778", "확인했습니다."))
+    else:
+        with pytest.raises(raised):
+            run(adapter(wire).answer("alimi:5590778", "확인했습니다."))
+    assert len(wire.sent) == 1  # a state-changing PUT is never resent by itself
+
+
+def test_an_alimi_number_that_is_not_a_number_is_refused_before_sending() -> None:
+    wire = Wire({})
+    with pytest.raises(Rejected, match="숫자"):
+        run(adapter(wire).answer("alimi:55/90", "답변"))
+    assert wire.sent == []
 
 
 def test_an_answer_refused_raises() -> None:

@@ -252,17 +252,21 @@ def _by_unit(lines: list[tuple[str, OrderLine]]) -> list[tuple[str, OrderLine, s
 def inquiry_rows(
     ledger: Ledger, ws: Workspace, now: dt.datetime, only: set[tuple[str, str]] | None = None
 ) -> tuple[list[dict[str, str | None]], frozenset[int]]:
-    """Open inquiries (of the ``only`` (market, account) pairs, when given) sorted by their answer-by deadline, and
-    the indexes of the overdue ones. 수집일시 is in KST."""
+    """Open inquiries (of the ``only`` (market, account) pairs, when given) sorted by their answer-by deadline (the
+    marketplace's own when it sets one, else our business-day rule), and the indexes of the overdue ones. 수집일시 is
+    in KST."""
     items = []
     for q, collected in ledger.open_inquiries():
         if only is not None and (q.market, q.account) not in only:
             continue
         try:
-            asked = dt.datetime.strptime(q.asked_at[:19], "%Y-%m-%d %H:%M:%S")
+            deadline = dt.datetime.strptime(q.answer_by, "%Y-%m-%d %H:%M")  # the marketplace's own deadline
         except ValueError:
-            asked = now
-        deadline = answer_by(asked, ws.answer_days.get(q.market, 1))
+            try:
+                asked = dt.datetime.strptime(q.asked_at[:19], "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                asked = now
+            deadline = answer_by(asked, ws.answer_days.get(q.market, 1))
         items.append((deadline, q, collected))
     items.sort(key=lambda t: (t[0], t[1].inquiry_no))
     rows = [
@@ -273,7 +277,7 @@ def inquiry_rows(
             "kind": q.kind,
             "code": ledger.code_for(q.market, q.account, q.product_no),
             "product_no": q.product_no,
-            "product_name": ledger.product_name(q.market, q.account, q.product_no),
+            "product_name": ledger.product_name(q.market, q.account, q.product_no) or q.product_name or None,
             "order_no": q.order_no,
             "asked_at": q.asked_at,
             "collected_at": ledger_time(collected),

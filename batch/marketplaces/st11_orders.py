@@ -48,6 +48,16 @@ PART_PROBLEMS = {
 }
 # G 1626 qnaDtlsCd -> our inquiry kinds
 QNA_KINDS = {"01": "상품", "02": "배송", "03": "반품", "04": "교환", "05": "기타"}
+# 긴급알리미: G 1796 lists (YYYYMMDD, "기간:최대30일", −10004 beyond; start and end day both count), G 6982 answers
+# (the PUT that replaced G 1869's GET, "2024/02/14 부로 사용이 중지")
+ALIMI = "alimi:"  # our inquiry_no prefix: "alimi:{emerNtceSeq}"
+ALIMI_DAYS = 29
+# G 1796 emerNtceCrntCd: 01 미확인, 02 답변대기, 04 재답변요청 wait for the seller (S reads 01 and 02; 04 ❓ ours)
+ALIMI_OPEN = ("01", "02", "04")
+ALIMI_ANSWERED = ("03", "05", "06")  # G 1796: 답변완료, 재답변완료, 처리완료
+ALIMI_KINDS = {"10": "긴급문의", "11": "긴급알림"}  # G 1796 emerNtceClfNo1
+ALIMI_DONE = ("100", "200")  # G 6982: 100 공지 확인처리 성공, 200 답변처리 성공
+ALIMI_ALREADY = "-10005"  # G 6982 "이미 처리된 알리미입니다." (S counts it as done too)
 # G 1643/1648 clmStat; 107/232 거부 and 108/233 철회 no longer hold an order (docs/protocols/st11.md "Our readings")
 CLAIM_STATES = {
     "106": ClaimStatus.DONE,
@@ -512,8 +522,9 @@ class St11Orders:
     # --- Q&A ---------------------------------------------------------------------------------------
 
     async def collect_inquiries(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Inquiry]:
-        """G 1626 ``GET /rest/prodqnaservices/prodqnalist/{YYYYMMDD}/{YYYYMMDD}/02`` (02 = 미답변), at most 7 days a
-        call. ``inquiry_no`` is ``{brdInfoNo}/{prdNo}``: the answer call needs both (G 1885)."""
+        """Product Q&A, G 1626 ``GET /rest/prodqnaservices/prodqnalist/{YYYYMMDD}/{YYYYMMDD}/02`` (02 = 미답변), at
+        most 7 days a call (``inquiry_no`` is ``{brdInfoNo}/{prdNo}``: the answer call needs both, G 1885), then the
+        긴급알리미 waiting for the seller (``alimi:{emerNtceSeq}``)."""
         out: dict[str, Inquiry] = {}
         day, last = start.date(), end.date()
         while day <= last:
@@ -535,12 +546,57 @@ class St11Orders:
                     answered=row.get("answerYn") == "Y",
                 )
             day = stop + dt.timedelta(days=1)
+        return [*out.values(), *await self._alimi(start, end, account)]
+
+    async def _alimi(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Inquiry]:
+        """긴급알리미 waiting for the seller: G 1796 ``GET /rest/alimi/getalimilist/{YYYYMMDD}/{YYYYMMDD}/{emerNtceCrntCd}``
+        (S leaves ``orderNo`` out as we do) for each of ALIMI_OPEN, 30 days a call; ``ns2:alimi`` holds
+        ``ns2:alimListInfo`` rows, or result_code 0 "조회된 결과가 없습니다" (not an error). 회신기한 (``emerReplyDt``) is
+        the answer-by day: we read it as the end of that day (❓ docs/protocols/st11.md)."""
+        out: dict[str, Inquiry] = {}
+        day, last = start.date(), end.date()
+        while day <= last:
+            stop = min(day + dt.timedelta(days=ALIMI_DAYS), last)
+            for state in ALIMI_OPEN:
+                path = f"/rest/alimi/getalimilist/{day:%Y%m%d}/{stop:%Y%m%d}/{state}"
+                root = await self._send(Call("GET", path))
+                nodes = list(xml.find_all(root, "alimListInfo"))
+                code, text = self._code(root)
+                if not nodes and code not in ("", NO_DATA):
+                    raise self._failed(code, text)  # −1 비지니스 Error, −10001..−10004, −1000 점검
+                for node in nodes:
+                    row = xml.record(node)
+                    replies = [t for r in xml.find_all(node, "emerReplyCtnt") if (t := (r.text or "").strip())]
+                    body = row.get("emerCtnt", "")
+                    if replies:  # 재답변요청: what was answered before, so staff see what was asked again
+                        body += "".join(f"\n[이전 답변] {r}" for r in replies)
+                    number = ALIMI + row.get("emerNtceSeq", "")
+                    out[number] = Inquiry(
+                        market=MARKET,
+                        account=account,
+                        inquiry_no=number,
+                        kind=ALIMI_KINDS.get(row.get("emerNtceClfNo1", ""), "긴급알리미"),
+                        product_no="",  # G 1796 gives the product's name only
+                        order_no=row.get("ordNo", ""),
+                        asked_at=_day_time(row.get("createDt", ""), row.get("createTm", "")),
+                        title=row.get("emerNtceSubject", ""),
+                        body=body,
+                        asker=row.get("memId", ""),
+                        answered=row.get("emerNtceCrntCd") in ALIMI_ANSWERED,
+                        answer_by=_day_time(row.get("emerReplyDt", ""), "23:59")[:16],
+                        product_name=row.get("prdNm", ""),
+                    )
+            day = stop + dt.timedelta(days=1)
         return list(out.values())
 
     async def answer(self, inquiry_no: str, content: str) -> None:
-        """G 1885 ``PUT /rest/prodqnaservices/prodqnaanswer/{brdInfoNo}/{prdNo}`` with
+        """A 긴급알리미 (``alimi:…``) as _answer_alimi; product Q&A by
+        G 1885 ``PUT /rest/prodqnaservices/prodqnaanswer/{brdInfoNo}/{prdNo}`` with
         ``<ProductQna><answerCont>…</answerCont></ProductQna>``; ClientMessage.resultCode 200. 11번가 updates an answer
         given before ("답변을 update 합니다"), so there is no "already answered"."""
+        if inquiry_no.startswith(ALIMI):
+            await self._answer_alimi(inquiry_no.removeprefix(ALIMI), content)
+            return
         board, _, product = inquiry_no.partition("/")
         if not board or not product:
             raise Rejected(MARKET, f"11번가 문의번호 {inquiry_no}의 형식이 맞지 않습니다(글번호/상품번호).")
@@ -549,3 +605,26 @@ class St11Orders:
         code, text = self._code(root)
         if code != "200":
             raise self._failed(code, text)
+
+    async def _answer_alimi(self, seq: str, content: str) -> None:
+        """G 6982 ``PUT /rest/alimi/alimianswer`` with ``<request><confirmYn>Y</confirmYn><emerNtceSeq>…</emerNtceSeq>
+        <answerCtnt>…</answerCtnt></request>``: ``alimiResult.result_code`` 100 (a 긴급알림 confirmed) or 200 (a 긴급문의
+        answered); −10005 "이미 처리된 알리미입니다." is done already (S reads it so too). The answer goes with a
+        긴급알림's confirmation as well: G 6982 requires it only for a 긴급문의 (❓ docs/protocols/st11.md)."""
+        if not seq.isdigit():
+            raise Rejected(MARKET, f"11번가 긴급알리미 번호 {seq}의 형식이 맞지 않습니다(숫자여야 합니다).")
+        body = xml.element("request", {"confirmYn": "Y", "emerNtceSeq": seq, "answerCtnt": content})
+        root = await self._send(Call("PUT", "/rest/alimi/alimianswer", idempotent=False), body)
+        code, text = self._code(root)
+        if code in ALIMI_DONE:
+            return
+        if code == ALIMI_ALREADY:
+            raise AlreadyDone(MARKET, "11번가: 이미 처리된 긴급알리미입니다.", code=code)
+        raise self._failed(code, text, write=True)
+
+
+def _day_time(day: str, time: str) -> str:
+    """G 1796 ``createDt`` 20140929 + ``createTm`` 12:30:30 as ``2014-09-29 12:30:30``; "" when the day is not a date."""
+    if len(day) != 8 or not day.isdigit():
+        return ""
+    return f"{day[:4]}-{day[4:6]}-{day[6:]} {time or '00:00:00'}".strip()

@@ -1,4 +1,4 @@
-"""11번가 orders, claims and product Q&A in the sandbox (marketplaces-next.md §1.3–1.5).
+"""11번가 orders, claims, product Q&A and 긴급알리미 in the sandbox (marketplaces-next.md §1.3–1.5).
 
 Sources as in ``st11``: [G] the guide copy in ``rumeadia-dotcom/ing0415`` (file name beside each rule), [N]
 marketplaces-next.md. A line of an order moves 결제완료 (paid) → 배송준비중 (packaging, [G] 1634 발주확인) → 배송중
@@ -28,6 +28,7 @@ from batch.sandbox.st11_xml import (
     read_xml,
     result_order,
     stamp,
+    xml_response,
 )
 from batch.sandbox.web import Reject, endpoint
 
@@ -38,7 +39,7 @@ DAY = 86_400
 MAX_ROWS = 3_000  # [G] 1876 "최대 3,000건까지 조회 가능합니다."; 1643/1648 "최대 조회건수는 3000건"
 MAX_SEED_ORDERS = 500
 MAX_SEED_INQUIRIES = 500
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "account", "shared_bundles"})
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "alimi", "seed", "account", "shared_bundles"})
 FIRST_ORDER_SEQ = 1
 # [G] claim/cancel-1638 ordCnRsnCd
 SALE_REFUSALS = {
@@ -52,6 +53,11 @@ SALE_REFUSALS = {
 FIRST_DLV_NO = 40_860_001
 FIRST_CLAIM_SEQ = 7_000_001
 FIRST_BRD_INFO_NO = 4_881_001
+FIRST_EMER_NTCE_SEQ = 5_590_001  # [G] notify/notify-1796 example emerNtceSeq 5590778
+# [G] 1796 emerNtceCrntCd: 01 미확인, 02 답변대기, 03 답변완료, 04 재답변요청, 05 재답변완료, 06 처리완료
+ALIMI_STATES = ("01", "02", "03", "04", "05", "06")
+ALIMI_SETTLED = ("03", "05", "06")  # [G] 6982 −10005 "이미 처리된 알리미입니다." (❓ which states count as 처리된)
+ALIMI_DAYS = 30  # [G] 1796 "기간:최대30일"; −10004 "조회기간이 30일을 초과했을경우"
 
 PAID, PACKAGING, SHIPPING, CANCEL_REQUESTED, CANCELLED = (
     "paid",
@@ -224,6 +230,31 @@ QUESTIONS = (
     ("03", "반품/환불/취소", "취소 가능한가요", "아직 발송 전이면 취소하고 싶어요."),
     ("05", "기타", "선물포장", "선물포장 되나요?"),
 )
+# [G] 1796 emerNtceClfNo1 10 긴급문의 / 11 긴급알림 with its 2nd and 3rd level (the guide's example: 11 긴급알림,
+# 21 구매, 36 기타); (level 1, level 2, level 3, subject, text)
+ALIMI_SAMPLES = (
+    (
+        ("10", "긴급문의"),
+        ("21", "구매"),
+        ("31", "배송"),
+        "배송 지연 문의",
+        "고객이 배송 지연으로 문의했습니다. 발송 일정을 답변해 주세요.",
+    ),
+    (
+        ("10", "긴급문의"),
+        ("21", "구매"),
+        ("33", "교환/취소"),
+        "취소 요청 확인",
+        "고객이 취소를 원합니다. 처리 계획을 답변해 주세요.",
+    ),
+    (
+        ("11", "긴급알림"),
+        ("21", "구매"),
+        ("36", "기타"),
+        "송장번호 오류 안내",
+        "입력하신 송장번호가 조회되지 않습니다. 확인해 주세요.",
+    ),
+)
 CLAIM_TYPES = ("cancel", "return", "exchange")
 
 
@@ -240,7 +271,7 @@ class St11Orders:
     def __init__(self, *, clock: Clock, market: St11Market) -> None:
         self.clock = clock
         self.market = market
-        o, c, q = "/rest/ordservices", "/rest/claimservice", "/rest/prodqnaservices"
+        o, c, q, a = "/rest/ordservices", "/rest/claimservice", "/rest/prodqnaservices", "/rest/alimi"
         window = "{startTime}/{endTime}"
         self.routes = [
             Route(f"{o}/complete/{window}", endpoint(self.list_paid), methods=["GET"]),
@@ -301,6 +332,11 @@ class St11Orders:
             Route(f"{c}/exchangeorders/{window}", endpoint(self.list_exchanges), methods=["GET"]),
             Route(f"{q}/prodqnalist/{window}/{{answerStatus}}", endpoint(self.list_qna), methods=["GET"]),
             Route(f"{q}/prodqnaanswer/{{brdInfoNo}}/{{prdNo}}", endpoint(self.answer_qna), methods=["PUT"]),
+            # [G] 1796: emerNtceCrntCd and orderNo are optional path segments (S calls it without orderNo)
+            Route(f"{a}/getalimilist/{window}", endpoint(self.list_alimi), methods=["GET"]),
+            Route(f"{a}/getalimilist/{window}/{{state}}", endpoint(self.list_alimi), methods=["GET"]),
+            Route(f"{a}/getalimilist/{window}/{{state}}/{{orderNo}}", endpoint(self.list_alimi), methods=["GET"]),
+            Route(f"{a}/alimianswer", endpoint(self.answer_alimi), methods=["PUT"]),
         ]
         self.reset()
 
@@ -311,6 +347,9 @@ class St11Orders:
         self.refusals: list[dict[str, Any]] = []  # [G] 1638 판매불가 calls that succeeded
         self.inquiries: dict[str, dict[str, Any]] = {}  # brdInfoNo -> inquiry
         self.answers: list[dict[str, Any]] = []
+        self.alimi: dict[str, dict[str, Any]] = {}  # emerNtceSeq -> 긴급알리미
+        self.alimi_answers: list[dict[str, Any]] = []  # [G] 6982 calls that succeeded
+        self.next_emer_seq = FIRST_EMER_NTCE_SEQ
         self.next_order_seq = FIRST_ORDER_SEQ
         self.next_dlv_no = FIRST_DLV_NO
         self.next_claim_seq = FIRST_CLAIM_SEQ
@@ -328,6 +367,8 @@ class St11Orders:
             "refusals": self.refusals,
             "inquiries": list(self.inquiries.values()),
             "answers": self.answers,
+            "alimi": list(self.alimi.values()),
+            "alimi_answers": self.alimi_answers,
         }
 
     # -- the control API ----------------------------------------------------------------------------------
@@ -352,15 +393,17 @@ class St11Orders:
         ] or list(SYNTHETIC)
 
     def seed(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"orders": n, "inquiries": m, "seed": s, "account": "main"}``: ``{"orders": [ordNo], "inquiries":
-        [brdInfoNo]}``. An order has 1–3 lines; the lines of about half the orders share one ``dlvNo`` (묶음배송)."""
+        """``{"orders": n, "inquiries": m, "alimi": k, "seed": s, "account": "main"}``: ``{"orders": [ordNo],
+        "inquiries": [brdInfoNo], "alimi": [emerNtceSeq]}``. An order has 1–3 lines; the lines of about half the
+        orders share one ``dlvNo`` (묶음배송). A 긴급알리미 is about an order of the account (seeded before it)."""
         unknown = sorted(set(data) - SEED_KEYS)
         if unknown:
             raise ValueError(f"unknown keys {unknown}; known: {sorted(SEED_KEYS)}")
-        if "orders" not in data and "inquiries" not in data:
-            raise ValueError("orders or inquiries is required")
+        if not {"orders", "inquiries", "alimi"} & set(data):
+            raise ValueError("orders, inquiries or alimi is required")
         count = _int(data, "orders", 0, MAX_SEED_ORDERS, 0)
         asked = _int(data, "inquiries", 0, MAX_SEED_INQUIRIES, 0)
+        alerts = _int(data, "alimi", 0, MAX_SEED_INQUIRIES, 0)
         seed = data.get("seed", 0)
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError(f"seed must be an integer, got {seed!r}")
@@ -377,7 +420,10 @@ class St11Orders:
             orders.append(self.make_order(rng, account, products, share=share))
             joined = share is not None
         inquiries = [self.make_inquiry(rng, account, products) for _ in range(asked)]
-        return {"orders": orders, "inquiries": inquiries}
+        if alerts and not any(line["account"] == account for line in self.lines.values()):
+            raise ValueError("alimi needs an order of the account: seed orders first")
+        alimi = [self.make_alimi(rng, account) for _ in range(alerts)]
+        return {"orders": orders, "inquiries": inquiries, "alimi": alimi}
 
     def make_order(self, rng: random.Random, account: str, products: list[Any], *, share: str | None = None) -> str:
         """One paid order. With ``share`` (an order of this account) the order goes to the same buyer and address
@@ -472,6 +518,45 @@ class St11Orders:
         self.inquiries[brd]["createDt"] = stamp(self.inquiries[brd]["createdAt"]) + ".0"
         return brd
 
+    def make_alimi(self, rng: random.Random, account: str) -> str:
+        """One 긴급알리미 about a line of the account's orders: a 긴급문의 waits for an answer (02 답변대기), a 긴급알림
+        for its confirmation (01 미확인); 회신기한 two days on. Fields in [G] 1796's order (the replaced
+        emerNtceCd/emerNtceDtlCd left out: "변경 되었습니다")."""
+        now = self.clock()
+        line = rng.choice([x for x in self.lines.values() if x["account"] == account])
+        (no1, nm1), (no2, nm2), (no3, nm3), subject, text = rng.choice(ALIMI_SAMPLES)
+        seq = str(self.next_emer_seq)
+        self.next_emer_seq += 1
+        created = kst(now - rng.randint(1, 600) * 60)
+        self.alimi[seq] = {
+            "account": account,
+            "createdAt": created.timestamp(),
+            "emerNtceSeq": seq,
+            "emerCtntSeq": "1",
+            "emerTypeCd": "01" if no1 == "10" else "02",  # 구버전: 01 답변요청, 02 공지
+            "emerNtceSubject": subject,
+            "createDt": f"{created:%Y%m%d}",
+            "createTm": f"{created:%H:%M:%S}",
+            "emerReplyDt": f"{kst(created.timestamp() + 2 * DAY):%Y%m%d}",
+            "emerNtceCrntCd": "02" if no1 == "10" else "01",
+            "prdNm": line["prdNm"],
+            "ordNo": line["ordNo"],
+            "ordPrdSeq": line["ordPrdSeq"],
+            "memId": f"buy****{rng.randint(10, 99)}",
+            "memNm": line["ordNm"],
+            "deptNm": "고객센터",
+            "empNm": "CS_AGENT",
+            "emerCtnt": text,
+            "emerNtceClfNo1": no1,
+            "emerNtceClfNm1": nm1,
+            "emerNtceClfNo2": no2,
+            "emerNtceClfNm2": nm2,
+            "emerNtceClfNo3": no3,
+            "emerNtceClfNm3": nm3,
+            "emerReplyList": [],
+        }
+        return seq
+
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``{"order": ordNo, "type": …, "seq": ordPrdSeq}``: ``{"claimNo"}``; without ``seq`` the buyer claims every
         line of the order still open (a whole-order 주문취소): ``{"claimNo": the first, "claimNos": all}``."""
@@ -555,6 +640,13 @@ class St11Orders:
     def qna_list_refusal(code: int | None, text: str) -> Response:
         """[G] 1626 ``ns2:productQnas`` 500 비지니스 Error or −1000."""
         return list_result("ns2:productQnas", 500 if code is None else code, text)
+
+    @staticmethod
+    def alimi_refusal(code: int | None, text: str) -> Response:
+        """[G] 1796 ``ns2:alimi`` −1 ("알리미 조회 오류 MSG : OpenAPI Key 에 해당하는 유저가 없습니다.") or −1000."""
+        if code is None:
+            return list_result("ns2:alimi", -1, f"알리미 조회 오류 MSG : {text}")
+        return list_result("ns2:alimi", code, text)
 
     def order_window(self, request: Request) -> tuple[float, float]:
         """[G] 1876/1635: YYYYMMDDhhmm; −3103 start, −3104 end, −3105 more than a week ("8일 이상")."""
@@ -1102,3 +1194,84 @@ class St11Orders:
         # [G] 1885 example, verbatim shape
         message = f"상품 Qna 글 번호 : {brd}의 성공적으로 수정되었습니다. 업데이트 된 내용 :{answer}"
         return client_message(200, message, brdInfoNo=brd, productNo=prd_no)
+
+    # -- 긴급알리미 -----------------------------------------------------------------------------------------
+
+    async def list_alimi(self, request: Request) -> Response:
+        """``GET /rest/alimi/getalimilist/{YYYYMMDD}/{YYYYMMDD}[/{emerNtceCrntCd}[/{orderNo}]]`` ([G] notify-1796):
+        −10001 / −10002 a start / end that is not a date, −10003 a state not 01–06, −10004 more than 30 days, 0 "조회된
+        결과가 없습니다." (not an error) when nothing matches; rows ``ns2:alimListInfo`` under ``ns2:alimi``."""
+        account = self.caller(request, self.alimi_refusal)
+        p = request.path_params
+        start, end = parse_day(p["startTime"]), parse_day(p["endTime"])
+        if start is None:
+            return list_result("ns2:alimi", -10001, "조회시작일을 알 수 없습니다.")
+        if end is None:
+            return list_result("ns2:alimi", -10002, "조회종료일을 알 수 없습니다.")
+        state = p.get("state")
+        if state is not None and state not in ALIMI_STATES:
+            return list_result("ns2:alimi", -10003, "처리상태값이 올바르지 않습니다.")
+        if end - start > ALIMI_DAYS * DAY:
+            return list_result("ns2:alimi", -10004, "조회기간은 최대 30일단위로 가능합니다.")
+        order = p.get("orderNo")
+        rows = [
+            a
+            for a in self.alimi.values()
+            if a["account"] == account.name
+            and start <= a["createdAt"] < end + DAY
+            and state in (None, a["emerNtceCrntCd"])
+            and order in (None, a["ordNo"])
+        ]
+        if not rows:
+            return list_result("ns2:alimi", 0, "조회된 결과가 없습니다.")
+        hidden = ("account", "createdAt")
+
+        def fields(a: dict[str, Any]) -> list[tuple[str, Any]]:
+            replies = [("emerReplyCtnt", r) for r in a["emerReplyList"]]
+            return [(k, replies if k == "emerReplyList" else v) for k, v in a.items() if k not in hidden]
+
+        return list_rows("ns2:alimi", "ns2:alimListInfo", (fields(a) for a in rows))
+
+    async def answer_alimi(self, request: Request) -> Response:
+        """``PUT /rest/alimi/alimianswer`` ``<request><confirmYn/><emerNtceSeq/><answerCtnt/></request>`` ([G]
+        notify-6982): answered ``alimiResult{emerNtceSeq, ordNo, result_code, result_text}``. 100 a 긴급알림 confirmed
+        (→ 06 처리완료), 200 a 긴급문의 answered (→ 03 답변완료, or 05 재답변완료 after 04 재답변요청). Refusals: −10001
+        no number, −10000 none of this account, −10002 no confirmYn, −10003 not Y/N, −10004 a 긴급문의 without an
+        answer, −10005 already settled (ALIMI_SETTLED)."""
+        seq = ""
+
+        def result(code: int, text: str, ord_no: str = "") -> Response:
+            fields = [("emerNtceSeq", seq), ("ordNo", ord_no), ("result_code", code), ("result_text", text)]
+            return xml_response("alimiResult", fields)
+
+        account = self.caller(request, lambda code, text: result(-1 if code is None else code, text))
+        body = await read_xml(request, result(-1, "요청 XML 이 올바른 EUC-KR XML 이 아닙니다."))  # ❓ wording
+        given = fields_of(body) if body.tag == "request" else {}
+        seq = given.get("emerNtceSeq", "")
+        if not seq:
+            return result(-10001, "게시물일련번호를 알 수 없습니다.")
+        alimi = self.alimi.get(seq)
+        if alimi is None or alimi["account"] != account.name:
+            return result(-10000, "게시물일련번호에 대한 알리미내역이 존재하지 않습니다.")
+        confirm = given.get("confirmYn", "")
+        if not confirm:
+            return result(-10002, "확인처리여부를 알 수 없습니다.", alimi["ordNo"])
+        if confirm not in ("Y", "N"):
+            return result(-10003, "확인처리값은 'Y' 또는 'N'으로 입력하셔야 합니다.", alimi["ordNo"])
+        answer = given.get("answerCtnt", "")
+        inquiry = alimi["emerNtceClfNo1"] == "10"
+        if inquiry and not answer:
+            return result(-10004, "답변내용이 입력되어있지 않습니다.", alimi["ordNo"])
+        if alimi["emerNtceCrntCd"] in ALIMI_SETTLED:
+            return result(-10005, "이미 처리된 알리미입니다.", alimi["ordNo"])
+        if inquiry:
+            alimi["emerNtceCrntCd"] = "05" if alimi["emerNtceCrntCd"] == "04" else "03"
+            alimi["emerReplyList"].append(answer)
+        elif confirm == "Y":  # ❓ 6982 says nothing of confirmYn N on a 긴급알림: it stays as it is
+            alimi["emerNtceCrntCd"] = "06"
+        self.alimi_answers.append(
+            {"account": account.name, "emerNtceSeq": seq, "confirmYn": confirm, "answerCtnt": answer}
+        )
+        if inquiry:  # ❓ 6982 shows only 100's text ("확인처리 되었습니다.")
+            return result(200, "답변처리 되었습니다.", alimi["ordNo"])
+        return result(100, "확인처리 되었습니다.", alimi["ordNo"])
