@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from batch import __version__
+from batch.models import SENDS_TO
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_FILE_REFUSED, EXIT_CRASH = 0, 1, 2, 3
 
@@ -167,10 +168,17 @@ def _workspace(ctx: click.Context) -> Any:
     show_default=True,
     help="계정이 가리킬 샌드박스 주소 (예: http://127.0.0.1:8800).",
 )
-def init(directory: Path, sandbox_url: str) -> None:
-    from batch.jobs.init import init_workspace
+@click.option(
+    "--market",
+    "markets",
+    multiple=True,
+    type=click.Choice([m.value for m in SENDS_TO]),
+    help="이 마켓의 계정만 적습니다 (여러 번 쓸 수 있음). 비우면 모든 마켓.",
+)
+def init(directory: Path, sandbox_url: str, markets: tuple[str, ...]) -> None:
+    from batch.jobs.init import EVERY_MARKET, init_workspace
 
-    ws = init_workspace(directory.resolve(), sandbox_url=sandbox_url)
+    ws = init_workspace(directory.resolve(), sandbox_url=sandbox_url, markets=markets or EVERY_MARKET)
     click.echo(f"작업 폴더를 만들었습니다: {ws.root}")
     click.echo(f"  설정: {ws.root / 'batch.toml'}\n  넣는 곳: {ws.inbox}\n  결과: {ws.outbox}")
 
@@ -301,7 +309,7 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
             start = dt.datetime.strptime(since, "%Y%m%d")
         except ValueError as exc:
             raise click.BadParameter("YYYYMMDD 형식으로 넣어 주세요 (예: 20261127).", param_hint="--since") from exc
-    result = run_collect(_workspace(ctx), job, market=market, account=account, since=start)
+    result = run_collect(_workspace(ctx), job, market=market, account=account, since=start, on_plan=click.echo)
     for a in result.accounts:
         click.echo(f"  {label_of(a.market)}/{a.account}: {'성공' if a.ok else '실패'} — {a.message}")
     click.echo(f"{result.rows}행을 썼습니다: {result.export}")

@@ -34,7 +34,17 @@ SANDBOX_SECRETS: dict[str, dict[str, str]] = {
     "coupang": {"secret_key": "sandbox-coupang-secret-key"},
     "naver": {"client_secret": "$2a$10$abcdefghijklmnopqrstuv"},  # a bcrypt salt: Naver's documented example
     "11st": {"api_key": "sandbox-11st-openapikey"},
+    # the HMAC secret the sandbox issues to the tool's master id, that master id, and the seller's site ids
+    "esm": {
+        "secret": "sandbox-esm-secret-key",
+        "master_id": "sandbox-esm-master",
+        "gmarket_id": "sandboxgmkt",
+        "auction_id": "sandboxiac",
+    },
 }
+# batch.toml tables that hold what every account of one marketplace shares (ESM: the selling tool's master id and
+# secret, issued once to the installation); their keys are copied into each such account's settings, which win.
+SHARED_TABLES = {"esm": "esm"}
 
 
 @dataclass(frozen=True)
@@ -140,7 +150,9 @@ def load_workspace(root: Path) -> Workspace:
             raise WorkspaceError(
                 f"{cfg_path}의 [[accounts]]마다 market과 name이 있어야 합니다. 고친 뒤 다시 실행하세요."
             )
-        accounts.append(Account(str(a["market"]), str(a["name"]), str(a.get("base_url", "")), dict(a)))
+        shared = data.get(SHARED_TABLES.get(str(a["market"]), ""), {})
+        settings = {**(shared if isinstance(shared, dict) else {}), **a}
+        accounts.append(Account(str(a["market"]), str(a["name"]), str(a.get("base_url", "")), settings))
     seller = data.get("seller", {})
     markets = data.get("markets", {})
     stops = {

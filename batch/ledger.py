@@ -19,6 +19,12 @@ CREATE TABLE IF NOT EXISTS links (
     result TEXT NOT NULL, message TEXT NOT NULL, updated_at TEXT NOT NULL,
     PRIMARY KEY (market, account, code)
 );
+-- a multi-site marketplace's number per site of one linked product (ESM: the G마켓 and 옥션 goods numbers that
+-- orders and claims speak; links.product_no holds the master goods number)
+CREATE TABLE IF NOT EXISTS site_numbers (
+    market TEXT NOT NULL, account TEXT NOT NULL, code TEXT NOT NULL, site TEXT NOT NULL, site_no TEXT NOT NULL,
+    PRIMARY KEY (market, account, site, site_no)
+);
 CREATE TABLE IF NOT EXISTS sends (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     market TEXT NOT NULL, account TEXT NOT NULL, code TEXT NOT NULL,
@@ -96,7 +102,11 @@ class Ledger:
         ).fetchone()
         if row is None:
             return None
-        return Link(ProductLink(row[0], json.loads(row[1])), row[2], row[3])
+        sites = self.db.execute(
+            "SELECT site, site_no FROM site_numbers WHERE market=? AND account=? AND code=? ORDER BY site",
+            (market, account, code),
+        ).fetchall()
+        return Link(ProductLink(row[0], json.loads(row[1]), {str(s): str(n) for s, n in sites}), row[2], row[3])
 
     def unfinished(self, market: str, account: str, code: str) -> str | None:
         """The payload hash of a send whose outcome we never learnt (crash or lost answer), if any."""
@@ -138,6 +148,12 @@ class Ledger:
                 "SET product_no=excluded.product_no, option_nos=excluded.option_nos, sent_hash=excluded.sent_hash, "
                 "result='ok', message='', updated_at=excluded.updated_at",
                 (market, account, code, link.product_no, json.dumps(link.option_nos), sent_hash, _now()),
+            )
+            self.db.execute("DELETE FROM site_numbers WHERE market=? AND account=? AND code=?", (market, account, code))
+            self.db.executemany(
+                "INSERT INTO site_numbers VALUES (?, ?, ?, ?, ?) ON CONFLICT (market, account, site, site_no) "
+                "DO UPDATE SET code=excluded.code",
+                [(market, account, code, site, number) for site, number in link.sites.items() if number],
             )
             self.db.execute(
                 "UPDATE sends SET state='done', finished_at=? WHERE market=? AND account=? AND code=? "
@@ -199,6 +215,26 @@ class Ledger:
                     updated += 1
         return new, updated
 
+    def replace_orders(self, lines: list[OrderLine]) -> None:
+        """Known lines as the marketplace now has them (a buyer's new address read back after 발주확인)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            for line in lines:
+                self.db.execute(
+                    "UPDATE orders SET status=?, data=?, updated_at=? WHERE market=? AND account=? AND order_no=? "
+                    "AND product_no=? AND option_no=?",
+                    (
+                        line.status.value,
+                        json.dumps(asdict(line), ensure_ascii=False),
+                        _now(),
+                        line.market,
+                        line.account,
+                        line.order_no,
+                        line.product_no,
+                        line.option_no,
+                    ),
+                )
+
     def set_order_status(self, line: OrderLine, status: OrderStatus) -> None:
         self.db.execute(
             "UPDATE orders SET status=?, updated_at=? WHERE market=? AND account=? AND order_no=? AND product_no=? "
@@ -220,10 +256,17 @@ class Ledger:
         return _order(json.loads(row[0]), row[1]) if row else None
 
     def code_for(self, market: str, account: str, product_no: str) -> str | None:
-        """Our 자체상품코드 of a marketplace product we registered (None for products registered elsewhere)."""
-        row = self.db.execute(
-            "SELECT code FROM links WHERE market=? AND account=? AND product_no=?", (market, account, product_no)
-        ).fetchone()
+        """Our 자체상품코드 of a marketplace product we registered (None for products registered elsewhere), by its
+        number or, on a multi-site marketplace, by a site's number (an ESM order on 옥션 speaks the 옥션 goods number)."""
+        row = (
+            self.db.execute(
+                "SELECT code FROM links WHERE market=? AND account=? AND product_no=?", (market, account, product_no)
+            ).fetchone()
+            or self.db.execute(
+                "SELECT code FROM site_numbers WHERE market=? AND account=? AND site_no=?",
+                (market, account, product_no),
+            ).fetchone()
+        )
         return str(row[0]) if row else None
 
     def product_name(self, market: str, account: str, product_no: str) -> str | None:
@@ -281,7 +324,7 @@ class Ledger:
             for q in inquiries:
                 self.db.execute(
                     "INSERT INTO inquiries VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, inquiry_no) "
-                    "DO UPDATE SET answered = MAX(answered, excluded.answered)",
+                    "DO UPDATE SET answered = MAX(answered, excluded.answered), data = excluded.data",
                     (
                         q.market,
                         q.account,

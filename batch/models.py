@@ -37,6 +37,7 @@ class Market(StrEnum):
     COUPANG = "coupang"
     NAVER = "naver"
     ST11 = "11st"
+    ESM = "esm"  # G마켓 and 옥션 through one ESM 2.0 account (one registration sells on both sites)
     GMARKET = "gmarket"
     AUCTION = "auction"
     INTERPARK = "interpark"
@@ -70,6 +71,7 @@ _LABELS: dict[Market, str] = {
     Market.COUPANG: "쿠팡",
     Market.NAVER: "스마트스토어",
     Market.ST11: "11번가",
+    Market.ESM: "G마켓·옥션",
     Market.GMARKET: "G마켓",
     Market.AUCTION: "옥션",
     Market.INTERPARK: "인터파크",
@@ -88,7 +90,15 @@ def label_of(market: str) -> str:
     return Market(market).label if market in Market._value2member_map_ else market
 
 
-_ALIASES = {"스토어팜": Market.NAVER, "네이버": Market.NAVER, "TMON": Market.TMON, "CJ mall": Market.CJMALL}
+_ALIASES = {
+    "스토어팜": Market.NAVER,
+    "네이버": Market.NAVER,
+    "TMON": Market.TMON,
+    "CJ mall": Market.CJMALL,
+    "ESM": Market.ESM,
+    "G마켓/옥션": Market.ESM,
+    "지마켓·옥션": Market.ESM,
+}
 _BY_NAME: dict[str, Market] = {
     **{m.value: m for m in Market},
     **{label: m for m, label in _LABELS.items()},
@@ -99,7 +109,7 @@ MARKET_LABELS: tuple[str, ...] = tuple(_LABELS[m] for m in Market)
 
 # The marketplaces this version sends to: batch.marketplaces.connect has an adapter for each, and a test keeps
 # the two equal. Templates offer only these; a 판매정보 group for another is a validation error.
-SENDS_TO: tuple[Market, ...] = (Market.COUPANG, Market.NAVER, Market.TMON, Market.ST11)
+SENDS_TO: tuple[Market, ...] = (Market.COUPANG, Market.NAVER, Market.TMON, Market.ST11, Market.ESM)
 SENDS_TO_LABELS: tuple[str, ...] = tuple(m.label for m in SENDS_TO)
 
 
@@ -216,6 +226,7 @@ class OrderLine:
     zipcode: str
     address: str
     message: str
+    site: str = ""  # the site of a multi-site marketplace the order was placed on (ESM: "gmarket" or "auction")
 
 
 @dataclass(frozen=True)
@@ -231,6 +242,7 @@ class Claim:
     reason: str
     buyer: str
     requested_at: str
+    site: str = ""  # as OrderLine.site
 
 
 @dataclass(frozen=True)
@@ -250,6 +262,9 @@ class Inquiry:
     answered: bool
     answer_by: str = ""  # yyyy-MM-dd HH:mm (KST) when the marketplace sets the deadline (11번가 긴급알리미 회신기한)
     product_name: str = ""  # when the marketplace names the product but gives no number (11번가 긴급알리미)
+    # what answer() takes when it is more than inquiry_no (ESM: the number with the row's answer token); kept in the
+    # ledger, never written to a workbook
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,3 +273,6 @@ class ProductLink:
 
     product_no: str
     option_nos: dict[str, str] = field(default_factory=dict)  # our option number -> the marketplace's
+    # a multi-site marketplace's number per site (ESM: master goodsNo in product_no; "gmarket"/"auction" -> the site
+    # goods number orders and claims speak)
+    sites: dict[str, str] = field(default_factory=dict)

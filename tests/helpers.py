@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import heapq
+import itertools
 import json
 import os
 import random
@@ -102,6 +104,34 @@ class FakeClock:
         self.sleeps.append(seconds)
         self.now += max(seconds, 0.0)
         await asyncio.sleep(0)
+
+
+class VirtualClock(FakeClock):
+    """A fake clock whose time moves like a wall clock's for many concurrent sleepers: each sleeper wakes at its own
+    due moment, earliest first, and time is moved to that moment only after the loop has had many turns to finish
+    the work in flight (requests to an in-process sandbox). ``FakeClock`` instead adds every sleep to one shared
+    ``now``, which is right for one caller and too fast for twenty waiting side by side."""
+
+    TURNS = 200  # loop turns a sleeper at the front of the queue waits before time moves
+
+    def __init__(self, now: float = 0.0) -> None:
+        super().__init__(now)
+        self._queue: list[tuple[float, int]] = []
+        self._ids = itertools.count()
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        entry = (self.now + max(seconds, 0.0), next(self._ids))
+        heapq.heappush(self._queue, entry)
+        try:
+            turns = 0
+            while turns < self.TURNS:
+                await asyncio.sleep(0)
+                turns = turns + 1 if self._queue[0] == entry else 0
+        finally:
+            self._queue.remove(entry)
+            heapq.heapify(self._queue)
+        self.now = max(self.now, entry[0])
 
 
 class AppClock:

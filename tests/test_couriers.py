@@ -72,7 +72,25 @@ def test_every_courier_has_its_tmon_code() -> None:
 
 def test_codes_only_for_known_markets() -> None:
     assert all(set(c.codes) <= set(MARKETS) for c in CATALOGUE)
-    assert not any("esm" in c.codes for c in CATALOGUE)  # no confirmed ESM table
+
+
+def test_esm_codes_are_the_guides_and_never_read_as_names() -> None:
+    """ESM post 142's list; its numbers overlap TMON's, so "10003" written in a workbook stays TMON's 한진."""
+    esm = {c.key: c.codes.get("esm") for c in CATALOGUE if "esm" in c.codes}
+    assert esm == {
+        "cj": "10013",
+        "lotte": "10008",
+        "hanjin": "10007",
+        "logen": "10003",
+        "epost": "10005",
+        "kdexp": "10016",
+        "daesin": "10014",
+        "ilyang": "10015",
+        "chunil": "10017",
+        "hapdong": "10074",
+    }
+    found = find_courier("10003")
+    assert found is not None and found.key == "hanjin"
 
 
 def test_coupang_and_naver_share_the_documented_string_codes() -> None:

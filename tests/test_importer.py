@@ -161,15 +161,22 @@ def test_a_group_for_a_marketplace_we_do_not_send_to_is_an_error(tmp_path: Path)
     from batch.jobs.samples import product_rows
 
     rows = product_rows(2)
+    rows[P.SALES].append({"market": "인터파크", "account": "main", "group": "인터파크-기본"})
     rows[P.SALES].append({"market": "G마켓", "account": "main", "group": "G마켓-기본"})
-    rows[P.MAIN][0]["groups"] = "티몬-기본,G마켓-기본"
+    rows[P.MAIN][0]["groups"] = "티몬-기본,인터파크-기본"
+    rows[P.MAIN][1]["groups"] = "G마켓-기본"
     v = validate_products(write_template(P.SPEC, tmp_path / "상품.xlsx", rows))
-    (problem,) = [p for p in v.report if p.code == "market-not-supported"]
-    assert (problem.sheet, problem.column) == ("판매정보", "마켓")
-    assert problem.message == (
-        "'G마켓'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다. 보낼 수 있는 마켓: 쿠팡, 스마트스토어, 티몬, 11번가. "
-        "그룹의 마켓을 바꾸거나 이 그룹을 지워 주세요."
+    interpark, gmarket = [p for p in v.report if p.code == "market-not-supported"]
+    assert (interpark.sheet, interpark.column) == ("판매정보", "마켓")
+    assert interpark.message == (
+        "'인터파크'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다. 보낼 수 있는 마켓: 쿠팡, 스마트스토어, 티몬, 11번가, "
+        "G마켓·옥션. 그룹의 마켓을 바꾸거나 이 그룹을 지워 주세요."
+    )
+    assert gmarket.message == (
+        "G마켓과 옥션은 한 계정(ESM)으로 함께 등록합니다. 마켓 칸에 'G마켓·옥션'을 고르고, 판매 사이트 칸에 'G마켓'을 "
+        "고르세요."
     )
     assert [p.code for p in v.report if p.row == 3 and p.sheet == P.MAIN] == ["group-has-errors"]
-    assert v.results[4].value == "성공"  # the other product goes on
-    assert P.SPEC.lists["마켓"] == ("쿠팡", "스마트스토어", "티몬", "11번가")  # the dropdown offers only these
+    assert [p.code for p in v.report if p.row == 4 and p.sheet == P.MAIN] == ["group-has-errors"]
+    # the dropdown offers only these
+    assert P.SPEC.lists["마켓"] == ("쿠팡", "스마트스토어", "티몬", "11번가", "G마켓·옥션")

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from batch.ledger import Ledger
-from batch.models import OrderLine, OrderStatus
+from batch.models import OrderLine, OrderStatus, ProductLink
 
 LINE = OrderLine(
     market="tmon",
@@ -42,4 +42,23 @@ def test_statuses_move_forward_only_and_cancel_wins(tmp_path: Path) -> None:
     assert ledger.store_orders([replace(LINE, status=OrderStatus.DELIVERED)]) == (0, 1)
     assert ledger.store_orders([replace(LINE, status=OrderStatus.CANCELLED)]) == (0, 1)
     assert ledger.order_by_our_no(our_no).status is OrderStatus.CANCELLED  # type: ignore[union-attr]
+    ledger.close()
+
+
+def test_a_multi_site_product_is_found_by_each_site_number(tmp_path: Path) -> None:
+    """ESM: one registration, a master goods number and a number per site; an order on 옥션 speaks the 옥션 one."""
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    link = ProductLink("M100", {"SKU-1-001": "1"}, {"gmarket": "G200", "auction": "A300"})
+    ledger.complete(0, "esm", "main", "SKU-1", link, "h1")
+    assert ledger.code_for("esm", "main", "A300") == "SKU-1"
+    assert ledger.code_for("esm", "main", "G200") == "SKU-1"
+    assert ledger.code_for("esm", "main", "M100") == "SKU-1"
+    assert ledger.code_for("esm", "second", "A300") is None
+    found = ledger.link("esm", "main", "SKU-1")
+    assert found is not None and found.link == link
+    # an update that sells on G마켓 only keeps no stale 옥션 number
+    ledger.complete(0, "esm", "main", "SKU-1", ProductLink("M100", {}, {"gmarket": "G200"}), "h2")
+    assert ledger.code_for("esm", "main", "A300") is None
+    again = ledger.link("esm", "main", "SKU-1")
+    assert again is not None and again.link.sites == {"gmarket": "G200"}
     ledger.close()

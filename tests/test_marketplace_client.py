@@ -11,6 +11,7 @@ import itertools
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -473,3 +474,68 @@ def test_a_marketplace_echoing_the_credential_never_shows_it() -> None:
     echoed = f"invalid token {secret} for Basic {basic} (client-secret-9876)"
     error = status_error("tmon", httpx.Response(401, request=request), f"티몬 인증 오류: {echoed}")
     assert error.message == "티몬 인증 오류: invalid token **** for **** (****)"
+
+
+# --- Spacing: one call kind kept apart across every account of the installation ------------------------------
+
+
+def test_spacing_keeps_twenty_accounts_five_seconds_apart_through_one_file(tmp_path: Path) -> None:
+    """Twenty clients on one fake clock and one ledger file: their calls of one kind go 5.2 s apart, one at a time,
+    and the last goes after 19 × 5.2 s; another kind is not held."""
+    from batch.marketplaces.base import Spacing
+
+    clock = FakeClock(1000.0)
+    shared = tmp_path / "ledger.sqlite"
+    moments: list[float] = []
+
+    async def one(i: int) -> None:
+        await Spacing(clock, shared).wait("esm:RequestOrders", 5.2)
+        moments.append(clock.monotonic())
+
+    async def every() -> None:
+        await asyncio.gather(*(one(i) for i in range(20)))
+
+    asyncio.run(every())
+    moments.sort()
+    assert [round(b - a, 6) for a, b in itertools.pairwise(moments)] == [5.2] * 19
+    assert moments[-1] - moments[0] == pytest.approx(19 * 5.2)
+    before = clock.monotonic()
+    asyncio.run(Spacing(clock, shared).wait("esm:other", 5.2))
+    assert clock.monotonic() == before
+
+
+def test_a_stale_moment_after_a_reboot_does_not_hold_the_call(tmp_path: Path) -> None:
+    from batch.marketplaces.base import Spacing
+
+    shared = tmp_path / "ledger.sqlite"
+    asyncio.run(Spacing(FakeClock(10_000.0), shared).wait("esm:RequestOrders", 5.2))
+    rebooted = FakeClock(3.0)  # the monotonic clock starts again after a reboot
+    asyncio.run(Spacing(rebooted, shared).wait("esm:RequestOrders", 5.2))
+    assert rebooted.slept == 0
+
+
+SPACED_WORKER = """
+import asyncio, sys, time
+from pathlib import Path
+from batch.marketplaces.base import RealClock, Spacing
+async def main() -> None:
+    for _ in range(3):
+        await Spacing(RealClock(), Path(sys.argv[1])).wait("esm:RequestOrders", 0.3)
+        print(time.monotonic(), flush=True)
+asyncio.run(main())
+"""
+
+
+def test_spacing_holds_across_processes_sharing_the_ledger_file(tmp_path: Path) -> None:
+    """Two workers run apart (two processes): their six calls are never closer than the spacing."""
+    import subprocess
+    import sys
+
+    shared = tmp_path / "ledger.sqlite"
+    workers = [
+        subprocess.Popen([sys.executable, "-c", SPACED_WORKER, str(shared)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    moments = sorted(float(line) for w in workers for line in w.communicate(timeout=60)[0].split())
+    assert len(moments) == 6
+    assert min(b - a for a, b in itertools.pairwise(moments)) >= 0.3 - 0.01

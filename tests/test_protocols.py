@@ -28,7 +28,7 @@ def table_rows(market: str) -> dict[str, list[str]]:
 
 
 def test_every_market_has_contracts_and_a_table() -> None:
-    assert MARKETS == ["coupang", "naver", "st11", "tmon"]
+    assert MARKETS == ["coupang", "esm", "naver", "st11", "tmon"]
     for market in MARKETS:
         assert load(market), f"tests/contracts/{market}/ is empty"
         assert (DOCS / f"{market}.md").is_file()

@@ -788,14 +788,14 @@ def test_control_api_rejects_unknown_markets_and_bad_plans() -> None:
         unknown = await client.get("/__sandbox__/state", params={"market": "gmarket"})
         assert (unknown.status_code, unknown.json()) == (
             400,
-            {"error": "unknown market 'gmarket'; known: ['11st', 'coupang', 'naver', 'tmon']"},
+            {"error": "unknown market 'gmarket'; known: ['11st', 'coupang', 'esm', 'naver', 'tmon']"},
         )
         for plan in ({"rate": 2}, {"kinds": ["boom"]}, {"rate_limit": 0}, {"seed": "x"}, {"typo": 1}):
             assert (await client.post("/__sandbox__/faults", json=plan)).status_code == 400, plan
         incomplete = await client.post("/__sandbox__/accounts", json={"market": "tmon", "client_id": "x"})
         assert incomplete.status_code == 400
         every = await client.get("/__sandbox__/state")
-        assert list(every.json()) == ["tmon", "coupang", "naver", "11st"]
+        assert list(every.json()) == ["tmon", "coupang", "naver", "11st", "esm"]
 
     run(scenario)
 

@@ -24,6 +24,7 @@ CLAIMS_SPEC = TemplateSpec(
                     ("order_no", "제휴몰 주문번호"),
                     ("market", "마켓"),
                     ("account", "판매자ID"),
+                    ("site", "사이트"),
                     ("code", "상품코드"),
                     ("product_no", "제휴몰 상품코드"),
                     ("product_name", "상품명"),

@@ -42,6 +42,7 @@ MAIN_SHEET = SheetSpec(
         ),
         Col("market", "마켓", "마켓", kind=Kind.CHOICE, choices="마켓"),
         Col("account", "판매자ID", "마켓 계정", max_len=50),
+        Col("site", "사이트", "G마켓·옥션 주문이 들어온 사이트 (G마켓 / 옥션)", max_len=10),
         Col("code", "상품코드", "자체상품코드", kind=Kind.CODE, max_len=40),
         Col("product_no", "제휴몰 상품코드", "마켓의 상품번호", kind=Kind.CODE, max_len=40),
         Col("product_name", "상품명", "상품명", max_len=200, width=30),

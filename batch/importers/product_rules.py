@@ -266,7 +266,20 @@ def _check_sales(ctx: _Ctx, data: SheetData | None, bad_rows: set[int]) -> dict[
             market: Market | None = Market.from_label(r["market"])
         except ValueError:
             market = None
-        if market not in SENDS_TO:
+        if market in (Market.GMARKET, Market.AUCTION) and market not in SENDS_TO and Market.ESM in SENDS_TO:
+            # one ESM registration sells on the sites it names
+            esm = Market.ESM.label
+            ctx.add(
+                data,
+                row,
+                "market",
+                "market-not-supported",
+                f"G마켓과 옥션은 한 계정(ESM)으로 함께 등록합니다. 마켓 칸에 '{esm}'을 고르고, "
+                f"판매 사이트 칸에 '{market.label}'을 고르세요.",
+                None,
+            )
+            market = None
+        elif market not in SENDS_TO:
             supported = ", ".join(SENDS_TO_LABELS)
             what = (
                 f"'{r['market']}'은(는) 이 버전에서 아직 보낼 수 없는 마켓입니다"

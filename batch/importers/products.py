@@ -97,6 +97,26 @@ PRODUCT_TYPE_GROUPS = (
     "일반상품",
 )
 
+# G마켓·옥션 (ESM 2.0, etapi post 20): the sites one registration sells on, and itemAddtionalInfo.sellingPeriod
+# (-1 무제한, 15, 30, 60, 90 days)
+ESM_SITES = ("G마켓,옥션", "G마켓", "옥션")
+ESM_PERIODS = ("무제한", "15", "30", "60", "90")
+
+
+def _number(key: str, header: str, description: str, *, max_len: int = 20, example: str = "") -> Col:
+    """A 판매정보 column holding a number the marketplace gave (a template, place or policy number): digits only."""
+    return Col(
+        key,
+        header,
+        description,
+        kind=Kind.CODE,
+        max_len=max_len,
+        pattern=DIGITS,
+        pattern_hint="숫자만",
+        example=example,
+    )
+
+
 LISTS: dict[str, tuple[str, ...]] = {
     "상품상태": ("판매가능", "판매불가"),
     "과세구분": ("과세", "면세"),
@@ -113,6 +133,8 @@ LISTS: dict[str, tuple[str, ...]] = {
     "상품유형그룹": PRODUCT_TYPE_GROUPS,
     "배송비유형": DELIVERY_FEE_TYPES,
     "대분류": TOP_CATEGORIES,
+    "판매사이트": ESM_SITES,
+    "판매기간": ESM_PERIODS,
 }
 
 CODE_PATTERN = r"[A-Za-z0-9_\-]+"
@@ -521,14 +543,10 @@ SALES_SHEET = SheetSpec(
             example="브랜드패션 > 패션소품 > 기타 패션소품",
             width=34,
         ),
-        Col(
+        _number(
             "market_category_no",
             "제휴몰 카테고리번호",
             "마켓 카테고리 번호 (쿠팡 노출카테고리코드, 스마트스토어 리프 카테고리 ID, 11번가 마지막 단계 카테고리 번호) [필수]",
-            kind=Kind.CODE,
-            max_len=20,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
             example="20200300",
         ),
         Col(
@@ -542,30 +560,16 @@ SALES_SHEET = SheetSpec(
         Col(
             "courier",
             "택배사",
-            "출고 택배사 [쿠팡·스마트스토어 필수]",
+            "출고 택배사 [쿠팡·스마트스토어·G마켓·옥션 필수]",
             kind=Kind.CHOICE,
             choices="택배사",
             example="CJ대한통운",
         ),
-        Col(
-            "delivery_template",
-            "배송템플릿",
-            "티몬 배송템플릿 번호 [티몬 필수]",
-            kind=Kind.CODE,
-            max_len=20,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
-            example="1690698",
-        ),
-        Col(
+        _number("delivery_template", "배송템플릿", "티몬 배송템플릿 번호 [티몬 필수]", example="1690698"),
+        _number(
             "send_close_template",
             "발송마감 템플릿번호",
             "11번가 셀러오피스에 만든 발송마감 템플릿의 번호 [11번가 필수]",
-            kind=Kind.CODE,
-            max_len=20,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
-            example="",
         ),
         Col(
             "product_type",
@@ -575,45 +579,19 @@ SALES_SHEET = SheetSpec(
             choices="상품유형그룹",
             example="일반상품",
         ),
-        Col(
-            "outbound_place",
-            "출고지코드",
-            "쿠팡 WING에 등록한 출고지의 코드 [쿠팡 필수]",
-            kind=Kind.CODE,
-            max_len=20,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
-            example="",
-        ),
-        Col(
-            "return_center",
-            "반품지코드",
-            "쿠팡 WING에 등록한 반품지의 코드 [쿠팡 필수]",
-            kind=Kind.CODE,
-            max_len=20,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
-            example="",
-        ),
-        Col(
+        _number("outbound_place", "출고지코드", "쿠팡 WING에 등록한 출고지의 코드 [쿠팡 필수]"),
+        _number("return_center", "반품지코드", "쿠팡 WING에 등록한 반품지의 코드 [쿠팡 필수]"),
+        _number(
             "address_out",
             "출고지 주소순번",
             "11번가 셀러오피스 주소록에 등록한 출고지의 주소순번 [11번가 필수]",
-            kind=Kind.CODE,
             max_len=10,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
-            example="",
         ),
-        Col(
+        _number(
             "address_in",
             "반품/교환지 주소순번",
-            "11번가 셀러오피스 주소록에 등록한 반품/교환지의 주소순번 [11번가 필수]",
-            kind=Kind.CODE,
+            "반품/교환지 주소: 11번가 주소순번, G마켓·옥션 판매자주소번호 [11번가·G마켓·옥션 필수]",
             max_len=10,
-            pattern=DIGITS,
-            pattern_hint="숫자만",
-            example="",
         ),
         Col(
             "delivery_fee_type",
@@ -644,7 +622,7 @@ SALES_SHEET = SheetSpec(
         Col(
             "return_fee",
             "반품배송비",
-            "편도 반품배송비(원) [쿠팡·스마트스토어·11번가 필수]",
+            "편도 반품배송비(원) [쿠팡·스마트스토어·11번가·G마켓·옥션 필수]",
             kind=Kind.INT,
             min_value=0,
             max_value=100_000,
@@ -667,6 +645,34 @@ SALES_SHEET = SheetSpec(
             max_len=20,
             pattern=r"0\d{1,3}-?\d{3,4}-?\d{4}|1\d{3}-?\d{4}",
             pattern_hint="예: 02-123-4567, 1588-1234",
+            example="",
+        ),
+        Col(
+            "sites",
+            "판매 사이트",
+            "G마켓·옥션: 한 번 등록으로 팔 사이트 (비우면 계정에 ID가 있는 사이트 모두)",
+            kind=Kind.CHOICE,
+            choices="판매사이트",
+            example="",
+        ),
+        _number("gmarket_category", "G마켓 카테고리코드", "G마켓 최하위(리프) 카테고리 코드 [G마켓에 팔 때 필수]"),
+        _number("auction_category", "옥션 카테고리코드", "옥션 최하위(리프) 카테고리 코드 [옥션에 팔 때 필수]"),
+        _number("esm_category", "ESM 카테고리코드", "ESM 카테고리 코드 (선택)"),
+        _number("ship_place", "출하지번호", "ESM+에 등록한 출하지의 번호 [G마켓·옥션 필수]"),
+        _number(
+            "dispatch_policy", "발송정책번호", "ESM+에 만든 발송정책의 번호, 두 사이트 같은 번호 [G마켓·옥션 필수]"
+        ),
+        _number(
+            "bundle_fee_template",
+            "묶음배송비 정책번호",
+            "ESM+ 묶음배송비 정책번호. 비우면 배송비유형·기본배송비로 상품별 배송비",
+        ),
+        Col(
+            "selling_period",
+            "판매기간",
+            "G마켓·옥션 판매기간(일): 15 / 30 / 60 / 90 (비우면 90). 무제한은 3PL 상품만 받습니다",
+            kind=Kind.CHOICE,
+            choices="판매기간",
             example="",
         ),
         Col(
@@ -712,6 +718,10 @@ MARKET_REQUIRED: dict[str, tuple[str, ...]] = {
         "as_guide",
         "return_guide",
     ),
+    # G마켓·옥션 (ESM 2.0, etapi post 20 itemAddtionalInfo.shipping): companyNo, policy.placeNo, dispatchPolicyNo,
+    # returnAndExchange.addrNo/fee; site categories and the fee when there is no 묶음배송비 policy are checked by the
+    # adapter (they depend on the sites sold on)
+    "esm": ("courier", "ship_place", "dispatch_policy", "address_in", "return_fee"),
 }
 
 

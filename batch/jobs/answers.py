@@ -127,7 +127,8 @@ def _too_long(a: AnswerRow, conn: Connection) -> str | None:
     limit = int(getattr(conn.adapter, "answer_limit", 0)) or None
     if limit and len(a.text) > limit:
         return f"{Market(a.inquiry.market).label} 답변은 {limit:,}자까지입니다 (지금 {len(a.text):,}자)."
-    return None
+    problem = getattr(conn.adapter, "answer_problem", None)  # a marketplace's own rule (ESM: bytes)
+    return str(problem(a.text)) if problem is not None and problem(a.text) is not None else None
 
 
 async def _preview(conn: Connection, rows: list[AnswerRow], ledger: Ledger) -> None:
@@ -152,7 +153,7 @@ async def _send(rows: list[AnswerRow], conn: Connection, ledger: Ledger) -> None
         earlier = ledger.unfinished(q.market, q.account, q.inquiry_no)  # a send of ours never heard back from
         send_id = ledger.begin(q.market, q.account, q.inquiry_no, "answer", digest)
         try:
-            await adapter.answer(q.inquiry_no, a.text)
+            await adapter.answer(q.address or q.inquiry_no, a.text)
         except MarketError as exc:
             if isinstance(exc, AlreadyDone):  # not a failure: the inquiry has its answer
                 ledger.mark_answered(q.market, q.account, q.inquiry_no)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
 from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
-from batch.marketplaces.connect import SUPPORTED
-from batch.models import Claim, Inquiry, Market, OrderLine, OrderStatus, kst_text, now_kst
+from batch.marketplaces.connect import SUPPORTED, adapter_for
+from batch.models import Claim, Inquiry, Market, OrderLine, OrderStatus, kst_text, label_of, now_kst
 from batch.trade.deadlines import answer_by
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
@@ -45,6 +45,7 @@ class Collection:
     export: Path | None = None
     rows: int = 0
     markets: list[str] = field(default_factory=list)  # the marketplaces collected, in batch.toml's order
+    plan: str = ""  # how long calls that wait their turn across the installation will take (ESM's order list)
     market_rows: dict[str, int] = field(default_factory=dict)  # marketplace -> rows in the export
 
 
@@ -131,6 +132,7 @@ def collect(
     clock: Clock | None = None,
     app: Any = None,
     when: dt.datetime | None = None,
+    on_plan: Callable[[str], None] | None = None,
 ) -> Collection:
     """Collect ``job`` ("orders", "claims" or "inquiries") from every chosen account, then write its export.
 
@@ -143,7 +145,9 @@ def collect(
     chosen = _accounts(ws, wanted, account)
     ledger = Ledger(ws.ledger_path)
     try:
-        result = Collection(job)
+        result = Collection(job, plan=spaced_plan(chosen, job))
+        if result.plan and on_plan is not None:
+            on_plan(result.plan)
 
         async def all_accounts() -> list[AccountRun]:
             return list(
@@ -174,6 +178,34 @@ def collect(
         return result
     finally:
         ledger.close()
+
+
+def spaced_plan(accounts: list[Account], job: str) -> str:
+    """What staff should expect when a marketplace lets the whole installation make a call only so often (ESM: one
+    order list every 5 s, for every account together): the least time those calls take, or "" when none wait."""
+    by_market: dict[str, tuple[int, int, float]] = {}  # market -> (accounts, calls, spacing)
+    for a in accounts:
+        try:
+            adapter = adapter_for(a.market)
+            plan = getattr(adapter, "spaced_calls", None)
+            if plan is None:
+                continue
+            calls, spacing = plan(adapter.credentials_for(a), job)
+        except WorkspaceError:
+            continue  # the account's own error is reported when it is collected
+        if calls:
+            n, total, _ = by_market.get(a.market, (0, 0, spacing))
+            by_market[a.market] = (n + 1, total + calls, spacing)
+    lines = []
+    for market, (n, calls, spacing) in by_market.items():
+        seconds = round((calls - 1) * spacing) if calls > 1 else 0
+        minutes, rest = divmod(seconds, 60)
+        took = f"{minutes}분 {rest}초" if minutes else f"{rest}초"
+        lines.append(
+            f"{label_of(market)} 주문 조회는 모든 계정을 합쳐 {spacing:g}초에 한 번만 할 수 있어, 계정 {n}개(조회 "
+            f"{calls}번)는 적어도 {took} 걸립니다."
+        )
+    return "\n".join(lines)
 
 
 def ledger_time(stamp: str) -> str:
@@ -213,6 +245,7 @@ def order_rows(ledger: Ledger) -> list[dict[str, str | None]]:
                 "unit": unit,
                 "market": Market(line.market).label,
                 "account": line.account,
+                "site": label_of(line.site) if line.site else None,
                 "code": ledger.code_for(line.market, line.account, line.product_no),
                 "product_no": line.product_no,
                 "product_name": line.product_name,
@@ -309,6 +342,7 @@ def claim_rows(ledger: Ledger, only: set[tuple[str, str]] | None = None) -> list
                 "order_no": c.order_no,
                 "market": Market(c.market).label,
                 "account": c.account,
+                "site": label_of(c.site) if c.site else None,
                 "code": ledger.code_for(c.market, c.account, c.product_no),
                 "product_no": c.product_no,
                 "product_name": c.product_name,

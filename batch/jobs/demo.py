@@ -7,11 +7,11 @@ from pathlib import Path
 from batch.config import CONFIG_NAME, load_workspace
 from batch.exporters.template import write_template
 from batch.importers import products as P
-from batch.jobs.init import init_workspace
+from batch.jobs.init import EVERY_MARKET, init_workspace
 from batch.jobs.products import Run, run_products
 from batch.jobs.samples import product_rows
 
-DEMO_MARKETS = ("coupang", "naver", "tmon", "11st")
+DEMO_MARKETS = EVERY_MARKET
 
 
 def demo_rows() -> dict[str, list[dict[str, str | None]]]:

@@ -7,6 +7,9 @@ from pathlib import Path
 from batch.config import CONFIG_NAME, Workspace, load_workspace
 from batch.errors import WorkspaceError
 from batch.marketplaces.connect import base_path
+from batch.models import SENDS_TO
+
+EVERY_MARKET: tuple[str, ...] = tuple(market.value for market in SENDS_TO)  # what a new workspace has accounts for
 
 DEFAULT_CONFIG = """\
 # batch 작업 폴더 설정. 비밀번호와 키는 여기에 적지 말고 환경 변수에 두세요 (아래 *_env 이름).
@@ -96,6 +99,23 @@ api_key_env = "BATCH_11ST_MAIN_API_KEY"   # 11번가 셀러오피스 > Open API 
 rate_limit = 10               # 11번가는 초당 한도를 공개하지 않습니다. 429가 잦으면 낮추세요. 상품 등록은 하루 500개까지.
 concurrency = 8
 """,
+    "esm": """\
+[[accounts]]
+market = "esm"
+name = "main"
+base_url = "{sandbox}"        # 실제: https://sa2.esmplus.com
+gmarket_id = ""               # G마켓 판매자 ID (옥션만 팔면 비워 둡니다; 샌드박스에서는 비워 두면 샌드박스 값)
+auction_id = ""               # 옥션 판매자 ID (G마켓만 팔면 비워 둡니다)
+rate_limit = 10               # ESM은 초당 한도를 공개하지 않습니다(429가 잦으면 낮추세요). 주문 조회(모든 ESM 계정이 함께 5초에 1번)와
+                              # 상품 목록 조회(분당 30번)는 batch가 알아서 간격을 둡니다.
+concurrency = 4
+
+# G마켓·옥션 (ESM 2.0) 셀링툴 정보: 이 설치의 모든 ESM 계정이 함께 씁니다 (ESM에 신청해 받은 값).
+[esm]
+master_id = ""                # 셀링툴사의 ESM+ 마스터 ID (샌드박스에서는 비워 두면 샌드박스 값)
+secret_env = "BATCH_ESM_SECRET"   # ESM이 발급한 Secret Key를 넣은 환경 변수 이름
+issuer = ""                   # 셀링툴 도메인 (비우면 batch)
+""",
 }
 
 # Words marketplaces penalise in answers (pulling a buyer off the marketplace); batch.toml [answers] forbidden.
@@ -118,7 +138,7 @@ def init_workspace(
     *,
     sandbox_url: str = "sandbox:",
     company: str = "예시상사",
-    markets: tuple[str, ...] = ("coupang", "naver", "tmon", "11st"),
+    markets: tuple[str, ...] = EVERY_MARKET,
 ) -> Workspace:
     """Make a workspace; its accounts point at the built-in sandbox marketplace unless told otherwise."""
     if (root / CONFIG_NAME).exists():

@@ -373,12 +373,21 @@ async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_
     new = [(u, s) for u, s in ready if any(x.status is OrderStatus.NEW for x in s.lines)]
     if new:  # a unit confirmed already counts as confirmed
         confirmed = await _outcomes(adapter.confirm([list(s.lines) for _, s in new]), [u for u, _ in new])
+        notes: dict[str, str] = getattr(adapter, "notes", {})  # what 발주확인 learnt (ESM: a changed address)
+        fresh: dict[str, list[OrderLine]] = getattr(adapter, "changed_lines", {})
         for u, s in new:
             if (error := confirmed[u.key]) is not None:
                 _failed(u, error)
-            else:
-                for x in s.lines:
-                    ledger.set_order_status(x, OrderStatus.CONFIRMED)
+                continue
+            for x in s.lines:
+                ledger.set_order_status(x, OrderStatus.CONFIRMED)
+            ledger.replace_orders(fresh.get(u.key, []))
+            if u.key in notes:  # the label may carry the old address: nothing is sent until staff have looked
+                u.finish(
+                    RowResult.HELD,
+                    f"발주확인했습니다. {notes[u.key]} 송장은 보내지 않았습니다: 택배 송장의 주소를 확인한 뒤 같은 "
+                    "파일을 다시 넣으세요.",
+                )
     ready = [(u, s) for u, s in ready if u.rows[0].result is None]
     for u, s in ready:
         assert u.rows[0].courier is not None

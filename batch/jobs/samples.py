@@ -83,6 +83,24 @@ GROUPS: dict[str, Row] = {
         "as_guide": "구매 후 1년 이내 무상 A/S",
         "return_guide": "구매 후 7일 이내 교환·반품 가능, 단순 변심은 구매자 부담",
     },
+    # G마켓·옥션: one registration sells on both sites. The sandbox's seeded account has 출하지 1025418, 발송정책
+    # 85172, 판매자주소 1546789 and 묶음배송비 정책 4235749 (the numbers of etapi post 140's sample,
+    # batch/sandbox/esm.py); 300009483 (G마켓) and 39010100 (옥션) are that sample's leaf categories.
+    "esm": {
+        "market": "G마켓·옥션",
+        "account": "main",
+        "group": "G마켓옥션-기본",
+        "sites": "G마켓,옥션",
+        "gmarket_category": "300009483",
+        "auction_category": "39010100",
+        "courier": "CJ대한통운",
+        "ship_place": "1025418",
+        "dispatch_policy": "85172",
+        "bundle_fee_template": "4235749",
+        "address_in": "1546789",
+        "return_fee": "3000",
+        "selling_period": "90",
+    },
 }
 
 

@@ -18,12 +18,15 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import datetime as dt
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import httpx
 
@@ -116,6 +119,30 @@ class RealClock:
         await asyncio.sleep(seconds)
 
 
+# --- time windows (a marketplace lists at most so much time per call) ------------------------------------
+
+
+def windows(start: dt.datetime, end: dt.datetime, size: dt.timedelta) -> list[tuple[dt.datetime, dt.datetime]]:
+    """[start, end) cut into windows of at most ``size``, each starting where the last one stopped."""
+    out = []
+    while start < end:
+        stop = min(start + size, end)
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+def day_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tuple[dt.date, dt.date]]:
+    """[start, end] as whole days, cut into windows spanning at most ``days`` days (both ends inclusive)."""
+    first, last = start.date(), end.date()
+    out = []
+    while first <= last:
+        stop = min(first + dt.timedelta(days=days - 1), last)
+        out.append((first, stop))
+        first = stop + dt.timedelta(days=1)
+    return out
+
+
 # --- pacing and breaking ------------------------------------------------------------------------
 
 
@@ -179,6 +206,63 @@ class TokenBucket:
     def pause(self, seconds: float) -> None:
         """Hold every request of this account for ``seconds`` (after a 429)."""
         self.slow_until = max(self.slow_until, self.clock.monotonic() + seconds)
+
+
+class Spacing:
+    """Calls of one kind (``name``) kept at least ``seconds`` apart by every client that shares the file ``path``.
+
+    A marketplace may limit a call per seller tool rather than per account (ESM's order list: one call per 5 s,
+    which a production integrator found to bite across accounts), so every account of the installation, in this
+    process or another, waits its turn: the next allowed moment is kept in ``path`` (the ledger's SQLite file) and
+    claimed under ``BEGIN IMMEDIATE``. Times are the clock's ``monotonic`` (on Linux one clock for every process of
+    the machine); a stored moment further ahead than ``seconds`` is stale (a reboot) and ignored. Without a file,
+    the spacing holds within this process only.
+    """
+
+    _local: ClassVar[dict[str, float]] = {}  # name -> next allowed moment, when no file is shared
+
+    def __init__(self, clock: Clock, path: Path | None = None) -> None:
+        self.clock = clock
+        self.path = path
+
+    async def wait(self, name: str, seconds: float) -> None:
+        while True:
+            now = self.clock.monotonic()
+            due = self._claim(name, now, seconds)
+            if due is None:
+                return
+            await self.clock.sleep(due - now)
+
+    def _claim(self, name: str, now: float, seconds: float) -> float | None:
+        """Take the slot at ``now`` (None) or say when it is free."""
+        if self.path is None:
+            due = self._local.get(name, float("-inf"))
+            if due > now + seconds:
+                due = float("-inf")
+            if now < due:
+                return due
+            self._local[name] = now + seconds
+            return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS spacing (name TEXT PRIMARY KEY, next_at REAL NOT NULL)")
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT next_at FROM spacing WHERE name=?", (name,)).fetchone()
+            due = float(row[0]) if row else float("-inf")
+            if due > now + seconds:
+                due = float("-inf")
+            if now < due:
+                db.execute("ROLLBACK")
+                return due
+            db.execute(
+                "INSERT INTO spacing VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at",
+                (name, now + seconds),
+            )
+            db.execute("COMMIT")
+            return None
+        finally:
+            db.close()
 
 
 class CircuitBreaker:
@@ -251,6 +335,7 @@ class MarketClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         kill_switch: str | None = None,
+        spacing_file: Path | None = None,
     ) -> None:
         self.market = market
         self.http = http
@@ -262,6 +347,12 @@ class MarketClient:
         self.api_buckets: dict[str, TokenBucket] = {}  # per-API pacing the marketplace announced (``follow``)
         self.breaker = CircuitBreaker(self.clock, settings.breaker_threshold, settings.breaker_cooldown)
         self.sent = 0
+        self.spacing = Spacing(self.clock, spacing_file)
+
+    async def space(self, name: str, seconds: float) -> None:
+        """Wait until a call of kind ``name`` may go, ``seconds`` after the last one of any account sharing the
+        installation's ledger file (Spacing); the caller sends it right after."""
+        await self.spacing.wait(name, seconds)
 
     def follow(
         self,

@@ -63,6 +63,7 @@ ADAPTERS: dict[str, str] = {
     "coupang": "batch.marketplaces.coupang:Coupang",
     "naver": "batch.marketplaces.naver:Naver",
     "11st": "batch.marketplaces.st11:St11",
+    "esm": "batch.marketplaces.esm:Esm",
 }
 SUPPORTED = tuple(ADAPTERS)
 
@@ -89,6 +90,12 @@ def connect(
     credentials = adapter_class.credentials_for(account)  # before any connection is opened
     http = http_client(account, app=app, sandbox_path=base_path(account.market))
     client = MarketClient(
-        account.market, http, settings_for(account), clock=clock, rng=rng, kill_switch=ws.stops.get(account.market)
+        account.market,
+        http,
+        settings_for(account),
+        clock=clock,
+        rng=rng,
+        kill_switch=ws.stops.get(account.market),
+        spacing_file=ws.ledger_path,
     )
     return Connection(account, adapter_class(client, credentials), client)

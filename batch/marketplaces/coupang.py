@@ -28,6 +28,7 @@ from batch.marketplaces.base import (
     Unavailable,
     Verdict,
     chunks,
+    day_windows,
     in_batches,
     json_object,
     status_error,
@@ -180,17 +181,6 @@ def minute_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tupl
         if stop >= last:
             return out
         first = stop
-
-
-def day_windows(start: dt.datetime, end: dt.datetime, days: int) -> list[tuple[dt.date, dt.date]]:
-    """[start, end] as whole days, cut into windows spanning at most ``days`` days (both ends inclusive)."""
-    first, last = start.date(), end.date()
-    out = []
-    while first <= last:
-        stop = min(first + dt.timedelta(days=days - 1), last)
-        out.append((first, stop))
-        first = stop + dt.timedelta(days=1)
-    return out
 
 
 class Coupang:

@@ -12,9 +12,18 @@ from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
 from batch.marketplaces import st11_xml as xml
-from batch.marketplaces.base import AlreadyDone, Blocked, Call, MarketClient, MarketError, Rejected, each_item
+from batch.marketplaces.base import (
+    AlreadyDone,
+    Blocked,
+    Call,
+    MarketClient,
+    MarketError,
+    Rejected,
+    each_item,
+    windows,
+)
 from batch.marketplaces.types import Outcomes, Shipment
-from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus
+from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, now_kst
 
 MARKET = Market.ST11.value
 ORDER_WINDOW = dt.timedelta(days=7)  # G 1876/1635: "조회 기간은 최대 7일"; −3105 when 8 days or more
@@ -119,19 +128,6 @@ CLAIM_REFUSALS = {
 }
 CANCELLED_ALREADY = "이미 취소 완료"  # G 1640 error example: −1 "이미 취소 완료된 신청건 입니다."
 NOTHING_FOUND = "해당 건이 없습니다"  # ❓ G 1639/1643/1648/1725 error example text with result_code −1
-
-
-def windows(start: dt.datetime, end: dt.datetime, size: dt.timedelta) -> list[tuple[dt.datetime, dt.datetime]]:
-    out = []
-    while start < end:
-        stop = min(start + size, end)
-        out.append((start, stop))
-        start = stop
-    return out
-
-
-def now_kst() -> dt.datetime:
-    return dt.datetime.now(KST).replace(tzinfo=None)
 
 
 class St11Orders:

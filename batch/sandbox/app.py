@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batch.sandbox import control, images
 from batch.sandbox.coupang import CoupangMarket
+from batch.sandbox.esm import EsmMarket
 from batch.sandbox.faults import STATUS_KINDS, Clock, ConnectionDropped, stall
 from batch.sandbox.naver import NaverMarket
 from batch.sandbox.registry import Market, Sandbox
@@ -76,7 +77,7 @@ class SandboxApp(Starlette):
 
 
 def create_app(*, clock: Clock = time.time, seed: int = 0) -> Starlette:
-    """One app serving every market (TMON, Coupang, Naver, 11번가) beside the control API and a stand-in image host.
+    """One app serving every market (TMON, Coupang, Naver, 11번가, G마켓·옥션) beside the control API and a stand-in image host.
 
     ``clock`` drives token expiry and the rate limiter (inject a fake one in tests); ``seed`` makes access tokens
     and the default fault draws reproducible.
@@ -86,6 +87,7 @@ def create_app(*, clock: Clock = time.time, seed: int = 0) -> Starlette:
         CoupangMarket(clock=clock, seed=seed),
         NaverMarket(clock=clock, seed=seed),
         St11Market(clock=clock, seed=seed),  # paths under /rest/
+        EsmMarket(clock=clock, seed=seed),  # paths under /item/, /shipping/, /claim/, /assist/
     ]
     sandbox = Sandbox(markets, clock=clock, seed=seed)
     routes: list[BaseRoute] = [*control.routes(sandbox)]

@@ -25,8 +25,11 @@ Sources (tags as in /work/shared/marketplaces.md §7; ✅ marketplace document, 
   ``KimJinYoung-a/wapi`` ``TenDlvCode211stDlvCode`` (10x10's production integration), not in the §1.3 excerpt.
   직접배송 is a delivery method there (``dlvMthdCd`` 03), not a courier code; ``ST11_OTHER`` (00099 기타) is the
   guide's catch-all and no catalogue courier maps to it.
-* ESM ``DeliveryCompanyCode`` (integer) — none: no code table was found (one client's comment says 10013 = CJ; one
-  comment is not a source).
+* ESM ``DeliveryCompanyCode`` (integer) — ✅ the etapi guide's 택배사 리스트 조회 page (post 142), as copied in
+  ``rumeadia-dotcom/ing0415`` ``docs/architecture/v1/features/esm-api/product/142.md``: 10013 CJ 대한통운 택배, 10008
+  롯데택배, 10007 한진택배, 10003 로젠택배, 10005 우체국택배, 10016 경동택배, 10014 대신택배, 10015 일양택배, 10017
+  천일택배, 10074 합동택배 (marketplaces-next.md §7.3 agrees). Left out: 10073 "편의점택배(GS25)" for CVSnet (GS
+  Postbox) and anything for CU — the page does not say which network its 편의점택배 is.
 
 Tracking-number lengths are restricted only where two independent public sources agree; otherwise 9–14 digits:
 
@@ -94,14 +97,14 @@ CATALOGUE: tuple[Courier, ...] = (
         key="cj",
         name="CJ대한통운",
         aliases=("CJ", "대한통운", "CJ GLS", "CJ택배", "CJ대한통운택배", "CJ Logistics", "씨제이대한통운"),
-        codes={"tmon": "10001", "coupang": "CJGLS", "naver": "CJGLS", "11st": "00034"},
+        codes={"tmon": "10001", "coupang": "CJGLS", "naver": "CJGLS", "11st": "00034", "esm": "10013"},
         digits=(10, 12),
     ),
     Courier(
         key="lotte",
         name="롯데택배",
         aliases=("롯데", "롯데(현대택배)", "현대택배", "롯데글로벌로지스", "롯데로지스틱스", "Lotte"),
-        codes={"tmon": "10002", "coupang": "HYUNDAI", "naver": "HYUNDAI", "11st": "00012"},
+        codes={"tmon": "10002", "coupang": "HYUNDAI", "naver": "HYUNDAI", "11st": "00012", "esm": "10008"},
         digits=(10, 12, 13),
         check=lotte_check,
     ),
@@ -109,56 +112,56 @@ CATALOGUE: tuple[Courier, ...] = (
         key="hanjin",
         name="한진택배",
         aliases=("한진", "Hanjin"),
-        codes={"tmon": "10003", "coupang": "HANJIN", "naver": "HANJIN", "11st": "00011"},
+        codes={"tmon": "10003", "coupang": "HANJIN", "naver": "HANJIN", "11st": "00011", "esm": "10007"},
         digits=(10, 12, 14),
     ),
     Courier(
         key="logen",
         name="로젠택배",
         aliases=("로젠", "Logen", "iLOGEN"),
-        codes={"tmon": "10004", "coupang": "KGB", "naver": "KGB", "11st": "00002"},
+        codes={"tmon": "10004", "coupang": "KGB", "naver": "KGB", "11st": "00002", "esm": "10003"},
         digits=(11,),
     ),
     Courier(
         key="epost",
         name="우체국택배",
         aliases=("우체국", "우체국소포", "우체국 택배", "Korea Post"),  # not EMS: that is international
-        codes={"tmon": "10005", "coupang": "EPOST", "naver": "EPOST", "11st": "00007"},
+        codes={"tmon": "10005", "coupang": "EPOST", "naver": "EPOST", "11st": "00007", "esm": "10005"},
         digits=(13,),
     ),
     Courier(
         key="kdexp",
         name="경동택배",
         aliases=("경동", "경동물류"),
-        codes={"tmon": "10006", "coupang": "KDEXP", "naver": "KDEXP", "11st": "00026"},
+        codes={"tmon": "10006", "coupang": "KDEXP", "naver": "KDEXP", "11st": "00026", "esm": "10016"},
         digits=(13,),
     ),
     Courier(
         key="daesin",
         name="대신택배",
         aliases=("대신", "대신화물", "대신화물택배"),
-        codes={"tmon": "10007", "coupang": "DAESIN", "11st": "00021"},
+        codes={"tmon": "10007", "coupang": "DAESIN", "11st": "00021", "esm": "10014"},
         digits=ANY_LENGTH,
     ),
     Courier(
         key="ilyang",
         name="일양로지스",
         aliases=("일양", "일양택배"),
-        codes={"tmon": "10008", "coupang": "ILYANG", "11st": "00022"},
+        codes={"tmon": "10008", "coupang": "ILYANG", "11st": "00022", "esm": "10015"},
         digits=ANY_LENGTH,
     ),
     Courier(
         key="chunil",
         name="천일택배",
         aliases=("천일",),
-        codes={"tmon": "10009", "coupang": "CHUNIL", "11st": "00027"},
+        codes={"tmon": "10009", "coupang": "CHUNIL", "11st": "00027", "esm": "10017"},
         digits=ANY_LENGTH,
     ),
     Courier(
         key="hapdong",
         name="합동택배",
         aliases=("합동",),
-        codes={"tmon": "10010", "coupang": "HDEXP", "11st": "00035"},
+        codes={"tmon": "10010", "coupang": "HDEXP", "11st": "00035", "esm": "10074"},
         digits=ANY_LENGTH,
     ),
     Courier(
@@ -204,10 +207,16 @@ def _fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
+# Codes not read as a courier's name in a workbook: ESM's numbers overlap TMON's (10003 is 한진 at TMON, 로젠 at ESM),
+# so a number staff write keeps meaning what it meant before ESM came.
+NOT_WORDS = ("esm",)
+
+
 def _build_index() -> dict[str, Courier]:
     index: dict[str, Courier] = {}
     for courier in CATALOGUE:
-        for word in (courier.key, courier.name, *courier.aliases, *courier.codes.values()):
+        codes = [code for market, code in courier.codes.items() if market not in NOT_WORDS]
+        for word in (courier.key, courier.name, *courier.aliases, *codes):
             folded = _fold(word)
             other = index.setdefault(folded, courier)
             if other is not courier:

@@ -1,0 +1,775 @@
+"""G마켓/옥션 through ESM 2.0 (marketplaces-next.md §2): one master id signs an HS256 JWT per request; JSON with result
+codes inside 200 answers; one account sells on two sites ("gmarket", "auction").
+
+Sources, cited beside each call:
+* [E n] the copy of the official guide (https://etapi.gmarket.com/<n>) in ``rumeadia-dotcom/ing0415`` commit
+  bf89065d86066598e98fec37b36a0af64ecef385, ``docs/architecture/v1/features/esm-api/<slug>/<n>.md``
+  (https://github.com/rumeadia-dotcom/ing0415/blob/bf89065d86066598e98fec37b36a0af64ecef385/docs/architecture/v1/features/esm-api/);
+  [E README] = ``esm-api/README.md`` (auth).
+* [S] the production client ``jjhs0819-ops/samba-wave`` ``backend/backend/domain/samba/proxy/esmplus.py``.
+
+Retries, pacing and the breaker are the shared client's (base.py); orders, claims and CS are in esm_orders.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+from jwt.warnings import InsecureKeyLengthWarning
+
+from batch.config import Account
+from batch.errors import WorkspaceError
+from batch.marketplaces.base import (
+    AuthFailed,
+    Blocked,
+    Call,
+    MarketClient,
+    MarketError,
+    RateLimited,
+    Rejected,
+    Unavailable,
+    json_object,
+    status_error,
+)
+from batch.marketplaces.esm_orders import (
+    AUCTION,
+    GMARKET,
+    MARKET,
+    ORDER_LIST_SPACING,
+    ORDER_STATES,
+    RATE_WORDS,
+    SITE_ORDER,
+    EsmOrders,
+    Site,
+    pick,
+    result,
+    succeeded,
+    text,
+)
+from batch.marketplaces.types import DeliveryTemplate, option_no
+from batch.models import KST, OrderLine, Product, ProductLink, SalesInfo
+from batch.trade.couriers import find_courier
+from batch.trade.notices import SEPARATE_NOTICE
+
+AUDIENCE = "sa.esmplus.com"  # [E README] payload.aud "좌측 정보로 고정해서 사용"
+SUBJECT = "sell"  # [E README] payload.sub: "Sell API는 "sell""
+DEFAULT_ISSUER = "batch"  # [E README] iss "토큰 발행자. 보통 클라이언트 도메인 주소" (batch.toml [esm] issuer)
+MAX_PRICE = 1_000_000_000  # [E 20] price "10원 이상 10억 미만 … 10원 단위"
+MAX_STOCK = 99_999  # [E 20] stock "1 ~ 99999까지 입력 가능, 0 설정 불가"
+MAX_NAME_BYTES = 100  # [E 20] goodsName.kor "최대 100byte" (counted in CP949 here; ESM refuses beyond: 1000 error)
+MAX_CODE_BYTES = 100  # [E 20] managedCode "100byte 이내"
+MAX_OPTION_CODE_BYTES = 20  # [E 20/26] manageCode "20byte 이내"
+MAX_SELECT, MAX_COMBO = 50, 500  # [E 20/26] "선택형 50개, 조합형 500개까지"
+MAX_OPTION_NAMES = 3  # [E 20] recommendedOpts type 1 선택형, 2 2개 조합형, 3 3개 조합형
+MAX_EXTRA_IMAGES = 14  # [E 20] addtionalImg1URL ~ addtionalImg14URL
+# [E 20] basicImgURL "포맷: jpg, png" (≥600×600, ≤2 MB: ESM checks what it fetches); an address naming another
+# format is refused before sending, one naming none is left to ESM
+OTHER_IMAGE_TYPES = (".gif", ".webp", ".bmp", ".tif", ".tiff", ".svg", ".heic")
+# [E 20] sellingPeriod "-1(무제한), 15, 30, 60, 90"; its error table: "판매기간은 -1(3PL상품 한정), 0, 15, 30, 60, 90만
+# 가능합니다" — so a blank cell is 90 days, the longest every product may have, and 무제한 is sent only when asked for
+SELLING_PERIODS = {"무제한": -1, "-1": -1, "15": 15, "30": 30, "60": 60, "90": 90}
+DEFAULT_PERIOD = 90
+FEE_TYPES = {"무료": 1, "유료": 2, "조건부무료": 3}  # [E 20] shipping.policy.each.feeType 1 무료 2 유료 3 조건부무료
+PREPAID_ONLY = 2  # [E 20] each.feePayType 2 : 선결제만 가능
+SETTLE = 180.0  # [E 21] "상품 등록 API 호출하고 정상 등록 처리 시간(약 3분) 이후 변경할 수 있습니다"
+SEARCH = "esm:goods-search"  # [E 160] "목록 조회시 분당 최대 30회": one call per 2 s across the installation
+SEARCH_SPACING = 2.05
+SITE_WORDS = {"g마켓": GMARKET, "지마켓": GMARKET, "gmarket": GMARKET, "옥션": AUCTION, "auction": AUCTION}
+KEEP_PERIOD = 0  # [E 21] sellingPeriod "수정(PUT) 시 판매기간을 0으로 입력하면 기존 판매기간 유지"
+DETAIL_FORBIDDEN = ("<iframe", "<script")  # [E 20] descriptions.kor.html "iframe, Script … 사용 불가"
+REQUIRED_SALES = {
+    "ship_place": "출하지번호",
+    "dispatch_policy": "발송정책번호",
+    "courier": "택배사",
+    "address_in": "반품/교환지 주소번호",
+}
+SEPARATE = "상품 상세설명 참조"
+
+
+@dataclass(frozen=True)
+class EsmCredentials:
+    master_id: str  # the selling tool's ESM+ master id: JWT header kid ([E README] "셀링툴사의 경우 … 마스터ID")
+    secret: str
+    issuer: str
+    gmarket_id: str  # the seller's G마켓 id ("" when the account does not sell there)
+    auction_id: str
+
+
+def _digits(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _fold(value: str) -> str:
+    return re.sub(r"[\s·/(),.\-_]+", "", value).lower()
+
+
+def _bytes(value: str) -> int:
+    """Bytes as a Korean site counts a 100-byte name: 2 per Hangul (CP949); UTF-8 when CP949 cannot hold it."""
+    try:
+        return len(value.encode("cp949"))
+    except UnicodeEncodeError:
+        return len(value.encode("utf-8"))
+
+
+class Esm(EsmOrders):
+    """One ESM account: the tool's master id and secret, the seller's G마켓 and/or 옥션 id."""
+
+    market = MARKET
+    sandbox_path = ""  # every path is under /item, /shipping, /claim, /assist on the real host and the sandbox alike
+    images_dir: Path | None = None  # [E 20] images are URLs ESM fetches (basicImgURL)
+
+    @staticmethod
+    def credentials_for(account: Account) -> EsmCredentials:
+        """``[esm]`` ``master_id`` / ``secret_env`` / ``issuer`` (copied into every esm account's settings) and the
+        account's ``gmarket_id`` / ``auction_id`` (at least one)."""
+        where = f"G마켓·옥션/{account.name}"
+
+        def setting(key: str) -> str:
+            # a sandbox account left empty reads the sandbox's published value (batch.config SANDBOX_SECRETS["esm"])
+            value = account.text(key).strip()
+            return value or ((account.secret(key) or "").strip() if account.is_sandbox else "")
+
+        master = setting("master_id")
+        if not master:
+            raise WorkspaceError(
+                f'{where} 계정에 ESM 마스터 ID가 없습니다. batch.toml의 [esm] 표에 master_id = "셀링툴 ESM+ 마스터 ID"를 '
+                "쓰세요."
+            )
+        gmarket, auction = setting("gmarket_id"), setting("auction_id")
+        if not gmarket and not auction:
+            raise WorkspaceError(
+                f'{where} 계정에 판매자 ID가 없습니다. batch.toml의 이 계정([[accounts]])에 gmarket_id = "G마켓 판매자 '
+                'ID" 또는 auction_id = "옥션 판매자 ID"(둘 다 가능)를 쓰세요.'
+            )
+        issuer = str(account.settings.get("issuer") or DEFAULT_ISSUER)
+        return EsmCredentials(master, account.required_secret("secret"), issuer, gmarket, auction)
+
+    def __init__(self, client: MarketClient, credentials: EsmCredentials) -> None:
+        self.client = client
+        self.credentials = credentials
+        self.notes = {}
+        self.changed_lines: dict[str, list[OrderLine]] = {}
+        self.wall: Callable[[], float] = time.time  # the JWT's iat ([E README] "JWT 발행 시간"): wall time, not the
+        # client's monotonic clock
+        self._created: dict[str, float] = {}  # goodsNo -> wall time of its registration ([E 21] wait ~3 min)
+        self._notice_groups: dict[str, int] | None = None
+        self._notice_codes: dict[int, list[Mapping[str, Any]]] = {}
+
+    @staticmethod
+    def spaced_calls(credentials: EsmCredentials, job: str) -> tuple[int, float]:
+        """How many calls of ``job`` wait their turn across the installation, at least, and how far apart: an order
+        collection lists each of ORDER_STATES on each site the account has an id for (a window of ≤ 31 days; more
+        pages or windows add calls)."""
+        sites = sum(1 for site_id in (credentials.gmarket_id, credentials.auction_id) if site_id)
+        return (sites * len(ORDER_STATES), ORDER_LIST_SPACING) if job == "orders" else (0, 0.0)
+
+    def sites(self) -> tuple[Site, ...]:
+        ids = {"gmarket": self.credentials.gmarket_id, "auction": self.credentials.auction_id}
+        return tuple(s for s in SITE_ORDER if ids[s.name])
+
+    def _site_id(self, site: Site) -> str:
+        return self.credentials.gmarket_id if site is GMARKET else self.credentials.auction_id
+
+    # --- the wire ----------------------------------------------------------------------------------
+
+    def token(self, site: Site | None = None) -> str:
+        """[E README]: HS256 over base64url(header).base64url(payload) with the issued secret; header ``{"alg":
+        "HS256", "typ": "JWT", "kid": master id}``; payload ``{"iss", "sub": "sell", "aud": "sa.esmplus.com", "iat",
+        "ssi": "A:<옥션 ID>,G:<G마켓 ID>"}`` ("," between the sites, one id each). With ``site``, that site alone
+        ([S] signs one site per token)."""
+        chosen = (site,) if site is not None else self.sites()
+        payload = {
+            "iss": self.credentials.issuer,
+            "sub": SUBJECT,
+            "aud": AUDIENCE,
+            "iat": int(self.wall()),
+            "ssi": ",".join(f"{s.ssi}:{self._site_id(s)}" for s in chosen),
+        }
+        headers = {"typ": "JWT", "kid": self.credentials.master_id}
+        with warnings.catch_warnings():
+            # ESM issues the secret (the [E README] sample key is 24 bytes): its length is not ours to choose
+            warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+            return jwt.encode(payload, self.credentials.secret, algorithm="HS256", headers=headers)
+
+    def _auth(self, site: Site | None) -> Callable[[], Any]:
+        async def sign() -> Mapping[str, str]:
+            return {"Authorization": f"Bearer {self.token(site)}"}  # a fresh token per request (and per retry)
+
+        return sign
+
+    async def _no_renewal(self, response: httpx.Response) -> bool:
+        return False  # the token is made here from the secret: a new one would be refused the same way
+
+    def _error(self, response: httpx.Response) -> MarketError:
+        """An HTTP error: 401/403 ([E README] ``{"status": {"message": "The user does not have right access to the
+        api", "status_code": 401}}``) is AuthFailed; a "5초당" answer RateLimited; others as base.status_error."""
+        body = json_object(response)
+        message = text(pick(pick(body, "status"), "message")) or result(body)[1] or response.text[:200]
+        if RATE_WORDS in message:
+            return RateLimited(
+                MARKET,
+                "G마켓·옥션 주문 조회는 5초에 한 번만 됩니다. 잠시 뒤 다시 실행하세요.",
+                retry_after=ORDER_LIST_SPACING,
+                status=response.status_code,
+            )
+        if response.status_code in (401, 403):
+            return AuthFailed(
+                MARKET,
+                "G마켓·옥션(ESM) 인증에 실패했습니다"
+                f"({message or response.reason_phrase}). batch.toml [esm]의 master_id와 비밀키 환경 변수, 계정의 "
+                "gmarket_id/auction_id, ESM에 등록한 셀링툴 API 권한과 허용 IP를 확인하세요.",
+                status=response.status_code,
+            )
+        return status_error(MARKET, response, f"G마켓·옥션(ESM) 응답 오류: {message or response.reason_phrase}")
+
+    async def _send(self, call: Call, site: Site | None = None) -> Any:
+        """Send ``call`` signed for ``site`` (both sites when None) and return its parsed JSON ({} when empty)."""
+        call.headers = {"Accept": "application/json", **call.headers}
+        response = await self.client.send(
+            call, auth=self._auth(site), on_auth_error=self._no_renewal, to_error=self._error
+        )
+        if not response.content.strip():
+            return {}
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise Unavailable(
+                MARKET,
+                "G마켓·옥션(ESM)의 답을 읽을 수 없습니다(JSON이 아님). 잠시 뒤 다시 실행해 주세요.",
+                status=response.status_code,
+                outcome_unknown=not call.idempotent,
+            ) from exc
+
+    @staticmethod
+    def _failed(code: str, message: str, what: str = "") -> MarketError:
+        """A result code other than success: "5초당 1회" ([E 67] 3000 on the order list) is RateLimited, "잠시 후 다시"
+        ([E 70] "주문확인 진행중입니다. 잠시 후 다시 진행해주세요") Unavailable; anything else a refusal of this request
+        in ESM's own words."""
+        where = what or "G마켓·옥션"
+        if RATE_WORDS in message:
+            return RateLimited(
+                MARKET,
+                f"{where}: ESM이 호출이 너무 잦다고 답했습니다(5초에 한 번). 잠시 뒤 다시 실행하세요.",
+                retry_after=ORDER_LIST_SPACING,
+                code=code,
+            )
+        if "잠시 후 다시" in message:
+            return Unavailable(MARKET, f"{where}: ESM이 처리 중입니다({message}). 잠시 뒤 다시 실행하세요.", code=code)
+        return Rejected(
+            MARKET,
+            f"{where}: ESM이 받지 않았습니다 — {message or '사유 없음'} (결과코드 {code}). 내용을 고친 뒤 다시 보내세요.",
+            code=code,
+        )
+
+    async def _checked(self, call: Call, what: str, site: Site | None = None) -> Any:
+        answer = await self._send(call, site)
+        code, message = result(answer)
+        if not succeeded(code):
+            raise self._failed(code, message, what)
+        return answer
+
+    async def vendor_id(self) -> str:
+        """[E 142] ``GET /item/v1/shipping/delivery-company``: the cheapest signed read (no parameters); the ids the
+        token carries are what ESM knows the seller by."""
+        await self._checked(Call("GET", "/item/v1/shipping/delivery-company"), "G마켓·옥션 택배사 조회")
+        return ",".join(f"{s.ssi}:{self._site_id(s)}" for s in self.sites())
+
+    # --- product jobs ------------------------------------------------------------------------------
+
+    def _sold_sites(self, sales: SalesInfo) -> tuple[tuple[Site, ...], list[str]]:
+        """판매 사이트 (sales ``sites``: "G마켓", "옥션", "G마켓,옥션"; blank = every site the account has an id for)."""
+        raw = (sales.get("sites") or "").strip()
+        if not raw:
+            return self.sites(), []
+        chosen: list[Site] = []
+        problems: list[str] = []
+        for word in (w for w in re.split(r"[,\s/·]+", raw) if w):
+            site = SITE_WORDS.get(word.lower())
+            if site is None:
+                problems.append(
+                    f"G마켓·옥션 판매 사이트 '{word}'을(를) 모릅니다. G마켓, 옥션 또는 'G마켓,옥션'으로 쓰세요."
+                )
+            elif site not in self.sites():
+                key = "gmarket_id" if site is GMARKET else "auction_id"
+                problems.append(
+                    f"이 계정에는 {site.label} 판매자 ID가 없습니다. batch.toml에 {key}를 쓰거나 판매 사이트에서 빼세요."
+                )
+            elif site not in chosen:
+                chosen.append(site)
+        return tuple(s for s in SITE_ORDER if s in chosen), problems
+
+    @staticmethod
+    def _category(site: Site, sales: SalesInfo) -> str:
+        return _digits(sales.get("gmarket_category" if site is GMARKET else "auction_category"))
+
+    def _options(self, product: Product, sites: Sequence[Site]) -> dict[str, Any]:
+        """[E 20] recommendedOpts / [E 26] body, 직접입력 form ([E 26] "선택형 직접입력 샘플", "조합형 직접입력 샘플":
+        recommendedOptNo 0 with recommendedOptName, recommendedOptValueNo 0 with koreanText). One option name =
+        type 1 선택형 (independent); two or three = type 2/3 조합형 (combination). manageCode = our option number.
+        An option off sale or out of stock is ``isSoldOut`` (ESM: "옵션 재고 수량으로 제어하지 않음") with qty 1
+        (❓ [E 26] qty "1~99999로 설정")."""
+        names = product.option_names
+        if not names or not product.options:
+            return {"type": 0, "isStockManage": False}
+
+        def word(value: str) -> dict[str, Any]:
+            return {"koreanText": value, "exposeLanguage": 1}
+
+        details = []
+        for i, o in enumerate(product.options):
+            sold_out = not o.on_sale or o.stock <= 0
+            qty = 1 if sold_out else min(o.stock, MAX_STOCK)
+            detail: dict[str, Any] = {
+                "isSoldOut": sold_out,
+                "isDisplay": True,
+                "qty": {s.key: qty for s in sites},
+                "manageCode": option_no(product.code, i),
+                "addAmnt": o.extra_price,
+            }
+            if len(names) == 1:
+                detail = {"recommendedOptValueNo": 0, "recommendedOptValue": word(o.values[0]), **detail}
+            else:
+                for n, value in enumerate(o.values, start=1):
+                    detail[f"recommendedOptValueNo{n}"] = 0
+                    detail[f"recommendedOptValue{n}"] = word(value)
+            details.append(detail)
+        if len(names) == 1:
+            group = {"recommendedOptNo": 0, "recommendedOptName": word(names[0]), "details": details}
+            return {"type": 1, "isStockManage": True, "independent": group}
+        combination: dict[str, Any] = {"details": details}
+        for n, name in enumerate(names, start=1):
+            combination[f"recommendedOptNo{n}"] = 0
+            combination[f"recommendedOptName{n}"] = word(name)
+        return {"type": len(names), "isStockManage": True, "combination": combination}
+
+    @staticmethod
+    def _notice_body(product: Product, group: int, codes: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """[E 20] officialNotice{officialNoticeNo, details[{officialNoticeItemelementCode, value, isExtraMark}]}: each
+        code of the group ([E 161]) gets our 고시 value whose name matches its officialNoticeItemelementName; a code we
+        have no value for, or one marked '상세정보 별도표기', is "상품 상세설명 참조" with isExtraMark true ([E 20]
+        "true : 상품 상세설명 참조로 표기"; ❓ [E 161] calls the same flag 필수 여부)."""
+        ours = {_fold(field): value for field, value in product.notices}
+        details = []
+        for code in codes:
+            name = _fold(text(pick(code, "officialNoticeItemelementName")))
+            value = ours.get(name) or next((v for f, v in ours.items() if name and (f in name or name in f)), "")
+            separate = not value or value == SEPARATE_NOTICE
+            details.append(
+                {
+                    "officialNoticeItemelementCode": text(pick(code, "officialNoticeItemelementCode")),
+                    "value": SEPARATE if separate else value,
+                    "isExtraMark": separate,
+                }
+            )
+        return {"officialNoticeNo": group, "details": details}
+
+    def payload(
+        self,
+        product: Product,
+        sales: SalesInfo,
+        notice: dict[str, Any] | None = None,
+        *,
+        selling: Mapping[str, bool] | None = None,
+    ) -> dict[str, object]:
+        """The body of [E 20] ``POST /item/v1/goods`` (and, with ``selling``, of ``PUT /item/v1/goods/{goodsNo}``),
+        field names as [E 20]/[E 140]. Only the sites sold on carry a category, price, stock, period and policy
+        (❓ [E 20] marks both sites' keys required; [S] sends one site). ``notice`` is the resolved 고시 block
+        (create/update resolve it with [E 161]); without it the 고시 fields go by our names."""
+        sites, _ = self._sold_sites(sales)
+        options = bool(product.option_names and product.options)
+        total = sum(o.stock for o in product.options if o.on_sale)
+        stock = min(max(total, 1), MAX_STOCK) if options else total  # [E 20] ignored when options manage stock
+        period = SELLING_PERIODS.get(_digits(sales.get("selling_period")), DEFAULT_PERIOD)
+        courier = find_courier(sales.get("courier") or "")
+        company = (courier.codes.get("esm") or "") if courier else ""
+        bundle = _digits(sales.get("bundle_fee_template"))
+        policy: dict[str, Any] = {"placeNo": int(p) if (p := _digits(sales.get("ship_place"))).isdigit() else p}
+        if bundle:
+            policy |= {"feeType": 1, "bundle": {"deliveryTmplId": bundle}}  # [E 20] 1 : 묶음배송비
+        else:
+            fee_type = FEE_TYPES.get(sales.get("delivery_fee_type") or "", 0)
+            each: dict[str, Any] = {"feeType": fee_type, "feePayType": PREPAID_ONLY}
+            if fee_type in (2, 3):
+                each["fee"] = int(_digits(sales.get("delivery_fee")) or 0)
+            if fee_type == 3:  # ❓ [E 20] names no 조건부무료 threshold field but details{Condition, FeeAmnt}
+                each["details"] = [{"Condition": int(_digits(sales.get("free_over")) or 0), "FeeAmnt": 0}]
+            policy |= {"feeType": 2, "each": each}  # [E 20] 2 : 상품별배송비
+        dispatch = _digits(sales.get("dispatch_policy"))
+        shipping = {
+            "type": 1,  # [E 20] 1 : 택배
+            "companyNo": int(company) if company.isdigit() else company,
+            "policy": policy,
+            "returnAndExchange": {  # [E 140] addrNo is a string in the schema
+                "addrNo": _digits(sales.get("address_in")),
+                "fee": int(_digits(sales.get("return_fee")) or 0),
+            },
+            # [E 20] "동시 등록시 옥션과 동일한 정책 번호 입력"
+            "dispatchPolicyNo": {s.key: int(dispatch) if dispatch.isdigit() else dispatch for s in sites},
+        }
+        urls = [i for i in product.images if "://" in i]
+        images: dict[str, Any] = {"basicImgURL": urls[0] if urls else ""}
+        images |= {f"addtionalImg{n}URL": url for n, url in enumerate(urls[1 : MAX_EXTRA_IMAGES + 1], start=1)}
+        category: dict[str, Any] = {
+            "site": [{"siteType": s.order_type, "catCode": self._category(s, sales)} for s in sites]
+        }
+        if esm := _digits(sales.get("esm_category")):
+            category["esm"] = {"catCode": esm}
+        additional: dict[str, Any] = {
+            "price": {s.upper: product.price for s in sites},
+            "stock": {s.upper: stock for s in sites},
+            "sellingPeriod": {s.upper: period for s in sites},
+            "managedCode": product.code,  # [E 20] "판매자 관리 코드 or 자사몰 상품번호"; [E 160] searches by it
+            "recommendedOpts": self._options(product, sites),
+            # ❓ [E 20] origin needs [E 162] region codes: we send 1 "상품 상세설명 참조" with type 0 (as [E 20] asks)
+            "origin": {"goodsType": 1, "type": 0},
+            "shipping": shipping,
+            "officialNotice": notice
+            or {
+                "officialNoticeNo": int(n) if (n := _digits(sales.get("notice_no"))).isdigit() else 0,
+                "details": [
+                    {"officialNoticeItemelementCode": f, "value": v, "isExtraMark": v == SEPARATE_NOTICE}
+                    for f, v in product.notices
+                ],
+            },
+            "isAdultProduct": product.adult,
+            "isVatFree": product.tax == "면세",  # [E 20] true : 부가세 면세상품
+            "images": images,
+            "descriptions": {"kor": {"type": 2, "html": product.detail}},  # [E 20] 2 : html
+            "goodsStatus": 1,  # [E 20] 1 : 신상품
+        }
+        if product.made_on:
+            additional["manufacturedDate"] = product.made_on  # [E 20] YYYY-MM-DD
+        if product.expires_on:
+            additional["expiryDate"] = product.expires_on
+        basic: dict[str, Any] = {"goodsName": {"kor": product.name}, "category": category}
+        if product.model:
+            basic["catalog"] = {"modelName": product.model}
+        # [E 20] isSell "상품수정/전환 API 호출 시 필수 … 등록 시 상태 설정은 불가"; [S]: a create without it is refused
+        # ("판매 여부(isSell)를 입력해주세요"), so it goes on create too (❓) as "on sale" for the sites sold on.
+        sell = dict(selling) if selling is not None else {s.key: True for s in sites}
+        return {
+            "isSell": sell,
+            "itemBasicInfo": basic,
+            "itemAddtionalInfo": additional,
+            # [E 20] siteDiscount gmkt/iac required: the sites' own (site-paid) discount, allowed as in every sample (❓)
+            "addtionalInfo": {"siteDiscount": {s.key: True for s in sites}},
+        }
+
+    def preflight(self, product: Product, sales: SalesInfo) -> list[str]:
+        """What ESM will refuse that the workbook rules may not catch (Korean, one line each)."""
+        sites, problems = self._sold_sites(sales)
+        if not sites and not problems:
+            problems.append("G마켓·옥션 판매 사이트가 없습니다. 판매 사이트를 쓰거나 계정에 판매자 ID를 넣으세요.")
+        for site in sites:
+            if not self._category(site, sales):
+                problems.append(f"G마켓·옥션 판매정보의 {site.label} 카테고리 코드가 비어 있습니다.")
+        problems += [
+            f"G마켓·옥션 판매정보의 {label}이(가) 비어 있습니다."
+            for key, label in REQUIRED_SALES.items()
+            if not sales.get(key)
+        ]
+        for key, label in (("ship_place", "출하지번호"), ("dispatch_policy", "발송정책번호")):
+            if sales.get(key) and not _digits(sales.get(key)).isdigit():
+                problems.append(f"G마켓·옥션 {label}는 숫자여야 합니다.")
+        courier = find_courier(sales.get("courier") or "")
+        if sales.get("courier") and not (courier and (courier.codes.get("esm") or "").isdigit()):
+            problems.append(
+                f"택배사 '{sales.get('courier')}'은(는) G마켓·옥션 택배사 코드가 없습니다. 다른 택배사를 고르세요."
+            )
+        if not sales.get("bundle_fee_template"):
+            kind = sales.get("delivery_fee_type") or ""
+            if kind not in FEE_TYPES:
+                problems.append(
+                    "G마켓·옥션은 묶음배송비 정책번호가 없으면 배송비유형(무료 / 유료 / 조건부무료)이 있어야 합니다."
+                )
+            elif kind != "무료" and not _digits(sales.get("delivery_fee")).isdigit():
+                problems.append("G마켓·옥션 배송비 금액이 비어 있습니다.")
+            if kind == "조건부무료" and not _digits(sales.get("free_over")).isdigit():
+                problems.append("G마켓·옥션 조건부무료 기준금액이 비어 있습니다.")
+        period = _digits(sales.get("selling_period"))
+        if period and period not in SELLING_PERIODS:
+            problems.append("G마켓·옥션 판매기간은 15, 30, 60, 90 또는 무제한(3PL 상품만) 중 하나여야 합니다.")
+        if _bytes(product.name) > MAX_NAME_BYTES:
+            problems.append(f"G마켓·옥션 상품명은 {MAX_NAME_BYTES}바이트(한글 50자)까지입니다.")
+        if len(product.code.encode("utf-8")) > MAX_CODE_BYTES:
+            problems.append(f"G마켓·옥션 판매자 관리코드(자체상품코드)는 {MAX_CODE_BYTES}바이트까지입니다.")
+        if product.price % 10 or not 10 <= product.price < MAX_PRICE:
+            problems.append("G마켓·옥션 판매가는 10원 단위, 10원 이상 10억 원 미만이어야 합니다.")
+        problems += self._option_problems(product)
+        urls = [i for i in product.images if "://" in i]
+        if not urls:
+            problems.append("G마켓·옥션은 대표 이미지 주소(https://…)가 필요합니다. 파일 이름은 받지 않습니다.")
+        elif urls[0].lower().split("?")[0].endswith(OTHER_IMAGE_TYPES):  # no suffix: ESM checks what it fetches
+            problems.append(
+                "G마켓·옥션 대표 이미지는 JPG 또는 PNG(600×600 이상, 2MB 이하)여야 합니다. 이미지 주소를 확인하세요."
+            )
+        if len(urls) > MAX_EXTRA_IMAGES + 1:
+            problems.append(f"G마켓·옥션 추가 이미지는 {MAX_EXTRA_IMAGES}장까지입니다. 나머지는 보내지 않습니다.")
+        if AUCTION in sites and len(set(urls)) < len(urls):
+            problems.append("옥션은 같은 이미지를 두 번 쓸 수 없습니다. 겹치는 이미지 주소를 빼세요.")
+        if any(tag in product.detail.lower() for tag in DETAIL_FORBIDDEN):
+            problems.append("G마켓·옥션 상세설명에는 iframe, script를 쓸 수 없습니다.")
+        return problems
+
+    @staticmethod
+    def _option_problems(product: Product) -> list[str]:
+        names, options = product.option_names, product.options
+        if not (names and options):
+            total = sum(o.stock for o in options if o.on_sale)
+            if total <= 0:
+                return ["G마켓·옥션은 재고 0으로 등록할 수 없습니다(1~99,999). 품절이면 판매중지로 처리하세요."]
+            if total > MAX_STOCK:
+                return [f"G마켓·옥션 재고는 {MAX_STOCK:,}개까지입니다."]
+            return []
+        out = []
+        if len(names) > MAX_OPTION_NAMES:
+            out.append(f"G마켓·옥션 옵션은 {MAX_OPTION_NAMES}단(조합형)까지입니다.")
+        cap = MAX_SELECT if len(names) == 1 else MAX_COMBO
+        if len(options) > cap:
+            out.append(f"G마켓·옥션 {'선택형' if len(names) == 1 else '조합형'} 옵션은 {cap}개까지입니다.")
+        if not any(o.on_sale and o.stock > 0 for o in options):  # [E 20] "주문선택사항이 최소 1개 이상 판매되어야"
+            out.append("G마켓·옥션은 판매 중인 옵션이 하나 이상 있어야 합니다. 품절이면 판매중지로 처리하세요.")
+        if any(o.stock > MAX_STOCK for o in options):
+            out.append(f"G마켓·옥션 옵션 재고는 {MAX_STOCK:,}개까지입니다.")
+        # [E 20] addAmnt: 2천원 미만 0~100%, 1만원 미만 -50~100%, 1만원 이상 -50~50% (기본값)
+        price = product.price
+        low = 0 if price < 2_000 else -price // 2
+        high = price if price < 10_000 else price // 2
+        if any(not low <= o.extra_price <= high for o in options):
+            out.append(f"G마켓·옥션 옵션가는 판매가 {price:,}원 기준 {low:,}원~{high:,}원 안이어야 합니다.")
+        if len(option_no(product.code, len(options) - 1).encode("utf-8")) > MAX_OPTION_CODE_BYTES:
+            out.append(
+                f"G마켓·옥션 옵션 관리코드(자체상품코드-001)는 {MAX_OPTION_CODE_BYTES}바이트까지입니다. 자체상품코드를 "
+                f"{MAX_OPTION_CODE_BYTES - 4}자 이하로 줄이세요."
+            )
+        return out
+
+    async def _notice(self, product: Product, sales: SalesInfo) -> dict[str, Any]:
+        """The 고시 block: the group by 판매정보 ``notice_no`` or by name among [E 161] ``GET
+        /item/v1/official-notice/groups``, its codes from ``GET …/groups/{officialNoticeNo}/codes`` (both kept for
+        the run)."""
+        number = _digits(sales.get("notice_no"))
+        if not number.isdigit():
+            if self._notice_groups is None:
+                answer = await self._checked(
+                    Call("GET", "/item/v1/official-notice/groups"), "G마켓·옥션 고시 상품군 조회"
+                )
+                self._notice_groups = {
+                    _fold(text(pick(g, "officialNoticeName"))): int(text(pick(g, "officialNoticeNo")) or 0)
+                    for g in pick(answer, "groups") or []
+                }
+            wanted = _fold(product.notice_category)
+            found = self._notice_groups.get(wanted) or next(
+                (n for name, n in self._notice_groups.items() if wanted and (wanted in name or name in wanted)), 0
+            )
+            if not found:
+                raise Rejected(
+                    MARKET,
+                    f"ESM 고시 상품군에 '{product.notice_category}'이(가) 없습니다. 품목고시 상품군 이름을 ESM 이름으로 "
+                    "고치거나 판매정보에 고시 상품군 번호(notice_no)를 쓰세요.",
+                )
+            number = str(found)
+        group = int(number)
+        if group not in self._notice_codes:
+            path = f"/item/v1/official-notice/groups/{group}/codes"
+            answer = await self._checked(Call("GET", path), "G마켓·옥션 고시 항목 조회")
+            self._notice_codes[group] = [c for c in pick(answer, "codes") or [] if isinstance(c, Mapping)]
+        return self._notice_body(product, group, self._notice_codes[group])
+
+    def _link(self, goods_no: str, answer: Any, sites: Sequence[Site], code: str) -> ProductLink:
+        """[E 20] answer ``siteDetail{gmkt, iac}{SiteGoodsNo, SiteGoodsComment}``: a site sold on without a number is
+        left in ``notes`` (the master number stands: dropping it would register the product twice)."""
+        detail = pick(answer, "siteDetail")
+        numbers: dict[str, str] = {}
+        missing = []
+        for site in sites:
+            row = pick(detail, site.key)
+            number = text(pick(row, "SiteGoodsNo"))
+            if number:
+                numbers[site.name] = number
+            else:
+                missing.append(f"{site.label}({text(pick(row, 'SiteGoodsComment')) or '상품번호 없음'})")
+        if missing:
+            self.notes[code] = (
+                f"G마켓·옥션 마스터상품 {goods_no}은(는) 만들어졌지만 {', '.join(missing)} 등록이 확인되지 않았습니다. "
+                "ESM+에서 확인하세요."
+            )
+        return ProductLink(goods_no, sites=numbers)
+
+    async def create_product(self, product: Product, sales: SalesInfo) -> ProductLink:
+        """[E 20] ``POST /item/v1/goods``: ``{goodsNo, siteDetail{gmkt, iac}{SiteGoodsNo}, resultCode 0}``. The guide
+        names no daily cap (no ``daily_creates``)."""
+        sites, problems = self._sold_sites(sales)
+        if problems:
+            raise Rejected(MARKET, problems[0])
+        body = self.payload(product, sales, await self._notice(product, sales))
+        answer = await self._send(Call("POST", "/item/v1/goods", json=body, idempotent=False))
+        code, message = result(answer)
+        if not succeeded(code):
+            raise self._failed(code, message, f"G마켓·옥션 상품 등록({product.code})")
+        goods_no = text(pick(answer, "goodsNo"))
+        if goods_no in ("", "0"):
+            raise Unavailable(
+                MARKET,
+                "G마켓·옥션이 상품번호 없이 답했습니다. 다음 실행 때 먼저 자체상품코드로 상품을 찾아 본 뒤 보냅니다.",
+                outcome_unknown=True,
+            )
+        self._created[goods_no] = self.wall()
+        return self._link(goods_no, answer, sites, product.code)
+
+    async def update_product(self, product: Product, sales: SalesInfo, link: ProductLink) -> ProductLink:
+        """[E 20] ``PUT /item/v1/goods/{goodsNo}``: the whole body again ("상품수정 API는 전체 정보 일괄 수정"), with
+        ``isSell`` (required on update): the sites sold on follow the row's 판매여부; a site the product was on but is
+        no longer sold on is stopped (false)."""
+        sites, problems = self._sold_sites(sales)
+        if problems:
+            raise Rejected(MARKET, problems[0])
+        selling = {s.key: product.on_sale for s in sites}
+        for name in link.sites:
+            if (site := {"gmarket": GMARKET, "auction": AUCTION}.get(name)) and site not in sites:
+                selling[site.key] = False
+        body = self.payload(product, sales, await self._notice(product, sales), selling=selling)
+        answer = await self._checked(
+            Call("PUT", f"/item/v1/goods/{link.product_no}", json=body), f"G마켓·옥션 상품 수정({product.code})"
+        )
+        fresh = self._link(
+            link.product_no, answer, [s for s in sites if pick(pick(answer, "siteDetail"), s.key)], product.code
+        )
+        return ProductLink(link.product_no, dict(link.option_nos), {**link.sites, **fresh.sites})
+
+    async def find_product(self, code: str) -> ProductLink | None:
+        """[E 160] ``POST /item/v1/goods/search`` ``{"query": {"managedCode": [code]}, "pageIndex": 1, "pageSize":
+        100}`` (30 calls a minute: spaced across the installation). None only on a clean empty list; a failure raises,
+        so a create in doubt is never sent again. Several with the code: the first not 직권중지 (22) is ours."""
+        await self.client.space(SEARCH, SEARCH_SPACING)
+        body = {"query": {"managedCode": [code]}, "pageIndex": 1, "pageSize": 100}
+        answer = await self._checked(Call("POST", "/item/v1/goods/search", json=body), f"G마켓·옥션 상품 찾기({code})")
+        items = [i for i in pick(answer, "items") or [] if isinstance(i, Mapping)]
+        items = [i for i in items if text(pick(i, "managedCode")) == code and text(pick(i, "goodsNo"))]
+        if not items:
+            return None
+
+        def stopped(item: Mapping[str, Any]) -> bool:
+            status = pick(item, "sellStatus")
+            return all(text(pick(status, k)) in ("", "22") for k in ("gmkt", "iac"))
+
+        item = next((i for i in items if not stopped(i)), items[0])
+        goods_no = text(pick(item, "goodsNo"))
+        created = text(pick(item, "createdDate"))
+        if goods_no not in self._created and created:
+            try:
+                when = dt.datetime.strptime(created[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=KST)
+                self._created[goods_no] = when.timestamp()
+            except ValueError:
+                pass
+        numbers = pick(item, "siteGoodsNo")
+        sites = {s.name: n for s in SITE_ORDER if (n := text(pick(numbers, s.key)))}
+        return ProductLink(goods_no, sites=sites)
+
+    async def _goods(self, code: str, what: str) -> tuple[str, tuple[Site, ...]]:
+        """The master number and sites of ``code``; Blocked (nothing sent) within ~3 minutes of its registration:
+        [E 21] "정상 등록 처리 시간(약 3분) 이후 변경할 수 있습니다" — asked again later rather than waited for."""
+        link = await self.find_product(code)
+        if link is None:
+            raise Rejected(MARKET, f"G마켓·옥션에 자체상품코드 {code}인 상품이 없습니다. 먼저 등록하세요.")
+        created = self._created.get(link.product_no)
+        if created is not None and (left := SETTLE - (self.wall() - created)) > 0:
+            raise Blocked(
+                MARKET,
+                f"G마켓·옥션은 상품 등록 후 약 3분이 지나야 {what}을(를) 바꿀 수 있습니다. {int(left) + 1}초 뒤 다시 "
+                "실행하세요.",
+            )
+        sites = tuple(s for s in SITE_ORDER if s.name in link.sites) or self.sites()
+        return link.product_no, sites
+
+    async def update_stock(self, product: Product) -> None:
+        """A product with options: [E 26] ``PUT /item/v1/goods/{goodsNo}/recommended-options`` (its options again,
+        stock per option; [E 194] refuses option products). Without: [E 194] ``PUT /item/v1/goods/{goodsNo}/stock``
+        ``{"stock": {"gmkt", "iac"}}`` (1–99,999: 0 is refused here, stop the sale instead)."""
+        goods_no, sites = await self._goods(product.code, "재고")
+        if product.option_names and product.options:
+            await self._checked(
+                Call("PUT", f"/item/v1/goods/{goods_no}/recommended-options", json=self._options(product, sites)),
+                f"G마켓·옥션 옵션 재고 수정({product.code})",
+            )
+            return
+        total = sum(o.stock for o in product.options if o.on_sale)
+        if not 1 <= total <= MAX_STOCK:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 재고는 1~{MAX_STOCK:,}개만 보낼 수 있습니다(지금 {total:,}개). 품절이면 판매중지로 처리하세요.",
+            )
+        body = {"stock": {s.key: total for s in sites}}
+        await self._checked(
+            Call("PUT", f"/item/v1/goods/{goods_no}/stock", json=body), f"G마켓·옥션 재고 수정({product.code})"
+        )
+
+    async def _sell(self, code: str, on: bool) -> None:
+        """[E 21] ``PUT /item/v1/goods/{goodsNo}/sell-status``: isSell, price, stock and sellingPeriod are all
+        required, so the current price and stock are read first (``GET …/sell-status``) and sent back unchanged,
+        sellingPeriod 0 ("0으로 입력하면 기존 판매기간 유지")."""
+        what = "판매상태"
+        goods_no, sites = await self._goods(code, what)
+        now = await self._checked(
+            Call("GET", f"/item/v1/goods/{goods_no}/sell-status"), f"G마켓·옥션 판매상태 조회({code})"
+        )
+        basic = pick(now, "itemBasicInfo")
+        prices, stocks = pick(basic, "Price"), pick(basic, "Stock")
+        price: dict[str, int] = {}
+        stock: dict[str, int] = {}
+        for site in sites:
+            p, s = int(float(text(pick(prices, site.key)) or 0)), int(float(text(pick(stocks, site.key)) or 0))
+            if p <= 0 or s <= 0:
+                raise Unavailable(
+                    MARKET,
+                    f"G마켓·옥션 상품 {goods_no}의 {site.label} 가격·재고를 읽지 못해 판매상태를 바꾸지 않았습니다. ESM+에서 "
+                    "확인하세요.",
+                )
+            price[site.key], stock[site.key] = p, s
+        body = {
+            "isSell": {s.key: on for s in sites},
+            "itemBasicInfo": {"price": price, "stock": stock, "sellingPeriod": {s.key: KEEP_PERIOD for s in sites}},
+        }
+        await self._checked(
+            Call("PUT", f"/item/v1/goods/{goods_no}/sell-status", json=body),
+            f"G마켓·옥션 {'판매재개' if on else '판매중지'}({code})",
+        )
+
+    async def pause(self, code: str) -> None:
+        """판매중지 on every site of the product (isSell false). [E 21]: "판매중지 상태로 1개월 유지하면 상품삭제"."""
+        await self._sell(code, False)
+
+    async def resume(self, code: str) -> None:
+        """판매재개 on every site of the product (isSell true)."""
+        await self._sell(code, True)
+
+    async def delivery_templates(self) -> list[DeliveryTemplate]:
+        """ESM keeps 묶음배송비 정책 per 출하지 ([E 18] ``GET /item/v1/shipping/places/{placeNo}/policies``), not per
+        account: there is no account-wide list to show (check_templates checks the one a row names)."""
+        return []
+
+    async def check_templates(self, sales: SalesInfo) -> str | None:
+        """The 묶음배송비 정책 a row names must be one of its 출하지's ([E 18] ``GET
+        /item/v1/shipping/places/{placeNo}/policies`` → ``policies[{policyNo}]``)."""
+        place, bundle = _digits(sales.get("ship_place")), _digits(sales.get("bundle_fee_template"))
+        if not (place.isdigit() and bundle):
+            return None
+        answer = await self._checked(
+            Call("GET", f"/item/v1/shipping/places/{place}/policies"), "G마켓·옥션 묶음배송비 정책 조회"
+        )
+        numbers = {text(pick(p, "policyNo")) for p in pick(answer, "policies") or [] if isinstance(p, Mapping)}
+        if bundle not in numbers:
+            return (
+                f"G마켓·옥션 출하지 {place}에 묶음배송비 정책 {bundle}번이 없습니다. 판매정보의 출하지번호와 "
+                "묶음배송비 정책번호를 확인하세요."
+            )
+        return None
