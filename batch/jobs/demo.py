@@ -21,7 +21,7 @@ def demo_rows() -> dict[str, list[dict[str, str | None]]]:
     main = rows[P.MAIN]
     main[10]["name"] = "[무료배송] 초특가!! 루미에르 귀걸이 세트 한정수량 특별기획 상품"
     main[11]["price"] = "39,000원"
-    main[11]["groups"] = "쿠팡-기본,G마켓-기본"
+    main[11]["groups"] = "쿠팡-기본,스토어-기본"  # a typo of 스마트스토어-기본, as staff make it
     return rows
 
 
