@@ -117,6 +117,19 @@ class Ledger:
         ).fetchone()
         return str(row[0]) if row else None
 
+    def unfinished_age(self, market: str, account: str, code: str, now: dt.datetime | None = None) -> float | None:
+        """Seconds from the start of the last send of unknown outcome to ``now`` (naive KST, the run's clock, as
+        ``begin``'s ``at``; the wall clock when not given); None when there is none."""
+        row = self.db.execute(
+            "SELECT started_at FROM sends WHERE market=? AND account=? AND code=? AND state IN ('intent','unknown') "
+            "ORDER BY id DESC LIMIT 1",
+            (market, account, code),
+        ).fetchone()
+        if row is None:
+            return None
+        moment = dt.datetime.fromisoformat(_utc(now)) if now is not None else dt.datetime.now(dt.UTC)
+        return (moment - dt.datetime.fromisoformat(str(row[0]))).total_seconds()
+
     def begin(
         self, market: str, account: str, code: str, action: str, payload_hash: str, *, at: dt.datetime | None = None
     ) -> int:

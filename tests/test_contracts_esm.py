@@ -218,7 +218,7 @@ def line(order_no: str = "2946269058", site: str = "gmarket") -> OrderLine:
         product_name="만두 420G",
         option_text="",
         qty=2,
-        price=6800,
+        price=3400,  # E 67's sample: SalePrice 3400 × ContrAmount 2 = OrderAmount 6800
         ordered_at="2019-04-10 17:45:39",
         status=OrderStatus.CONFIRMED,
         buyer="테스터",

@@ -254,6 +254,8 @@ ORDER_ROW = {
     "OutGoodsNo": "ESM-001",
     "GoodsName": "만두 420G",
     "ContrAmount": 2,
+    "SalePrice": "3000.0000",
+    "OptSelPrice": "800.0000",  # 옵션단가 400 × 2
     "OrderAmount": "6800.0000",
     "BuyerName": "테스터",
     "BuyerMobileTel": "010-1234-5678",
@@ -305,7 +307,9 @@ def test_collect_orders_asks_each_site_and_status_spaced_and_reads_the_sample() 
         "2946269058",
         "1496943317",
     )
-    assert (found.qty, found.price, found.status, found.ordered_at) == (2, 6800, OrderStatus.NEW, "2019-04-10 17:45:39")
+    # the unit price: SalePrice 3000 + OptSelPrice 800 / 2 (OrderAmount is the line's total, 옥션's after its discount)
+    assert (found.qty, found.price, found.status, found.ordered_at) == (2, 3400, OrderStatus.NEW, "2019-04-10 17:45:39")
+    assert [a["requestDateType"] for a in asked] == [2, 2, 5, 5]  # G마켓 gifts are listed once accepted (E 67)
     assert (found.receiver_phone, found.address, found.option_text, found.option_no) == (
         "010-9999-8888",
         "서울특별시 송파구 충민로6길 14 1000호",
@@ -437,12 +441,15 @@ def test_look_ups_by_order_number_are_not_spaced() -> None:
 def test_confirm_posts_order_check_and_reports_a_changed_address() -> None:
     changed = httpx.Response(200, json={"ResultCode": 0, "Message": "Success", "Data": {"IsChanged": 1}})
     moved = {**ORDER_ROW, "OrderStatus": 2, "DelFullAddress": "부산광역시 해운대구 1", "ReceiverName": "새수령인"}
+    same = {**ORDER_ROW, "OrderStatus": 2, "DelFullAddress": "", "ReceiverName": "", "ZipCode": ""}  # as line() has it
     esm, wire = adapter(
         {
             "POST /shipping/v1/Order/OrderCheck/111": changed,
             "POST /shipping/v1/Order/OrderCheck/222": fail(3000, "이미 주문확인 처리된 건입니다."),
             "POST /shipping/v1/Order/OrderCheck/333": fail(3000, "취소된 주문번호입니다."),
-            "POST /shipping/v1/Order/RequestOrders": orders_answer({**moved, "OrderNo": 111}),
+            "POST /shipping/v1/Order/RequestOrders": lambda r: orders_answer(
+                {**moved, "OrderNo": 111} if body(r)["orderNo"] == 111 else {**same, "OrderNo": 222}
+            ),
         }
     )
     out = run(esm.confirm([[line("111")], [line("222", "auction")], [line("333")]]))
@@ -451,14 +458,37 @@ def test_confirm_posts_order_check_and_reports_a_changed_address() -> None:
     check = wire.to("/shipping/v1/Order/OrderCheck/111")[0]
     assert check.method == "POST" and check.content == b""
     assert verify_jwt(check)[1]["ssi"] == "G:sandboxgmkt"
-    assert body(wire.to("/shipping/v1/Order/RequestOrders")[0]) == {"siteType": 2, "orderNo": 111, "orderStatus": 0}
+    assert [body(r) for r in wire.to("/shipping/v1/Order/RequestOrders")] == [
+        {"siteType": 2, "orderNo": 111, "orderStatus": 0},
+        {"siteType": 1, "orderNo": 222, "orderStatus": 0},  # confirmed already: read again in case IsChanged was lost
+    ]
     assert "배송지를 바꿨습니다" in esm.notes["111"]
     assert "부산광역시" not in esm.notes["111"]  # buyer data stays out of row messages (they reach reports)
     assert (esm.changed_lines["111"][0].receiver, esm.changed_lines["111"][0].address[:10]) == (
         "새수령인",
         "부산광역시 해운대구",
     )
-    assert "222" not in esm.notes
+    assert "222" not in esm.notes  # read again, the same address: nothing to hold
+
+
+def test_an_order_confirmed_already_with_a_new_address_is_held_like_is_changed() -> None:
+    """Our first OrderCheck landed but its answer (and IsChanged) was lost; the resend says "이미 주문확인": the order
+    is read again and a different address holds the row as IsChanged would have; an unreadable order holds it too."""
+    moved = {**ORDER_ROW, "OrderStatus": 2, "DelFullAddress": "부산광역시 해운대구 1", "ReceiverName": "새수령인"}
+    esm, _ = adapter(
+        {
+            "POST /shipping/v1/Order/OrderCheck/": fail(3000, "이미 주문확인 처리된 건입니다."),
+            "POST /shipping/v1/Order/RequestOrders": lambda r: (
+                orders_answer({**moved, "OrderNo": 111})
+                if body(r)["orderNo"] == 111
+                else fail(3000, "해당 주문 내역이 없습니다.")
+            ),
+        }
+    )
+    out = run(esm.confirm([[line("111")], [line("444")]]))
+    assert out == {"111": None, "444": None}
+    assert "배송지를 바꿨습니다" in esm.notes["111"] and esm.changed_lines["111"][0].receiver == "새수령인"
+    assert "다시 읽지 못했습니다" in esm.notes["444"]
 
 
 def test_send_invoice_reads_the_order_then_posts_shipping_info() -> None:
@@ -842,6 +872,31 @@ def test_pause_waits_three_minutes_after_registration_then_keeps_price_and_stock
     }
 
 
+def test_a_sold_out_product_can_be_paused_and_is_not_resumed_before_it_has_stock() -> None:
+    """E 21's own 수정 sample stops a site with price, stock and period 0: a stop goes with what was read, 0 too;
+    a resume of a site at stock 0 is refused in Korean before anything is sent."""
+    item = {"goodsNo": "55", "siteGoodsNo": {"gmkt": "2770898384", "iac": ""}, "managedCode": "ESM-001"}
+    status = httpx.Response(200, json={"IsSell": {"gmkt": True}, "itemBasicInfo": {
+        "Price": {"gmkt": 10000.0, "iac": 0}, "Stock": {"gmkt": 0, "iac": 0}, "SellingPeriod": {"gmkt": 20190328}}})  # fmt: skip
+    esm, wire = adapter(
+        {
+            "GET /item/v1/goods/55/sell-status": status,
+            "PUT /item/v1/goods/55/sell-status": httpx.Response(200, json={"goodsNo": 55, "resultCode": 0}),
+            "POST /item/v1/goods/search": ok(items=[item]),
+        }
+    )
+    esm._created["55"] = NOW - 600
+    run(esm.pause("ESM-001"))
+    [put] = [r for r in wire.to("/item/v1/goods/55/sell-status") if r.method == "PUT"]
+    assert body(put) == {
+        "isSell": {"gmkt": False},
+        "itemBasicInfo": {"price": {"gmkt": 10000}, "stock": {"gmkt": 0}, "sellingPeriod": {"gmkt": 0}},
+    }
+    with pytest.raises(Rejected, match="재고를 먼저"):
+        run(esm.resume("ESM-001"))
+    assert len([r for r in wire.to("/item/v1/goods/55/sell-status") if r.method == "PUT"]) == 1
+
+
 def test_update_stock_without_options_uses_the_stock_call_and_refuses_zero() -> None:
     item = {"goodsNo": "77", "siteGoodsNo": {"gmkt": "1", "iac": "B1"}, "managedCode": "ESM-001"}
     esm, wire = adapter(
@@ -924,3 +979,19 @@ def test_the_main_image_must_be_an_address_and_not_another_format(images: tuple[
     esm, _ = adapter({})
     found = [p for p in esm.preflight(replace(PRODUCT, images=images), SALES) if "이미지" in p]
     assert found == [] if problem is None else [p for p in found if problem in p] == found and len(found) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "what", "step"),
+    [
+        ("해당 주문은 3PL 주문입니다", "G마켓 주문 1 발주확인", "ESM+에서 처리하세요"),
+        ("(G마켓)31 이하의 범위만 조회할 수 있습니다", "G마켓 주문 조회", "31일 이내로 줄여"),
+        ("권한이 없습니다", "G마켓 판매자문의 조회", "계정과 권한을 확인한 뒤 다시 실행하세요"),
+        ("상품명을 확인해 주세요", "G마켓·옥션 상품 등록", "내용을 고친 뒤 다시 보내세요"),
+    ],
+)
+def test_a_refusal_says_what_to_do_next_for_its_kind_of_call(message: str, what: str, step: str) -> None:
+    refused = Esm._failed("3000", message, what)
+    assert isinstance(refused, Rejected)
+    assert refused.message.startswith(f"{what}: ESM이 받지 않았습니다 — {message} (결과코드 3000). ")
+    assert step in refused.message.partition("(결과코드 3000). ")[2]  # the next step comes after ESM's words

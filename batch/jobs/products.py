@@ -241,6 +241,16 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger, at: dt.datetim
             step.result = RowResult.HELD if isinstance(exc, Blocked) else RowResult.ERROR
             step.message = f"{exc.message} (이전 전송의 결과를 확인하지 못해 보내지 않았습니다. 다시 실행하세요)"
             return
+        # how long a new product may stay out of look-ups (the adapter's figure; an account may set its own)
+        settle = float(conn.account.number("settle_seconds", float(getattr(adapter, "settle_seconds", 0))))
+        age = ledger.unfinished_age(market, account, code, at)
+        if found is None and settle and age is not None and age < settle:
+            step.result = RowResult.HELD
+            step.message = (
+                f"이전 전송의 결과를 아직 확인할 수 없습니다(마켓이 새 상품을 조회에 보여 주기까지 약 {settle / 60:.0f}분). "
+                f"{max(1, round((settle - age) / 60))}분쯤 뒤 다시 실행하세요. 두 번 등록하지 않도록 보내지 않았습니다."
+            )
+            return
         if found is not None:
             pending = ledger.unfinished(market, account, code)
             ledger.complete(0, market, account, code, found, pending or "")

@@ -126,6 +126,9 @@ class Esm(EsmOrders):
     market = MARKET
     sandbox_path = ""  # every path is under /item, /shipping, /claim, /assist on the real host and the sandbox alike
     images_dir: Path | None = None  # [E 20] images are URLs ESM fetches (basicImgURL)
+    # [E 21] "상품 등록 API 호출하고 정상 등록 처리 시간(약 3분)": a create whose answer was lost may not show in the
+    # product list (E 160) before then, so the product job waits that long before it trusts "not found" (❓)
+    settle_seconds = SETTLE
 
     @staticmethod
     def credentials_for(account: Account) -> EsmCredentials:
@@ -264,10 +267,16 @@ class Esm(EsmOrders):
             )
         if "잠시 후 다시" in message:
             return Unavailable(MARKET, f"{where}: ESM이 처리 중입니다({message}). 잠시 뒤 다시 실행하세요.", code=code)
+        if "3PL" in message:  # [E 68/69/70] "해당 주문은 3PL 주문입니다": 풀필먼트 스타배송 orders are ESM's to handle
+            step = "풀필먼트(스타배송) 주문은 ESM+에서 처리하세요."
+        elif "이하의 범위" in message:  # [E 67] 3000 "(G마켓)31 이하의 범위만 조회할 수 있습니다"
+            step = "수집 기간을 31일 이내로 줄여(--since) 다시 실행하세요."
+        elif "조회" in where:  # a read: nothing was sent
+            step = "ESM+에서 계정과 권한을 확인한 뒤 다시 실행하세요."
+        else:
+            step = "내용을 고친 뒤 다시 보내세요."
         return Rejected(
-            MARKET,
-            f"{where}: ESM이 받지 않았습니다 — {message or '사유 없음'} (결과코드 {code}). 내용을 고친 뒤 다시 보내세요.",
-            code=code,
+            MARKET, f"{where}: ESM이 받지 않았습니다 — {message or '사유 없음'} (결과코드 {code}). {step}", code=code
         )
 
     async def _checked(self, call: Call, what: str, site: Site | None = None) -> Any:
@@ -513,7 +522,10 @@ class Esm(EsmOrders):
                 "G마켓·옥션 대표 이미지는 JPG 또는 PNG(600×600 이상, 2MB 이하)여야 합니다. 이미지 주소를 확인하세요."
             )
         if len(urls) > MAX_EXTRA_IMAGES + 1:
-            problems.append(f"G마켓·옥션 추가 이미지는 {MAX_EXTRA_IMAGES}장까지입니다. 나머지는 보내지 않습니다.")
+            problems.append(
+                f"G마켓·옥션 추가 이미지는 {MAX_EXTRA_IMAGES}장까지입니다. 이미지 주소를 {MAX_EXTRA_IMAGES + 1}개 이하로 "
+                "줄이세요."
+            )
         if AUCTION in sites and len(set(urls)) < len(urls):
             problems.append("옥션은 같은 이미지를 두 번 쓸 수 없습니다. 겹치는 이미지 주소를 빼세요.")
         if any(tag in product.detail.lower() for tag in DETAIL_FORBIDDEN):
@@ -728,11 +740,11 @@ class Esm(EsmOrders):
         stock: dict[str, int] = {}
         for site in sites:
             p, s = int(float(text(pick(prices, site.key)) or 0)), int(float(text(pick(stocks, site.key)) or 0))
-            if p <= 0 or s <= 0:
-                raise Unavailable(
+            if on and (p <= 0 or s <= 0):  # a stop may carry 0s ([E 21]'s own 수정 sample stops 옥션 so)
+                raise Rejected(
                     MARKET,
-                    f"G마켓·옥션 상품 {goods_no}의 {site.label} 가격·재고를 읽지 못해 판매상태를 바꾸지 않았습니다. ESM+에서 "
-                    "확인하세요.",
+                    f"G마켓·옥션 상품 {goods_no}의 {site.label} 재고(또는 가격)가 0이라 판매재개할 수 없습니다. 재고를 먼저 "
+                    "넣은 뒤(재고 변경) 판매재개하세요.",
                 )
             price[site.key], stock[site.key] = p, s
         body = {

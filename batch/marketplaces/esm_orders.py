@@ -54,6 +54,9 @@ ORDER_WINDOW = dt.timedelta(days=31)  # [E 67] requestDateFrom/To "31일 이내 
 ORDER_PAGE = 100  # [E 67] sample pageSize 100 (❓ no maximum named; we page by TotalCount)
 MINUTE = "%Y-%m-%d %H:%M"  # [E 67] "YYYY-MM-DD hh:mm 로 분단위 조회 가능"
 PAID_DATE = 2  # [E 67] requestDateType 2 : 결제완료일
+# [E 67] requestDateType "5 : 일반주문 = 결제완료일 / 선물하기 주문=선물수락일 (G마켓만 가능)": a G마켓 gift order is
+# listed once it is accepted ("선물 수락 전후 '주문 옵션' 정보가 변경될 수 있습니다"), with its address and option
+PAID_OR_ACCEPTED = 5
 ORDER_STATES = ((1, OrderStatus.NEW), (2, OrderStatus.CONFIRMED))  # [E 67] 1 결제완료 (주문 확인전), 2 배송준비중
 BY_NUMBER = 0  # [E 67] orderStatus 0 : 주문번호로 조회 ("주문번호로 조회하는 경우 제한 없습니다")
 RATE_WORDS = "5초당"  # [E 67]/[E 66]/[S]: ResultCode 3000 "주문 조회는 5초당 1회 호출 가능합니다"
@@ -102,7 +105,8 @@ EXCHANGE_STATES = {
 }
 CLAIM_BY_REQUEST = 2  # [E 50/53/59] Type 2 : 취소/반품/교환 신청일
 ALL_CANCELS = 0  # [E 50] CancelStatus 0 : 전체
-NO_CLAIMS = ("주문정보가 없습니다", "클레임정보가 없습니다")  # [E 50/53/59] 99999: nothing found, not an error
+# [E 50/53/59] 99999: nothing found, not an error ([E 59]'s sample spells it "클레임 정보가 없습니다")
+NO_CLAIMS = ("주문정보가 없습니다", "클레임정보가 없습니다", "클레임 정보가 없습니다")
 NO_INQUIRIES = "조회 대상이 없습니다"  # [E 47] 1000 "조회된 기간에 조회 대상이 없습니다"
 # [E 50] ReasonCode, [E 53] ReasonCode
 CLAIM_REASONS = {
@@ -219,7 +223,9 @@ class EsmOrders:
                 data = pick(answer, "Data")
                 rows = pick(data, "RequestOrders") or []
                 total = pick(data, "TotalCount")
-                return [r for r in rows if isinstance(r, Mapping)], int(total) if total is not None else len(rows)
+                found = [r for r in rows if isinstance(r, Mapping)]
+                # without TotalCount ([E 67] documents it) a full page says there may be more: ask the next one
+                return found, int(total) if total is not None else len(found) + (1 if len(found) == ORDER_PAGE else 0)
             if RATE_WORDS not in message or attempt == attempts:
                 raise self._failed(code, message, f"{site.label} 주문 조회")
         raise AssertionError("unreachable")
@@ -232,7 +238,7 @@ class EsmOrders:
             body = {
                 "siteType": site.order_type,
                 "orderStatus": state,
-                "requestDateType": PAID_DATE,
+                "requestDateType": PAID_OR_ACCEPTED if site.name == "gmarket" else PAID_DATE,
                 "requestDateFrom": start.strftime(MINUTE),
                 "requestDateTo": end.strftime(MINUTE),
                 "pageIndex": page,
@@ -262,8 +268,11 @@ class EsmOrders:
         )
         message = text(pick(row, "DelMemo"))
         if text(pick(row, "GiftOrderStatus")) == "1":  # [E 67] 선물수락대기: no address until the gift is accepted
-            message = ("[선물 수락 대기: 배송지가 아직 없습니다] " + message).strip()
+            message = (
+                "[선물 수락 대기: 배송지가 아직 없습니다. 수락되면 다시 모을 때 배송지가 들어옵니다] " + message
+            ).strip()
         order_no = text(pick(row, "OrderNo"))
+        qty = int(won(pick(row, "ContrAmount")))
         return OrderLine(
             market=MARKET,
             account=account,
@@ -273,8 +282,10 @@ class EsmOrders:
             option_no=text(pick(options[0], "ItemOptionCode")) if options else "",
             product_name=text(pick(row, "GoodsName")),
             option_text=option_text,
-            qty=int(won(pick(row, "ContrAmount"))),
-            price=won(pick(row, "OrderAmount")),
+            qty=qty,
+            # [E 67] OrderAmount is the line's total, and 옥션's has its own discount taken off: the unit price is
+            # SalePrice (판매단가) plus the option surcharge (OptSelPrice "옵션단가 * 수량") per unit, on both sites
+            price=won(pick(row, "SalePrice")) + (won(pick(row, "OptSelPrice")) // qty if qty else 0),
             ordered_at=stamp(pick(row, "OrderDate")),
             status=status,
             buyer=text(pick(row, "BuyerName")),
@@ -348,7 +359,8 @@ class EsmOrders:
         answer = await self._send(Call("POST", path, idempotent=True), site)  # a repeat is "이미 주문확인"
         code, message = result(answer)
         if not succeeded(code):
-            if "이미 주문확인" in message:
+            if "이미 주문확인" in message:  # maybe our own first call, whose answer (and IsChanged) was lost
+                await self._address_checked(site, line)
                 return
             if "취소된 주문" in message:
                 raise Blocked(
@@ -366,6 +378,29 @@ class EsmOrders:
             raise self._failed(code, message, f"{site.label} 주문 {line.order_no} 발주확인")
         if text(pick(pick(answer, "Data"), "IsChanged")) == "1":
             await self._address_changed(site, line)
+
+    async def _address_checked(self, site: Site, line: OrderLine) -> None:
+        """Confirmed already: [E 68]'s IsChanged may have been in an answer we lost, so the order is read again by
+        number and a different receiver, zip code or address is handled as a change; an order we cannot read is
+        held the same way (nothing ships to an address nobody has looked at)."""
+        try:
+            row = await self._order(site, line.order_no)
+        except MarketError:
+            row = None
+        if row is None:
+            self.notes[self.shipment_key(line)] = (
+                f"{site.label} 주문 {line.order_no}은(는) 이미 발주확인되어 있는데 주문을 다시 읽지 못했습니다. ESM+에서 "
+                "배송지를 확인하세요."
+            )
+            return
+        fresh = self._line(row, line.account, site, OrderStatus.CONFIRMED)
+        if (fresh.receiver, fresh.zipcode, fresh.address) != (line.receiver, line.zipcode, line.address):
+            key = self.shipment_key(line)
+            self.changed_lines[key] = [fresh]
+            self.notes[key] = (
+                f"구매자가 발주확인 전에 배송지를 바꿨습니다({site.label} 주문 {line.order_no}). 새 배송지는 주문 기록에 "
+                "반영했습니다(주문을 다시 모으면 파일에 나옵니다)."
+            )
 
     async def _address_changed(self, site: Site, line: OrderLine) -> None:
         key = self.shipment_key(line)
@@ -485,7 +520,8 @@ class EsmOrders:
                     body = {"SiteType": site.order_type, "ReturnStatus": int(state), **dates}
                     for row in await self._claim_list("/claim/v1/sa/Returns", body, site, "반품"):
                         self._keep(found, self._claim(row, account, site, ClaimType.RETURN, "ReturnStatus", state))
-                for state in ("1", "2", "3", "4", "5"):
+                # [E 59] ExchangeStatus "4 : 교환완료 G마켓만)"
+                for state in ("1", "2", "3", "4", "5") if site.name == "gmarket" else ("1", "2", "3", "5"):
                     body = {"SiteType": site.order_type, "ExchangeStatus": int(state), **dates}
                     for row in await self._claim_list("/claim/v1/sa/Exchanges", body, site, "교환"):
                         self._keep(found, self._claim(row, account, site, ClaimType.EXCHANGE, "ExchangeStatus", state))
