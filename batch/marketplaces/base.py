@@ -227,15 +227,16 @@ class Spacing:
 
     async def wait(self, name: str, seconds: float) -> None:
         while True:
-            now = self.clock.monotonic()
-            due = self._claim(name, now, seconds)
+            due = self._claim(name, seconds)
             if due is None:
                 return
-            await self.clock.sleep(due - now)
+            await self.clock.sleep(max(due - self.clock.monotonic(), 0.0))
 
-    def _claim(self, name: str, now: float, seconds: float) -> float | None:
-        """Take the slot at ``now`` (None) or say when it is free."""
+    def _claim(self, name: str, seconds: float) -> float | None:
+        """Take the slot now (None) or say when it is free. "Now" is read once the slot's lock is held: a moment
+        read before waiting for the lock would be old, and an old moment would take a slot already given away."""
         if self.path is None:
+            now = self.clock.monotonic()
             due = self._local.get(name, float("-inf"))
             if due > now + seconds:
                 due = float("-inf")
@@ -248,6 +249,7 @@ class Spacing:
         try:
             db.execute("CREATE TABLE IF NOT EXISTS spacing (name TEXT PRIMARY KEY, next_at REAL NOT NULL)")
             db.execute("BEGIN IMMEDIATE")
+            now = self.clock.monotonic()
             row = db.execute("SELECT next_at FROM spacing WHERE name=?", (name,)).fetchone()
             due = float(row[0]) if row else float("-inf")
             if due > now + seconds:
