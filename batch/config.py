@@ -42,9 +42,6 @@ SANDBOX_SECRETS: dict[str, dict[str, str]] = {
         "auction_id": "sandboxiac",
     },
 }
-# batch.toml tables that hold what every account of one marketplace shares (ESM: the selling tool's master id and
-# secret, issued once to the installation); their keys are copied into each such account's settings, which win.
-SHARED_TABLES = {"esm": "esm"}
 
 
 @dataclass(frozen=True)
@@ -150,7 +147,9 @@ def load_workspace(root: Path) -> Workspace:
             raise WorkspaceError(
                 f"{cfg_path}의 [[accounts]]마다 market과 name이 있어야 합니다. 고친 뒤 다시 실행하세요."
             )
-        shared = data.get(SHARED_TABLES.get(str(a["market"]), ""), {})
+        # a top-level table named by the marketplace holds what all its accounts share (ESM: [esm], the selling
+        # tool's master id and secret); the account's own keys win
+        shared = data.get(str(a["market"]), {})
         settings = {**(shared if isinstance(shared, dict) else {}), **a}
         accounts.append(Account(str(a["market"]), str(a["name"]), str(a.get("base_url", "")), settings))
     seller = data.get("seller", {})

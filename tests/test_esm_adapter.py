@@ -995,3 +995,24 @@ def test_a_refusal_says_what_to_do_next_for_its_kind_of_call(message: str, what:
     assert isinstance(refused, Rejected)
     assert refused.message.startswith(f"{what}: ESM이 받지 않았습니다 — {message} (결과코드 3000). ")
     assert step in refused.message.partition("(결과코드 3000). ")[2]  # the next step comes after ESM's words
+
+
+def test_the_tools_master_id_and_secret_are_written_once_in_the_esm_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """batch.toml's [esm] (named by the marketplace) reaches every esm account; an account's own key wins."""
+    from batch.config import load_workspace
+
+    (tmp_path / "batch.toml").write_text(
+        '[[accounts]]\nmarket = "esm"\nname = "a"\nbase_url = "https://sa2.esmplus.com"\ngmarket_id = "g1"\n\n'
+        '[[accounts]]\nmarket = "esm"\nname = "b"\nbase_url = "https://sa2.esmplus.com"\nauction_id = "a2"\n'
+        'issuer = "shop.example"\n\n[esm]\nmaster_id = "tool-master"\nsecret_env = "TOOL_ESM_SECRET"\nissuer = "tool"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TOOL_ESM_SECRET", "s3cret-value-of-thirty-two-bytes")
+    a, b = load_workspace(tmp_path).accounts
+    first, second = Esm.credentials_for(a), Esm.credentials_for(b)
+    assert (first.master_id, first.secret, first.issuer, first.gmarket_id, first.auction_id) == (
+        "tool-master", "s3cret-value-of-thirty-two-bytes", "tool", "g1", ""
+    )  # fmt: skip
+    assert (second.master_id, second.issuer, second.auction_id) == ("tool-master", "shop.example", "a2")

@@ -127,8 +127,9 @@ def _too_long(a: AnswerRow, conn: Connection) -> str | None:
     limit = int(getattr(conn.adapter, "answer_limit", 0)) or None
     if limit and len(a.text) > limit:
         return f"{Market(a.inquiry.market).label} 답변은 {limit:,}자까지입니다 (지금 {len(a.text):,}자)."
-    problem = getattr(conn.adapter, "answer_problem", None)  # a marketplace's own rule (ESM: bytes)
-    return str(problem(a.text)) if problem is not None and problem(a.text) is not None else None
+    rule = getattr(conn.adapter, "answer_problem", None)  # a marketplace's own rule (ESM: bytes)
+    problem = rule(a.text) if rule is not None else None
+    return str(problem) if problem is not None else None
 
 
 async def _preview(conn: Connection, rows: list[AnswerRow], ledger: Ledger) -> None:

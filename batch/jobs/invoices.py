@@ -381,7 +381,8 @@ async def _send_units(units: list[Unit], conn: Connection, ledger: Ledger, open_
                 continue
             for x in s.lines:
                 ledger.set_order_status(x, OrderStatus.CONFIRMED)
-            ledger.replace_orders(fresh.get(u.key, []))
+            if u.key in fresh:
+                ledger.replace_orders(fresh[u.key])
             if u.key in notes:  # the label may carry the old address: nothing is sent until staff have looked
                 u.finish(
                     RowResult.HELD,
