@@ -183,8 +183,10 @@ def init(directory: Path, sandbox_url: str, markets: tuple[str, ...]) -> None:
     click.echo(f"  설정: {ws.root / 'batch.toml'}\n  넣는 곳: {ws.inbox}\n  결과: {ws.outbox}")
 
 
-@cli.command(help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록), answers (문의답변).")
-@click.argument("kind", type=click.Choice(["products", "invoices", "answers"]))
+@cli.command(
+    help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록), answers (문의답변), stock (재고관리)."
+)
+@click.argument("kind", type=click.Choice(["products", "invoices", "answers", "stock"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="저장할 파일 (.xlsx)")
 def template(kind: str, output: Path | None) -> None:
     from batch.exporters.committed import TEMPLATES, template_name
@@ -238,13 +240,20 @@ def validate(ctx: click.Context, path: Path, as_json: bool) -> None:
 @click.option("--market", "markets", default="", help="이 마켓에만 보냅니다 (쉼표로 구분, 예: tmon).")
 @click.pass_context
 def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:
-    from batch.importers import answers, invoices
+    from batch.importers import answers, invoices, stock
     from batch.importers.workbook import template_kind
     from batch.jobs.products import run_products
     from batch.render import render_answers, render_invoices, render_plan, render_run
 
     ws = _workspace(ctx)
-    kind = template_kind(path, (invoices.SPEC,))
+    kind = template_kind(path, (invoices.SPEC, stock.SPEC))
+    if kind == stock.KIND:
+        from batch.jobs.stock import run_stock
+        from batch.render import render_stock
+
+        stocked = run_stock(path, ws, dry_run=dry_run)
+        click.echo(render_stock(stocked))
+        ctx.exit(EXIT_ROW_ERRORS if stocked.has_errors else EXIT_OK)
     if kind == answers.KIND:
         from batch.jobs.answers import run_answers
 
@@ -290,9 +299,10 @@ def _progress() -> Any:
 
 
 @cli.command(
-    help="주문(orders), 취소·반품·교환(claims) 또는 문의(inquiries)를 모든 계정에서 모아 outbox/에 엑셀로 씁니다."
+    help="주문(orders), 취소·반품·교환(claims) 또는 문의(inquiries)를 모든 계정에서 모아 outbox/에 엑셀로 씁니다. "
+    "stock-history: 재고연동이력(재고 변동과 마켓별 전송·확인)을 씁니다."
 )
-@click.argument("job", type=click.Choice(["orders", "claims", "inquiries"]))
+@click.argument("job", type=click.Choice(["orders", "claims", "inquiries", "stock-history"]))
 @click.option("--market", default=None, help="이 마켓만 (예: tmon)")
 @click.option("--account", default=None, help="이 계정만 (batch.toml의 name)")
 @click.option("--since", default=None, help="이 날짜부터 (YYYYMMDD). 기본은 지난 수집 이후")
@@ -303,6 +313,12 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
     from batch.jobs.collect import collect as run_collect
     from batch.models import label_of
 
+    if job == "stock-history":
+        from batch.jobs.stock import export_history
+
+        path, count = export_history(_workspace(ctx))
+        click.echo(f"재고연동이력 {count}건을 썼습니다: {path}")
+        return
     start = None
     if since:
         try:
@@ -313,7 +329,12 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
     for a in result.accounts:
         click.echo(f"  {label_of(a.market)}/{a.account}: {'성공' if a.ok else '실패'} — {a.message}")
     click.echo(f"{result.rows}행을 썼습니다: {result.export}")
-    ctx.exit(EXIT_OK if all(a.ok for a in result.accounts) else EXIT_ROW_ERRORS)
+    if result.stock is not None:
+        from batch.render import render_stock_pass
+
+        click.echo(render_stock_pass(result.stock))
+    stock_failed = result.stock is not None and bool(result.stock.failed)
+    ctx.exit(EXIT_OK if all(a.ok for a in result.accounts) and not stock_failed else EXIT_ROW_ERRORS)
 
 
 @cli.command(

@@ -98,6 +98,8 @@ class Workspace:
     forbidden: tuple[str, ...] = DEFAULT_FORBIDDEN  # words an answer must not contain
     email: dict[str, Any] = field(default_factory=dict)  # [email]: SMTP host, port, sender, recipients, *_env
     schedule: dict[str, float] = field(default_factory=dict)  # [schedule]: hours per job, or "job.market"
+    stock_sync: bool = False  # [stock] sync: collected orders take their quantity from the item's stock
+    stock_buffer: int = 0  # [stock] buffer: listings show stock minus this and stop when stock reaches it
 
     def account(self, market: str, name: str) -> Account | None:
         return next((a for a in self.accounts if a.market == market and a.name == name), None)
@@ -174,6 +176,13 @@ def load_workspace(root: Path) -> Workspace:
             hours[str(k)] = float(v)  # orders = 2
         elif isinstance(v, dict):  # [schedule.tmon] orders = 1
             hours.update({f"{job}.{k}": float(h) for job, h in v.items() if isinstance(h, int | float)})
+    stock = data.get("stock", {})
+    stock = stock if isinstance(stock, dict) else {}
+    buffer = stock.get("buffer", 0)
+    if not isinstance(buffer, int) or isinstance(buffer, bool) or buffer < 0:
+        raise WorkspaceError(
+            f"{cfg_path}의 [stock] buffer는 0 이상의 정수여야 합니다(지금 {buffer!r}). 고친 뒤 다시 실행하세요."
+        )
     return Workspace(
         root,
         str(seller.get("company_name", "")),
@@ -183,4 +192,6 @@ def load_workspace(root: Path) -> Workspace:
         forbidden,
         dict(email) if isinstance(email, dict) else {},
         hours,
+        stock.get("sync") is True,
+        buffer,
     )

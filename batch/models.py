@@ -227,6 +227,9 @@ class OrderLine:
     address: str
     message: str
     site: str = ""  # the site of a multi-site marketplace the order was placed on (ESM: "gmarket" or "auction")
+    # our option number (types.option_no: "<code>-001") as the marketplace echoes it back on the line, when it does
+    # (the seller's option code we sent: Coupang externalVendorSkuCode, Naver optionManageCode, 11번가 sellerStockCd …)
+    option_code: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from batch.jobs.answers import AnswerRun
     from batch.jobs.invoices import InvoiceRun
     from batch.jobs.products import Run
+    from batch.jobs.stock import StockPass, StockRun
 
 MAX_SHOWN = 40
 
@@ -179,7 +180,7 @@ def _render_sent(run: Any, noun: str, notes: list[str]) -> str:
     v: Validation = run.validation
     preview = bool(run.dry_run)
     lines = _head(v, noun, preview)
-    per = _by_market([(Market(r.where[0]).label, _row_key(r, preview)) for r in run.rows])
+    per = _by_market([(Market(r.where[0]).label, _row_key(r, preview)) for r in run.rows if r.where[0]])
     if per:
         title = "미리보기 — 아무것도 보내지 않았습니다. 마켓별 계획:" if preview else "마켓별 결과:"
         lines += ["", title, *per]
@@ -201,4 +202,43 @@ def render_answers(run: AnswerRun) -> str:
 
 def render_invoices(run: InvoiceRun) -> str:
     held = [f"보류 {r.row}행: {r.message}" for r in run.rows if r.result is RowResult.HELD][:MAX_SHOWN]
-    return _render_sent(run, "주문", held)
+    text = _render_sent(run, "주문", held)
+    extra = render_stock_pass(run.stock) if run.stock is not None else ""
+    return text + ("\n\n" + extra if extra else "")
+
+
+def render_stock_pass(p: StockPass, preview: bool = False) -> str:
+    """One pass of 재고 연동 as the console shows it: listings told per marketplace, what is still waiting, and the
+    orders whose item is unknown."""
+    lines: list[str] = []
+    if p.moved:
+        lines.append(f"재고 연동: 주문·취소로 재고가 바뀐 상품 {len(p.moved)}개")
+    if p.works:
+        title = "재고 연동 계획 (보내지 않음):" if preview else "재고 연동 (마켓별):"
+        keys = [(Market(w.listing.market).label, _stock_key(w, preview)) for w in p.works]
+        lines += [title, *_by_market(keys)]
+    for w in [*p.failed, *p.waiting][:MAX_SHOWN]:
+        label = f"{Market(w.listing.market).label}/{w.listing.account} {w.listing.code}"
+        lines.append(f"  {w.result.value if w.result else ''} {label}: {w.message}")
+    if p.unmatched:
+        lines.append(
+            f"어느 상품·옵션인지 알 수 없어 재고에서 빼지 않은 주문 {len(p.unmatched)}건 "
+            "(batch collect stock-history 의 미연결주문 시트에서 확인하세요):"
+        )
+        for u in p.unmatched[:MAX_SHOWN]:
+            lines.append(
+                f"  {Market(u.market).label}/{u.account} 주문 {u.order_no} {u.product_name} {u.option_text} {u.qty}개"
+            )
+    return "\n".join(lines)
+
+
+def _stock_key(w: Any, preview: bool) -> str:
+    if preview or w.result is None:
+        return "보낼 예정"
+    return str(w.result.value)
+
+
+def render_stock(run: StockRun) -> str:
+    text = _render_sent(run, "재고", [])
+    extra = render_stock_pass(run.stock_pass, bool(run.dry_run))
+    return text + ("\n\n" + str(extra) if extra else "")

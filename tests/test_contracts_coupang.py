@@ -22,9 +22,9 @@ from contract_kit import Contract, Replay, documented_response, load, request_pr
 from helpers import AppClock, FakeClock
 
 from batch.marketplaces.base import AlreadyDone, ClientSettings, MarketClient, Rejected, Unavailable
-from batch.marketplaces.coupang import CALLCENTER_CLOSED, Coupang, CoupangCredentials, minute_windows
+from batch.marketplaces.coupang import CALLCENTER_CLOSED, CANCEL_INVOICED, Coupang, CoupangCredentials, minute_windows
 from batch.marketplaces.coupang_auth import CoupangAuth
-from batch.marketplaces.types import DeliveryTemplate, Shipment
+from batch.marketplaces.types import DeliveryTemplate, Shipment, Shown
 from batch.models import (
     Claim,
     ClaimStatus,
@@ -171,6 +171,7 @@ def test_every_fixture_is_coupangs_and_named_in_the_protocol_page() -> None:
             "invoices",
             "online_inquiries",
             "online_inquiry_reply",
+            "order_cancel",
             "ordersheet",
             "ordersheets",
             "outbound_places",
@@ -181,6 +182,7 @@ def test_every_fixture_is_coupangs_and_named_in_the_protocol_page() -> None:
             "return_centers",
             "return_requests",
             "update_invoices",
+            "vendor_item_inventories",
             "vendor_item_prices",
             "vendor_item_quantities",
             "vendor_item_resume",
@@ -338,6 +340,7 @@ def test_adapter_collects_order_sheets() -> None:
         zipcode="447-700",
         address="경기 오산시 가수동 **아파트 109동 *호",
         message="문 앞",
+        option_code="170816368810",  # the example's externalVendorSkuCode: the seller's option code, echoed
     )
 
 
@@ -420,6 +423,68 @@ def test_adapter_sends_invoices_and_corrections_as_documented() -> None:
     fix = Shipment("614018634", lines[:1], "KDEXP", "20180731040123", correct=True)
     assert run_adapter(lambda c: c.send_invoices([fix]), answers, vendor="A00034612") == {"614018634": None}
     answers.documented("update_invoices")
+
+
+def _box_to_cancel() -> dict[str, Any]:
+    """The documented order sheet, made the box the cancel example names: order 2000006593044 in INSTRUCT, no invoice,
+    its three options with 1, 2 and 1 units (the example's receiptCounts)."""
+    body = body_of("ordersheet")
+    box = body["data"]
+    box.update(orderId=2000006593044, status="INSTRUCT", invoiceNumber="")
+    item = box["orderItems"][0]
+    box["orderItems"] = [
+        {**item, "vendorItemId": vendor_item, "shippingCount": count, "cancelCount": 0, "holdCountForCancel": 0}
+        for vendor_item, count in ((3145181064, 1), (3145181065, 2), (3145181067, 1))
+    ]
+    return body
+
+
+def test_adapter_cancels_a_box_with_the_documented_body_and_reads_the_partial_answer() -> None:
+    answers = Answers({"ordersheet": _box_to_cancel()})
+    lines = [
+        OrderLine(**{**_line_fields(), "order_no": "2000006593044", "delivery_no": "642538971116401429",
+                     "option_no": str(item)})
+        for item in (3145181064, 3145181065, 3145181067)
+    ]  # fmt: skip
+    outcomes = run_adapter(lambda c: c.cancel_sale([lines], "품절"), answers, vendor="A00123456", wing="et5")
+    [read] = answers.documented("ordersheet")
+    assert read.url.path.endswith("/ordersheets/642538971116401429")
+    [post] = answers.documented("order_cancel")
+    assert post.url.path == "/v2/providers/openapi/apis/api/v5/vendors/A00123456/orders/2000006593044/cancel"
+    assert json.loads(post.content) == request_body("order_cancel")
+    # the documented answer: PARTIAL, 3145181064 refused; the other two cancelled
+    [error] = outcomes.values()
+    assert isinstance(error, Rejected) and (error.code, error.message) == (
+        "PARTIAL",
+        "쿠팡이 판매취소 일부를 받지 않았습니다: 옵션ID 3145181064: 취소 가능한 개수보다 요청한 개수가 더 많습니다. "
+        "나머지 옵션은 취소되었습니다. 쿠팡 WING에서 받지 않은 옵션을 확인하세요.",
+    )
+
+
+def test_adapter_does_not_cancel_the_documented_box_which_was_delivered() -> None:
+    answers = Answers()  # the documented order sheet: FINAL_DELIVERY with an invoice
+    line = OrderLine(**{**_line_fields(), "delivery_no": "642538971116401429", "option_no": "3242596358"})
+    outcomes = run_adapter(lambda c: c.cancel_sale([[line]], "품절"), answers)
+    assert [e.message for e in outcomes.values() if e is not None] == [CANCEL_INVOICED]
+    answers.documented("ordersheet")
+    assert answers.requests_of("order_cancel") == []
+
+
+def test_adapter_sets_and_reads_stock_per_vendor_item_as_documented() -> None:
+    answers = Answers()
+    link = ProductLink("152620911", {"CP-001-001": "3000000000"})
+
+    async def scenario(c: Coupang) -> Shown | None:
+        await c.set_stock("CP-001", link, {"CP-001-001": 0})
+        return await c.shown("CP-001", link)
+
+    shown = run_adapter(scenario, answers)
+    [put] = answers.documented("vendor_item_quantities")
+    assert put.url.path.endswith("/vendor-items/3000000000/quantities/0")
+    [get] = answers.documented("vendor_item_inventories")
+    assert get.url.path.endswith("/vendor-items/3000000000/inventories")
+    # the documented option: onSale true, amountInStock 0 — nothing left to sell
+    assert shown == Shown(on_sale=False, stocks={"CP-001-001": 0})
 
 
 def _claims(bodies: dict[str, Any]) -> tuple[list[Claim], Answers]:
@@ -714,6 +779,43 @@ def test_sandbox_vendor_item_calls_take_the_documented_requests() -> None:
         shaped(CONTRACTS["vendor_item_resume"], await s.send("vendor_item_resume", path={"vendorItemId": item}))
         [held] = (await s.state())["products"]
         assert (held["items"][0]["salePrice"], held["items"][0]["maximumBuyCount"]) == (49000, 7)
+
+    run_sandbox(scenario)
+
+
+def test_sandbox_inventories_answer_in_the_documented_shape() -> None:
+    async def scenario(s: Sandbox) -> None:
+        product = await _create(s, requested=True)
+        item = str(product["items"][0]["vendorItemId"])
+        shaped(
+            CONTRACTS["vendor_item_inventories"], await s.send("vendor_item_inventories", path={"vendorItemId": item})
+        )
+
+    run_sandbox(scenario)
+
+
+def test_sandbox_takes_the_documented_cancel_and_answers_in_its_shape() -> None:
+    async def scenario(s: Sandbox) -> None:
+        await _create(s, requested=True)  # its two options (100 in stock each) are what orders draw from
+        await s.control("seed", orders=1, seed=1, qty=2)
+        [box] = (await s.state())["orders"]
+        await s.send("acknowledgement", body={"vendorId": VENDOR, "shipmentBoxIds": [box["shipmentBoxId"]]})
+        ids = [i["vendorItemId"] for i in box["orderItems"]]
+        assert len(ids) == 2
+        # the documented body with the sandbox's order, options, vendor and WING id; the first option asks one more
+        # unit than it has, as the documented answer's refusal did
+        body = {
+            **request_body("order_cancel"),
+            "orderId": box["orderId"],
+            "vendorItemIds": ids,
+            "receiptCounts": [3, 2],
+            "vendorId": VENDOR,
+            "userId": WING,
+        }
+        answer = await s.send("order_cancel", path={"orderId": str(box["orderId"])}, body=body)
+        shaped(CONTRACTS["order_cancel"], answer)
+        assert (answer.json()["code"], answer.json()["data"]["failedVendorItemIds"]) == ("PARTIAL", ids[:1])
+        assert answer.json()["data"]["receiptMap"]["receiptType"] == "STOP_SHIPMENT"  # 상품준비중: 출고중지
 
     run_sandbox(scenario)
 

@@ -12,6 +12,7 @@ the test fails when a new difference appears and when a listed one goes away.
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import json
 import warnings
@@ -24,9 +25,9 @@ import pytest
 from contract_kit import Contract, Replay, documented_response, load, request_problems, shape_problems
 from helpers import FakeClock
 
-from batch.marketplaces.base import ClientSettings, MarketClient
+from batch.marketplaces.base import ClientSettings, MarketClient, Rejected
 from batch.marketplaces.esm import Esm, EsmCredentials
-from batch.marketplaces.types import Shipment
+from batch.marketplaces.types import Shipment, Shown
 from batch.models import (
     ClaimStatus,
     ClaimType,
@@ -98,6 +99,8 @@ class EsmReplay(Replay):
         if call.startswith("request_orders"):
             by_number = json.loads(request.content).get("orderStatus") == 0
             call = "request_orders_by_number" if by_number else "request_orders"
+        if call.startswith("cancels"):  # E 50 by order number (Type 0) or by dates
+            call = "cancels_by_number" if json.loads(request.content).get("Type") == 0 else "cancels"
         if site_of(request) == "auction" and f"{call}_auction" in CONTRACTS:
             call = f"{call}_auction"
         return CONTRACTS[call]
@@ -107,6 +110,8 @@ class EsmReplay(Replay):
             return httpx.Response(200, json=self.bodies[contract.call])
         if contract.call == "request_orders_by_number" and site_of(request) == "auction":
             return documented_response(CONTRACTS["request_orders_auction"])
+        if contract.call == "cancels_by_number" and site_of(request) == "auction":
+            return documented_response(CONTRACTS["cancels_auction"])
         return documented_response(contract)
 
     def check(self, call: str) -> list[httpx.Request]:
@@ -236,7 +241,7 @@ def line(order_no: str = "2946269058", site: str = "gmarket") -> OrderLine:
 
 
 def test_every_fixture_is_from_the_guide_pinned_and_signed_with_a_bearer_jwt() -> None:
-    assert len(CONTRACTS) == 34
+    assert len(CONTRACTS) == 36
     for contract in CONTRACTS.values():
         guide = [s for s in contract.sources if "rumeadia-dotcom/ing0415/blob/bf89065d" in s]
         assert guide, contract.call  # every fixture names the pinned guide copy
@@ -350,6 +355,105 @@ def test_find_pause_resume_and_stock() -> None:
         ("골드", {"iac": 50, "gmkt": 50}, "99025306-001"),
         ("실버", {"iac": 70, "gmkt": 70}, "99025306-002"),
     ]
+
+
+LISTING = ProductLink("2035363538", sites={"auction": "C851960889", "gmarket": "2693155434"})  # E 160's sample
+
+
+def coded(codes: list[str]) -> dict[str, Any]:
+    """E 26's 조회 sample with our option numbers as its rows' manageCode (the sample's are null): test-made."""
+    body: dict[str, Any] = copy.deepcopy(CONTRACTS["recommended_options_read"].response["body"])
+    for row, code in zip(body["combination"]["details"], codes, strict=True):
+        row["manageCode"] = code
+    return body
+
+
+def no_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: no_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [no_nulls(v) for v in value]
+    return value
+
+
+CODES = [f"99025306-00{n}" for n in range(1, 5)]
+
+
+def test_set_stock_reads_the_options_and_sends_them_back_with_the_named_rows_changed() -> None:
+    """E 26: GET the options, PUT them back as read (null fields out) with qty and 품절 of the named rows changed;
+    the sample's untouched sold-out row (qty iac 0) goes back with qty 1, still sold out (the PUT takes 1–99,999)."""
+    replay = EsmReplay({"recommended_options_read": coded(CODES)})
+    adapter = esm(replay)
+    run(adapter.set_stock("99025306", LISTING, {"99025306-001": 0, "99025306-003": 7}))
+    [read] = replay.check("recommended_options_read")
+    [put] = replay.check("recommended_options")
+    assert (read.url.path, put.url.path) == ("/item/v1/goods/2035363538/recommended-options",) * 2
+    expected = no_nulls(coded(CODES))
+    for key in ("independent", "independents", "text", "calculation"):
+        expected.pop(key, None)
+    rows = expected["combination"]["details"]
+    rows[0].update(qty={"iac": 1, "gmkt": 1}, isSoldOut=True, isSoldOutSite={"gmkt": True, "iac": True})
+    rows[1]["qty"] = {"iac": 1, "gmkt": 1}  # read back with iac 0 and isSoldOut true: stays sold out
+    rows[2].update(qty={"iac": 7, "gmkt": 7}, isSoldOut=False, isSoldOutSite={"gmkt": False, "iac": False})
+    assert json.loads(put.content) == expected
+
+
+def test_set_stock_on_the_documented_answer_finds_no_row_of_ours_and_sends_nothing() -> None:
+    """E 26's 조회 sample has no manageCode: none of our options is there, so nothing is changed."""
+    replay = EsmReplay()
+    adapter = esm(replay)
+    with pytest.raises(Rejected, match="옵션 관리코드 99025306-001인 옵션이 없습니다"):
+        run(adapter.set_stock("99025306", LISTING, {"99025306-001": 3}))
+    assert [r.method for _, r in replay.sent] == ["GET"] and not replay.unknown
+
+
+def test_shown_reads_sell_status_and_options() -> None:
+    """E 21's 조회 sample ends its period on 20190328: nothing sells (on_sale false) and the quantities are read on
+    both sites; E 26's sold-out row shows 0, the hidden one its qty."""
+    replay = EsmReplay({"recommended_options_read": coded(CODES)})
+    adapter = esm(replay)
+    assert run(adapter.shown("99025306", LISTING)) == Shown(
+        on_sale=False, stocks={"99025306-001": 1, "99025306-002": 0, "99025306-003": 1, "99025306-004": 1}
+    )
+    replay.check("sell_status_read")
+    replay.check("recommended_options_read")
+    open_ended = copy.deepcopy(CONTRACTS["sell_status_read"].response["body"])
+    open_ended["itemBasicInfo"]["SellingPeriod"] = {"gmkt": 99991231, "iac": 99991231}
+    adapter = esm(EsmReplay({"recommended_options_read": coded(CODES), "sell_status_read": open_ended}))
+    assert run(adapter.shown("99025306", LISTING)).on_sale is True
+    plain = esm(
+        EsmReplay({"recommended_options_read": {"type": 0, "isStockManage": False}, "sell_status_read": open_ended})
+    )
+    assert run(plain.shown("99025306", LISTING)) == Shown(on_sale=True, stocks={"99025306-001": 99999})
+    assert run(esm(EsmReplay()).shown("99025306", LISTING)).stocks == {}  # the sample's rows carry no manageCode
+
+
+def test_cancel_sale_sends_the_sold_out_call_and_reads_an_ambiguous_refusal_by_order_number() -> None:
+    replay = EsmReplay()
+    adapter = esm(replay)
+    assert run(adapter.cancel_sale([[line()]], "품절")) == {"2946269058": None}
+    [sent] = replay.check("sold_out_cancel")
+    assert (sent.url.path, json.loads(sent.content)) == ("/claim/v1/sa/Cancel/2946269058/SoldOut", {"SiteType": 2})
+    refused = run(adapter.cancel_sale([[line("1")]], "기타"))
+    assert isinstance(refused["1"], Rejected) and "'품절'만" in refused["1"].message
+    assert len(replay.sent) == 1  # nothing sent for a reason ESM has no call for
+    # E 52's 지마켓 Sample Code_Fail: "취소 가능한 주문상태가 아닙니다" is also what a repeat gets (옥션 W8-1 says so)
+    not_now = {"ResultCode": 8668, "Message": "8668$취소 가능한 주문상태가 아닙니다", "Data": None}
+    replay = EsmReplay({"sold_out_cancel": not_now})
+    adapter = esm(replay)
+    assert run(adapter.cancel_sale([[line("2943387115")]], "품절")) == {"2943387115": None}  # E 50: CancelStatus 3
+    [lookup] = replay.check("cancels_by_number")
+    body = json.loads(lookup.content)
+    assert {k: body[k] for k in ("SiteType", "CancelStatus", "Type", "OrderNo")} == {
+        "SiteType": 3,
+        "CancelStatus": 0,
+        "Type": 0,
+        "OrderNo": 2943387115,
+    }
+    start, end = dt.date.fromisoformat(body["StartDate"]), dt.date.fromisoformat(body["EndDate"])
+    assert (end - start).days == 6
+    other = run(adapter.cancel_sale([[line("2946269058")]], "품절"))  # the list names another order: refused
+    assert isinstance(other["2946269058"], Rejected) and "취소할 수 있는 상태가 아닙니다" in str(other["2946269058"])
 
 
 def test_check_templates_reads_the_places_policies() -> None:

@@ -27,7 +27,7 @@ from test_naver_adapter import PRODUCT, SALES
 
 from batch.marketplaces.base import ClientSettings, MarketClient, Rejected
 from batch.marketplaces.naver import Naver, NaverCredentials
-from batch.marketplaces.types import Shipment
+from batch.marketplaces.types import Shipment, Shown
 from batch.models import Inquiry, OrderLine, OrderStatus, ProductLink
 from batch.sandbox.app import create_app
 
@@ -85,6 +85,8 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Run:
             results["updated"] = await naver.update_product(product, SALES, LINK)
             results["found"] = await naver.find_product("1612498")
             await naver.update_stock(product)
+            await naver.set_stock("1612498", LINK, {"1612498-GR-S": 0, "1612498-BK-S": 5})
+            results["shown"] = await naver.shown("1612498", LINK)
             await naver.pause("1612498")
             start = dt.datetime(2023, 1, 16, 0, 0)
             results["orders"] = await naver.collect_orders(start, start + dt.timedelta(hours=20), "main")
@@ -94,6 +96,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Run:
             results["inquiries"] = await naver.collect_inquiries(start, start + dt.timedelta(days=1), "main")
             await naver.answer("qna:600000001", "재입고는 다음 주입니다.")
             await naver.answer("inquiry:700000001", "오늘 발송합니다.")
+            results["cancel"] = await naver.cancel_sale([[_line(PO)], [_line(OTHER_PO)]], "품절")
 
     asyncio.run(main())
     return Run(replay, results)
@@ -129,7 +132,7 @@ def test_products_read_the_documented_answers(replayed: Run) -> None:
 
 
 def test_stock_goes_through_option_stock_with_the_read_combinations(replayed: Run) -> None:
-    (sent,) = replayed.replay.requests_of("option_stock")
+    sent, _ = replayed.replay.requests_of("option_stock")
     # every combination product_read shows, its price and usable as read; the workbook's option numbers
     # (1612498-001 …) are not the sample's seller codes (1612498-BK-S …), so each keeps the stock it has
     assert httpx.Response(200, content=sent.read()).json() == {
@@ -145,6 +148,48 @@ def test_stock_goes_through_option_stock_with_the_read_combinations(replayed: Ru
     assert httpx.Response(200, content=pause.read()).json() == {"statusType": "SUSPENSION"}
     updates = [r.url.path for r in replayed.replay.requests_of("product_update")]
     assert updates == ["/external/v2/products/origin-products/10000000001"]  # update_product's, none for stock
+
+
+def test_set_stock_sends_only_the_named_combinations_with_their_read_price(replayed: Run) -> None:
+    """The link gives the number (no search) and the ids; the read gives price and usable ("미입력 시 0원")."""
+    _, sent = replayed.replay.requests_of("option_stock")
+    assert sent.url.path == "/external/v1/products/origin-products/10000000001/option-stock"
+    assert httpx.Response(200, content=sent.read()).json() == {
+        "optionInfo": {
+            "optionCombinations": [
+                {"id": 27921372992, "stockQuantity": 0, "price": 0, "usable": True},
+                {"id": 27921372991, "stockQuantity": 5, "price": 0, "usable": True},
+            ],
+            "useStockManagement": True,
+        }
+    }
+    searches = replayed.replay.requests_of("product_search")
+    assert len(searches) == 3  # find_product, update_stock, pause: none for set_stock or shown
+
+
+def test_shown_reads_the_documented_product(replayed: Run) -> None:
+    # product_read: statusType SALE, channel display ON, combinations 1612498-BK-S 1 and 1612498-GR-S 2
+    assert replayed.results["shown"] == Shown(on_sale=True, stocks={"1612498-BK-S": 1, "1612498-GR-S": 2})
+    reads = [r.url.path for r in replayed.replay.requests_of("product_read")]
+    assert reads[-2:] == ["/external/v2/products/origin-products/10000000001"] * 2  # set_stock's, shown's
+
+
+def test_cancel_sale_reads_the_documented_answer(replayed: Run) -> None:
+    sent = replayed.replay.requests_of("cancel_request")
+    assert [r.url.path for r in sent] == [
+        f"/external/v1/pay-order/seller/product-orders/{PO}/claim/cancel/request",
+        f"/external/v1/pay-order/seller/product-orders/{OTHER_PO}/claim/cancel/request",
+    ]
+    assert [httpx.Response(200, content=r.read()).json() for r in sent] == [{"cancelReason": "SOLD_OUT"}] * 2
+    outcome = replayed.results["cancel"]
+    assert outcome[PO] is None
+    refused = outcome[OTHER_PO]  # 104442, and the read-back (order_query) does not show it cancelled
+    assert isinstance(refused, Rejected) and (refused.code, refused.message) == (
+        "104442",
+        "스마트스토어가 판매취소를 거절했습니다: 상품 주문 상태 확인 필요",
+    )
+    queries = [httpx.Response(200, content=r.read()).json() for r in replayed.replay.requests_of("order_query")]
+    assert queries[-1] == {"productOrderIds": [OTHER_PO], "quantityClaimCompatibility": True}
 
 
 def test_orders_read_the_documented_answers(replayed: Run) -> None:
@@ -169,6 +214,7 @@ def test_orders_read_the_documented_answers(replayed: Run) -> None:
             zipcode="04524",
             address="서울특별시 중구 세종대로 110 1층",
             message="문 앞에 놓아 주세요",
+            option_code="1612498-BK-S",  # optionManageCode
         )
     ]
     (feed,) = replayed.replay.requests_of("changed_orders")
@@ -334,6 +380,9 @@ async def _documented_call(box: Sandbox, call: str) -> httpx.Response:
         await box.orders(2)
         params = {"lastChangedFrom": _iso(NOW - 86400), "lastChangedTo": _iso(NOW), "limitCount": "300"}
         return await box.http.get(c.path, params=params)
+    if call == "cancel_request":
+        numbers = await box.orders(1)
+        return await box.send(c, body, path=_fill(c, productOrderId=numbers[0]))
     if call in ("order_query", "confirm", "dispatch"):
         numbers = await box.orders(2)
         if call == "confirm":
@@ -443,6 +492,31 @@ def test_eleven_images_and_foreign_option_ids_are_bad_requests() -> None:
         number = str(await box.product())
         stock = CONTRACTS["option_stock"]
         _refusal(await box.send(stock, stock.request["body"], path=_fill(stock, originProductNo=number)), "BAD_REQUEST")
+
+    sandbox(scenario)
+
+
+def test_a_seller_cancel_after_dispatch_or_with_a_bad_reason_is_refused() -> None:
+    """ "발송 처리 전 상태(결제완료·발주확인·발송지연)에서만" and cancelReason's enum (seller-request-cancel-pay-order-
+    seller): a dispatched order is refused per item (104442 상품 주문 상태 확인 필요), a reason outside the enum whole."""
+
+    async def scenario(box: Sandbox) -> None:
+        c = CONTRACTS["cancel_request"]
+        number = (await box.orders(1))[0]
+        path = _fill(c, productOrderId=number)
+        _refusal(await box.send(c, {"cancelReason": "PRICE_ERROR"}, path=path), "4000")
+        await box.send(CONTRACTS["confirm"], {"productOrderIds": [number]})
+        item = CONTRACTS["dispatch"].request["body"]["dispatchProductOrders"][0]
+        await box.send(CONTRACTS["dispatch"], {"dispatchProductOrders": [{**item, "productOrderId": number}]})
+        refused = await box.send(c, c.request["body"], path=path)
+        assert refused.status_code == 200
+        documented = c.response["body"]
+        assert shape_problems(documented, refused.json(), extra_ok=False, missing_ok=False) == []
+        fail = refused.json()["data"]
+        assert fail["successProductOrderIds"] == []
+        assert [(f["productOrderId"], f["code"]) for f in fail["failProductOrderInfos"]] == [(number, "104442")]
+        (order,) = (o for o in (await box.state())["orders"] if o["productOrderId"] == number)
+        assert (order["productOrderStatus"], order["claimType"]) == ("DELIVERING", None)
 
     sandbox(scenario)
 

@@ -20,6 +20,7 @@ from test_st11_adapter import PRODUCT, SALES, line, shipment
 from batch.marketplaces import st11_xml as xml
 from batch.marketplaces.base import ClientSettings, MarketClient
 from batch.marketplaces.st11 import St11, St11Credentials
+from batch.marketplaces.types import Shown
 from batch.models import ClaimStatus, ClaimType, OrderStatus, ProductLink
 
 CONTRACTS = load("st11")
@@ -75,7 +76,7 @@ def check(replay: Replay, call: str) -> None:
 
 
 def test_every_fixture_is_from_the_guide_or_samba_wave() -> None:
-    assert len(CONTRACTS) == 23
+    assert len(CONTRACTS) == 25
     for contract in CONTRACTS.values():
         assert contract.status in ("official", "clients")
         assert all("ing0415" in s or "samba-wave" in s for s in contract.sources)
@@ -105,6 +106,35 @@ def test_stock() -> None:
     assert sent == {"prdNo": "45705741", "prdStckNo": "440634790", "stckQty": "10", "optWght": "3"}
 
 
+def test_stock_sync_reads_1623_puts_1625_and_reads_the_sale_state_by_1620() -> None:
+    replay = Replay()
+    adapter = st11(replay)
+    link = ProductLink("45597077")  # G 1623's example listing; its one option row names CD01101 as its seller code
+    run(adapter.set_stock("MYCODE758634", link, {"CD01101": 0}))
+    check(replay, "stock_get")
+    check(replay, "stock_update")
+    [put] = replay.of("stock_update")
+    assert put.url.path == "/rest/prodservices/stockqty/440634790"
+    assert xml.record(xml.decode(put.content)) == {
+        "prdNo": "45597077",
+        "prdStckNo": "440634790",
+        "stckQty": "0",
+        "optWght": "3",  # as G 1623 shows it: only the quantity changes
+    }
+    assert run(adapter.shown("MYCODE758634", link)) == Shown(on_sale=True, stocks={"CD01101": 62})
+    check(replay, "product_get")
+    assert replay.of("product_by_seller_code") == []  # the link's number: no look-up
+
+
+def test_cancel_sale_sends_the_documented_1638() -> None:
+    replay = Replay()
+    adapter = st11(replay)
+    assert run(adapter.cancel_sale([[line()]], "기타")) == {"40860365": None}
+    check(replay, "seller_cancel")
+    [sent] = replay.of("seller_cancel")
+    assert sent.url.path.split("/")[4:] == ["201001108318120", "1", "99", "기타"]
+
+
 def test_templates_and_vendor() -> None:
     replay = Replay()
     adapter = st11(replay)
@@ -129,6 +159,7 @@ def test_orders() -> None:
         "40860365",
         "29370295",
     )
+    assert first.option_code == "43434232"  # G 1876 sellerStockCd
     assert (first.receiver, first.zipcode, first.option_text) == (
         "홍길동",
         "360100",

@@ -24,7 +24,7 @@ from helpers import AppClock, FakeClock, run_sandbox, sandbox_control, tmon_logi
 
 from batch.marketplaces.base import ClientSettings, MarketClient
 from batch.marketplaces.tmon import Tmon, TmonCredentials
-from batch.marketplaces.types import DeliveryTemplate, Shipment
+from batch.marketplaces.types import DeliveryTemplate, Shipment, Shown
 from batch.models import (
     Claim,
     ClaimStatus,
@@ -289,6 +289,41 @@ def test_a_deal_update_leaves_out_what_only_a_registration_sends() -> None:
     body = httpx.Response(200, content=put.content).json()
     assert not {"productType", "salesEndDate", "adultOnly"} & set(body)
     assert body["dealOptions"] == [{"vendorDealOptionNo": "TM-001-001", "title": "블랙/350ml", "salesPrice": 15000}]
+
+
+def test_set_stock_sends_the_documented_stock_call_with_only_the_options_named() -> None:
+    """[T2] setGoodsStockModify: only the options whose stock changed; the documented per-option answer is done."""
+    parsed, replay = replayed(lambda t: t.set_stock("TM-001", LINK, {"TM-001-001": 0}))
+    [put] = replay.requests_of("deals_stock")
+    assert request_problems(CONTRACTS["deals_stock"], put) == []
+    assert put.url.path == "/api/V1001/deals/TM-001/stock"
+    assert httpx.Response(200, content=put.content).json() == {
+        "dealOptions": [{"vendorDealOptionNo": "TM-001-001", "stock": 0}]
+    }
+    assert parsed is None
+    assert [c.call for c, _ in replay.sent] == ["token", "deals_stock"]
+
+
+def test_shown_reads_the_documented_deal() -> None:
+    """[T2] Deal.salesStatus ON_SALE and DealOption.stock of the documented deal, by our option number."""
+    parsed, replay = replayed(lambda t: t.shown("TM-001", LINK))
+    [get] = replay.requests_of("deals_get")
+    assert request_problems(CONTRACTS["deals_get"], get) == []
+    assert parsed == Shown(on_sale=True, stocks={"TM-001-001": 10})
+
+
+def test_cancel_sale_reads_the_documented_order_then_sends_the_documented_cancel() -> None:
+    """[T1] requestOrderCancel: the deal's state first (D2 in the documented order), then RCD4 "품절 미배송"."""
+
+    async def scenario(t: Tmon) -> Any:
+        return await t.cancel_sale([await t.get_order("1234567890", "main")], "품절")
+
+    parsed, replay = replayed(scenario)
+    assert parsed == {KEY: None}
+    assert [c.call for c, _ in replay.sent] == ["token", "order_get", "order_get", "seller_cancel"]
+    [post] = replay.requests_of("seller_cancel")
+    assert request_problems(CONTRACTS["seller_cancel"], post) == []
+    assert httpx.Response(200, content=post.content).json() == CONTRACTS["seller_cancel"].request["body"]
 
 
 # -- 2. the sandbox against the documented calls ---------------------------------------------------------------

@@ -37,7 +37,7 @@ from batch.marketplaces.base import (
 from batch.marketplaces.connect import adapter_for
 from batch.marketplaces.esm import Esm, EsmCredentials
 from batch.marketplaces.esm_orders import ORDER_LIST_SPACING
-from batch.marketplaces.types import Marketplace, Shipment
+from batch.marketplaces.types import Marketplace, Shipment, Shown
 from batch.models import (
     ClaimStatus,
     ClaimType,
@@ -46,6 +46,7 @@ from batch.models import (
     OrderLine,
     OrderStatus,
     Product,
+    ProductLink,
     SalesInfo,
 )
 
@@ -1016,3 +1017,316 @@ def test_the_tools_master_id_and_secret_are_written_once_in_the_esm_table(
         "tool-master", "s3cret-value-of-thirty-two-bytes", "tool", "g1", ""
     )  # fmt: skip
     assert (second.master_id, second.issuer, second.auction_id) == ("tool-master", "shop.example", "a2")
+
+
+# --- 재고 연동 (set_stock / shown) and 판매취소 (cancel_sale) ----------------------------------------------------
+
+LINK = ProductLink("77", sites={"gmarket": "1", "auction": "B1"})
+
+
+def options_answer(*rows: tuple[str | None, int, bool], **extra: Any) -> httpx.Response:
+    """An [E 26] 조회 answer (its sample's shape) of a 선택형 typed-in option: rows (manageCode, qty, isSoldOut)."""
+    details = [
+        {
+            "recommendedOptValueNo": 0,
+            "recommendedOptValue": {"koreanText": f"값{n}", "englishText": None, "exposeLanguage": 0},
+            "optSeq": 18459979851 + n,
+            "isSoldOut": sold,
+            "isSoldOutSite": {"gmkt": sold, "iac": sold},
+            "isDisplay": True,
+            "isDisplaySite": {"gmkt": True, "iac": True},
+            "qty": {"iac": qty, "gmkt": qty},
+            "manageCode": code,
+            "skuInfo": None,
+            "addAmnt": 0.0,
+            "addAmntSite": {"gmkt": 0.0, "iac": 0.0},
+        }
+        for n, (code, qty, sold) in enumerate(rows)
+    ]
+    group = {
+        "details": details,
+        "recommendedOptNo": 0,
+        "recommendedOptName": {"koreanText": "색상", "exposeLanguage": 0},
+    }
+    answer = {"type": 1, "isStockManage": True, "inputType": 0, "independent": group, "independents": None,
+              "combination": None, "text": None, "calculation": None, **extra}  # fmt: skip
+    return httpx.Response(200, json=answer)
+
+
+def sell_status(gmkt: bool = True, iac: bool = True, *, stock: int = 30, end: int = 20991231) -> httpx.Response:
+    return httpx.Response(200, json={"IsSell": {"gmkt": gmkt, "iac": iac}, "itemBasicInfo": {
+        "Price": {"gmkt": 15000.0, "iac": 15000.0}, "Stock": {"gmkt": stock, "iac": stock},
+        "SellingPeriod": {"gmkt": end, "iac": end}}})  # fmt: skip
+
+
+PUT_OK = httpx.Response(200, json={"goodsNo": 77})
+
+
+def test_set_stock_of_options_changes_only_the_named_rows_and_sends_the_rest_back() -> None:
+    esm, wire = adapter(
+        {
+            "GET /item/v1/goods/77/recommended-options": options_answer(
+                ("ESM-001-001", 10, False), ("ESM-001-002", 4, False), ("ESM-001-003", 0, True), (None, 2, False)
+            ),
+            "PUT /item/v1/goods/77/recommended-options": PUT_OK,
+        }
+    )
+    run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 0, "ESM-001-002": 120_000}))
+    assert [(r.method, r.url.path) for r in wire.sent] == [
+        ("GET", "/item/v1/goods/77/recommended-options"),
+        ("PUT", "/item/v1/goods/77/recommended-options"),
+    ]
+    sent = body(wire.sent[1])
+    assert sent.keys() == {"type", "isStockManage", "inputType", "independent"}  # null blocks are left out
+    assert (sent["type"], sent["isStockManage"], sent["inputType"]) == (1, True, 0)
+    rows = sent["independent"]["details"]
+    assert rows[0] == {
+        "recommendedOptValueNo": 0,
+        "recommendedOptValue": {"koreanText": "값0", "exposeLanguage": 0},
+        "optSeq": 18459979851,
+        "isSoldOut": True,  # 0: sold out by the flag, with qty 1 ([E 26] 1–99,999)
+        "isSoldOutSite": {"gmkt": True, "iac": True},
+        "isDisplay": True,
+        "isDisplaySite": {"gmkt": True, "iac": True},
+        "qty": {"iac": 1, "gmkt": 1},
+        "manageCode": "ESM-001-001",
+        "addAmnt": 0.0,
+        "addAmntSite": {"gmkt": 0.0, "iac": 0.0},
+    }
+    assert (rows[1]["qty"], rows[1]["isSoldOut"]) == ({"iac": 99_999, "gmkt": 99_999}, False)  # at most 99,999
+    assert (rows[2]["qty"], rows[2]["isSoldOut"]) == ({"iac": 1, "gmkt": 1}, True)  # read with 0: stays sold out
+    assert (rows[3]["qty"], rows[3]["isSoldOut"], "manageCode" in rows[3]) == ({"iac": 2, "gmkt": 2}, False, False)
+    assert sent["independent"]["recommendedOptName"] == {"koreanText": "색상", "exposeLanguage": 0}
+
+
+def test_set_stock_on_one_site_changes_that_sites_qty_only() -> None:
+    esm, wire = adapter(
+        {
+            "GET /item/v1/goods/77/recommended-options": options_answer(("ESM-001-001", 10, False), ("ESM-001-002", 4, False)),
+            "PUT /item/v1/goods/77/recommended-options": PUT_OK,
+        }
+    )  # fmt: skip
+    run(esm.set_stock("ESM-001", ProductLink("77", sites={"gmarket": "1"}), {"ESM-001-002": 6}))
+    assert [r["qty"] for r in body(wire.sent[1])["independent"]["details"]] == [
+        {"iac": 10, "gmkt": 10},
+        {"iac": 4, "gmkt": 6},
+    ]
+
+
+def test_set_stock_that_would_sell_out_every_option_stops_the_sale_instead() -> None:
+    """[E 26] 3000 "모든 옵션이 품절인 상태로 등록이 불가합니다": no options PUT; [E 21] isSell false on each site with the
+    price and stock read (as [S] does). The stock job's pause after it finds the listing stopped and sends nothing."""
+    item = {"goodsNo": "77", "siteGoodsNo": {"gmkt": "1", "iac": "B1"}, "managedCode": "ESM-001"}
+    esm, wire = adapter(
+        {
+            "GET /item/v1/goods/77/recommended-options": options_answer(("ESM-001-001", 3, False), ("ESM-001-002", 1, True)),
+            "GET /item/v1/goods/77/sell-status": [sell_status(), sell_status(False, False)],
+            "PUT /item/v1/goods/77/sell-status": httpx.Response(200, json={"goodsNo": 77, "resultCode": 0}),
+            "POST /item/v1/goods/search": ok(items=[item]),
+        }
+    )  # fmt: skip
+    run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 0}))
+    assert [(r.method, r.url.path) for r in wire.sent] == [
+        ("GET", "/item/v1/goods/77/recommended-options"),
+        ("GET", "/item/v1/goods/77/sell-status"),
+        ("PUT", "/item/v1/goods/77/sell-status"),
+    ]
+    assert body(wire.sent[2]) == {
+        "isSell": {"iac": False, "gmkt": False},
+        "itemBasicInfo": {
+            "price": {"iac": 15000, "gmkt": 15000},
+            "stock": {"iac": 30, "gmkt": 30},
+            "sellingPeriod": {"iac": 0, "gmkt": 0},
+        },
+    }
+    run(esm.pause("ESM-001"))
+    assert [r.method for r in wire.to("/item/v1/goods/77/sell-status")] == ["GET", "PUT", "GET"]
+
+
+def test_set_stock_without_options_uses_the_stock_call_and_sends_no_zero() -> None:
+    esm, wire = adapter(
+        {
+            "GET /item/v1/goods/77/recommended-options": httpx.Response(200, json={"type": 0, "isStockManage": False}),
+            "PUT /item/v1/goods/77/stock": httpx.Response(200, json={"resultCode": 0, "message": "[IAC] 성공 / [GMKT] 성공", "goodsNo": 77}),
+        }
+    )  # fmt: skip
+    run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 12}))
+    assert [(r.method, r.url.path) for r in wire.sent] == [
+        ("GET", "/item/v1/goods/77/recommended-options"),
+        ("PUT", "/item/v1/goods/77/stock"),
+    ]
+    assert body(wire.sent[1]) == {"stock": {"iac": 12, "gmkt": 12}}
+    run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 0}))  # [E 194] 1–99,999: the stock job stops the sale
+    assert len(wire.to("/item/v1/goods/77/stock")) == 1
+    with pytest.raises(Rejected, match="옵션이 없는 상품인데 옵션 ESM-001-002"):
+        run(esm.set_stock("ESM-001", LINK, {"ESM-001-002": 3}))
+    assert len(wire.to("/item/v1/goods/77/stock")) == 1
+
+
+def test_set_stock_refusals_and_holds() -> None:
+    routes: dict[str, Any] = {
+        "GET /item/v1/goods/77/recommended-options": options_answer(("ESM-001-001", 10, False), ("ESM-001-002", 4, False)),
+        "PUT /item/v1/goods/77/recommended-options": PUT_OK,
+    }  # fmt: skip
+    esm, wire = adapter(routes)
+    esm._created["77"] = NOW - 60  # [E 21] "약 3분" after registration: held, nothing sent
+    with pytest.raises(Blocked, match="3분"):
+        run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 1}))
+    assert wire.sent == []
+    esm._created["77"] = NOW - 181
+    with pytest.raises(Rejected, match="옵션 관리코드 ESM-001-009인 옵션이 없습니다"):  # the others are sent first
+        run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 1, "ESM-001-009": 5}))
+    assert [r["qty"]["gmkt"] for r in body(wire.sent[-1])["independent"]["details"]] == [1, 4]
+    for answer, words in (
+        (options_answer(("ESM-001-001", 1, False), isStockManage=False), "옵션재고관리가 꺼져"),
+        (httpx.Response(200, json={"type": 5, "isStockManage": False}), "텍스트형·계산형"),
+        (
+            httpx.Response(200, json={"resultCode": 1000, "message": "상품번호가 올바르지 않습니다"}),
+            "상품번호가 올바르지",
+        ),
+    ):
+        esm, wire = adapter({**routes, "GET /item/v1/goods/77/recommended-options": answer})
+        with pytest.raises(Rejected, match=words):
+            run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 1}))
+        assert [r.method for r in wire.sent] == ["GET"]
+    esm, wire = adapter({**routes, "GET /item/v1/goods/77/recommended-options": httpx.Response(200, json={})})
+    with pytest.raises(Unavailable, match="옵션을 읽지 못했습니다"):  # never "no options" from an odd answer
+        run(esm.set_stock("ESM-001", LINK, {"ESM-001-001": 1}))
+    assert [r.method for r in wire.sent] == ["GET"]
+
+
+def test_shown_reads_sell_status_and_options_back_to_our_option_numbers() -> None:
+    routes = {
+        "GET /item/v1/goods/77/recommended-options": options_answer(
+            ("ESM-001-001", 1, True), ("ESM-001-002", 5, False), (None, 9, False)
+        ),
+        "GET /item/v1/goods/77/sell-status": sell_status(),
+    }
+    esm, wire = adapter(routes)
+    assert run(esm.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 0, "ESM-001-002": 5})
+    assert [(r.method, r.url.path) for r in wire.sent] == [
+        ("GET", "/item/v1/goods/77/sell-status"),
+        ("GET", "/item/v1/goods/77/recommended-options"),
+    ]
+    stopped, _ = adapter({**routes, "GET /item/v1/goods/77/sell-status": sell_status(False, False)})
+    assert run(stopped.shown("ESM-001", LINK)).on_sale is False
+    ended, _ = adapter({**routes, "GET /item/v1/goods/77/sell-status": sell_status(end=20250101)})  # NOW: 2025-06
+    assert run(ended.shown("ESM-001", LINK)).on_sale is False
+    all_out = options_answer(("ESM-001-001", 1, True), ("ESM-001-002", 1, True))
+    sold, _ = adapter({**routes, "GET /item/v1/goods/77/recommended-options": all_out})
+    assert run(sold.shown("ESM-001", LINK)) == Shown(on_sale=False, stocks={"ESM-001-001": 0, "ESM-001-002": 0})
+
+
+def test_shown_reads_the_selling_site_and_the_larger_number_where_sites_differ() -> None:
+    differ = options_answer(("ESM-001-001", 0, False), ("ESM-001-002", 0, False))
+    rows = json.loads(differ.content)
+    rows["independent"]["details"][0]["qty"] = {"gmkt": 0, "iac": 4}
+    rows["independent"]["details"][1]["qty"] = {"gmkt": 3, "iac": 7}
+    routes = {"GET /item/v1/goods/77/recommended-options": httpx.Response(200, json=rows)}
+    both, _ = adapter({**routes, "GET /item/v1/goods/77/sell-status": sell_status()})
+    assert run(both.shown("ESM-001", LINK)).stocks == {"ESM-001-001": 4, "ESM-001-002": 7}
+    g_only, _ = adapter({**routes, "GET /item/v1/goods/77/sell-status": sell_status(iac=False)})
+    assert run(g_only.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 0, "ESM-001-002": 3})
+    plain, _ = adapter(
+        {
+            "GET /item/v1/goods/77/recommended-options": httpx.Response(200, json={"type": 0}),
+            "GET /item/v1/goods/77/sell-status": sell_status(stock=8),
+        }
+    )
+    assert run(plain.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 8})
+
+
+@pytest.mark.parametrize("reason", ["배송지연", "가격오류", "기타", "모름"])
+def test_cancel_sale_refuses_every_reason_but_sold_out_per_unit_before_sending(reason: str) -> None:
+    esm, wire = adapter({})
+    outcomes = run(esm.cancel_sale([[line("1")], [line("2", "auction")]], reason))
+    assert set(outcomes) == {"1", "2"}
+    for error in outcomes.values():
+        assert isinstance(error, Rejected)
+        assert error.message == (
+            f"G마켓·옥션(ESM)은 판매취소 사유로 '품절'만 받습니다('{reason}'은(는) 보낼 수 없습니다). 팔 수 없는 상품이면 "
+            "사유를 '품절'로 바꿔 다시 보내고(상품도 품절로 바뀝니다), 아니면 ESM+에서 처리하세요."
+        )
+    assert wire.sent == []
+
+
+def test_cancel_sale_gives_each_order_its_own_outcome() -> None:
+    """One call per order ([E 52], never resent by the client); a refusal of one never stops the others; "취소 가능한
+    주문상태가 아닙니다" is read by order number ([E 50] Type 0): cancelled already is done."""
+
+    def cancels(request: httpx.Request) -> httpx.Response:
+        asked = body(request)
+        rows = {1: [{"OrderNo": 11, "CancelStatus": 3, "RequestUser": 2}], 3: [{"OrderNo": 33, "CancelStatus": 1}]}
+        found = rows.get(asked["OrderNo"] % 10)
+        return ok(found) if found else fail(99999, "클레임정보가 없습니다")
+
+    def lost(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    not_now = fail(8668, "8668$취소 가능한 주문상태가 아닙니다")
+    esm, wire = adapter(
+        {
+            "POST /claim/v1/sa/Cancel/10/SoldOut": ok(),
+            "POST /claim/v1/sa/Cancel/11/SoldOut": not_now,
+            "POST /claim/v1/sa/Cancel/22/SoldOut": fail(8668, "취소 가능한 주문상태가 아닙니다", BizRuleCode="W8-1"),
+            "POST /claim/v1/sa/Cancel/33/SoldOut": not_now,
+            "POST /claim/v1/sa/Cancel/44/SoldOut": fail(8668, "이미 취소 요청된 주문입니다", BizRuleCode="W28-1"),
+            "POST /claim/v1/sa/Cancel/55/SoldOut": lost,
+            "POST /claim/v1/sa/Cancels": cancels,
+        }
+    )
+    units = [[line("10"), line("10")], [line("11")], [line("22", "auction")], [line("33")], [line("44", "auction")],
+             [line("55")]]  # fmt: skip
+    outcomes = run(esm.cancel_sale(units, "품절"))
+    assert outcomes["10"] is None and outcomes["11"] is None  # 11: E 50 shows it cancelled (3) already
+    assert str(outcomes["22"]) == (
+        "옥션 판매취소(주문 22): 취소할 수 있는 상태가 아닙니다(발송처리된 주문이거나 반품·교환 중일 수 있습니다). ESM+에서 "
+        "주문 상태를 확인하세요."
+    )
+    for key in ("33", "44"):  # a buyer's cancel request: approve it
+        assert isinstance(outcomes[key], Rejected) and "취소승인으로 처리하세요" in str(outcomes[key])
+    # a cancel is not idempotent: a lost answer is "may have landed", not sent again (the next run reads E 50)
+    assert isinstance(outcomes["55"], Unavailable) and outcomes["55"].outcome_unknown
+    sold_out = [r for r in wire.sent if r.url.path.endswith("/SoldOut")]
+    assert sorted(r.url.path for r in sold_out) == [
+        f"/claim/v1/sa/Cancel/{n}/SoldOut" for n in (10, 11, 22, 33, 44, 55)
+    ]
+    assert {r.url.path.split("/")[-2]: body(r) for r in sold_out} == {
+        "10": {"SiteType": 2}, "11": {"SiteType": 2}, "22": {"SiteType": 1}, "33": {"SiteType": 2},
+        "44": {"SiteType": 1}, "55": {"SiteType": 2},
+    }  # fmt: skip
+    lookups = {body(r)["OrderNo"]: body(r) for r in wire.to("/claim/v1/sa/Cancels")}
+    assert sorted(lookups) == [11, 22, 33]
+    today = kst_today()
+    assert lookups[22] == {
+        "SiteType": 1,
+        "CancelStatus": 0,
+        "Type": 0,
+        "StartDate": f"{today - dt.timedelta(days=5):%Y-%m-%d}",
+        "EndDate": f"{today + dt.timedelta(days=1):%Y-%m-%d}",
+        "OrderNo": 22,
+    }
+    assert lookups[11]["SiteType"] == 3  # E 50's own G마켓 code
+    assert [verify_jwt(r)[1]["ssi"] for r in wire.to("/claim/v1/sa/Cancels") if body(r)["OrderNo"] == 22] == [
+        "A:sandboxiac"
+    ]
+
+
+def test_seller_cancel_wraps_cancel_sale_and_raises_the_first_refusal() -> None:
+    esm, wire = adapter(
+        {
+            "POST /claim/v1/sa/Cancel/1/SoldOut": fail(8668, "이미 취소 요청된 주문입니다", BizRuleCode="W28-1"),
+            "POST /claim/v1/sa/Cancel/2/SoldOut": ok(),
+        }
+    )
+    with pytest.raises(Rejected, match="취소승인으로"):
+        run(esm.seller_cancel([line("1"), line("2"), line("1")]))
+    assert sorted(r.url.path for r in wire.sent) == ["/claim/v1/sa/Cancel/1/SoldOut", "/claim/v1/sa/Cancel/2/SoldOut"]
+
+
+def test_an_order_line_has_no_option_code_esm_does_not_echo_one() -> None:
+    """[E 67] ItemOptionCode is "주문옵션코드", ESM's own ([E 66] sample "20105838001"), not the manageCode we sent."""
+    esm, _ = adapter({"POST /shipping/v1/Order/RequestOrders": orders_answer(ORDER_ROW)})
+    found = run(esm._orders(esm.sites()[1], 1, dt.datetime(2025, 6, 1), dt.datetime(2025, 6, 2)))
+    parsed = esm._line(found[0], "main", esm.sites()[1], OrderStatus.NEW)
+    assert (parsed.option_no, parsed.option_code) == ("ESM-001-001", "")

@@ -25,7 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "batch"
 
 FACE = {"batch.cli", "batch.__main__", "batch.render"}
-CORE = {"batch", "batch.config", "batch.models", "batch.report", "batch.errors", "batch.sheetspec", "batch.ledger"}
+CORE = {
+    "batch",
+    "batch.config",
+    "batch.models",
+    "batch.report",
+    "batch.errors",
+    "batch.sheetspec",
+    "batch.ledger",
+    "batch.stockbook",
+}
 ROOMS = ("automation", "jobs", "exporters", "importers", "marketplaces", "sandbox", "trade")
 BELOW = {
     "face": {"face", "automation", "jobs", "exporters", "importers", "marketplaces", "sandbox", "trade", "core"},

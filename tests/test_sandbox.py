@@ -233,7 +233,7 @@ def test_create_deal_shows_in_state_with_request_counts() -> None:
             "salesEndDate": "2900-12-31T23:59:59",
             "maxPurchaseQty": 999,
             "purchaseResetPeriod": 7,
-            "paused": False,
+            "salesStatus": "ON_SALE",  # [T2] Deal.salesStatus
             "dealOptions": [  # price and display take their defaults ([T1]: salesPrice, true)
                 {"tmonDealOptionNo": 70000001, **option("O-1"), "price": 19900, "display": True},
                 {"tmonDealOptionNo": 70000002, **option("O-2", 3000), "price": 22900, "display": True},
@@ -451,9 +451,12 @@ def test_lookup_by_vendor_deal_no_and_by_tmon_number() -> None:
         by_vendor = await client.get("/api/V1001/deals/D-1", headers=headers)
         assert by_vendor.status_code == 200
         stored = (await sandbox_state(client, "tmon"))["products"][0]
-        assert {k: v for k, v in by_vendor.json().items() if k != "dealOptions"} == {
+        assert {k: v for k, v in by_vendor.json().items() if k not in ("dealOptions", "dealOptionsPageInfo")} == {
             k: v for k, v in stored.items() if k != "dealOptions"
         }
+        assert by_vendor.json()["salesStatus"] == "ON_SALE"  # [T2] Deal: PAUSE, READY, ON_SALE, END
+        # [T2] Deal.dealOptionsPageInfo (DealOptionsPageInfo): every option on one page here
+        assert by_vendor.json()["dealOptionsPageInfo"] == {"totalCount": 2, "totalPage": 1, "currentPage": 1}
         assert by_vendor.json()["dealOptions"][0] == {  # with its deal's numbers, as [T2] DealOption
             "tmonDealNo": 30000001,
             "vendorDealNo": "D-1",
@@ -492,8 +495,10 @@ def test_a_vendor_cannot_see_another_vendors_deal() -> None:
 
 
 def test_updates_answer_200_with_an_empty_body() -> None:
-    """Stock, display, pause and resume answer an empty 200 ([T1] reads nothing from them); the deal update answers
-    [T2] DealUpdateResult, ``{"deal": {success…}, "dealOptions": {success…}}``, which [T1] updateProducts checks."""
+    """Display, pause and resume answer an empty 200 ([T1] reads nothing from them); stock answers a result per
+    option keyed by its vendorDealOptionNo ([T2] PaTmonGoodsController.setGoodsStockModify reads
+    ``map.get(<option>).get("success")``); the deal update answers [T2] DealUpdateResult, ``{"deal": {success…},
+    "dealOptions": {success…}}``, which [T1] updateProducts checks."""
 
     async def scenario(client: httpx.AsyncClient) -> None:
         headers = await tmon_login(client)
@@ -512,8 +517,11 @@ def test_updates_answer_200_with_an_empty_body() -> None:
         done = {"success": True, "skip": False, "value": None, "message": None}
         assert (updated.status_code, updated.json()) == (200, {"deal": done, "dealOptions": done})
         assert [o["stock"] for o in (await sandbox_state(client, "tmon"))["products"][0]["dealOptions"]] == [10, 0]
+        stock = await client.put(
+            base + "/stock", headers=headers, json={"dealOptions": [{"vendorDealOptionNo": "O-3", "stock": 0}]}
+        )
+        assert (stock.status_code, stock.json()) == (200, {"O-3": done})
         calls = [
-            ("/stock", {"dealOptions": [{"vendorDealOptionNo": "O-3", "stock": 0}]}),
             ("/options/display", {"dealOptions": [{"tmonDealOptionNo": 70000002, "display": False}]}),
             ("/pause", None),
         ]
@@ -521,7 +529,7 @@ def test_updates_answer_200_with_an_empty_body() -> None:
             answer = await client.put(base + suffix, headers=headers, json=body)
             assert (answer.status_code, answer.content) == (200, b""), suffix
         product = (await sandbox_state(client, "tmon"))["products"][0]
-        assert (product["title"], product["paused"]) == ("햇사과 10kg", True)
+        assert (product["title"], product["salesStatus"]) == ("햇사과 10kg", "PAUSE")
         assert [
             (o["tmonDealOptionNo"], o["vendorDealOptionNo"], o["stock"], o["display"]) for o in product["dealOptions"]
         ] == [
@@ -530,7 +538,7 @@ def test_updates_answer_200_with_an_empty_body() -> None:
         ]
         resumed = await client.put(base + "/resume", headers=headers, params={"dealNoType": "VENDOR_DEAL_NUMBER"})
         assert (resumed.status_code, resumed.content) == (200, b"")
-        assert (await sandbox_state(client, "tmon"))["products"][0]["paused"] is False
+        assert (await sandbox_state(client, "tmon"))["products"][0]["salesStatus"] == "ON_SALE"
 
     run(scenario)
 
@@ -759,6 +767,7 @@ def test_reset_clears_state_counts_and_faults_but_keeps_seeded_accounts_and_temp
             "inquiries": [],
             "answers": [],
             "partner_ids": [],
+            "swallow": False,
             "requests": {},
         }
         templates = await client.get("/api/V1001/partners/templates", headers=headers)  # the token survives

@@ -130,8 +130,8 @@ def test_seed_is_reproducible_and_shaped_like_order_sheets() -> None:
             seen.append((made, (await state(client))["orders"]))
         snapshot = await state(client)
         assert set(snapshot) == {
-            "products", "orders", "invoices", "claims", "inquiries", "answers", "requests",
-            "outbound_places", "return_centers", "accounts",
+            "products", "orders", "invoices", "claims", "inquiries", "answers", "cancels", "requests",
+            "outbound_places", "return_centers", "swallow", "accounts",
         }  # fmt: skip
         assert snapshot["accounts"][0] == {"access_key": ACCESS, "vendor_id": VENDOR, "wing_id": "sandbox-wing"}
         box = snapshot["orders"][0]
@@ -371,5 +371,261 @@ def test_control_api_checks_and_injected_faults_in_coupangs_shape() -> None:
         await client.get(OUTBOUND)
         limited = await client.get(OUTBOUND)
         assert (limited.status_code, limited.headers["Retry-After"], limited.json()["code"]) == (429, "1", 429)
+
+    run(scenario)
+
+
+# -- 재고 연동 and 판매취소 (issue 17) ------------------------------------------------------------------------------
+
+IMAGE = {"imageOrder": 0, "imageType": "REPRESENTATION", "vendorPath": "https://img.example.com/a.jpg"}
+
+
+async def approved(client: httpx.AsyncClient, skus: tuple[str, ...] = ("S-001", "S-002")) -> dict[str, Any]:
+    """An approved product (``requested: true``) with one option per sku, 3 in stock each."""
+    body = {
+        "displayCategoryCode": 1, "sellerProductName": "재고 상품", "vendorId": VENDOR,
+        "saleStartedAt": "2020-01-01T00:00:00", "saleEndedAt": "2099-12-31T23:59:59", "deliveryMethod": "SEQUENCIAL",
+        "deliveryCompanyCode": "CJGLS", "deliveryChargeType": "FREE", "outboundShippingPlaceCode": 74010,
+        "returnCenterCode": "1000558371", "afterServiceContactNumber": "1588-0000", "vendorUserId": "sandbox-wing",
+        "returnChargeName": "본사 반품센터", "returnZipCode": "17413", "returnAddress": "경기도 이천시 마장면 덕이로 154",
+        "requested": True,
+        "items": [{"itemName": sku, "originalPrice": 1000, "salePrice": 1000, "maximumBuyCount": 3,
+                   "externalVendorSku": sku, "images": [IMAGE], "notices": [{"content": "x"}]} for sku in skus],
+    }  # fmt: skip
+    answer = await client.post(f"{SELLER}/seller-products", json=body)
+    assert answer.status_code == 200, answer.text
+    number = answer.json()["data"]["data"]
+    [product] = [p for p in (await state(client))["products"] if p["sellerProductId"] == number]
+    return product
+
+
+def test_inventories_show_stock_and_sale_status_and_swallow_answers_writes_without_applying_them() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
+        product = await approved(client)
+        item = product["items"][0]["vendorItemId"]
+        items = f"{SELLER}/vendor-items/{item}"
+
+        async def shown() -> Any:
+            answer = await client.get(f"{items}/inventories")
+            assert answer.status_code == 200
+            return answer.json()
+
+        assert await shown() == {
+            "code": "SUCCESS",
+            "message": "",
+            "data": {"sellerItemId": item, "amountInStock": 3, "salePrice": 1000, "onSale": True,
+                     "bestPriceGuaranteed3P": False},
+        }  # fmt: skip
+        assert (await client.put(f"{items}/quantities/0")).json()["code"] == "SUCCESS"  # 0: sold out
+        assert (await shown())["data"]["amountInStock"] == 0
+        assert (await state(client))["swallow"] is False
+        await control(client, "swallow", on=True)
+        assert (await state(client))["swallow"] is True
+        for path, message in (
+            ("quantities/7", "재고 변경을 완료했습니다."),
+            ("sales/stop", "판매 중지 처리되었습니다."),
+        ):
+            answer = await client.put(f"{items}/{path}")
+            assert (answer.status_code, answer.json()) == (200, {"code": "SUCCESS", "message": message, "data": None})
+        assert ((await shown())["data"]["amountInStock"], (await shown())["data"]["onSale"]) == (0, True)
+        bad = await client.put(f"{items}/quantities/-1")  # still checked while swallowing
+        assert bad.status_code == 400
+        await control(client, "swallow", on=False)
+        await client.put(f"{items}/sales/stop")
+        assert (await shown())["data"]["onSale"] is False
+        await control(client, "swallow", on=True)
+        await client.put(f"{items}/sales/resume")
+        assert (await shown())["data"]["onSale"] is False  # the resume was swallowed too
+        await control(client, "reset")
+        assert (await state(client))["swallow"] is False
+        wrong = await client.post("/__sandbox__/swallow", json={"market": "coupang", "on": "yes"})
+        assert (wrong.status_code, wrong.json()) == (400, {"error": "on must be true or false, got 'yes'"})
+        unknown = await client.get(f"{SELLER}/vendor-items/1/inventories")
+        assert (unknown.status_code, unknown.json()["message"]) == (404, "옵션ID(vendorItemId)를 찾을 수 없습니다: 1")
+
+    run(scenario)
+
+
+def test_seed_takes_a_quantity_and_a_product_and_checks_them() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
+        first = await approved(client)
+        second = await approved(client, ("T-001",))
+        made = await control(client, "seed", orders=4, seed=3, qty=5, product=str(second["sellerProductId"]))
+        boxes = (await state(client))["orders"]
+        assert len(made["orders"]) == 4
+        assert {(i["vendorItemId"], i["shippingCount"], i["externalVendorSkuCode"]) for b in boxes
+                for i in b["orderItems"]} == {(second["items"][0]["vendorItemId"], 5, "T-001")}  # fmt: skip
+        await control(client, "seed", orders=3, seed=3, product=first["sellerProductId"])  # a number is taken too
+        drawn = {i["vendorItemId"] for b in (await state(client))["orders"][len(boxes) :] for i in b["orderItems"]}
+        assert drawn <= {i["vendorItemId"] for i in first["items"]}
+        for body, words in (
+            ({"qty": 0}, "qty must be an integer in [1, 999], got 0"),
+            ({"qty": True}, "qty must be an integer in [1, 999], got True"),
+            ({"qty": "2"}, "qty must be an integer in [1, 999], got '2'"),
+            ({"product": "abc"}, "product must be a sellerProductId (digits), got 'abc'"),
+            ({"product": "99"}, "unknown product '99' of vendor A00012345"),
+        ):
+            refused = await client.post("/__sandbox__/seed", json={"market": "coupang", "orders": 1, **body})
+            assert (refused.status_code, refused.json()) == (400, {"error": words})
+        for item in second["items"]:
+            await client.put(f"{SELLER}/vendor-items/{item['vendorItemId']}/sales/stop")
+        stopped = await client.post(
+            "/__sandbox__/seed", json={"market": "coupang", "orders": 1, "product": str(second["sellerProductId"])}
+        )
+        assert stopped.json() == {
+            "error": f"product {second['sellerProductId']} has no approved option on sale to order"
+        }
+
+    run(scenario)
+
+
+def cancel_body(box: dict[str, Any], counts: list[int] | None = None, **more: Any) -> dict[str, Any]:
+    items = box["orderItems"]
+    return {
+        "orderId": box["orderId"],
+        "vendorItemIds": [i["vendorItemId"] for i in items],
+        "receiptCounts": counts or [i["shippingCount"] for i in items],
+        "bigCancelCode": "CANERR",
+        "middleCancelCode": "CCTTER",
+        "vendorId": VENDOR,
+        "userId": "sandbox-wing",
+        **more,
+    }
+
+
+async def cancel(client: httpx.AsyncClient, body: dict[str, Any], order: object = None) -> httpx.Response:
+    return await client.post(f"{V5}/orders/{order or body['orderId']}/cancel", json=body)
+
+
+def test_seller_cancel_checks_the_body_in_the_documented_order_and_words() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
+        await approved(client)
+        await control(client, "seed", orders=1, seed=1, qty=2)
+        [box] = (await state(client))["orders"]
+        good = cancel_body(box)
+        for changed, words in (  # C1 delivery-api/ko/instruct-cancel.document.ts errorSpec
+            ({"orderId": 0}, "주문 ID를 입력해 주세요."),
+            ({"vendorItemIds": []}, "취소할 벤더아이템 아이디 목록을 입력해주세요."),
+            ({"receiptCounts": []}, "취소할 아이탬 개수 목록을 입력해주세요."),
+            ({"receiptCounts": [1]}, "요청한 상품 개수와 취소 개수를 확인해주세요."),
+            ({"receiptCounts": [1, 0]}, "취소할 아이탬 개수 목록을 입력해주세요."),
+            ({"bigCancelCode": ""}, "취소사유 대분류 코드를 입력해주세요."),
+            ({"bigCancelCode": "CANCEL"}, "취소사유 대분류 코드를 확인해 주세요."),
+            ({"middleCancelCode": ""}, "취소사유 중분류 코드를 입력해주세요."),
+            ({"middleCancelCode": "SOLDOUT"}, "취소사유 중분류 코드를 확인해 주세요."),
+            ({"vendorId": "A00067890"}, "업체 ID를 입력해주세요."),
+            ({"userId": "someone"}, "업체 ID에 맞는 올바른 유저 ID를 입력해주세요."),
+            ({"orderId": 22000000000099}, "주문 정보가 없습니다."),
+        ):
+            refused = await cancel(client, {**good, **changed})
+            assert (refused.status_code, refused.json()) == (400, {"code": 400, "message": words, "data": None})
+        assert (await cancel(client, good, order=22000000000099)).json()["message"] == "주문 ID를 입력해 주세요."
+        # 결제완료 takes the whole box only (C1: "결제완료 상태 주문은 전체취소만 가능")
+        part = await cancel(client, cancel_body(box, [1, 2]))
+        assert (part.status_code, part.json()["message"]) == (400, "부분 취소는 불가능합니다.")
+        assert {i["cancelCount"] for i in (await state(client))["orders"][0]["orderItems"]} == {0}  # nothing changed
+
+    run(scenario)
+
+
+def test_seller_cancel_in_accept_cancels_at_once_and_a_repeat_is_refused_per_item() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
+        await approved(client)
+        await control(client, "seed", orders=1, seed=1, qty=2)
+        [box] = (await state(client))["orders"]
+        ids = [i["vendorItemId"] for i in box["orderItems"]]
+        done = await cancel(client, cancel_body(box, middleCancelCode="CCPRER"))
+        assert done.status_code == 200
+        answer = done.json()
+        assert (answer["code"], answer["message"].endswith(" \r\n"), answer["message"].startswith("[요청번호] ")) == (
+            "SUCCESS",
+            True,
+            True,
+        )
+        assert answer["data"] == {
+            "receiptMap": {"receiptId": 300000001, "receiptType": "CANCEL", "vendorItemIds": ids, "totalCount": 4},
+            "orderId": box["orderId"],
+            "failedVendorItemIds": [],
+        }
+        held = (await state(client))["orders"][0]
+        assert [(i["cancelCount"], i["canceled"]) for i in held["orderItems"]] == [(2, True), (2, True)]
+        again = await cancel(client, cancel_body(box))
+        assert again.status_code == 400
+        assert again.json()["code"] == "FAIL"
+        assert again.json()["message"].endswith(
+            f" \r\n[{ids[0]}, {ids[1]}]<= 취소 가능한 개수보다 요청한 개수가 더 많습니다."
+        )
+        assert again.json()["data"] == {"receiptMap": {}, "orderId": box["orderId"], "failedVendorItemIds": ids}
+        cancels = (await client.get(f"{V6}/returnRequests", params={
+            "searchType": "timeFrame", "createdAtFrom": "2025-06-15T00:00", "createdAtTo": "2025-06-16T00:07",
+            "cancelType": "CANCEL"})).json()["data"]  # fmt: skip
+        [receipt] = cancels
+        assert (receipt["receiptId"], receipt["receiptType"], receipt["receiptStatus"], receipt["faultByType"]) == (
+            300000001,
+            "CANCEL",
+            "RETURNS_COMPLETED",
+            "VENDOR",
+        )
+        assert [(r["vendorItemId"], r["cancelCount"]) for r in receipt["returnItems"]] == [(ids[0], 2), (ids[1], 2)]
+        ack = await acknowledge(client, [box["shipmentBoxId"]])
+        assert ack["responseList"][0]["resultCode"] == "CANCELED"
+        snapshot = (await state(client))["cancels"]
+        assert [c["code"] for c in snapshot] == ["SUCCESS", "FAIL"]
+
+    run(scenario)
+
+
+def test_seller_cancel_in_instruct_stops_shipment_item_by_item_and_never_after_an_invoice() -> None:
+    async def scenario(client: httpx.AsyncClient, clock: AppClock) -> None:
+        await approved(client)
+        await control(client, "seed", orders=3, seed=1, qty=2)
+        boxes = (await state(client))["orders"]
+        a, b, c = boxes[0], boxes[1], boxes[2]
+        await acknowledge(client, [x["shipmentBoxId"] for x in boxes])
+        # 상품준비중: part of an item is taken (출고중지), the rest can still ship
+        part = await cancel(client, {**cancel_body(a, [1, 2])})
+        assert (part.status_code, part.json()["code"], part.json()["data"]["receiptMap"]["receiptType"]) == (
+            200,
+            "SUCCESS",
+            "STOP_SHIPMENT",
+        )
+        held = {x["shipmentBoxId"]: x for x in (await state(client))["orders"]}
+        assert [i["cancelCount"] for i in held[a["shipmentBoxId"]]["orderItems"]] == [1, 2]
+        # C1 _warning: a 상품준비중 cancel reads 배송불만 / 품절, "파트너 API 강제 취소"
+        [receipt] = (await state(client))["claims"]
+        assert (receipt["cancelReasonCategory1"], receipt["cancelReasonCategory2"], receipt["cancelReason"]) == (
+            "배송불만",
+            "품절",
+            "파트너 API 강제 취소",
+        )
+        # one item more than is left, the other fine: PARTIAL
+        mixed = await cancel(client, cancel_body(a, [1, 1]))
+        ids = [i["vendorItemId"] for i in a["orderItems"]]
+        assert (mixed.status_code, mixed.json()["code"], mixed.json()["data"]["failedVendorItemIds"]) == (
+            200,
+            "PARTIAL",
+            [ids[1]],
+        )
+        # after an invoice: 해당 벤더아이템이 결제완료/상품지시 중 상태가 아닙니다
+        assert await invoice(client, b, "430000000001") == [(True, "OK", False)] * len(b["orderItems"])
+        late = await cancel(client, cancel_body(b))
+        assert (late.status_code, late.json()["code"]) == (400, "FAIL")
+        assert late.json()["message"].endswith("<= 해당 벤더아이템이 결제완료/상품지시 중 상태가 아닙니다.")
+        assert {i["cancelCount"] for i in (await state(client))["orders"][1]["orderItems"]} == {0}
+        # an item it cancelled takes no invoice
+        whole = await cancel(client, cancel_body(c))
+        assert whole.json()["code"] == "SUCCESS"
+        assert await invoice(client, c, "430000000002") == [(False, "CANCELED", False)] * len(c["orderItems"])
+        # one request per box (the page: "shipmentBoxId 별로 각각 취소요청해야")
+        await control(client, "seed", orders=1, seed=4, qty=1)
+        two = [x for x in (await state(client))["orders"] if x["orderId"] == 22000000000004]
+        assert len(two) == 2
+        both = {**cancel_body(two[0]), "vendorItemIds": [two[0]["orderItems"][0]["vendorItemId"],
+                two[1]["orderItems"][0]["vendorItemId"]], "receiptCounts": [1, 1]}  # fmt: skip
+        refused = await cancel(client, both)
+        assert (refused.status_code, refused.json()["message"]) == (
+            400,
+            "하나의 주문번호 안에 서로 다른 묶음배송번호(shipmentBoxId)가 존재하는 경우 shipmentBoxId 별로 각각 취소요청해야 합니다.",
+        )
 
     run(scenario)

@@ -1649,3 +1649,117 @@ def test_control_api_accounts_state_and_reset() -> None:
         assert state["orders"] == [] and [a["name"] for a in state["accounts"]] == ["main", "second"]
 
     run(scenario)
+
+
+# --- 재고 연동: the swallow switch, seeding by quantity and product --------------------------------------------
+
+
+async def swallow(client: httpx.AsyncClient, on: bool) -> None:
+    answer = await client.post("/__sandbox__/swallow", json={"market": "esm", "on": on})
+    assert answer.status_code == 200, answer.text
+
+
+def test_swallowed_stock_and_sale_status_writes_answer_as_done_and_change_nothing() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        plain = (await register(client))["goodsNo"]
+        optioned = (await register(client, goods(itemAddtionalInfo__recommendedOpts=DIRECT)))["goodsNo"]
+        before = await sandbox_state(client, "esm")
+        assert before["swallow"] is False
+        await swallow(client, True)
+        assert (await sandbox_state(client, "esm"))["swallow"] is True
+        # [E 194], [E 26], [E 21]: the documented success answers, nothing applied
+        assert await ok(client, "PUT", f"/item/v1/goods/{plain}/stock", {"stock": {"gmkt": 7, "iac": 8}}) == {
+            "resultCode": 0,
+            "message": "[IAC] 성공 / [GMKT] 성공",
+            "goodsNo": plain,
+        }
+        sold_out = options(
+            DIRECT, independent__details__0__isSoldOut=True, independent__details__1__qty={"iac": 3, "gmkt": 3}
+        )
+        assert await ok(client, "PUT", f"/item/v1/goods/{optioned}/recommended-options", sold_out) == {
+            "goodsNo": optioned
+        }
+        stop = {
+            "isSell": {"gmkt": False, "iac": False},
+            "itemBasicInfo": {"price": {"gmkt": 0, "iac": 0}, "stock": {"gmkt": 0, "iac": 0}, "sellingPeriod": {"gmkt": 0, "iac": 0}},
+        }  # fmt: skip
+        assert await ok(client, "PUT", f"/item/v1/goods/{plain}/sell-status", stop) == {
+            "goodsNo": plain,
+            "resultCode": 0,
+            "message": None,
+        }
+        after = await sandbox_state(client, "esm")
+        assert after["products"] == before["products"]  # reads show what the sandbox really holds
+        status = await ok(client, "GET", f"/item/v1/goods/{plain}/sell-status")
+        assert (status["IsSell"], status["itemBasicInfo"]["Stock"]) == (
+            {"gmkt": True, "iac": True},
+            {"gmkt": 100, "iac": 100},
+        )
+        # a swallowed write is still checked: a refusal answers as always
+        refused = await ok(client, "PUT", f"/item/v1/goods/{plain}/stock", {"stock": {"gmkt": 0}})
+        assert refused == {"resultCode": 1000, "message": "[GMKT] 재고는 1개 이상이어야 합니다.", "data": None}
+        await swallow(client, False)
+        await ok(client, "PUT", f"/item/v1/goods/{plain}/stock", {"stock": {"gmkt": 7, "iac": 8}})
+        status = await ok(client, "GET", f"/item/v1/goods/{plain}/sell-status")
+        assert status["itemBasicInfo"]["Stock"] == {"gmkt": 7, "iac": 8}
+        await ok(client, "PUT", f"/item/v1/goods/{optioned}/recommended-options", sold_out)
+        rows = (await ok(client, "GET", f"/item/v1/goods/{optioned}/recommended-options"))["independent"]["details"]
+        assert [(r["isSoldOut"], r["qty"]) for r in rows] == [
+            (True, {"iac": 50, "gmkt": 60}),
+            (False, {"iac": 3, "gmkt": 3}),
+        ]
+        await swallow(client, True)
+        await client.post("/__sandbox__/reset", json={})
+        assert (await sandbox_state(client, "esm"))["swallow"] is False  # reset turns it off
+
+    run(scenario)
+
+
+def test_a_swallowed_sold_out_cancel_cancels_the_order_but_leaves_the_goods_on_sale() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await register(client)
+        number = await one_order(client, "gmarket", 1)
+        await swallow(client, True)
+        sold = await ok(client, "POST", f"/claim/v1/sa/Cancel/{number}/SoldOut", {"SiteType": 2})
+        assert sold == {"ResultCode": 0, "Message": "Success", "Data": None}
+        order = next(o for o in (await sandbox_state(client, "esm"))["orders"] if o["OrderNo"] == number)
+        assert order["cancelled"] is True
+        status = await ok(client, "GET", "/item/v1/goods/2100000001/sell-status")
+        assert status["IsSell"] == {"gmkt": True, "iac": True}  # [E 52]'s 품절 was a sale-status write: swallowed
+
+    run(scenario)
+
+
+def test_seeding_takes_a_quantity_and_a_product() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        first = (await register(client))["goodsNo"]
+        second = await register(client, goods(itemAddtionalInfo__managedCode="SKU-POT-2"))
+        made = await seed(client, orders=6, seed=3, qty=4, product=first)
+        found = {o["OrderNo"]: o for o in (await sandbox_state(client, "esm"))["orders"]}
+        rows = [found[n] for n in made["orders"]]
+        assert {o["ContrAmount"] for o in rows} == {4}
+        assert {o["SiteGoodsNo"] for o in rows} <= {"2770000001", "C938000001"}  # the first goods' site numbers
+        assert {o["site"] for o in rows} == {"gmarket", "auction"}
+        by_site = await seed(client, orders=3, seed=3, product=second["siteDetail"]["iac"]["SiteGoodsNo"])
+        assert {found_site for found_site in by_site["sites"].values()} == {"auction", "gmarket"}
+        plain = await seed(client, orders=2, seed=9)
+        assert all(
+            1 <= o["ContrAmount"] <= 3
+            for o in (await sandbox_state(client, "esm"))["orders"]
+            if o["OrderNo"] in plain["orders"]
+        )
+        stop = {"isSell": {"gmkt": False, "iac": True}, "itemBasicInfo": {
+            "price": {"gmkt": 0, "iac": 10000}, "stock": {"gmkt": 0, "iac": 100}, "sellingPeriod": {"gmkt": 0, "iac": 0}}}  # fmt: skip
+        await ok(client, "PUT", f"/item/v1/goods/{first}/sell-status", stop)
+        only_auction = await seed(client, orders=3, seed=1, product=str(first))
+        assert set(only_auction["sites"].values()) == {"auction"}  # drawn where the goods is on sale
+        for bad, words in (
+            ({"qty": 0}, "qty must be an integer in [1, 99999]"),
+            ({"qty": "2"}, "qty must be an integer"),
+            ({"product": "999"}, "product must be a goods number of account 'main'"),
+            ({"product": first, "site": "gmarket"}, "is not on sale on 'gmarket'"),
+        ):
+            answer = await client.post("/__sandbox__/seed", json={"market": "esm", "orders": 1, **bad})
+            assert answer.status_code == 400 and words in answer.text, answer.text
+
+    run(scenario)

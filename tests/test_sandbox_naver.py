@@ -595,3 +595,143 @@ def test_state_reset_accounts_and_seed_checks() -> None:
         assert (await box.token("new-app", "$2a$04$abcdefghijklmnopqrstuu")).status_code == 403
 
     run(scenario)
+
+
+# --- issue 17: swallowed stock writes, seeding by product and quantity, the seller's cancel ------------------
+
+
+async def _product(box: Box, headers: dict[str, str], code: str = "NV-1") -> tuple[int, list[int]]:
+    made = await box.http.post("/external/v2/products", json=product_body(code), headers=headers)
+    assert made.status_code == 200, made.text
+    number = made.json()["originProductNo"]
+    read = (await box.http.get(f"/external/v2/products/origin-products/{number}", headers=headers)).json()
+    return number, [c["id"] for c in read["originProduct"]["detailAttribute"]["optionInfo"]["optionCombinations"]]
+
+
+def test_swallowed_stock_and_status_writes_answer_as_done_and_change_nothing() -> None:
+    """``POST /__sandbox__/swallow``: option-stock and change-status are answered exactly as when applied."""
+
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        number, ids = await _product(box, headers)
+        stock_path = f"/external/v1/products/origin-products/{number}/option-stock"
+        status_path = f"/external/v1/products/origin-products/{number}/change-status"
+        body = {"optionInfo": {"optionCombinations": [{"id": ids[0], "stockQuantity": 0, "price": 0, "usable": True}]}}
+        before = (await box.state())["products"][0]
+        await box.control("swallow", {"on": True})
+        assert (await box.state())["swallow"] is True
+        swallowed = await box.http.put(stock_path, json=body, headers=headers)
+        paused = await box.http.put(status_path, json={"statusType": "SUSPENSION"}, headers=headers)
+        bad = await box.http.put(status_path, json={"statusType": "SALE", "stockQuantity": 0}, headers=headers)
+        assert bad.status_code == 400  # still checked as Naver checks it
+        assert (await box.state())["products"][0] == before
+        await box.control("swallow", {"on": False})
+        applied = await box.http.put(stock_path, json=body, headers=headers)
+        assert swallowed.status_code == applied.status_code == 200
+        assert swallowed.json() == applied.json()  # the same answer: the product as the write would leave it
+        combos = applied.json()["originProduct"]["detailAttribute"]["optionInfo"]["optionCombinations"]
+        assert [c["stockQuantity"] for c in combos] == [0, 2]
+        assert paused.status_code == 200 and paused.json() == {"code": "SUCCESS", "message": "성공", "data": {}}
+        assert (await box.state())["products"][0]["originProduct"]["stockQuantity"] == 2
+        await box.control("swallow", {"on": True})
+        await box.control("reset", {})
+        assert (await box.state())["swallow"] is False
+        await box.control("swallow", {"on": "yes"}, status=400)
+
+    run(scenario)
+
+
+def test_seeded_orders_take_a_quantity_and_a_product() -> None:
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        first, _ = await _product(box, headers, "NV-1")
+        await _product(box, headers, "NV-2")
+        made = await box.control("seed", {"orders": 6, "seed": 4, "qty": 3, "product": str(first)})
+        orders = [o for o in (await box.state())["orders"] if o["orderId"] in made["orders"]]
+        assert {(o["sellerProductCode"], o["quantity"]) for o in orders} == {("NV-1", 3)}
+        channel = next(
+            p["smartstoreChannelProductNo"] for p in (await box.state())["products"] if p["originProductNo"] != first
+        )
+        made = await box.control("seed", {"orders": 2, "seed": 5, "product": str(channel)})
+        assert {o["sellerProductCode"] for o in (await box.state())["orders"] if o["orderId"] in made["orders"]} == {
+            "NV-2"
+        }
+        for bad, words in (
+            ({"qty": 0}, "qty must be an integer in [1, 999], got 0"),
+            ({"qty": "2"}, "qty must be an integer in [1, 999], got '2'"),
+            ({"product": 10000000001}, "product must be a product number (a non-empty string), got 10000000001"),
+            ({"product": "404"}, "product '404' is not a product on sale in store 'sandbox-naver'"),
+        ):
+            error = await box.control("seed", {"orders": 1, **bad}, status=400)
+            assert error["error"].startswith(words)
+
+    run(scenario)
+
+
+async def _cancel(box: Box, headers: dict[str, str], number: str, body: Any) -> httpx.Response:
+    return await box.http.post(f"{ORDERS}/{number}/claim/cancel/request", json=body, headers=headers)
+
+
+def test_seller_cancel_request_rules() -> None:
+    """apicenter seller-request-cancel-pay-order-seller: cancelReason required from its enum, only before dispatch;
+    refusals per product order with the order pages' codes (100001, 104442)."""
+
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        await _product(box, headers)
+        await box.control("seed", {"orders": 4, "seed": 8, "qty": 1})
+        numbers = [o["productOrderId"] for o in (await box.state())["orders"]]
+        a, b, c, d = numbers[:4]
+        missing = await _cancel(box, headers, a, {})
+        assert missing.status_code == 400 and missing.json()["code"] == "4000"
+        assert missing.json()["invalidInputs"][0]["name"] == "cancelReason"
+        assert (await _cancel(box, headers, a, {"cancelReason": "ETC"})).status_code == 400
+        long = {"cancelReason": "SOLD_OUT", "cancelDetailedReason": "가" * 501}
+        assert (await _cancel(box, headers, a, long)).status_code == 400
+        done = await _cancel(box, headers, a, {"cancelReason": "SOLD_OUT", "cancelDetailedReason": "재고 소진"})
+        assert done.status_code == 200
+        assert done.json()["data"] == {"successProductOrderIds": [a], "failProductOrderInfos": []}
+
+        def fail(answer: httpx.Response) -> list[tuple[str, str]]:
+            assert answer.status_code == 200 and answer.json()["data"]["successProductOrderIds"] == []
+            return [(f["productOrderId"], f["code"]) for f in answer.json()["data"]["failProductOrderInfos"]]
+
+        assert fail(await _cancel(box, headers, a, {"cancelReason": "SOLD_OUT"})) == [(a, "104442")]  # a repeat
+        assert fail(await _cancel(box, headers, "2026112899999999", {"cancelReason": "SOLD_OUT"})) == [
+            ("2026112899999999", "100001")
+        ]
+        await box.http.post(f"{ORDERS}/confirm", json={"productOrderIds": [b]}, headers=headers)
+        item = {"productOrderId": b, "deliveryMethod": "DELIVERY", "deliveryCompanyCode": "CJGLS"}
+        item |= {"trackingNumber": "123412341234", "dispatchDate": iso(BASE)}
+        await box.http.post(f"{ORDERS}/dispatch", json={"dispatchProductOrders": [item]}, headers=headers)
+        assert fail(await _cancel(box, headers, b, {"cancelReason": "SOLD_OUT"})) == [(b, "104442")]
+        order_c = next(o["orderId"] for o in (await box.state())["orders"] if o["productOrderId"] == c)
+        await box.control("claims", {"order": order_c, "productOrder": c, "type": "cancel"})
+        assert fail(await _cancel(box, headers, c, {"cancelReason": "SOLD_OUT"})) == [(c, "104442")]
+        whole = await _cancel(box, headers, d, {"cancelReason": "SOLD_OUT", "cancelQuantity": 1})
+        assert whole.json()["data"]["successProductOrderIds"] == [d]  # the whole quantity (1) is not partial
+        two = (await box.control("seed", {"orders": 1, "seed": 9, "qty": 2}))["orders"][0]
+        e = next(o["productOrderId"] for o in (await box.state())["orders"] if o["orderId"] == two)
+        partial = {"cancelReason": "SOLD_OUT", "cancelQuantity": 1}
+        assert fail(await _cancel(box, headers, e, partial)) == [(e, "4000")]  # the sandbox keeps one quantity
+        state = await box.state()
+        by_id = {o["productOrderId"]: o for o in state["orders"]}
+        assert [
+            (by_id[n]["productOrderStatus"], by_id[n]["claimType"], by_id[n]["claimStatus"]) for n in numbers[:4]
+        ] == [
+            ("CANCELED", "CANCEL", "CANCEL_DONE"),
+            ("DELIVERING", None, None),
+            ("PAYED", "CANCEL", "CANCEL_REQUEST"),
+            ("CANCELED", "CANCEL", "CANCEL_DONE"),
+        ]
+        (seller,) = (x for x in state["claims"] if x["productOrderId"] == a)
+        assert (seller["reasonCode"], seller["reason"], seller["requestChannel"]) == ("SOLD_OUT", "재고 소진", "판매자")
+        query = await box.http.post(f"{ORDERS}/query", json={"productOrderIds": [a]}, headers=headers)
+        cancel = query.json()["data"][0]["currentClaim"]["cancel"]
+        assert (cancel["claimStatus"], cancel["cancelReason"], cancel["requestChannel"]) == (
+            "CANCEL_DONE",
+            "SOLD_OUT",
+            "판매자",
+        )
+
+    run(scenario)

@@ -558,6 +558,8 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
             "dlvMthdCd": "01",
             "dlvEtprsCd": "00034",
             "invcNo": "123456789012",
+            "ordCnRsnCd": "99",  # [G] 1638's examples
+            "ordCnDtlsRsn": "%ED%95%9C%EA%B8%80",
         }
         if path.stem == "qna_list":
             values.update(startTime="20250612", endTime="20250618")
@@ -655,6 +657,7 @@ def test_seller_cancel_and_claim_approvals_and_refusals_change_the_claims() -> N
         assert await code(f"exchangereqconf/{exchanged}/{d}/1/00034/123456789012") == "-27008"
         state = await sandbox_state(client, "11st")
         assert [(x["type"], x["status"], x["open"]) for x in state["claims"]] == [
+            ("cancel", "02", False),  # the 판매불가 of a: a completed cancel by the seller ([G] 1639 ordCnMnbdCd 02)
             ("cancel", "01", False),
             ("return", "106", False),
             ("exchange", "232", False),

@@ -237,7 +237,7 @@ def test_create_sends_every_mapped_field_and_links_the_numbers() -> None:
             "vendorId": "V1001",
             "maxPurchaseQty": 999,
             "purchaseResetPeriod": 7,
-            "paused": False,
+            "salesStatus": "ON_SALE",
             "dealOptions": numbered,
         }
     ]
@@ -353,17 +353,17 @@ def test_update_puts_the_deal_then_stock_and_display_and_keeps_the_numbers() -> 
 
 
 def test_pause_and_resume() -> None:
-    paused: list[bool] = []
+    statuses: list[str] = []
 
     async def scenario(s: Setup) -> None:
         await s.tmon.create_product(PRODUCT, SALES)
         await s.tmon.pause("TM-001")
-        paused.append((await s.state())["products"][0]["paused"])
+        statuses.append((await s.state())["products"][0]["salesStatus"])
         await s.tmon.resume("TM-001")
-        paused.append((await s.state())["products"][0]["paused"])
+        statuses.append((await s.state())["products"][0]["salesStatus"])
 
     setup = run(scenario)
-    assert paused == [True, False]
+    assert statuses == ["PAUSE", "ON_SALE"]  # [T2] Deal.salesStatus
     puts = [e.path for e in setup.recorder.seen if e.method == "PUT"]
     assert puts == ["/api/V1001/deals/TM-001/pause", "/api/V1001/deals/TM-001/resume"]
 

@@ -53,7 +53,15 @@ PARTIAL_SUFFIXES = (".crdownload", ".part", ".tmp", ".download")
 _MAX_NAME_BYTES = 150  # the safe original name; the whole archived name stays well under 255 bytes
 _UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f:*?\"<>|]+")
 
-KIND_LABELS = {"products": "상품", "invoices": "송장", "answers": "답변", "claims": "클레임", "orders": "주문"}
+KIND_LABELS = {
+    "products": "상품",
+    "invoices": "송장",
+    "answers": "답변",
+    "claims": "클레임",
+    "orders": "주문",
+    "stock": "재고",
+    "stock-history": "재고연동이력",
+}
 JOB_NOUNS = {"orders": "주문", "claims": "클레임", "inquiries": "문의"}
 RETIRE_EVERY = 60 * 60.0  # a long-running watcher looks for old outbox files once an hour
 
@@ -342,8 +350,12 @@ def _summary(run: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, 
         if step.result is not None:
             per.setdefault(step.sales.market.label, Counter())[step.result.value] += 1
     for row in getattr(run, "rows", []):  # invoices and answers: one row each, on its marketplace
-        if row.result is not None:
+        if row.result is not None and row.where[0]:
             per.setdefault(Market(row.where[0]).label, Counter())[row.result.value] += 1
+    stock = getattr(run, "stock_pass", None) or getattr(run, "stock", None)
+    for work in stock.works if stock is not None else []:  # 재고 연동: one listing each
+        if work.result is not None:
+            per.setdefault(Market(work.listing.market).label, Counter())[work.result.value] += 1
     counts.update({label: dict(c) for label, c in per.items()})
     top = Counter(p.code for p in v.report.errors)
     first = {p.code: p.message for p in reversed(v.report.errors)}
@@ -356,12 +368,17 @@ def _summary(run: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, 
 
 def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str, Any]:
     """The same dispatch as ``batch run``: (kind, its result files, Korean summary, the run itself)."""
-    from batch.importers import answers, invoices
+    from batch.importers import answers, invoices, stock
     from batch.importers.workbook import template_kind
 
-    kind = template_kind(path, (invoices.SPEC,)) or "products"
+    kind = template_kind(path, (invoices.SPEC, stock.SPEC)) or "products"
     v: Any
-    if kind == answers.KIND:
+    if kind == stock.KIND:
+        from batch.jobs.stock import run_stock
+
+        s = run_stock(path, ws, app=app, clock=clock)
+        files, errors, v = s.files, s.has_errors, s
+    elif kind == answers.KIND:
         from batch.jobs.answers import run_answers
 
         a = run_answers(path, ws, app=app, clock=clock)
@@ -380,7 +397,7 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str
         label = KIND_LABELS.get(kind, kind)
         raise FileRefused(
             "watch-kind",
-            f"이 파일은 '{label}' 목록이라 보낼 내용이 없습니다. 상품·송장·답변 파일만 inbox 폴더에 넣어 주세요.",
+            f"이 파일은 '{label}' 목록이라 보낼 내용이 없습니다. 상품·송장·답변·재고 파일만 inbox 폴더에 넣어 주세요.",
         )
     label = KIND_LABELS.get(kind, kind)
     if errors:
@@ -594,7 +611,21 @@ def _job_run(job: str, keys: list[str], c: Any) -> JobRun:
         message = f"새 {label} " + " · ".join(parts)
         if failed:
             message += ". 모으지 못한 계정이 있습니다: " + " / ".join(failed)
+    stock = getattr(c, "stock", None)
+    if stock is not None and (stock.works or stock.unmatched):  # the 재고 연동 pass that followed ([stock] sync)
+        told = sum(1 for w in stock.works if w.result is not None and w.result.value == "성공")
+        message += f". 재고 연동: 마켓 상품 {len(stock.works)}곳에 보냄(확인 {told}"
+        message += f", 반영 대기 {len(stock.waiting)}" if stock.waiting else ""
+        message += f", 실패 {len(stock.failed)}" if stock.failed else ""
+        message += ")"
+        if stock.unmatched:
+            message += f", 어느 상품인지 몰라 재고에서 빼지 않은 주문 {len(stock.unmatched)}건 (batch collect stock-history)"
+        failed = failed + [f"재고 연동 {_listing_label(w)}: {w.message}" for w in stock.failed]
     return JobRun(job, not failed, message, c.export, failed, list(c.markets), new, rows, keys)
+
+
+def _listing_label(work: Any) -> str:
+    return f"{label_of(work.listing.market)}/{work.listing.account} {work.listing.code}"
 
 
 # -- outbox retention --------------------------------------------------------------------------------------

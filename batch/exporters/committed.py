@@ -8,9 +8,10 @@ from batch.exporters.template import write_template
 from batch.importers.answers import SPEC as ANSWERS
 from batch.importers.invoices import SPEC as INVOICES
 from batch.importers.products import SPEC as PRODUCTS
+from batch.importers.stock import SPEC as STOCK
 from batch.sheetspec import TemplateSpec
 
-TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES, ANSWERS)
+TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES, ANSWERS, STOCK)
 ROOT = Path(__file__).resolve().parents[1] / "templates" / "xlsx"  # batch/templates, also ./templates
 
 

@@ -12,7 +12,15 @@ MAIN = "송장"
 UNIT_HEADER = "배송단위"
 FORCE_DONE = "Y"
 
-LISTS: dict[str, tuple[str, ...]] = {"택배사": COURIERS, "YN": ("Y", "N"), "마켓": SENDS_TO_LABELS}
+# 판매취소 reasons staff choose from (marketplaces.types.SALE_CANCEL_REASONS; each adapter maps them to its codes)
+SALE_CANCEL = ("품절", "배송지연", "가격오류", "기타")
+SOLD_OUT = "품절"
+LISTS: dict[str, tuple[str, ...]] = {
+    "택배사": COURIERS,
+    "YN": ("Y", "N"),
+    "마켓": SENDS_TO_LABELS,
+    "판매취소": SALE_CANCEL,
+}
 
 MAIN_SHEET = SheetSpec(
     name=MAIN,
@@ -89,6 +97,15 @@ MAIN_SHEET = SheetSpec(
         Col(
             "force_done", "강제완료", "Y면 아무것도 보내지 않고 처리 완료로 표시합니다", kind=Kind.CHOICE, choices="YN"
         ),
+        Col(
+            "sale_cancel",
+            "판매취소",
+            "보낼 수 없는 주문(판매불가)이면 사유를 고르세요. 마켓에 판매취소를 보내고, 품절이면 그 상품을 모든 마켓에서 "
+            "판매중지합니다. 송장과 함께 쓰지 마세요.",
+            kind=Kind.CHOICE,
+            choices="판매취소",
+            synonyms=("판매불가", "판매 취소"),
+        ),
     ),
 )
 
@@ -115,6 +132,12 @@ SPEC = TemplateSpec(
             "보내기 직전에 취소·반품·교환 요청을 다시 확인하고, 요청이 있는 주문은 보내지 않고 '보류'로 표시합니다.",
         ),
         ("발주확인", "아직 발주확인하지 않은 주문은 먼저 발주확인한 뒤 송장을 보냅니다."),
+        (
+            "판매취소",
+            "판매취소 사유(품절·배송지연·가격오류·기타)를 고른 행은 송장 대신 마켓에 판매취소를 보냅니다. 이미 송장을 "
+            "보낸 주문은 판매취소할 수 없습니다(반품으로 처리). 품절이면 그 상품·옵션의 재고를 0으로 하고 모든 마켓에서 "
+            "판매를 멈춥니다. 마켓마다 받는 사유가 다릅니다(G마켓·옥션은 품절만). 종합몰은 판매취소 기능이 없어 보내지 않습니다.",
+        ),
         ("다시 넣기", "이미 보낸 송장은 다시 보내지 않습니다. 송장번호를 바꾸면 수정으로 보냅니다."),
     ),
     meta_optional=True,

@@ -17,6 +17,7 @@ from batch.importers import answers as A
 from batch.importers import invoices as I
 from batch.importers.claims import CLAIMS_MAIN, CLAIMS_SPEC
 from batch.jobs.connections import account_failed, open_account
+from batch.jobs.stock import StockPass, sync_stock
 from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
 from batch.marketplaces.connect import SUPPORTED, adapter_for
@@ -47,6 +48,7 @@ class Collection:
     markets: list[str] = field(default_factory=list)  # the marketplaces collected, in batch.toml's order
     plan: str = ""  # how long calls that wait their turn across the installation will take (ESM's order list)
     market_rows: dict[str, int] = field(default_factory=dict)  # marketplace -> rows in the export
+    stock: StockPass | None = None  # the 재고 연동 pass after orders or claims, with [stock] sync
 
 
 def output_path(outbox: Path, kind: str, when: dt.datetime, scope: str = "") -> Path:
@@ -155,6 +157,8 @@ def collect(
             )
 
         result.accounts = asyncio.run(all_accounts())
+        if job in ("orders", "claims") and ws.stock_sync:  # orders take stock, cancels give it back: tell every listing
+            result.stock = sync_stock(ws, ledger, clock=clock, app=app)
         result.markets = list(dict.fromkeys(a.market for a in chosen))
         every = {a.market for a in ws.accounts if a.market in SUPPORTED}
         scope = "" if set(result.markets) == every else "·".join(Market(m).label for m in result.markets)

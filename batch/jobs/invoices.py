@@ -14,7 +14,9 @@ from batch.config import Workspace
 from batch.errors import WorkspaceError
 from batch.importers import invoices as I
 from batch.importers.validation import Validation
+from batch.jobs.sale_cancel import cancel_units, mark_sold_out, preview_units, refusal
 from batch.jobs.sending import Job, SendRun, run_job
+from batch.jobs.stock import sync_stock
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.connect import Connection, adapter_for
@@ -38,6 +40,7 @@ class InvoiceRow:
     result: RowResult | None = None
     message: str = ""
     source: int | None = None  # the row whose 택배사·송장번호 this row (left empty) takes: its shipping unit's
+    cancel: str = ""  # a 판매취소 reason: this row asks for the seller cancel, not an invoice
 
     @property
     def where(self) -> tuple[str, str]:
@@ -123,25 +126,22 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
         units[(line.market, line.account, shipment_unit(line))].append(m)
         return m
 
+    cancels: list[InvoiceRow] = []
     for row, r in data.records():
         v.results[row] = RowResult.SKIPPED
         force = r["force_done"] == I.FORCE_DONE
         asks = bool(r["courier"] or r["tracking"] or force)
         our_no = r["our_no"] or ""
+        if r["sale_cancel"] and row not in bad:
+            if (found_cancel := _sale_cancel_row(v, ledger, row, our_no, str(r["sale_cancel"]), asks)) is not None:
+                cancels.append(found_cancel)
+            continue
         if not asks or row in bad:  # an empty row may still take its unit's invoice; a broken one holds its unit
             if (found := ledger.order_by_our_no(our_no) if our_no else None) is not None:
                 member(row, our_no, found, asks, failed=row in bad)
             continue
-        line = ledger.order_by_our_no(our_no)
+        line = _order(v, ledger, row, our_no)
         if line is None:
-            _problem(
-                v,
-                row,
-                "our_no",
-                "unknown-order",
-                f"주문번호 '{our_no}'인 주문을 찾지 못했습니다. 주문 수집으로 받은 파일의 주문번호를 그대로 쓰세요.",
-                our_no,
-            )
             continue
         asked = member(row, our_no, line, True, force=force, failed=True)  # failed until every check below passes
         courier = find_courier(r["courier"] or "") if r["courier"] else None
@@ -213,7 +213,64 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
         for m in members:
             m.failed = m.failed or m.row in duplicated
         wanted += _unit_rows(v, market, key, members)
-    return sorted(wanted, key=lambda w: w.row)
+    cancelled = {(c.line.market, c.line.account, shipment_unit(c.line)): c.row for c in cancels if c.result is None}
+    kept = []
+    for w in wanted:  # a unit ships whole: its lines cannot be cancelled and shipped at once
+        other = cancelled.get((w.line.market, w.line.account, shipment_unit(w.line)))
+        if other is None:
+            kept.append(w)
+            continue
+        _problem(
+            v,
+            w.row,
+            "sale_cancel",
+            "sale-cancel-in-unit",
+            f"같은 배송단위의 {other}행이 판매취소입니다. 한 배송단위는 함께 처리되니 송장과 판매취소 중 하나로 맞춰 주세요.",
+            w.our_no,
+        )
+    return sorted(kept + cancels, key=lambda w: w.row)
+
+
+def _order(v: Validation, ledger: Ledger, row: int, our_no: str) -> OrderLine | None:
+    """The collected order line a row names, or None (its problem reported)."""
+    line = ledger.order_by_our_no(our_no) if our_no else None
+    if line is None:
+        _problem(
+            v,
+            row,
+            "our_no",
+            "unknown-order",
+            f"주문번호 '{our_no}'인 주문을 찾지 못했습니다. 주문 수집으로 받은 파일의 주문번호를 그대로 쓰세요.",
+            our_no,
+        )
+    return line
+
+
+def _sale_cancel_row(
+    v: Validation, ledger: Ledger, row: int, our_no: str, reason: str, asks: bool
+) -> InvoiceRow | None:
+    """A row asking for 판매취소, or None (its problem reported)."""
+    if asks:
+        _problem(
+            v,
+            row,
+            "sale_cancel",
+            "sale-cancel-with-invoice",
+            "판매취소와 택배사·송장번호(또는 강제완료)를 함께 쓸 수 없습니다. 보낼 주문이면 판매취소를 비우고, 취소할 "
+            "주문이면 송장을 비워 주세요.",
+            our_no,
+        )
+        return None
+    line = _order(v, ledger, row, our_no)
+    if line is None:
+        return None
+    if (why := refusal(line, ledger, shipment_unit(line))) is not None:
+        _problem(v, row, "sale_cancel", "sale-cancel-shipped", why, our_no)
+        return None
+    found = InvoiceRow(row, our_no, line, None, "", False, cancel=reason)
+    if line.status is OrderStatus.CANCELLED:
+        found.result, found.message = RowResult.SKIPPED, "이미 취소된 주문입니다. 보내지 않습니다."
+    return found
 
 
 def _unit_rows(v: Validation, market: str, key: str, members: list[_Member]) -> list[InvoiceRow]:
@@ -467,7 +524,11 @@ async def _claims_and_units(
 async def _send_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
     found = await _claims_and_units(conn, mine, ledger)
     if found is not None:
-        await _send_units(found[1], conn, ledger, found[0])
+        claims, units = found
+        cancels = {u.key: u.rows for u in units if u.rows[0].cancel}
+        if cancels:
+            await cancel_units(cancels, conn, ledger, claims)
+        await _send_units([u for u in units if not u.rows[0].cancel], conn, ledger, claims)
 
 
 async def _preview_account(conn: Connection, mine: list[InvoiceRow], ledger: Ledger) -> None:
@@ -478,7 +539,10 @@ async def _preview_account(conn: Connection, mine: list[InvoiceRow], ledger: Led
     if found is None:
         return
     claims, units = found
+    preview_units({u.key: u.rows for u in units if u.rows[0].cancel}, claims, ledger)
     for u in units:
+        if u.rows[0].cancel:
+            continue
         s = _prepare(u, ledger, claims)
         if s is None and not (u.rows[0].force_done and u.rows[0].result is RowResult.SUCCESS):
             continue
@@ -516,4 +580,16 @@ def run_invoices(
         ("송장 결과", "송장 메시지"),
         preview=_preview_account,
     )
-    return run_job(job, path, ws, dry_run=dry_run, clock=clock, app=app, when=when)
+    run = run_job(job, path, ws, dry_run=dry_run, clock=clock, app=app, when=when)
+    cancelled = [r for r in run.rows if r.cancel and r.result is RowResult.SUCCESS]
+    sold_out = [r.line for r in cancelled if r.cancel == I.SOLD_OUT]
+    if (sold_out or (cancelled and ws.stock_sync)) and not dry_run:
+        # 품절: the item is out, 0 everywhere and every listing stopped in this same run; another reason gives the
+        # units back (with [stock] sync) and the listings are told
+        ledger = Ledger(ws.ledger_path)
+        try:
+            mark_sold_out(ledger, sold_out)
+            run.stock = sync_stock(ws, ledger, clock=clock, app=app)
+        finally:
+            ledger.close()
+    return run

@@ -23,8 +23,10 @@ from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, DailyCapReached, MarketError, Unavailable
 from batch.marketplaces.connect import SUPPORTED, Connection, adapter_for
+from batch.marketplaces.types import option_no
 from batch.models import Market, Product, ProductLink, RowResult, SalesInfo, now_kst
 from batch.report import Problem, Severity
+from batch.stockbook import StockBook, option_text
 
 
 class Action(StrEnum):
@@ -278,8 +280,21 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger, at: dt.datetim
         return
     crash_point("before-complete")
     ledger.complete(send_id, market, account, code, link, step.payload_hash)
+    record_items(ledger, step.product, market, account, action.value)
     step.result, step.product_no = RowResult.SUCCESS, link.product_no
     step.message = "신규 등록" if action is Action.CREATE else "수정"
+
+
+def record_items(ledger: Ledger, product: Product, market: str, account: str, action: str) -> None:
+    """The product's items (one per option combination) and their stock, as this send told the marketplace: from
+    now on the one stock of each item (재고 연동), and what this listing was last sent."""
+    book = StockBook(ledger)
+    items = [
+        (option_text(o.values), option_no(product.code, i), o.stock, product.on_sale and o.on_sale)
+        for i, o in enumerate(product.options)
+    ]
+    book.define(product.code, product.name, items, f"{market}:{account}:{action}")
+    book.product_sent(market, account, product.code, {number: stock if on else 0 for _, number, stock, on in items})
 
 
 async def check_before_sending(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:

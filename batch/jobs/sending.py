@@ -191,7 +191,7 @@ def fold(v: Validation, rows: Sequence[SentRow], column: str | None = None, *, p
         if r.result is RowResult.ERROR:
             market = r.where[0]
             header = main.header_of(column) if column else None
-            message = f"[{Market(market).label}] {r.message}"
+            message = f"[{Market(market).label}] {r.message}" if market else r.message  # a stock row: every market
             v.report.add(
                 Problem(main.name, r.row, header, "marketplace-rejected", Severity.ERROR, message, r.key, market)
             )
@@ -214,6 +214,7 @@ class SendRun(Generic[R]):
     rows: list[R]
     files: ResultFiles | None = None
     dry_run: bool = False
+    stock: Any = None  # the 재고 연동 pass the run ended with (a 판매취소 for 품절), if any
 
     @property
     def has_errors(self) -> bool:

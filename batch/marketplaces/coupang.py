@@ -29,12 +29,13 @@ from batch.marketplaces.base import (
     Verdict,
     chunks,
     day_windows,
+    each_item,
     in_batches,
     json_object,
     status_error,
 )
 from batch.marketplaces.coupang_auth import CoupangAuth
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, Shipment, option_no
+from batch.marketplaces.types import DeliveryTemplate, Outcomes, Shipment, Shown, option_no
 from batch.models import (
     Claim,
     ClaimStatus,
@@ -110,6 +111,17 @@ EXCHANGE_STATUS = {
     "REJECT": ClaimStatus.DONE,
     "CANCEL": ClaimStatus.WITHDRAWN,
 }
+# 판매취소 (주문 상품 취소 처리): bigCancelCode is always CANERR, middleCancelCode one of CCTTER / CCPNER / CCPRER
+# (articles/360033843154; C1 delivery-api/ko/instruct-cancel.document.ts, whose table names them: CCTTER "재고 연동 오류 :
+# 재고 문제로 취소가 발생하는 경우", CCPNER "제휴사이트 오류 : 주소 문제로 고객 배송지 생성 불가시 취소 되는 오류", CCPRER
+# "가격등재오류 : 양사간 상품 가격오류 발생시 취소 되는 오류"). 품절 is CCTTER as C1 says and as 10x10's stock-out cancel sends
+# it (C6 wapi outmall/order/lib/xSiteCSStockoutLib.asp); marketplaces.md §2.3's "CCPNER (품절)" [C9] contradicts C1
+# and is not followed (docs/protocols/coupang.md, C29). 배송지연 and 기타 have no code: Coupang's third code is for an
+# address it cannot deliver to.
+CANCEL_BIG = "CANERR"
+CANCEL_CODES = {"품절": "CCTTER", "가격오류": "CCPRER"}
+SHIPPED = ("DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
+CANCELLABLE = ("ACCEPT", "INSTRUCT")  # articles/360033843154: [결제완료] or [상품준비중] only
 ALREADY_CONFIRMED = "ALREADY_PROCESSED"  # ❓ the sandbox's resultCode for a box past ACCEPT (docs "Our readings")
 ALREADY_INVOICED = "ALREADY_INVOICED"  # ❓ the sandbox's resultCode for a box that has an invoice (docs "Our readings")
 ALREADY_ANSWERED = "이미 답변"  # ❓ the start of Coupang's message for a second product-inquiry answer
@@ -123,6 +135,20 @@ CALLCENTER_CLOSED = (
 ONE_INVOICE = (
     "쿠팡은 배송번호(묶음배송) 하나에 송장 하나만 받습니다. 추가 송장은 쿠팡 WING에서 분할배송으로 등록하세요."
 )
+CANCEL_INVOICED = "송장이 등록된(출고된) 쿠팡 주문은 판매취소할 수 없습니다. 고객에게 연락해 반품으로 처리하거나 쿠팡 WING에서 확인하세요."
+CANCEL_PENDING = (
+    "고객의 취소 요청이 접수된 쿠팡 주문입니다. 판매취소 대신 클레임(취소) 처리를 하세요: 쿠팡 WING에서 출고중지를 "
+    "확인하면 됩니다."
+)
+
+
+def no_cancel_code(reason: str) -> str:
+    return (
+        f"쿠팡은 판매취소 사유로 {', '.join(CANCEL_CODES)}만 받습니다. '{reason}'(으)로 취소하려면 쿠팡 WING에서 "
+        "주문을 취소하세요."
+    )
+
+
 AUTH_PROBLEM = (
     "쿠팡 API 인증에 실패했습니다(서명 오류). batch.toml의 access_key와 secret key 환경 변수를 확인하고, "
     "이 컴퓨터의 시계가 맞는지 확인하세요."
@@ -553,6 +579,52 @@ class Coupang:
     async def resume(self, code: str) -> None:
         await self._sales(code, "resume")
 
+    async def _vendor_items(self, code: str, link: ProductLink, options: Sequence[str]) -> dict[str, str]:
+        """Our option number -> vendorItemId for ``options``, from the link; Coupang is asked (by our first option
+        number, then the product read) only when the link lacks one of them, e.g. one approved after it was made."""
+        if all(option in link.option_nos for option in options) and link.option_nos:
+            return dict(link.option_nos)
+        found = await self.find_product(code)
+        return {**link.option_nos, **(found.option_nos if found is not None else {})}
+
+    async def set_stock(self, code: str, link: ProductLink, stocks: Mapping[str, int]) -> None:
+        """재고 of the options named: one ``PUT …/vendor-items/{vendorItemId}/quantities/{quantity}`` each (C1
+        product-api/ko/change-quantity-by-product.document.ts, "상품 아이템별 재고 수량을 변경한다"; Coupang has no call
+        that takes several options). 0 is sent as 0: the call takes a 재고수량 with no lower bound documented, and the
+        stock job stops the whole listing (``pause``) besides when every option is at 0. Price and sale status are
+        not touched. An option without a vendorItemId (not approved yet: C1 "승인이 완료되어 옵션아이디(vendorItemId)가
+        발급되면 사용할 수 있다") is refused after the others are sent."""
+        items = await self._vendor_items(code, link, list(stocks))
+        missing = [option for option in stocks if option not in items]
+        for option, quantity in stocks.items():
+            if option in items:
+                # a negative number (sold more than held) is 0 at Coupang: the path takes no sign
+                path = f"{SELLER}/vendor-items/{items[option]}/quantities/{max(int(quantity), 0)}"
+                await self._send(Call("PUT", path))
+        if missing:
+            raise Rejected(
+                MARKET,
+                f"쿠팡 옵션 {', '.join(missing)}은(는) 아직 승인되지 않아(옵션ID 없음) 재고를 바꿀 수 없습니다. "
+                "쿠팡 WING에서 승인 상태를 확인한 뒤 다시 실행하세요.",
+            )
+
+    async def shown(self, code: str, link: ProductLink) -> Shown | None:
+        """What Coupang shows of the listing: ``GET …/vendor-items/{vendorItemId}/inventories`` per option (C1
+        product-api/ko/lookup-quantity-price-status-by-product.document.ts; articles/360033645114: ``data.amountInStock``
+        옵션잔여수량, ``data.onSale`` 옵션판매상태). The listing is on sale while one option is on sale with stock left;
+        a product with no vendorItemId yet (awaiting approval) is not on sale and shows no stock."""
+        items = await self._vendor_items(code, link, [])
+        stocks: dict[str, int] = {}
+        selling = False
+        for option, item in items.items():
+            response = await self._send(Call("GET", f"{SELLER}/vendor-items/{item}/inventories"))
+            data = json_object(response).get("data")
+            if not isinstance(data, Mapping) or "amountInStock" not in data:
+                raise Unavailable(MARKET, f"쿠팡이 옵션 {option}(옵션ID {item})의 재고 없이 답했습니다.")
+            stocks[option] = _number(data.get("amountInStock"))
+            selling = selling or (data.get("onSale") is True and stocks[option] > 0)
+        return Shown(on_sale=selling, stocks=stocks)
+
     # --- orders ------------------------------------------------------------------------------------
 
     @staticmethod
@@ -598,6 +670,9 @@ class Coupang:
                     qty=count,
                     price=money(item.get("salesPrice")),
                     status=OrderStatus.CANCELLED if cancelled else status,
+                    # the externalVendorSku we sent (our option number), as the v5 order sheet echoes it
+                    # (articles/360033919573's example: orderItems[].externalVendorSkuCode)
+                    option_code=str(item.get("externalVendorSkuCode") or ""),
                     **common,
                 )
             )
@@ -703,6 +778,107 @@ class Coupang:
             status=refused.status,
             code=refused.code,
         )
+
+    async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
+        """판매취소: ``POST {v5}/orders/{orderId}/cancel`` once per shipment box (articles/360033843154: "하나의
+        주문번호 안에 서로 다른 묶음배송번호(shipmentBoxId)가 존재하는 경우 shipmentBoxId 별로 각각 취소요청해야"), body
+        ``{orderId, vendorItemIds, receiptCounts, bigCancelCode: CANERR, middleCancelCode, vendorId, userId: WING id}``.
+        In ACCEPT Coupang cancels at once; in INSTRUCT it becomes 출고중지 (the reason then reads 배송불만/품절 whatever
+        was sent, C1 instruct-cancel _warning). ``reason`` is mapped by CANCEL_CODES; a reason Coupang has no code for
+        is refused for every unit without a call."""
+        keys = {self.shipment_key(unit[0]): unit for unit in units if unit}
+        code = CANCEL_CODES.get(reason)
+        if code is None:
+            return {key: Rejected(MARKET, no_cancel_code(reason)) for key in keys}
+        return await each_item(
+            list(keys.values()),
+            lambda unit: self.shipment_key(unit[0]),
+            lambda unit: self._cancel_box(unit, code),
+            self.client.settings.concurrency,
+        )
+
+    async def _box(self, key: str) -> dict[str, Any]:
+        """``GET {v5}/ordersheets/{shipmentBoxId}``: the box as Coupang holds it now (C1 lookup-order-book)."""
+        data = json_object(await self._send(Call("GET", self._v(5, f"/ordersheets/{key}")))).get("data")
+        box = data[0] if isinstance(data, list) and data else data
+        return box if isinstance(box, dict) else {}
+
+    async def _cancel_box(self, unit: Sequence[OrderLine], code: str) -> None:
+        """One box: read it first, then ask for what is still cancellable of its lines.
+
+        The cancel is not idempotent (a second one is refused: "취소 가능한 개수보다 요청한 개수가 더 많습니다"), so the
+        box is read before it (❓ docs/protocols/coupang.md, reading 12): an item's cancellable count is ``shippingCount
+        − (holdCountForCancel + cancelCount)`` (articles/360023109293); nothing left and every unit cancelled is done
+        (an earlier send that landed); a box shipped or holding an invoice is refused without a call.
+        """
+        key = self.shipment_key(unit[0])
+        box = await self._box(key)
+        items = {str(i.get("vendorItemId")): i for i in box.get("orderItems") or [] if isinstance(i, dict)}
+        ids: list[int] = []
+        counts: list[int] = []
+        pending = False
+        for option in dict.fromkeys(line.option_no for line in unit):
+            item = items.get(option)
+            if item is None or not option.isdigit():
+                raise Rejected(
+                    MARKET, f"쿠팡 묶음배송번호 {key}에 옵션ID {option}이(가) 없습니다. 주문을 다시 모으세요."
+                )
+            hold, cancelled = int(item.get("holdCountForCancel") or 0), int(item.get("cancelCount") or 0)
+            left = int(item.get("shippingCount") or 0) - hold - cancelled
+            if left > 0:
+                ids.append(int(option))
+                counts.append(left)
+            elif hold > 0:
+                pending = True
+        if not ids:
+            if pending:
+                raise Rejected(MARKET, CANCEL_PENDING)
+            return  # every unit cancelled already
+        if not unit[0].order_no.isdigit():
+            raise Rejected(MARKET, f"쿠팡 주문번호가 올바르지 않습니다: {unit[0].order_no}. 주문을 다시 모으세요.")
+        invoiced = box.get("invoiceNumber") or any(i.get("invoiceNumber") for i in items.values())
+        if str(box.get("status")) in SHIPPED or invoiced:
+            raise Rejected(MARKET, CANCEL_INVOICED)
+        if str(box.get("status")) not in CANCELLABLE:
+            raise Rejected(
+                MARKET, f"쿠팡 주문이 판매취소할 수 없는 상태({box.get('status')})입니다. 쿠팡 WING에서 확인하세요."
+            )
+        body = {
+            "orderId": int(unit[0].order_no),
+            "vendorItemIds": ids,
+            "receiptCounts": counts,
+            "bigCancelCode": CANCEL_BIG,
+            "middleCancelCode": code,
+            "vendorId": self.credentials.vendor_id,
+            "userId": self.credentials.wing_id,
+        }
+        path = self._v(5, f"/orders/{unit[0].order_no}/cancel")
+        try:
+            answer = json_object(await self._send(Call("POST", path, json=body, idempotent=False)))
+        except Rejected as exc:
+            raise Rejected(
+                MARKET,
+                f"쿠팡이 판매취소를 받지 않았습니다: {_cancel_words(exc.message)} 쿠팡 WING에서 주문 상태를 확인하세요.",
+                status=exc.status,
+                code=exc.code,
+            ) from exc
+        found = answer.get("data")
+        data: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        # C1's sample names the list failedVendorItemIds (its table: failedItemIds); either is read
+        failed = [str(i) for i in (data.get("failedVendorItemIds") or data.get("failedItemIds") or [])]
+        word = str(answer.get("code") or "").upper()
+        if failed or word == "FAIL":  # C1 code: SUCCESS | PARTIAL | FAIL
+            words = _cancel_words(str(answer.get("message") or ""))
+            if not all(item in words for item in failed):
+                words = f"옵션ID {', '.join(failed)}: {words}"
+            if word == "FAIL" or set(failed) >= {str(i) for i in ids}:
+                message = f"쿠팡이 판매취소를 받지 않았습니다: {words} 쿠팡 WING에서 주문 상태를 확인하세요."
+            else:
+                message = (
+                    f"쿠팡이 판매취소 일부를 받지 않았습니다: {words} 나머지 옵션은 취소되었습니다. "
+                    "쿠팡 WING에서 받지 않은 옵션을 확인하세요."
+                )
+            raise Rejected(MARKET, message, code=word or None)
 
     async def _invoices(self, path: str, todo: dict[str, list[dict[str, Any]]]) -> Outcomes:
         """Send each key's DTOs; a key Coupang asks to retry goes again with only its retryRequired DTOs."""
@@ -1011,6 +1187,19 @@ def _merge_items(
     items += unused
     stops = [str(h["vendorItemId"]) for h in unused if h.get("vendorItemId") is not None]
     return items, prices, stocks, stops
+
+
+def _cancel_words(message: str) -> str:
+    """Coupang's cancel message without its request number: ``[요청번호] <uuid> \\r\\n[3145181064]<= 취소 가능한 …``
+    (C1 instruct-cancel sample) becomes ``옵션ID 3145181064: 취소 가능한 …``."""
+    text = message.removeprefix("쿠팡: ").replace("\\r\\n", "\n").replace("\r\n", "\n")
+    parts = []
+    for line in (part.strip() for part in text.split("\n")):
+        if not line or line.startswith("[요청번호]"):
+            continue
+        ids, arrow, words = line.partition("<=")
+        parts.append(f"옵션ID {ids.strip().strip('[]')}: {words.strip()}" if arrow else line)
+    return " / ".join(parts) or message
 
 
 def _number(value: Any) -> int:

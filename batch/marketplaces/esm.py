@@ -13,6 +13,7 @@ Retries, pacing and the breaker are the shared client's (base.py); orders, claim
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import time
@@ -55,7 +56,7 @@ from batch.marketplaces.esm_orders import (
     succeeded,
     text,
 )
-from batch.marketplaces.types import DeliveryTemplate, option_no
+from batch.marketplaces.types import DeliveryTemplate, Shown, option_no
 from batch.models import KST, OrderLine, Product, ProductLink, SalesInfo
 from batch.trade.couriers import find_courier
 from batch.trade.notices import SEPARATE_NOTICE
@@ -93,6 +94,11 @@ REQUIRED_SALES = {
     "address_in": "반품/교환지 주소번호",
 }
 SEPARATE = "상품 상세설명 참조"
+# [E 26] qty "1~99999로 설정" (Y) and isSoldOut "옵션 품절여부 제어 - 옵션 재고수량으로 제어하지 않음": a sold-out option
+# goes with isSoldOut true and qty 1, inside the table's range (❓ docs/protocols/esm.md "Options"; [S] sends 0)
+SOLD_OUT_QTY = 1
+OPTION_TYPES = (1, 2, 3)  # [E 26] 1 선택형, 2 / 3 조합형: the types whose rows carry qty and isSoldOut
+OPTION_BLOCKS = ("independent", "independents", "combination")  # [E 26] where those rows are
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,59 @@ def _bytes(value: str) -> int:
         return len(value.encode("cp949"))
     except UnicodeEncodeError:
         return len(value.encode("utf-8"))
+
+
+def _flag(value: Any) -> bool:
+    """An ESM boolean (true / "true" / "Y")."""
+    return value is True or text(value).lower() in ("true", "y")
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(int(float(text(value) or 0)), 0)
+    except ValueError:
+        return 0
+
+
+def _no_nulls(value: Any) -> Any:
+    """``value`` without the keys whose value is null, at every depth."""
+    if isinstance(value, dict):
+        return {k: _no_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_no_nulls(v) for v in value]
+    return value
+
+
+def _rows(options: Any) -> list[dict[str, Any]]:
+    """Every option row of [E 26] options: ``independent.details``, each of ``independents[].details`` and
+    ``combination.details``."""
+    blocks: list[Any] = [
+        pick(options, "independent"),
+        *(pick(options, "independents") or []),
+        pick(options, "combination"),
+    ]
+    return [
+        row
+        for block in blocks
+        if isinstance(block, dict)
+        for row in (pick(block, "details") or [])
+        if isinstance(row, dict)
+    ]
+
+
+def _put(obj: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``key`` of ``obj`` under the spelling ESM used for it (``qty.iac`` / ``qty.Iac``), else as given."""
+    found = next((k for k in obj if isinstance(k, str) and k.lower() == key.lower()), key)
+    obj[found] = value
+
+
+def _entry(row: dict[str, Any], key: str) -> dict[str, Any]:
+    """The object ``key`` of ``row`` (made when absent), to change in place."""
+    found = next((k for k in row if isinstance(k, str) and k.lower() == key.lower()), key)
+    if not isinstance(row.get(found), dict):
+        row[found] = {}
+    inner: dict[str, Any] = row[found]
+    return inner
 
 
 class Esm(EsmOrders):
@@ -693,15 +752,24 @@ class Esm(EsmOrders):
         link = await self.find_product(code)
         if link is None:
             raise Rejected(MARKET, f"G마켓·옥션에 자체상품코드 {code}인 상품이 없습니다. 먼저 등록하세요.")
-        created = self._created.get(link.product_no)
+        self._settled(link.product_no, what)
+        return link.product_no, self._link_sites(link)
+
+    def _settled(self, goods_no: str, what: str) -> None:
+        """Blocked (nothing sent) within ~3 minutes of the registration of ``goods_no`` as this process knows it
+        ([E 21] "정상 등록 처리 시간(약 3분) 이후 변경할 수 있습니다"): asked again later rather than waited for."""
+        created = self._created.get(goods_no)
         if created is not None and (left := SETTLE - (self.wall() - created)) > 0:
             raise Blocked(
                 MARKET,
                 f"G마켓·옥션은 상품 등록 후 약 3분이 지나야 {what}을(를) 바꿀 수 있습니다. {int(left) + 1}초 뒤 다시 "
                 "실행하세요.",
             )
-        sites = tuple(s for s in SITE_ORDER if s.name in link.sites) or self.sites()
-        return link.product_no, sites
+
+    def _link_sites(self, link: ProductLink) -> tuple[Site, ...]:
+        """The sites a listing sells on: those the link has a site goods number for (every site of the account when
+        it records none)."""
+        return tuple(s for s in SITE_ORDER if s.name in link.sites) or self.sites()
 
     async def update_stock(self, product: Product) -> None:
         """A product with options: [E 26] ``PUT /item/v1/goods/{goodsNo}/recommended-options`` (its options again,
@@ -725,15 +793,210 @@ class Esm(EsmOrders):
             Call("PUT", f"/item/v1/goods/{goods_no}/stock", json=body), f"G마켓·옥션 재고 수정({product.code})"
         )
 
+    async def set_stock(self, code: str, link: ProductLink, stocks: Mapping[str, int]) -> None:
+        """Set the stock of the options named (our option numbers -> quantity, 0 = sold out) of the listing
+        ``link.product_no`` on every site it sells on; every other option keeps what ESM holds. No product look-up:
+        the master goodsNo and the sites are the link's. Held (Blocked) within ~3 minutes of a registration ([E 21]).
+
+        The options are read first, [E 26] ``GET /item/v1/goods/{goodsNo}/recommended-options`` (type 0 = none):
+
+        * With options (type 1–3, 옵션재고관리), [E 26] ``PUT …/recommended-options`` sends every row back as read, only
+          the named rows changed: qty per site of the listing, ``isSoldOut`` (and ``isSoldOutSite``) at 0 — a
+          sold-out row goes with qty 1, as [E 26] takes 1–99,999 ("옵션 재고수량으로 제어하지 않음": the flag, not
+          the number, sells it out) ([S] ``update_existing_freetext_stock`` reads, changes qty/품절 and PUTs the
+          same way). When no row would be left selling, ESM refuses the PUT ([E 26] 3000 "모든 옵션이 품절인
+          상태로 등록이 불가합니다"): the options are not sent and the sale is stopped instead ([E 21] isSell false
+          on every site; [S] "전 옵션 품절 — 옵션 PUT 생략(판매상태 중지로 처리)"). The stock job's own pause that
+          follows finds it stopped and sends nothing more; the named rows keep their last quantities while stopped.
+        * Without options, [E 194] ``PUT …/stock`` ``{"stock": {"gmkt", "iac"}}`` takes 1–99,999 only: a 0 is not
+          sent at all (the stock job stops the listing, ``pause``, when every option is at 0).
+
+        Quantities above 99,999 go as 99,999. A named option ESM does not list (no row with its manageCode: options
+        changed in ESM+) gets a refusal after the others were sent (❓ docs/protocols/esm.md "Our readings")."""
+        goods_no, sites = link.product_no, self._link_sites(link)
+        self._settled(goods_no, "재고")
+        wanted = {ours: min(max(int(n), 0), MAX_STOCK) for ours, n in stocks.items()}
+        if not wanted:
+            return
+        current = await self._read_options(goods_no, code)
+        kind = int(text(pick(current, "type")))
+        if kind == 0:
+            await self._plain_stock(code, goods_no, sites, wanted)
+            return
+        body, missing = self._restocked(goods_no, kind, current, link, sites, wanted)
+        if len(missing) < len(wanted):
+            if any(_flag(pick(row, "isDisplay")) and not _flag(pick(row, "isSoldOut")) for row in _rows(body)):
+                await self._checked(
+                    Call("PUT", f"/item/v1/goods/{goods_no}/recommended-options", json=body),
+                    f"G마켓·옥션 옵션 재고 수정({code})",
+                )
+            else:
+                await self._set_selling(goods_no, sites, False, code)
+        if missing:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}에 옵션 관리코드 {', '.join(sorted(missing))}인 옵션이 없습니다(ESM+에서 옵션을 "
+                "바꾼 것 같습니다). 상품을 다시 보내(상품 수정) 옵션을 맞춘 뒤 다시 실행하세요.",
+            )
+
+    async def _read_options(self, goods_no: str, code: str) -> dict[str, Any]:
+        """[E 26] ``GET /item/v1/goods/{goodsNo}/recommended-options``: the options as ESM holds them (its 조회 sample:
+        ``{type, isStockManage, inputType, independent, independents, combination, text, calculation}``)."""
+        answer = await self._checked(
+            Call("GET", f"/item/v1/goods/{goods_no}/recommended-options"), f"G마켓·옥션 옵션 조회({code})"
+        )
+        kind = text(pick(answer, "type"))
+        if not isinstance(answer, dict) or not kind.isdigit():  # never guess "no options" from an odd answer
+            raise Unavailable(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}의 옵션을 읽지 못했습니다(옵션 형식 {kind or '없음'}). 잠시 뒤 다시 실행하세요.",
+            )
+        return copy.deepcopy(answer)
+
+    async def _plain_stock(self, code: str, goods_no: str, sites: Sequence[Site], wanted: Mapping[str, int]) -> None:
+        """A goods without options: [E 194] ``PUT /item/v1/goods/{goodsNo}/stock`` ``{"stock": {site key: n}}``
+        (1–99,999; a 0 sends nothing: see ``set_stock``). Our only option number is ``option_no(code, 0)``."""
+        ours = option_no(code, 0)
+        others = sorted(set(wanted) - {ours})
+        if others:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}은(는) 옵션이 없는 상품인데 옵션 {', '.join(others)}의 재고가 왔습니다. 상품을 "
+                "다시 보내(상품 수정) 옵션을 맞춘 뒤 다시 실행하세요.",
+            )
+        qty = wanted.get(ours, 0)
+        if qty <= 0:  # [E 194] "1 ~ 99,999 내 입력 가능": the stock job stops the sale instead
+            return
+        await self._checked(
+            Call("PUT", f"/item/v1/goods/{goods_no}/stock", json={"stock": {s.key: qty for s in sites}}),
+            f"G마켓·옥션 재고 수정({code})",
+        )
+
+    def _restocked(
+        self,
+        goods_no: str,
+        kind: int,
+        current: dict[str, Any],
+        link: ProductLink,
+        sites: Sequence[Site],
+        wanted: Mapping[str, int],
+    ) -> tuple[dict[str, Any], set[str]]:
+        """The [E 26] PUT body: the options as read (null fields left out: the guide's samples leave them out) with
+        the named rows' qty and 품절 changed; and the named options no row carries. A row of ours is found by its
+        ``manageCode`` (we send our option number there; ``link.option_nos`` maps ours to it when it records one).
+        A row left as it is whose qty on a site of the listing reads below 1 (ESM shows a sold-out row with 0,
+        [E 26] 조회 sample) goes back with qty 1 and sold out (❓: the PUT takes 1–99,999 and must not make it
+        sellable)."""
+        if kind not in OPTION_TYPES:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}의 옵션은 ESM+에서 바꾼 형식(텍스트형·계산형, type {kind})이라 옵션 재고를 보낼 수 "
+                "없습니다. 상품을 다시 보내(상품 수정) 선택형·조합형 옵션으로 맞춘 뒤 다시 실행하세요.",
+            )
+        if not _flag(pick(current, "isStockManage")):
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}은(는) 옵션재고관리가 꺼져 있어 옵션별 재고를 보낼 수 없습니다. ESM+에서 "
+                "옵션재고관리를 켜거나 상품을 다시 보낸(상품 수정) 뒤 다시 실행하세요.",
+            )
+        theirs = {mine: their for mine, their in link.option_nos.items() if their}
+        by_code = {their: mine for mine, their in theirs.items()}
+        per_site = text(pick(current, "inputType")) == "1"  # [E 26] inputType 1 : 사이트별
+        body: dict[str, Any] = {"type": kind, "isStockManage": True}
+        if pick(current, "inputType") is not None:
+            body["inputType"] = pick(current, "inputType")
+        for name in OPTION_BLOCKS:
+            block = pick(current, name)
+            if block:
+                body[name] = block
+        body = _no_nulls(body)
+        found: set[str] = set()
+        for row in _rows(body):
+            manage = text(pick(row, "manageCode"))
+            ours = by_code.get(manage, manage if not theirs else "")
+            qty = _entry(row, "qty")
+            if ours in wanted:
+                found.add(ours)
+                n = wanted[ours]
+                for site in sites:
+                    _put(qty, site.key, n if n > 0 else SOLD_OUT_QTY)
+                _put(row, "isSoldOut", n <= 0)
+                if isinstance(sold := pick(row, "isSoldOutSite"), dict):
+                    for site in sites:
+                        _put(sold, site.key, n <= 0)
+                continue
+            empty = [s for s in sites if _count(pick(qty, s.key)) < 1]
+            for site in empty:
+                _put(qty, site.key, SOLD_OUT_QTY)
+                if per_site:
+                    _put(_entry(row, "isSoldOutSite"), site.key, True)
+            if empty and (not per_site or len(empty) == len(sites)):
+                _put(row, "isSoldOut", True)
+        return body, set(wanted) - found
+
+    async def shown(self, code: str, link: ProductLink) -> Shown:
+        """What ESM shows of the listing: [E 21] ``GET /item/v1/goods/{goodsNo}/sell-status`` (``IsSell`` and the
+        period's end day per site, ``Stock`` per site) and [E 26] ``GET …/recommended-options`` (qty and 품절 per
+        option row, mapped back to our option numbers by ``manageCode``).
+
+        ``on_sale``: some site of the listing has isSell true and a period not ended ("기간 만료시 판매중지"), and
+        something is left to sell there (stock above 0; with options a row shown and not sold out). A stock per
+        option is read on the sites selling (every site of the listing when none is): a row sold out there shows
+        0, and where the sites differ the larger is shown, so sold out is shown only when it is sold out on every
+        such site (❓ docs/protocols/esm.md "Our readings"). Without options our one option number
+        (``option_no(code, 0)``) shows the 본품 stock."""
+        goods_no, sites = link.product_no, self._link_sites(link)
+        status = await self._checked(
+            Call("GET", f"/item/v1/goods/{goods_no}/sell-status"), f"G마켓·옥션 판매상태 조회({code})"
+        )
+        options = await self._read_options(goods_no, code)
+        today = int(dt.datetime.fromtimestamp(self.wall(), KST).strftime("%Y%m%d"))
+        basic = pick(status, "itemBasicInfo")
+
+        def selling(site: Site) -> bool:
+            end = text(pick(pick(basic, "SellingPeriod"), site.key))
+            ended = end.isdigit() and len(end) == 8 and int(end) < today
+            return _flag(pick(pick(status, "IsSell"), site.key)) and not ended
+
+        live = [s for s in sites if selling(s)]
+        read = live or list(sites)
+        if int(text(pick(options, "type"))) == 0:
+            stock = max((_count(pick(pick(basic, "Stock"), s.key)) for s in read), default=0)
+            return Shown(on_sale=bool(live) and stock > 0, stocks={option_no(code, 0): stock})
+        theirs = {their: mine for mine, their in link.option_nos.items() if their}
+        per_site = text(pick(options, "inputType")) == "1"
+        stocks: dict[str, int] = {}
+        left = False
+        for row in _rows(options):
+            manage = text(pick(row, "manageCode"))
+            ours = theirs.get(manage, manage if not theirs else "")
+
+            def on_site(site: Site, row: Mapping[str, Any] = row) -> int:
+                sold = pick(pick(row, "isSoldOutSite"), site.key) if per_site else None
+                if _flag(pick(row, "isSoldOut") if sold is None else sold):
+                    return 0
+                return _count(pick(pick(row, "qty"), site.key))
+
+            shown = max((on_site(s) for s in read), default=0)
+            left = left or (shown > 0 and _flag(pick(row, "isDisplay")))
+            if ours:
+                stocks[ours] = max(stocks.get(ours, 0), shown)
+        return Shown(on_sale=bool(live) and left, stocks=stocks)
+
     async def _sell(self, code: str, on: bool) -> None:
+        goods_no, sites = await self._goods(code, "판매상태")
+        await self._set_selling(goods_no, sites, on, code)
+
+    async def _set_selling(self, goods_no: str, sites: Sequence[Site], on: bool, code: str) -> None:
         """[E 21] ``PUT /item/v1/goods/{goodsNo}/sell-status``: isSell, price, stock and sellingPeriod are all
         required, so the current price and stock are read first (``GET …/sell-status``) and sent back unchanged,
-        sellingPeriod 0 ("0으로 입력하면 기존 판매기간 유지")."""
-        what = "판매상태"
-        goods_no, sites = await self._goods(code, what)
+        sellingPeriod 0 ("0으로 입력하면 기존 판매기간 유지"). A stop of a listing the read shows stopped on every
+        site already sends nothing more (the stock job may stop what ``set_stock`` stopped)."""
         now = await self._checked(
             Call("GET", f"/item/v1/goods/{goods_no}/sell-status"), f"G마켓·옥션 판매상태 조회({code})"
         )
+        if not on and not any(_flag(pick(pick(now, "IsSell"), s.key)) for s in sites):
+            return
         basic = pick(now, "itemBasicInfo")
         prices, stocks = pick(basic, "Price"), pick(basic, "Stock")
         price: dict[str, int] = {}

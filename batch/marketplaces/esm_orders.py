@@ -105,6 +105,13 @@ EXCHANGE_STATES = {
 }
 CLAIM_BY_REQUEST = 2  # [E 50/53/59] Type 2 : 취소/반품/교환 신청일
 ALL_CANCELS = 0  # [E 50] CancelStatus 0 : 전체
+BY_ORDER_NO = 0  # [E 50] Type 0 : 주문번호
+# [E 50] CancelStatus 2 취소중, 3 취소완료, 5 직권환불, 6 송금후취소: the order is cancelled (1 요청, 4 철회: it is not)
+CANCELLED = ("2", "3", "5", "6")
+# 판매취소 reasons (types.SALE_CANCEL_REASONS) -> the [E 52] call that takes them: "일반 : …/Cancel/{OrderNo}/SoldOut" is
+# 품절 only ("재고가 부족하거나 발송을 할 수 없는 주문"; the product is set 품절 too); "(제한) 비품절용 : …/Cancel/{OrderNo}"
+# "별도 권한 필요합니다", which a selling tool is not given: 배송지연, 가격오류 and 기타 have no call
+SALE_CANCEL_CALLS: dict[str, str | None] = {"품절": "SoldOut", "배송지연": None, "가격오류": None, "기타": None}
 # [E 50/53/59] 99999: nothing found, not an error ([E 59]'s sample spells it "클레임 정보가 없습니다")
 NO_CLAIMS = ("주문정보가 없습니다", "클레임정보가 없습니다", "클레임 정보가 없습니다")
 NO_INQUIRIES = "조회 대상이 없습니다"  # [E 47] 1000 "조회된 기간에 조회 대상이 없습니다"
@@ -296,6 +303,9 @@ class EsmOrders:
             address=address,
             message=message,
             site=site.name,
+            # [E 67] names no seller option code on an order: ItemOptionCode is "주문옵션코드", ESM's own ([E 66]'s
+            # sample "20105838001"); the seller's (ItemOptionCodes "판매자상세관리코드") is on exchange claims alone [E 59]
+            option_code="",
         )
 
     async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]:
@@ -614,29 +624,86 @@ class EsmOrders:
             "거부됩니다. 아니면 ESM+에서 처리하세요.",
         )
 
-    async def seller_cancel(self, lines: list[OrderLine], reason: str = "품절 미배송") -> None:
-        """판매취소(품절): [E 52] ``POST /claim/v1/sa/Cancel/{OrderNo}/SoldOut`` ``{"SiteType": 1 | 2}``, once per
-        order. [E 52]: the buyer is refunded and the product (or option) is set 품절; only before 발송처리; an order
-        with a buyer's cancel request is refused ("이미 취소 요청된 주문입니다", 옥션 W28-1: approve it instead).
-        ``reason`` is not sent: the call takes none."""
-        for line in {(x.site, x.order_no): x for x in lines}.values():
-            where = self._site_of(line)
-            call = Call(
-                "POST",
-                f"/claim/v1/sa/Cancel/{line.order_no}/SoldOut",
-                json={"SiteType": where.order_type},
-                idempotent=False,
+    async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
+        """판매취소 of each unit (one OrderNo), one call each (ESM has no batch call); ``reason`` by SALE_CANCEL_CALLS:
+        ESM takes 품절 alone ([E 52] 일반 ``…/SoldOut``; "(제한) 비품절용" needs a right a selling tool does not have),
+        so any other reason is refused per unit before anything is sent. An order cancelled already is done."""
+        return await each_item(
+            units,
+            lambda u: self.shipment_key(u[0]),
+            lambda u: self._cancel_sale(u, reason),
+            self.client.settings.concurrency,
+        )
+
+    async def seller_cancel(self, lines: list[OrderLine], reason: str = "품절") -> None:
+        """판매취소 of the orders of ``lines`` (``cancel_sale``), raising the first refusal (every order was tried)."""
+        units = list({self.shipment_key(x): [x] for x in lines}.values())
+        outcomes = await self.cancel_sale(units, reason)
+        for unit in units:
+            if (error := outcomes[self.shipment_key(unit[0])]) is not None:
+                raise error
+
+    async def _cancel_sale(self, lines: Sequence[OrderLine], reason: str) -> None:
+        """판매취소(품절): [E 52] ``POST /claim/v1/sa/Cancel/{OrderNo}/SoldOut`` ``{"SiteType": 1 | 2}`` (not sent
+        again by the client: a cancel is no read). [E 52]: the buyer is refunded and the product (or option) is set
+        품절; only before 발송처리; an order with a buyer's cancel request is refused ("이미 취소 요청된 주문입니다",
+        옥션 W28-1: approve it instead). "취소 가능한 주문상태가 아닙니다" (옥션 W8-1: "이미 취소완료된 주문건을 중복 호출했거나
+        판매취소 가능한 상태가 아닌 주문건") is told apart by the order's cancel, [E 50] read by order number: one
+        취소중/완료/직권환불/송금후취소 (2, 3, 5, 6) is done; otherwise the refusal stands (❓ docs/protocols/esm.md)."""
+        line = lines[0]
+        if SALE_CANCEL_CALLS.get(reason) is None:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션(ESM)은 판매취소 사유로 '품절'만 받습니다('{reason}'은(는) 보낼 수 없습니다). 팔 수 없는 "
+                "상품이면 사유를 '품절'로 바꿔 다시 보내고(상품도 품절로 바뀝니다), 아니면 ESM+에서 처리하세요.",
             )
-            await self._claim_call(
-                call,
-                where,
-                f"판매취소(주문 {line.order_no})",
-                refusals={
-                    "이미 취소 요청된": "구매자의 취소요청이 있는 주문입니다. 판매취소 대신 취소승인으로 처리하세요.",
-                    "취소 가능한 주문상태가 아닙니다": "취소할 수 있는 상태가 아닙니다(이미 취소·발송되었을 수 있습니다). "
-                    "ESM+에서 확인하세요.",
-                },
-            )
+        where = self._site_of(line)
+        what = f"판매취소(주문 {line.order_no})"
+        call = Call(
+            "POST",
+            f"/claim/v1/sa/Cancel/{line.order_no}/{SALE_CANCEL_CALLS[reason]}",
+            json={"SiteType": where.order_type},
+            idempotent=False,
+        )
+        answer = await self._send(call, where)
+        code, message = result(answer)
+        if succeeded(code):
+            return
+        rule = text(pick(answer, "BizRuleCode"))
+        asked = "구매자의 취소요청이 있는 주문입니다. 판매취소 대신 취소승인으로 처리하세요."
+        if "이미 취소 요청된" in message or rule == "W28-1":
+            raise Rejected(MARKET, f"{where.label} {what}: {asked}", code=code)
+        if "취소 가능한 주문상태가 아닙니다" not in message and rule != "W8-1":
+            raise self._failed(code, message, f"{where.label} {what}")
+        state = await self._cancel_state(where, line.order_no)
+        if state in CANCELLED:
+            return
+        if state == "1":
+            raise Rejected(MARKET, f"{where.label} {what}: {asked}", code=code)
+        raise Rejected(
+            MARKET,
+            f"{where.label} {what}: 취소할 수 있는 상태가 아닙니다(발송처리된 주문이거나 반품·교환 중일 수 있습니다). "
+            "ESM+에서 주문 상태를 확인하세요.",
+            code=code,
+        )
+
+    async def _cancel_state(self, site: Site, order_no: str) -> str:
+        """The CancelStatus of ``order_no``'s cancel ("" when it has none): [E 50] ``POST /claim/v1/sa/Cancels`` by
+        order number (``Type`` 0, ``OrderNo``, ``CancelStatus`` 0 전체). The table requires StartDate and EndDate
+        for every Type: the last 6 days to tomorrow, the span of every other cancel list call (❓ the guide does not
+        say whether they bound a look-up by number). 99999 "클레임정보가 없습니다" / "주문정보가 없습니다": none."""
+        today = now_kst().date()
+        body = {
+            "SiteType": site.cancel_type,
+            "CancelStatus": ALL_CANCELS,
+            "Type": BY_ORDER_NO,
+            "StartDate": (today - dt.timedelta(days=CLAIM_DAYS - 1)).isoformat(),
+            "EndDate": (today + dt.timedelta(days=1)).isoformat(),
+            "OrderNo": _number(order_no),
+        }
+        rows = await self._claim_list("/claim/v1/sa/Cancels", body, site, f"주문 {order_no} 취소")
+        found = [text(pick(r, "CancelStatus")) for r in rows if text(pick(r, "OrderNo")) == order_no]
+        return found[-1] if found else ""
 
     async def delay_shipping(self, lines: list[OrderLine], day: dt.date, reason: str, *, reason_type: int = 3) -> None:
         """발송예정일 등록 (발송지연): [E 69] ``POST /shipping/v1/Order/ShippingExpectedDate`` ``{OrderNo, ReasonType,

@@ -34,7 +34,7 @@ from batch.marketplaces.base import (
 )
 from batch.marketplaces.naver_auth import AUTHN_CODE, TokenCache, token_form
 from batch.marketplaces.naver_orders import ANSWER_LIMIT, MARKET, NaverOrders
-from batch.marketplaces.types import DeliveryTemplate, option_no
+from batch.marketplaces.types import DeliveryTemplate, Shown, option_no
 from batch.models import Product, ProductLink, SalesInfo
 from batch.trade.couriers import find_courier
 
@@ -54,6 +54,22 @@ BURST = "GNCP-GW-RateLimit-Burst-Capacity"
 REMAINING = "GNCP-GW-RateLimit-Remaining"
 TRACE = "GNCP-GW-Trace-ID"
 CLOCK_TOLERANCE = 60.0  # seconds of disagreement with the server's Date before we sign with its time
+# stockQuantity "최대 99999999" (apicenter update-options-product; 2.0.0-RC ExternalApiProductSaleStatusUpdateRequestVo)
+MAX_STOCK = 99_999_999
+# the sale states change-status takes: "SALE(판매 중), OUTOFSTOCK(품절), SUSPENSION(판매 중지)" (2.0.0-RC
+# ExternalApiProductSaleStatusUpdateRequestVo); a product in any other state (WAIT, CLOSE, PROHIBITION …) is not ours to
+# change, and its Korean words name it for staff
+STATUS_WORDS = {
+    "WAIT": "판매 대기",
+    "SALE": "판매 중",
+    "OUTOFSTOCK": "품절",
+    "UNADMISSION": "승인 대기",
+    "REJECTION": "승인 거부",
+    "SUSPENSION": "판매 중지",
+    "CLOSE": "판매 종료",
+    "PROHIBITION": "판매 금지",
+    "DELETE": "삭제",
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,30 @@ def _header(response: httpx.Response, name: str) -> float | None:
 def _int(value: str | None) -> int:
     text = (value or "").replace(",", "").strip()
     return int(text) if text.isdigit() else 0
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _combinations(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The option combinations of a product read (``originProduct.detailAttribute.optionInfo``)."""
+    origin = body.get("originProduct") or {}
+    combos = ((origin.get("detailAttribute") or {}).get("optionInfo") or {}).get("optionCombinations") or []
+    return [c for c in combos if isinstance(c, dict) and c.get("id") is not None]
+
+
+def _ours(link: ProductLink, combos: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Our option number -> its combination: the id the link recorded when the product was sent, else the
+    ``sellerManagerCode`` (our option number, sent with the product) Naver echoes."""
+    by_id = {str(combo["id"]): combo for combo in combos}
+    out = {ours: by_id[number] for ours, number in link.option_nos.items() if number in by_id}
+    taken = {id(combo) for combo in out.values()}
+    for combo in combos:
+        code = str(combo.get("sellerManagerCode") or "")
+        if code and code not in out and id(combo) not in taken:
+            out[code] = combo
+    return out
 
 
 class Naver(NaverOrders):
@@ -434,11 +474,14 @@ class Naver(NaverOrders):
         filename = name.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "image.jpg"
         return filename, response.content, kind
 
+    async def _read(self, origin_no: str) -> dict[str, Any]:
+        """``GET /v2/products/origin-products/{originProductNo}``: ``{originProduct, smartstoreChannelProduct, …}``
+        (2.0.0-RC ExternalApiGetOriginProductResponseVo)."""
+        return json_object(await self._send(Call("GET", f"/v2/products/origin-products/{origin_no}")))
+
     async def _link(self, origin_no: str) -> ProductLink:
         """The origin product's number and its option combinations' ids by our option number."""
-        response = await self._send(Call("GET", f"/v2/products/origin-products/{origin_no}"))
-        origin = json_object(response).get("originProduct") or {}
-        combos = ((origin.get("detailAttribute") or {}).get("optionInfo") or {}).get("optionCombinations") or []
+        combos = _combinations(await self._read(origin_no))
         return ProductLink(
             origin_no, {str(c["sellerManagerCode"]): str(c["id"]) for c in combos if c.get("sellerManagerCode")}
         )
@@ -503,9 +546,9 @@ class Naver(NaverOrders):
         docs/2.0.0-RC.js, ExternalApiProductSaleStatusUpdateRequestVo), keeping a paused product paused.
         """
         number = await self._require(product.code)
-        current = json_object(await self._send(Call("GET", f"/v2/products/origin-products/{number}")))
+        current = await self._read(number)
         origin = current.get("originProduct") or {}
-        combos = ((origin.get("detailAttribute") or {}).get("optionInfo") or {}).get("optionCombinations") or []
+        combos = _combinations(current)
         stocks = {option_no(product.code, i): o.stock for i, o in enumerate(product.options)}
         if combos:
             body = {
@@ -531,6 +574,106 @@ class Naver(NaverOrders):
         status = "SUSPENSION" if paused else ("SALE" if stock > 0 else "OUTOFSTOCK")
         path = f"/v1/products/origin-products/{number}/change-status"
         await self._send(Call("PUT", path, json={"statusType": status, "stockQuantity": stock}))
+
+    async def set_stock(self, code: str, link: ProductLink, stocks: Mapping[str, int]) -> None:
+        """Set the stock of the options named (our option numbers -> quantity, 0 = sold out); every other option and
+        everything but stock stay as Naver has them. Two calls: the product read, then one stock write.
+
+        The read (``GET /v2/products/origin-products/{no}``, the link's number: no search) gives each named option's
+        combination (by the link's id, else by the ``sellerManagerCode`` Naver echoes) with its ``price`` and
+        ``usable``: a combination's price left out is "미입력 시 0원" (2.0.0-RC ExternalApiOptionCombinationVo), so
+        both go back as read and only ``stockQuantity`` changes.
+
+        With option combinations: ``PUT /v1/products/origin-products/{no}/option-stock`` with only the named
+        combinations ``{id, stockQuantity, price, usable}`` (apicenter update-options-product: "옵션 설정 상품의
+        옵션별 재고와 옵션가" change, "옵션 ID 입력 시 기존 옵션 수정"; option names and values change only through
+        상품 수정). ❓ Combinations not sent keep what they have (docs/protocols/naver.md, "Our readings"): sending
+        the others back as read would overwrite an order Naver took between the read and the write. A product whose
+        combinations all reach 0 becomes OUTOFSTOCK at Naver; the stock job pauses it as well.
+
+        Without options (our ``<code>-001`` alone): ``PUT …/change-status`` ``{statusType, stockQuantity}``
+        (2.0.0-RC ExternalApiProductSaleStatusUpdateRequestVo), 0 as ``OUTOFSTOCK`` ("OUTOFSTOCK(품절)"), more as
+        ``SALE``; a paused product (SUSPENSION) stays paused with its new stock (``resume`` is the job's call).
+        """
+        if not stocks:
+            return
+        for ours, quantity in stocks.items():
+            if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= MAX_STOCK:
+                raise Rejected(
+                    MARKET, f"스마트스토어 재고는 0~{MAX_STOCK:,}개입니다({ours}: {quantity}). 재고를 고치세요."
+                )
+        number = link.product_no or await self._require(code)
+        body = await self._read(number)
+        combos = _combinations(body)
+        if combos:
+            found = _ours(link, combos)
+            missing = [ours for ours in stocks if ours not in found]
+            if missing:
+                raise Rejected(
+                    MARKET,
+                    f"스마트스토어 상품 {number}에 옵션 {', '.join(missing)}이(가) 없습니다. "
+                    "상품을 다시 보내(상품 수정) 옵션을 연동하세요.",
+                )
+            info = ((body.get("originProduct") or {}).get("detailAttribute") or {}).get("optionInfo") or {}
+            payload = {
+                "optionInfo": {
+                    "optionCombinations": [
+                        {
+                            "id": found[ours]["id"],
+                            "stockQuantity": quantity,
+                            "price": found[ours].get("price", 0),
+                            "usable": found[ours].get("usable", True),
+                        }
+                        for ours, quantity in stocks.items()
+                    ],
+                    "useStockManagement": info.get("useStockManagement", True),
+                }
+            }
+            await self._send(Call("PUT", f"/v1/products/origin-products/{number}/option-stock", json=payload))
+            return
+        single = option_no(code, 0)
+        if set(stocks) != {single}:
+            raise Rejected(
+                MARKET,
+                f"스마트스토어 상품 {number}은(는) 옵션이 없는 상품입니다. 옵션 "
+                f"{', '.join(o for o in stocks if o != single)}의 재고는 보낼 수 없습니다. 상품을 다시 보내세요.",
+            )
+        stock = stocks[single]
+        current = str((body.get("originProduct") or {}).get("statusType") or "")
+        if current == "SUSPENSION":
+            status = "SUSPENSION"
+        elif current in ("SALE", "OUTOFSTOCK"):
+            status = "SALE" if stock > 0 else "OUTOFSTOCK"
+        else:
+            raise Rejected(
+                MARKET,
+                f"스마트스토어 상품 {number}은(는) '{STATUS_WORDS.get(current, current)}' 상태라 재고를 바꿀 수 "
+                "없습니다. 스마트스토어센터에서 상품 상태를 확인하세요.",
+            )
+        path = f"/v1/products/origin-products/{number}/change-status"
+        await self._send(Call("PUT", path, json={"statusType": status, "stockQuantity": stock}))
+
+    async def shown(self, code: str, link: ProductLink) -> Shown:
+        """What Naver shows of the listing: ``GET /v2/products/origin-products/{no}`` (2.0.0-RC
+        ExternalApiGetOriginProductResponseVo), the link's number.
+
+        ``on_sale``: the origin product is ``SALE`` and the smartstore channel product is displayed (``ON``);
+        OUTOFSTOCK, SUSPENSION and every other state, or a display WAIT / SUSPENSION, are not on sale. ``stocks``:
+        each combination's ``stockQuantity`` under our option number (the link's id, else its
+        ``sellerManagerCode``), whether ``usable`` or not; a product without options shows its ``stockQuantity``
+        under ``<code>-001``. Combinations that are not ours (added in 스마트스토어센터) are left out.
+        """
+        number = link.product_no or await self._require(code)
+        body = await self._read(number)
+        origin = body.get("originProduct") or {}
+        channel = body.get("smartstoreChannelProduct") or {}
+        on_sale = origin.get("statusType") == "SALE" and channel.get("channelProductDisplayStatusType", "ON") == "ON"
+        combos = _combinations(body)
+        if combos:
+            stocks = {ours: _count(combo.get("stockQuantity")) for ours, combo in _ours(link, combos).items()}
+        else:
+            stocks = {option_no(code, 0): _count(origin.get("stockQuantity"))}
+        return Shown(on_sale=on_sale, stocks=stocks)
 
     async def _change_status(self, code: str, status: str) -> None:
         number = await self._require(code)

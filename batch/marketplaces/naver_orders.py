@@ -21,6 +21,7 @@ from batch.marketplaces.base import (
     Unavailable,
     Verdict,
     chunks,
+    each_item,
     in_batches,
 )
 from batch.marketplaces.types import Outcomes, Shipment
@@ -71,6 +72,26 @@ CLAIM_TYPES = {
 }
 CLAIM_DETAIL = {ClaimType.CANCEL: "cancel", ClaimType.RETURN: "return", ClaimType.EXCHANGE: "exchange"}
 INQUIRY_KINDS = {"상품": "상품", "배송": "배송", "반품": "반품", "교환": "교환", "환불": "반품"}
+# 판매취소: our reasons (types.SALE_CANCEL_REASONS) as Naver's cancelReason, "클레임 요청 사유" of apicenter
+# seller-request-cancel-pay-order-seller: INTENT_CHANGED 구매 의사 취소, COLOR_AND_SIZE 색상 및 사이즈 변경,
+# WRONG_ORDER 다른 상품 잘못 주문, PRODUCT_UNSATISFIED 서비스 불만족, DELAYED_DELIVERY 배송 지연, SOLD_OUT 상품 품절,
+# INCORRECT_INFO 상품 정보 상이. ❓ 가격오류 goes as 상품 정보 상이 (the listing showed a wrong price); 기타 has no code
+# and is refused (docs/protocols/naver.md, "Our readings").
+CANCEL_REASONS = {"품절": "SOLD_OUT", "배송지연": "DELAYED_DELIVERY", "가격오류": "INCORRECT_INFO"}
+# the same list's words, for a claim read back without a detailed reason (a seller's cancel sends none)
+REASON_WORDS = {
+    "INTENT_CHANGED": "구매 의사 취소",
+    "COLOR_AND_SIZE": "색상 및 사이즈 변경",
+    "WRONG_ORDER": "다른 상품 잘못 주문",
+    "PRODUCT_UNSATISFIED": "서비스 불만족",
+    "DELAYED_DELIVERY": "배송 지연",
+    "SOLD_OUT": "상품 품절",
+    "INCORRECT_INFO": "상품 정보 상이",
+}
+# A cancel that went through: the order CANCELED, or its cancel claim CANCELING / CANCEL_DONE (claimStatus.pay-order-
+# seller, apicenter seller-get-product-orders-pay-order-seller)
+CANCELLED_CLAIMS = frozenset({"CANCELING", "CANCEL_DONE"})
+SHIPPED = frozenset({"DELIVERING", "DELIVERED", "PURCHASE_DECIDED", "EXCHANGED", "RETURNED"})
 
 
 def claim_status(value: str) -> ClaimStatus:
@@ -118,6 +139,34 @@ def windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.
 def _refused(outcomes: Outcomes) -> dict[str, Rejected]:
     """The items Naver refused itself (its code and message kept), for the caller to word."""
     return {key: error for key, error in outcomes.items() if type(error) is Rejected}
+
+
+_SHIPPED_WORDS = "이미 발송된 상품주문은 판매취소할 수 없습니다. 스마트스토어센터에서 반품으로 처리하세요."
+
+
+def _after_refused_cancel(claim: dict[str, Any], item: dict[str, Any], error: Rejected) -> Rejected | None:
+    """A refused 판매취소 once the product order is read again: None when it reads cancelled, else the refusal in
+    words for the state it is in (Naver's code kept)."""
+    po = item.get("productOrder") or {}
+    status = str(po.get("productOrderStatus") or "")
+    claim_status_ = str(claim.get("claimStatus") or po.get("claimStatus") or "")
+    cancel_claim = str(po.get("claimType") or "") in ("CANCEL", "ADMIN_CANCEL")
+    if status == "CANCELED" or (cancel_claim and claim_status_ in CANCELLED_CLAIMS):
+        return None
+    kw: dict[str, Any] = {"code": error.code, "status": error.status, "request_id": error.request_id}
+    if status in SHIPPED:
+        return Rejected(MARKET, _SHIPPED_WORDS, **kw)
+    if cancel_claim and claim_status_ == "CANCEL_REQUEST":
+        return Rejected(
+            MARKET, "이미 취소 요청이 들어온 상품주문입니다. 스마트스토어센터에서 취소 요청을 승인하세요.", **kw
+        )
+    if po.get("claimType"):
+        return Rejected(
+            MARKET,
+            f"클레임({po.get('claimType')})이 진행 중인 상품주문입니다. 스마트스토어센터에서 확인하세요.",
+            **kw,
+        )
+    return error
 
 
 def data_of(response: httpx.Response) -> Any:
@@ -214,6 +263,9 @@ class NaverOrders:
             zipcode=str(address.get("zipCode") or ""),
             address=" ".join(p for p in where if p),
             message=str(po.get("shippingMemo") or ""),
+            # "optionManageCode": the combination's 판매자 관리 코드, our option number as we sent it
+            # (apicenter seller-get-product-orders-pay-order-seller)
+            option_code=str(po.get("optionManageCode") or ""),
         )
 
     async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]:
@@ -252,7 +304,8 @@ class NaverOrders:
                 continue
             name = CLAIM_DETAIL[kind]
             detail = self._claim_detail(item, name)
-            reason = detail.get(f"{name}DetailedReason") or detail.get(f"{name}Reason") or ""
+            code = str(detail.get(f"{name}Reason") or "")
+            reason = detail.get(f"{name}DetailedReason") or REASON_WORDS.get(code, code)
             claims.append(
                 Claim(
                     market=MARKET,
@@ -317,6 +370,16 @@ class NaverOrders:
             ),
         )
 
+    async def _read_back(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The product orders ``keys`` as Naver now holds them, to judge refusals by; {} when the read fails (the
+        refusals stand: nothing is called done without a read)."""
+        if not keys:
+            return {}
+        try:
+            return await self._product_orders(keys)
+        except MarketError:
+            return {}
+
     async def _product_orders(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         """productOrderId -> the query item (its ``productOrder`` and ``delivery``), read afresh."""
         return {str((item.get("productOrder") or {}).get("productOrderId")): item for item in await self._details(keys)}
@@ -336,12 +399,7 @@ class NaverOrders:
             idempotent=True,  # confirming a confirmed order changes nothing: Naver answers 104443
         )
         check = [k for k, e in outcomes.items() if e is not None and e.code in (PLACE_ORDER_STATE, UNANSWERED)]
-        read: dict[str, dict[str, Any]] = {}
-        if check:
-            try:
-                read = await self._product_orders(check)
-            except MarketError:
-                read = {}  # the refusals stand; nothing is called done without a read
+        read = await self._read_back(check)
         for key in check:
             if ((read.get(key) or {}).get("productOrder") or {}).get("placeOrderStatus") == "OK":
                 outcomes[key] = None
@@ -395,12 +453,7 @@ class NaverOrders:
         outcomes.update(done)
         failed = {key: (error.code or "", error.message) for key, error in _refused(done).items()}
         check = [key for key, (code, _) in failed.items() if code in STATE_CODES]
-        held: dict[str, dict[str, Any]] = {}
-        if check:
-            try:
-                held = {k: v.get("delivery") or {} for k, v in (await self._product_orders(check)).items()}
-            except MarketError:
-                held = {}
+        held = {k: v.get("delivery") or {} for k, v in (await self._read_back(check)).items()}
         for key, (code, message) in failed.items():
             s = by_key[key]
             has = held.get(key) or {}
@@ -415,6 +468,70 @@ class NaverOrders:
                 outcomes[key] = Rejected(MARKET, message, code=code)
                 continue
             outcomes[key] = Rejected(MARKET, f"스마트스토어가 발송처리를 거절했습니다: {message}", code=code)
+        return outcomes
+
+    # --- 판매취소 ----------------------------------------------------------------------------------------
+
+    async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
+        """판매취소 of each unit (one product order each): ``POST …/product-orders/{productOrderId}/claim/cancel/
+        request`` ``{"cancelReason"}`` (apicenter seller-request-cancel-pay-order-seller: "1건의 상품 주문을 취소
+        요청", 단건; ``cancelQuantity`` left out: "미입력 시 전체수량취소"), one call per product order, never sent
+        twice by itself (``idempotent=False``).
+
+        ``reason`` goes as ``CANCEL_REASONS`` says; a reason Naver has no code for is refused per unit, nothing sent.
+        A line we read as shipped is refused and one read as cancelled is done, both without a call. A product
+        order Naver refuses (its ``failProductOrderInfos`` code, or a 400) is read again (``query``): done when it
+        reads cancelled (CANCELED, or its cancel claim CANCELING / CANCEL_DONE), else refused with words for the
+        state it is in.
+        """
+        code = CANCEL_REASONS.get(reason)
+        outcomes: Outcomes = {}
+        send: list[str] = []
+        for unit in units:
+            if not unit:
+                continue
+            key = self.shipment_key(unit[0])
+            if code is None:
+                outcomes[key] = Rejected(
+                    MARKET,
+                    f"스마트스토어는 판매취소 사유 '{reason}'를 받지 않습니다. "
+                    f"{', '.join(CANCEL_REASONS)} 중에서 고르세요.",
+                )
+            elif any(line.status in (OrderStatus.SHIPPING, OrderStatus.DELIVERED) for line in unit):
+                outcomes[key] = Rejected(MARKET, _SHIPPED_WORDS)
+            elif all(line.status is OrderStatus.CANCELLED for line in unit):
+                outcomes[key] = None
+            else:
+                send.append(key)
+        if code is None or not send:
+            return outcomes
+
+        async def cancel(key: str) -> None:
+            path = f"{ORDERS}/{key}/claim/cancel/request"
+            data = data_of(await self._send(Call("POST", path, json={"cancelReason": code}, idempotent=False))) or {}
+            for fail in data.get("failProductOrderInfos") or []:
+                if str(fail.get("productOrderId")) == key:
+                    message = str(fail.get("message") or "")
+                    raise Rejected(
+                        MARKET, f"스마트스토어가 판매취소를 거절했습니다: {message}", code=str(fail.get("code"))
+                    )
+            if key not in {str(k) for k in data.get("successProductOrderIds") or []}:
+                raise Unavailable(
+                    MARKET,
+                    "스마트스토어가 이 주문의 판매취소 결과를 알려 주지 않았습니다. 스마트스토어센터에서 확인하세요.",
+                    code=UNANSWERED,
+                    outcome_unknown=True,
+                )
+
+        done = await each_item(send, str, cancel, self.client.settings.concurrency)
+        check = [key for key, error in done.items() if isinstance(error, Rejected)]
+        read = await self._read_back(check)
+        for key in check:
+            error = done[key]
+            found = read.get(key)
+            if isinstance(error, Rejected) and found is not None:
+                done[key] = _after_refused_cancel(self._claim_detail(found, "cancel"), found, error)
+        outcomes.update(done)
         return outcomes
 
     # --- inquiries --------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from batch.marketplaces.base import (
     status_error,
 )
 from batch.marketplaces.st11_orders import St11Orders
-from batch.marketplaces.types import DeliveryTemplate, option_no
+from batch.marketplaces.types import DeliveryTemplate, Shown, option_no
 from batch.models import Market, Product, ProductLink, SalesInfo
 
 MARKET = Market.ST11.value
@@ -61,6 +61,9 @@ REQUIRED_SALES = {
     "exchange_fee": "교환배송비",
 }
 SEND_KINDS = {"01": "일반발송", "02": "오늘발송", "03": "재고확인 후 순차발송"}  # G 6735 sendClfCd
+# G 1620/1621 selStatCd: only 103 판매중 sells (101 승인대기, 104 품절, 105 전시중지, 106 판매정상종료, 108 판매금지 …)
+ON_SALE = "103"
+STOCK_SOLD_OUT = "02"  # G 1623 prdStckStatCd: 01 사용, 02 품절
 
 
 @dataclass(frozen=True)
@@ -361,12 +364,57 @@ class St11(St11Orders):
             raise Rejected(MARKET, f"11번가에 자체상품코드 {code}인 상품이 없습니다. 먼저 등록하세요.")
         return link.product_no
 
+    async def _stock_rows(self, prd_no: str) -> list[dict[str, str]]:
+        """G 1623 ``GET /rest/prodmarketservice/prodmarket/stck/{prdNo}``: the listing's ``ns2:ProductStock`` rows
+        (재고번호 ``prdStckNo``, ``stckQty``, ``prdStckStatCd`` 01 사용 / 02 품절, ``optWght``, ``sellerStockCd`` = the
+        ``colSellerStockCd`` we sent, G 1003). G 1623 shows no error answer: an answer without rows that carries a
+        result code or text raises as the neighbouring calls word it (G 1625 500 / 404, −1000, an unknown key)."""
+        root = await self._send(Call("GET", f"/rest/prodmarketservice/prodmarket/stck/{prd_no}"))
+        rows = [xml.record(s) for s in xml.find_all(root, "ProductStock")]
+        if not rows:
+            code, text = self._code(root)
+            if code or text:
+                raise self._failed(code, text)
+        return rows
+
+    @staticmethod
+    def _own_stock(rows: list[dict[str, str]]) -> bool:
+        """The listing has no options: G 1623 answers one row that carries no seller stock code (our options always
+        carry theirs, ``colSellerStockCd``; ❓ docs/protocols/st11.md "Our readings")."""
+        return len(rows) == 1 and not rows[0].get("sellerStockCd")
+
+    def _row_of(self, option: str, code: str, link: ProductLink, rows: list[dict[str, str]]) -> dict[str, str] | None:
+        """The G 1623 row of our option number: by ``sellerStockCd`` (our colSellerStockCd, G 1003), else by the
+        재고번호 the link recorded, else the one row of a listing without options (our first option number)."""
+        for row in rows:
+            if row.get("sellerStockCd") == option:
+                return row
+        number = link.option_nos.get(option)
+        for row in rows:
+            if number and row.get("prdStckNo") == number:
+                return row
+        if self._own_stock(rows) and option == option_no(code, 0):
+            return rows[0]
+        return None
+
+    async def _put_stock(self, prd_no: str, row: Mapping[str, str], qty: int) -> None:
+        """G 1625 ``PUT /rest/prodservices/stockqty/{prdStckNo}`` ``<ProductStock>{prdNo, prdStckNo, stckQty,
+        optWght}``: all four are required; ``optWght`` goes back as G 1623 showed it, so only the quantity changes.
+        ClientMessage.resultCode 200; 400 잘못된 요청, 404 해당 상품/재고 번호 없음, 500, −1000 (G 1625)."""
+        body = {
+            "prdNo": prd_no,
+            "prdStckNo": row["prdStckNo"],
+            "stckQty": str(qty),
+            "optWght": row.get("optWght") or "0",
+        }
+        call = Call("PUT", f"/rest/prodservices/stockqty/{row['prdStckNo']}")
+        await self._message(call, xml.element("ProductStock", body))
+
     async def update_stock(self, product: Product) -> None:
         """G 1623 ``GET …/prodmarketservice/prodmarket/stck/{prdNo}`` for the 재고번호 of each option (matched by our
         colSellerStockCd = sellerStockCd), then G 1625 ``PUT …/prodservices/stockqty/{prdStckNo}`` per option."""
         prd_no = await self._product_no(product.code)
-        root = await self._send(Call("GET", f"/rest/prodmarketservice/prodmarket/stck/{prd_no}"))
-        stocks = [xml.record(s) for s in xml.find_all(root, "ProductStock")]
+        stocks = await self._stock_rows(prd_no)
         by_code = {s.get("sellerStockCd", ""): s for s in stocks}
         for i, o in enumerate(product.options):
             row = by_code.get(option_no(product.code, i)) or (stocks[0] if len(stocks) == 1 else None)
@@ -376,14 +424,80 @@ class St11(St11Orders):
                     f"11번가 상품 {prd_no}에 옵션 {option_no(product.code, i)}의 재고번호가 없습니다. "
                     "상품을 먼저 수정(다시 전송)한 뒤 재고를 보내 주세요.",
                 )
-            body = {
-                "prdNo": prd_no,
-                "prdStckNo": row["prdStckNo"],
-                "stckQty": str(o.stock),
-                "optWght": row.get("optWght") or "0",
-            }
-            call = Call("PUT", f"/rest/prodservices/stockqty/{row['prdStckNo']}")
-            await self._message(call, xml.element("ProductStock", body))
+            await self._put_stock(prd_no, row, o.stock)
+
+    async def set_stock(self, code: str, link: ProductLink, stocks: Mapping[str, int]) -> None:
+        """재고 연동: one G 1623 read of the listing (``link.product_no``), then one G 1625 ``PUT
+        …/prodservices/stockqty/{prdStckNo}`` per option named — 11번가 has no call that takes several options'
+        stock (G 1851 rewrites every option, prices included). G 1623 is read also when the link holds the 재고번호:
+        G 1625 requires ``optWght``, which only G 1623 shows. Other options are not sent and keep what they have.
+
+        0 = sold out. An option's 0 goes by G 1625 (❓ G 1625 names no floor; G 1003 takes an option's 0 as 품절,
+        docs/protocols/st11.md "Our readings"). A listing without options gets no call at 0: G 1003 prdSelQty "재고는
+        0으로 입력할 수 없습니다. 상품 판매 중단을 원하시면 판매중지 처리하시기 바랍니다" — the stock job stops it
+        (``pause``, G 1631) and resumes it (G 1632) after the stock comes back. An option G 1623 does not show, or a
+        refusal of one option, does not keep the others from being sent; it is raised after them."""
+        if not stocks:
+            return
+        prd_no = link.product_no or await self._product_no(code)
+        rows = await self._stock_rows(prd_no)
+        missing: list[str] = []
+        refused: Rejected | None = None
+        for option, qty in stocks.items():
+            row = self._row_of(option, code, link, rows)
+            if row is None:
+                missing.append(option)
+                continue
+            if qty <= 0 and self._own_stock(rows):
+                continue  # G 1003: a product's stock is never 0; the job stops the listing instead
+            try:
+                await self._put_stock(prd_no, row, max(qty, 0))
+            except Rejected as exc:
+                refused = refused or exc
+        if missing:
+            raise Rejected(
+                MARKET,
+                f"11번가 상품 {prd_no}에 옵션 {', '.join(missing)}의 재고번호가 없습니다. 상품을 먼저 수정(다시 "
+                "전송)한 뒤 재고를 보내 주세요.",
+            )
+        if refused is not None:
+            raise refused
+
+    async def shown(self, code: str, link: ProductLink) -> Shown:
+        """What 11번가 shows of the listing: stock per option from G 1623 (``stckQty``; a row with ``prdStckStatCd`` 02
+        품절 shows 0), named by ``sellerStockCd`` (our option number, G 1003 colSellerStockCd) or the 재고번호 the
+        link recorded; the sale state from G 1620 ``GET /rest/prodmarketservice/prodmarket/{prdNo}`` (``selStatCd``:
+        on sale only at 103 판매중; 104 품절, 105 전시중지 … are not). A row whose quantity is not a number is left
+        out, so it never reads as sold out."""
+        prd_no = link.product_no or await self._product_no(code)
+        rows = await self._stock_rows(prd_no)
+        state = await self._sale_state(prd_no)
+        ours = {number: option for option, number in link.option_nos.items()}
+        stocks: dict[str, int] = {}
+        for row in rows:
+            option = row.get("sellerStockCd") or ours.get(row.get("prdStckNo", ""), "")
+            if not option and self._own_stock(rows):
+                option = option_no(code, 0)
+            qty = row.get("stckQty", "")
+            if not option or not qty.isdigit():
+                continue
+            stocks[option] = 0 if row.get("prdStckStatCd") == STOCK_SOLD_OUT else int(qty)
+        return Shown(on_sale=state == ON_SALE, stocks=stocks)
+
+    async def _sale_state(self, prd_no: str) -> str:
+        """G 1620 ``GET /rest/prodmarketservice/prodmarket/{prdNo}``: the ``Product``'s ``selStatCd``. G 1620 shows
+        no error answer: one without ``selStatCd`` raises on its result code, or as an unreadable answer."""
+        root = await self._send(Call("GET", f"/rest/prodmarketservice/prodmarket/{prd_no}"))
+        state = xml.text_of(root, "selStatCd")
+        if state:
+            return state
+        code, text = self._code(root)
+        if code:
+            raise self._failed(code, text)
+        raise Unavailable(
+            MARKET,
+            f"11번가가 상품 {prd_no}의 판매상태 없이 답했습니다({text or '내용 없음'}). 잠시 뒤 다시 실행해 주세요.",
+        )
 
     async def pause(self, code: str) -> None:
         """판매중지: G 1631 ``PUT /rest/prodstatservice/stat/stopdisplay/{prdNo}`` ([S] ``delete_product`` the same)."""

@@ -87,6 +87,22 @@ SELLER_CANCEL_REASONS = {
     "10": "고객변심",
     "99": "기타",
 }
+# 판매취소 reasons (types.SALE_CANCEL_REASONS, every one) -> G 1638 ordCnRsnCd (for a line of an option, without).
+# 품절 is 09 옵션 품절(해당옵션) on a line naming an option (11번가 echoes its seller stock code or option name), 08 상품
+# 품절(전체옵션) otherwise (❓ docs/protocols/st11.md "Our readings"). 10 고객변심 is never ours to send (G 1638: only
+# with the buyer's consent; S: no longer offered).
+SALE_CANCEL_CODES = {"품절": ("09", "08"), "배송지연": ("06", "06"), "가격오류": ("07", "07"), "기타": ("99", "99")}
+# G 1638 −21004 / −21005 "판매불가 처리 가능한 주문이 아닙니다": the line is read back by G 1725 (ordPrdStat) to tell a
+# line cancelled already (done) from one 11번가 will not cancel (❓ docs/protocols/st11.md "Our readings")
+NOT_REFUSABLE = ("-21004", "-21005")
+LINE_CANCELLED = ("B01", "C01")  # G 1725 ordPrdStat: B01 주문취소, C01 수취확인후주문취소
+# G 1725 ordPrdStat of a line 판매불가 can no longer reach, and what staff do instead
+LINE_NOT_CANCELLABLE = {
+    "401": "이미 발송처리되었습니다. 판매취소할 수 없으니 구매자와 협의해 반품으로 처리하세요.",
+    "501": "이미 배송완료되었습니다. 판매취소할 수 없으니 구매자와 협의해 반품으로 처리하세요.",
+    "601": "반품·교환 클레임이 진행 중입니다. 11번가 판매자센터에서 확인하세요.",
+    "701": "구매자의 취소신청이 진행 중입니다. 판매취소 대신 취소요청을 승인하세요.",
+}
 # G 1645 반품거부 / G 1650 교환거부 refsRsnCd
 RETURN_REFUSALS = {"101": "반품 상품 미입고", "102": "고객 반품신청 철회 대행", "103": "반품 불가 상품", "104": "기타"}
 EXCHANGE_REFUSALS = {
@@ -211,6 +227,8 @@ class St11Orders:
             zipcode=row.get("rcvrMailNo", ""),
             address=address,
             message="" if message == "null" else message,
+            # G 1876/1635 sellerStockCd 판매자 재고번호: the colSellerStockCd we sent (our option number, G 1003)
+            option_code=row.get("sellerStockCd", ""),
         )
 
     async def collect_orders(self, start: dt.datetime, end: dt.datetime, account: str) -> list[OrderLine]:
@@ -439,10 +457,56 @@ class St11Orders:
         if code not in SELLER_CANCEL_REASONS:
             known = ", ".join(f"{k} {v}" for k, v in SELLER_CANCEL_REASONS.items())
             raise Rejected(MARKET, f"11번가 판매불가 사유코드 {code}은(는) 없습니다. 다음 중에서 고르세요: {known}")
-        detail = quote(reason or SELLER_CANCEL_REASONS[code], safe="")  # G 1638 example: %ED%95%9C%EA%B8%80
         for line in {(x.order_no, x.option_no): x for x in lines}.values():
-            path = f"/rest/claimservice/reqrejectorder/{line.order_no}/{line.option_no}/{code}/{detail}"
-            await self._claim_call(path, f"판매불가(주문 {line.order_no}-{line.option_no})")
+            await self._refuse_sale(line, code, reason or SELLER_CANCEL_REASONS[code])
+
+    async def _refuse_sale(self, line: OrderLine, code: str, reason: str) -> None:
+        """One G 1638 call. ``ordCnDtlsRsn`` is percent-encoded (G 1638 example ``%ED%95%9C%EA%B8%80``); a "/" in it
+        is sent as a space: an encoded slash would split the path segment."""
+        detail = quote(reason.replace("/", " "), safe="")
+        path = f"/rest/claimservice/reqrejectorder/{line.order_no}/{line.option_no}/{code}/{detail}"
+        await self._claim_call(path, f"판매불가(주문 {line.order_no}-{line.option_no})")
+
+    async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
+        """판매취소: G 1638 판매불가 for every line of each unit (a 배송번호; G 1638 takes one line a call, no batch
+        call), ``reason`` mapped by SALE_CANCEL_CODES with 11번가's own words for it as ``ordCnDtlsRsn`` (the buyer
+        gets them by e-mail and SMS, G 1638). Not idempotent (``_claim_call``); a line answered −21004/−21005 is read
+        back (G 1725): cancelled already (B01/C01) is done, any other state a refusal naming it. A reason outside
+        SALE_CANCEL_CODES refuses every unit, naming the reasons 11번가 takes."""
+        keys = [self.shipment_key(unit[0]) for unit in units]
+        if reason not in SALE_CANCEL_CODES:
+            known = ", ".join(SALE_CANCEL_CODES)
+            refused = f"11번가 판매취소 사유로 '{reason}'은(는) 보낼 수 없습니다. {known} 중 하나를 고르세요."
+            return {key: Rejected(MARKET, refused) for key in keys}
+
+        async def cancel(unit: Sequence[OrderLine]) -> None:
+            for line in {(x.order_no, x.option_no): x for x in unit}.values():
+                optioned, plain = SALE_CANCEL_CODES[reason]
+                code = optioned if line.option_code or line.option_text else plain
+                try:
+                    await self._refuse_sale(line, code, SELLER_CANCEL_REASONS[code])
+                except Rejected as exc:
+                    if exc.code not in NOT_REFUSABLE:
+                        raise
+                    await self._cancelled_already(line, exc)
+
+        return await each_item(units, lambda u: self.shipment_key(u[0]), cancel, self.client.settings.concurrency)
+
+    async def _cancelled_already(self, line: OrderLine, refusal: Rejected) -> None:
+        """After G 1638 −21004/−21005: the line's state by G 1725 ``GET /rest/claimservice/orderlistalladdr/{ordNo}``
+        (``ordPrdStat``). B01 주문취소 / C01 수취확인후주문취소 is done; otherwise ``refusal`` again in words naming
+        the state, so a shipped order is never counted as cancelled."""
+        rows = await self._list(f"/rest/claimservice/orderlistalladdr/{line.order_no}", "order", empty_text=True)
+        row = next((r for r in rows if r.get("ordPrdSeq") == line.option_no), None)
+        state = (row or {}).get("ordPrdStat", "")
+        if state in LINE_CANCELLED:
+            return
+        which = f"11번가 주문 {line.order_no}-{line.option_no}"
+        words = LINE_NOT_CANCELLABLE.get(state) or CLAIM_REFUSALS.get(refusal.code or "", "")
+        named = (row or {}).get("ordPrdStatNm") or state or "알 수 없음"
+        raise Rejected(
+            MARKET, f"{which}은(는) 판매취소할 수 없는 상태입니다(현재: {named}). {words}".strip(), code=refusal.code
+        )
 
     async def approve_cancel(self, claim_no: str, *, order_no: str = "", line_no: str = "") -> None:
         """취소승인 (G 1640 ``GET /rest/claimservice/cancelreqconf/{ordPrdCnSeq}/{ordNo}/{ordPrdSeq}``); G 1640's

@@ -30,7 +30,7 @@ from batch.marketplaces.base import (
     status_error,
 )
 from batch.marketplaces.tmon_crypto import decrypt
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, Shipment, option_no
+from batch.marketplaces.types import SALE_CANCEL_REASONS, DeliveryTemplate, Outcomes, Shipment, Shown, option_no
 from batch.models import (
     KST,
     Claim,
@@ -70,6 +70,7 @@ KC_SUBMIT = {True: "Y", False: "N"}
 # A deal update leaves these out: [T1] getProducts sets them only when registering (tType "I"); [T2]
 # PaTmonProductService sets productType only for a new deal, and "판매기간 … 변경은 별도 API에서 처리됩니다".
 UPDATE_LEAVES_OUT = ("productType", "salesEndDate", "adultOnly")
+ON_SALE = "ON_SALE"  # [T2] patmon/v2/domain/Deal.java salesStatus: PAUSE, READY, ON_SALE, END
 MAX_DECORATION = 20  # [T1] titleDecoration "String(20) 판매용 제목 상단 홍보 문구(딜 홍보 문구) O 최대 20자"
 
 
@@ -104,6 +105,15 @@ CLAIM_PATHS = {
 CLAIM_STATUS = {"C1": ClaimStatus.REQUESTED, "C3": ClaimStatus.DONE, "C8": ClaimStatus.WITHDRAWN}
 CLAIM_STATUSES = ("C1", "C2", "C3", "C4", "C8", "C9")
 CONFIRMED_OR_LATER = ("D2", "D3", "D4", "D5")  # [T1] module/order/OrderScheduler.java confirmOrders
+# 판매자 직접취소 only before shipping: [T1] module/claim/ClaimServiceImpl.java requestOrderCancel reads the deal's
+# deliveryStatus first (OrderServiceImpl.getOrderStatus) and cancels only D1 or D2 ("D3 이전 상태까지는 취소가 가능").
+CANCELLABLE = ("D1", "D2")
+CANCELLED = "C"  # ❓ the sandbox's code for a cancelled deal (docs/protocols/tmon.md, "Our readings")
+# 판매취소 reason (SALE_CANCEL_REASONS) -> (reason, reasonDetail) of POST /cancellations. RCD4 is the only code in any
+# source: [T1] requestOrderCancel sends "RCD4" / "품절 미배송"; [T2] patmon/delivery/patmondelivery.xml
+# selectRefusalInfo "RCD4" / "판매자 취소(재고부족)" (PaTmonAsyncController.refusalOrder). TMON's other RCD codes are not
+# public, so the other reasons are refused before anything is sent (❓ docs/protocols/tmon.md, "Our readings").
+SALE_CANCEL_CODES: dict[str, tuple[str, str]] = {"품절": ("RCD4", "품절 미배송")}
 WINDOW = dt.timedelta(days=7)  # §1.3: at most 7 days per query
 SETTLE = dt.timedelta(minutes=31)  # §1.3: the end must be more than 30 minutes in the past
 DATE_FMT = "%Y-%m-%d %H:%M"
@@ -153,6 +163,9 @@ class TmonOrders:
                         qty=int(option.get("qty", 0)),
                         price=int(option.get("salesPrice", 0)),
                         status=status,
+                        # option_code stays "": an order's dealOptions carry no vendorDealOptionNo in either source
+                        # ([T1] OrderServiceImpl.registOrders looks the deal up to map tmonDealOptionNo; [T2]
+                        # PaTmonOrderList has none), so our option is found from link.option_nos.
                         **common,
                     )
                 )
@@ -325,8 +338,12 @@ class TmonOrders:
         body = {"reason": "JCD1", "deliveryInvoice": {"deliveryCorp": int(courier_code), "invoiceNo": number}}
         await self._send(Call("PUT", f"/cancellations/{claim_no}/reject", json=body))
 
-    async def seller_cancel(self, lines: list[OrderLine], reason: str = "품절 미배송") -> None:
-        """판매자 직접취소 of one deal (RCD4: out of stock)."""
+    async def seller_cancel(
+        self, lines: Sequence[OrderLine], detail: str = "품절 미배송", *, code: str = "RCD4"
+    ) -> None:
+        """판매자 직접취소 of one deal (POST /cancellations, [T1] ClaimServiceImpl.requestOrderCancel): every option of
+        the deal with its ordered qty, ``code`` the reason (RCD4: out of stock) and ``detail`` its words. Sent as is,
+        without looking at the deal's state: ``cancel_sale`` is the job's call."""
         first = lines[0]
         body = {
             "tmonOrderNo": int(first.order_no),  # [T1] ClaimServiceImpl: Long.parseLong(ordercd)
@@ -334,13 +351,39 @@ class TmonOrders:
             "tmonDeals": [
                 {
                     "tmonDealNo": int(first.product_no),
-                    "reason": "RCD4",
-                    "reasonDetail": reason,
+                    "reason": code,
+                    "reasonDetail": detail,
                     "tmonDealOptions": [{"tmonDealOptionNo": int(x.option_no), "qty": x.qty} for x in lines],
                 }
             ],
         }
         await self._send(Call("POST", "/cancellations", json=body, idempotent=False))
+
+    async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
+        """판매취소 of each deal (one call per deal; TMON has no batch call). ``reason`` maps to TMON's code
+        (``SALE_CANCEL_CODES``); a reason TMON has no code for refuses every unit before anything is sent."""
+        found = SALE_CANCEL_CODES.get(reason)
+        if found is None:
+            error = Rejected(MARKET, no_cancel_code(reason))
+            return {self.shipment_key(unit[0]): error for unit in units}
+        code, detail = found
+        return await each_item(
+            units,
+            lambda u: self.shipment_key(u[0]),
+            lambda u: self._cancel_sale(u, code, detail),
+            self.client.settings.concurrency,
+        )
+
+    async def _cancel_sale(self, lines: Sequence[OrderLine], code: str, detail: str) -> None:
+        """Read the deal's state first, as [T1] requestOrderCancel does (GET /orders/{tmonOrderNo}): D1/D2 is cancelled,
+        a deal cancelled already is done (a repeat sends nothing), anything later is refused here with why."""
+        first = lines[0]
+        status = await self._deal_status(first.order_no, first.product_no)
+        if status == CANCELLED:
+            return
+        if status not in CANCELLABLE:
+            raise Rejected(MARKET, not_cancellable(first, status))
+        await self.seller_cancel(lines, detail, code=code)
 
     async def collect_inquiries(self, start: dt.datetime, end: dt.datetime, account: str) -> list[Inquiry]:
         """Unanswered product Q&A and customer-centre inquiries asked between start and end."""
@@ -464,9 +507,43 @@ def not_confirmable(line: OrderLine, status: str) -> str:
     )
 
 
+def no_cancel_code(reason: str) -> str:
+    """Why a 판매취소 reason is not sent to TMON (Korean, with what to do next)."""
+    taken = ", ".join(f"'{r}'" for r in SALE_CANCEL_REASONS if r in SALE_CANCEL_CODES)
+    return (
+        f"티몬에는 판매취소 사유 '{reason}'에 맞는 취소 사유 코드가 없습니다(티몬에 보낼 수 있는 사유: {taken}). "
+        "사유를 바꾸거나 티몬 판매자센터에서 직접 취소하세요. 티몬에는 아무것도 보내지 않았습니다."
+    )
+
+
+def not_cancellable(line: OrderLine, status: str) -> str:
+    """Why a deal is not 판매취소-ed (Korean, with what to do next)."""
+    if not status:
+        return (
+            f"티몬 주문 {line.order_no}에 딜 {line.product_no}이(가) 없습니다. 티몬 판매자센터에서 주문을 확인하세요. "
+            "판매취소는 보내지 않았습니다."
+        )
+    return (
+        f"티몬 주문 {line.order_no}의 딜 {line.product_no}은(는) 판매취소할 수 없는 상태입니다(배송상태 {status}). "
+        "송장이 등록된 뒤에는 판매취소할 수 없습니다. 티몬 판매자센터에서 주문 상태를 확인하세요. "
+        "판매취소는 보내지 않았습니다."
+    )
+
+
 DUPLICATE_INVOICE = "동일 송장 등록 요청 오류"  # §1.4: the same invoice again
 ANSWER_LIMIT = 1000  # ❓ the sandbox's rule (docs/protocols/tmon.md, "Our readings")
 SELF_DELIVERY = "10099"  # §1.4: 자체배송
+
+
+def whole(value: object) -> int | None:
+    """A JSON integer, or a string of digits ([T2] types some numbers as String), as an int; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
 
 
 def policy_no(value: str) -> int | str:
@@ -708,11 +785,62 @@ class Tmon(TmonOrders):
         return ProductLink(str(body.get("tmonDealNo", "")), options)
 
     async def update_stock(self, product: Product) -> None:
-        """Stock only (PUT /deals/{no}/stock), per option."""
+        """Stock only (PUT /deals/{no}/stock), every option of the product."""
         options = [
             {"vendorDealOptionNo": option_no(product.code, i), "stock": o.stock} for i, o in enumerate(product.options)
         ]
-        await self._send(Call("PUT", f"/deals/{product.code}/stock", json={"dealOptions": options}))
+        await self._put_stock(product.code, options)
+
+    async def set_stock(self, code: str, link: ProductLink, stocks: Mapping[str, int]) -> None:
+        """재고 연동: one PUT /deals/{vendorDealNo}/stock with only the options named, by our option numbers (the
+        vendorDealOptionNo we registered them under, so ``link`` is not needed). [T2]
+        PaTmonGoodsController.setGoodsStockModify sends only the options whose stock changed
+        (patmongoods.xml selectPaTmonGoodsdtStockMappingList) and 0 for an option not on sale; [T1] updateProducts
+        sends every option. A quantity below 0 (oversold) is sent as 0; every other option keeps its stock."""
+        if not stocks:
+            return
+        options = [{"vendorDealOptionNo": option, "stock": max(int(qty), 0)} for option, qty in stocks.items()]
+        await self._put_stock(code, options)
+
+    async def _put_stock(self, code: str, options: list[dict[str, Any]]) -> None:
+        """PUT the stock of ``options``. The answer is a result per option, keyed by vendorDealOptionNo ([T2]
+        setGoodsStockModify reads ``map.get(<option>).get("success")``); [T1] reads nothing of it, so an empty answer
+        is success. An option answered ``success: false`` refuses the call with TMON's words."""
+        response = await self._send(Call("PUT", f"/deals/{code}/stock", json={"dealOptions": options}))
+        answer = json_object(response)
+        failed = [
+            (str(o["vendorDealOptionNo"]), str(result.get("message") or ""))
+            for o in options
+            if isinstance(result := answer.get(str(o["vendorDealOptionNo"])), dict) and result.get("success") is False
+        ]
+        if failed:
+            words = "; ".join(f"{option}: {message}" if message else option for option, message in failed)
+            raise Rejected(
+                MARKET,
+                f"티몬이 옵션 재고를 바꾸지 않았습니다({words}). 티몬 판매자센터에서 딜 {code}의 옵션을 확인하세요.",
+                status=response.status_code,
+            )
+
+    async def shown(self, code: str, link: ProductLink) -> Shown:
+        """What TMON shows of the deal: GET /deals/{vendorDealNo} ([T2] PaTmonProductApiService.getProduct reads it
+        into ``Deal``). ``salesStatus`` ([T2] Deal: "PAUSE : 일시중지, READY : 판매예정, ON_SALE : 판매중, END : 판매종료")
+        is on sale only as ON_SALE; each option's ``stock`` ([T2] DealOption) is mapped back to our option number by
+        its tmonDealOptionNo (``link``), else by the vendorDealOptionNo we registered. ❓ An answer without
+        salesStatus counts as on sale (a stop is then sent again until it is shown, never taken as done), and options
+        past the first page (``dealOptionsPageInfo``) are not reported, so theirs is sent again (docs/protocols/tmon.md,
+        "Our readings")."""
+        deal = json_object(await self._send(Call("GET", f"/deals/{code}")))
+        ours = {str(tmon): option for option, tmon in link.option_nos.items()}
+        stocks: dict[str, int] = {}
+        for option in deal.get("dealOptions") or []:
+            if not isinstance(option, dict):
+                continue
+            number = ours.get(str(option.get("tmonDealOptionNo"))) or str(option.get("vendorDealOptionNo") or "")
+            stock = whole(option.get("stock"))
+            if number and stock is not None:
+                stocks[number] = stock
+        status = deal.get("salesStatus")
+        return Shown(on_sale=status in (None, "", ON_SALE), stocks=stocks)
 
     async def pause(self, code: str) -> None:
         await self._send(Call("PUT", f"/deals/{code}/pause"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -25,6 +25,28 @@ class DeliveryTemplate:
     number: str
     name: str
     product_type: str  # 상품유형그룹 label, as staff write it
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a marketplace shows of one listing when read back after a stock or status change.
+
+    ``stocks``: our option number (``option_no``) -> the quantity the marketplace shows for it, for the options it
+    reports; ``on_sale``: False when the listing (the whole product) is stopped, paused, suspended or sold out as a
+    whole. ``sold_out(option)`` is what the stock job checks before it stops re-asserting a sold-out item.
+    """
+
+    on_sale: bool
+    stocks: Mapping[str, int]
+    price: int | None = None  # the product's selling price (판매가 / 대표가격) as the marketplace shows it, when read
+
+    def sold_out(self, option: str) -> bool:
+        return not self.on_sale or self.stocks.get(option, 1) <= 0
+
+
+# The closed list of 판매취소 reasons staff choose from in the order workbook; each adapter maps them to its own
+# codes and refuses (per unit, in its Outcomes) a reason its marketplace does not take.
+SALE_CANCEL_REASONS = ("품절", "배송지연", "가격오류", "기타")
 
 
 class ProductJobs(Protocol):
@@ -49,6 +71,23 @@ class ProductJobs(Protocol):
     async def pause(self, code: str) -> None: ...
 
     async def resume(self, code: str) -> None: ...
+
+    async def set_stock(self, code: str, link: ProductLink, stocks: Mapping[str, int]) -> None:
+        """Set the stock of the options named (our option numbers -> quantity, 0 = sold out) of the listing linked
+        to ``code``; every other option keeps what it has. One listing, as few calls as the marketplace allows."""
+        ...
+
+    async def set_price(self, code: str, link: ProductLink, price: int, extras: Mapping[str, int]) -> None:
+        """Set the selling price (판매가 / 대표가격, in won) of the listing linked to ``code``; every option keeps
+        its extra amount ``extras`` (our option number -> 추가금액 as the product workbook sent it), so an option
+        sells at ``price + extra``. Nothing but prices changes. The stock job checked the marketplace's option
+        price rules before calling."""
+        ...
+
+    async def shown(self, code: str, link: ProductLink) -> Shown | None:
+        """Read back what the marketplace shows of the listing (stock per option, on sale or not); None when its API
+        has no way to read it."""
+        ...
 
     async def delivery_templates(self) -> list[DeliveryTemplate]: ...
 
@@ -109,6 +148,12 @@ class OrderJobs(Protocol):
 
     async def answer(self, inquiry_no: str, content: str) -> None:
         """Send one answer; raise AlreadyDone when the inquiry was answered already."""
+        ...
+
+    async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
+        """판매취소 (the seller cannot ship) of each unit (its lines share one shipment key), ``reason`` one of
+        SALE_CANCEL_REASONS; a unit the marketplace refuses (a reason it has no code for, a state it cannot cancel
+        in) gets its error; a unit cancelled already counts as done."""
         ...
 
     async def vendor_id(self) -> str:

@@ -105,23 +105,34 @@ def routes(sandbox: Sandbox) -> list[Route]:
             market.expire_tokens()
         return json_response(OK)
 
-    async def maintenance(request: Request) -> Response:
-        """``{"market": "11st", "on": true|false}``: the market answers its maintenance code to every call (11번가:
-        −1000 서버 점검중입니다, the Friday-dawn 정기점검); 400 for a market without one."""
+    async def switch(request: Request, setter: str, missing: str) -> Response:
+        """``{"market", "on": true|false}`` handed to the market's ``setter``; 400 for a market without it."""
         body = await _body(request)
         if "market" not in body:
             raise _error("market is required")
         market = _markets(sandbox, body["market"])[0]
-        switch = getattr(market, "set_maintenance", None)
-        if switch is None:
-            raise _error(f"market {market.name!r} has no maintenance mode")
+        turn = getattr(market, setter, None)
+        if turn is None:
+            raise _error(f"market {market.name!r} {missing}")
         on = body.get("on", True)
         if not isinstance(on, bool):
             raise _error(f"on must be true or false, got {on!r}")
-        switch(on)
+        turn(on)
         return json_response(OK)
 
+    async def maintenance(request: Request) -> Response:
+        """``{"market": "11st", "on": true|false}``: the market answers its maintenance code to every call (11번가:
+        −1000 서버 점검중입니다, the Friday-dawn 정기점검); 400 for a market without one."""
+        return await switch(request, "set_maintenance", "has no maintenance mode")
+
+    async def swallow(request: Request) -> Response:
+        """``{"market": "coupang", "on": true|false}``: the market answers its stock and sale-status writes (stock
+        quantities, stop / resume / suspend) as done and does not apply them, the way a marketplace was seen to
+        swallow a sold-out update (marketplaces-next.md §5.1, samba-wave#400); reads show what it really holds."""
+        return await switch(request, "set_swallow", "cannot swallow stock calls")
+
     return [
+        Route("/__sandbox__/swallow", endpoint(swallow), methods=["POST"]),
         Route("/__sandbox__/maintenance", endpoint(maintenance), methods=["POST"]),
         Route("/__sandbox__/state", endpoint(state), methods=["GET"]),
         Route("/__sandbox__/faults", endpoint(faults), methods=["POST"]),

@@ -20,7 +20,10 @@ current pages of developers.coupangcorp.com:
   ``GET …/seller-products/external-vendor-sku-codes/{externalVendorSku}`` (``data``: a list, C1 lookup-product-summary).
 * ``PUT …/vendor-items/{vendorItemId}/prices/{price}[?forceSalePriceUpdate=true]``: without the flag a price below
   50 % or above 200 % of the current one is refused (C1 change-price-by-product errorSpec);
-  ``…/quantities/{quantity}``, ``…/sales/stop``, ``…/sales/resume``.
+  ``…/quantities/{quantity}``, ``…/sales/stop``, ``…/sales/resume``; ``GET …/vendor-items/{vendorItemId}/inventories``
+  (C1 lookup-quantity-price-status-by-product: ``amountInStock`` is the option's stock, ``onSale`` its sale status).
+  ``set_swallow(True)`` (control ``/__sandbox__/swallow``) makes the stock and sale-status writes answer as done and
+  change nothing, until it is turned off or the market is reset.
 
 Places: ``GET /v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound?pageNum=&pageSize=``
 answers ``{"content": [...], "pagination": {...}}`` at the top level (articles/360033644754; C6) and needs
@@ -244,6 +247,7 @@ class CoupangMarket:
             Route(f"{SELLER}/vendor-items/{{vendorItemId}}/quantities/{{quantity}}", h(self.quantity), methods=["PUT"]),
             Route(f"{SELLER}/vendor-items/{{vendorItemId}}/sales/stop", h(self.stop), methods=["PUT"]),
             Route(f"{SELLER}/vendor-items/{{vendorItemId}}/sales/resume", h(self.resume), methods=["PUT"]),
+            Route(f"{SELLER}/vendor-items/{{vendorItemId}}/inventories", h(self.inventories), methods=["GET"]),
             Route(OUTBOUND, h(self.outbound), methods=["GET"]),
             Route(f"{V5}/returnShippingCenters", h(self.return_centres), methods=["GET"]),
             Route(f"{V4}/returnShippingCenters", h(self.return_centres), methods=["GET"]),  # C1's (2019) path
@@ -259,7 +263,14 @@ class CoupangMarket:
         self.next_product = FIRST_PRODUCT_ID
         self.next_item = FIRST_ITEM_ID
         self.next_product_item = FIRST_PRODUCT_ITEM_ID
+        self.swallow = False
         self.desk.reset()
+
+    def set_swallow(self, on: bool) -> None:
+        """While on, the stock and sale-status writes (``quantities``, ``sales/stop``, ``sales/resume``) answer as
+        done and change nothing (control ``POST /__sandbox__/swallow``; a sold-out update Coupang took and never
+        applied, marketplaces-next.md §5.1); ``inventories`` shows what is really held."""
+        self.swallow = on
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -267,6 +278,7 @@ class CoupangMarket:
             **self.desk.snapshot(),
             "outbound_places": [dict(p) for p in SEED_OUTBOUND],
             "return_centers": [dict(c) for c in SEED_RETURN],
+            "swallow": self.swallow,
             "accounts": [
                 {"access_key": a.access_key, "vendor_id": a.vendor_id, "wing_id": a.wing_id}
                 for a in self.accounts.values()
@@ -285,10 +297,18 @@ class CoupangMarket:
         """Coupang has no tokens: every request is signed afresh (§2.1)."""
 
     def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"orders", "inquiries", "seed", "vendor" (default A00012345), "retry_once"}``; see coupang_orders."""
+        """``{"orders", "inquiries", "seed", "vendor" (default A00012345), "retry_once", "qty", "product"}``: orders
+        draw from the vendor's approved options on sale (only those of sellerProductId ``product`` when given), each
+        line ``qty`` units when given; see coupang_orders."""
+        self.desk.check_seed(data)
         vendor = data.get("vendor", SEED_ACCOUNTS[0].vendor_id)
         if not isinstance(vendor, str) or vendor not in {a.vendor_id for a in self.accounts.values()}:
             raise ValueError(f"unknown vendor {vendor!r}")
+        product = str(data["product"]) if "product" in data else None
+        if product is not None and not any(
+            str(p["sellerProductId"]) == product and p["vendorId"] == vendor for p in self.products.values()
+        ):
+            raise ValueError(f"unknown product {product!r} of vendor {vendor}")
         catalogue = [
             CatalogItem(
                 p["sellerProductId"],
@@ -299,10 +319,12 @@ class CoupangMarket:
                 str(i["externalVendorSku"]),
             )
             for p in self.products.values()
-            if p["vendorId"] == vendor
+            if p["vendorId"] == vendor and (product is None or str(p["sellerProductId"]) == product)
             for i in p["items"]
             if i.get("vendorItemId") and i["saleStatus"] == "ONSALE"
         ]
+        if product is not None and not catalogue and data.get("orders"):
+            raise ValueError(f"product {product} has no approved option on sale to order")
         return self.desk.seed(data, vendor, catalogue)
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -531,20 +553,40 @@ class CoupangMarket:
         return json_response({"code": "SUCCESS", "message": "가격 변경을 완료했습니다.", "data": None})
 
     async def quantity(self, request: Request) -> Response:
+        """C1 change-quantity-by-product: the option's 재고수량 (0 included: it is sold out, ``inventories`` shows
+        ``amountInStock: 0``); ❓ at most 99,999 (the sandbox's bound). Swallowed: answered, not applied."""
         item = self._vendor_item(request)
         raw = request.path_params["quantity"]
         if not raw.isdigit() or int(raw) > 99_999:
             raise error(400, f"재고 수량이 올바르지 않습니다: {raw}")
-        item["maximumBuyCount"] = int(raw)
+        if not self.swallow:
+            item["maximumBuyCount"] = int(raw)
         return json_response({"code": "SUCCESS", "message": "재고 변경을 완료했습니다.", "data": None})
 
     async def stop(self, request: Request) -> Response:
-        self._vendor_item(request)["saleStatus"] = "SUSPENDED"
+        item = self._vendor_item(request)
+        if not self.swallow:
+            item["saleStatus"] = "SUSPENDED"
         return json_response({"code": "SUCCESS", "message": "판매 중지 처리되었습니다.", "data": None})
 
     async def resume(self, request: Request) -> Response:
-        self._vendor_item(request)["saleStatus"] = "ONSALE"
+        item = self._vendor_item(request)
+        if not self.swallow:
+            item["saleStatus"] = "ONSALE"
         return json_response({"code": "SUCCESS", "message": "판매가 재개되었습니다.", "data": None})
+
+    async def inventories(self, request: Request) -> Response:
+        """C1 lookup-quantity-price-status-by-product (articles/360033645114): the option's 잔여수량, 판매가격 and
+        판매상태, as its sample writes them (``sellerItemId`` is the vendorItemId)."""
+        item = self._vendor_item(request)
+        data = {
+            "sellerItemId": item["vendorItemId"],
+            "amountInStock": _whole(item["maximumBuyCount"]) or 0,
+            "salePrice": _whole(item["salePrice"]) or 0,
+            "onSale": item["saleStatus"] == "ONSALE",
+            "bestPriceGuaranteed3P": False,
+        }
+        return json_response({"code": "SUCCESS", "message": "", "data": data})
 
     # -- places ---------------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ Routes (``{v4}``/``{v5}``/``{v6}`` = ``/v2/providers/openapi/apis/api/vN/vendors
   (the ``+`` sent as ``%2B``), at most 31 days, ``maxPerPage`` ≤ 50, ``nextToken`` paging (empty on the last page).
 * ``PATCH``/``PUT {v4}/ordersheets/acknowledgement``: ACCEPT → INSTRUCT, ≤ 50 boxes, per-box ``responseList``.
 * ``POST {v4}/orders/invoices`` (INSTRUCT → DEPARTURE) and ``POST {v4}/orders/updateInvoices`` (after DEPARTURE).
+* ``POST {v5}/orders/{orderId}/cancel`` (주문 상품 취소 처리, the seller's cancel): in ACCEPT cancelled at once, in
+  INSTRUCT 출고중지; refused per item after an invoice or once shipped (see ``CoupangDesk.cancel_order``).
 * ``GET {v6}/returnRequests`` (``cancelType`` RETURN | CANCEL; ``searchType=timeFrame`` minutes or days),
   ``GET {v4}/exchangeRequests``.
 * ``GET {v5}/onlineInquiries`` (``pageSize`` ≤ 50), ``POST {v4}/onlineInquiries/{inquiryId}/replies``;
@@ -36,12 +38,17 @@ The sandbox's own readings where the docs are unsure (❓):
   an INSTRUCT box; the box's items get ``holdCountForCancel`` and it can be neither acknowledged nor invoiced.
 * Deterministic "retry" fault: seed with ``"retry_once": k`` and the first ``k`` boxes made answer their first
   acknowledgement and their first invoice DTO with ``succeed: false, resultCode: "RETRY", retryRequired: true``.
+* Seeding takes ``"qty": n`` (every line n units) and ``"product": <sellerProductId>`` (orders draw only from it).
+* The seller's cancel: a request naming items of two boxes is refused (the page: one request per shipmentBoxId); in
+  ACCEPT it must take every unit still open in the box (C1: 결제완료 전체취소만); it applies at once (cancelCount) and
+  its receipt is listed as a CANCEL in ``RETURNS_COMPLETED``; an item it cancelled takes no invoice (``CANCELED``).
 """
 
 from __future__ import annotations
 
 import copy
 import random
+import uuid
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,7 +110,31 @@ CALLCENTER_LATE = (  # articles/360034156233
     "[쿠팡 시스템] CS문의가 24시간 내 답변되지 않아, 쿠팡 약관 및 정책에 따라 상담사가 처리할 예정임을 알려드립니다."
 )
 MAX_SEED = 5_000
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor", "retry_once"})
+MAX_SEED_QTY = 999
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor", "retry_once", "qty", "product"})
+# 주문 상품 취소 처리 (articles/360033843154; C1 delivery-api/ko/instruct-cancel.document.ts): bigCancelCode CANERR,
+# middleCancelCode one of these three (C1's table: 재고 연동 오류, 제휴사이트 오류, 가격등재오류)
+CANCEL_BIG = "CANERR"
+CANCEL_MIDDLE = {"CCTTER": "재고 연동 오류", "CCPNER": "제휴사이트 오류", "CCPRER": "가격등재오류"}
+CANCELLABLE = ("ACCEPT", "INSTRUCT")
+# C1 instruct-cancel errorSpec, word for word (its "아이탬" included)
+NO_ORDER_ID = "주문 ID를 입력해 주세요."
+NO_ITEMS = "취소할 벤더아이템 아이디 목록을 입력해주세요."
+NO_COUNTS = "취소할 아이탬 개수 목록을 입력해주세요."
+COUNTS_MISMATCH = "요청한 상품 개수와 취소 개수를 확인해주세요."
+NO_BIG = "취소사유 대분류 코드를 입력해주세요."
+BAD_BIG = "취소사유 대분류 코드를 확인해 주세요."
+NO_MIDDLE = "취소사유 중분류 코드를 입력해주세요."
+BAD_MIDDLE = "취소사유 중분류 코드를 확인해 주세요."
+BAD_VENDOR = "업체 ID를 입력해주세요."
+BAD_USER = "업체 ID에 맞는 올바른 유저 ID를 입력해주세요."
+NO_ORDER = "주문 정보가 없습니다."
+ITEM_NOT_ORDERED = "주문정보가 없습니다."
+TOO_MANY = "취소 가능한 개수보다 요청한 개수가 더 많습니다."
+NOT_CANCELLABLE = "해당 벤더아이템이 결제완료/상품지시 중 상태가 아닙니다."
+NOT_PARTIAL = "부분 취소는 불가능합니다."
+# ❓ the consequence of the page's "shipmentBoxId 별로 각각 취소요청해야 정상적으로 처리가 됩니다" (docs/protocols/coupang.md)
+ONE_BOX = "하나의 주문번호 안에 서로 다른 묶음배송번호(shipmentBoxId)가 존재하는 경우 shipmentBoxId 별로 각각 취소요청해야 합니다."
 FIRST_ORDER_ID = 22_000_000_000_001
 FIRST_BOX_ID = 600_000_001
 FIRST_RECEIPT_ID = 300_000_001
@@ -259,6 +290,7 @@ class CoupangDesk:
             Route(f"{V4}/ordersheets/acknowledgement", h(self.acknowledge), methods=["PATCH", "PUT"]),
             Route(f"{V4}/orders/invoices", h(self.post_invoices), methods=["POST"]),
             Route(f"{V4}/orders/updateInvoices", h(self.update_invoices), methods=["POST"]),
+            Route(f"{V5}/orders/{{orderId}}/cancel", h(self.cancel_order), methods=["POST"]),
             Route(f"{V6}/returnRequests", h(self.return_requests), methods=["GET"]),
             Route(f"{V4}/exchangeRequests", h(self.exchange_requests), methods=["GET"]),
             Route(f"{V5}/onlineInquiries", h(self.online_inquiries), methods=["GET"]),
@@ -275,6 +307,7 @@ class CoupangDesk:
         self.claims: list[dict[str, Any]] = []
         self.inquiries: list[dict[str, Any]] = []
         self.answers: list[dict[str, Any]] = []
+        self.cancels: list[dict[str, Any]] = []  # the seller's cancel requests, as sent, with what they did
         self.flaky_ack: set[int] = set()
         self.flaky_invoice: set[int] = set()
         self.next_order = FIRST_ORDER_ID
@@ -293,6 +326,7 @@ class CoupangDesk:
                 "claims": self.claims,
                 "inquiries": self.inquiries,
                 "answers": self.answers,
+                "cancels": self.cancels,
             }
         )
 
@@ -316,23 +350,32 @@ class CoupangDesk:
             raise ValueError("orders or inquiries is required")
         if not isinstance(data.get("seed", 0), int):
             raise ValueError("seed must be an integer")
+        qty = data.get("qty", 1)
+        if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_SEED_QTY:
+            raise ValueError(f"qty must be an integer in [1, {MAX_SEED_QTY}], got {qty!r}")
+        product = data.get("product", "0")
+        if isinstance(product, bool) or not isinstance(product, str | int) or not str(product).isdigit():
+            raise ValueError(f"product must be a sellerProductId (digits), got {product!r}")
 
     def seed(self, data: Mapping[str, Any], vendor: str, catalogue: Sequence[CatalogItem]) -> dict[str, Any]:
-        """New ACCEPT orders (1–2 boxes each, 1–3 items a box) and new unanswered inquiries of both kinds."""
+        """New ACCEPT orders (1–2 boxes each, 1–3 items a box, each line 1–3 units or ``qty``) and new unanswered
+        inquiries of both kinds; ``catalogue`` is what orders draw from (the market narrows it to ``product``)."""
         self.check_seed(data)
         rng = random.Random(data.get("seed", 0))
         items = list(catalogue) or list(SYNTHETIC)
         orders: list[str] = []
         flaky = int(data.get("retry_once", 0))
         for _ in range(int(data.get("orders", 0))):
-            orders.append(str(self._order(rng, vendor, items, flaky_left=flaky)))
+            orders.append(str(self._order(rng, vendor, items, flaky_left=flaky, qty=data.get("qty"))))
             flaky = max(0, flaky - sum(1 for b in self.boxes.values() if b["orderId"] == int(orders[-1])))
         inquiries: list[str] = []
         for i in range(int(data.get("inquiries", 0))):
             inquiries.append(self._inquiry(rng, vendor, items, callcenter=i % 3 == 2))
         return {"orders": orders, "inquiries": inquiries}
 
-    def _order(self, rng: random.Random, vendor: str, items: list[CatalogItem], flaky_left: int) -> int:
+    def _order(
+        self, rng: random.Random, vendor: str, items: list[CatalogItem], flaky_left: int, qty: int | None = None
+    ) -> int:
         order_id, self.next_order = self.next_order, self.next_order + 1
         buyer = rng.choice(NAMES)
         receiver = buyer if rng.random() < 0.7 else rng.choice(NAMES)
@@ -346,7 +389,8 @@ class CoupangDesk:
             box_id, self.next_box = self.next_box, self.next_box + 1
             order_items: list[dict[str, Any]] = []
             for item in picked:
-                count = rng.randint(1, 3)
+                count = rng.randint(1, 3)  # drawn even with ``qty``: the rest of a seed stays the same
+                count = qty or count
                 order_items.append(
                     {
                         "vendorItemPackageId": 0,
@@ -611,15 +655,36 @@ class CoupangDesk:
                 i["holdCountForCancel"] = i["shippingCount"] - i["cancelCount"]
         else:
             status = "RETURNS_UNCHECKED"
+        number = self._receipt(
+            box,
+            "CANCEL" if kind == "cancel" else "RETURN",
+            status,
+            [(i, i["shippingCount"]) for i in items],
+            ("고객변심" if kind == "cancel" else "상품불량", reason, ""),
+            "CUSTOMER" if kind == "cancel" else "VENDOR",
+        )
+        return {"claimNo": str(number)}
+
+    def _receipt(
+        self,
+        box: Mapping[str, Any],
+        kind: str,
+        status: str,
+        counted: Sequence[tuple[Mapping[str, Any], int]],
+        reasons: tuple[str, str, str],
+        fault: str,
+        release_stop: str = "비대상",
+    ) -> int:
+        """A new return / cancel receipt (listed by ``GET {v6}/returnRequests``) for ``counted`` (item, count)."""
         number, self.next_receipt = self.next_receipt, self.next_receipt + 1
         self.claims.append(
             {
-                "claimType": "CANCEL" if kind == "cancel" else "RETURN",
+                "claimType": kind,
                 "receiptId": number,
                 "orderId": box["orderId"],
                 "vendorId": box["vendorId"],
                 "paymentId": box["orderId"] + 1_000_000,
-                "receiptType": "CANCEL" if kind == "cancel" else "RETURN",
+                "receiptType": kind,
                 "receiptStatus": status,
                 "createdAt": self.stamp(),
                 "modifiedAt": self.stamp(),
@@ -629,15 +694,15 @@ class CoupangDesk:
                 "requesterAddress": box["receiver"]["addr1"],
                 "requesterAddressDetail": box["receiver"]["addr2"],
                 "requesterZipCode": box["receiver"]["postCode"],
-                "cancelReasonCategory1": "고객변심" if kind == "cancel" else "상품불량",
-                "cancelReasonCategory2": reason,
-                "cancelReason": "",
-                "cancelCountSum": sum(i["shippingCount"] for i in items),
+                "cancelReasonCategory1": reasons[0],
+                "cancelReasonCategory2": reasons[1],
+                "cancelReason": reasons[2],
+                "cancelCountSum": sum(count for _, count in counted),
                 "returnDeliveryId": number + 20_000_000,
                 "returnDeliveryType": "연동택배",
-                "releaseStopStatus": "비대상",
+                "releaseStopStatus": release_stop,
                 "enclosePrice": 0,
-                "faultByType": "CUSTOMER" if kind == "cancel" else "VENDOR",
+                "faultByType": fault,
                 "preRefund": False,
                 "completeConfirmDate": "",
                 "completeConfirmType": "UNDEFINED",
@@ -648,17 +713,17 @@ class CoupangDesk:
                         "vendorItemId": i["vendorItemId"],
                         "vendorItemName": i["vendorItemName"],
                         "purchaseCount": i["shippingCount"],
-                        "cancelCount": i["shippingCount"],
+                        "cancelCount": count,
                         "shipmentBoxId": box["shipmentBoxId"],
                         "sellerProductId": i["sellerProductId"],
                         "sellerProductName": i["sellerProductName"],
                     }
-                    for i in items
+                    for i, count in counted
                 ],
                 "returnDeliveryDtos": [{"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": ""}],
             }
         )
-        return {"claimNo": str(number)}
+        return number
 
     # -- the vendor's calls ---------------------------------------------------------------------------
 
@@ -780,6 +845,8 @@ class CoupangDesk:
         if box_id in self.flaky_invoice:
             self.flaky_invoice.discard(box_id)
             return _item(box_id, False, "RETRY", "일시적인 오류입니다. 다시 시도해 주세요.", True)
+        if item["cancelCount"] >= item["shippingCount"]:  # ❓ cancelled by the seller (orders/{orderId}/cancel)
+            return _item(box_id, False, "CANCELED", "취소된 주문입니다. 송장을 등록할 수 없습니다.", False)
         if any(i["holdCountForCancel"] > 0 for i in box["orderItems"]):
             return _item(
                 box_id, False, "CANCEL_REQUESTED", "출고중지 요청된 주문입니다. 송장을 등록할 수 없습니다.", False
@@ -820,6 +887,106 @@ class CoupangDesk:
             box["status"] = "DEPARTURE" if box["status"] == "INSTRUCT" else box["status"]
             box["invoiceNumber"], box["deliveryCompanyName"] = number, courier
         return _item(box_id, True, "OK", "", False)
+
+    async def cancel_order(self, request: Request) -> Response:
+        """주문 상품 취소 처리 (articles/360033843154; C1 delivery-api/ko/instruct-cancel.document.ts).
+
+        The body is checked in C1's errorSpec order, each refusal a 400 in its words. Then per item: it must be an
+        item of the order, in ACCEPT (결제완료) or INSTRUCT (상품준비중) and without an invoice ("해당 벤더아이템이
+        결제완료/상품지시 중 상태가 아닙니다."), and ask no more than ``shippingCount − (holdCountForCancel +
+        cancelCount)`` ("취소 가능한 개수보다 요청한 개수가 더 많습니다."); the items refused are listed in
+        ``failedVendorItemIds`` and the message (C1 sample: ``[요청번호] … \\r\\n[id]<= words``). The rest is
+        cancelled at once: in ACCEPT a CANCEL receipt, in INSTRUCT a STOP_SHIPMENT one (출고중지), and their
+        ``cancelCount`` grows (❓ the refund is not waited for). ``code`` is C1's SUCCESS | PARTIAL | FAIL; FAIL is a 400.
+        ❓ Sandbox readings (docs/protocols/coupang.md): items of two boxes in one request are refused (the page asks for
+        one request per shipmentBoxId); in ACCEPT the request must take every unit still open in the box (C1: "결제완료
+        상태 주문은 전체취소만 가능"); the receipt is listed by returnRequests (cancelType=CANCEL) as RETURNS_COMPLETED.
+        """
+        vendor, wing = self.authorize(request)
+        body = await self._body(request)
+        raw = request.path_params["orderId"]
+        order_id = body.get("orderId")
+        if isinstance(order_id, bool) or not isinstance(order_id, int) or order_id == 0 or str(order_id) != raw:
+            raise error(400, NO_ORDER_ID)
+        ids, counts = body.get("vendorItemIds"), body.get("receiptCounts")
+        if not isinstance(ids, list) or not ids:
+            raise error(400, NO_ITEMS)
+        if not isinstance(counts, list) or not counts:
+            raise error(400, NO_COUNTS)
+        if len(ids) != len(counts):
+            raise error(400, COUNTS_MISMATCH)
+        if any(isinstance(c, bool) or not isinstance(c, int) or c <= 0 for c in counts):
+            raise error(400, NO_COUNTS)
+        if not body.get("bigCancelCode"):
+            raise error(400, NO_BIG)
+        if body["bigCancelCode"] != CANCEL_BIG:
+            raise error(400, BAD_BIG)
+        if not body.get("middleCancelCode"):
+            raise error(400, NO_MIDDLE)
+        if body["middleCancelCode"] not in CANCEL_MIDDLE:
+            raise error(400, BAD_MIDDLE)
+        if body.get("vendorId") != vendor:
+            raise error(400, BAD_VENDOR)
+        if body.get("userId") != wing:
+            raise error(400, BAD_USER)
+        boxes = [b for b in self.boxes.values() if b["vendorId"] == vendor and b["orderId"] == order_id]
+        if not boxes:
+            raise error(400, NO_ORDER)
+        located = {i["vendorItemId"]: (b, i) for b in boxes for i in b["orderItems"]}
+        if len({located[v][0]["shipmentBoxId"] for v in ids if v in located}) > 1:
+            raise error(400, ONE_BOX)
+        failed: dict[str, list[int]] = {}
+        taken: list[tuple[dict[str, Any], dict[str, Any], int]] = []
+        for value, count in zip(ids, counts, strict=True):
+            box, item = located.get(value, (None, None))
+            if box is None or item is None:
+                failed.setdefault(ITEM_NOT_ORDERED, []).append(value)
+            elif box["status"] not in CANCELLABLE or item["invoiceNumber"]:
+                failed.setdefault(NOT_CANCELLABLE, []).append(value)
+            elif count > item["shippingCount"] - item["holdCountForCancel"] - item["cancelCount"] - sum(
+                n for _, i, n in taken if i is item
+            ):
+                failed.setdefault(TOO_MANY, []).append(value)
+            else:
+                taken.append((box, item, count))
+        if taken and taken[0][0]["status"] == "ACCEPT":
+            box = taken[0][0]
+            open_units = sum(i["shippingCount"] - i["holdCountForCancel"] - i["cancelCount"] for i in box["orderItems"])
+            if sum(n for _, _, n in taken) < open_units:
+                raise error(400, NOT_PARTIAL)
+        number = uuid.UUID(int=zlib.crc32(f"{order_id}:{len(self.cancels)}".encode()) << 64)
+        # C1's sample: "[요청번호] <uuid> \r\n[<ids>]<= <words>" (a CR LF, then one line per refusal)
+        words = "".join(f"\r\n[{', '.join(str(v) for v in values)}]<= {text}" for text, values in failed.items())
+        message = f"[요청번호] {number} " + (words or "\r\n")
+        receipt: dict[str, Any] = {}
+        if taken:
+            box = taken[0][0]
+            stop = box["status"] == "INSTRUCT"
+            for _, item, count in taken:
+                item["cancelCount"] += count
+                item["canceled"] = item["cancelCount"] >= item["shippingCount"]
+            middle = CANCEL_MIDDLE[body["middleCancelCode"]]
+            # C1 _warning: a 상품준비중 cancel (출고정지완료) reads 배송불만 / 품절 whatever was sent, "파트너 API 강제 취소"
+            reasons = (
+                ("배송불만", "품절", "파트너 API 강제 취소")
+                if stop
+                else ("판매자 취소", middle, "파트너 API 강제 취소")
+            )
+            counted = [(item, count) for _, item, count in taken]
+            receipt_id = self._receipt(
+                box, "CANCEL", "RETURNS_COMPLETED", counted, reasons, "VENDOR", "출고중지완료" if stop else "비대상"
+            )
+            receipt = {
+                "receiptId": receipt_id,
+                "receiptType": "STOP_SHIPMENT" if stop else "CANCEL",
+                "vendorItemIds": [item["vendorItemId"] for _, item, _ in taken],
+                "totalCount": sum(count for _, _, count in taken),
+            }
+        listed = [v for values in failed.values() for v in values]
+        code = "SUCCESS" if not listed else "PARTIAL" if taken else "FAIL"
+        self.cancels.append({**body, "code": code, "receiptMap": receipt, "failedVendorItemIds": listed})
+        data = {"receiptMap": receipt, "orderId": order_id, "failedVendorItemIds": listed}
+        return json_response({"code": code, "message": message, "data": data}, 400 if code == "FAIL" else 200)
 
     async def return_requests(self, request: Request) -> Response:
         """C18, articles/360033919613: ``searchType=timeFrame`` takes ``yyyy-MM-ddTHH:mm`` (its example:

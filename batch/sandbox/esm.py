@@ -407,7 +407,16 @@ class EsmMarket:
         self.next_site_goods = dict(FIRST_SITE_GOODS)
         self.next_opt_seq = FIRST_OPT_SEQ
         self.searches: dict[str, list[float]] = {}  # master id -> times of its [E 160] calls in the last minute
+        self.swallowing = False  # set_swallow: stock and sale-status writes answer as done and change nothing
         self.desk.reset()
+
+    def set_swallow(self, on: bool) -> None:
+        """The control switch (``POST /__sandbox__/swallow``): while on, the stock and sale-status writes — [E 194]
+        ``PUT …/stock``, [E 26] ``PUT …/recommended-options``, [E 21] ``PUT …/sell-status`` and the 품절 that [E 52]
+        판매취소 puts on the goods — are checked as always and answered exactly as if done, and change nothing; the
+        reads show what the sandbox really holds. Not a behaviour of ESM: the way a marketplace was seen to swallow a
+        sold-out update (marketplaces-next.md §5.1)."""
+        self.swallowing = on
 
     def snapshot(self) -> dict[str, Any]:
         return copy.deepcopy(
@@ -416,6 +425,7 @@ class EsmMarket:
                 **self.desk.snapshot(),
                 "accounts": [account.setup() for account in self.accounts.values()],
                 "master_id": MASTER_ID,
+                "swallow": self.swallowing,
             }
         )
 
@@ -835,9 +845,10 @@ class EsmMarket:
                 changes[site] = change
         except GoodsError as error:
             return self.fail(str(error), error.code)
-        for site, change in changes.items():
-            goods["sites"][site].update(change)
-        goods["updatedAt"] = self.clock()
+        if not self.swallowing:
+            for site, change in changes.items():
+                goods["sites"][site].update(change)
+            goods["updatedAt"] = self.clock()
         return json_response({"goodsNo": goods["goodsNo"], "resultCode": 0, "message": None})
 
     async def sell_status(self, request: Request) -> Response:
@@ -1069,6 +1080,8 @@ class EsmMarket:
             options = self.check_options(body, prices, 26)
         except GoodsError as error:
             return self.bare_fail(str(error), error.code)
+        if self.swallowing:
+            return json_response({"goodsNo": goods["goodsNo"]})
         self.number_options(options)
         goods["options"] = options
         for site, total in option_stock(options).items():
@@ -1116,9 +1129,10 @@ class EsmMarket:
             changes[site] = stock
         if not changes:  # ❓ wording
             return self.fail("바꿀 재고를 stock.gmkt 또는 stock.iac에 1~99999로 입력해 주세요.")
-        for site, stock in changes.items():
-            goods["sites"][site]["stock"] = stock
-        goods["updatedAt"] = self.clock()
+        if not self.swallowing:
+            for site, stock in changes.items():
+                goods["sites"][site]["stock"] = stock
+            goods["updatedAt"] = self.clock()
         message = " / ".join(f"[{SITE_TAG[site]}] 성공" for site in changes)
         return json_response({"resultCode": 0, "message": message, "goodsNo": goods["goodsNo"]})
 
@@ -1153,7 +1167,10 @@ class EsmMarket:
         return json_response({"codes": codes})
 
     def sold_out(self, account: str, site: str, site_goods_no: str) -> None:
-        """[E 52] 판매취소: "해당 상품(또는 옵션)은 품절처리" — ❓ the site stops selling the goods (isSell false)."""
+        """[E 52] 판매취소: "해당 상품(또는 옵션)은 품절처리" — ❓ the site stops selling the goods (isSell false);
+        nothing while the sandbox swallows sale-status writes (``set_swallow``)."""
+        if self.swallowing:
+            return
         for goods in self.goods.values():
             entry = goods["sites"].get(site)
             if goods["account"] == account and entry is not None and entry["siteGoodsNo"] == site_goods_no:

@@ -381,8 +381,11 @@ ALERTS = {  # (ContactType, Title, Details) — [E 43] codes per site and its sa
     ),
 }
 CLAIM_TYPES = ("cancel", "return", "exchange")
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "alimi", "seed", "account", "site", "address_changed"})
+SEED_KEYS = frozenset(
+    {"market", "orders", "inquiries", "alimi", "seed", "account", "site", "address_changed", "qty", "product"}
+)
 MAX_SEED = 500
+MAX_SEED_QTY = 99_999  # ❓ a seeded line's quantity: at most what a listing may hold ([E 20] stock 1 ~ 99999)
 FIRST_ORDER_NO = {GMARKET: 3_000_000_001, AUCTION: 1_600_000_001}
 FIRST_PAY_NO = {GMARKET: 4_450_000_001, AUCTION: 1_190_000_001}
 FIRST_GROUP_NO = 731_000_001
@@ -458,11 +461,14 @@ class EsmOrders:
 
     def seed(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """``{"orders": n, "inquiries": m, "alimi": k, "seed": s, "account": "main", "site": "gmarket"|"auction"|
-        "both", "address_changed": percent}``: ``{"orders": [OrderNo], "sites": {OrderNo: site}, "changed":
-        [OrderNo], "inquiries": [MessageNo], "alimi": [EmerMessageNo], "account": {…the account's set-up numbers}}``.
-        About a third of the orders join the previous order's cart (same PayNo, GroupNo, buyer); ``address_changed``
-        percent of them (25 by default) had their address changed by the buyer before the order check ([E 68]
-        IsChanged). Inquiries and 긴급알리미 are about the account's goods and orders on the sites it has."""
+        "both", "address_changed": percent, "qty": n, "product": goods number}``: ``{"orders": [OrderNo], "sites":
+        {OrderNo: site}, "changed": [OrderNo], "inquiries": [MessageNo], "alimi": [EmerMessageNo], "account": {…the
+        account's set-up numbers}}``. About a third of the orders join the previous order's cart (same PayNo,
+        GroupNo, buyer); ``address_changed`` percent of them (25 by default) had their address changed by the buyer
+        before the order check ([E 68] IsChanged). ``qty`` (1–99,999) is every seeded line's ContrAmount (else 1–3);
+        ``product`` (the master goodsNo or a site goods number of the account's goods) draws every order from that
+        goods, on the sites (of ``site``) where it is on sale. Inquiries and 긴급알리미 are about the account's goods
+        and orders on the sites it has."""
         unknown = sorted(set(data) - SEED_KEYS)
         if unknown:
             raise ValueError(f"unknown keys {unknown}; known: {sorted(SEED_KEYS)}")
@@ -482,6 +488,13 @@ class EsmOrders:
         sites = [s for s in SITES if account.seller_id(s) and site_choice in (s, "both")]
         if not sites:
             raise ValueError(f"account {account.name!r} has no seller id on {site_choice!r}")
+        qty = None if data.get("qty") is None else _int(data, "qty", 1, MAX_SEED_QTY, 1)
+        only = None
+        if data.get("product") is not None:
+            only = self.seeded_goods(account.name, data["product"])
+            sites = [s for s in sites if self.catalogue(account.name, s, only)]
+            if not sites:
+                raise ValueError(f"product {data['product']!r} is not on sale on {site_choice!r}: resume it first")
         rng = random.Random(seed)
         changes = random.Random(f"esm-changed-{seed}")  # its own stream: the orders stay as they were
         made: list[int] = []
@@ -490,7 +503,7 @@ class EsmOrders:
             site = rng.choice(sites)
             previous = self.orders[made[-1]] if made and self.orders[made[-1]]["site"] == site else None
             host = previous if previous is not None and rng.random() < 0.33 else None
-            order = self.make_order(rng, account.name, site, host=host)
+            order = self.make_order(rng, account.name, site, host=host, qty=qty, only=only)
             if changes.random() < changed_share:
                 order["addressChanged"] = True
                 order["ZipCode"], order["DelFrontAddress"], order["DelBackAddress"] = NEW_ADDRESS
@@ -509,23 +522,45 @@ class EsmOrders:
             "account": account.setup(),
         }
 
-    def catalogue(self, account: str, site: str) -> list[tuple[str, str, str, int, tuple[str, ...], int | None]]:
-        """(SiteGoodsNo, name, managed code, price, options, goodsNo) of the account's goods on sale on ``site``."""
+    def seeded_goods(self, account: str, product: object) -> int:
+        """The goodsNo of the account's goods ``product`` names (its master goodsNo or a site goods number)."""
+        wanted = str(product).strip() if isinstance(product, str | int) and not isinstance(product, bool) else ""
+        for number, goods in self.market.goods.items():
+            numbers = {str(number), *(e["siteGoodsNo"] for e in goods["sites"].values())}
+            if goods["account"] == account and wanted in numbers:
+                return number
+        raise ValueError(f"product must be a goods number of account {account!r}, got {product!r}")
+
+    def catalogue(
+        self, account: str, site: str, only: int | None = None
+    ) -> list[tuple[str, str, str, int, tuple[str, ...], int | None]]:
+        """(SiteGoodsNo, name, managed code, price, options, goodsNo) of the account's goods on sale on ``site``
+        (``only``: that goods alone, and nothing else when it is not on sale there)."""
         Row = tuple[str, str, str, int, tuple[str, ...], int | None]
         found: list[Row] = []
         for goods in self.market.goods.values():
             entry = goods["sites"].get(site)
+            if only is not None and goods["goodsNo"] != only:
+                continue
             if goods["account"] == account and entry is not None and entry["isSell"]:
                 found.append(
                     (entry["siteGoodsNo"], goods["name"], goods["managedCode"], entry["price"], (), goods["goodsNo"])
                 )
         synthetic: list[Row] = [(*row, None) for row in SYNTHETIC[site]]
-        return found or synthetic
+        return found if found or only is not None else synthetic
 
     def make_order(
-        self, rng: random.Random, account: str, site: str, *, host: dict[str, Any] | None = None
+        self,
+        rng: random.Random,
+        account: str,
+        site: str,
+        *,
+        host: dict[str, Any] | None = None,
+        qty: int | None = None,
+        only: int | None = None,
     ) -> dict[str, Any]:
-        """One paid order ([E 67] 결제완료). With ``host`` the order joins that order's cart and 묶음배송 group."""
+        """One paid order ([E 67] 결제완료). With ``host`` the order joins that order's cart and 묶음배송 group;
+        ``qty`` its quantity, ``only`` the goods it is drawn from (the same random draws either way)."""
         now = self.clock()
         ordered = host["orderedAt"] if host else now - rng.randint(5, 180) * 60
         number = self.next_order_no[site]
@@ -539,8 +574,9 @@ class EsmOrders:
         else:
             pay_no, group_no, name = host["PayNo"], host["GroupNo"], host["BuyerName"]
             zip_code, front, back = host["ZipCode"], host["DelFrontAddress"], host["DelBackAddress"]
-        goods_no_site, goods_name, managed, price, options, master = rng.choice(self.catalogue(account, site))
-        qty = rng.randint(1, 3)
+        goods_no_site, goods_name, managed, price, options, master = rng.choice(self.catalogue(account, site, only))
+        drawn = rng.randint(1, 3)
+        qty = drawn if qty is None else qty
         option = rng.choice(options) if options else ""
         due = kst(ordered + 10 + 3 * DAY).replace(hour=23, minute=59, second=59).timestamp()
         order = {

@@ -32,6 +32,10 @@ The sandbox's readings where the docs are silent (❓):
 * option-stock leaves the combinations it is not sent unchanged; the product's stock becomes the sum of its usable
   combinations' stock; a SALE product with none left becomes OUTOFSTOCK (as a full update with stock 0 does) and
   an OUTOFSTOCK one with stock again SALE.
+* The control switch ``swallow`` (``set_swallow``, control.py's ``POST /__sandbox__/swallow``): while on, the stock
+  and sale-status writes (option-stock, change-status) are checked and answered exactly as if done, and change
+  nothing; the product reads show what the sandbox really holds. A full product update (``PUT /v2/…``) is not a
+  stock or status write and is applied as usual.
 * ``POST /v1/product-images/upload`` answers ``{"images": [{"url"}]}`` in the order of the parts; at most 10
   ``imageFiles`` parts, each an image of at most 10 MB; URLs are on ``shop-phinf.pstatic.net``.
 * Product images must be on ``https://shop-phinf.pstatic.net/`` (uploaded to Naver); any other URL is refused.
@@ -435,7 +439,12 @@ class NaverMarket:
         self.next_origin_no = FIRST_ORIGIN_NO
         self.next_channel_no = FIRST_CHANNEL_NO
         self.next_combination_no = FIRST_COMBINATION_NO
+        self.swallow = False
         self.desk.reset()
+
+    def set_swallow(self, on: bool) -> None:
+        """Answer stock and sale-status writes as done without applying them (``POST /__sandbox__/swallow``)."""
+        self.swallow = on
 
     def snapshot(self) -> dict[str, Any]:
         products = [
@@ -450,7 +459,9 @@ class NaverMarket:
             }
             for p in self.products.values()
         ]
-        return copy.deepcopy({"products": products, **self.desk.snapshot(), "images": self.images})
+        return copy.deepcopy(
+            {"products": products, **self.desk.snapshot(), "images": self.images, "swallow": self.swallow}
+        )
 
     def add_account(self, data: Mapping[str, Any]) -> None:
         """``{"client_id", "secret"}``: a new application; the secret must be a bcrypt salt (``$2a$…``)."""
@@ -709,23 +720,21 @@ class NaverMarket:
         if status not in ("SALE", "OUTOFSTOCK", "SUSPENSION"):
             inputs = [invalid("statusType", "Enum", "판매 상태는 SALE, OUTOFSTOCK, SUSPENSION 중 하나입니다.")]
             raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
-        origin = product["originProduct"]
-        if "stockQuantity" in body:
-            stock = body["stockQuantity"]
-            if not _is_int(stock) or not 0 <= stock <= MAX_STOCK:
-                inputs = [invalid("stockQuantity", "Range", f"재고 수량은 0~{MAX_STOCK:,}입니다.")]
-                raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
-            origin["stockQuantity"] = stock
-        if status == "SALE" and origin["stockQuantity"] == 0:
+        origin = copy.deepcopy(product["originProduct"]) if self.swallow else product["originProduct"]
+        stock = body.get("stockQuantity", origin["stockQuantity"])
+        if "stockQuantity" in body and (not _is_int(stock) or not 0 <= stock <= MAX_STOCK):
+            inputs = [invalid("stockQuantity", "Range", f"재고 수량은 0~{MAX_STOCK:,}입니다.")]
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
+        if status == "SALE" and stock == 0:
             raise self.api_error(400, "BAD_REQUEST", "재고가 없는 상품은 판매중으로 바꿀 수 없습니다.")
-        origin["statusType"] = status
+        origin.update(stockQuantity=stock, statusType=status)  # on a copy while swallowing: answered, not applied
         return json_response({"code": "SUCCESS", "message": "성공", "data": {}})
 
     async def option_stock(self, request: Request, store: str) -> Response:
         """The option combinations' stock and price (and optionally the sale price), nothing else."""
         product = self.find(request, store)
         body = await self.read_object(request)
-        origin = product["originProduct"]
+        origin = copy.deepcopy(product["originProduct"]) if self.swallow else product["originProduct"]
         option_info = body.get("optionInfo")
         if not isinstance(option_info, dict):
             inputs = [invalid("optionInfo", "NotNull", "옵션 정보는 필수입니다.")]

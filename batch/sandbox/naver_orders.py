@@ -14,6 +14,12 @@ Written from Naver's pages on apicenter.commerce.naver.com (public copies named 
   per-item ``success…`` / ``failProductOrderInfos[{productOrderId, code, message}]`` with the codes of their
   "오류 코드 정의" table (``ITEM_CODES``).
 * ``POST …/product-orders/{productOrderId}/claim/cancel/approve`` (취소 승인).
+* ``POST …/product-orders/{productOrderId}/claim/cancel/request`` ``{"cancelReason", "cancelDetailedReason"?,
+  "cancelQuantity"?}`` (판매자 취소 요청, apicenter seller-request-cancel-pay-order-seller, a per-endpoint copy):
+  ``cancelReason`` required, one of ``SELLER_CANCEL_REASONS``; ``cancelDetailedReason`` "500자 제한";
+  only "발송 처리 전 상태(결제완료·발주확인·발송지연)"; answers "(성공/실패) 상품 주문 처리 내역"
+  ``{successProductOrderIds, failProductOrderInfos[{productOrderId, code, message}]}`` with the order pages'
+  "오류 코드 정의" codes (100001 not found, 104442 상품 주문 상태 확인 필요).
 * ``GET /v1/contents/qnas``, ``PUT /v1/contents/qnas/{questionId}`` → 204 (get-comments-contents,
   create-or-update-answer-contents); ``GET /v1/pay-user/inquiries`` (get-customer-inquiry-pay-user),
   ``POST /v1/pay-merchant/inquiries/{inquiryNo}/answer`` (insert-inquiry-answer-pay-merchant; a second answer is
@@ -35,6 +41,14 @@ The sandbox's readings where the pages are silent (❓):
   product order; statuses ``*_REQUEST`` then ``CANCEL_DONE`` on approval. The query shows it under
   ``currentClaim`` and, as the page still documents until its removal, at the top level too.
 * Answers are at most ``MAX_ANSWER`` characters (1,000).
+* A seller's cancel request is final at once: the product order becomes CANCELED with a ``CANCEL`` claim
+  ``CANCEL_DONE`` (요청 채널 판매자), as a production client treats it ("판매자취소 완료" after the request alone) —
+  the per-endpoint copy's prose speaks of a 취소요청 state and a later approval; the adapter counts an accepted
+  request as done either way. A refused one (cancelled already, shipped, a claim open) answers 104442 in
+  ``failProductOrderInfos``, a repeat too. A ``cancelQuantity`` below the line's quantity (a partial cancel) is
+  refused whole: the sandbox keeps one quantity per product order.
+* Seeding takes ``qty`` (every seeded line has it) and ``product`` (an ``originProductNo`` or channel product number
+  of the store's products on sale: every line is of it).
 """
 
 from __future__ import annotations
@@ -72,7 +86,8 @@ MAX_PAGE = 100  # qnas: "페이지당 최대 100건까지 조회할 수 있습�
 INQUIRY_SIZES = (10, 200)  # "페이지당 10~200건의 문의를 조회할 수 있습니다." (get-customer-inquiry-pay-user)
 MAX_ANSWER = 1_000
 MAX_SEED = 10_000
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor"})
+MAX_QTY = 999  # the most a seeded line may order (the sandbox's own bound)
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor", "qty", "product"})
 DEFAULT_STORE = "sandbox-naver"
 COURIERS = ("CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "CH1")
 # the "오류 코드 정의" table of confirm and dispatch (both pages, clipped 2025-09-26), the codes the sandbox uses
@@ -102,7 +117,19 @@ CLAIM_KINDS = {
     "return": ("RETURN", "RETURN_REQUEST", ("DELIVERING", "DELIVERED"), "return", ("단순 변심", "상품 불량", "오배송")),
     "exchange": ("EXCHANGE", "EXCHANGE_REQUEST", ("DELIVERING", "DELIVERED"), "exchange", ("사이즈 교환", "색상 교환")),
 }
-REASON_CODES = {"단순 변심": "INTENT_CHANGED", "배송 지연": "DELAYED_DELIVERY", "상품 정보 상이": "WRONG_DESCRIPTION",
+# "클레임 요청 사유" of the seller's cancel request (apicenter seller-request-cancel-pay-order-seller)
+SELLER_CANCEL_REASONS = {
+    "INTENT_CHANGED": "구매 의사 취소",
+    "COLOR_AND_SIZE": "색상 및 사이즈 변경",
+    "WRONG_ORDER": "다른 상품 잘못 주문",
+    "PRODUCT_UNSATISFIED": "서비스 불만족",
+    "DELAYED_DELIVERY": "배송 지연",
+    "SOLD_OUT": "상품 품절",
+    "INCORRECT_INFO": "상품 정보 상이",
+}
+MAX_CANCEL_DETAIL = 500  # cancelDetailedReason "취소 상세 사유. 500자 제한"
+# a buyer's claim reasons as codes: the cancel ones from SELLER_CANCEL_REASONS (the same "클레임 요청 사유" enum)
+REASON_CODES = {"단순 변심": "INTENT_CHANGED", "배송 지연": "DELAYED_DELIVERY", "상품 정보 상이": "INCORRECT_INFO",
                 "상품 불량": "BROKEN", "오배송": "WRONG_DELIVERY", "사이즈 교환": "COLOR_AND_SIZE",
                 "색상 교환": "COLOR_AND_SIZE"}  # fmt: skip
 
@@ -139,6 +166,11 @@ class NaverOrders:
             Route(
                 f"{ORDERS}/{{productOrderId}}/claim/cancel/approve",
                 api("POST claim/cancel/approve", self.approve_cancel),
+                methods=["POST"],
+            ),
+            Route(
+                f"{ORDERS}/{{productOrderId}}/claim/cancel/request",
+                api("POST claim/cancel/request", self.request_cancel),
                 methods=["POST"],
             ),
             Route("/external/v1/contents/qnas", api("GET contents/qnas", self.list_qnas), methods=["GET"]),
@@ -369,8 +401,8 @@ class NaverOrders:
                 "claimId": claim["claimId"],
                 "claimStatus": claim["claimStatus"],
                 "claimRequestDate": claim["claimRequestDate"],
-                "requestChannel": "구매자",
-                f"{kind}Reason": REASON_CODES.get(reason, "ETC"),
+                "requestChannel": claim.get("requestChannel", "구매자"),
+                f"{kind}Reason": claim.get("reasonCode") or REASON_CODES.get(reason, "ETC"),
                 f"{kind}DetailedReason": reason,
             }
             # "cancel/return/exchange: 2025년 상반기 중 제거 예정, currentClaim 하위의 동일 오브젝트 사용 권장"
@@ -515,6 +547,69 @@ class NaverOrders:
         self.changed(line, "CLAIM_COMPLETED")
         return self.answer({"successProductOrderIds": [number], "failProductOrderInfos": []})
 
+    async def request_cancel(self, request: Request, store: str) -> Response:
+        """판매자 취소 요청: final at once (CANCELED, claim CANCEL_DONE); refused per product order with 100001 or
+        104442 (the order pages' "오류 코드 정의"); a body Naver would not take is a whole-call 400."""
+        number = request.path_params["productOrderId"]
+        body = await self.body(request)
+        reason = body.get("cancelReason")
+        if reason not in SELLER_CANCEL_REASONS:
+            message = f"cancelReason은 필수이며 {', '.join(SELLER_CANCEL_REASONS)} 중 하나입니다: {reason}"
+            raise self.error(400, BAD, message, [_input("cancelReason", "NotNull" if reason is None else "Enum")])
+        detail = body.get("cancelDetailedReason")
+        if detail is not None and (not isinstance(detail, str) or len(detail) > MAX_CANCEL_DETAIL):
+            message = f"cancelDetailedReason은 {MAX_CANCEL_DETAIL}자까지입니다."
+            raise self.error(400, BAD, message, [_input("cancelDetailedReason", "Size")])
+        line = self.line_of(number, store)
+        quantity = body.get("cancelQuantity")
+        if quantity is not None and (
+            not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QTY
+        ):
+            raise self.error(400, BAD, "cancelQuantity는 1 이상입니다.", [_input("cancelQuantity", "Min")])
+        problem = self.injected_problem(number)
+        if problem is None:
+            problem = self.cancel_problem(line, quantity)
+        if problem is not None:
+            fail = [{"productOrderId": number, "code": problem[0], "message": problem[1]}]
+            return self.answer({"successProductOrderIds": [], "failProductOrderInfos": fail})
+        assert line is not None
+        claim_id = str(self.next_claim)
+        self.next_claim += 1
+        now = stamp(self.clock())
+        self.claims[claim_id] = {
+            "claimId": claim_id,
+            "kind": "cancel",
+            "claimType": "CANCEL",
+            "claimStatus": "CANCEL_DONE",
+            "productOrderId": number,
+            "orderId": line["orderId"],
+            "store": store,
+            "reason": detail,  # cancelDetailedReason as sent (None when not)
+            "reasonCode": reason,
+            "requestChannel": "판매자",
+            "claimRequestDate": now,
+        }
+        line.update(productOrderStatus="CANCELED", claimType="CANCEL", claimStatus="CANCEL_DONE", claimId=claim_id)
+        self.changed(line, "CLAIM_COMPLETED")
+        return self.answer({"successProductOrderIds": [number], "failProductOrderInfos": []})
+
+    @staticmethod
+    def cancel_problem(line: Mapping[str, Any] | None, quantity: int | None) -> tuple[str, str] | None:
+        """Why a seller may not cancel ``line`` now: only "발송 처리 전 상태(결제완료·발주확인·발송지연)"."""
+        if line is None:
+            return ("100001", "상품 주문을 찾을 수 없습니다.")
+        if line["productOrderStatus"] == "CANCELED":
+            return ("104442", "이미 취소된 상품주문입니다.")
+        if line["productOrderStatus"] in DISPATCHED:
+            return ("104442", "발송처리된 상품주문은 취소할 수 없습니다. 반품으로 처리하세요.")
+        if line["claimStatus"] in OPEN_CLAIM:
+            return ("104442", f"클레임({line['claimType']})이 진행 중인 상품주문은 취소할 수 없습니다.")
+        if line["productOrderStatus"] != "PAYED":
+            return ("104442", f"취소할 수 없는 상태입니다: {line['productOrderStatus']}")
+        if quantity is not None and quantity != line["quantity"]:
+            return ("4000", f"부분 취소(cancelQuantity {quantity}/{line['quantity']})는 샌드박스가 받지 않습니다.")
+        return None
+
     # -- claims (control API) --------------------------------------------------------------------------
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -575,9 +670,22 @@ class NaverOrders:
             counts[key] = value
         if not counts["orders"] and not counts["inquiries"]:
             raise ValueError("orders or inquiries must be at least 1")
+        qty = data.get("qty")
+        if qty is not None and (isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_QTY):
+            raise ValueError(f"qty must be an integer in [1, {MAX_QTY}], got {qty!r}")
         rng = random.Random(f"naver:{seed}")
         catalogue = self.products(store) or [_synthetic(p) for p in SYNTHETIC]
-        orders = [self.make_order(rng, store, catalogue) for _ in range(counts["orders"])]
+        wanted = data.get("product")
+        if wanted is not None:
+            if not isinstance(wanted, str) or not wanted:
+                raise ValueError(f"product must be a product number (a non-empty string), got {wanted!r}")
+            catalogue = [p for p in catalogue if wanted in (p["productId"], p.get("originProductNo"))]
+            if not catalogue:
+                raise ValueError(
+                    f"product {wanted!r} is not a product on sale in store {store!r} "
+                    "(give its originProductNo or channel product number)"
+                )
+        orders = [self.make_order(rng, store, catalogue, qty) for _ in range(counts["orders"])]
         inquiries = [self.make_inquiry(rng, store, catalogue, i) for i in range(counts["inquiries"])]
         return {"orders": orders, "inquiries": inquiries}
 
@@ -588,7 +696,10 @@ class NaverOrders:
             if value not in taken:
                 return value
 
-    def make_order(self, rng: random.Random, store: str, catalogue: list[dict[str, Any]]) -> str:
+    def make_order(
+        self, rng: random.Random, store: str, catalogue: list[dict[str, Any]], quantity: int | None = None
+    ) -> str:
+        """One paid order of 1–3 lines drawn from ``catalogue``; every line orders ``quantity`` when given."""
         now = self.clock()
         paid = now - rng.uniform(60, 2 * 86400)
         order_id = self.number(rng, self.orders)
@@ -618,7 +729,8 @@ class NaverOrders:
             product = rng.choice(catalogue)
             options = product["options"] or [("", 0, "", None)]
             text, extra, manage_code, code = rng.choice(options)
-            qty = rng.choice((1, 1, 1, 2, 3))
+            drawn = rng.choice((1, 1, 1, 2, 3))  # drawn either way: the same seed draws the same orders
+            qty = drawn if quantity is None else quantity
             unit = int(product["price"])
             total = (unit + extra) * qty
             discount = rng.choice((0, 0, 0, 1000)) if total > 5000 else 0

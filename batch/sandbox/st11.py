@@ -43,7 +43,7 @@ MAX_NAME = 100  # [G] 1003 prdNm "글자수는 100자로 제한됩니다."
 MAX_PRICE = 1_000_000_000  # [G] 1003 selPrc "10원 단위로, 최대 10억 원 미만"
 MAX_COMBINATIONS = 100  # ❓ the brief's figure; not found in the 1003 copy
 FORBIDDEN = re.compile(r'[\[\]&;"%<>#†]')  # [G] 1003 colValue0: 특수 문자,[,&,#,;,",%,&,<,>,#,†,] 입력 불가
-STATUS_NAMES = {"103": "판매중", "105": "전시중지"}  # [G] 1621 selStatCd / 1631
+STATUS_NAMES = {"103": "판매중", "104": "품절", "105": "전시중지"}  # [G] 1620/1621 selStatCd / 1631
 
 # [G] 1003: the Product fields marked 필수 (Y) that are not conditional on another field's value.
 REQUIRED = (
@@ -217,6 +217,7 @@ class St11Market:
             Route("/rest/areaservice/inboundarea", endpoint(self.inbound_area), methods=["GET"]),
             Route("/rest/prodservices/sendCloseList", endpoint(self.send_close_list), methods=["GET"]),
             Route("/rest/prodmarketservice/prodmarket/stck/{prdNo}", endpoint(self.stocks), methods=["GET"]),
+            Route("/rest/prodmarketservice/prodmarket/{prdNo}", endpoint(self.product_state), methods=["GET"]),
             Route("/rest/prodservices/stockqty/{prdStckNo}", endpoint(self.update_stock), methods=["PUT"]),
         ]
         self.desk = St11Orders(clock=clock, market=self)
@@ -232,6 +233,7 @@ class St11Market:
         self.next_product_no = FIRST_PRODUCT_NO
         self.next_stock_no = FIRST_STOCK_NO
         self.maintenance = False
+        self.swallow = False
         self.desk.reset()
 
     def snapshot(self) -> dict[str, Any]:
@@ -240,6 +242,7 @@ class St11Market:
                 "products": list(self.products.values()),
                 **self.desk.snapshot(),
                 "maintenance": self.maintenance,
+                "swallow": self.swallow,
                 "registrations": {f"{account}/{day}": n for (account, day), n in self.registrations.items()},
             }
         )
@@ -263,6 +266,12 @@ class St11Market:
     def set_maintenance(self, on: bool) -> None:
         """Answer −1000 서버 점검중입니다 to every call ([G] 1634/1876/1888: 매주 금요일 새벽은 정기점검일)."""
         self.maintenance = on
+
+    def set_swallow(self, on: bool) -> None:
+        """While on, the stock and sale-status writes ([G] 1625 stockqty, 1631 stopdisplay, 1632 restartdisplay) answer
+        exactly as done and change nothing: a marketplace seen to take a sold-out update and not apply it
+        ([N] §5.1, samba-wave#400). Refusals still refuse; the reads (1623, 1620, 1621) show what is really held."""
+        self.swallow = on
 
     def account_key(self, scope: Scope) -> str:
         for name, value in scope.get("headers", []):
@@ -371,6 +380,31 @@ class St11Market:
         options = [("ProductOption", list(option.items())) for option in product["options"]]
         return xml_response("Product", [*fields, *options])
 
+    async def product_state(self, request: Request) -> Response:
+        """``GET /rest/prodmarketservice/prodmarket/{prdNo}`` ([G] product-search-1620): ``Product{…, message, prdNm,
+        prdNo, …, selPrc, selStatCd, selStatNm, sellerPrdCd, dlvClf}``, the guide's fields the sandbox knows, in the
+        guide's order. ❓ 1620 shows no error answer: an unknown number answers as 1631 does (500 "해당 상품의 정보를
+        찾을 수 없습니다")."""
+        account = self.caller(request, self.product_refusal)
+        product = self.owned(account, request.path_params["prdNo"])
+        prd_no = product["prdNo"]
+        fields = [
+            ("asDetail", product.get("asDetail", "")),
+            ("bndlDlvCnYn", product.get("bndlDlvCnYn", "N")),
+            ("dispCtgrNo", product.get("dispCtgrNo", "")),
+            ("exchDlvCst", product.get("exchDlvCst", "0")),
+            ("message", f"[{prd_no}] 상품 정보가 정상적으로 조회되었습니다."),  # [G] 1620 example
+            ("prdNm", product.get("prdNm", "")),
+            ("prdNo", prd_no),
+            ("rtngdDlvCst", product.get("rtngdDlvCst", "0")),
+            ("selPrc", product["selPrc"]),
+            ("selStatCd", product["selStatCd"]),
+            ("selStatNm", STATUS_NAMES.get(product["selStatCd"], "")),
+            ("sellerPrdCd", product.get("sellerPrdCd", "")),
+            ("dlvClf", product.get("dlvClf", "02")),
+        ]
+        return xml_response("Product", fields)
+
     async def by_seller_code(self, request: Request) -> Response:
         """``GET /rest/prodmarketservice/sellerprodcode/{sellerprdcd}`` ([G] product-search-1621): every product of
         the account with that code ("중복이 가능", [G] 1003 sellerPrdCd) as ``ns2:products/ns2:product``."""
@@ -408,7 +442,8 @@ class St11Market:
     def set_status(self, request: Request, status: str) -> Response:
         account = self.caller(request, self.product_refusal)
         product = self.owned(account, request.path_params["prdNo"])
-        product["selStatCd"] = status
+        if not self.swallow:
+            product["selStatCd"] = status
         return client_message(200, f"판매상태가 수정되었습니다. [STAT : {status}]")  # [G] 1631/1632 example
 
     # -- Seller Office set-up: addresses and 발송마감 templates -------------------------------------------------
@@ -525,7 +560,8 @@ class St11Market:
     async def update_stock(self, request: Request) -> Response:
         """``PUT /rest/prodservices/stockqty/{prdStckNo}`` ``<ProductStock>{prdNo, prdStckNo, stckQty, optWght}``
         ([G] product/stock-1625): ``ClientMessage{productNo = 재고번호, message, resultCode}``; 400 잘못된 요청,
-        404 해당 상품/재고 번호 없음 (the guide's codes; ❓ the wording after "MSG : ")."""
+        404 해당 상품/재고 번호 없음 (the guide's codes; ❓ the wording after "MSG : "). An option's 0 makes its row
+        02 품절 in 1623 (❓); the stock of a product without options is never 0 ([G] 1003 prdSelQty, ❓ for 1625)."""
         number = request.path_params["prdStckNo"]
 
         def refuse(code: int | None, text: str, prd_no: str = "") -> Response:
@@ -542,8 +578,15 @@ class St11Market:
         found = [s for s in product["stocks"] if s["prdStckNo"] == number] if product else []
         if product is None or product["account"] != account.name or not found:
             return refuse(404, "해당 상품/재고 번호 없음.", prd_no)
-        found[0]["stckQty"] = int(qty)
-        if data.get("optWght"):
-            found[0]["optWght"] = data["optWght"]
+        if int(qty) == 0 and not product["options"]:
+            # ❓ 1625 names no floor; [G] 1003 prdSelQty for a product without options, verbatim: "재고는 0으로 입력할 수
+            # 없습니다. 상품 판매 중단을 원하시면 판매중지 처리하시기 바랍니다." (an option's 0 is its 품절, [G] 1003 colCount)
+            return refuse(
+                500, "재고는 0으로 입력할 수 없습니다. 상품 판매 중단을 원하시면 판매중지 처리하시기 바랍니다.", prd_no
+            )
+        if not self.swallow:
+            found[0]["stckQty"] = int(qty)
+            if data.get("optWght"):
+                found[0]["optWght"] = data["optWght"]
         message = f"옵션재고 번호 {number}(상품번호:{prd_no})의 수량이 업데이트 되었습니다. 변경된 수량 : {int(qty)}"
         return client_message(200, message, productNo=number)  # [G] 1625 example, verbatim shape

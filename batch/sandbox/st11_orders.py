@@ -39,7 +39,8 @@ DAY = 86_400
 MAX_ROWS = 3_000  # [G] 1876 "최대 3,000건까지 조회 가능합니다."; 1643/1648 "최대 조회건수는 3000건"
 MAX_SEED_ORDERS = 500
 MAX_SEED_INQUIRIES = 500
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "alimi", "seed", "account", "shared_bundles"})
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "alimi", "seed", "account", "shared_bundles", "qty", "product"})
+MAX_SEED_QTY = 999  # ❓ the sandbox's bound for a seeded line's ordQty
 FIRST_ORDER_SEQ = 1
 # [G] claim/cancel-1638 ordCnRsnCd
 SALE_REFUSALS = {
@@ -379,23 +380,30 @@ class St11Orders:
             raise ValueError(f"unknown 11st account {name!r}")
         return str(name)
 
-    def catalogue(self, account: str) -> list[tuple[str, str, str, int, tuple[str, ...]]]:
+    def catalogue(self, account: str) -> list[tuple[str, str, str, int, tuple[tuple[str, str, str], ...], str]]:
+        """The account's products on sale (103) as (prdNo, prdNm, sellerPrdCd, selPrc, options, own 재고번호); an
+        option is (colValue0, colSellerStockCd, its 재고번호). The synthetic products when none is on sale."""
         mine = [p for p in self.market.products.values() if p["account"] == account and p["selStatCd"] == "103"]
-        return [
-            (
-                p["prdNo"],
-                p["prdNm"],
-                p.get("sellerPrdCd", ""),
-                int(p["selPrc"]),
-                tuple(o["colValue0"] for o in p["options"]),
+        if not mine:
+            return [
+                (n, name, code, price, tuple((o, "", "") for o in opts), "") for n, name, code, price, opts in SYNTHETIC
+            ]
+        out = []
+        for p in mine:
+            stock_no = {stock["mixDtlOptNm"]: stock["prdStckNo"] for stock in p["stocks"]}
+            options = tuple(
+                (o["colValue0"], o.get("colSellerStockCd", ""), stock_no.get(o["colValue0"], "")) for o in p["options"]
             )
-            for p in mine
-        ] or list(SYNTHETIC)
+            own = "" if p["options"] else p["stocks"][0]["prdStckNo"]
+            out.append((p["prdNo"], p["prdNm"], p.get("sellerPrdCd", ""), int(p["selPrc"]), options, own))
+        return out
 
     def seed(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"orders": n, "inquiries": m, "alimi": k, "seed": s, "account": "main"}``: ``{"orders": [ordNo],
-        "inquiries": [brdInfoNo], "alimi": [emerNtceSeq]}``. An order has 1–3 lines; the lines of about half the
-        orders share one ``dlvNo`` (묶음배송). A 긴급알리미 is about an order of the account (seeded before it)."""
+        """``{"orders": n, "inquiries": m, "alimi": k, "seed": s, "account": "main", "qty": q, "product": prdNo}``:
+        ``{"orders": [ordNo], "inquiries": [brdInfoNo], "alimi": [emerNtceSeq]}``. An order has 1–3 lines; the lines
+        of about half the orders share one ``dlvNo`` (묶음배송). A 긴급알리미 is about an order of the account (seeded
+        before it). ``qty`` (1–999) is every seeded line's ``ordQty``; ``product`` draws every line from that product
+        of the account, which must be on sale (103)."""
         unknown = sorted(set(data) - SEED_KEYS)
         if unknown:
             raise ValueError(f"unknown keys {unknown}; known: {sorted(SEED_KEYS)}")
@@ -408,8 +416,16 @@ class St11Orders:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError(f"seed must be an integer, got {seed!r}")
         account = self.account_named(data)
+        qty = _int(data, "qty", 1, MAX_SEED_QTY) if "qty" in data else None
         rng = random.Random(seed)
         products = self.catalogue(account)
+        if "product" in data:
+            wanted = data["product"]
+            if not isinstance(wanted, str) or not wanted.isdigit():
+                raise ValueError(f"product must be an 11st product number (digits, a string), got {wanted!r}")
+            products = [p for p in products if p[0] == wanted]
+            if not products:
+                raise ValueError(f"product {wanted!r} is not a product on sale (103) of 11st account {account!r}")
         # ``shared_bundles`` (0–100, percent; 0 by default): how often an order joins the previous order's dlvNo
         shared = _int(data, "shared_bundles", 0, 100, 0) / 100
         joins = random.Random(f"11st-bundle-{seed}")  # its own stream: the orders themselves stay as before
@@ -417,7 +433,7 @@ class St11Orders:
         joined = False
         for _ in range(count):
             share = orders[-1] if orders and not joined and joins.random() < shared else None
-            orders.append(self.make_order(rng, account, products, share=share))
+            orders.append(self.make_order(rng, account, products, share=share, qty=qty))
             joined = share is not None
         inquiries = [self.make_inquiry(rng, account, products) for _ in range(asked)]
         if alerts and not any(line["account"] == account for line in self.lines.values()):
@@ -425,7 +441,9 @@ class St11Orders:
         alimi = [self.make_alimi(rng, account) for _ in range(alerts)]
         return {"orders": orders, "inquiries": inquiries, "alimi": alimi}
 
-    def make_order(self, rng: random.Random, account: str, products: list[Any], *, share: str | None = None) -> str:
+    def make_order(
+        self, rng: random.Random, account: str, products: list[Any], *, share: str | None = None, qty: int | None = None
+    ) -> str:
         """One paid order. With ``share`` (an order of this account) the order goes to the same buyer and address
         under that order's first ``dlvNo``: [G] 1888 "묶음배송번호가 같은 주문번호는 묶음 배송번호(dlv_no)를 한번만
         호출 하여도 나머지 주문번호에 해당하는 주문상태가 모두 발송처리 됩니다" — a bundle may span orders."""
@@ -449,9 +467,10 @@ class St11Orders:
             if not dlv_no or not bundle:
                 dlv_no = str(self.next_dlv_no)
                 self.next_dlv_no += 1
-            prd_no, prd_nm, seller_code, price, options = rng.choice(products)
-            option = rng.choice(options) if options else ""
-            qty = rng.randint(1, 3)
+            prd_no, prd_nm, seller_code, price, options, own = rng.choice(products)
+            value, stock_code, stock_no = rng.choice(options) if options else ("", "", own)
+            drawn = rng.randint(1, 3)
+            count_of = qty or drawn
             self.lines[(ord_no, str(seq))] = {  # [G] order/paid-1876.md's fields
                 "account": account,
                 "status": PAID,
@@ -466,12 +485,12 @@ class St11Orders:
                 "prdNo": prd_no,
                 "prdNm": prd_nm,
                 "sellerPrdCd": seller_code,
-                "prdStckNo": str(int(prd_no) % 1_000_000_000 + seq),
-                "slctPrdOptNm": f"옵션:{option}-{qty}개" if option else "",
-                "ordQty": qty,
+                "prdStckNo": stock_no or str(int(prd_no) % 1_000_000_000 + seq),
+                "slctPrdOptNm": f"옵션:{value}-{count_of}개" if value else "",
+                "ordQty": count_of,
                 "selPrc": price,
-                "ordAmt": price * qty,
-                "ordPayAmt": price * qty,
+                "ordAmt": price * count_of,
+                "ordPayAmt": price * count_of,
                 "dlvCst": 0,
                 "dlvCstType": "03",
                 "ordNm": name,
@@ -485,6 +504,7 @@ class St11Orders:
                 "ordStlEndDt": stamp(paid_at),
                 "dlvSndDue": stamp(paid_at + 3 * DAY),
                 "plcodrCnfDt": "",
+                "sellerStockCd": stock_code,  # [G] 1876 판매자 재고번호: the option's colSellerStockCd
             }
         return ord_no
 
@@ -940,10 +960,10 @@ class St11Orders:
             return [
                 ("createDt", stamp(c["createdAt"])),
                 ("dlvNo", c["dlvNo"]),
-                ("ordCnDtlsRsn", "단순 변심"),
+                ("ordCnDtlsRsn", c.get("detail", "단순 변심")),
                 ("ordCnQty", c["qty"]),
-                ("ordCnMnbdCd", "01"),  # 01 구매자
-                ("ordCnRsnCd", "06"),
+                ("ordCnMnbdCd", c.get("by", "01")),  # 01 구매자, 02 판매자 (a 판매불가, [G] 1638)
+                ("ordCnRsnCd", c.get("reason", "06")),
                 ("ordCnStatCd", c["status"]),
                 ("ordNo", c["ordNo"]),
                 ("ordPrdCnSeq", c["claimNo"]),
@@ -995,8 +1015,9 @@ class St11Orders:
 
     async def refuse_sale(self, request: Request) -> Response:
         """``GET /rest/claimservice/reqrejectorder/{ordNo}/{ordPrdSeq}/{ordCnRsnCd}/{ordCnDtlsRsn}`` ([G] 1638
-        판매불가): a line of 발주확인할 내역 (결제완료) or 발송처리할 내역 (배송준비중) is cancelled; −21002 unknown
-        order, −21003 unknown line, −21004 a line in another state."""
+        판매불가): a line of 발주확인할 내역 (결제완료) or 발송처리할 내역 (배송준비중) is cancelled ([G] 1725 B01
+        주문취소) and listed as the seller's completed cancel; −21002 unknown order, −21003 unknown line, −21004 a line
+        in another state — shipped (after an invoice), cancelling or cancelled, so a repeat answers −21004 too."""
         account = self.caller(request, self.order_refusal)
         p = request.path_params
         if p["ordCnRsnCd"] not in SALE_REFUSALS:  # ❓ the guide names no code for a bad reason: −1 비지니스 Error
@@ -1010,6 +1031,27 @@ class St11Orders:
         if line["status"] not in (PAID, PACKAGING):
             return result_order(-21004, "판매불가 처리 가능한 주문이 아닙니다(1).")
         line["status"] = CANCELLED
+        # [G] 1639 lists cancels with ordCnMnbdCd 02 판매자 and 1638's reason codes: the line is a completed cancel
+        # there (❓ whether 1639 or only 1642 canceledorders lists a 판매불가)
+        self.claims.append(
+            {
+                "type": "cancel",
+                "claimNo": str(self.next_claim_seq),
+                "account": account.name,
+                "ordNo": line["ordNo"],
+                "ordPrdSeq": line["ordPrdSeq"],
+                "dlvNo": line["dlvNo"],
+                "prdNo": line["prdNo"],
+                "qty": line["ordQty"],
+                "status": "02",
+                "open": False,
+                "createdAt": self.clock(),
+                "by": "02",
+                "reason": p["ordCnRsnCd"],
+                "detail": p["ordCnDtlsRsn"],
+            }
+        )
+        self.next_claim_seq += 1
         self.refusals.append(
             {
                 "account": account.name,

@@ -30,7 +30,11 @@ FIRST_TEMPLATE_NO = 1690701
 FIRST_DEAL_NO = 30_000_001
 FIRST_OPTION_NO = 70_000_001
 DEAL_NO_TYPES = ("VENDOR_DEAL_NUMBER", "TMON_DEAL_NUMBER")  # the first is the sandbox's name for the default
-OWNED = ("tmonDealNo", "vendorId", "paused")  # deal fields the sandbox sets; a body's values for them are ignored
+OWNED = ("tmonDealNo", "vendorId", "salesStatus")  # deal fields the sandbox sets; a body's values are ignored
+# A deal's salesStatus ([T2] patmon/v2/domain/Deal.java: "PAUSE : 일시중지, READY : 판매예정, ON_SALE : 판매중, END :
+# 판매종료"): a new deal is on sale; PUT …/pause and …/resume move it between PAUSE and ON_SALE ([T1] setStopProduct,
+# updateProducts). READY and END (the sales period) are never set here.
+ON_SALE, PAUSED = "ON_SALE", "PAUSE"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,13 @@ class TmonMarket:
         self.next_template_no = FIRST_TEMPLATE_NO
         self.next_deal_no = FIRST_DEAL_NO
         self.next_option_no = FIRST_OPTION_NO
+        self.swallow = False
+
+    def set_swallow(self, on: bool) -> None:
+        """``POST /__sandbox__/swallow``: while on, the stock, option display, pause and resume calls are checked and
+        answered exactly as if done, and change nothing (a sold-out update that never reached the marketplace,
+        marketplaces-next.md §5.1); GET /deals shows what is really held. ``reset`` turns it off."""
+        self.swallow = on
 
     def snapshot(self) -> dict[str, Any]:
         return copy.deepcopy(
@@ -193,6 +204,7 @@ class TmonMarket:
                 **self.desk.snapshot(),
                 **self.qna.snapshot(),
                 "partner_ids": self.partner_ids,
+                "swallow": self.swallow,
             }
         )
 
@@ -208,12 +220,17 @@ class TmonMarket:
         self.accounts[client_id] = Account(client_id, secret, vendor_id, partner_token, key)
 
     def seed_orders(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """New D1 orders drawn from the vendor's deals (its displayed options), else from synthetic deals; with
-        ``inquiries``, new inquiries too (``orders`` then optional), some on the vendor's orders."""
+        """New D1 orders drawn from the vendor's deals on sale (their displayed options), else from synthetic deals;
+        with ``inquiries``, new inquiries too (``orders`` then optional), some on the vendor's orders. ``product`` (a
+        tmonDealNo) draws from that deal only: it must be the vendor's, on sale, with a displayed option. ``qty`` (1 to
+        the deal's default maxPurchaseQty 999, [T1]) is every seeded line's quantity."""
         vendor = data.get("vendor", "V1001")
+        product = self.seed_product(data.get("product"))
         catalogue = []
         for (owner, _), deal in self.deals.items():
-            if owner != vendor or deal["paused"]:
+            if owner != vendor or deal["salesStatus"] != ON_SALE:
+                continue
+            if product is not None and deal["tmonDealNo"] != product:
                 continue
             options = tuple(
                 CatalogOption(o["tmonDealOptionNo"], option_title(o), o["salesPrice"])
@@ -222,6 +239,11 @@ class TmonMarket:
             )
             if options:
                 catalogue.append(CatalogDeal(deal["tmonDealNo"], str(deal["title"]), options))
+        if product is not None and not catalogue:
+            raise ValueError(
+                f"product {product} is not a deal of vendor {vendor!r} on sale with a displayed option: "
+                "register it (and resume it) first"
+            )
         if "inquiries" not in data:
             return {**self.desk.seed(data, catalogue), "inquiries": []}
         self.qna.check_seed(data)
@@ -230,6 +252,17 @@ class TmonMarket:
             made = self.desk.seed({k: v for k, v in data.items() if k != "inquiries"}, catalogue)
         orders = [order for order in self.desk.orders.values() if order["vendorId"] == vendor]
         return {**made, "inquiries": self.qna.seed(data, orders, catalogue)}
+
+    @staticmethod
+    def seed_product(value: object) -> int | None:
+        """The seed's ``product``: a tmonDealNo (a number or a string of digits), or None when absent."""
+        if value is None:
+            return None
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        raise ValueError(f"product must be a TMON deal number (tmonDealNo), got {value!r}")
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return self.desk.raise_claim(data)
@@ -373,7 +406,7 @@ class TmonMarket:
             "tmonDealNo": number,
             "vendorId": vendor,
             **body,
-            "paused": False,
+            "salesStatus": ON_SALE,
             "dealOptions": options,
         }
         self.deal_keys[number] = key
@@ -385,12 +418,16 @@ class TmonMarket:
         )
 
     async def get_deal(self, request: Request) -> Response:
-        """The deal as stored; each option also names its deal ([T2] ``DealOption`` has ``tmonDealNo`` and
-        ``vendorDealNo``; [T1] OrderServiceImpl.registOrders reads ``dealOptions[].tmonDealNo``)."""
+        """The deal as stored, with its ``salesStatus`` and each option's ``stock`` ([T2] ``Deal``, ``DealOption``);
+        each option also names its deal ([T2] ``DealOption`` has ``tmonDealNo`` and ``vendorDealNo``; [T1]
+        OrderServiceImpl.registOrders reads ``dealOptions[].tmonDealNo``). [T2] ``Deal.dealOptionsPageInfo``
+        (``DealOptionsPageInfo``: totalCount, totalPage, currentPage) says options come in pages; no source shows a
+        page's size or how to ask for another, so every option (200 at most) is on page 1 of 1 here."""
         deal = self.find_deal(request, self.authorize(request))
         shown = copy.deepcopy(deal)
         for option in shown["dealOptions"]:
             option.update(tmonDealNo=deal["tmonDealNo"], vendorDealNo=deal["vendorDealNo"])
+        shown["dealOptionsPageInfo"] = {"totalCount": len(shown["dealOptions"]), "totalPage": 1, "currentPage": 1}
         return json_response(shown)
 
     async def update_deal(self, request: Request) -> Response:
@@ -425,35 +462,48 @@ class TmonMarket:
             if "stock" not in option:
                 before = known.get(str(option["vendorDealOptionNo"]))
                 option["stock"] = before["stock"] if before else 0
-        kept = {name: deal[name] for name in ("vendorDealNo", "tmonDealNo", "vendorId", "paused")}
+        kept = {name: deal[name] for name in ("vendorDealNo", "tmonDealNo", "vendorId", "salesStatus")}
         deal.clear()
         deal.update({**kept, **body, "dealOptions": options})
         done = {"success": True, "skip": False, "value": None, "message": None}  # [T2] ResultData
         return json_response({"deal": done, "dealOptions": done})
 
-    async def update_options(self, request: Request, field: str) -> Response:
+    async def update_options(self, request: Request, field: str) -> list[dict[str, Any]]:
+        """Check a ``stock`` or ``display`` update and apply it (unless swallowed); return the options named."""
         vendor = self.authorize(request)
         deal = self.find_deal(request, vendor)
         try:
             changes = check_option_updates(await read_body(request), deal["dealOptions"], field)
         except DealError as error:
             raise Reject(business_error(error.code, error.message)) from None
-        for option, value in changes:
-            option[field] = value
-        return empty_response()
+        if not self.swallow:
+            for option, value in changes:
+                option[field] = value
+        return [option for option, _ in changes]
 
     async def update_stock(self, request: Request) -> Response:
-        return await self.update_options(request, "stock")
+        """``{"dealOptions": [{vendorDealOptionNo | tmonDealOptionNo, stock}]}``: the options named get their stock
+        (0 and up: [T1] "Integer+ 재고"; [T2] sends 0 for an option not on sale), the others keep theirs ([T2]
+        setGoodsStockModify sends only the options whose stock changed). The answer is a result per option, keyed by
+        its vendorDealOptionNo ([T2] reads ``map.get(<option>).get("success")``), in [T2] ``ResultData``'s fields."""
+        options = await self.update_options(request, "stock")
+        done = {"success": True, "skip": False, "value": None, "message": None}
+        return json_response({str(option["vendorDealOptionNo"]): dict(done) for option in options})
 
     async def update_display(self, request: Request) -> Response:
-        return await self.update_options(request, "display")
+        await self.update_options(request, "display")
+        return empty_response()
 
     async def pause(self, request: Request) -> Response:
-        self.find_deal(request, self.authorize(request))["paused"] = True
+        deal = self.find_deal(request, self.authorize(request))
+        if not self.swallow:
+            deal["salesStatus"] = PAUSED
         return empty_response()
 
     async def resume(self, request: Request) -> Response:
-        self.find_deal(request, self.authorize(request))["paused"] = False
+        deal = self.find_deal(request, self.authorize(request))
+        if not self.swallow:
+            deal["salesStatus"] = ON_SALE
         return empty_response()
 
     # -- delivery templates ---------------------------------------------------------------------------

@@ -61,7 +61,8 @@ MAX_WINDOW = timedelta(days=7)
 PAGE_SIZE = 50
 SHIPPED_AFTER = 24 * 3600  # seconds of app clock from invoice (D3) to shipped (D4)
 MAX_SEED_ORDERS = 10_000
-SEED_KEYS = frozenset({"market", "orders", "seed", "vendor"})
+SEED_KEYS = frozenset({"market", "orders", "seed", "vendor", "qty", "product"})  # product: TmonMarket.seed_orders
+MAX_QTY = 999  # [T1] getProducts: maxPurchaseQty "1인당 최대 구매수량 X 999", a deal's default
 FIRST_CLAIM_NO = 8_000_000_001
 
 NEW, CONFIRMED, SHIPPING, SHIPPED, CANCELLED = "D1", "D2", "D3", "D4", "C"
@@ -392,9 +393,15 @@ def _draw_number(rng: random.Random, low: int, high: int, taken: set[int]) -> in
 
 
 def make_order(
-    rng: random.Random, vendor: str, catalogue: Sequence[CatalogDeal], now: float, taken: tuple[set[int], set[int]]
+    rng: random.Random,
+    vendor: str,
+    catalogue: Sequence[CatalogDeal],
+    now: float,
+    taken: tuple[set[int], set[int]],
+    qty: int | None = None,
 ) -> dict[str, Any]:
-    """One new (D1) order of the last 2 days, with plaintext personal data; ``taken`` = (order nos, delivery nos)."""
+    """One new (D1) order of the last 2 days, with plaintext personal data; ``taken`` = (order nos, delivery nos);
+    ``qty`` every line's quantity (else drawn; the draws are the same either way)."""
     number = _draw_number(rng, 10**9, 10**10, taken[0])
     ordered_at = stamp(now - rng.uniform(0, 2 * 86400))
     buyer, buyer_id = _person(rng)
@@ -410,18 +417,20 @@ def make_order(
     deals = []
     for item in rng.sample(list(catalogue), deal_count):
         option_count = min(len(item.options), rng.choice((1, 1, 1, 2, 2, 3)))
-        options: list[dict[str, Any]] = [
-            {
-                "tmonDealOptionNo": option.number,
-                "dealOptionTitle": option.title,
-                "qty": rng.choice((1, 1, 1, 1, 2, 2, 3)),
-                "salesPrice": option.price,
-                "purchasePrice": 0,  # set below: the line's total
-                "descriptions": None,
-                "additionalMessage": None,
-            }
-            for option in rng.sample(list(item.options), option_count)
-        ]
+        options: list[dict[str, Any]] = []
+        for option in rng.sample(list(item.options), option_count):
+            drawn = rng.choice((1, 1, 1, 1, 2, 2, 3))  # drawn even when ``qty`` is given: the same orders otherwise
+            options.append(
+                {
+                    "tmonDealOptionNo": option.number,
+                    "dealOptionTitle": option.title,
+                    "qty": drawn if qty is None else qty,
+                    "salesPrice": option.price,
+                    "purchasePrice": 0,  # set below: the line's total
+                    "descriptions": None,
+                    "additionalMessage": None,
+                }
+            )
         for line in options:  # [T2] PaTmonOrderList: purchasePrice "구매가(판매가 X 수량)"; [T1] sums it as the amount
             line["purchasePrice"] = line["salesPrice"] * line["qty"]
         total = sum(option["salesPrice"] * option["qty"] for option in options)
@@ -585,7 +594,8 @@ class TmonOrders:
         return copy.deepcopy({"orders": orders, "invoices": invoices, "claims": claims})
 
     def seed(self, data: Mapping[str, Any], catalogue: Sequence[CatalogDeal]) -> dict[str, Any]:
-        """``POST /__sandbox__/seed``: ``orders`` new orders for ``vendor`` drawn from ``random.Random(seed)``.
+        """``POST /__sandbox__/seed``: ``orders`` new orders for ``vendor`` drawn from ``random.Random(seed)``, every
+        line of quantity ``qty`` when given (1 to ``MAX_QTY``).
 
         ``catalogue`` is the vendor's deals (empty: ``SYNTHETIC_DEALS``). The same seed, clock and catalogue give
         the same orders. ``ValueError`` on a bad body.
@@ -600,11 +610,14 @@ class TmonOrders:
             raise ValueError(f"seed must be an integer, got {seed!r}")
         if not isinstance(vendor, str) or not vendor:
             raise ValueError(f"vendor must be a non-empty string, got {vendor!r}")
+        qty = data.get("qty")
+        if qty is not None and (isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_QTY):
+            raise ValueError(f"qty must be an integer in [1, {MAX_QTY}], got {qty!r}")
         rng = random.Random(seed)
         deals = list(catalogue) or list(SYNTHETIC_DEALS)
         taken = ({int(no) for no in self.orders}, {d["deliveryNo"] for o in self.orders.values() for d in o["deals"]})
         now = self.clock()
-        made = [make_order(rng, vendor, deals, now, taken) for _ in range(count)]
+        made = [make_order(rng, vendor, deals, now, taken, qty) for _ in range(count)]
         for order in made:
             self.orders[order["tmonOrderNo"]] = order
         return {"orders": [order["tmonOrderNo"] for order in made]}

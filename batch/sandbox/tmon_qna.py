@@ -66,7 +66,7 @@ from batch.sandbox.web import Reject, endpoint, json_response
 MAX_ANSWER = 1_000  # characters
 DEFAULT_PER, MAX_PER = 50, 100
 MAX_SEED_INQUIRIES = 10_000
-SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor"})
+SEED_KEYS = frozenset({"market", "orders", "inquiries", "seed", "vendor", "qty", "product"})  # qty: orders only
 SEED_DAYS = 3  # seeded inquiries are dated within the last 3 days of the app clock
 FIRST_ARTICLE_NO = 20_000_001
 FIRST_CS_SEQ_NO = 500_001

@@ -1,0 +1,535 @@
+"""One stock per item, in the ledger file: the items, every change of their stock (재고연동이력), the order lines
+that moved it (each once), and per marketplace listing what we sent apart from what the marketplace showed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from batch.ledger import Ledger
+from batch.models import ClaimStatus, ClaimType, OrderLine, OrderStatus
+
+SCHEMA = """
+-- an item: our product code and one option combination ('' for a product without options); option_no is our
+-- option number (types.option_no) every listing of the product knows it by
+CREATE TABLE IF NOT EXISTS items (
+    code TEXT NOT NULL, option TEXT NOT NULL, option_no TEXT NOT NULL, name TEXT NOT NULL,
+    stock INTEGER NOT NULL, selling INTEGER NOT NULL,
+    baseline INTEGER NOT NULL,        -- orders (by rowid) up to this one were in the stock when it was set
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (code, option_no)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS items_option ON items (code, option);
+-- every change of an item's stock or 판매상태, with its cause
+CREATE TABLE IF NOT EXISTS stock_moves (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL, option_no TEXT NOT NULL, cause TEXT NOT NULL, ref TEXT NOT NULL,
+    before INTEGER NOT NULL, after INTEGER NOT NULL, selling INTEGER NOT NULL, at TEXT NOT NULL
+);
+-- each collected order line, counted once: taken (its quantity left the stock), returned (a cancel gave it back),
+-- before (it was in the stock staff set after it), unknown (no item of ours: listed, never guessed)
+CREATE TABLE IF NOT EXISTS order_stock (
+    market TEXT NOT NULL, account TEXT NOT NULL, order_no TEXT NOT NULL,
+    product_no TEXT NOT NULL, line_no TEXT NOT NULL,
+    code TEXT NOT NULL, option_no TEXT NOT NULL, qty INTEGER NOT NULL, state TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (market, account, order_no, product_no, line_no)
+);
+-- per option of a listing: the quantity we last sent and the one the marketplace last showed (NULL: not yet)
+CREATE TABLE IF NOT EXISTS listing_stock (
+    market TEXT NOT NULL, account TEXT NOT NULL, code TEXT NOT NULL, option_no TEXT NOT NULL,
+    sent INTEGER, sent_at TEXT, shown INTEGER, shown_at TEXT,
+    PRIMARY KEY (market, account, code, option_no)
+);
+-- per listing: on sale as we last asked and as the marketplace last showed; stopped = we stopped it (for stock or
+-- a 판매중지 of the stock workbook) and it has not been shown on sale since, so we resume it (and only we do)
+CREATE TABLE IF NOT EXISTS listing_sale (
+    market TEXT NOT NULL, account TEXT NOT NULL, code TEXT NOT NULL,
+    sent_on INTEGER, sent_at TEXT, shown_on INTEGER, shown_at TEXT, stopped INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (market, account, code)
+);
+-- the rows of stock workbooks applied (file hash:row): a re-dropped file changes nothing
+CREATE TABLE IF NOT EXISTS stock_files (ref TEXT PRIMARY KEY, at TEXT NOT NULL);
+-- every stock or sale-status call to a listing, and what the marketplace showed after it
+CREATE TABLE IF NOT EXISTS stock_sends (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    market TEXT NOT NULL, account TEXT NOT NULL, code TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL,
+    sent_at TEXT NOT NULL, outcome TEXT NOT NULL, shown TEXT NOT NULL DEFAULT '', shown_at TEXT
+);
+"""
+
+# causes of a stock move, as the 재고연동이력 shows them
+ORDER, CANCEL, WORKBOOK, SALE_CANCEL, PRODUCT = "주문", "주문취소", "재고 통합 문서", "판매취소(품절)", "상품 등록·수정"
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    option: str
+    option_no: str
+    name: str
+    stock: int
+    selling: bool
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One marketplace listing of a product as the ledger knows it."""
+
+    market: str
+    account: str
+    code: str
+    sent: Mapping[str, int | None]  # option_no -> quantity last sent
+    shown: Mapping[str, int | None]  # option_no -> quantity last shown
+    sent_on: bool | None
+    shown_on: bool | None
+    stopped: bool  # we stopped it
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """An order line whose item we do not know: listed, never guessed."""
+
+    market: str
+    account: str
+    order_no: str
+    product_no: str
+    product_name: str
+    option_text: str
+    qty: int
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def option_text(values: Iterable[str]) -> str:
+    """An option combination as staff write it in the stock workbook: its values joined by '/' ('' for none)."""
+    return "/".join(v.strip() for v in values if v and v.strip())
+
+
+def normal_option(text: str | None) -> str:
+    """'골드 / S' and '골드/S' are the same combination."""
+    return option_text((text or "").split("/"))
+
+
+def line_key(line: OrderLine) -> tuple[str, str, str, str, str]:
+    return (line.market, line.account, line.order_no, line.product_no, line.option_no)
+
+
+class StockBook:
+    """The stock tables of a ledger (same SQLite file and connection)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.db = ledger.db
+        self.db.executescript(SCHEMA)
+
+    # --- items -----------------------------------------------------------------------------------
+
+    def _last_order(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM orders").fetchone()[0])
+
+    def define(self, code: str, name: str, options: list[tuple[str, str, int, bool]], ref: str) -> None:
+        """The items of a product just sent (option text, option number, stock, on sale), their stock as the product
+        workbook says: every listing was told that number, so it is the stock from now on."""
+        now, last = _now(), self._last_order()
+        with self.db:
+            self.db.execute("BEGIN")
+            for text, number, stock, selling in options:
+                found = self.db.execute(
+                    "SELECT stock, selling FROM items WHERE code=? AND option_no=?", (code, number)
+                ).fetchone()
+                if found is not None and (int(found[0]), bool(found[1])) == (stock, selling):
+                    self.db.execute(
+                        "UPDATE items SET option=?, name=?, baseline=?, updated_at=? WHERE code=? AND option_no=?",
+                        (text, name, last, now, code, number),
+                    )
+                    continue
+                self.db.execute(
+                    "DELETE FROM items WHERE code=? AND option=? AND option_no<>?", (code, text, number)
+                )  # a combination renumbered by a new option list
+                self.db.execute(
+                    "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, option_no) DO UPDATE SET "
+                    "option=excluded.option, name=excluded.name, stock=excluded.stock, selling=excluded.selling, "
+                    "baseline=excluded.baseline, updated_at=excluded.updated_at",
+                    (code, text, number, name, stock, int(selling), last, now),
+                )
+                before = int(found[0]) if found is not None else 0
+                self._move(code, number, PRODUCT, ref, before, stock, selling, now)
+
+    def _move(
+        self, code: str, number: str, cause: str, ref: str, before: int, after: int, selling: bool, at: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO stock_moves (code, option_no, cause, ref, before, after, selling, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (code, number, cause, ref, before, after, int(selling), at),
+        )
+
+    def item(self, code: str, option: str) -> Item | None:
+        row = self.db.execute(
+            "SELECT code, option, option_no, name, stock, selling FROM items WHERE code=? AND option=?",
+            (code, normal_option(option)),
+        ).fetchone()
+        return _item(row) if row else None
+
+    def items(self, codes: Iterable[str] | None = None) -> list[Item]:
+        sql = "SELECT code, option, option_no, name, stock, selling FROM items"
+        if codes is None:
+            return [_item(r) for r in self.db.execute(sql + " ORDER BY code, option_no").fetchall()]
+        wanted = sorted(set(codes))
+        out: list[Item] = []
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out += [_item(r) for r in self.db.execute(f"{sql} WHERE code IN ({marks})", part).fetchall()]
+        return out
+
+    def set_stock(
+        self, changes: list[tuple[Item, int, bool]], cause: str, ref: str, applied: Iterable[str] = ()
+    ) -> int:
+        """New stock and 판매상태 of items (a stock workbook, a 판매취소 for 품절), each change a move; with a stock
+        workbook the orders collected so far are in the number staff gave. ``applied``: the workbook rows this
+        stores (``applied()`` finds them again). Returns how many items changed."""
+        now, last = _now(), self._last_order()
+        changed = 0
+        with self.db:
+            self.db.execute("BEGIN")
+            for item, stock, selling in changes:
+                self.db.execute(
+                    "UPDATE items SET stock=?, selling=?, baseline=MAX(baseline, ?), updated_at=? WHERE code=? AND "
+                    "option_no=?",
+                    (stock, int(selling), last if cause == WORKBOOK else 0, now, item.code, item.option_no),
+                )
+                if (stock, selling) != (item.stock, item.selling):
+                    self._move(item.code, item.option_no, cause, ref, item.stock, stock, selling, now)
+                    changed += 1
+            self.db.executemany(
+                "INSERT INTO stock_files VALUES (?, ?) ON CONFLICT (ref) DO NOTHING", [(r, now) for r in applied]
+            )
+        return changed
+
+    def applied(self, ref: str) -> set[str]:
+        """The rows (``ref:row``) of the workbook ``ref`` stored before."""
+        rows = self.db.execute("SELECT ref FROM stock_files WHERE ref LIKE ?", (f"{ref}:%",)).fetchall()
+        return {str(r[0]) for r in rows}
+
+    # --- orders move stock -------------------------------------------------------------------------
+
+    def count_orders(self, resolve: ResolveItem) -> tuple[set[str], list[Unmatched]]:
+        """Take each collected order line's quantity from its item once; give back what a cancel before shipping
+        returned. Returns the codes whose stock moved and the lines new to us whose item is unknown."""
+        moved: set[str] = set()
+        unmatched: list[Unmatched] = []
+        now = _now()
+        rows = self.db.execute(
+            "SELECT o.rowid, o.data, o.status FROM orders o LEFT JOIN order_stock s ON s.market=o.market AND "
+            "s.account=o.account AND s.order_no=o.order_no AND s.product_no=o.product_no AND s.line_no=o.option_no "
+            "WHERE s.market IS NULL ORDER BY o.rowid"
+        ).fetchall()
+        with self.db:
+            self.db.execute("BEGIN")
+            for rowid, data, status in rows:
+                line = OrderLine(**{**json.loads(data), "status": OrderStatus(status)})
+                found = resolve(line)
+                if found is None:
+                    self._count(line, "", "", "unknown", now)
+                    unmatched.append(
+                        Unmatched(
+                            line.market,
+                            line.account,
+                            line.order_no,
+                            line.product_no,
+                            line.product_name,
+                            line.option_text,
+                            line.qty,
+                        )
+                    )
+                    continue
+                code, number = found
+                item = self.db.execute(
+                    "SELECT stock, selling, baseline FROM items WHERE code=? AND option_no=?", (code, number)
+                ).fetchone()
+                if item is None or int(rowid) <= int(item[2]) or line.status is OrderStatus.CANCELLED:
+                    self._count(line, code, number, "before", now)
+                    continue
+                after = int(item[0]) - line.qty
+                self.db.execute(
+                    "UPDATE items SET stock=?, updated_at=? WHERE code=? AND option_no=?", (after, now, code, number)
+                )
+                self._move(code, number, ORDER, _ref(line), int(item[0]), after, bool(item[1]), now)
+                self._count(line, code, number, "taken", now)
+                moved.add(code)
+            for line_row in self._cancelled_taken():
+                market, account, order_no, product_no, line_no, code, number, qty = line_row
+                item = self.db.execute(
+                    "SELECT stock, selling FROM items WHERE code=? AND option_no=?", (code, number)
+                ).fetchone()
+                self.db.execute(
+                    "UPDATE order_stock SET state='returned', at=? WHERE market=? AND account=? AND order_no=? AND "
+                    "product_no=? AND line_no=?",
+                    (now, market, account, order_no, product_no, line_no),
+                )
+                if item is None:
+                    continue
+                after = int(item[0]) + int(qty)
+                self.db.execute(
+                    "UPDATE items SET stock=?, updated_at=? WHERE code=? AND option_no=?", (after, now, code, number)
+                )
+                ref = f"{market}:{account}:{order_no}:{product_no}:{line_no}"
+                self._move(code, number, CANCEL, ref, int(item[0]), after, bool(item[1]), now)
+                moved.add(code)
+        return moved, unmatched
+
+    def _count(self, line: OrderLine, code: str, number: str, state: str, at: str) -> None:
+        self.db.execute(
+            "INSERT INTO order_stock VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*line_key(line), code, number, line.qty, state, at),
+        )
+
+    def settle_line(self, line: OrderLine, found: tuple[str, str] | None) -> None:
+        """A line cancelled for 품절: its quantity never comes back to the stock (the item is out)."""
+        code, number = found or ("", "")
+        self.db.execute(
+            "INSERT INTO order_stock VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'soldout', ?) ON CONFLICT (market, account, "
+            "order_no, product_no, line_no) DO UPDATE SET state='soldout', at=excluded.at",
+            (*line_key(line), code, number, line.qty, _now()),
+        )
+
+    def _cancelled_taken(self) -> list[tuple[str, str, str, str, str, str, str, int]]:
+        """Lines whose quantity was taken and that were cancelled since: the line itself reads 취소, or a 취소
+        claim of its order and product is 완료 (marketplaces that report cancels only as claims)."""
+        cols = "s.market, s.account, s.order_no, s.product_no, s.line_no, s.code, s.option_no, s.qty"
+        by_status = self.db.execute(
+            f"SELECT {cols} FROM order_stock s JOIN orders o ON s.market=o.market AND s.account=o.account AND "
+            "s.order_no=o.order_no AND s.product_no=o.product_no AND s.line_no=o.option_no "
+            "WHERE s.state='taken' AND o.status=?",
+            (OrderStatus.CANCELLED.value,),
+        ).fetchall()
+        by_claim = self.db.execute(
+            f"SELECT DISTINCT {cols} FROM order_stock s JOIN claims c ON s.market=c.market AND s.account=c.account "
+            "AND s.order_no=c.order_no AND s.product_no=c.product_no WHERE s.state='taken' AND c.status=? AND "
+            "json_extract(c.data, '$.kind')=?",
+            (ClaimStatus.DONE.value, ClaimType.CANCEL.value),
+        ).fetchall()
+        return list(dict.fromkeys(tuple(r) for r in [*by_status, *by_claim]))  # type: ignore[misc]
+
+    def unmatched(self) -> list[tuple[str, str, str, str, int, str]]:
+        """(market, account, order_no, product_no, qty, at) of every line whose item is unknown."""
+        rows = self.db.execute(
+            "SELECT market, account, order_no, product_no, qty, at FROM order_stock WHERE state='unknown' "
+            "ORDER BY at, order_no"
+        ).fetchall()
+        return [(str(a), str(b), str(c), str(d), int(e), str(f)) for a, b, c, d, e, f in rows]
+
+    # --- listings ----------------------------------------------------------------------------------
+
+    def unsettled(self, buffer: int) -> set[str]:
+        """The codes of every listing that may differ from its items (a superset ``trade.stock.change_for``
+        decides on): an option never sent, sent otherwise, or not shown as sent when read back, an item at 0
+        on a listing not known to be stopped, one we stopped that has stock again. Worked out in SQL, so a pass over
+        a large catalogue reads only the listings it may have to tell."""
+        rows = self.db.execute(
+            "WITH want AS (SELECT code, option_no, CASE WHEN selling=1 AND stock>? THEN stock-? ELSE 0 END AS q "
+            "FROM items) "
+            "SELECT DISTINCT l.code FROM links l JOIN want w ON w.code=l.code "
+            "LEFT JOIN listing_stock s ON s.market=l.market AND s.account=l.account AND s.code=l.code "
+            "AND s.option_no=w.option_no "
+            "LEFT JOIN listing_sale p ON p.market=l.market AND p.account=l.account AND p.code=l.code "
+            "WHERE l.result='ok' AND l.product_no<>'' AND (s.sent IS NULL OR s.sent<>w.q "
+            "OR (s.shown IS NOT NULL AND s.shown<>s.sent) OR (w.q>0 AND COALESCE(p.stopped, 0)=1) "
+            "OR (w.q=0 AND COALESCE(p.shown_on, p.sent_on, 1)<>0))",
+            (buffer, buffer),
+        ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def linked_codes(self) -> set[str]:
+        rows = self.db.execute("SELECT DISTINCT code FROM links WHERE result='ok' AND product_no<>''").fetchall()
+        return {str(r[0]) for r in rows}
+
+    def listings(self, codes: Iterable[str] | None = None) -> list[Listing]:
+        """Every linked listing (a product a run registered on a marketplace) of ``codes`` (all when None)."""
+        if codes is None:
+            return self._listings("", [])
+        wanted = sorted(set(codes))
+        out: list[Listing] = []
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            out += self._listings(f" AND code IN ({','.join('?' * len(part))})", part)
+        return out
+
+    def _listings(self, where: str, args: list[str]) -> list[Listing]:
+        rows = self.db.execute(
+            "SELECT market, account, code FROM links WHERE result='ok' AND product_no<>''" + where, args
+        ).fetchall()
+        stock: dict[tuple[str, str, str], tuple[dict[str, int | None], dict[str, int | None]]] = {}
+        for market, account, code, number, sent, shown in self.db.execute(
+            "SELECT market, account, code, option_no, sent, shown FROM listing_stock WHERE 1=1" + where, args
+        ).fetchall():
+            s = stock.setdefault((market, account, code), ({}, {}))
+            s[0][number], s[1][number] = sent, shown
+        sale = {
+            (r[0], r[1], r[2]): r[3:]
+            for r in self.db.execute(
+                "SELECT market, account, code, sent_on, shown_on, stopped FROM listing_sale WHERE 1=1" + where, args
+            ).fetchall()
+        }
+        out = []
+        for market, account, code in rows:
+            key = (market, account, code)
+            sent, shown = stock.get(key, ({}, {}))
+            on = sale.get(key, (None, None, 0))
+            out.append(
+                Listing(
+                    market,
+                    account,
+                    code,
+                    sent,
+                    shown,
+                    None if on[0] is None else bool(on[0]),
+                    None if on[1] is None else bool(on[1]),
+                    bool(on[2]),
+                )
+            )
+        return sorted(out, key=lambda x: (x.code, x.market, x.account))
+
+    def sent(
+        self,
+        market: str,
+        account: str,
+        code: str,
+        action: str,
+        stocks: Mapping[str, int],
+        on: bool | None,
+        outcome: str,
+    ) -> int:
+        """A stock or sale-status call made (``outcome`` '' = done, else why not). Only a done call moves what we
+        last sent; a refused one is history only."""
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            if not outcome:
+                self.db.executemany(
+                    "INSERT INTO listing_stock (market, account, code, option_no, sent, sent_at) VALUES "
+                    "(?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, code, option_no) DO UPDATE SET "
+                    "sent=excluded.sent, sent_at=excluded.sent_at",
+                    [(market, account, code, number, qty, now) for number, qty in stocks.items()],
+                )
+                if on is not None:
+                    self.db.execute(
+                        "INSERT INTO listing_sale (market, account, code, sent_on, sent_at, stopped) VALUES "
+                        "(?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, code) DO UPDATE SET sent_on=excluded.sent_on, "
+                        "sent_at=excluded.sent_at, stopped=MAX(stopped, excluded.stopped)",
+                        (market, account, code, int(on), now, int(not on)),
+                    )
+            detail = json.dumps({"stocks": dict(stocks), "on": on}, ensure_ascii=False)
+            cur = self.db.execute(
+                "INSERT INTO stock_sends (market, account, code, action, detail, sent_at, outcome) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (market, account, code, action, detail, now, outcome[:500]),
+            )
+        return int(cur.lastrowid or 0)
+
+    def product_sent(self, market: str, account: str, code: str, stocks: Mapping[str, int]) -> None:
+        """A product registration or update told the listing these quantities; what it showed before is stale."""
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "DELETE FROM listing_stock WHERE market=? AND account=? AND code=?", (market, account, code)
+            )
+            self.db.executemany(
+                "INSERT INTO listing_stock (market, account, code, option_no, sent, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(market, account, code, number, qty, now) for number, qty in stocks.items()],
+            )
+            self.db.execute(
+                "UPDATE listing_sale SET shown_on=NULL, shown_at=NULL WHERE market=? AND account=? AND code=?",
+                (market, account, code),
+            )
+
+    def shown(
+        self, market: str, account: str, code: str, on_sale: bool, stocks: Mapping[str, int], send_ids: Iterable[int]
+    ) -> None:
+        """What the marketplace showed when read back after ``send_ids``."""
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO listing_stock (market, account, code, option_no, shown, shown_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (market, account, code, option_no) DO UPDATE SET shown=excluded.shown, "
+                "shown_at=excluded.shown_at",
+                [(market, account, code, number, qty, now) for number, qty in stocks.items()],
+            )
+            self.db.execute(
+                "INSERT INTO listing_sale (market, account, code, shown_on, shown_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (market, account, code) DO UPDATE SET shown_on=excluded.shown_on, shown_at=excluded.shown_at, "
+                "stopped=CASE WHEN excluded.shown_on=1 THEN 0 ELSE stopped END",
+                (market, account, code, int(on_sale), now),
+            )
+            text = json.dumps({"stocks": dict(stocks), "on": on_sale}, ensure_ascii=False)
+            self.db.executemany(
+                "UPDATE stock_sends SET shown=?, shown_at=? WHERE id=?", [(text, now, i) for i in send_ids]
+            )
+
+    # --- 재고연동이력 ---------------------------------------------------------------------------------
+
+    def moves(self, since: str = "") -> list[tuple[str, str, str, str, str, int, int, bool, str]]:
+        """(at, code, option, name, cause, before, after, selling, ref), oldest first."""
+        rows = self.db.execute(
+            "SELECT m.at, m.code, COALESCE(i.option, ''), COALESCE(i.name, ''), m.cause, m.before, m.after, m.selling, "
+            "m.ref FROM stock_moves m LEFT JOIN items i ON i.code=m.code AND i.option_no=m.option_no WHERE m.at >= ? "
+            "ORDER BY m.id",
+            (since,),
+        ).fetchall()
+        return [
+            (str(a), str(b), str(c), str(d), str(e), int(f), int(g), bool(h), str(i))
+            for a, b, c, d, e, f, g, h, i in rows
+        ]
+
+    def sends(self, since: str = "") -> list[tuple[str, str, str, str, str, str, str, str, str]]:
+        """(sent_at, market, account, code, action, detail, outcome, shown, shown_at), oldest first."""
+        rows = self.db.execute(
+            "SELECT sent_at, market, account, code, action, detail, outcome, shown, COALESCE(shown_at, '') "
+            "FROM stock_sends WHERE sent_at >= ? ORDER BY id",
+            (since,),
+        ).fetchall()
+        return [tuple(str(x) for x in r) for r in rows]  # type: ignore[misc]
+
+
+class ResolveItem:
+    """Which item an order line is of: by the option code the marketplace echoes, by the option number our link
+    recorded, or the product's only item; None when none of these is certain."""
+
+    def __init__(self, book: StockBook) -> None:
+        self.book = book
+        self._items: dict[str, list[Item]] = {}
+
+    def __call__(self, line: OrderLine) -> tuple[str, str] | None:
+        ledger = self.book.ledger
+        code = ledger.code_for(line.market, line.account, line.product_no)
+        if code is None:
+            return None
+        items = self._items.get(code)
+        if items is None:
+            items = self._items[code] = self.book.items([code])
+        numbers = {i.option_no for i in items}
+        if line.option_code in numbers:
+            return code, line.option_code
+        link = ledger.link(line.market, line.account, code)
+        if link is not None:
+            ours = [k for k, v in link.link.option_nos.items() if v == line.option_no and k in numbers]
+            if len(ours) == 1:
+                return code, ours[0]
+        if len(items) == 1:
+            return code, items[0].option_no
+        return None
+
+
+def _item(row: tuple[object, ...]) -> Item:
+    return Item(str(row[0]), str(row[1]), str(row[2]), str(row[3]), int(row[4]), bool(row[5]))  # type: ignore[call-overload]
+
+
+def _ref(line: OrderLine) -> str:
+    return ":".join(line_key(line))
