@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ CREATE TABLE IF NOT EXISTS items (
     stock INTEGER NOT NULL, selling INTEGER NOT NULL,
     baseline INTEGER NOT NULL,        -- orders (by rowid) up to this one were in the stock when it was set
     updated_at TEXT NOT NULL,
+    price INTEGER NOT NULL DEFAULT 0, -- the product's selling price (대표가격), the same on every item of a code
+    extra INTEGER NOT NULL DEFAULT 0, -- this option's 추가금액 as the product workbook sent it
+    workbook TEXT NOT NULL DEFAULT '', -- the values the last stock workbook row gave it: the same row again is no news
     PRIMARY KEY (code, option_no)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS items_option ON items (code, option);
@@ -29,7 +33,8 @@ CREATE TABLE IF NOT EXISTS stock_moves (
     before INTEGER NOT NULL, after INTEGER NOT NULL, selling INTEGER NOT NULL, at TEXT NOT NULL
 );
 -- each collected order line, counted once: taken (its quantity left the stock), returned (a cancel gave it back),
--- before (it was in the stock staff set after it), unknown (no item of ours: listed, never guessed)
+-- before (it was in the stock staff set after it, or came before sync was on), unknown (no item of ours: listed,
+-- never guessed), soldout (cancelled for 품절: nothing comes back)
 CREATE TABLE IF NOT EXISTS order_stock (
     market TEXT NOT NULL, account TEXT NOT NULL, order_no TEXT NOT NULL,
     product_no TEXT NOT NULL, line_no TEXT NOT NULL,
@@ -49,8 +54,14 @@ CREATE TABLE IF NOT EXISTS listing_sale (
     sent_on INTEGER, sent_at TEXT, shown_on INTEGER, shown_at TEXT, stopped INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (market, account, code)
 );
--- the rows of stock workbooks applied (file hash:row): a re-dropped file changes nothing
-CREATE TABLE IF NOT EXISTS stock_files (ref TEXT PRIMARY KEY, at TEXT NOT NULL);
+-- per listing: the selling price we last sent and the one the marketplace showed right after
+CREATE TABLE IF NOT EXISTS listing_price (
+    market TEXT NOT NULL, account TEXT NOT NULL, code TEXT NOT NULL,
+    sent INTEGER, sent_at TEXT, shown INTEGER, shown_at TEXT,
+    PRIMARY KEY (market, account, code)
+);
+-- name -> value: sync_from = the last order (rowid) collected before [stock] sync first counted orders
+CREATE TABLE IF NOT EXISTS stock_marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 -- every stock or sale-status call to a listing, and what the marketplace showed after it
 CREATE TABLE IF NOT EXISTS stock_sends (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,6 +82,9 @@ class Item:
     name: str
     stock: int
     selling: bool
+    price: int = 0  # the product's selling price (0: not known, a product sent before prices were kept)
+    extra: int = 0  # the option's 추가금액
+    workbook: str = ""  # the values the last stock workbook row gave it
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,8 @@ class Listing:
     sent_on: bool | None
     shown_on: bool | None
     stopped: bool  # we stopped it
+    price_sent: int | None = None
+    price_shown: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,30 +147,51 @@ class StockBook:
     def _last_order(self) -> int:
         return int(self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM orders").fetchone()[0])
 
-    def define(self, code: str, name: str, options: list[tuple[str, str, int, bool]], ref: str) -> None:
-        """The items of a product just sent (option text, option number, stock, on sale), their stock as the product
-        workbook says: every listing was told that number, so it is the stock from now on."""
+    def define(
+        self,
+        code: str,
+        name: str,
+        options: list[tuple[str, str, int, bool]],
+        ref: str,
+        *,
+        price: int = 0,
+        extras: Mapping[str, int] | None = None,
+        keep_stock: bool = False,
+    ) -> None:
+        """The items of a product just sent (option text, option number, stock, on sale) with its selling ``price``
+        and each option's extra amount (``extras`` by option number). A new item takes the product workbook's stock;
+        with ``keep_stock`` (an update, or a product the marketplace already held) an item we know keeps its own:
+        the orders counted into it stand, and the next pass tells every listing that number. Options the product no
+        longer has are forgotten."""
+        extras = extras or {}
         now, last = _now(), self._last_order()
+        numbers = [number for _, number, _, _ in options]
         with self.db:
             self.db.execute("BEGIN")
+            marks = ",".join("?" * len(numbers))
+            self.db.execute(f"DELETE FROM items WHERE code=? AND option_no NOT IN ({marks})", (code, *numbers))
+            self.db.execute(f"DELETE FROM listing_stock WHERE code=? AND option_no NOT IN ({marks})", (code, *numbers))
             for text, number, stock, selling in options:
+                extra = extras.get(number, 0)
                 found = self.db.execute(
                     "SELECT stock, selling FROM items WHERE code=? AND option_no=?", (code, number)
                 ).fetchone()
-                if found is not None and (int(found[0]), bool(found[1])) == (stock, selling):
-                    self.db.execute(
-                        "UPDATE items SET option=?, name=?, baseline=?, updated_at=? WHERE code=? AND option_no=?",
-                        (text, name, last, now, code, number),
-                    )
-                    continue
                 self.db.execute(
                     "DELETE FROM items WHERE code=? AND option=? AND option_no<>?", (code, text, number)
                 )  # a combination renumbered by a new option list
+                if found is not None and (keep_stock or (int(found[0]), bool(found[1])) == (stock, selling)):
+                    self.db.execute(
+                        "UPDATE items SET option=?, name=?, price=?, extra=?, updated_at=? WHERE code=? AND option_no=?",
+                        (text, name, price, extra, now, code, number),
+                    )
+                    continue
                 self.db.execute(
-                    "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, option_no) DO UPDATE SET "
+                    "INSERT INTO items (code, option, option_no, name, stock, selling, baseline, updated_at, price, "
+                    "extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, option_no) DO UPDATE SET "
                     "option=excluded.option, name=excluded.name, stock=excluded.stock, selling=excluded.selling, "
-                    "baseline=excluded.baseline, updated_at=excluded.updated_at",
-                    (code, text, number, name, stock, int(selling), last, now),
+                    "baseline=excluded.baseline, updated_at=excluded.updated_at, price=excluded.price, "
+                    "extra=excluded.extra",
+                    (code, text, number, name, stock, int(selling), last, now, price, extra),
                 )
                 before = int(found[0]) if found is not None else 0
                 self._move(code, number, PRODUCT, ref, before, stock, selling, now)
@@ -170,13 +207,13 @@ class StockBook:
 
     def item(self, code: str, option: str) -> Item | None:
         row = self.db.execute(
-            "SELECT code, option, option_no, name, stock, selling FROM items WHERE code=? AND option=?",
+            "SELECT code, option, option_no, name, stock, selling, price, extra, workbook FROM items WHERE code=? AND option=?",
             (code, normal_option(option)),
         ).fetchone()
         return _item(row) if row else None
 
     def items(self, codes: Iterable[str] | None = None) -> list[Item]:
-        sql = "SELECT code, option, option_no, name, stock, selling FROM items"
+        sql = "SELECT code, option, option_no, name, stock, selling, price, extra, workbook FROM items"
         if codes is None:
             return [_item(r) for r in self.db.execute(sql + " ORDER BY code, option_no").fetchall()]
         wanted = sorted(set(codes))
@@ -188,33 +225,53 @@ class StockBook:
         return out
 
     def set_stock(
-        self, changes: list[tuple[Item, int, bool]], cause: str, ref: str, applied: Iterable[str] = ()
+        self, changes: list[tuple[Item, int, bool]], cause: str, ref: str, *, workbook: Mapping[str, str] | None = None
     ) -> int:
-        """New stock and 판매상태 of items (a stock workbook, a 판매취소 for 품절), each change a move; with a stock
-        workbook the orders collected so far are in the number staff gave. ``applied``: the workbook rows this
-        stores (``applied()`` finds them again). Returns how many items changed."""
+        """New stock and 판매상태 of items (a stock workbook, a 판매취소 for 품절), each change a move. From a stock
+        workbook (``workbook``: option number -> the row's values), every row given is the count at this moment:
+        the orders collected so far are in it, whether it changed the number or not. Returns how many changed."""
         now, last = _now(), self._last_order()
         changed = 0
         with self.db:
             self.db.execute("BEGIN")
             for item, stock, selling in changes:
-                self.db.execute(
-                    "UPDATE items SET stock=?, selling=?, baseline=MAX(baseline, ?), updated_at=? WHERE code=? AND "
-                    "option_no=?",
-                    (stock, int(selling), last if cause == WORKBOOK else 0, now, item.code, item.option_no),
-                )
+                if workbook is not None:
+                    self.db.execute(
+                        "UPDATE items SET stock=?, selling=?, baseline=MAX(baseline, ?), workbook=?, updated_at=? "
+                        "WHERE code=? AND option_no=?",
+                        (stock, int(selling), last, workbook.get(item.option_no, ""), now, item.code, item.option_no),
+                    )
+                else:
+                    self.db.execute(
+                        "UPDATE items SET stock=?, selling=?, updated_at=? WHERE code=? AND option_no=?",
+                        (stock, int(selling), now, item.code, item.option_no),
+                    )
                 if (stock, selling) != (item.stock, item.selling):
                     self._move(item.code, item.option_no, cause, ref, item.stock, stock, selling, now)
                     changed += 1
-            self.db.executemany(
-                "INSERT INTO stock_files VALUES (?, ?) ON CONFLICT (ref) DO NOTHING", [(r, now) for r in applied]
-            )
         return changed
 
-    def applied(self, ref: str) -> set[str]:
-        """The rows (``ref:row``) of the workbook ``ref`` stored before."""
-        rows = self.db.execute("SELECT ref FROM stock_files WHERE ref LIKE ?", (f"{ref}:%",)).fetchall()
-        return {str(r[0]) for r in rows}
+    def set_prices(self, prices: Mapping[str, int]) -> None:
+        """New selling prices by product code (a stock workbook's 판매가); the options keep their extras."""
+        now = _now()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE items SET price=?, updated_at=? WHERE code=?", [(p, now, c) for c, p in prices.items()]
+            )
+
+    def _sync_from(self) -> int:
+        """The last order collected before [stock] sync was first on: those orders were never the stock's to count
+        (staff's numbers, set while they came and went, hold them)."""
+        self.start_sync()
+        row = self.db.execute("SELECT value FROM stock_marks WHERE name='sync_from'").fetchone()
+        return int(row[0])
+
+    def start_sync(self) -> None:
+        """Mark where [stock] sync starts, once: a collection with sync on calls this before it stores orders."""
+        self.db.execute(
+            "INSERT INTO stock_marks VALUES ('sync_from', ?) ON CONFLICT (name) DO NOTHING", (self._last_order(),)
+        )
 
     # --- orders move stock -------------------------------------------------------------------------
 
@@ -224,6 +281,7 @@ class StockBook:
         moved: set[str] = set()
         unmatched: list[Unmatched] = []
         now = _now()
+        since = self._sync_from()
         rows = self.db.execute(
             "SELECT o.rowid, o.data, o.status FROM orders o LEFT JOIN order_stock s ON s.market=o.market AND "
             "s.account=o.account AND s.order_no=o.order_no AND s.product_no=o.product_no AND s.line_no=o.option_no "
@@ -252,7 +310,7 @@ class StockBook:
                 item = self.db.execute(
                     "SELECT stock, selling, baseline FROM items WHERE code=? AND option_no=?", (code, number)
                 ).fetchone()
-                if item is None or int(rowid) <= int(item[2]) or line.status is OrderStatus.CANCELLED:
+                if item is None or int(rowid) <= max(int(item[2]), since) or line.status is OrderStatus.CANCELLED:
                     self._count(line, code, number, "before", now)
                     continue
                 after = int(item[0]) - line.qty
@@ -300,7 +358,8 @@ class StockBook:
 
     def _cancelled_taken(self) -> list[tuple[str, str, str, str, str, str, str, int]]:
         """Lines whose quantity was taken and that were cancelled since: the line itself reads 취소, or a 취소
-        claim of its order and product is 완료 (marketplaces that report cancels only as claims)."""
+        claim of its order and product is 완료 (marketplaces that report cancels only as claims) and the order has no
+        other line of that product (a claim names no option: which line it cancelled would be a guess)."""
         cols = "s.market, s.account, s.order_no, s.product_no, s.line_no, s.code, s.option_no, s.qty"
         by_status = self.db.execute(
             f"SELECT {cols} FROM order_stock s JOIN orders o ON s.market=o.market AND s.account=o.account AND "
@@ -311,7 +370,8 @@ class StockBook:
         by_claim = self.db.execute(
             f"SELECT DISTINCT {cols} FROM order_stock s JOIN claims c ON s.market=c.market AND s.account=c.account "
             "AND s.order_no=c.order_no AND s.product_no=c.product_no WHERE s.state='taken' AND c.status=? AND "
-            "json_extract(c.data, '$.kind')=?",
+            "json_extract(c.data, '$.kind')=? AND (SELECT COUNT(*) FROM order_stock t WHERE t.market=s.market AND "
+            "t.account=s.account AND t.order_no=s.order_no AND t.product_no=s.product_no) = 1",
             (ClaimStatus.DONE.value, ClaimType.CANCEL.value),
         ).fetchall()
         return list(dict.fromkeys(tuple(r) for r in [*by_status, *by_claim]))  # type: ignore[misc]
@@ -343,7 +403,12 @@ class StockBook:
             "OR (w.q=0 AND COALESCE(p.shown_on, p.sent_on, 1)<>0))",
             (buffer, buffer),
         ).fetchall()
-        return {str(r[0]) for r in rows}
+        priced = self.db.execute(
+            "SELECT DISTINCT l.code FROM links l JOIN items i ON i.code=l.code LEFT JOIN listing_price r ON "
+            "r.market=l.market AND r.account=l.account AND r.code=l.code WHERE l.result='ok' AND l.product_no<>'' "
+            "AND i.price>0 AND (r.sent IS NULL OR r.sent<>i.price OR (r.shown IS NOT NULL AND r.shown<>r.sent))"
+        ).fetchall()
+        return {str(r[0]) for r in [*rows, *priced]}
 
     def linked_codes(self) -> set[str]:
         rows = self.db.execute("SELECT DISTINCT code FROM links WHERE result='ok' AND product_no<>''").fetchall()
@@ -376,11 +441,18 @@ class StockBook:
                 "SELECT market, account, code, sent_on, shown_on, stopped FROM listing_sale WHERE 1=1" + where, args
             ).fetchall()
         }
+        prices = {
+            (r[0], r[1], r[2]): (r[3], r[4])
+            for r in self.db.execute(
+                "SELECT market, account, code, sent, shown FROM listing_price WHERE 1=1" + where, args
+            ).fetchall()
+        }
         out = []
         for market, account, code in rows:
             key = (market, account, code)
             sent, shown = stock.get(key, ({}, {}))
             on = sale.get(key, (None, None, 0))
+            price = prices.get(key, (None, None))
             out.append(
                 Listing(
                     market,
@@ -391,6 +463,8 @@ class StockBook:
                     None if on[0] is None else bool(on[0]),
                     None if on[1] is None else bool(on[1]),
                     bool(on[2]),
+                    price[0],
+                    price[1],
                 )
             )
         return sorted(out, key=lambda x: (x.code, x.market, x.account))
@@ -404,12 +478,19 @@ class StockBook:
         stocks: Mapping[str, int],
         on: bool | None,
         outcome: str,
+        price: int | None = None,
     ) -> int:
-        """A stock or sale-status call made (``outcome`` '' = done, else why not). Only a done call moves what we
-        last sent; a refused one is history only."""
+        """A stock, price or sale-status call made (``outcome`` '' = done, else why not). Only a done call moves what
+        we last sent; a refused one is history only."""
         now = _now()
         with self.db:
             self.db.execute("BEGIN")
+            if not outcome and price is not None:
+                self.db.execute(
+                    "INSERT INTO listing_price (market, account, code, sent, sent_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (market, account, code) DO UPDATE SET sent=excluded.sent, sent_at=excluded.sent_at",
+                    (market, account, code, price, now),
+                )
             if not outcome:
                 self.db.executemany(
                     "INSERT INTO listing_stock (market, account, code, option_no, sent, sent_at) VALUES "
@@ -424,7 +505,7 @@ class StockBook:
                         "sent_at=excluded.sent_at, stopped=MAX(stopped, excluded.stopped)",
                         (market, account, code, int(on), now, int(not on)),
                     )
-            detail = json.dumps({"stocks": dict(stocks), "on": on}, ensure_ascii=False)
+            detail = json.dumps({"stocks": dict(stocks), "on": on, "price": price}, ensure_ascii=False)
             cur = self.db.execute(
                 "INSERT INTO stock_sends (market, account, code, action, detail, sent_at, outcome) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -432,11 +513,20 @@ class StockBook:
             )
         return int(cur.lastrowid or 0)
 
-    def product_sent(self, market: str, account: str, code: str, stocks: Mapping[str, int]) -> None:
-        """A product registration or update told the listing these quantities; what it showed before is stale."""
+    def product_sent(
+        self, market: str, account: str, code: str, stocks: Mapping[str, int], price: int | None = None
+    ) -> None:
+        """A product registration or update told the listing these quantities (and this price); what it showed
+        before is stale."""
         now = _now()
         with self.db:
             self.db.execute("BEGIN")
+            if price:
+                self.db.execute(
+                    "INSERT INTO listing_price VALUES (?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (market, account, code) "
+                    "DO UPDATE SET sent=excluded.sent, sent_at=excluded.sent_at, shown=NULL, shown_at=NULL",
+                    (market, account, code, price, now),
+                )
             self.db.execute(
                 "DELETE FROM listing_stock WHERE market=? AND account=? AND code=?", (market, account, code)
             )
@@ -450,25 +540,39 @@ class StockBook:
             )
 
     def shown(
-        self, market: str, account: str, code: str, on_sale: bool, stocks: Mapping[str, int], send_ids: Iterable[int]
+        self,
+        market: str,
+        account: str,
+        code: str,
+        on_sale: bool | None,
+        stocks: Mapping[str, int],
+        send_ids: Iterable[int],
+        price: int | None = None,
     ) -> None:
-        """What the marketplace showed when read back after ``send_ids``."""
+        """What the marketplace showed when read back after ``send_ids`` (``price``: the price it showed after a
+        price call of ours, None when none was sent or the read does not give it)."""
         now = _now()
         with self.db:
             self.db.execute("BEGIN")
+            if price is not None:
+                self.db.execute(
+                    "UPDATE listing_price SET shown=?, shown_at=? WHERE market=? AND account=? AND code=?",
+                    (price, now, market, account, code),
+                )
             self.db.executemany(
                 "INSERT INTO listing_stock (market, account, code, option_no, shown, shown_at) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (market, account, code, option_no) DO UPDATE SET shown=excluded.shown, "
                 "shown_at=excluded.shown_at",
                 [(market, account, code, number, qty, now) for number, qty in stocks.items()],
             )
-            self.db.execute(
-                "INSERT INTO listing_sale (market, account, code, shown_on, shown_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (market, account, code) DO UPDATE SET shown_on=excluded.shown_on, shown_at=excluded.shown_at, "
-                "stopped=CASE WHEN excluded.shown_on=1 THEN 0 ELSE stopped END",
-                (market, account, code, int(on_sale), now),
-            )
-            text = json.dumps({"stocks": dict(stocks), "on": on_sale}, ensure_ascii=False)
+            if on_sale is not None:
+                self.db.execute(
+                    "INSERT INTO listing_sale (market, account, code, shown_on, shown_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (market, account, code) DO UPDATE SET shown_on=excluded.shown_on, "
+                    "shown_at=excluded.shown_at, stopped=CASE WHEN excluded.shown_on=1 THEN 0 ELSE stopped END",
+                    (market, account, code, int(on_sale), now),
+                )
+            text = json.dumps({"stocks": dict(stocks), "on": on_sale, "price": price}, ensure_ascii=False)
             self.db.executemany(
                 "UPDATE stock_sends SET shown=?, shown_at=? WHERE id=?", [(text, now, i) for i in send_ids]
             )
@@ -500,7 +604,8 @@ class StockBook:
 
 class ResolveItem:
     """Which item an order line is of: by the option code the marketplace echoes, by the option number our link
-    recorded, or the product's only item; None when none of these is certain."""
+    recorded, the product's only item, or the one item whose every option value the order's option text names;
+    None when none of these is certain (never guessed)."""
 
     def __init__(self, book: StockBook) -> None:
         self.book = book
@@ -518,17 +623,40 @@ class ResolveItem:
         if line.option_code in numbers:
             return code, line.option_code
         link = ledger.link(line.market, line.account, code)
+        mapped = link is not None and bool(link.link.option_nos)
         if link is not None:
             ours = [k for k, v in link.link.option_nos.items() if v == line.option_no and k in numbers]
             if len(ours) == 1:
                 return code, ours[0]
         if len(items) == 1:
             return code, items[0].option_no
+        if mapped:  # the link knows the marketplace's option numbers and this one is not among them
+            return None
+        # no option numbers kept (ESM): the option as the order shows it ("색상:골드/사이즈:S"), if exactly one
+        # item has every value of its in it
+        words = set(_WORDS.split(line.option_text or "")) - {""}
+        fits = [i for i in items if i.option and set(i.option.split("/")) <= words]
+        if len(fits) == 1:
+            return code, fits[0].option_no
         return None
 
 
+_WORDS = re.compile(r"[/:,|\s]+")
+
+
 def _item(row: tuple[object, ...]) -> Item:
-    return Item(str(row[0]), str(row[1]), str(row[2]), str(row[3]), int(row[4]), bool(row[5]))  # type: ignore[call-overload]
+    code, option, number, name, stock, selling, price, extra, workbook = row
+    return Item(
+        str(code),
+        str(option),
+        str(number),
+        str(name),
+        int(str(stock)),
+        bool(selling),
+        int(str(price)),
+        int(str(extra)),
+        str(workbook),
+    )
 
 
 def _ref(line: OrderLine) -> str:

@@ -483,8 +483,20 @@ def test_adapter_sets_and_reads_stock_per_vendor_item_as_documented() -> None:
     assert put.url.path.endswith("/vendor-items/3000000000/quantities/0")
     [get] = answers.documented("vendor_item_inventories")
     assert get.url.path.endswith("/vendor-items/3000000000/inventories")
-    # the documented option: onSale true, amountInStock 0 — nothing left to sell
-    assert shown == Shown(on_sale=False, stocks={"CP-001-001": 0})
+    # the documented option: onSale true, amountInStock 0 — nothing left to sell; its salePrice is the price shown
+    assert shown == Shown(on_sale=False, stocks={"CP-001-001": 0}, price=32000, prices={"CP-001-001": 32000})
+
+
+def test_adapter_sets_each_options_price_as_documented() -> None:
+    answers = Answers()
+    link = ProductLink("152620911", {"CP-001-001": "3572784698", "CP-001-002": "3572784699"})
+    run_adapter(lambda c: c.set_price("CP-001", link, 49000, {"CP-001-002": 2000}), answers)
+    # the page's example path (3572784698/prices/49000), without its forceSalePriceUpdate (docs reading 4)
+    assert [r.url.path.rsplit("/", 3)[-3:] for r in answers.documented("vendor_item_prices")] == [
+        ["3572784698", "prices", "49000"],
+        ["3572784699", "prices", "51000"],
+    ]
+    assert [r.url.query for r in answers.requests_of("vendor_item_prices")] == [b"", b""]
 
 
 def _claims(bodies: dict[str, Any]) -> tuple[list[Claim], Answers]:
@@ -987,6 +999,39 @@ def test_sandbox_refuses_a_price_change_past_coupangs_guard() -> None:
                 "data": None,
             },
         )
+
+    run_sandbox(scenario)
+
+
+def test_sandbox_takes_prices_in_10_won_units_only_and_swallows_them_when_asked() -> None:
+    async def scenario(s: Sandbox) -> None:
+        product = await _create(s, requested=True)
+        item = product["items"][0]["vendorItemId"]
+        # articles/360034156273: "최소 10원 단위로 입력가능합니다. (1원 단위 입력 불가)"
+        odd = await s.send("vendor_item_prices", path={"vendorItemId": str(item), "price": "10005"})
+        assert (odd.status_code, odd.json()) == (
+            400,
+            {
+                "code": 400,
+                "message": f"가격변경에 실패했습니다. [옵션ID[{item}] : 판매가는 최소 10원 단위로 입력 가능합니다. "
+                "(1원 단위 입력 불가)]",
+                "data": None,
+            },
+        )
+        await s.control("swallow", on=True)
+        swallowed = await s.send("vendor_item_prices", path={"vendorItemId": str(item), "price": "12000"})
+        shaped(CONTRACTS["vendor_item_prices"], swallowed)  # answered as done
+        past = await s.send("vendor_item_prices", path={"vendorItemId": str(item), "price": "30000"})
+        assert past.status_code == 400  # still refused past the guard
+        read = await s.send("vendor_item_inventories", path={"vendorItemId": str(item)})
+        assert read.json()["data"]["salePrice"] == 10000  # unchanged
+        await s.control("swallow", on=False)
+        shaped(
+            CONTRACTS["vendor_item_prices"],
+            await s.send("vendor_item_prices", path={"vendorItemId": str(item), "price": "12000"}),
+        )
+        read = await s.send("vendor_item_inventories", path={"vendorItemId": str(item)})
+        assert read.json()["data"]["salePrice"] == 12000
 
     run_sandbox(scenario)
 

@@ -241,7 +241,7 @@ def line(order_no: str = "2946269058", site: str = "gmarket") -> OrderLine:
 
 
 def test_every_fixture_is_from_the_guide_pinned_and_signed_with_a_bearer_jwt() -> None:
-    assert len(CONTRACTS) == 36
+    assert len(CONTRACTS) == 37
     for contract in CONTRACTS.values():
         guide = [s for s in contract.sources if "rumeadia-dotcom/ing0415/blob/bf89065d" in s]
         assert guide, contract.call  # every fixture names the pinned guide copy
@@ -413,7 +413,9 @@ def test_shown_reads_sell_status_and_options() -> None:
     replay = EsmReplay({"recommended_options_read": coded(CODES)})
     adapter = esm(replay)
     assert run(adapter.shown("99025306", LISTING)) == Shown(
-        on_sale=False, stocks={"99025306-001": 1, "99025306-002": 0, "99025306-003": 1, "99025306-004": 1}
+        on_sale=False,
+        stocks={"99025306-001": 1, "99025306-002": 0, "99025306-003": 1, "99025306-004": 1},
+        price=10000,  # E 21's Price 10000.0 on both sites
     )
     replay.check("sell_status_read")
     replay.check("recommended_options_read")
@@ -424,8 +426,42 @@ def test_shown_reads_sell_status_and_options() -> None:
     plain = esm(
         EsmReplay({"recommended_options_read": {"type": 0, "isStockManage": False}, "sell_status_read": open_ended})
     )
-    assert run(plain.shown("99025306", LISTING)) == Shown(on_sale=True, stocks={"99025306-001": 99999})
+    assert run(plain.shown("99025306", LISTING)) == Shown(on_sale=True, stocks={"99025306-001": 99999}, price=10000)
     assert run(esm(EsmReplay()).shown("99025306", LISTING)).stocks == {}  # the sample's rows carry no manageCode
+
+
+def test_set_price_sends_the_price_call_to_the_selling_sites_and_passes_on_its_refusal() -> None:
+    """E 186: after E 21's and E 26's reads, ``PUT …/price`` ``{"iac", "gmkt"}`` (both sites sell, both at E 21's
+    10000.0); the rows already carry the 추가금 asked (E 26's sample: addAmnt 0.0), so no option call. E 186's Sample
+    Code_Fail reaches the caller as a refusal in Korean with ESM's words."""
+    open_ended = copy.deepcopy(CONTRACTS["sell_status_read"].response["body"])
+    open_ended["itemBasicInfo"]["SellingPeriod"] = {"gmkt": 99991231, "iac": 99991231}
+    bodies = {"recommended_options_read": coded(CODES), "sell_status_read": open_ended}
+    replay = EsmReplay(bodies)
+    adapter = esm(replay)
+    run(adapter.set_price("99025306", LISTING, 12000, {}))
+    [sent] = replay.check("price")
+    assert (sent.url.path, json.loads(sent.content)) == (
+        "/item/v1/goods/2035363538/price",
+        {"iac": 12000, "gmkt": 12000},
+    )
+    assert [f"{r.method} {r.url.path}" for _, r in replay.sent] == [
+        "GET /item/v1/goods/2035363538/sell-status",
+        "GET /item/v1/goods/2035363538/recommended-options",
+        "PUT /item/v1/goods/2035363538/price",
+    ]
+    refused = {
+        "resultCode": 1000,
+        "message": "[GMKT]1원단위는 입력하실 수 없습니다.",
+        "data": None,
+    }  # its Sample Code_Fail
+    adapter = esm(EsmReplay({**bodies, "price": refused}))
+    with pytest.raises(Rejected) as caught:
+        run(adapter.set_price("99025306", LISTING, 12000, {}))
+    assert caught.value.message == (
+        "G마켓·옥션 가격 수정(99025306): ESM이 받지 않았습니다 — [GMKT]1원단위는 입력하실 수 없습니다. (결과코드 1000). "
+        "내용을 고친 뒤 다시 보내세요."
+    )
 
 
 def test_cancel_sale_sends_the_sold_out_call_and_reads_an_ambiguous_refusal_by_order_number() -> None:

@@ -85,6 +85,9 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Run:
             results["updated"] = await naver.update_product(product, SALES, LINK)
             results["found"] = await naver.find_product("1612498")
             await naver.update_stock(product)
+            await naver.set_price("1612498", LINK, 100000, {})  # product_read's prices already: nothing sent
+            await naver.set_price("1612498", LINK, 42900, {"1612498-BK-S": 0})  # extras as read: bulk-update
+            await naver.set_price("1612498", LINK, 120000, {"1612498-GR-S": 10000})  # an extra changes: option-stock
             await naver.set_stock("1612498", LINK, {"1612498-GR-S": 0, "1612498-BK-S": 5})
             results["shown"] = await naver.shown("1612498", LINK)
             await naver.pause("1612498")
@@ -132,7 +135,7 @@ def test_products_read_the_documented_answers(replayed: Run) -> None:
 
 
 def test_stock_goes_through_option_stock_with_the_read_combinations(replayed: Run) -> None:
-    sent, _ = replayed.replay.requests_of("option_stock")
+    sent, _, _ = replayed.replay.requests_of("option_stock")
     # every combination product_read shows, its price and usable as read; the workbook's option numbers
     # (1612498-001 …) are not the sample's seller codes (1612498-BK-S …), so each keeps the stock it has
     assert httpx.Response(200, content=sent.read()).json() == {
@@ -152,7 +155,7 @@ def test_stock_goes_through_option_stock_with_the_read_combinations(replayed: Ru
 
 def test_set_stock_sends_only_the_named_combinations_with_their_read_price(replayed: Run) -> None:
     """The link gives the number (no search) and the ids; the read gives price and usable ("미입력 시 0원")."""
-    _, sent = replayed.replay.requests_of("option_stock")
+    _, _, sent = replayed.replay.requests_of("option_stock")
     assert sent.url.path == "/external/v1/products/origin-products/10000000001/option-stock"
     assert httpx.Response(200, content=sent.read()).json() == {
         "optionInfo": {
@@ -164,12 +167,42 @@ def test_set_stock_sends_only_the_named_combinations_with_their_read_price(repla
         }
     }
     searches = replayed.replay.requests_of("product_search")
-    assert len(searches) == 3  # find_product, update_stock, pause: none for set_stock or shown
+    assert len(searches) == 3  # find_product, update_stock, pause: none for set_price, set_stock or shown
+
+
+def test_set_price_sends_the_sale_price_alone_or_with_the_changed_options(replayed: Run) -> None:
+    """product_read shows salePrice 100000 and both combinations at price 0. The same prices: nothing sent. A new
+    price with the extras as read: bulk-update SALE_PRICE TO WON, no stock. An extra that changes: option-stock with
+    productSalePrice and only that combination, its stock and usable as read ("미입력 시 0개")."""
+    (bulk,) = replayed.replay.requests_of("bulk_update")
+    assert bulk.url.path == "/external/v1/products/origin-products/bulk-update"
+    assert httpx.Response(200, content=bulk.read()).json() == {
+        "originProductNos": [10000000001],
+        "productBulkUpdateType": "SALE_PRICE",
+        "productSalePrice": {
+            "value": 42900,
+            "productSalePriceChangerType": "TO",
+            "productSalePriceChangerUnitType": "WON",
+        },
+    }
+    _, priced, _ = replayed.replay.requests_of("option_stock")
+    assert priced.url.path == "/external/v1/products/origin-products/10000000001/option-stock"
+    assert httpx.Response(200, content=priced.read()).json() == {
+        "productSalePrice": {"salePrice": 120000},
+        "optionInfo": {
+            "optionCombinations": [{"id": 27921372992, "stockQuantity": 2, "price": 10000, "usable": True}],
+            "useStockManagement": True,
+        },
+    }
+    reads = [r.url.path for r in replayed.replay.requests_of("product_read")]
+    assert (
+        reads[4:7] == ["/external/v2/products/origin-products/10000000001"] * 3
+    )  # one read per set_price (after update_stock's)
 
 
 def test_shown_reads_the_documented_product(replayed: Run) -> None:
-    # product_read: statusType SALE, channel display ON, combinations 1612498-BK-S 1 and 1612498-GR-S 2
-    assert replayed.results["shown"] == Shown(on_sale=True, stocks={"1612498-BK-S": 1, "1612498-GR-S": 2})
+    # product_read: statusType SALE, channel display ON, combinations 1612498-BK-S 1 and 1612498-GR-S 2, salePrice
+    assert replayed.results["shown"] == Shown(on_sale=True, stocks={"1612498-BK-S": 1, "1612498-GR-S": 2}, price=100000)
     reads = [r.url.path for r in replayed.replay.requests_of("product_read")]
     assert reads[-2:] == ["/external/v2/products/origin-products/10000000001"] * 2  # set_stock's, shown's
 
@@ -365,6 +398,9 @@ async def _documented_call(box: Sandbox, call: str) -> httpx.Response:
         return await box.http.post(c.path, files=[("imageFiles", ("main.jpg", b"\xff\xd8\xff main", "image/jpeg"))])
     if call == "product_create":
         return await box.send(c, body)
+    if call == "bulk_update":
+        number = await box.product()
+        return await box.send(c, {**body, "originProductNos": [number]})
     if call in ("product_read", "product_update", "change_status", "option_stock"):
         number = str(await box.product())
         if call == "option_stock":
@@ -492,6 +528,42 @@ def test_eleven_images_and_foreign_option_ids_are_bad_requests() -> None:
         number = str(await box.product())
         stock = CONTRACTS["option_stock"]
         _refusal(await box.send(stock, stock.request["body"], path=_fill(stock, originProductNo=number)), "BAD_REQUEST")
+
+    sandbox(scenario)
+
+
+def test_a_price_that_leaves_an_option_outside_its_range_is_a_bad_request() -> None:
+    """◐ 옵션가 제한 (±50 % of a sale price from 10,000원): option-stock and bulk-update are refused whole, in the
+    error shape, and change nothing; salePrice is at most 999,999,990 (2.0.0-RC)."""
+
+    async def scenario(box: Sandbox) -> None:
+        number = await box.product()  # product_create: salePrice 100000, both combinations at price 0
+        combo = (await box.state())["products"][0]["originProduct"]["detailAttribute"]["optionInfo"]
+        first = combo["optionCombinations"][0]["id"]
+        stock, bulk = CONTRACTS["option_stock"], CONTRACTS["bulk_update"]
+        path = _fill(stock, originProductNo=str(number))
+
+        def priced(sale: int, extra: int) -> dict[str, Any]:
+            return {
+                "productSalePrice": {"salePrice": sale},
+                "optionInfo": {"optionCombinations": [{"id": first, "stockQuantity": 1, "price": extra}]},
+            }
+
+        assert (await box.send(stock, priced(100000, 50000), path=path)).status_code == 200  # +50 %: the edge
+        _refusal(await box.send(stock, priced(100000, 50010), path=path), "BAD_REQUEST")
+        _refusal(await box.send(stock, priced(999_999_991, 0), path=path), "BAD_REQUEST")
+        lower = {**bulk.request["body"], "originProductNos": [number]}
+        lower["productSalePrice"] = {**lower["productSalePrice"], "value": 90000}  # 50000 > 45000
+        refused = await box.send(bulk, lower)
+        _refusal(refused, "BAD_REQUEST")
+        assert refused.json()["invalidInputs"][0]["message"] == (
+            f"옵션 {first}의 옵션가 50,000원이 판매가 90,000원의 허용 범위(-45,000~45,000원)를 벗어납니다."
+        )
+        origin = (await box.state())["products"][0]["originProduct"]
+        assert origin["salePrice"] == 100000
+        assert origin["detailAttribute"]["optionInfo"]["optionCombinations"][0]["price"] == 50000
+        missing = await box.send(bulk, {**lower, "originProductNos": [number + 99]})
+        assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
 
     sandbox(scenario)
 

@@ -76,7 +76,7 @@ def check(replay: Replay, call: str) -> None:
 
 
 def test_every_fixture_is_from_the_guide_or_samba_wave() -> None:
-    assert len(CONTRACTS) == 25
+    assert len(CONTRACTS) == 26
     for contract in CONTRACTS.values():
         assert contract.status in ("official", "clients")
         assert all("ing0415" in s or "samba-wave" in s for s in contract.sources)
@@ -121,9 +121,23 @@ def test_stock_sync_reads_1623_puts_1625_and_reads_the_sale_state_by_1620() -> N
         "stckQty": "0",
         "optWght": "3",  # as G 1623 shows it: only the quantity changes
     }
-    assert run(adapter.shown("MYCODE758634", link)) == Shown(on_sale=True, stocks={"CD01101": 62})
+    assert run(adapter.shown("MYCODE758634", link)) == Shown(on_sale=True, stocks={"CD01101": 62}, price=12000)
     check(replay, "product_get")
     assert replay.of("product_by_seller_code") == []  # the link's number: no look-up
+
+
+def test_price_reads_the_option_prices_by_1623_and_sends_the_documented_1752() -> None:
+    replay = Replay()
+    adapter = st11(replay)
+    link = ProductLink("113214968")  # G 1752's example product; G 1623's example row holds addPrc 0 for CD01101
+    run(adapter.set_price("MYCODE758634", link, 22000, {"CD01101": 0}))
+    check(replay, "stock_get")
+    check(replay, "product_price")
+    assert [r.url.path for c, r in replay.sent] == [
+        "/rest/prodmarketservice/prodmarket/stck/113214968",
+        "/rest/prodservices/product/price/113214968/22000",  # G 1752's examples
+    ]
+    assert replay.of("product_price")[0].content == b""
 
 
 def test_cancel_sale_sends_the_documented_1638() -> None:

@@ -309,7 +309,25 @@ def test_shown_reads_the_documented_deal() -> None:
     parsed, replay = replayed(lambda t: t.shown("TM-001", LINK))
     [get] = replay.requests_of("deals_get")
     assert request_problems(CONTRACTS["deals_get"], get) == []
-    assert parsed == Shown(on_sale=True, stocks={"TM-001-001": 10})
+    assert parsed == Shown(on_sale=True, stocks={"TM-001-001": 10}, prices={"TM-001-001": 15000})
+
+
+def test_set_price_reads_the_documented_deal_then_sends_the_documented_update() -> None:
+    """The deal read first ([T2] DealOption.salesPrice), then the documented deal update with only its options, each
+    with price = salesPrice ([T1] updateProducts; [T2] "기본적으로 수정될 정보만 세팅하면 되나"); the documented
+    DealUpdateResult is done. A price the read shows already sends nothing."""
+    parsed, replay = replayed(lambda t: t.set_price("TM-001", LINK, 16000, {}))
+    assert parsed is None
+    assert [c.call for c, _ in replay.sent] == ["token", "deals_get", "deals_update"]
+    [put] = replay.requests_of("deals_update")
+    assert request_problems(CONTRACTS["deals_update"], put) == []
+    assert put.url.path == "/api/V1001/deals/TM-001"
+    # the documented read gives no option title, so none is sent back
+    assert httpx.Response(200, content=put.content).json() == {
+        "dealOptions": [{"vendorDealOptionNo": "TM-001-001", "price": 16000, "salesPrice": 16000}]
+    }
+    _, replay = replayed(lambda t: t.set_price("TM-001", LINK, 15000, {"TM-001-001": 0}))
+    assert [c.call for c, _ in replay.sent] == ["token", "deals_get"]
 
 
 def test_cancel_sale_reads_the_documented_order_then_sends_the_documented_cancel() -> None:

@@ -1203,7 +1203,9 @@ def test_shown_reads_sell_status_and_options_back_to_our_option_numbers() -> Non
         "GET /item/v1/goods/77/sell-status": sell_status(),
     }
     esm, wire = adapter(routes)
-    assert run(esm.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 0, "ESM-001-002": 5})
+    assert run(esm.shown("ESM-001", LINK)) == Shown(
+        on_sale=True, stocks={"ESM-001-001": 0, "ESM-001-002": 5}, price=15000
+    )
     assert [(r.method, r.url.path) for r in wire.sent] == [
         ("GET", "/item/v1/goods/77/sell-status"),
         ("GET", "/item/v1/goods/77/recommended-options"),
@@ -1214,7 +1216,9 @@ def test_shown_reads_sell_status_and_options_back_to_our_option_numbers() -> Non
     assert run(ended.shown("ESM-001", LINK)).on_sale is False
     all_out = options_answer(("ESM-001-001", 1, True), ("ESM-001-002", 1, True))
     sold, _ = adapter({**routes, "GET /item/v1/goods/77/recommended-options": all_out})
-    assert run(sold.shown("ESM-001", LINK)) == Shown(on_sale=False, stocks={"ESM-001-001": 0, "ESM-001-002": 0})
+    assert run(sold.shown("ESM-001", LINK)) == Shown(
+        on_sale=False, stocks={"ESM-001-001": 0, "ESM-001-002": 0}, price=15000
+    )
 
 
 def test_shown_reads_the_selling_site_and_the_larger_number_where_sites_differ() -> None:
@@ -1226,14 +1230,16 @@ def test_shown_reads_the_selling_site_and_the_larger_number_where_sites_differ()
     both, _ = adapter({**routes, "GET /item/v1/goods/77/sell-status": sell_status()})
     assert run(both.shown("ESM-001", LINK)).stocks == {"ESM-001-001": 4, "ESM-001-002": 7}
     g_only, _ = adapter({**routes, "GET /item/v1/goods/77/sell-status": sell_status(iac=False)})
-    assert run(g_only.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 0, "ESM-001-002": 3})
+    assert run(g_only.shown("ESM-001", LINK)) == Shown(
+        on_sale=True, stocks={"ESM-001-001": 0, "ESM-001-002": 3}, price=15000
+    )
     plain, _ = adapter(
         {
             "GET /item/v1/goods/77/recommended-options": httpx.Response(200, json={"type": 0}),
             "GET /item/v1/goods/77/sell-status": sell_status(stock=8),
         }
     )
-    assert run(plain.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 8})
+    assert run(plain.shown("ESM-001", LINK)) == Shown(on_sale=True, stocks={"ESM-001-001": 8}, price=15000)
 
 
 @pytest.mark.parametrize("reason", ["배송지연", "가격오류", "기타", "모름"])

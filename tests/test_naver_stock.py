@@ -1,6 +1,7 @@
-"""Issue 17 on Naver: stock sync (set_stock), what the listing shows (shown) and 판매취소 (cancel_sale), the adapter
-against the in-process sandbox (the recording setup of test_naver_adapter): exact requests, exact outcomes, exact
-state, and the round trip the stock job relies on (a swallowed write still reads back the old numbers).
+"""Issue 17 on Naver: stock sync (set_stock), the selling price (set_price), what the listing shows (shown) and
+판매취소 (cancel_sale), the adapter against the in-process sandbox (the recording setup of test_naver_adapter): exact
+requests, exact outcomes, exact state, and the round trip the stock job relies on (a swallowed write still reads back
+the old numbers).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ PRODUCT_PATH = f"/external/v2/products/origin-products/{NUMBER}"
 STOCK_PATH = f"/external/v1/products/origin-products/{NUMBER}/option-stock"
 STATUS_PATH = f"/external/v1/products/origin-products/{NUMBER}/change-status"
 SEARCH_PATH = "/external/v1/products/search"
+BULK_PATH = "/external/v1/products/origin-products/bulk-update"
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_set_stock_changes_the_named_options_and_shown_reads_them_back(images: P
         await s.naver.set_stock("NV-001", link, {"NV-001-001": 0, "NV-001-002": 5})
         assert _since(s, mark) == [("GET", PRODUCT_PATH), ("PUT", STOCK_PATH)]  # the link's number: no search
         shown = await s.naver.shown("NV-001", link)
-        assert shown == Shown(on_sale=True, stocks={"NV-001-001": 0, "NV-001-002": 5, "NV-001-003": 0})
+        assert shown == Shown(on_sale=True, stocks={"NV-001-001": 0, "NV-001-002": 5, "NV-001-003": 0}, price=15000)
         assert shown.sold_out("NV-001-001") and not shown.sold_out("NV-001-002")
 
         await _control(s, "swallow", {"on": True})
@@ -65,7 +67,7 @@ def test_set_stock_changes_the_named_options_and_shown_reads_them_back(images: P
 
         await s.naver.set_stock("NV-001", link, {"NV-001-002": 0})
         gone = await s.naver.shown("NV-001", link)  # every usable option at 0: Naver's product is OUTOFSTOCK
-        assert gone == Shown(on_sale=False, stocks={"NV-001-001": 0, "NV-001-002": 0, "NV-001-003": 0})
+        assert gone == Shown(on_sale=False, stocks={"NV-001-001": 0, "NV-001-002": 0, "NV-001-003": 0}, price=15000)
         assert (await _state(s))["products"][0]["statusType"] == "OUTOFSTOCK"
         await s.naver.set_stock("NV-001", link, {"NV-001-001": 3})
         assert (await s.naver.shown("NV-001", link)).on_sale is True
@@ -107,12 +109,12 @@ def test_stock_of_a_product_without_options_goes_through_change_status(images: P
         link = await s.naver.create_product(single, SALES)
         assert link == ProductLink(NUMBER, {})
         await s.naver.set_stock("NV-001", link, {"NV-001-001": 0})
-        assert await s.naver.shown("NV-001", link) == Shown(on_sale=False, stocks={"NV-001-001": 0})
+        assert await s.naver.shown("NV-001", link) == Shown(on_sale=False, stocks={"NV-001-001": 0}, price=15000)
         await s.naver.set_stock("NV-001", link, {"NV-001-001": 4})
-        assert await s.naver.shown("NV-001", link) == Shown(on_sale=True, stocks={"NV-001-001": 4})
+        assert await s.naver.shown("NV-001", link) == Shown(on_sale=True, stocks={"NV-001-001": 4}, price=15000)
         await s.naver.pause("NV-001")
         await s.naver.set_stock("NV-001", link, {"NV-001-001": 2})
-        assert await s.naver.shown("NV-001", link) == Shown(on_sale=False, stocks={"NV-001-001": 2})
+        assert await s.naver.shown("NV-001", link) == Shown(on_sale=False, stocks={"NV-001-001": 2}, price=15000)
         mark = len(s.recorder.calls())
         with pytest.raises(Rejected) as caught:
             await s.naver.set_stock("NV-001", link, {"NV-001-002": 1})
@@ -161,13 +163,159 @@ def test_a_link_without_ids_or_number_finds_them_by_code(images: Path) -> None:
         await s.naver.set_stock("NV-001", bare, {"NV-001-002": 1})
         assert _since(s, mark) == [("POST", SEARCH_PATH), ("GET", PRODUCT_PATH), ("PUT", STOCK_PATH)]
         shown = await s.naver.shown("NV-001", bare)
-        assert shown == Shown(on_sale=True, stocks={"NV-001-001": 10, "NV-001-002": 1, "NV-001-003": 0})
+        assert shown == Shown(on_sale=True, stocks={"NV-001-001": 10, "NV-001-002": 1, "NV-001-003": 0}, price=15000)
 
     s = run(scenario, images_dir=images)
     (body,) = [e.json() for e in s.recorder.market("PUT", STOCK_PATH)]
     assert body["optionInfo"]["optionCombinations"] == [
         {"id": 40000000002, "stockQuantity": 1, "price": 0, "usable": True}
     ]
+
+
+# --- set_price -----------------------------------------------------------------------------------------------
+
+
+def _bulk(price: int) -> dict[str, object]:
+    return {
+        "originProductNos": [int(NUMBER)],
+        "productBulkUpdateType": "SALE_PRICE",
+        "productSalePrice": {
+            "value": price,
+            "productSalePriceChangerType": "TO",
+            "productSalePriceChangerUnitType": "WON",
+        },
+    }
+
+
+async def _prices(s: Setup) -> tuple[int, list[int]]:
+    """The sandbox's sale price and option prices of the first product."""
+    origin = (await _state(s))["products"][0]["originProduct"]
+    return origin["salePrice"], [c["price"] for c in origin["detailAttribute"]["optionInfo"]["optionCombinations"]]
+
+
+def test_set_price_round_trip_keeps_each_options_extra(images: Path) -> None:
+    """PRODUCT sells at 15,000원 with extras 0, 0 and 2,000 (the third not usable). A new price with the same extras
+    goes alone (bulk-update, no stock); a changed extra goes with it through option-stock (only that combination, its
+    stock as read); the same prices again send nothing. shown reads the price back; options sell at price + extra.
+    Swallowed, both writes answer OK and nothing changes."""
+    extras = {"NV-001-001": 0, "NV-001-002": 0, "NV-001-003": 2000}
+
+    async def scenario(s: Setup) -> None:
+        link = await s.naver.create_product(PRODUCT, SALES)
+        assert (await s.naver.shown("NV-001", link)).price == 15000
+        mark = len(s.recorder.calls())
+        await s.naver.set_price("NV-001", link, 18000, extras)
+        assert _since(s, mark) == [("GET", PRODUCT_PATH), ("PUT", BULK_PATH)]  # the link's number: no search
+        stocks = {"NV-001-001": 10, "NV-001-002": 5, "NV-001-003": 0}
+        assert await s.naver.shown("NV-001", link) == Shown(on_sale=True, stocks=stocks, price=18000)
+        assert await _prices(s) == (18000, [0, 0, 2000])
+
+        mark = len(s.recorder.calls())
+        await s.naver.set_price("NV-001", link, 20000, {"NV-001-002": 1000})  # NV-001-003 not named: 0
+        assert _since(s, mark) == [("GET", PRODUCT_PATH), ("PUT", STOCK_PATH)]
+        assert await s.naver.shown("NV-001", link) == Shown(on_sale=True, stocks=stocks, price=20000)
+        assert await _prices(s) == (20000, [0, 1000, 0])
+        mark = len(s.recorder.calls())
+        await s.naver.set_price("NV-001", link, 20000, {"NV-001-001": 0, "NV-001-002": 1000})
+        assert _since(s, mark) == [("GET", PRODUCT_PATH)]  # Naver shows these prices: nothing sent
+
+        lines = await _lines(s, 6, 3, qty=1, product=NUMBER)
+        assert {(x.option_code, x.price) for x in lines} == {("NV-001-001", 20000), ("NV-001-002", 21000)}
+
+        await _control(s, "swallow", {"on": True})
+        await s.naver.set_price("NV-001", link, 25000, {"NV-001-002": 1000})  # bulk-update, answered as done …
+        await s.naver.set_price("NV-001", link, 25000, {"NV-001-002": 2000})  # option-stock, answered as done …
+        assert (await s.naver.shown("NV-001", link)).price == 20000  # … and neither applied
+        assert await _prices(s) == (20000, [0, 1000, 0])
+        await _control(s, "swallow", {"on": False})
+
+    s = run(scenario, images_dir=images)
+    assert [e.json() for e in s.recorder.market("PUT", BULK_PATH)] == [_bulk(18000), _bulk(25000)]
+    assert [e.json() for e in s.recorder.market("PUT", STOCK_PATH)] == [
+        {
+            "productSalePrice": {"salePrice": 20000},
+            "optionInfo": {
+                "optionCombinations": [
+                    {"id": 40000000002, "stockQuantity": 5, "price": 1000, "usable": True},
+                    {"id": 40000000003, "stockQuantity": 0, "price": 0, "usable": False},
+                ],
+                "useStockManagement": True,
+            },
+        },
+        {
+            "productSalePrice": {"salePrice": 25000},
+            "optionInfo": {
+                "optionCombinations": [{"id": 40000000002, "stockQuantity": 5, "price": 2000, "usable": True}],
+                "useStockManagement": True,
+            },
+        },
+    ]
+    assert not s.recorder.market("PUT", PRODUCT_PATH)  # never the whole product
+    assert not s.recorder.market("PUT", STATUS_PATH)
+
+
+def test_set_price_refusals_reach_the_caller_in_korean(images: Path) -> None:
+    """A price Naver cannot take is refused before any call; an option Naver does not have after the read; Naver's
+    own 옵션가 제한 refusal (±50 % from 10,000원, at most +100 % under 10,000원) reaches the caller with its words.
+    Nothing changes."""
+
+    async def scenario(s: Setup) -> None:
+        link = await s.naver.create_product(PRODUCT, SALES)
+        mark = len(s.recorder.calls())
+        with pytest.raises(Rejected) as zero:
+            await s.naver.set_price("NV-001", link, 0, {})
+        assert zero.value.message == "스마트스토어 판매가는 1~999,999,990원입니다(0). 판매가를 고치세요."
+        assert _since(s, mark) == []
+        with pytest.raises(Rejected) as unknown:
+            await s.naver.set_price("NV-001", link, 16000, {"NV-001-009": 0})
+        assert unknown.value.message == (
+            f"스마트스토어 상품 {NUMBER}에 옵션 NV-001-009이(가) 없습니다. 상품을 다시 보내(상품 수정) 옵션을 연동하세요."
+        )
+        assert _since(s, mark) == [("GET", PRODUCT_PATH)]
+
+        with pytest.raises(Rejected) as wide:  # an extra of 9,000원 on 15,000원: over +50 %
+            await s.naver.set_price("NV-001", link, 15000, {"NV-001-001": 9000, "NV-001-003": 2000})
+        assert (wide.value.status, wide.value.code) == (400, "BAD_REQUEST")
+        assert wide.value.message == (
+            "스마트스토어가 요청을 거절했습니다: 옵션가가 판매가의 허용 범위를 벗어납니다. "
+            "(optionInfo.optionCombinations[0].price: 옵션 40000000001의 옵션가 9,000원이 판매가 15,000원의 허용 "
+            "범위(-7,500~7,500원)를 벗어납니다.)"
+        )
+        with pytest.raises(Rejected) as low:  # 1,000원 leaves the 2,000원 extra over +100 %
+            await s.naver.set_price("NV-001", link, 1000, {"NV-001-003": 2000})
+        assert low.value.message == (
+            "스마트스토어가 요청을 거절했습니다: 요청 값이 올바르지 않습니다. (originProductNos[0]: 옵션 40000000003의 "
+            "옵션가 2,000원이 판매가 1,000원의 허용 범위(0~1,000원)를 벗어납니다.)"
+        )
+        assert _since(s, mark)[-2:] == [("GET", PRODUCT_PATH), ("PUT", BULK_PATH)]
+        assert await _prices(s) == (15000, [0, 0, 2000])
+
+    run(scenario, images_dir=images)
+
+
+def test_price_of_a_product_without_options_goes_alone_through_bulk_update(images: Path) -> None:
+    single = replace(PRODUCT, option_names=(), options=(OptionCombo((), 0, True, 6),))
+
+    async def scenario(s: Setup) -> None:
+        link = await s.naver.create_product(single, SALES)
+        mark = len(s.recorder.calls())
+        await s.naver.set_price("NV-001", link, 9900, {"NV-001-001": 0})
+        assert _since(s, mark) == [("GET", PRODUCT_PATH), ("PUT", BULK_PATH)]
+        assert await s.naver.shown("NV-001", link) == Shown(on_sale=True, stocks={"NV-001-001": 6}, price=9900)
+        with pytest.raises(Rejected) as extra:
+            await s.naver.set_price("NV-001", link, 9900, {"NV-001-001": 500})
+        assert extra.value.message == (
+            f"스마트스토어 상품 {NUMBER}은(는) 옵션이 없는 상품입니다. 옵션 NV-001-001의 추가금액은 보낼 수 없습니다. "
+            "상품을 다시 보내세요."
+        )
+        mark = len(s.recorder.calls())
+        await s.naver.set_price("NV-001", ProductLink(""), 12000, {})  # no number in the link: found by code
+        assert _since(s, mark) == [("POST", SEARCH_PATH), ("GET", PRODUCT_PATH), ("PUT", BULK_PATH)]
+        assert (await s.naver.shown("NV-001", link)).price == 12000
+
+    s = run(scenario, images_dir=images)
+    assert [e.json() for e in s.recorder.market("PUT", BULK_PATH)] == [_bulk(9900), _bulk(12000)]
+    assert not s.recorder.market("PUT", STOCK_PATH)
 
 
 # --- cancel_sale and option_code -----------------------------------------------------------------------------

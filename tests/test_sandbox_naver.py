@@ -641,6 +641,51 @@ def test_swallowed_stock_and_status_writes_answer_as_done_and_change_nothing() -
     run(scenario)
 
 
+def test_bulk_update_sale_price_rules_and_swallow() -> None:
+    """PUT …/bulk-update (apicenter bulk-update-origin-product-product) with SALE_PRICE: TO, UP and DOWN by WON or
+    PERCENT; ◐ 옵션가 제한 against the new price (the product's option at 500원); swallowed: answered, not applied."""
+
+    async def scenario(box: Box) -> None:
+        headers = await box.auth()
+        number, _ = await _product(box, headers)  # salePrice 15,000, options at 0 and 500
+        path = "/external/v1/products/origin-products/bulk-update"
+
+        async def change(how: str, unit: str, value: int, **extra: Any) -> httpx.Response:
+            sale = {"value": value, "productSalePriceChangerType": how, "productSalePriceChangerUnitType": unit}
+            body = {"originProductNos": [number], "productBulkUpdateType": "SALE_PRICE", "productSalePrice": sale}
+            return await box.http.put(path, json={**body, **extra}, headers=headers)
+
+        async def price() -> int:
+            value: int = (await box.state())["products"][0]["originProduct"]["salePrice"]
+            return value
+
+        done = await change("TO", "WON", 20000)
+        assert done.status_code == 200 and done.json() == {"code": "SUCCESS", "message": "성공", "data": {}}
+        assert await price() == 20000
+        assert (await change("UP", "PERCENT", 15)).status_code == 200 and await price() == 23000
+        assert (await change("DOWN", "WON", 3000)).status_code == 200 and await price() == 20000
+        for refused in (
+            await change("TO", "PERCENT", 50),
+            await change("TO", "YEN", 100),
+            await change("SET", "WON", 100),
+            await change("TO", "WON", 0),  # no sale price of 0
+            await change("TO", "WON", 1000, productBulkUpdateType="DELIVERY"),  # not kept by the sandbox
+            await change("TO", "WON", 1000, originProductNos=[]),
+        ):
+            assert refused.status_code == 400 and refused.json()["code"] == "BAD_REQUEST", refused.text
+        narrow = await change("TO", "WON", 400)  # under 2,000원 an option adds 100 % at most: 500 > 400
+        assert narrow.status_code == 400 and [i["type"] for i in narrow.json()["invalidInputs"]] == ["OptionPrice"]
+        assert await price() == 20000
+        missing = await change("TO", "WON", 1000, originProductNos=[number + 99])
+        assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
+        await box.control("swallow", {"on": True})
+        swallowed = await change("TO", "WON", 30000)
+        assert swallowed.status_code == 200 and swallowed.json() == done.json()
+        assert await price() == 20000
+
+    run(scenario)
+
+
 def test_seeded_orders_take_a_quantity_and_a_product() -> None:
     async def scenario(box: Box) -> None:
         headers = await box.auth()

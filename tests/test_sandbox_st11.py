@@ -560,6 +560,7 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
             "invcNo": "123456789012",
             "ordCnRsnCd": "99",  # [G] 1638's examples
             "ordCnDtlsRsn": "%ED%95%9C%EA%B8%80",
+            "selPrc": "22000",  # [G] 1752's example: within −80 % of the 50000 registered
         }
         if path.stem == "qna_list":
             values.update(startTime="20250612", endTime="20250618")

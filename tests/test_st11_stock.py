@@ -1,6 +1,6 @@
-"""11번가 재고 연동 and 판매취소 (issue 17): the adapter's set_stock / shown / cancel_sale against httpx.MockTransport
-(exact requests), the sandbox's stock, sale-state, swallow, seeding and 판매불가 rules, and one round trip between
-them. Sources: G 1620, 1623, 1625, 1631, 1632, 1638, 1725 (docs/protocols/st11.md)."""
+"""11번가 재고 연동, 판매가 and 판매취소 (issue 17): the adapter's set_stock / set_price / shown / cancel_sale against
+httpx.MockTransport (exact requests), the sandbox's stock, sale-state, price, swallow, seeding and 판매불가 rules, and
+round trips between them. Sources: G 1620, 1623, 1625, 1631, 1632, 1638, 1725, 1752 (docs/protocols/st11.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from helpers import AppClock, FakeClock, run_sandbox, sandbox_client, sandbox_co
 from test_sandbox_st11 import KEY, NOW, XML, flat, parse, product_xml, register
 from test_st11_adapter import NS, PRODUCT, PRODUCTS, Wire, adapter, answer, body_of, line, message, orders, result_order
 
-from batch.marketplaces.base import Rejected, Unavailable
+from batch.marketplaces.base import AuthFailed, Rejected, Unavailable
 from batch.marketplaces.st11 import St11, St11Credentials
 from batch.marketplaces.st11_orders import SALE_CANCEL_CODES
 from batch.marketplaces.types import SALE_CANCEL_REASONS, Shipment, Shown
@@ -49,11 +49,12 @@ THREE = stock_rows(
 UPDATED = message("200", "옵션재고 번호 440634790(상품번호:45705741)의 수량이 업데이트 되었습니다. 변경된 수량 : 0")
 
 
-def product_state(code: str) -> httpx.Response:
-    """G 1620's answer, the fields we read."""
+def product_state(code: str, price: str = "") -> httpx.Response:
+    """G 1620's answer, the fields we read (``selPrc`` only when ``price`` is given)."""
+    selling = f"<selPrc>{price}</selPrc>" if price else ""
     return answer(
         f"<Product><message>[45705741] 상품 정보가 정상적으로 조회되었습니다.</message><prdNo>45705741</prdNo>"
-        f"<selStatCd>{code}</selStatCd></Product>"
+        f"{selling}<selStatCd>{code}</selStatCd></Product>"
     )
 
 
@@ -197,7 +198,19 @@ def test_shown_names_the_one_row_of_a_listing_without_options_by_our_first_optio
             "GET /rest/prodmarketservice/prodmarket/": product_state("103"),
         }
     )
-    assert run(adapter(wire).shown("ST-001", LINK)) == Shown(True, {"ST-001-001": 2})
+    assert run(adapter(wire).shown("ST-001", LINK)) == Shown(True, {"ST-001-001": 2}, price=None)
+
+
+@pytest.mark.parametrize(("selling", "price"), [("18000", 18000), ("", None), ("18,000", None)])
+def test_shown_reads_the_price_from_the_same_1620_answer(selling: str, price: int | None) -> None:
+    wire = Wire(
+        {
+            "GET /rest/prodmarketservice/prodmarket/stck/": THREE,
+            "GET /rest/prodmarketservice/prodmarket/": product_state("103", selling),
+        }
+    )
+    assert run(adapter(wire).shown("ST-001", LINK)).price == price
+    assert len(wire.sent) == 2  # no call of its own
 
 
 @pytest.mark.parametrize(
@@ -217,6 +230,144 @@ def test_a_sale_state_11st_does_not_give_raises(reply: httpx.Response, error: ty
     )
     with pytest.raises(error):
         run(adapter(wire).shown("ST-001", LINK))
+
+
+# --- set_price (G 1623 + G 1752) -------------------------------------------------------------------
+
+
+def option_prices(*rows: tuple[str, str, str]) -> httpx.Response:
+    """G 1623's answer: rows of (prdStckNo, sellerStockCd, addPrc)."""
+    body = "".join(
+        f"<ns2:ProductStock><addPrc>{price}</addPrc><prdNo>45705741</prdNo><prdStckNo>{no}</prdStckNo>"
+        f"<prdStckStatCd>01</prdStckStatCd><stckQty>5</stckQty><optWght>0</optWght>"
+        f"<sellerStockCd>{code}</sellerStockCd></ns2:ProductStock>"
+        for no, code, price in rows
+    )
+    return answer(f"<ns2:ProductStocks {NS}>{body}<ns2:prdNo>45705741</ns2:prdNo></ns2:ProductStocks>")
+
+
+PRICED = option_prices(("440634790", "ST-001-001", "0"), ("440634791", "ST-001-002", "1000"))
+PRICE_SET = answer(
+    "<ClientMessage><productNo>45705741</productNo><message>(상품번호:45705741)의 가격이 업데이트 되었습니다.</message>"
+    "<resultCode>200</resultCode><preSelPrc>15000</preSelPrc></ClientMessage>"
+)
+
+
+def test_set_price_reads_the_option_prices_then_sends_1752_alone() -> None:
+    wire = Wire(
+        {
+            "GET /rest/prodmarketservice/prodmarket/stck/45705741": PRICED,
+            "GET /rest/prodservices/product/price/": PRICE_SET,
+        }
+    )
+    run(adapter(wire).set_price("ST-001", LINK, 18000, {"ST-001-001": 0, "ST-001-002": 1000}))
+    assert requests(wire) == [
+        ("GET", "/rest/prodmarketservice/prodmarket/stck/45705741"),
+        ("GET", "/rest/prodservices/product/price/45705741/18000"),
+    ]
+    assert wire.sent[1].content == b"" and wire.sent[1].headers["openapikey"] == "st11-test-key"
+
+
+def test_set_price_without_a_number_in_the_link_finds_it_by_our_code_first() -> None:
+    wire = Wire(
+        {
+            "GET /rest/prodmarketservice/sellerprodcode/ST-001": answer(PRODUCTS),
+            "GET /rest/prodmarketservice/prodmarket/stck/45705741": PRICED,
+            "GET /rest/prodservices/product/price/": PRICE_SET,
+        }
+    )
+    run(adapter(wire).set_price("ST-001", ProductLink(""), 15010, {"ST-001-002": 1000}))  # ST-001-001: 0 extra
+    assert [path for _, path in requests(wire)] == [
+        "/rest/prodmarketservice/sellerprodcode/ST-001",
+        "/rest/prodmarketservice/prodmarket/stck/45705741",
+        "/rest/prodservices/product/price/45705741/15010",
+    ]
+
+
+@pytest.mark.parametrize("price", [15005, 0, -10, 1_000_000_000])
+def test_a_price_11st_never_takes_is_refused_before_any_call(price: int) -> None:  # G 1003 selPrc
+    wire = Wire({})
+    with pytest.raises(Rejected) as refused:
+        run(adapter(wire).set_price("ST-001", LINK, price, {}))
+    assert refused.value.message == (
+        f"11번가 판매가는 10원 단위, 10억 원 미만이어야 합니다({price:,}원). 판매가를 고쳐 다시 보내 주세요."
+    )
+    assert wire.sent == []
+
+
+def test_an_option_price_11st_holds_otherwise_sends_no_price() -> None:
+    rows = option_prices(
+        ("440634790", "ST-001-001", "500"),  # the file gives no extra: 0
+        ("440634791", "ST-001-002", "1000"),
+        ("440634792", "", "700"),  # named by the link's 재고번호
+        ("440634793", "", "9000"),  # named by nothing: not compared
+    )
+    wire = Wire(
+        {"GET /rest/prodmarketservice/prodmarket/stck/": rows, "GET /rest/prodservices/product/price/": PRICE_SET}
+    )
+    link = ProductLink("45705741", {"ST-001-003": "440634792"})
+    with pytest.raises(Rejected) as refused:
+        run(adapter(wire).set_price("ST-001", link, 18000, {"ST-001-002": 1000, "ST-001-003": 500}))
+    assert refused.value.message == (
+        "11번가 상품 45705741의 옵션 추가금액이 상품 파일과 다릅니다(ST-001-001: 11번가 500원, 파일 0원; ST-001-003: "
+        "11번가 700원, 파일 500원). 판매가를 보내지 않았습니다. 상품대량등록 파일로 상품을 먼저 수정(다시 전송)한 뒤 "
+        "판매가를 보내 주세요."
+    )
+    assert [method for method, _ in requests(wire)] == ["GET"]  # the G 1623 read only
+
+
+def test_a_listing_without_options_sends_its_price_without_comparing() -> None:
+    own = option_prices(("440634790", "", "0"))
+    wire = Wire(
+        {"GET /rest/prodmarketservice/prodmarket/stck/": own, "GET /rest/prodservices/product/price/": PRICE_SET}
+    )
+    run(adapter(wire).set_price("ST-001", LINK, 9990, {"ST-001-001": 300}))
+    assert requests(wire)[-1] == ("GET", "/rest/prodservices/product/price/45705741/9990")
+
+
+def price_refused(text: str, code: str = "500") -> httpx.Response:
+    """G 1752's error answer."""
+    return answer(
+        f"<ClientMessage><productNo>45705741</productNo><message>{text}</message><resultCode>{code}</resultCode>"
+        "</ClientMessage>"
+    )
+
+
+def test_a_1752_refusal_reaches_the_caller_in_korean() -> None:
+    words = "(상품번호:45705741)의 가격 업데이트 실패. MSG : 판매가는 최대 50% 인상/80% 인하까지 수정하실 수 있습니다. [30000]"
+    wire = Wire(
+        {
+            "GET /rest/prodmarketservice/prodmarket/stck/": PRICED,
+            "GET /rest/prodservices/product/price/": price_refused(words),
+        }
+    )
+    with pytest.raises(Rejected) as refused:
+        run(adapter(wire).set_price("ST-001", LINK, 30000, {"ST-001-002": 1000}))
+    assert refused.value.code == "500"
+    assert refused.value.message == (
+        f"11번가가 상품 45705741의 판매가를 30,000원으로 바꾸지 않았습니다: {words} (결과코드 500). 11번가 판매가는 "
+        "10원 단위로 한 번에 50% 인상·80% 인하까지 바꿀 수 있고, 옵션가는 판매가의 -50%~+100% 안이어야 합니다. "
+        "판매가를 확인해 다시 보내 주세요."
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (price_refused("서버 점검중입니다.", "-1000"), Unavailable),
+        (
+            price_refused("상품번호:45705741)의 가격 업데이트 실패. MSG : OpenAPI Key 에 해당하는 유저가 없습니다."),
+            AuthFailed,
+        ),
+        (answer("<ClientMessage><message>정상</message><resultCode>210</resultCode></ClientMessage>"), Rejected),
+    ],
+)
+def test_1752_answers_other_than_200_raise(reply: httpx.Response, error: type[Exception]) -> None:
+    wire = Wire(
+        {"GET /rest/prodmarketservice/prodmarket/stck/": PRICED, "GET /rest/prodservices/product/price/": reply}
+    )
+    with pytest.raises(error):
+        run(adapter(wire).set_price("ST-001", LINK, 18000, {"ST-001-002": 1000}))
 
 
 # --- cancel_sale (G 1638, G 1725) ------------------------------------------------------------------
@@ -530,6 +681,101 @@ def test_a_seller_cancel_cancels_before_shipping_and_is_refused_after() -> None:
     sandbox(scenario)
 
 
+async def set_price(client: httpx.AsyncClient, price: str, prd_no: str = "5000000001") -> dict[str, str]:
+    return flat(parse(await client.get(f"/rest/prodservices/product/price/{prd_no}/{price}", headers=KEY)))
+
+
+def test_1752_changes_the_price_alone_and_answers_in_the_guides_shape() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await register(client, product_xml(options=[("레드", 0), ("블루", 3000)]))  # selPrc 20000
+        before = await stock_state(client)
+        done = await set_price(client, "25000")
+        assert done == {
+            "productNo": "5000000001",
+            "message": "(상품번호:5000000001)의 가격이 업데이트 되었습니다.",
+            "resultCode": "200",
+            "preSelPrc": "20000",
+        }
+        assert list(done) == ["productNo", "message", "resultCode", "preSelPrc"]  # [G] 1752's order
+        assert (await sale_state(client))["selPrc"] == "25000"
+        assert await stock_state(client) == before  # option prices (addPrc 0 / 3000) and stock as they were
+        assert [x["addPrc"] for x in before] == ["0", "3000"]
+        found = parse(await client.get("/rest/prodmarketservice/sellerprodcode/SKU-1", headers=KEY))
+        [row] = list(found)
+        assert flat(row)["selPrc"] == "25000"
+
+    sandbox(scenario)
+
+
+@pytest.mark.parametrize(
+    ("price", "options", "words"),
+    [
+        ("20005", [], "판매가는 10원 단위로, 최대 10억 원 미만으로 입력 가능합니다. [20005]"),
+        ("30010", [], "판매가는 최대 50% 인상/80% 인하까지 수정하실 수 있습니다. [30010]"),
+        ("3990", [], "판매가는 최대 50% 인상/80% 인하까지 수정하실 수 있습니다. [3990]"),
+        ("9000", [("레드", 0), ("블루", 10000)], "2번째 옵션가[10000]는 판매가의 +100%/-50%까지 설정하실 수 있습니다."),
+        (
+            "12000",
+            [("레드", 0), ("블루", -7000)],
+            "2번째 옵션가[-7000]는 판매가의 +100%/-50%까지 설정하실 수 있습니다.",
+        ),
+        ("2O000", [], "판매가는 숫자로 입력하셔야 합니다. [2O000]"),
+    ],
+)
+def test_1752_refuses_what_the_guide_refuses_and_keeps_the_price(
+    price: str, options: list[tuple[str, int]], words: str
+) -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await register(client, product_xml(options=options))  # selPrc 20000
+        refused = await set_price(client, price)
+        assert refused == {
+            "productNo": "5000000001",
+            "message": f"(상품번호:5000000001)의 가격 업데이트 실패. MSG : {words}",
+            "resultCode": "500",
+        }
+        assert (await sale_state(client))["selPrc"] == "20000"
+
+    sandbox(scenario)
+
+
+def test_1752_edges_unknown_product_maintenance_and_the_limits_themselves() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await register(client)  # selPrc 20000, no options
+        unknown = await set_price(client, "20000", "5999999999")
+        assert (unknown["resultCode"], unknown["message"]) == (
+            "500",
+            "(상품번호:5999999999)의 가격 업데이트 실패. MSG : 해당 상품의 정보를 찾을 수 없습니다. 상품번호 : 5999999999",
+        )
+        assert (await set_price(client, "30000"))["resultCode"] == "200"  # +50 % exactly
+        assert (await set_price(client, "6000"))["resultCode"] == "200"  # −80 % exactly
+        await sandbox_ok(client, "maintenance", {"market": "11st", "on": True})
+        down = await set_price(client, "6000")
+        assert (down["resultCode"], down["message"]) == ("-1000", "서버 점검중입니다.")
+        await sandbox_ok(client, "maintenance", {"market": "11st", "on": False})
+        assert (await sale_state(client))["selPrc"] == "6000"
+
+    sandbox(scenario)
+
+
+def test_swallow_answers_a_price_change_as_done_and_keeps_the_price() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await register(client)
+        await sandbox_ok(client, "swallow", {"market": "11st", "on": True})
+        done = await set_price(client, "25000")
+        assert (done["resultCode"], done["message"], done["preSelPrc"]) == (
+            "200",
+            "(상품번호:5000000001)의 가격이 업데이트 되었습니다.",
+            "20000",
+        )
+        assert (await sale_state(client))["selPrc"] == "20000"
+        assert (await set_price(client, "99000"))["resultCode"] == "500"  # refusals still refuse
+        await sandbox_ok(client, "swallow", {"market": "11st", "on": False})
+        assert (await set_price(client, "25000"))["resultCode"] == "200"
+        assert (await sale_state(client))["selPrc"] == "25000"
+
+    sandbox(scenario)
+
+
 # --- a round trip: the adapter against the sandbox --------------------------------------------------
 
 SANDBOX_SALES = SalesInfo(
@@ -557,11 +803,11 @@ def test_round_trip_stock_swallow_and_seller_cancel() -> None:
             st11 = St11(client, St11Credentials("sandbox-11st-openapikey"))
             link = await st11.create_product(PRODUCT, SANDBOX_SALES)  # options ST-001-001 블랙, ST-001-002 화이트
             await st11.set_stock("ST-001", link, {"ST-001-001": 0, "ST-001-002": 5})
-            assert await st11.shown("ST-001", link) == Shown(True, {"ST-001-001": 0, "ST-001-002": 5})
+            assert await st11.shown("ST-001", link) == Shown(True, {"ST-001-001": 0, "ST-001-002": 5}, price=15000)
             await sandbox_ok(ctl, "swallow", {"market": "11st", "on": True})
             await st11.set_stock("ST-001", link, {"ST-001-001": 7, "ST-001-002": 0})  # answered as done
             await st11.pause("ST-001")
-            assert await st11.shown("ST-001", link) == Shown(True, {"ST-001-001": 0, "ST-001-002": 5})
+            assert await st11.shown("ST-001", link) == Shown(True, {"ST-001-001": 0, "ST-001-002": 5}, price=15000)
             await sandbox_ok(ctl, "swallow", {"market": "11st", "on": False})
             await st11.pause("ST-001")
             assert (await st11.shown("ST-001", link)).on_sale is False
@@ -592,5 +838,44 @@ def test_round_trip_stock_swallow_and_seller_cancel() -> None:
             assert "이미 발송처리되었습니다" in refused.message
             after = {(x["ordNo"], x["ordPrdSeq"]): x["status"] for x in (await sandbox_state(ctl, "11st"))["orders"]}
             assert {after[(x.order_no, x.option_no)] for x in second} == {"shipping"}
+
+    asyncio.run(main())
+
+
+def test_round_trip_price_swallow_and_refusals() -> None:
+    app = create_app(clock=AppClock(NOW))
+
+    async def main() -> None:
+        client = sandbox_client("11st", app, FakeClock())
+        async with client.http, httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://sandbox") as ctl:
+            st11 = St11(client, St11Credentials("sandbox-11st-openapikey"))
+            link = await st11.create_product(
+                PRODUCT, SANDBOX_SALES
+            )  # 15000; ST-001-001 블랙 +0, ST-001-002 화이트 +1000
+            extras = {"ST-001-001": 0, "ST-001-002": 1000}
+            await st11.set_price("ST-001", link, 18000, extras)
+            shown = await st11.shown("ST-001", link)
+            assert shown.price == 18000 and shown.on_sale
+            held = {row["sellerStockCd"]: row for row in await stock_state(ctl, link.product_no)}
+            assert {code: shown.price + int(row["addPrc"]) for code, row in held.items()} == {
+                "ST-001-001": 18000,
+                "ST-001-002": 19000,  # the option sells at price + extra
+            }
+            assert {code: row["stckQty"] for code, row in held.items()} == {"ST-001-001": "10", "ST-001-002": "5"}
+
+            await sandbox_ok(ctl, "swallow", {"market": "11st", "on": True})
+            await st11.set_price("ST-001", link, 20000, extras)  # answered as done
+            assert (await st11.shown("ST-001", link)).price == 18000
+            await sandbox_ok(ctl, "swallow", {"market": "11st", "on": False})
+
+            with pytest.raises(Rejected) as refused:  # +50 % of 18000 is 27000
+                await st11.set_price("ST-001", link, 30000, extras)
+            assert refused.value.message.startswith(
+                "11번가가 상품 5000000001의 판매가를 30,000원으로 바꾸지 않았습니다: (상품번호:5000000001)의 가격 "
+                "업데이트 실패. MSG : 판매가는 최대 50% 인상/80% 인하까지 수정하실 수 있습니다. [30000] (결과코드 500)."
+            )
+            with pytest.raises(Rejected, match="옵션 추가금액이 상품 파일과 다릅니다"):
+                await st11.set_price("ST-001", link, 18000, {"ST-001-002": 2000})
+            assert (await st11.shown("ST-001", link)).price == 18000
 
     asyncio.run(main())

@@ -5,9 +5,11 @@ adapters (``ListingWork.shown``), and what was sent is counted in the sandbox's 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from helpers import FakeClock, control, result_rows
 from test_markets_e2e import book, fill, hour_ago_app, products_run, sheet_rows, state, workspace
 
@@ -17,9 +19,10 @@ from batch.importers import invoices as I
 from batch.importers import products as P
 from batch.importers import stock as S
 from batch.jobs.collect import collect
+from batch.jobs.connections import open_account
 from batch.jobs.invoices import run_invoices
 from batch.jobs.samples import product_rows
-from batch.jobs.stock import ListingWork, StockPass, run_stock, sync_stock
+from batch.jobs.stock import SAME_AS_BEFORE, ListingWork, StockPass, run_stock, sync_stock
 from batch.ledger import Ledger
 from batch.models import RowResult
 
@@ -179,7 +182,7 @@ def test_a_marketplace_that_swallows_the_sold_out_call_is_told_again_until_it_sh
     again = run_stock(path, ws, app=app, clock=clock)  # the same file again: nothing goes out
     assert again.stock_pass.works == []
     assert {m: all_requests(app, m) for m in markets} == before
-    assert [r.message for r in again.rows] == ["이미 반영한 파일입니다. 다시 보내지 않습니다."]
+    assert [r.message for r in again.rows] == [SAME_AS_BEFORE]
 
 
 def test_a_sold_out_seller_cancel_cancels_the_order_and_stops_the_item_everywhere(tmp_path: Path) -> None:
@@ -207,7 +210,9 @@ def test_a_sold_out_seller_cancel_cancels_the_order_and_stops_the_item_everywher
     )
     run = run_invoices(filled, ws, app=app, clock=clock)
     results = {str(r.line.order_no): (r.result, r.message) for r in run.rows}
-    assert results == {first: (RowResult.SUCCESS, "판매취소(품절) 이 상품·옵션은 모든 마켓에서 판매를 멈춥니다.")}
+    assert results == {
+        first: (RowResult.SUCCESS, "판매취소(품절) 이 상품·옵션의 재고를 0으로 하고 모든 마켓에서 판매를 멈춥니다.")
+    }
     assert [p.code for p in run.validation.report.errors] == ["sale-cancel-with-invoice"]
     cancelled = [o for o in state(app, "coupang")["orders"] if str(o.get("orderId")) == first]
     assert cancelled, "the sandbox has the order"
@@ -237,13 +242,13 @@ def test_a_sold_out_seller_cancel_cancels_the_order_and_stops_the_item_everywher
 
 
 def test_a_stock_workbook_of_many_items_sends_only_the_changed_ones(tmp_path: Path) -> None:
-    """50 registered products among 2,000 items the ledger knows (their listings confirmed): only the 50 changed are
-    sent, one stock call per listing; unknown rows are refused on their row, the others go."""
+    """A workbook of 10,000 items: 60 registered products among items whose listings the marketplaces confirmed;
+    the 50 changed are sent, one stock call per listing (50 × 2 listings); an unknown row is refused on its row."""
     markets = ("tmon", "naver")
     ws = synced(tmp_path, markets)
     clock = FakeClock()
     app = hour_ago_app(clock, seed=8)
-    rows = product_rows(50, markets=markets)
+    rows = product_rows(60, markets=markets)
     for r in rows[P.MAIN]:
         r.update(option_use="사용안함", option_type=None, option_name_1=None, option_values_1=None, stock="20")
     rows[P.OPTIONS] = []
@@ -255,7 +260,7 @@ def test_a_stock_workbook_of_many_items_sends_only_the_changed_ones(tmp_path: Pa
         from batch.stockbook import StockBook
 
         book_ = StockBook(ledger)
-        for i in range(1950):  # items whose listings the marketplaces already confirmed
+        for i in range(9940):  # items whose listings the marketplaces already confirmed
             code = f"X{i:05d}"
             book_.define(code, "기성품", [("", f"{code}-001", 7, True)], "seed")
             for m in markets:
@@ -263,17 +268,120 @@ def test_a_stock_workbook_of_many_items_sends_only_the_changed_ones(tmp_path: Pa
     finally:
         ledger.close()
     codes = [str(r["code"]) for r in rows[P.MAIN]]
-    sheet = [{"code": c, "option": "", "stock": "20"} for c in codes[:25]]
-    sheet += [{"code": c, "option": "", "stock": "11"} for c in codes[25:]]
-    sheet += [{"code": f"X{i:05d}", "option": "", "stock": "7"} for i in range(1950)]
+    sheet = [{"code": c, "option": "", "stock": "20"} for c in codes[:10]]
+    sheet += [{"code": c, "option": "", "stock": "11"} for c in codes[10:]]
+    sheet += [{"code": f"X{i:05d}", "option": "", "stock": "7"} for i in range(9940)]
     sheet += [{"code": "NOPE", "option": "", "stock": "1"}]
     before = {m: writes(app, m) for m in markets}
     run = run_stock(stock_book(tmp_path, sheet), ws, app=app, clock=clock)
-    assert {m: writes(app, m) - before[m] for m in markets} == {"tmon": 25, "naver": 25}
-    assert sorted(w.listing.code for w in run.stock_pass.works) == sorted(codes[25:] * 2)
+    assert {m: writes(app, m) - before[m] for m in markets} == {"tmon": 50, "naver": 50}
+    assert sorted(w.listing.code for w in run.stock_pass.works) == sorted(codes[10:] * 2)
+    assert len(run.rows) == 10_000
     assert [p.code for p in run.validation.report.errors] == ["unknown-item"]
     assert run.files is not None
     shown = result_rows(run.files.result, S.MAIN)
     assert shown[codes[30]]["처리결과"] == "성공"
+    assert shown["X00001"]["처리결과"] == "건너뜀"
     assert shown[codes[0]]["처리결과"] == "건너뜀"
     assert shown["NOPE"]["처리결과"] == "오류"
+
+
+def test_a_listing_a_person_stopped_is_not_reopened_and_a_resaved_file_sends_nothing(tmp_path: Path) -> None:
+    markets = ("tmon", "11st")
+    ws = synced(tmp_path, markets)
+    clock = FakeClock()
+    app = hour_ago_app(clock, seed=12)
+    registered(tmp_path, ws, app, clock, one_item(markets, 4))
+
+    async def pause_on_tmon() -> None:  # a person stops the deal in the TMON partner centre
+        account = ws.account("tmon", "main")
+        assert account is not None
+        conn = open_account(ws, account, app=app, clock=clock)
+        try:
+            await conn.adapter.pause("RING-1")
+        finally:
+            await conn.aclose()
+
+    asyncio.run(pause_on_tmon())
+    out = stock_book(tmp_path, [{"code": "RING-1", "option": "", "stock": "0"}], "품절")
+    first = run_stock(out, ws, app=app, clock=clock)
+    works = by_market(first.stock_pass)
+    assert not works["tmon"].change.stop and works["tmon"].result is RowResult.SUCCESS  # stopped already: left so
+    assert works["11st"].result is RowResult.SUCCESS and works["11st"].shown is not None
+    assert not works["11st"].shown.on_sale
+    back = run_stock(
+        stock_book(tmp_path, [{"code": "RING-1", "option": "", "stock": "5"}], "입고"), ws, app=app, clock=clock
+    )
+    works = by_market(back.stock_pass)
+    assert works["11st"].change.resume and works["11st"].result is RowResult.SUCCESS
+    assert not works["tmon"].change.resume and dict(works["tmon"].change.stocks) == {"RING-1-001": 5}
+    assert works["tmon"].shown is not None and not works["tmon"].shown.on_sale  # the person's stop stands
+
+    # the same workbook opened and saved again (other bytes, same values): nothing is applied or sent again
+    resaved = tmp_path / "입고-다시저장.xlsx"
+    wb = openpyxl.load_workbook(tmp_path / "입고.xlsx")
+    wb.save(resaved)
+    before = {m: writes_or_status(app, m) for m in markets}
+    again = run_stock(resaved, ws, app=app, clock=clock)
+    assert [r.message for r in again.rows] == [SAME_AS_BEFORE]
+    assert again.stock_pass.works == []
+    assert {m: writes_or_status(app, m) for m in markets} == before
+
+
+def test_an_item_on_two_rows_with_different_numbers_is_refused_on_both(tmp_path: Path) -> None:
+    markets = ("tmon",)
+    ws = synced(tmp_path, markets)
+    clock = FakeClock()
+    app = hour_ago_app(clock, seed=13)
+    registered(tmp_path, ws, app, clock, one_item(markets, 4))
+    rows = [
+        {"code": "RING-1", "option": "", "stock": "3"},
+        {"code": "RING-1", "option": " ", "stock": "5"},
+        {"code": "RING-1", "option": "골드", "stock": "1"},
+    ]
+    run = run_stock(stock_book(tmp_path, rows), ws, app=app, clock=clock)
+    assert sorted((p.row, p.code) for p in run.validation.report.errors) == [
+        (2, "duplicate-item"),
+        (3, "duplicate-item"),
+        (4, "unknown-item"),
+    ]
+    assert run.stock_pass.works == []
+
+
+def writes_or_status(app: Any, market: str) -> int:
+    """Every write a marketplace took (anything but a read)."""
+    return sum(int(n) for k, n in state(app, market)["requests"].items() if not k.startswith("GET "))
+
+
+def test_a_new_price_goes_where_the_options_extras_allow_it_and_is_read_back(tmp_path: Path) -> None:
+    """판매가 20,000 → 8,000 with a +5,000 option: 11번가 takes it (−50 %…+100 %), 쿠팡 does not (±50 %): its row
+    says so and nothing is sent there; a second run sends nothing."""
+    markets = ("coupang", "11st")
+    ws = synced(tmp_path, markets)
+    clock = FakeClock()
+    app = hour_ago_app(clock, seed=31)
+    rows = one_item(markets, 6)
+    rows[P.MAIN][0].update(
+        price="20000", option_use="오픈마켓만", option_type="조합형", option_name_1="색상", option_values_1="골드,실버"
+    )
+    rows[P.OPTIONS] = [{"code": "RING-1", "value_1": "실버", "extra_price": "5000", "on_sale": "Y", "stock": "9"}]
+    registered(tmp_path, ws, app, clock, rows)
+    sheet = [
+        {"code": "RING-1", "option": "골드", "stock": "6", "price": "8000"},
+        {"code": "RING-1", "option": "실버", "stock": "9", "price": "8000"},
+    ]
+    path = stock_book(tmp_path, sheet, "판매가")
+    run = run_stock(path, ws, app=app, clock=clock)
+    works = by_market(run.stock_pass)
+    assert works["11st"].change.price == 8000 and works["11st"].result is RowResult.SUCCESS
+    assert works["11st"].shown is not None and works["11st"].shown.price == 8000
+    assert works["coupang"].change.price == 8000 and works["coupang"].result is RowResult.ERROR
+    assert "추가금액 5,000원" in works["coupang"].message
+    price_calls = {k: n for k, n in state(app, "coupang")["requests"].items() if "/prices/" in k}
+    assert price_calls == {}
+    assert run.files is not None
+    shown = result_rows(run.files.result, S.MAIN)
+    assert shown["RING-1"]["처리결과"] == "오류"
+
+    again = run_stock(path, ws, app=app, clock=clock)  # the same values: nothing sent anywhere
+    assert {r.message for r in again.rows} == {SAME_AS_BEFORE}

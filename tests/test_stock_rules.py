@@ -8,7 +8,7 @@ from pathlib import Path
 from batch.ledger import Ledger
 from batch.models import OrderLine, OrderStatus, ProductLink
 from batch.stockbook import CANCEL, ORDER, PRODUCT, WORKBOOK, ResolveItem, StockBook, normal_option
-from batch.trade.stock import Change, change_for, shown_quantity
+from batch.trade.stock import Change, change_for, option_price_problem, price_to_send, shown_quantity
 
 
 def test_shown_quantity_keeps_the_buffer_back_and_is_zero_when_not_on_sale() -> None:
@@ -78,6 +78,7 @@ def _book(tmp_path: Path) -> tuple[Ledger, StockBook]:
 
 def test_each_order_line_takes_its_quantity_once_and_a_cancel_gives_it_back(tmp_path: Path) -> None:
     ledger, book = _book(tmp_path)
+    book.start_sync()
     ledger.store_orders([_line("O1", 2), _line("O2", 1, option_no="T1-OPT2")])
     moved, unmatched = book.count_orders(ResolveItem(book))
     assert (moved, unmatched) == ({"RING"}, [])
@@ -94,6 +95,7 @@ def test_each_order_line_takes_its_quantity_once_and_a_cancel_gives_it_back(tmp_
 
 def test_an_order_of_an_unknown_item_is_listed_once_and_never_guessed(tmp_path: Path) -> None:
     ledger, book = _book(tmp_path)
+    book.start_sync()
     ledger.store_orders([_line("O9", 1, product_no="OTHER"), _line("O8", 1, option_no="T1-OPT9")])
     moved, unmatched = book.count_orders(ResolveItem(book))
     assert moved == set()
@@ -105,9 +107,30 @@ def test_an_order_of_an_unknown_item_is_listed_once_and_never_guessed(tmp_path: 
 
 def test_the_option_code_the_marketplace_echoes_names_the_item(tmp_path: Path) -> None:
     ledger, book = _book(tmp_path)
+    book.start_sync()
     ledger.store_orders([_line("O1", 1, option_no="line-7", option_code="RING-002")])
     book.count_orders(ResolveItem(book))
     assert {i.option_no: i.stock for i in book.items()} == {"RING-001": 3, "RING-002": 0}
+
+
+def test_an_order_shows_its_option_in_words_and_only_one_item_fits_them(tmp_path: Path) -> None:
+    ledger, book = _book(tmp_path)
+    book.start_sync()
+    ledger.complete(0, "esm", "main", "RING", ProductLink("G1"), "h")  # ESM keeps no option numbers in the link
+    ledger.store_orders(
+        [
+            _line(
+                "O1", 1, market="esm", product_no="G1", option_no="E-77", option_text="색상:실버"
+            ),  # ESM: its own option code, the text
+            _line(
+                "O2", 1, market="esm", product_no="G1", option_no="E-78", option_text="선택:골드 / 실버"
+            ),  # both fit: never guessed
+            _line("O3", 1, option_no="T1-OPT9", option_text="골드"),  # TMON: an option number the link lacks
+        ]
+    )
+    _moved, unmatched = book.count_orders(ResolveItem(book))
+    assert {i.option_no: i.stock for i in book.items()} == {"RING-001": 3, "RING-002": 0}
+    assert sorted(u.order_no for u in unmatched) == ["O2", "O3"]
 
 
 def test_orders_collected_before_a_stock_workbook_are_in_its_number(tmp_path: Path) -> None:
@@ -115,17 +138,39 @@ def test_orders_collected_before_a_stock_workbook_are_in_its_number(tmp_path: Pa
     ledger.store_orders([_line("O1", 2)])
     gold = book.item("RING", "골드")
     assert gold is not None
-    book.set_stock([(gold, 10, True)], WORKBOOK, "file", applied=["file:2"])
+    book.set_stock([(gold, 10, True)], WORKBOOK, "재고.xlsx", workbook={"RING-001": "10|1|"})
     book.count_orders(ResolveItem(book))  # O1 came before the count staff gave: not taken again
-    assert book.item("RING", "골드") == replace(gold, stock=10)
+    assert book.item("RING", "골드") == replace(gold, stock=10, workbook="10|1|")
     ledger.store_orders([_line("O2", 4)])
     book.count_orders(ResolveItem(book))
-    assert book.item("RING", "골드") == replace(gold, stock=6)
-    assert book.applied("file") == {"file:2"}
+    assert book.item("RING", "골드") == replace(gold, stock=6, workbook="10|1|")
+
+
+def test_orders_collected_before_sync_was_on_are_never_counted(tmp_path: Path) -> None:
+    ledger, book = _book(tmp_path)
+    ledger.store_orders([_line("O1", 2), _line("O2", 1)])  # sold and delivered while sync was off
+    book.start_sync()  # the first collection with [stock] sync = true, before it stores its orders
+    ledger.store_orders([_line("O3", 1)])
+    book.count_orders(ResolveItem(book))
+    assert {i.option_no: i.stock for i in book.items()} == {"RING-001": 2, "RING-002": 1}
+    book.start_sync()  # later collections do not move the mark
+    ledger.store_orders([_line("O4", 1)])
+    book.count_orders(ResolveItem(book))
+    assert {i.option_no: i.stock for i in book.items()} == {"RING-001": 1, "RING-002": 1}
+
+
+def test_an_update_keeps_the_stock_orders_moved_and_forgets_options_the_product_dropped(tmp_path: Path) -> None:
+    ledger, book = _book(tmp_path)
+    book.start_sync()
+    ledger.store_orders([_line("O1", 2)])
+    book.count_orders(ResolveItem(book))
+    book.define("RING", "반지 New", [("골드", "RING-001", 3, True)], "tmon:main:update", price=9000, keep_stock=True)
+    assert [(i.option_no, i.stock, i.name, i.price) for i in book.items()] == [("RING-001", 1, "반지 New", 9000)]
 
 
 def test_a_line_cancelled_for_sold_out_never_gives_its_quantity_back(tmp_path: Path) -> None:
     ledger, book = _book(tmp_path)
+    book.start_sync()
     ledger.store_orders([_line("O1", 1)])
     book.count_orders(ResolveItem(book))
     line = _line("O1", 1)
@@ -155,3 +200,22 @@ def test_options_are_written_as_staff_write_them() -> None:
     assert normal_option(" 골드 / S ") == "골드/S"
     assert normal_option("") == ""
     assert normal_option(None) == ""
+
+
+def test_a_new_price_keeps_each_marketplaces_option_range() -> None:
+    extras = {"A-001": 0, "A-002": 5000}
+    assert option_price_problem("11st", 8000, extras) is None  # −50 %…+100 %
+    problem = option_price_problem("coupang", 8000, extras)  # ±50 %
+    assert problem is not None and "추가금액 5,000원" in problem and "-50%~+50%" in problem
+    assert option_price_problem("naver", 8000, extras) is None  # under 10,000원: −50 %…+100 %
+    assert option_price_problem("naver", 12000, {"A-001": 7000}) is not None  # from 10,000원: ±50 %
+    assert option_price_problem("esm", 1500, {"A-001": -100}) is not None  # under 2,000원: no negative extra
+    assert option_price_problem("tmon", 8000, {"A-001": -4000}) is None
+
+
+def test_a_price_is_sent_when_it_differs_from_what_was_sent_or_was_not_shown_as_sent() -> None:
+    assert price_to_send(9000, 8000, 8000) == 9000
+    assert price_to_send(9000, 9000, None) is None
+    assert price_to_send(9000, 9000, 9000) is None
+    assert price_to_send(9000, 9000, 8000) == 9000  # swallowed: again
+    assert price_to_send(None, 9000, 8000) is None  # a product whose price we do not keep

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -185,10 +185,11 @@ def test_shown_reads_the_sales_status_and_every_options_stock() -> None:
 
     setup = run(scenario)
     every = {"TM-001-001": 10, "TM-001-002": 4, "TM-001-003": 8}
+    prices = {"TM-001-001": 15000, "TM-001-002": 15000, "TM-001-003": 16000}  # [T2] DealOption.salesPrice
     assert seen == [
-        Shown(on_sale=True, stocks=every),
-        Shown(on_sale=False, stocks=every),
-        Shown(on_sale=True, stocks={**every, "TM-001-002": 0}),
+        Shown(on_sale=True, stocks=every, prices=prices),
+        Shown(on_sale=False, stocks=every, prices=prices),
+        Shown(on_sale=True, stocks={**every, "TM-001-002": 0}, prices=prices),
     ]
     assert seen[2].sold_out("TM-001-002") and not seen[2].sold_out("TM-001-001")
     assert [(e.path, e.query, e.reply()["salesStatus"]) for e in setup.recorder.market("GET")] == [
@@ -226,9 +227,10 @@ def test_round_trip_stock_swallow_and_sale_cancel() -> None:
         statuses.extend(x.status for x in await s.order(made["orders"][0]))
 
     setup = run(scenario)
+    prices = {"TM-001-001": 15000, "TM-001-002": 15000, "TM-001-003": 16000}
     assert shown == [
-        Shown(on_sale=True, stocks={"TM-001-001": 0, "TM-001-002": 5, "TM-001-003": 8}),
-        Shown(on_sale=True, stocks={"TM-001-001": 0, "TM-001-002": 5, "TM-001-003": 8}),
+        Shown(on_sale=True, stocks={"TM-001-001": 0, "TM-001-002": 5, "TM-001-003": 8}, prices=prices),
+        Shown(on_sale=True, stocks={"TM-001-001": 0, "TM-001-002": 5, "TM-001-003": 8}, prices=prices),
     ]
     swallowed = [e for e in setup.recorder.market("PUT") if e.path.startswith("/api/V1001/deals/")][1:]
     assert [(e.path, e.status, e.answer and e.reply()) for e in swallowed] == [
@@ -248,6 +250,217 @@ def test_round_trip_stock_swallow_and_sale_cancel() -> None:
     assert set(statuses) == {OrderStatus.CANCELLED}
     posts = setup.recorder.market("POST", "/api/V1001/cancellations")
     assert len(posts) == 1  # only the deal that could be cancelled
+
+
+# -- set_price -------------------------------------------------------------------------------------------------
+
+DEAL_PATH = "/api/V1001/deals/TM-001"
+# 화이트 is not on sale: its option is registered hidden (display false), and a price change must keep it hidden
+HIDDEN = replace(
+    PRODUCT, options=(*PRODUCT.options[:1], replace(PRODUCT.options[1], on_sale=False), PRODUCT.options[2])
+)
+
+
+def sells_at(shown: Shown, extras: dict[str, int]) -> set[int]:
+    """The selling prices the options' prices agree on, less each option's extra (one when the price landed)."""
+    return {price - extras.get(option, 0) for option, price in shown.prices.items()}
+
+
+def test_set_price_reads_the_deal_then_puts_every_options_price_and_nothing_else() -> None:
+    """[T2] quotes TMON: the deal update changes options too, "기본적으로 수정될 정보만 세팅하면 되나"; [T1] sends an
+    option on update as vendorDealOptionNo, title, price = salesPrice, with no stock or display. The deal is read
+    first (its options and their names), every option sells at the price + its extra (0 when not named), and the
+    deal's other fields, its options' stock and display stay as they were. A price already shown sends nothing."""
+    states: list[dict[str, Any]] = []
+    shown: list[Shown] = []
+
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(HIDDEN, SALES)
+        await s.tmon.set_stock("TM-001", LINK, {"TM-001-001": 3})
+        states.append((await s.state())["products"][0])
+        await s.tmon.set_price("TM-001", LINK, 18000, {"TM-001-001": 0, "TM-001-002": 0, "TM-001-003": 1000})
+        states.append((await s.state())["products"][0])
+        shown.append(await s.tmon.shown("TM-001", LINK))
+        await s.tmon.set_price("TM-001", LINK, 18000, {"TM-001-003": 1000})  # shown already: read, nothing sent
+        await s.tmon.set_price("TM-001", LINK, 20000, {})  # no extras named: every option at the price
+
+    setup = run(scenario)
+    assert calls(setup) == [
+        ("POST", "/api/V1001/deals"),
+        ("PUT", STOCK_PATH),
+        ("GET", DEAL_PATH),
+        ("PUT", DEAL_PATH),
+        ("GET", DEAL_PATH),
+        ("GET", DEAL_PATH),
+        ("GET", DEAL_PATH),
+        ("PUT", DEAL_PATH),
+    ]
+    first, last = [e for e in setup.recorder.market("PUT", DEAL_PATH)]
+    assert (first.json(), first.status, first.reply()) == (
+        {
+            "dealOptions": [
+                {"vendorDealOptionNo": "TM-001-001", "title": "블랙", "price": 18000, "salesPrice": 18000},
+                {"vendorDealOptionNo": "TM-001-002", "title": "화이트", "price": 18000, "salesPrice": 18000},
+                {"vendorDealOptionNo": "TM-001-003", "title": "실버", "price": 19000, "salesPrice": 19000},
+            ]
+        },
+        200,
+        {"deal": DONE, "dealOptions": DONE},
+    )
+    assert [(o["salesPrice"], o["price"]) for o in last.json()["dealOptions"]] == [(20000, 20000)] * 3
+    before, after = states
+    assert {k: v for k, v in after.items() if k != "dealOptions"} == {
+        k: v for k, v in before.items() if k != "dealOptions"
+    }
+    assert [{k: v for k, v in o.items() if k not in ("price", "salesPrice")} for o in after["dealOptions"]] == [
+        {k: v for k, v in o.items() if k not in ("price", "salesPrice")} for o in before["dealOptions"]
+    ]
+    assert [(o["stock"], o["display"], o["salesPrice"], o["price"]) for o in after["dealOptions"]] == [
+        (3, True, 18000, 18000),
+        (4, False, 18000, 18000),
+        (8, True, 19000, 19000),
+    ]
+    assert shown == [
+        Shown(
+            on_sale=True,
+            stocks={"TM-001-001": 3, "TM-001-002": 4, "TM-001-003": 8},
+            prices={"TM-001-001": 18000, "TM-001-002": 18000, "TM-001-003": 19000},
+        )
+    ]
+    assert shown[0].price is None  # a deal has no price of its own, only its options'
+
+
+def test_round_trip_price_and_swallow() -> None:
+    """set_price, then the deal read shows every option at the price + its extra; swallowed, the update answers as
+    done and the read still shows the old prices; switched off, the same call lands."""
+    extras = {"TM-001-001": 0, "TM-001-002": -2000, "TM-001-003": 1000}
+    seen: list[Shown] = []
+
+    async def scenario(s: Setup) -> None:
+        link = await s.tmon.create_product(PRODUCT, SALES)
+        await s.tmon.set_price("TM-001", link, 17000, extras)
+        seen.append(await s.tmon.shown("TM-001", link))
+        await s.control("swallow", {"on": True})
+        await s.tmon.set_price("TM-001", link, 21000, extras)  # answered as done
+        seen.append(await s.tmon.shown("TM-001", link))
+        await s.control("swallow", {"on": False})
+        await s.tmon.set_price("TM-001", link, 21000, extras)
+        seen.append(await s.tmon.shown("TM-001", link))
+
+    setup = run(scenario)
+    assert [sells_at(x, extras) for x in seen] == [{17000}, {17000}, {21000}]
+    assert seen[0].prices == {"TM-001-001": 17000, "TM-001-002": 15000, "TM-001-003": 18000}
+    assert seen[1] == seen[0]
+    puts = setup.recorder.market("PUT", DEAL_PATH)
+    assert [(e.status, e.reply()) for e in puts] == [(200, {"deal": DONE, "dealOptions": DONE})] * 3
+    assert puts[1].json() == puts[2].json()
+
+
+def test_a_price_tmon_refuses_reaches_the_caller_in_korean_and_changes_nothing() -> None:
+    """[T1] salesPrice "Integer+ … 0원 등록불가": an option at 0 won refuses the whole update in TMON's shape."""
+    errors: list[Rejected] = []
+    prices: list[list[int]] = []
+
+    async def scenario(s: Setup) -> None:
+        await s.tmon.create_product(PRODUCT, SALES)
+        with pytest.raises(Rejected) as info:
+            await s.tmon.set_price("TM-001", LINK, 18000, {"TM-001-002": -18000})
+        errors.append(info.value)
+        prices.append([o["salesPrice"] for o in (await s.state())["products"][0]["dealOptions"]])
+
+    run(scenario)
+    [error] = errors
+    assert (error.market, error.status, error.code, error.message) == (
+        "tmon",
+        400,
+        "INVALID_PRICE",
+        "[옵션 TM-001-002] 판매가(salesPrice): 0보다 큰 정수여야 합니다 (입력 0).",
+    )
+    assert prices == [[15000, 15000, 16000]]
+
+
+def mocked(answer: Callable[[httpx.Request], httpx.Response], scenario: Callable[[Tmon], Awaitable[None]]) -> list[str]:
+    """``scenario`` against TMON answered by ``answer`` (the token aside); the calls it made."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "vendorId": "V1001"})
+        sent.append(f"{request.method} {request.url.path}")
+        return answer(request)
+
+    async def main() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="https://tmon.test")
+        tmon = Tmon(
+            MarketClient("tmon", http, ClientSettings(rate_limit=0), clock=FakeClock()),
+            TmonCredentials("tmon-main", "s", PARTNER_ID, PARTNER_TOKEN, "501"),
+        )
+        async with http:
+            await scenario(tmon)
+
+    asyncio.run(main())
+    return sent
+
+
+ONE_OPTION = {"vendorDealOptionNo": "TM-001-001", "tmonDealOptionNo": 70000001, "title": "블랙", "salesPrice": 15000}
+
+
+def test_a_failed_deal_update_result_is_refused_with_tmons_words() -> None:
+    """[T2] DealUpdateResult ``{deal, dealOptions}``: any ``success: false`` is a failure ([T1], [T2])."""
+    errors: list[Rejected] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json={"vendorDealNo": "TM-001", "dealOptions": [ONE_OPTION]})
+        failed = {"success": False, "skip": False, "value": None, "message": "옵션 정보 수정에 실패했습니다."}
+        return httpx.Response(200, json={"deal": DONE, "dealOptions": failed})
+
+    async def scenario(tmon: Tmon) -> None:
+        with pytest.raises(Rejected) as info:
+            await tmon.set_price("TM-001", LINK, 16000, {})
+        errors.append(info.value)
+
+    assert mocked(answer, scenario) == ["GET /api/V1001/deals/TM-001", "PUT /api/V1001/deals/TM-001"]
+    [error] = errors
+    assert (error.status, error.message) == (
+        200,
+        "티몬이 딜 TM-001의 판매가를 바꾸지 않았습니다(옵션 정보 수정에 실패했습니다.). "
+        "티몬 판매자센터에서 딜의 옵션 가격을 확인하세요.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("deal", "why"),
+    [
+        (
+            {"dealOptionsPageInfo": {"totalCount": 250, "totalPage": 2, "currentPage": 1}, "dealOptions": [ONE_OPTION]},
+            "옵션 250개 중 1개만 읽힘",
+        ),
+        (
+            {"dealOptions": [{k: v for k, v in ONE_OPTION.items() if k != "vendorDealOptionNo"}]},
+            "업체옵션번호가 없는 옵션",
+        ),
+    ],
+)
+def test_a_deal_whose_options_do_not_all_come_in_the_read_is_not_priced(deal: dict[str, Any], why: str) -> None:
+    """The update names every option (one left out might be removed), so a deal whose options the read does not
+    all give ([T2] Deal.dealOptionsPageInfo: pages) or without their vendorDealOptionNo is refused before sending."""
+    errors: list[Rejected] = []
+
+    async def scenario(tmon: Tmon) -> None:
+        with pytest.raises(Rejected) as info:
+            await tmon.set_price("TM-001", LINK, 16000, {})
+        errors.append(info.value)
+
+    assert mocked(lambda _: httpx.Response(200, json={"vendorDealNo": "TM-001", **deal}), scenario) == [
+        "GET /api/V1001/deals/TM-001"
+    ]
+    [error] = errors
+    assert (error.status, error.message) == (
+        None,
+        f"티몬 딜 TM-001의 옵션을 모두 읽지 못해 판매가를 보내지 않았습니다({why}). 딜 수정은 옵션을 모두 함께 보내야 "
+        "해서, 빠진 옵션이 지워지지 않도록 보내지 않았습니다. 티몬 판매자센터에서 판매가를 바꾸세요.",
+    )
 
 
 # -- cancel_sale -----------------------------------------------------------------------------------------------
@@ -490,6 +703,73 @@ def test_swallow_answers_stock_display_pause_and_resume_as_done_and_changes_noth
         assert (await sandbox_state(client, "tmon"))["swallow"] is False
         wrong = await client.post("/__sandbox__/swallow", json={"market": "tmon", "on": "yes"})
         assert wrong.status_code == 400
+
+    sandbox(scenario)
+
+
+def test_a_deal_update_of_option_prices_keeps_the_rest_and_is_swallowed() -> None:
+    """The deal update is TMON's price write ([T2] "필요하다면 등록된 옵션까지 한꺼번에 수정할 수 있습니다. 기본적으로
+    수정될 정보만 세팅하면 되나"): only ``dealOptions`` sent keeps the deal's other fields, and each option's stock and
+    display left out stay as they were. ``price`` defaults to ``salesPrice`` and must equal it; 0 won is refused ([T1]).
+    Swallowed, it is checked and answered as done and changes nothing, not even the numbering of a new option."""
+
+    async def scenario(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+        base = "/api/V1001/deals/D-1"
+        hide = {"dealOptions": [{"vendorDealOptionNo": "O-2", "display": False}]}
+        assert (await client.put(base + "/options/display", headers=headers, json=hide)).status_code == 200
+        stock = {"dealOptions": [{"vendorDealOptionNo": "O-1", "stock": 4}]}
+        assert (await client.put(base + "/stock", headers=headers, json=stock)).status_code == 200
+        [before] = (await sandbox_state(client, "tmon"))["products"]
+
+        def options(*priced: tuple[str, str, int, int | None]) -> dict[str, Any]:
+            items = [{"vendorDealOptionNo": n, "title": t, "salesPrice": s} for n, t, s, _ in priced]
+            for item, (_, _, _, price) in zip(items, priced, strict=True):
+                if price is not None:
+                    item["price"] = price
+            return {"dealOptions": items}
+
+        done = {"deal": DONE, "dealOptions": DONE}
+        wrong = await client.put(
+            base, headers=headers, json=options(("O-1", "5kg", 21900, 19900), ("O-2", "10kg", 1, 1))
+        )
+        assert (wrong.status_code, wrong.json()) == (
+            400,
+            {
+                "ResultCode": "INVALID_PRICE",
+                "Message": "[옵션 O-1] 가격(price): 판매가(salesPrice)와 같아야 합니다 (판매가 21900, 입력 19900).",
+            },
+        )
+        zero = await client.put(base, headers=headers, json=options(("O-1", "5kg", 0, None), ("O-2", "10kg", 1, 1)))
+        assert (zero.status_code, zero.json()["ResultCode"]) == (400, "INVALID_PRICE")
+        assert (await sandbox_state(client, "tmon"))["products"] == [before]
+
+        await client.post("/__sandbox__/swallow", json={"market": "tmon", "on": True})
+        priced = options(("O-1", "5kg", 21900, 21900), ("O-2", "10kg", 36900, None))
+        with_new = options(("O-1", "5kg", 21900, 21900), ("O-2", "10kg", 36900, None), ("O-3", "20kg", 59900, None))
+        for body in (priced, with_new):
+            answer = await client.put(base, headers=headers, json=body)
+            assert (answer.status_code, answer.json()) == (200, done)
+        assert (await sandbox_state(client, "tmon"))["products"] == [before]
+        read = (await client.get(base, headers=headers)).json()
+        assert [o["salesPrice"] for o in read["dealOptions"]] == [19900, 34900]
+
+        await client.post("/__sandbox__/swallow", json={"market": "tmon", "on": False})
+        answer = await client.put(base, headers=headers, json=priced)
+        assert (answer.status_code, answer.json()) == (200, done)
+        [after] = (await sandbox_state(client, "tmon"))["products"]
+        assert {k: v for k, v in after.items() if k != "dealOptions"} == {
+            k: v for k, v in before.items() if k != "dealOptions"
+        }
+        assert [
+            (o["tmonDealOptionNo"], o["salesPrice"], o["price"], o["stock"], o["display"]) for o in after["dealOptions"]
+        ] == [(70000001, 21900, 21900, 4, True), (70000002, 36900, 36900, 3, False)]
+        assert (await client.put(base, headers=headers, json=with_new)).status_code == 200
+        [after] = (await sandbox_state(client, "tmon"))["products"]
+        assert [(o["tmonDealOptionNo"], o["stock"], o["display"]) for o in after["dealOptions"]][2] == (
+            70000003,
+            0,
+            True,
+        )
 
     sandbox(scenario)
 

@@ -619,7 +619,9 @@ def _job_run(job: str, keys: list[str], c: Any) -> JobRun:
         message += f", 실패 {len(stock.failed)}" if stock.failed else ""
         message += ")"
         if stock.unmatched:
-            message += f", 어느 상품인지 몰라 재고에서 빼지 않은 주문 {len(stock.unmatched)}건 (batch collect stock-history)"
+            message += (
+                f", 어느 상품인지 몰라 재고에서 빼지 않은 주문 {len(stock.unmatched)}건 (batch collect stock-history)"
+            )
         failed = failed + [f"재고 연동 {_listing_label(w)}: {w.message}" for w in stock.failed]
     return JobRun(job, not failed, message, c.export, failed, list(c.markets), new, rows, keys)
 

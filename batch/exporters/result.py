@@ -56,9 +56,14 @@ def output_stem(source: Path, when: dt.datetime, kind: str = RESULT) -> str:
     return f"{stem}_{kind}_{when:%Y%m%d-%H%M%S}"
 
 
+_VALUES = {r: r.value for r in RowResult}  # an enum member's .value costs a descriptor call; 10⁵ rows feel it
+
+
 def shown_result(result: RowResult, preview: bool = False) -> str:
     """처리결과 as written: in a dry run's plan a row that would be sent reads 보낼 예정, never 성공."""
-    return _PLANNED.get(result, result.value) if preview else result.value
+    if preview and result in _PLANNED:
+        return _PLANNED[result]
+    return _VALUES[result]
 
 
 class _Styles:

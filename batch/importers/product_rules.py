@@ -14,6 +14,7 @@ from batch.importers.workbook import Book, SheetData
 from batch.models import SENDS_TO, SENDS_TO_LABELS, Family, Market
 from batch.report import Problem, Severity
 from batch.trade.notices import NOTICE_CATEGORIES, SEPARATE_NOTICE
+from batch.trade.stock import OPTION_RANGES
 
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
 IMAGE_SIDE = 1000
@@ -33,7 +34,7 @@ CERT_DEFAULT = (*_LIFE_ELEC_CHILD, "방송통신기자재")
 # of the price, the request in EUC-KR (§1.1).
 ST11_NAME_MAX = 100
 ST11_PRICE_UNIT = 10
-ST11_OPTION_RANGE = (-50, 100)  # percent of 대표가격
+ST11_OPTION_RANGE = OPTION_RANGES["11st"]  # percent of 대표가격 (trade.stock: the stock workbook's prices too)
 ST11_ENCODING = "euc-kr"
 # Columns that never reach 11번가 (the groups cell names our own groups; the group's market/account/name are ours).
 ST11_NOT_SENT = frozenset({"groups", "market", "account", "group"})

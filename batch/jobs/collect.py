@@ -22,6 +22,7 @@ from batch.ledger import Ledger
 from batch.marketplaces.base import Clock, MarketError
 from batch.marketplaces.connect import SUPPORTED, adapter_for
 from batch.models import Claim, Inquiry, Market, OrderLine, OrderStatus, kst_text, label_of, now_kst
+from batch.stockbook import StockBook
 from batch.trade.deadlines import answer_by
 
 FIRST_LOOKBACK = dt.timedelta(days=7)  # the first collection of an account
@@ -148,6 +149,8 @@ def collect(
     ledger = Ledger(ws.ledger_path)
     try:
         result = Collection(job, plan=spaced_plan(chosen, job))
+        if job == "orders" and ws.stock_sync:  # the orders of this collection on are the stock's to count
+            StockBook(ledger).start_sync()
         if result.plan and on_plan is not None:
             on_plan(result.plan)
 

@@ -14,7 +14,7 @@ from batch.config import Workspace
 from batch.errors import WorkspaceError
 from batch.importers import invoices as I
 from batch.importers.validation import Validation
-from batch.jobs.sale_cancel import cancel_units, mark_sold_out, preview_units, refusal
+from batch.jobs.sale_cancel import cancel_units, preview_units, refusal
 from batch.jobs.sending import Job, SendRun, run_job
 from batch.jobs.stock import sync_stock
 from batch.ledger import Ledger, crash_point
@@ -213,22 +213,30 @@ def check_invoices(v: Validation, ledger: Ledger, today: dt.date) -> list[Invoic
         for m in members:
             m.failed = m.failed or m.row in duplicated
         wanted += _unit_rows(v, market, key, members)
-    cancelled = {(c.line.market, c.line.account, shipment_unit(c.line)): c.row for c in cancels if c.result is None}
-    kept = []
-    for w in wanted:  # a unit ships whole: its lines cannot be cancelled and shipped at once
-        other = cancelled.get((w.line.market, w.line.account, shipment_unit(w.line)))
-        if other is None:
-            kept.append(w)
+    by_unit: dict[tuple[str, str, str], list[InvoiceRow]] = defaultdict(list)
+    for c in cancels:
+        if c.result is None:
+            by_unit[(c.line.market, c.line.account, shipment_unit(c.line))].append(c)
+    shipping: dict[tuple[str, str, str], list[InvoiceRow]] = defaultdict(list)
+    for w in wanted:
+        shipping[(w.line.market, w.line.account, shipment_unit(w.line))].append(w)
+    dropped: set[int] = set()
+    for unit, rows in by_unit.items():  # a unit is cancelled whole, for one reason, and never shipped as well
+        reasons = sorted({c.cancel for c in rows})
+        mixed = shipping.get(unit, [])
+        if len(reasons) == 1 and not mixed:
             continue
-        _problem(
-            v,
-            w.row,
-            "sale_cancel",
-            "sale-cancel-in-unit",
-            f"같은 배송단위의 {other}행이 판매취소입니다. 한 배송단위는 함께 처리되니 송장과 판매취소 중 하나로 맞춰 주세요.",
-            w.our_no,
+        every = _rows_text([x.row for x in rows + mixed])
+        message = (
+            f"같은 배송단위의 {every}에 송장과 판매취소가 함께 있습니다. 한 배송단위는 함께 처리되니 하나로 맞춰 주세요."
+            if mixed
+            else f"같은 배송단위의 {every}에 판매취소 사유가 서로 다릅니다 ({', '.join(reasons)}). 하나로 맞춰 주세요."
         )
-    return sorted(kept + cancels, key=lambda w: w.row)
+        for x in rows + mixed:
+            _problem(v, x.row, "sale_cancel", "sale-cancel-in-unit", message, x.our_no)
+            dropped.add(x.row)
+    kept = [w for w in [*wanted, *cancels] if w.row not in dropped]
+    return sorted(kept, key=lambda w: w.row)
 
 
 def _order(v: Validation, ledger: Ledger, row: int, our_no: str) -> OrderLine | None:
@@ -584,11 +592,10 @@ def run_invoices(
     cancelled = [r for r in run.rows if r.cancel and r.result is RowResult.SUCCESS]
     sold_out = [r.line for r in cancelled if r.cancel == I.SOLD_OUT]
     if (sold_out or (cancelled and ws.stock_sync)) and not dry_run:
-        # 품절: the item is out, 0 everywhere and every listing stopped in this same run; another reason gives the
-        # units back (with [stock] sync) and the listings are told
+        # 품절: the item is out (set to 0 as each cancel went), every listing stopped in this same run; another
+        # reason gives the units back (with [stock] sync) and the listings are told
         ledger = Ledger(ws.ledger_path)
         try:
-            mark_sold_out(ledger, sold_out)
             run.stock = sync_stock(ws, ledger, clock=clock, app=app)
         finally:
             ledger.close()

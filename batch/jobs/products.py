@@ -19,6 +19,7 @@ from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers import products as P
 from batch.importers.product_build import ProductBuilder, sales_infos
 from batch.importers.validation import Validation, validate_products
+from batch.jobs import stock as stock_job
 from batch.jobs.connections import account_failed, open_account
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import AuthFailed, Blocked, Clock, DailyCapReached, MarketError, Unavailable
@@ -108,6 +109,7 @@ class Run:
     files: ResultFiles | None = None  # a dry run's are its plan (files.preview)
     dry_run: bool = False
     markets: set[str] | None = None  # --market: only these marketplaces
+    stock: Any = None  # the stock pass after the run (jobs.stock.StockPass): listings told the items' own numbers
 
     def plan_counts(self) -> dict[str, Counter[Action]]:
         out: dict[str, Counter[Action]] = defaultdict(Counter)
@@ -286,15 +288,27 @@ async def _send_one(step: Step, conn: Connection, ledger: Ledger, at: dt.datetim
 
 
 def record_items(ledger: Ledger, product: Product, market: str, account: str, action: str) -> None:
-    """The product's items (one per option combination) and their stock, as this send told the marketplace: from
-    now on the one stock of each item (재고 연동), and what this listing was last sent."""
+    """The product's items (one per option combination), as this send told the marketplace: a new item's stock
+    starts at the workbook's number, an item we know keeps its own (orders counted into it stand; the stock pass
+    after the run tells this listing); the price and the options' extras are the workbook's."""
     book = StockBook(ledger)
     items = [
         (option_text(o.values), option_no(product.code, i), o.stock, product.on_sale and o.on_sale)
         for i, o in enumerate(product.options)
     ]
-    book.define(product.code, product.name, items, f"{market}:{account}:{action}")
-    book.product_sent(market, account, product.code, {number: stock if on else 0 for _, number, stock, on in items})
+    extras = {option_no(product.code, i): o.extra_price for i, o in enumerate(product.options)}
+    book.define(
+        product.code,
+        product.name,
+        items,
+        f"{market}:{account}:{action}",
+        price=product.price,
+        extras=extras,
+        keep_stock=action != Action.CREATE.value,
+    )
+    if action != Action.SKIP.value:
+        sent = {number: stock if on else 0 for _, number, stock, on in items}
+        book.product_sent(market, account, product.code, sent, product.price)
 
 
 async def check_before_sending(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
@@ -522,11 +536,35 @@ def run_products(
                 conn.adapter.images_dir = path.parent / "images"  # where the rules found the local images
         run.steps = plan(v, ws, ledger, conns, markets, now=now())
         asyncio.run(_go_and_close(run.steps, conns, ledger, progress, send=not dry_run, now=now))
+        if not dry_run:
+            run.stock = _stock_after(run.steps, ws, ledger, clock, app)
         columns = _merge_results(run)
         run.files = write_result(v, ws.outbox, when, columns, preview=dry_run)
     finally:
         ledger.close()
     return run
+
+
+def _stock_after(steps: list[Step], ws: Workspace, ledger: Ledger, clock: Clock | None, app: Any) -> Any:
+    """The items of every product the marketplace holds as the workbook says (a product sent before stock was kept
+    gets its items now), then a stock pass over the products sent: an update told a listing the workbook's stock,
+    and the item's own number (orders counted since it was set) goes back to it."""
+    sent: set[str] = set()
+    for step in steps:
+        if step.product is None or step.result not in (RowResult.SUCCESS, RowResult.SKIPPED):
+            continue
+        market, account = step.sales.market.value, step.sales.account
+        if step.action is Action.SKIP:
+            record_items(ledger, step.product, market, account, Action.SKIP.value)
+        elif step.message == FOUND:  # a lost answer's product found at the marketplace
+            record_items(ledger, step.product, market, account, Action.UPDATE.value)
+        sent.add(step.product.code)
+    if not sent:
+        return None
+    book = StockBook(ledger)
+    found = stock_job.StockPass(works=stock_job.plan(book, ws, sent))
+    stock_job.send(found.works, ws, ledger, book, clock=clock, app=app)
+    return found
 
 
 async def _go_and_close(

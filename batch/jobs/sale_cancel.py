@@ -93,9 +93,11 @@ async def cancel_units(
             ledger.complete(ids[key], line.market, line.account, cancel_key(key), ProductLink(key), cancel_hash(reason))
             for r in rows:
                 ledger.set_order_status(r.line, OrderStatus.CANCELLED)
-            note = " 이 상품·옵션은 모든 마켓에서 판매를 멈춥니다." if reason == I.SOLD_OUT else ""
-            _finish(rows, RowResult.SUCCESS, f"판매취소({reason}){note}")
+            _finish(rows, RowResult.SUCCESS, f"판매취소({reason})")
             if reason == I.SOLD_OUT:
+                known = mark_sold_out(ledger, [r.line for r in rows])
+                for r in rows:
+                    r.message += SOLD_OUT_NOTE if r.line in known else UNKNOWN_NOTE
                 sold_out += rows
     return sold_out
 
@@ -119,12 +121,17 @@ def _finish(rows: list[Any], result: RowResult, message: str) -> None:
         r.result, r.message = result, message
 
 
-def mark_sold_out(ledger: Ledger, lines: list[OrderLine]) -> set[str]:
+SOLD_OUT_NOTE = " 이 상품·옵션의 재고를 0으로 하고 모든 마켓에서 판매를 멈춥니다."
+UNKNOWN_NOTE = " 어느 상품·옵션인지 알 수 없어 재고는 바꾸지 않았습니다 (batch로 등록한 상품이 아닙니다). 다른 마켓은 직접 확인하세요."
+
+
+def mark_sold_out(ledger: Ledger, lines: list[OrderLine]) -> list[OrderLine]:
     """The items of lines cancelled for 품절 are out: stock 0, and those lines never give their quantity back.
-    Returns the product codes changed; a line whose item is unknown changes nothing (never guessed)."""
+    Returns the lines whose item is known; a line whose item is unknown changes nothing (never guessed)."""
     book = StockBook(ledger)
     resolve = ResolveItem(book)
     changes = {}
+    known = []
     for line in lines:
         found = resolve(line)
         book.settle_line(line, found)
@@ -133,5 +140,6 @@ def mark_sold_out(ledger: Ledger, lines: list[OrderLine]) -> set[str]:
         item = next((i for i in book.items([found[0]]) if i.option_no == found[1]), None)
         if item is not None:
             changes[(item.code, item.option_no)] = (item, 0, item.selling)
+            known.append(line)
     book.set_stock(list(changes.values()), SALE_CANCEL, ",".join(sorted({x.order_no for x in lines})))
-    return {code for code, _ in changes}
+    return known

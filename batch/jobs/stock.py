@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,15 @@ from batch.marketplaces.types import Shown
 from batch.models import Market, RowResult, kst_text, label_of, now_kst
 from batch.report import Problem, Severity
 from batch.stockbook import WORKBOOK, Item, Listing, ResolveItem, StockBook, Unmatched, normal_option
-from batch.trade.stock import Change, change_for, shown_quantity
+from batch.trade.stock import Change, change_for, option_price_problem, price_to_send, shown_quantity
 
-STOP, STOCK, RESUME = "판매중지", "재고", "판매재개"
+STOP, STOCK, RESUME, PRICE = "판매중지", "재고", "판매재개", "판매가"
 CONFIRMED = "마켓 확인"
+STOPPED_THERE = (
+    "마켓 확인. 이 상품은 마켓에서 판매중지 상태입니다(batch가 멈춘 것이 아니라 다시 열지 않았습니다). 팔려면 마켓에서 "
+    "판매를 재개하세요."
+)
+UNREAD = -1  # what a listing "showed" when it could not be read back after a send: never equal to what was sent
 NOT_SHOWN = "보냈지만 마켓에 아직 반영되지 않았습니다. 다음 동기화 때 다시 보냅니다."
 
 
@@ -49,6 +53,7 @@ class ListingWork:
     message: str = ""
     shown: Shown | None = None
     row: int = 0  # not a workbook row: per_account's rows protocol
+    extras: dict[str, int] = field(default_factory=dict)  # option number -> 추가금액, for a price change
 
     @property
     def where(self) -> tuple[str, str]:
@@ -64,7 +69,9 @@ class ListingWork:
         if self.change.stop:
             parts.append(STOP)
         if self.change.stocks:
-            parts.append(f"{STOCK} " + ", ".join(f"{q:,}" for q in self.change.stocks.values()))
+            parts.append(f"{STOCK} " + ", ".join(f"{o} {q:,}개" for o, q in self.change.stocks.items()))
+        if self.change.price:
+            parts.append(f"{PRICE} {self.change.price:,}원")
         if self.change.resume:
             parts.append(RESUME)
         return ", ".join(parts)
@@ -100,12 +107,23 @@ def plan(book: StockBook | _Planned, ws: Workspace, codes: set[str] | None = Non
         want = {i.option_no: shown_quantity(i.stock, i.selling, ws.stock_buffer) for i in mine}
         on = listing.shown_on if listing.shown_on is not None else listing.sent_on
         change = change_for(want, listing.sent, listing.shown, on, listing.stopped)
+        price = max(i.price for i in mine) or None  # one price per product; 0 = not known (sent before prices)
+        change = replace(change, price=price_to_send(price, listing.price_sent, listing.price_shown))
         if not change.empty:
-            works.append(ListingWork(listing, want, change))
+            works.append(ListingWork(listing, want, change, extras={i.option_no: i.extra for i in mine}))
     return works
 
 
-def confirmed(want: Mapping[str, int], shown: Shown, change: Change) -> bool:
+def shown_price(shown: Shown, extras: Mapping[str, int]) -> int | None:
+    """The selling price a listing shows: the product's, or, where only options have prices (Coupang), the one
+    every option's price less its extra agrees on (UNREAD when they disagree: not what was sent)."""
+    if not shown.prices:
+        return shown.price
+    found = {p - extras.get(o, 0) for o, p in shown.prices.items()}
+    return found.pop() if len(found) == 1 else UNREAD
+
+
+def confirmed(want: Mapping[str, int], shown: Shown, change: Change, extras: Mapping[str, int]) -> bool:
     """The marketplace shows what we want: sold-out options sold out, the others their quantity, and the listing
     on sale again when we resumed it."""
     for option, qty in want.items():
@@ -114,6 +132,8 @@ def confirmed(want: Mapping[str, int], shown: Shown, change: Change) -> bool:
                 return False
         elif shown.on_sale and shown.stocks.get(option) != qty:
             return False
+    if change.price and shown_price(shown, extras) != change.price:
+        return False
     return not change.resume or shown.on_sale
 
 
@@ -128,39 +148,63 @@ async def _one(work: ListingWork, conn: Connection, ledger: Ledger, book: StockB
     errors: list[str] = []
     held = False
 
-    async def call(action: str, op: Any, stocks: Mapping[str, int], on: bool | None) -> None:
+    async def call(action: str, op: Any, stocks: Mapping[str, int], on: bool | None, price: int | None = None) -> None:
         nonlocal held
         try:
             await op
         except MarketError as exc:
-            book.sent(li.market, li.account, li.code, action, stocks, on, exc.message or action)
+            book.sent(li.market, li.account, li.code, action, stocks, on, exc.message or action, price)
             errors.append(f"{action}: {exc.message}")
             held = held or isinstance(exc, Blocked)
             return
-        sent.append(book.sent(li.market, li.account, li.code, action, stocks, on, ""))
+        sent.append(book.sent(li.market, li.account, li.code, action, stocks, on, "", price))
 
     c = work.change
     if c.stop:  # first: a sold-out item stops everywhere before anything else is asked
-        await call(STOP, adapter.pause(li.code), {}, False)
+        try:  # a listing a person stopped stays theirs: it is not stopped again nor later resumed by us
+            before = await adapter.shown(li.code, found.link)
+        except MarketError:
+            before = None
+        if before is not None and not before.on_sale:
+            book.shown(li.market, li.account, li.code, False, {}, [])
+            c = work.change = replace(c, stop=False)
+        else:
+            await call(STOP, adapter.pause(li.code), {}, False)
     if c.stocks:  # even when the stop failed: a 0 is the other way to stop selling
         await call(STOCK, adapter.set_stock(li.code, found.link, dict(c.stocks)), c.stocks, None)
-    if c.resume and not errors:
+    if c.resume and not any(e.startswith((STOP, STOCK)) for e in errors):
         await call(RESUME, adapter.resume(li.code), {}, True)
+    if c.price:  # last: a stopped listing's price may not change (ESM E 186); the option price rules first
+        problem = option_price_problem(li.market, c.price, work.extras)
+        if problem is not None:
+            book.sent(li.market, li.account, li.code, PRICE, {}, None, problem, c.price)
+            errors.append(f"{PRICE}: {problem}")
+        else:
+            await call(PRICE, adapter.set_price(li.code, found.link, c.price, dict(work.extras)), {}, None, c.price)
     try:
         work.shown = await adapter.shown(li.code, found.link)
     except MarketError as exc:
         errors.append(f"확인: {exc.message}")
         held = held or isinstance(exc, Blocked)
+        if sent:  # not confirmed: what was sent counts as not shown, so the next pass sends it again
+            unknown = {o: UNREAD for o in c.stocks}
+            # a stop or resume not seen counts as not done (the opposite of what was asked), so it is checked again
+            on = (not c.stop) if (c.stop or c.resume) else None
+            book.shown(li.market, li.account, li.code, on, unknown, sent, UNREAD if c.price else None)
     if work.shown is not None:  # the confirmation of what was sent: the other options' numbers are not ours to judge
         told = {o: q for o, q in work.shown.stocks.items() if o in c.stocks}
-        book.shown(li.market, li.account, li.code, work.shown.on_sale, told, sent)
+        price = shown_price(work.shown, work.extras) if c.price else None
+        price = UNREAD if c.price and price is None else price  # not shown as sent: sent again next pass
+        book.shown(li.market, li.account, li.code, work.shown.on_sale, told, sent, price)
     if errors:
         work.result = RowResult.HELD if held else RowResult.ERROR
         work.message = " / ".join(errors) + " (다음 동기화 때 다시 보냅니다)"
-    elif work.shown is None or not confirmed(work.want, work.shown, c):
+    elif work.shown is None or not confirmed(work.want, work.shown, c, work.extras):
         work.result, work.message = RowResult.HELD, NOT_SHOWN
     else:
         work.result, work.message = RowResult.SUCCESS, CONFIRMED
+        if not work.shown.on_sale and any(q > 0 for q in work.want.values()):
+            work.message = STOPPED_THERE
 
 
 async def _send_account(conn: Connection, works: list[ListingWork], ledger: Ledger, book: StockBook) -> None:
@@ -228,16 +272,22 @@ class StockRow:
     item: Item
     stock: int
     selling: bool
+    price: int | None = None  # the 판매가 given, for the item's product
     result: RowResult | None = None
     message: str = ""
 
     @property
     def where(self) -> tuple[str, str]:
-        return ("", "")
+        return ("", "")  # every marketplace the item is listed on
 
     @property
     def key(self) -> str:
         return f"{self.item.code} {self.item.option}".strip()
+
+    @property
+    def values(self) -> str:
+        """What this row asks of its item; a row with the values the item's last workbook row had is no news."""
+        return f"{self.stock}|{int(self.selling)}|{self.price or ''}"
 
 
 @dataclass
@@ -253,25 +303,42 @@ class StockRun:
         return any(r is RowResult.ERROR for r in self.validation.results.values())
 
 
+SAME_AS_BEFORE = (
+    "지난 재고 파일과 같은 값이라 다시 반영하지 않았습니다 (그 사이 주문으로 바뀐 재고를 되돌리지 않도록). "
+    "실제로 다시 센 수량이면 그대로 두어도 됩니다: 주문이 빠진 지금 재고가 맞습니다."
+)
+
+
 def _problem(v: Validation, row: int, key: str, code: str, message: str, ref: str) -> None:
     data = v.book.sheets[S.MAIN]
     v.report.add(Problem(data.name, row, data.header_of(key), code, Severity.ERROR, message, ref))
 
 
-def file_ref(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+def _unknown(v: Validation, row: int, code: str, option: str, options: list[str]) -> None:
+    if not options:
+        text = (
+            f"자체상품코드 '{code}'인 상품을 모릅니다. 상품대량등록으로 마켓에 보낸 상품만 재고를 보낼 수 있습니다. "
+            "코드를 확인하세요."
+        )
+        _problem(v, row, "code", "unknown-item", text, code)
+        return
+    names = ", ".join(f"'{o}'" if o else "(옵션 없음)" for o in options[:10])
+    if not option:
+        text = f"'{code}'은(는) 옵션이 있는 상품입니다. 옵션 칸에 옵션값을 / 로 이어 쓰세요. 이 상품의 옵션: {names}."
+    else:
+        text = f"'{code}'에 옵션 '{option}'이(가) 없습니다. 이 상품의 옵션: {names}. 옵션값을 / 로 이어 쓰세요."
+    _problem(v, row, "option", "unknown-item", text, code)
 
 
-def check_rows(v: Validation, book: StockBook, ref: str) -> list[StockRow]:
-    """The rows naming an item we know, once each; a row of a file applied before is settled as 이미 반영."""
+def check_rows(v: Validation, book: StockBook) -> list[StockRow]:
+    """The rows naming an item we know, once each (an item on two rows is an error on both unless they agree),
+    one 판매가 per product; a row with the values its item's last workbook row had is settled as 건너뜀."""
     bad = {p.row for p in v.report.errors}
     known: dict[tuple[str, str], Item] = {(i.code, i.option): i for i in book.items()}
     options: dict[str, list[str]] = defaultdict(list)
     for i in known.values():
         options[i.code].append(i.option)
-    applied = book.applied(ref)
-    seen: dict[tuple[str, str], int] = {}
-    out = []
+    found: dict[tuple[str, str], list[StockRow]] = defaultdict(list)
     for row, r in v.book.sheets[S.MAIN].records():
         v.results[row] = RowResult.SKIPPED
         if row in bad:
@@ -279,34 +346,49 @@ def check_rows(v: Validation, book: StockBook, ref: str) -> list[StockRow]:
         code, option = str(r["code"] or "").strip(), normal_option(str(r["option"] or ""))
         item = known.get((code, option))
         if item is None:
-            if code not in options:
-                text = (
-                    f"자체상품코드 '{code}'인 상품을 모릅니다. 상품대량등록으로 마켓에 보낸 상품만 재고를 보낼 수 "
-                    "있습니다. 코드를 확인하세요."
-                )
-            else:
-                names = ", ".join(f"'{o}'" if o else "(옵션 없음)" for o in options[code][:10])
-                text = f"'{code}'에 옵션 '{option}'이(가) 없습니다. 이 상품의 옵션: {names}. 옵션값을 / 로 이어 쓰세요."
-            _problem(v, row, "option" if code in options else "code", "unknown-item", text, code)
+            _unknown(v, row, code, option, options.get(code, []))
             continue
-        if (code, option) in seen:
-            _problem(
-                v,
-                row,
-                "option",
-                "duplicate-item",
-                f"같은 상품·옵션이 {seen[(code, option)]}행에도 있습니다. 한 행만 두세요.",
-                code,
-            )
-            continue
-        seen[(code, option)] = row
         status = r["status"] or ""
         selling = item.selling if not status else status == S.ON
-        stock_row = StockRow(row, item, int(str(r["stock"])), selling)
-        if f"{ref}:{row}" in applied:
-            stock_row.result, stock_row.message = RowResult.SKIPPED, "이미 반영한 파일입니다. 다시 보내지 않습니다."
-        out.append(stock_row)
-    return out
+        price = int(str(r["price"])) if r["price"] else None
+        found[(code, option)].append(StockRow(row, item, int(str(r["stock"])), selling, price))
+    out: list[StockRow] = []
+    for (code, _), rows in found.items():
+        if len({x.values for x in rows}) > 1:  # two numbers for one item: applying either would be a guess
+            every = ", ".join(str(x.row) for x in rows)
+            for x in rows:
+                _problem(
+                    v,
+                    x.row,
+                    "stock",
+                    "duplicate-item",
+                    f"같은 상품·옵션이 {every}행에 서로 다르게 있습니다. 한 행만 두세요.",
+                    code,
+                )
+            continue
+        out.append(rows[0])
+        for x in rows[1:]:
+            x.result, x.message = RowResult.SKIPPED, f"{rows[0].row}행과 같은 상품·옵션입니다 (같은 값)."
+            out.append(x)
+    prices: dict[str, set[int]] = defaultdict(set)
+    for x in out:
+        if x.price is not None:
+            prices[x.item.code].add(x.price)
+    for x in out:
+        if len(prices.get(x.item.code, ())) > 1:
+            given = ", ".join(f"{p:,}원" for p in sorted(prices[x.item.code]))
+            _problem(
+                v,
+                x.row,
+                "price",
+                "price-differs",
+                f"같은 상품의 판매가가 행마다 다릅니다 ({given}). 하나로 맞춰 주세요.",
+                x.item.code,
+            )
+            x.result = RowResult.ERROR
+        elif x.result is None and x.values == x.item.workbook:
+            x.result, x.message = RowResult.SKIPPED, SAME_AS_BEFORE
+    return sorted((x for x in out if x.result is not RowResult.ERROR), key=lambda x: x.row)
 
 
 def _row_outcome(r: StockRow, works: list[ListingWork], listed: bool, changed: bool, preview: bool) -> None:
@@ -314,19 +396,22 @@ def _row_outcome(r: StockRow, works: list[ListingWork], listed: bool, changed: b
         r.result = RowResult.SKIPPED
         r.message = "재고를 저장했습니다. 이 상품을 올린 마켓이 아직 없습니다 (상품대량등록으로 먼저 등록하세요)."
         return
-    if not works:
+    mine = [
+        w for w in works if r.item.option_no in w.change.stocks or w.change.stop or w.change.resume or w.change.price
+    ]
+    if not mine:
         r.result = RowResult.SKIPPED if not changed else RowResult.SUCCESS
         r.message = (
-            "모든 마켓이 이미 같은 수량을 보여 줍니다." if not changed else "저장했습니다 (모든 마켓이 이미 같습니다)."
+            "모든 마켓이 이미 같은 값을 보여 줍니다." if not changed else "저장했습니다 (모든 마켓이 이미 같습니다)."
         )
         return
     if preview:
-        r.message = " · ".join(f"{Market(w.listing.market).label}/{w.listing.account}: {w.summary()}" for w in works)
+        r.message = " · ".join(f"{Market(w.listing.market).label}/{w.listing.account}: {w.summary()}" for w in mine)
         return
     order = (RowResult.ERROR, RowResult.HELD, RowResult.SUCCESS)
-    r.result = next((x for x in order if any(w.result is x for w in works)), RowResult.SUCCESS)
+    r.result = next((x for x in order if any(w.result is x for w in mine)), RowResult.SUCCESS)
     r.message = " · ".join(
-        f"{Market(w.listing.market).label}/{w.listing.account}: {w.summary()} → {w.message}" for w in works
+        f"{Market(w.listing.market).label}/{w.listing.account}: {w.summary()} → {w.message}" for w in mine
     )
 
 
@@ -339,21 +424,31 @@ def run_stock(
     app: Any = None,
     when: dt.datetime | None = None,
 ) -> StockRun:
-    """Check a stock workbook, store each item's new stock, tell every listing that differs, write the result."""
+    """Check a stock workbook, store each item's new stock (and its product's 판매가), tell every listing that
+    differs, write the result."""
     v = load_checked(path, S.SPEC)
     ledger = Ledger(ws.ledger_path)
     try:
         book = StockBook(ledger)
-        ref = file_ref(path)
-        rows = check_rows(v, book, ref)
+        rows = check_rows(v, book)
         todo = [r for r in rows if r.result is None]
-        changes = [(r.item, r.stock, r.selling) for r in todo if (r.stock, r.selling) != (r.item.stock, r.item.selling)]
-        changed = {(i.code, i.option_no) for i, _, _ in changes}
+        changes = [(r.item, r.stock, r.selling) for r in todo]
+        changed = {
+            (r.item.code, r.item.option_no) for r in todo if (r.stock, r.selling) != (r.item.stock, r.item.selling)
+        }
+        prices = {r.item.code: r.price for r in todo if r.price is not None and r.price != r.item.price}
+        changed |= {(r.item.code, r.item.option_no) for r in todo if r.item.code in prices}
         if not dry_run:
-            book.set_stock(changes, WORKBOOK, ref, applied=[f"{ref}:{r.row}" for r in todo])
+            book.set_stock(changes, WORKBOOK, path.name, workbook={r.item.option_no: r.values for r in todo})
+            book.set_prices(prices)
         stock_pass = StockPass()
         if dry_run:  # the plan as if the workbook's numbers were stored
-            stock_pass.works = plan(_Planned(book, {(i.code, i.option_no): (s, on) for i, s, on in changes}), ws)
+            new = {
+                (r.item.code, r.item.option_no): (r.stock, r.selling)
+                for r in todo
+                if (r.item.code, r.item.option_no) in changed
+            }
+            stock_pass.works = plan(_Planned(book, new, prices), ws)
         else:
             stock_pass.works = plan(book, ws)
         send(stock_pass.works, ws, ledger, book, dry_run=dry_run, clock=clock, app=app)
@@ -362,13 +457,8 @@ def run_stock(
             by_code[w.listing.code].append(w)
         listed = book.linked_codes()
         for r in todo:
-            _row_outcome(
-                r,
-                by_code.get(r.item.code, []),
-                r.item.code in listed,
-                (r.item.code, r.item.option_no) in changed,
-                dry_run,
-            )
+            key = (r.item.code, r.item.option_no)
+            _row_outcome(r, by_code.get(r.item.code, []), r.item.code in listed, key in changed, dry_run)
         run = StockRun(v, rows, stock_pass, dry_run=dry_run)
         run.files = settle(v, rows, ws.outbox, when, ("재고 결과", "재고 메시지"), "stock", preview=dry_run)
         return run
@@ -379,21 +469,21 @@ def run_stock(
 class _Planned:
     """A stock book whose items read as a dry run would store them."""
 
-    def __init__(self, book: StockBook, new: dict[tuple[str, str], tuple[int, bool]]) -> None:
-        self.book, self.new = book, new
+    def __init__(self, book: StockBook, new: dict[tuple[str, str], tuple[int, bool]], prices: dict[str, int]) -> None:
+        self.book, self.new, self.prices = book, new, prices
 
     def items(self, codes: set[str] | None = None) -> list[Item]:
         out = []
         for i in self.book.items(codes):
             stock, selling = self.new.get((i.code, i.option_no), (i.stock, i.selling))
-            out.append(Item(i.code, i.option, i.option_no, i.name, stock, selling))
+            out.append(replace(i, stock=stock, selling=selling, price=self.prices.get(i.code, i.price)))
         return out
 
     def listings(self, codes: set[str] | None = None) -> list[Listing]:
         return self.book.listings(codes)
 
     def unsettled(self, buffer: int) -> set[str]:
-        return self.book.unsettled(buffer) | {code for code, _ in self.new}
+        return self.book.unsettled(buffer) | {code for code, _ in self.new} | set(self.prices)
 
 
 # --- 재고연동이력 -------------------------------------------------------------------------------------
@@ -440,13 +530,15 @@ def history_rows(book: StockBook) -> tuple[list[dict[str, str]], list[dict[str, 
 
 
 def _detail(text: str) -> str:
-    """``{"stocks": {"A-001": 3}, "on": false}`` as staff read it: A-001 3개, 판매중지."""
+    """``{"stocks": {"A-001": 3}, "on": false, "price": 9000}`` as staff read it: A-001 3개, 판매중지, 판매가 9,000원."""
     if not text:
         return ""
     data = json.loads(text)
     parts = [f"{number} {qty:,}개" for number, qty in (data.get("stocks") or {}).items()]
     if data.get("on") is not None:
         parts.append(S.ON if data["on"] else S.OFF)
+    if data.get("price") is not None:
+        parts.append(f"판매가 {data['price']:,}원")
     return ", ".join(parts)
 
 

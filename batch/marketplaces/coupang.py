@@ -118,6 +118,9 @@ EXCHANGE_STATUS = {
 # it (C6 wapi outmall/order/lib/xSiteCSStockoutLib.asp); marketplaces.md §2.3's "CCPNER (품절)" [C9] contradicts C1
 # and is not followed (docs/protocols/coupang.md, C29). 배송지연 and 기타 have no code: Coupang's third code is for an
 # address it cannot deliver to.
+# C1 change-price-by-product errorSpec: "가격변경에 실패했습니다. [옵션ID[3572784698] : 판매가 변경이 불가능합니다. 변경전
+# 판매가의 최대 50% 인하/최대 100%인상까지 변경가능합니다.]" — the guard forceSalePriceUpdate=true lifts
+PRICE_GUARD = "최대 50% 인하"
 CANCEL_BIG = "CANERR"
 CANCEL_CODES = {"품절": "CCTTER", "가격오류": "CCPRER"}
 SHIPPED = ("DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
@@ -147,6 +150,33 @@ def no_cancel_code(reason: str) -> str:
         f"쿠팡은 판매취소 사유로 {', '.join(CANCEL_CODES)}만 받습니다. '{reason}'(으)로 취소하려면 쿠팡 WING에서 "
         "주문을 취소하세요."
     )
+
+
+def price_units(odd: Sequence[str]) -> str:
+    return (
+        f"쿠팡 판매가는 10원 단위로만 바꿀 수 있습니다(1원 단위 불가): {', '.join(odd)}. 재고관리 파일의 판매가(와 "
+        "상품 파일의 옵션 추가금액)를 10원 단위로 고친 뒤 다시 실행하세요. 아무 옵션의 가격도 바꾸지 않았습니다."
+    )
+
+
+def price_refused(refused: Sequence[str], missing: Sequence[str], changed: int) -> str:
+    parts = []
+    if refused:
+        parts.append(f"쿠팡이 옵션 판매가 변경을 받지 않았습니다: {' / '.join(refused)}.")
+        if any(PRICE_GUARD in words for words in refused):
+            parts.append(
+                "쿠팡은 입력 실수를 막으려고 한 번에 판매가를 절반 아래로 내리거나 두 배 넘게 올리는 것을 받지 "
+                "않습니다. 가격이 맞다면 쿠팡 WING에서 바꾸거나 두 번에 나눠 바꾸세요."
+            )
+        else:
+            parts.append("쿠팡 WING에서 옵션 가격을 확인한 뒤 다시 실행하세요.")
+    if missing:
+        parts.append(
+            f"쿠팡 옵션 {', '.join(missing)}은(는) 아직 승인되지 않아(옵션ID 없음) 판매가를 바꿀 수 없습니다. "
+            "쿠팡 WING에서 승인 상태를 확인한 뒤 다시 실행하세요."
+        )
+    parts.append(f"나머지 옵션 {changed}개의 판매가는 바뀌었습니다." if changed else "바뀐 옵션 판매가는 없습니다.")
+    return " ".join(parts)
 
 
 AUTH_PROBLEM = (
@@ -608,6 +638,51 @@ class Coupang:
                 "쿠팡 WING에서 승인 상태를 확인한 뒤 다시 실행하세요.",
             )
 
+    async def set_price(self, code: str, link: ProductLink, price: int, extras: Mapping[str, int]) -> None:
+        """판매가: one ``PUT …/vendor-items/{vendorItemId}/prices/{price + extra}`` per option (C1 product-api/ko/change-
+        price-by-product.document.ts "상품 아이템별 가격을 변경한다"; articles/360034156273): Coupang keeps no product price,
+        each option (vendor item) has its own salePrice, so every option of the listing gets ``price`` plus its extra
+        (0 when ``extras`` does not name it). Nothing else changes: not stock, not sale status, not the 할인율기준가
+        (originalPrice, ❓ docs/protocols/coupang.md reading 4).
+
+        * The page: "최소 10원 단위로 입력가능합니다. (1원 단위 입력 불가)" — an option price that is not a positive
+          multiple of 10 is refused before any call, so a listing is never left half-changed by it.
+        * ``forceSalePriceUpdate`` is not sent: without it Coupang refuses more than 50 % down or 100 % up ("입력 실수
+          방지를 위해 기존 가격 대비 변경할 수 있는 가격 비율 제한함"; C1 errorSpec), which keeps its guard against a
+          typo in the workbook (reading 4).
+        * An option Coupang refuses does not stop the others (one call each, as for stock); the refusals come back
+          together afterwards, as does an option without a vendorItemId (not approved yet: C1 "승인이 완료되어
+          옵션아이디(vendorItemId)가 발급되면 사용할 수 있다"). The call sets a value: sending it again is harmless.
+        """
+        items = await self._vendor_items(code, link, list(extras))
+        wanted = {option: price + int(extras.get(option, 0)) for option in [*items, *extras]}
+        odd = [f"{option} {amount:,}원" for option, amount in wanted.items() if amount < 10 or amount % 10]
+        if odd:
+            raise Rejected(MARKET, price_units(odd))
+        if not items:
+            raise Rejected(
+                MARKET,
+                f"쿠팡 상품 {code}에 승인된 옵션(옵션ID)이 없어 판매가를 바꿀 수 없습니다. 쿠팡 WING에서 승인 상태를 "
+                "확인한 뒤 다시 실행하세요.",
+            )
+        refused: list[Rejected] = []
+        words: list[str] = []
+        for option, item in items.items():
+            try:
+                await self._send(Call("PUT", f"{SELLER}/vendor-items/{item}/prices/{wanted[option]}"))
+            except Rejected as exc:
+                refused.append(exc)
+                words.append(f"{option}(옵션ID {item}): {exc.message.removeprefix('쿠팡: ')}")
+        missing = [option for option in extras if option not in items]
+        if refused or missing:
+            first = refused[0] if refused else None
+            raise Rejected(
+                MARKET,
+                price_refused(words, missing, len(items) - len(refused)),
+                status=first.status if first else None,
+                code=first.code if first else None,
+            )
+
     async def shown(self, code: str, link: ProductLink) -> Shown | None:
         """What Coupang shows of the listing: ``GET …/vendor-items/{vendorItemId}/inventories`` per option (C1
         product-api/ko/lookup-quantity-price-status-by-product.document.ts; articles/360033645114: ``data.amountInStock``
@@ -615,6 +690,7 @@ class Coupang:
         a product with no vendorItemId yet (awaiting approval) is not on sale and shows no stock."""
         items = await self._vendor_items(code, link, [])
         stocks: dict[str, int] = {}
+        prices: dict[str, int] = {}
         selling = False
         for option, item in items.items():
             response = await self._send(Call("GET", f"{SELLER}/vendor-items/{item}/inventories"))
@@ -623,7 +699,11 @@ class Coupang:
                 raise Unavailable(MARKET, f"쿠팡이 옵션 {option}(옵션ID {item})의 재고 없이 답했습니다.")
             stocks[option] = _number(data.get("amountInStock"))
             selling = selling or (data.get("onSale") is True and stocks[option] > 0)
-        return Shown(on_sale=selling, stocks=stocks)
+            if data.get("salePrice") not in (None, ""):
+                prices[option] = _number(data.get("salePrice"))
+        # ❓ reading 16: Coupang has no product price, only each option's salePrice (옵션판매가격): they are given per
+        # option (the job checks each against 판매가 + 추가금액); ``price`` is the lowest of them, for reading only
+        return Shown(on_sale=selling, stocks=stocks, price=min(prices.values()) if prices else None, prices=prices)
 
     # --- orders ------------------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ from batch.marketplaces.esm_orders import (
     result,
     succeeded,
     text,
+    won,
 )
 from batch.marketplaces.types import DeliveryTemplate, Shown, option_no
 from batch.models import KST, OrderLine, Product, ProductLink, SalesInfo
@@ -168,6 +169,22 @@ def _put(obj: dict[str, Any], key: str, value: Any) -> None:
     """Set ``key`` of ``obj`` under the spelling ESM used for it (``qty.iac`` / ``qty.Iac``), else as given."""
     found = next((k for k in obj if isinstance(k, str) and k.lower() == key.lower()), key)
     obj[found] = value
+
+
+def _band(price: int) -> tuple[int, int]:
+    """The 주문옵션 추가금 a price allows, in won: [E 26] addAmnt "2천원 미만 (0 ~ 100%) - 1만원 미만 (-50 ~ 100%) -
+    1만원이상 (기본값 -50 ~ 50%, 일부 카테고리 별도 정책)"; [E 34] the same bands (its 기본값 is what we check)."""
+    low = 0 if price < 2_000 else -(price // 2)
+    high = price if price < 10_000 else price // 2
+    return low, high
+
+
+def _amount(row: Mapping[str, Any], site: Site, per_site: bool) -> int:
+    """An option row's 추가금 on ``site``: [E 26] ``addAmntSite`` ("사이트별 설정 (inputType : 1)인 경우") when set,
+    else ``addAmnt`` (null = 0)."""
+    if per_site and (own := pick(pick(row, "addAmntSite"), site.key)) is not None:
+        return won(own)
+    return won(pick(row, "addAmnt"))
 
 
 def _entry(row: dict[str, Any], key: str) -> dict[str, Any]:
@@ -613,8 +630,7 @@ class Esm(EsmOrders):
             out.append(f"G마켓·옥션 옵션 재고는 {MAX_STOCK:,}개까지입니다.")
         # [E 20] addAmnt: 2천원 미만 0~100%, 1만원 미만 -50~100%, 1만원 이상 -50~50% (기본값)
         price = product.price
-        low = 0 if price < 2_000 else -price // 2
-        high = price if price < 10_000 else price // 2
+        low, high = _band(price)
         if any(not low <= o.extra_price <= high for o in options):
             out.append(f"G마켓·옥션 옵션가는 판매가 {price:,}원 기준 {low:,}원~{high:,}원 안이어야 합니다.")
         if len(option_no(product.code, len(options) - 1).encode("utf-8")) > MAX_OPTION_CODE_BYTES:
@@ -902,14 +918,7 @@ class Esm(EsmOrders):
         theirs = {mine: their for mine, their in link.option_nos.items() if their}
         by_code = {their: mine for mine, their in theirs.items()}
         per_site = text(pick(current, "inputType")) == "1"  # [E 26] inputType 1 : 사이트별
-        body: dict[str, Any] = {"type": kind, "isStockManage": True}
-        if pick(current, "inputType") is not None:
-            body["inputType"] = pick(current, "inputType")
-        for name in OPTION_BLOCKS:
-            block = pick(current, name)
-            if block:
-                body[name] = block
-        body = _no_nulls(body)
+        body = self._sent_back(current, kind, True)
         found: set[str] = set()
         for row in _rows(body):
             manage = text(pick(row, "manageCode"))
@@ -925,44 +934,65 @@ class Esm(EsmOrders):
                     for site in sites:
                         _put(sold, site.key, n <= 0)
                 continue
-            empty = [s for s in sites if _count(pick(qty, s.key)) < 1]
-            for site in empty:
-                _put(qty, site.key, SOLD_OUT_QTY)
-                if per_site:
-                    _put(_entry(row, "isSoldOutSite"), site.key, True)
-            if empty and (not per_site or len(empty) == len(sites)):
-                _put(row, "isSoldOut", True)
+            self._keep_sold_out(row, sites, per_site)
         return body, set(wanted) - found
 
+    @staticmethod
+    def _sent_back(current: Mapping[str, Any], kind: int, manage: bool) -> dict[str, Any]:
+        """An [E 26] PUT body of the options as read: type, isStockManage, inputType and the row blocks, null fields
+        left out (the guide's samples leave them out)."""
+        body: dict[str, Any] = {"type": kind, "isStockManage": manage}
+        if pick(current, "inputType") is not None:
+            body["inputType"] = pick(current, "inputType")
+        for name in OPTION_BLOCKS:
+            block = pick(current, name)
+            if block:
+                body[name] = copy.deepcopy(block)
+        sent_back: dict[str, Any] = _no_nulls(body)
+        return sent_back
+
+    @staticmethod
+    def _keep_sold_out(row: dict[str, Any], sites: Sequence[Site], per_site: bool) -> None:
+        """A row left as it is whose qty on a site of the listing reads below 1 (ESM shows a sold-out row with 0,
+        [E 26] 조회 sample) goes back with qty 1 and sold out (❓: the PUT takes 1–99,999 and must not make it
+        sellable): on that site with inputType 1, the whole row otherwise."""
+        qty = _entry(row, "qty")
+        empty = [s for s in sites if _count(pick(qty, s.key)) < 1]
+        for site in empty:
+            _put(qty, site.key, SOLD_OUT_QTY)
+            if per_site:
+                _put(_entry(row, "isSoldOutSite"), site.key, True)
+        if empty and (not per_site or len(empty) == len(sites)):
+            _put(row, "isSoldOut", True)
+
     async def shown(self, code: str, link: ProductLink) -> Shown:
-        """What ESM shows of the listing: [E 21] ``GET /item/v1/goods/{goodsNo}/sell-status`` (``IsSell`` and the
-        period's end day per site, ``Stock`` per site) and [E 26] ``GET …/recommended-options`` (qty and 품절 per
-        option row, mapped back to our option numbers by ``manageCode``).
+        """What ESM shows of the listing: [E 21] ``GET /item/v1/goods/{goodsNo}/sell-status`` (``IsSell``, ``Price``,
+        ``Stock`` and the period's end day per site) and [E 26] ``GET …/recommended-options`` (qty and 품절 per option
+        row, mapped back to our option numbers by ``manageCode``).
 
         ``on_sale``: some site of the listing has isSell true and a period not ended ("기간 만료시 판매중지"), and
         something is left to sell there (stock above 0; with options a row shown and not sold out). A stock per
         option is read on the sites selling (every site of the listing when none is): a row sold out there shows
         0, and where the sites differ the larger is shown, so sold out is shown only when it is sold out on every
         such site (❓ docs/protocols/esm.md "Our readings"). Without options our one option number
-        (``option_no(code, 0)``) shows the 본품 stock."""
+        (``option_no(code, 0)``) shows the 본품 stock.
+
+        ``price``: the ``Price`` every site of the listing shows (selling or not); None when they differ — a site
+        stopped keeps its old price ([E 186] "판매중지 상품은 가격 수정되지 않습니다"), so a new price is shown only
+        once every site has it (❓ docs/protocols/esm.md "Our readings") — or when the read carries none."""
         goods_no, sites = link.product_no, self._link_sites(link)
         status = await self._checked(
             Call("GET", f"/item/v1/goods/{goods_no}/sell-status"), f"G마켓·옥션 판매상태 조회({code})"
         )
         options = await self._read_options(goods_no, code)
-        today = int(dt.datetime.fromtimestamp(self.wall(), KST).strftime("%Y%m%d"))
         basic = pick(status, "itemBasicInfo")
-
-        def selling(site: Site) -> bool:
-            end = text(pick(pick(basic, "SellingPeriod"), site.key))
-            ended = end.isdigit() and len(end) == 8 and int(end) < today
-            return _flag(pick(pick(status, "IsSell"), site.key)) and not ended
-
-        live = [s for s in sites if selling(s)]
+        live = self._live(status, sites)
         read = live or list(sites)
+        prices = {won(shown) for s in sites if text(shown := pick(pick(basic, "Price"), s.key))}
+        price = next(iter(prices)) if len(prices) == 1 else None
         if int(text(pick(options, "type"))) == 0:
             stock = max((_count(pick(pick(basic, "Stock"), s.key)) for s in read), default=0)
-            return Shown(on_sale=bool(live) and stock > 0, stocks={option_no(code, 0): stock})
+            return Shown(on_sale=bool(live) and stock > 0, stocks={option_no(code, 0): stock}, price=price)
         theirs = {their: mine for mine, their in link.option_nos.items() if their}
         per_site = text(pick(options, "inputType")) == "1"
         stocks: dict[str, int] = {}
@@ -981,7 +1011,194 @@ class Esm(EsmOrders):
             left = left or (shown > 0 and _flag(pick(row, "isDisplay")))
             if ours:
                 stocks[ours] = max(stocks.get(ours, 0), shown)
-        return Shown(on_sale=bool(live) and left, stocks=stocks)
+        return Shown(on_sale=bool(live) and left, stocks=stocks, price=price)
+
+    def _live(self, status: Any, sites: Sequence[Site]) -> list[Site]:
+        """The sites of ``sites`` that sell, by an [E 21] sell-status read: ``IsSell`` true and the period's end day
+        (``SellingPeriod`` YYYYMMDD, "조회(GET) 시 판매종료일 조회") not past ("기간 만료시 판매중지")."""
+        today = int(dt.datetime.fromtimestamp(self.wall(), KST).strftime("%Y%m%d"))
+        basic = pick(status, "itemBasicInfo")
+
+        def selling(site: Site) -> bool:
+            end = text(pick(pick(basic, "SellingPeriod"), site.key))
+            ended = end.isdigit() and len(end) == 8 and int(end) < today
+            return _flag(pick(pick(status, "IsSell"), site.key)) and not ended
+
+        return [s for s in sites if selling(s)]
+
+    async def set_price(self, code: str, link: ProductLink, price: int, extras: Mapping[str, int]) -> None:
+        """Set the selling price of the listing ``link.product_no`` to ``price`` on every site it sells on, each
+        option keeping ``extras[our option number]`` (0 when not named) as its 추가금. Held (Blocked) within ~3
+        minutes of a registration ([E 21]).
+
+        The call is [E 186] ``PUT /item/v1/goods/{goodsNo}/price`` ``{"gmkt", "iac"}`` (가격 수정 API: "상품 가격만
+        수정하는 API"; each site optional, 10원 단위, 십억 미만): nothing but the price is sent, where [E 21]'s
+        sell-status PUT would resend stock and isSell as read. Before it, [E 21] ``GET …/sell-status`` (the price
+        and sale state per site) and [E 26] ``GET …/recommended-options`` (the rows' addAmnt):
+
+        * [E 186] "상품 판매상태가 판매중인 경우만 수정 되고 판매중지 상품은 가격 수정되지 않습니다": the price goes to
+          the sites selling (isSell true, period not ended) whose price differs. No site selling: Blocked, nothing
+          sent (the stock job resumes the listing first). Some site stopped: the others are sent, then a refusal
+          names the stopped site (its price is asked again once it sells; ``shown`` shows no price meanwhile).
+        * ESM keeps an option's 추가금 apart from the price ([E 26] addAmnt, an amount in won), so the options are
+          sent only when a row of ours shows another amount than ``extras``: [E 26] ``PUT …/recommended-options``
+          with every row as read, only addAmnt (and addAmntSite on the listing's sites) changed — as ``set_stock``
+          sends them back (a sold-out row read with qty 0 goes with qty 1, still sold out).
+        * Every row's 추가금 must lie in the band of the price it sells at ([E 26]/[E 34]: 2천원 미만 0~100 %, 1만원 미만
+          −50~100 %, 1만원 이상 −50~50 %), checked here before anything is sent. When both the price and a row
+          change, the price goes first if the rows as they are fit the new price, else the options go first if the
+          new amounts fit the old price, else nothing is sent (❓ docs/protocols/esm.md "Our readings": the guide
+          does not say whether [E 186] checks the options' bands; a full 상품 수정 sends both at once).
+
+        A named option ESM does not list (no row with its manageCode) gets a refusal after the rest was sent, as
+        in ``set_stock``; a product without options takes no 추가금 (a non-zero extra is refused before sending)."""
+        goods_no, sites = link.product_no, self._link_sites(link)
+        # [E 186] "10원단위로 등록", "십억이상 입력 불가"; [E 20] "10원 이상"
+        if price % 10 or not 10 <= price < MAX_PRICE:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 판매가는 10원 단위, 10원 이상 10억 원 미만이어야 합니다(지금 {price:,}원). 재고 관리 파일의 "
+                "판매가를 고친 뒤 다시 실행하세요.",
+            )
+        self._settled(goods_no, "가격")
+        status = await self._checked(
+            Call("GET", f"/item/v1/goods/{goods_no}/sell-status"), f"G마켓·옥션 판매상태 조회({code})"
+        )
+        current = await self._read_options(goods_no, code)
+        live = self._live(status, sites)
+        if not live:
+            raise Blocked(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}은(는) 판매중지 상태라 가격을 바꿀 수 없습니다(ESM은 판매 중인 상품만 가격을 "
+                "바꿉니다). 판매가 재개되면 다음 동기화 때 다시 보냅니다.",
+            )
+        read = pick(pick(status, "itemBasicInfo"), "Price")
+        before = {s: won(pick(read, s.key)) for s in sites}
+        after = {s: price if s in live else before[s] for s in sites}
+        body, missing = self._repriced(goods_no, code, current, link, sites, extras)
+        per_site = text(pick(current, "inputType")) == "1"
+        final = _rows(body) if body is not None else _rows(current)
+        if problems := self._off_band(final, after, sites, per_site, link):
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}의 옵션 추가금이 판매가에 비해 허용 범위를 벗어납니다({'; '.join(problems)}). "
+                "옵션 추가금이나 판매가를 고친 뒤 다시 실행하세요.",
+            )
+        changed = [s for s in live if before[s] != price]
+        price_call = Call(
+            "PUT", f"/item/v1/goods/{goods_no}/price", json={s.key: price for s in SITE_ORDER if s in changed}
+        )
+        options_call = Call("PUT", f"/item/v1/goods/{goods_no}/recommended-options", json=body)
+        price_what, options_what = f"G마켓·옥션 가격 수정({code})", f"G마켓·옥션 옵션 추가금 수정({code})"
+        if body is None:
+            if changed:
+                await self._checked(price_call, price_what)
+        elif not changed:
+            await self._checked(options_call, options_what)
+        elif not self._off_band(_rows(current), after, sites, per_site, link):
+            await self._checked(price_call, price_what)  # the options as they are fit the new price: price first
+            await self._checked(options_call, options_what)
+        elif not self._off_band(final, before, sites, per_site, link):
+            await self._checked(options_call, options_what)  # the new amounts fit the old price: options first
+            await self._checked(price_call, price_what)
+        else:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}은(는) 판매가와 옵션 추가금을 함께 바꿔야 합니다(어느 쪽을 먼저 바꿔도 옵션 "
+                "추가금이 판매가 기준 범위를 벗어납니다). 상품 대량등록(상품 수정)으로 판매가와 옵션을 함께 보내세요.",
+            )
+        problems = []
+        if stopped := [s for s in sites if s not in live]:
+            names = ", ".join(s.label for s in stopped)
+            problems.append(
+                f"G마켓·옥션 상품 {goods_no}의 {names}은(는) 판매중지 상태라 가격을 바꾸지 못했습니다(ESM은 판매 중인 "
+                f"상품만 가격을 바꿉니다). {names} 판매가 재개되면 다음 동기화 때 다시 보냅니다."
+            )
+        if missing:
+            problems.append(
+                f"G마켓·옥션 상품 {goods_no}에 옵션 관리코드 {', '.join(sorted(missing))}인 옵션이 없습니다(ESM+에서 옵션을 "
+                "바꾼 것 같습니다). 상품을 다시 보내(상품 수정) 옵션을 맞춘 뒤 다시 실행하세요."
+            )
+        if problems:
+            raise Rejected(MARKET, " ".join(problems))
+
+    def _repriced(
+        self,
+        goods_no: str,
+        code: str,
+        current: dict[str, Any],
+        link: ProductLink,
+        sites: Sequence[Site],
+        extras: Mapping[str, int],
+    ) -> tuple[dict[str, Any] | None, set[str]]:
+        """The [E 26] PUT body that gives each row of ours its 추가금 (``extras``, 0 when not named), or None when
+        every row of ours has it already; and the named options no row carries. A row is ours by its manageCode:
+        through ``link.option_nos`` when it records the numbers, else a manageCode of the form ``<code>-NNN`` (our
+        option number); any other row keeps its amount."""
+        kind = int(text(pick(current, "type")))
+        if kind == 0:
+            if odd := sorted(o for o, n in extras.items() if n):
+                raise Rejected(
+                    MARKET,
+                    f"G마켓·옥션 상품 {goods_no}은(는) 옵션이 없는 상품인데 옵션 {', '.join(odd)}의 추가금이 왔습니다. 상품을 "
+                    "다시 보내(상품 수정) 옵션을 맞춘 뒤 다시 실행하세요.",
+                )
+            return None, set()
+        by_code = {their: mine for mine, their in link.option_nos.items() if their}
+        mine = re.compile(re.escape(code) + r"-\d{3}")
+        per_site = text(pick(current, "inputType")) == "1"  # [E 26] inputType 1 : 사이트별
+        manage = _flag(pick(current, "isStockManage"))
+        body = self._sent_back(current, kind, manage)
+        found: set[str] = set()
+        changed = False
+        for row in _rows(body):
+            their = text(pick(row, "manageCode"))
+            ours = by_code.get(their, "") if by_code else (their if mine.fullmatch(their) else "")
+            if ours:
+                found.add(ours)
+                target = int(extras.get(ours, 0))
+                if any(_amount(row, s, per_site) != target for s in sites):
+                    changed = True
+                    _put(row, "addAmnt", target)
+                    if isinstance(own := pick(row, "addAmntSite"), dict):
+                        for site in sites:
+                            _put(own, site.key, target)
+            if manage:
+                self._keep_sold_out(row, sites, per_site)
+        missing = set(extras) - found
+        if not changed:
+            return None, missing
+        if kind not in OPTION_TYPES:
+            raise Rejected(
+                MARKET,
+                f"G마켓·옥션 상품 {goods_no}의 옵션은 ESM+에서 바꾼 형식(텍스트형·계산형, type {kind})이라 옵션 추가금을 보낼 "
+                "수 없습니다. 상품을 다시 보내(상품 수정) 선택형·조합형 옵션으로 맞춘 뒤 다시 실행하세요.",
+            )
+        return body, missing
+
+    @staticmethod
+    def _off_band(
+        rows: Sequence[Mapping[str, Any]],
+        prices: Mapping[Site, int],
+        sites: Sequence[Site],
+        per_site: bool,
+        link: ProductLink,
+    ) -> list[str]:
+        """The rows whose 추가금 lies outside the band of the price of a site of the listing ([E 26]/[E 34]), in
+        Korean ("옵션 X: 판매가 p원 기준 low원~high원, 지금 n원")."""
+        names = {their: mine for mine, their in link.option_nos.items() if their}
+        out = []
+        for row in rows:
+            for site in (s for s in sites if prices[s] > 0):  # a price the read did not give has no band to check
+                amount, (low, high) = _amount(row, site, per_site), _band(prices[site])
+                if not low <= amount <= high:
+                    their = text(pick(row, "manageCode"))
+                    out.append(
+                        f"옵션 {names.get(their, their) or '(관리코드 없음)'}: {site.label} 판매가 {prices[site]:,}원 기준 "
+                        f"{low:,}원~{high:,}원, 지금 {amount:,}원"
+                    )
+                    break
+        return out
 
     async def _sell(self, code: str, on: bool) -> None:
         goods_no, sites = await self._goods(code, "판매상태")

@@ -463,15 +463,63 @@ class St11(St11Orders):
         if refused is not None:
             raise refused
 
+    async def set_price(self, code: str, link: ProductLink, price: int, extras: Mapping[str, int]) -> None:
+        """판매가: G 1752 ``GET /rest/prodservices/product/price/{prdNo}/{selPrc}`` ("상품 정보 중 가격정보만 수정할 경우
+        사용합니다"): ``ClientMessage{productNo, message, resultCode 200, preSelPrc}``; 500 비지니스 Error, −1000 점검.
+
+        Only ``selPrc`` changes. An option's price is its own amount (G 1003 ``colOptPrice`` 옵션가, shown by G 1623 as
+        ``addPrc``), so it stays as the product workbook sent it; 11번가 changes option prices only by G 1851, which
+        resends every option with its stock (``colCount``) and state (``useYn``) — never sent for a price. G 1623 is
+        read first: when an option's ``addPrc`` is not ``extras[option]`` (0 for an option not in ``extras``), nothing
+        is sent and the refusal says to send the product again (❓ docs/protocols/st11.md "Our readings"). A price
+        that is not in 10-won units below 10억 (G 1003 ``selPrc``) is refused before any call."""
+        if price % 10 or not 0 < price < MAX_PRICE:
+            raise Rejected(
+                MARKET,
+                f"11번가 판매가는 10원 단위, 10억 원 미만이어야 합니다({price:,}원). 판매가를 고쳐 다시 보내 주세요.",
+            )
+        prd_no = link.product_no or await self._product_no(code)
+        rows = await self._stock_rows(prd_no)
+        ours = {number: option for option, number in link.option_nos.items()}
+        differ: list[str] = []
+        for row in [] if self._own_stock(rows) else rows:
+            option = row.get("sellerStockCd") or ours.get(row.get("prdStckNo", ""), "")
+            held = row.get("addPrc", "").strip()
+            if not option or not held.lstrip("-").isdigit():
+                continue
+            if int(held) != extras.get(option, 0):
+                differ.append(f"{option}: 11번가 {int(held):,}원, 파일 {extras.get(option, 0):,}원")
+        if differ:
+            raise Rejected(
+                MARKET,
+                f"11번가 상품 {prd_no}의 옵션 추가금액이 상품 파일과 다릅니다({'; '.join(differ)}). 판매가를 보내지 "
+                "않았습니다. 상품대량등록 파일로 상품을 먼저 수정(다시 전송)한 뒤 판매가를 보내 주세요.",
+            )
+        root = await self._send(Call("GET", f"/rest/prodservices/product/price/{prd_no}/{price}"))
+        result, text = self._code(root)
+        if result == "200":  # G 1752: 200 비즈니스 성공 (the only success code it names)
+            return
+        failed = self._failed(result, text)
+        if not isinstance(failed, Rejected):
+            raise failed  # −1000 점검: Unavailable; an unknown key: AuthFailed
+        raise Rejected(
+            MARKET,
+            f"11번가가 상품 {prd_no}의 판매가를 {price:,}원으로 바꾸지 않았습니다: {text or '처리하지 못했습니다'} "
+            f"(결과코드 {result}). 11번가 판매가는 10원 단위로 한 번에 50% 인상·80% 인하까지 바꿀 수 있고, 옵션가는 "
+            "판매가의 -50%~+100% 안이어야 합니다. 판매가를 확인해 다시 보내 주세요.",
+            code=result,
+        )
+
     async def shown(self, code: str, link: ProductLink) -> Shown:
         """What 11번가 shows of the listing: stock per option from G 1623 (``stckQty``; a row with ``prdStckStatCd`` 02
         품절 shows 0), named by ``sellerStockCd`` (our option number, G 1003 colSellerStockCd) or the 재고번호 the
         link recorded; the sale state from G 1620 ``GET /rest/prodmarketservice/prodmarket/{prdNo}`` (``selStatCd``:
-        on sale only at 103 판매중; 104 품절, 105 전시중지 … are not). A row whose quantity is not a number is left
-        out, so it never reads as sold out."""
+        on sale only at 103 판매중; 104 품절, 105 전시중지 … are not) and, from the same answer, the price (``selPrc``
+        판매가; None when it is not a number). A row whose quantity is not a number is left out, so it never reads as
+        sold out."""
         prd_no = link.product_no or await self._product_no(code)
         rows = await self._stock_rows(prd_no)
-        state = await self._sale_state(prd_no)
+        state, shown_price = await self._sale_state(prd_no)
         ours = {number: option for option, number in link.option_nos.items()}
         stocks: dict[str, int] = {}
         for row in rows:
@@ -482,15 +530,17 @@ class St11(St11Orders):
             if not option or not qty.isdigit():
                 continue
             stocks[option] = 0 if row.get("prdStckStatCd") == STOCK_SOLD_OUT else int(qty)
-        return Shown(on_sale=state == ON_SALE, stocks=stocks)
+        price = int(shown_price) if shown_price.isdigit() else None
+        return Shown(on_sale=state == ON_SALE, stocks=stocks, price=price)
 
-    async def _sale_state(self, prd_no: str) -> str:
-        """G 1620 ``GET /rest/prodmarketservice/prodmarket/{prdNo}``: the ``Product``'s ``selStatCd``. G 1620 shows
-        no error answer: one without ``selStatCd`` raises on its result code, or as an unreadable answer."""
+    async def _sale_state(self, prd_no: str) -> tuple[str, str]:
+        """G 1620 ``GET /rest/prodmarketservice/prodmarket/{prdNo}``: the ``Product``'s ``selStatCd`` and ``selPrc``
+        (판매가; "" when the answer has none). G 1620 shows no error answer: one without ``selStatCd`` raises on its
+        result code, or as an unreadable answer."""
         root = await self._send(Call("GET", f"/rest/prodmarketservice/prodmarket/{prd_no}"))
         state = xml.text_of(root, "selStatCd")
         if state:
-            return state
+            return state, (xml.text_of(root, "selPrc") or "").strip()
         code, text = self._code(root)
         if code:
             raise self._failed(code, text)

@@ -535,6 +535,45 @@ ANSWER_LIMIT = 1000  # ❓ the sandbox's rule (docs/protocols/tmon.md, "Our read
 SELF_DELIVERY = "10099"  # §1.4: 자체배송
 
 
+def update_failures(response: httpx.Response) -> str | None:
+    """None when a deal update's [T2] DealUpdateResult ``{deal, dealOptions}`` says done; else TMON's words for what
+    failed ("" when it gave none). [T1] updateProducts and [T2] updateProduct both treat any ``success: false`` as a
+    failure."""
+    answer = json_object(response)
+    failed = [
+        str(part.get("message") or "")
+        for part in (answer.get("deal"), answer.get("dealOptions"))
+        if isinstance(part, dict) and part.get("success") is False
+    ]
+    return " ".join(m for m in failed if m) if failed else None
+
+
+def deal_options(deal: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The options of a deal read (GET /deals/{vendorDealNo})."""
+    return [o for o in deal.get("dealOptions") or [] if isinstance(o, dict)]
+
+
+def unread_options(deal: Mapping[str, Any], options: Sequence[Mapping[str, Any]]) -> str:
+    """What of the deal's options the read left out (Korean, "" when none): [T2] Deal.dealOptionsPageInfo
+    (DealOptionsPageInfo: totalCount 옵션 총 개수, totalPage 전체 페이지 수) says options come in pages, and no source says
+    how to ask for another one."""
+    info = deal.get("dealOptionsPageInfo")
+    if not isinstance(info, dict):
+        return ""
+    total, pages = whole(info.get("totalCount")), whole(info.get("totalPage"))
+    if (pages or 1) > 1 or (total or 0) > len(options):
+        return f"옵션 {total if total is not None else '?'}개 중 {len(options)}개만 읽힘"
+    return ""
+
+
+def not_all_options(code: str, why: str) -> str:
+    """Why a deal's price is not sent (Korean, with what to do next)."""
+    return (
+        f"티몬 딜 {code}의 옵션을 모두 읽지 못해 판매가를 보내지 않았습니다({why}). 딜 수정은 옵션을 모두 함께 보내야 "
+        "해서, 빠진 옵션이 지워지지 않도록 보내지 않았습니다. 티몬 판매자센터에서 판매가를 바꾸세요."
+    )
+
+
 def whole(value: object) -> int | None:
     """A JSON integer, or a string of digits ([T2] types some numbers as String), as an int; else None."""
     if isinstance(value, bool):
@@ -755,15 +794,9 @@ class Tmon(TmonOrders):
             {k: v for k, v in o.items() if k not in ("stock", "display")} for o in body["dealOptions"]
         ]
         response = await self._send(Call("PUT", f"/deals/{product.code}", json=body, idempotent=True))
-        answer = json_object(response)
-        failed = [
-            str(part.get("message") or "")
-            for part in (answer.get("deal"), answer.get("dealOptions"))
-            if isinstance(part, dict) and part.get("success") is False
-        ]
-        if failed:
-            message = " ".join(m for m in failed if m) or "티몬이 딜 수정을 처리하지 못했습니다."
-            raise Rejected(MARKET, message, status=response.status_code)
+        failed = update_failures(response)
+        if failed is not None:
+            raise Rejected(MARKET, failed or "티몬이 딜 수정을 처리하지 못했습니다.", status=response.status_code)
         await self.update_stock(product)
         displays = [
             {"vendorDealOptionNo": option_no(product.code, i), "display": o.on_sale and product.on_sale}
@@ -828,19 +861,72 @@ class Tmon(TmonOrders):
         its tmonDealOptionNo (``link``), else by the vendorDealOptionNo we registered. ❓ An answer without
         salesStatus counts as on sale (a stop is then sent again until it is shown, never taken as done), and options
         past the first page (``dealOptionsPageInfo``) are not reported, so theirs is sent again (docs/protocols/tmon.md,
-        "Our readings")."""
+        "Our readings").
+
+        Prices: a deal has no price of its own, only each option's ``salesPrice`` ([T2] DealOption "판매가(단가)"; [T1]
+        reads ``dealOptions[].salesPrice``), so ``prices`` holds each option's (판매가 + 추가금액) by our option number
+        and ``price`` stays None."""
         deal = json_object(await self._send(Call("GET", f"/deals/{code}")))
         ours = {str(tmon): option for option, tmon in link.option_nos.items()}
         stocks: dict[str, int] = {}
-        for option in deal.get("dealOptions") or []:
-            if not isinstance(option, dict):
-                continue
+        prices: dict[str, int] = {}
+        for option in deal_options(deal):
             number = ours.get(str(option.get("tmonDealOptionNo"))) or str(option.get("vendorDealOptionNo") or "")
-            stock = whole(option.get("stock"))
-            if number and stock is not None:
+            if not number:
+                continue
+            stock, price = whole(option.get("stock")), whole(option.get("salesPrice"))
+            if stock is not None:
                 stocks[number] = stock
+            if price is not None:
+                prices[number] = price
         status = deal.get("salesStatus")
-        return Shown(on_sale=status in (None, "", ON_SALE), stocks=stocks)
+        return Shown(on_sale=status in (None, "", ON_SALE), stocks=stocks, prices=prices)
+
+    async def set_price(self, code: str, link: ProductLink, price: int, extras: Mapping[str, int]) -> None:
+        """판매가 연동: every option of the deal sells at ``price`` + its 추가금액 (``extras``, by our option number;
+        0 for an option not named). TMON keeps a price per option only ([T1] DealOption "salesPrice Integer+ 판매가(단가)
+        O 0원 등록불가", "price … 현정책 기준 salesPrice와 동일해야 함"), and the only call that changes it is the deal
+        update PUT /deals/{vendorDealNo} ([T2] PaTmonProductApiService UPDATE_PRODUCT, quoting TMON: "필요하다면 등록된
+        옵션까지 한꺼번에 수정할 수 있습니다. 기본적으로 수정될 정보만 세팅하면 되나 … 수량(재고) 및 판매기간 등 변경은 별도
+        API에서 처리됩니다").
+
+        So the deal is read first (GET /deals/{vendorDealNo}) and its options are sent back, each as [T1]
+        updateProducts sends an option on update: ``vendorDealOptionNo``, its ``title``/``sections`` as read, and
+        ``price`` = ``salesPrice`` = the new price; no stock or display (separate calls, [T1] "등록일 경우에만
+        제고/노출여부 추가"), and nothing else of the deal. Nothing is sent when every option already sells at its
+        price. ❓ Every option goes in the PUT, so a deal whose options do not all come in the read (past the first
+        page of ``dealOptionsPageInfo``) is refused before anything is sent (docs/protocols/tmon.md, "Our readings").
+        The answer is [T2] DealUpdateResult, checked as update_product does."""
+        deal = json_object(await self._send(Call("GET", f"/deals/{code}")))
+        options = deal_options(deal)
+        missing = unread_options(deal, options)
+        if missing:
+            raise Rejected(MARKET, not_all_options(code, missing))
+        ours = {str(tmon): option for option, tmon in link.option_nos.items()}
+        sent: list[dict[str, Any]] = []
+        changed = False
+        for option in options:
+            vendor_no = option.get("vendorDealOptionNo")
+            if vendor_no in (None, ""):
+                raise Rejected(MARKET, not_all_options(code, "업체옵션번호가 없는 옵션"))
+            number = ours.get(str(option.get("tmonDealOptionNo"))) or str(vendor_no)
+            want = price + int(extras.get(number, 0))
+            item: dict[str, Any] = {"vendorDealOptionNo": vendor_no}
+            item.update({name: option[name] for name in ("title", "sections") if option.get(name)})
+            item.update(price=want, salesPrice=want)
+            sent.append(item)
+            changed = changed or whole(option.get("salesPrice")) != want or whole(option.get("price", want)) != want
+        if not changed:
+            return
+        response = await self._send(Call("PUT", f"/deals/{code}", json={"dealOptions": sent}, idempotent=True))
+        failed = update_failures(response)
+        if failed is not None:
+            words = f"({failed})" if failed else ""
+            raise Rejected(
+                MARKET,
+                f"티몬이 딜 {code}의 판매가를 바꾸지 않았습니다{words}. 티몬 판매자센터에서 딜의 옵션 가격을 확인하세요.",
+                status=response.status_code,
+            )
 
     async def pause(self, code: str) -> None:
         await self._send(Call("PUT", f"/deals/{code}/pause"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -39,6 +39,9 @@ class Shown:
     on_sale: bool
     stocks: Mapping[str, int]
     price: int | None = None  # the product's selling price (판매가 / 대표가격) as the marketplace shows it, when read
+    # a marketplace with a price per option and none for the product (Coupang, TMON): our option number -> its price
+    # (판매가 + 추가금액); the stock job then checks each option against the price it sent plus the option's extra
+    prices: Mapping[str, int] = field(default_factory=dict)
 
     def sold_out(self, option: str) -> bool:
         return not self.on_sale or self.stocks.get(option, 1) <= 0

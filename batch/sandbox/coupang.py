@@ -22,8 +22,9 @@ current pages of developers.coupangcorp.com:
   50 % or above 200 % of the current one is refused (C1 change-price-by-product errorSpec);
   ``…/quantities/{quantity}``, ``…/sales/stop``, ``…/sales/resume``; ``GET …/vendor-items/{vendorItemId}/inventories``
   (C1 lookup-quantity-price-status-by-product: ``amountInStock`` is the option's stock, ``onSale`` its sale status).
-  ``set_swallow(True)`` (control ``/__sandbox__/swallow``) makes the stock and sale-status writes answer as done and
-  change nothing, until it is turned off or the market is reset.
+  The price must be a multiple of 10 won (articles/360034156273: "최소 10원 단위로 입력가능합니다. (1원 단위 입력
+  불가)"). ``set_swallow(True)`` (control ``/__sandbox__/swallow``) makes the stock, price and sale-status writes
+  answer as done and change nothing, until it is turned off or the market is reset.
 
 Places: ``GET /v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound?pageNum=&pageSize=``
 answers ``{"content": [...], "pagination": {...}}`` at the top level (articles/360033644754; C6) and needs
@@ -67,6 +68,7 @@ FIRST_ITEM_ID = 3_200_000_001
 FIRST_PRODUCT_ITEM_ID = 769_000_001
 MAX_NAME = 100  # sellerProductName "최대 길이 : 100 자" (articles/360033877853)
 MAX_ITEMS = 200  # ❓
+PRICE_UNIT = 10  # vendor-item price "최소 10원 단위로 입력가능합니다. (1원 단위 입력 불가)" (articles/360034156273)
 MAX_PLACE_PAGE = 50  # outbound places: pageSize "Default=10, Max=50" (articles/360033644754)
 CHARGE_TYPES = (
     "FREE",
@@ -267,9 +269,10 @@ class CoupangMarket:
         self.desk.reset()
 
     def set_swallow(self, on: bool) -> None:
-        """While on, the stock and sale-status writes (``quantities``, ``sales/stop``, ``sales/resume``) answer as
-        done and change nothing (control ``POST /__sandbox__/swallow``; a sold-out update Coupang took and never
-        applied, marketplaces-next.md §5.1); ``inventories`` shows what is really held."""
+        """While on, the stock, price and sale-status writes (``quantities``, ``prices``, ``sales/stop``,
+        ``sales/resume``) answer as done and change nothing (control ``POST /__sandbox__/swallow``; a sold-out update
+        Coupang took and never applied, marketplaces-next.md §5.1); ``inventories`` shows what is really held. A write
+        Coupang would refuse is still refused."""
         self.swallow = on
 
     def snapshot(self) -> dict[str, Any]:
@@ -536,11 +539,20 @@ class CoupangMarket:
         raise error(404, f"옵션ID(vendorItemId)를 찾을 수 없습니다: {raw}")
 
     async def price(self, request: Request) -> Response:
-        """C1 change-price-by-product: without forceSalePriceUpdate=true, at most 50 % down or 100 % up."""
+        """C1 change-price-by-product: without forceSalePriceUpdate=true, at most 50 % down or 100 % up (its errorSpec,
+        word for word); the current page (articles/360034156273): the price "최소 10원 단위로 입력가능합니다. (1원 단위
+        입력 불가)" (the refusal's words are ours, ❓ docs/protocols/coupang.md reading 16). Only the option's salePrice
+        changes (originalPrice, stock and sale status stay). Swallowed: checked and answered, not applied."""
         item = self._vendor_item(request)
         raw = request.path_params["price"]
         if not raw.isdigit() or int(raw) <= 0:
             raise error(400, f"가격이 올바르지 않습니다: {raw}")
+        if int(raw) % PRICE_UNIT:
+            raise error(
+                400,
+                f"가격변경에 실패했습니다. [옵션ID[{item['vendorItemId']}] : 판매가는 최소 {PRICE_UNIT}원 단위로 "
+                "입력 가능합니다. (1원 단위 입력 불가)]",
+            )
         price, before = int(raw), int(item["salePrice"])
         forced = request.query_params.get("forceSalePriceUpdate") == "true"
         if not forced and before > 0 and not before * 0.5 <= price <= before * 2:
@@ -549,7 +561,8 @@ class CoupangMarket:
                 f"가격변경에 실패했습니다. [옵션ID[{item['vendorItemId']}] : 판매가 변경이 불가능합니다. "
                 "변경전 판매가의 최대 50% 인하/최대 100%인상까지 변경가능합니다.]",
             )
-        item["salePrice"] = price
+        if not self.swallow:
+            item["salePrice"] = price
         return json_response({"code": "SUCCESS", "message": "가격 변경을 완료했습니다.", "data": None})
 
     async def quantity(self, request: Request) -> Response:

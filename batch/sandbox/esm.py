@@ -3,7 +3,7 @@ ESM+ set-up numbers, and 2.0 goods; orders, claims, 판매자문의 and 긴급�
 
 Sources, cited beside each rule: [E n] = post n of the etapi guide copy in ``rumeadia-dotcom/ing0415`` at
 bf89065d86066598e98fec37b36a0af64ecef385 (https://github.com/rumeadia-dotcom/ing0415/blob/bf89065d86066598e98fec37b36a0af64ecef385/docs/architecture/v1/features/esm-api/…:
-``README.md`` = [E README], ``product/20.md`` = [E 20], 21, 26, 34, 140, 142, 155, 160, 161, 194); [S] samba-wave ``proxy/esmplus.py``; [N]
+``README.md`` = [E README], ``product/20.md`` = [E 20], 21, 26, 34, 140, 142, 155, 160, 161, 186, 194); [S] samba-wave ``proxy/esmplus.py``; [N]
 marketplaces-next.md. Where no source gives a wording or a shape, the sandbox's own choice is marked ❓.
 
 One ESM account sells on two sites, G마켓 (``gmarket``, siteType 2, key ``gmkt``, ssi ``G``) and 옥션 (``auction``,
@@ -383,6 +383,7 @@ class EsmMarket:
             Route(f"{goods}/sell-status", endpoint(self.set_sell_status), methods=["PUT"]),
             Route(f"{goods}/sell-status", endpoint(self.sell_status), methods=["GET"]),
             Route(f"{goods}/stock", endpoint(self.set_stock), methods=["PUT"]),  # [E 194]
+            Route(f"{goods}/price", endpoint(self.set_price), methods=["PUT"]),  # [E 186]
             Route(f"{goods}/recommended-options", endpoint(self.set_options), methods=["PUT"]),  # [E 26]
             Route(f"{goods}/recommended-options", endpoint(self.options), methods=["GET"]),  # [E 26]
             Route("/item/v1/official-notice/groups", endpoint(self.notice_groups), methods=["GET"]),  # [E 161]
@@ -411,9 +412,10 @@ class EsmMarket:
         self.desk.reset()
 
     def set_swallow(self, on: bool) -> None:
-        """The control switch (``POST /__sandbox__/swallow``): while on, the stock and sale-status writes — [E 194]
-        ``PUT …/stock``, [E 26] ``PUT …/recommended-options``, [E 21] ``PUT …/sell-status`` and the 품절 that [E 52]
-        판매취소 puts on the goods — are checked as always and answered exactly as if done, and change nothing; the
+        """The control switch (``POST /__sandbox__/swallow``): while on, the stock, price and sale-status writes —
+        [E 194] ``PUT …/stock``, [E 186] ``PUT …/price``, [E 26] ``PUT …/recommended-options`` (qty, 품절 and 추가금),
+        [E 21] ``PUT …/sell-status`` and the 품절 that [E 52] 판매취소 puts on the goods — are checked as always and
+        answered exactly as if done, and change nothing; the
         reads show what the sandbox really holds. Not a behaviour of ESM: the way a marketplace was seen to swallow a
         sold-out update (marketplaces-next.md §5.1)."""
         self.swallowing = on
@@ -817,8 +819,9 @@ class EsmMarket:
         sellingPeriod}}`` per site sold: ``{goodsNo, resultCode 0, message null}``. A site set selling needs a price
         (0 → "[GMKT]0원 금액은 입력하실 수 없습니다"), stock 1–99,999 and a period of -1/0/15/30/60/90/365; ❓ on a site
         set to 판매중지 zeros mean "leave as is" (its sample sends 0s for the stopped 옥션). A site the goods does not sell
-        on is ignored. ❓ [E 21] "상품 등록 API 호출하고 정상 등록 처리 시간(약 3분) 이후 변경할 수 있습니다" is not
-        enforced (no refusal is documented for an earlier call); nor for [E 26] / [E 194]."""
+        on is ignored. ❓ A new price must leave the options' 추가금 inside its band (``check_bands``). ❓ [E 21] "상품
+        등록 API 호출하고 정상 등록 처리 시간(약 3분) 이후 변경할 수 있습니다" is not enforced (no refusal is documented
+        for an earlier call); nor for [E 26] / [E 186] / [E 194]."""
         caller = self.caller(request)
         goods = self.owned(caller, request.path_params["goodsNo"])
         body = await self.body_of(request)
@@ -843,6 +846,7 @@ class EsmMarket:
                     if period != 0:
                         change["sellingPeriod"], change["periodEnd"] = period, self.period_end(period)
                 changes[site] = change
+            self.check_bands(goods, {site: c["price"] for site, c in changes.items() if "price" in c})
         except GoodsError as error:
             return self.fail(str(error), error.code)
         if not self.swallowing:
@@ -1132,6 +1136,72 @@ class EsmMarket:
         if not self.swallowing:
             for site, stock in changes.items():
                 goods["sites"][site]["stock"] = stock
+            goods["updatedAt"] = self.clock()
+        message = " / ".join(f"[{SITE_TAG[site]}] 성공" for site in changes)
+        return json_response({"resultCode": 0, "message": message, "goodsNo": goods["goodsNo"]})
+
+    # -- 가격 ([E 186]) ------------------------------------------------------------------------------------------
+
+    def selling(self, entry: Mapping[str, Any]) -> bool:
+        """A site of a goods sells: isSell true ([E 21]) and its period not ended ("기간 만료시 판매중지")."""
+        return bool(entry["isSell"]) and (entry["periodEnd"] is None or entry["periodEnd"] >= self.clock())
+
+    @staticmethod
+    def check_bands(goods: Mapping[str, Any], prices: Mapping[str, int]) -> None:
+        """❓ A new price of a site must leave every option row's 추가금 on that site inside the band of [E 26] addAmnt
+        ("2천원 미만 (0 ~ 100%) - 1만원 미만 (-50 ~ 100%) - 1만원이상 (기본값 -50 ~ 50%)"): the guide checks the band on
+        the option call and names no check on a price change; the sandbox holds the price side to the same rule (the
+        stricter reading), worded as the option call's refusal."""
+        options = goods.get("options") or NO_OPTIONS
+        if options["type"] not in (1, 2, 3):
+            return
+        for site, price in prices.items():
+            low, high = add_range(price)
+            for row in option_rows(options):
+                amount = float(row["addAmntSite"][SITE_KEY[site]])
+                if not low <= amount <= high:
+                    raise GoodsError(
+                        f"{BX}[{SITE_TAG[site]}] 주문옵션 추가금(addAmnt)은 판매가 {price}원 기준 {low}원 ~ {high}원 사이로 "
+                        f"입력해 주세요 < {_shown(amount)}"
+                    )
+
+    async def set_price(self, request: Request) -> Response:
+        """``PUT /item/v1/goods/{goodsNo}/price`` ([E 186] 가격 수정 API: "상품 가격만 수정하는 API") ``{"gmkt", "iac"}``,
+        each optional, for the sites the goods sells on (❓ a site it does not sell on is ignored, as [E 194]'s). Each
+        price "10원단위로 등록" (its Sample Code_Fail, verbatim: "[GMKT]1원단위는 입력하실 수 없습니다."), not 0 ([E 21]'s
+        "[InvalidApiRequestEx][GMKT]0원 금액은 입력하실 수 없습니다."), "십억이상 입력 불가" (❓ wording). "상품
+        판매상태가 판매중인 경우만 수정 되고 판매중지 상품은 가격 수정되지 않습니다": a site stopped (isSell false or its
+        period ended) keeps its price, ❓ answered as done all the same (the guide shows no refusal for it). ❓ The
+        options' 추가금 must fit each new price (``check_bands``). ❓ All or nothing. Answer ``{resultCode 0, message
+        "[GMKT] 성공", goodsNo}`` as its Sample Code_Success (❓ every site sent named, 옥션 first, as [E 194]'s)."""
+        caller = self.caller(request)
+        goods = self.owned(caller, request.path_params["goodsNo"])
+        body = await self.body_of(request)
+        changes: dict[str, int] = {}
+        for site in (AUCTION, GMARKET):
+            sent, tag = ci(body, SITE_KEY[site]), SITE_TAG[site]
+            if site not in goods["sites"] or sent is None:
+                continue
+            price = _money(sent)
+            if price is None or price < 0:  # ❓ wording
+                return self.fail(f"[{tag}]판매가격은 10원 단위 숫자로 입력해 주세요.")
+            if price == 0:  # [E 21] Sample Code_Fail
+                return self.fail(f"[InvalidApiRequestEx][{tag}]0원 금액은 입력하실 수 없습니다.")
+            if price % 10:  # [E 186] Sample Code_Fail, verbatim
+                return self.fail(f"[{tag}]1원단위는 입력하실 수 없습니다.")
+            if price >= MAX_PRICE:  # [E 186] "십억이상 입력 불가"; ❓ wording
+                return self.fail(f"[{tag}]판매가격은 10억 원 미만으로 입력해 주세요.")
+            changes[site] = price
+        if not changes:  # ❓ wording
+            return self.fail("바꿀 가격을 gmkt 또는 iac에 10원 단위로 입력해 주세요.")
+        applied = {site: price for site, price in changes.items() if self.selling(goods["sites"][site])}
+        try:
+            self.check_bands(goods, applied)
+        except GoodsError as error:
+            return self.fail(str(error), error.code)
+        if not self.swallowing and applied:
+            for site, price in applied.items():
+                goods["sites"][site]["price"] = price
             goods["updatedAt"] = self.clock()
         message = " / ".join(f"[{SITE_TAG[site]}] 성공" for site in changes)
         return json_response({"resultCode": 0, "message": message, "goodsNo": goods["goodsNo"]})

@@ -24,7 +24,14 @@ Product pages (apicenter update-options-product, upload-product; commerce-api-na
 * ``PUT /v1/products/origin-products/{no}/option-stock`` changes the option combinations' stock and price and,
   optionally, ``productSalePrice.salePrice``: ``optionInfo`` is required, each combination's ``id`` is required and
   must be one of the product's ("옵션 ID 입력 시 기존 옵션 수정"), only products with options take it ("옵션 설정
-  상품에 대해 수정이 가능합니다"); it answers the product (``originProductNo``, ``originProduct``, …).
+  상품에 대해 수정이 가능합니다"); it answers the product (``originProductNo``, ``originProduct``, …);
+* ``PUT /v1/products/origin-products/bulk-update`` changes one area of several origin products
+  (``productBulkUpdateType``); for ``SALE_PRICE``, ``productSalePrice{value, productSalePriceChangerType UP|DOWN|TO,
+  productSalePriceChangerUnitType PERCENT|WON}`` (apicenter bulk-update-origin-product-product), answering
+  CommonResponse ``{code, message, data}``;
+* salePrice and an option combination's price are at most 999,999,990 (2.0.0-RC);
+* ◐ an option combination's price stays within a share of the sale price (``option_range``: 옵션가 제한, Naver's
+  seller-centre notice as sellers' guides and production clients quote it).
 
 The sandbox's readings where the docs are silent (❓):
 
@@ -32,10 +39,15 @@ The sandbox's readings where the docs are silent (❓):
 * option-stock leaves the combinations it is not sent unchanged; the product's stock becomes the sum of its usable
   combinations' stock; a SALE product with none left becomes OUTOFSTOCK (as a full update with stock 0 does) and
   an OUTOFSTOCK one with stock again SALE.
-* The control switch ``swallow`` (``set_swallow``, control.py's ``POST /__sandbox__/swallow``): while on, the stock
-  and sale-status writes (option-stock, change-status) are checked and answered exactly as if done, and change
-  nothing; the product reads show what the sandbox really holds. A full product update (``PUT /v2/…``) is not a
-  stock or status write and is applied as usual.
+* The control switch ``swallow`` (``set_swallow``, control.py's ``POST /__sandbox__/swallow``): while on, the stock,
+  price and sale-status writes (option-stock, bulk-update, change-status) are checked and answered exactly as if
+  done, and change nothing; the product reads show what the sandbox really holds. A full product update
+  (``PUT /v2/…``) is not such a write and is applied as usual.
+* The option price range is held against the calls that change a price (option-stock with a new sale price or
+  option price, bulk-update SALE_PRICE), for every combination of the product (usable or not); product create and
+  update are not held to it. No 10-won rule (no Naver source states one).
+* bulk-update: all or nothing (the page allows partial success); only SALE_PRICE is kept (other types are refused
+  as not kept); PERCENT rounds the change down to the won; TO with PERCENT is refused.
 * ``POST /v1/product-images/upload`` answers ``{"images": [{"url"}]}`` in the order of the parts; at most 10
   ``imageFiles`` parts, each an image of at most 10 MB; URLs are on ``shop-phinf.pstatic.net``.
 * Product images must be on ``https://shop-phinf.pstatic.net/`` (uploaded to Naver); any other URL is refused.
@@ -91,6 +103,21 @@ FEE_TYPES = ("FREE", "PAID", "CONDITIONAL_FREE")
 ORIGIN_CODES = ("00", "03", "04", "05")  # plus "02…" (수입산): the sandbox's reading ❓
 STATUS_TYPES = ("SALE", "SUSPENSION", "OUTOFSTOCK")
 MAX_STOCK = 99_999_999  # stockQuantity "최대 99999999" (update-options-product; 2.0.0-RC change-status)
+MAX_PRICE = 999_999_990  # salePrice, an option combination's price: "최대 999999990" (2.0.0-RC)
+# bulk-update's productBulkUpdateType, productSalePriceChangerType and …UnitType (apicenter
+# bulk-update-origin-product-product)
+BULK_TYPES = (
+    "IMMEDIATE_DISCOUNT",
+    "SALE_PRICE",
+    "SALE_PERIOD",
+    "DELIVERY",
+    "DELIVERY_ATTRIBUTE",
+    "DELIVERY_HOPE",
+    "PURCHASE_BENEFIT",
+    "PURCHASE_QUANTITY_LIMIT",
+)
+PRICE_CHANGERS = ("UP", "DOWN", "TO")
+PRICE_UNITS = ("PERCENT", "WON")
 
 
 @dataclass(frozen=True)
@@ -156,6 +183,35 @@ def _obj(value: object) -> dict[str, Any]:
 
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def option_range(sale_price: int) -> tuple[int, int]:
+    """◐ The option price range of a sale price (옵션가 제한: 스마트스토어센터 공지 2283 as sellers' guides and
+    production clients quote it): under 2,000원 0~+100 %, 2,000~9,999원 −50 %~+100 %, from 10,000원 −50 %~+50 %
+    of the sale price (the price before discounts; the sandbox has none). (lowest, highest) extra in won."""
+    low = 0 if sale_price < 2_000 else -(sale_price // 2)
+    high = sale_price if sale_price < 10_000 else sale_price // 2
+    return low, high
+
+
+def _combos(origin: Mapping[str, Any]) -> list[dict[str, Any]]:
+    combos = _obj(_obj(origin.get("detailAttribute")).get("optionInfo")).get("optionCombinations") or []
+    return [c for c in combos if isinstance(c, dict)]
+
+
+def _range_problems(sale_price: int, prices: list[tuple[str, object, int]]) -> list[dict[str, str]]:
+    """The option prices (field name, combination id, price) outside ``option_range(sale_price)``."""
+    low, high = option_range(sale_price)
+    return [
+        invalid(
+            name,
+            "OptionPrice",
+            f"옵션 {number}의 옵션가 {price:,}원이 판매가 {sale_price:,}원의 허용 범위({low:,}~{high:,}원)를 "
+            "벗어납니다.",
+        )
+        for name, number, price in prices
+        if not low <= price <= high
+    ]
 
 
 def _channel(p: Mapping[str, Any]) -> dict[str, Any]:
@@ -419,6 +475,11 @@ class NaverMarket:
             Route(
                 f"{PREFIX}/v1/products/origin-products/{{no}}/option-stock",
                 api("PUT /v1/products/origin-products/option-stock", self.option_stock),
+                methods=["PUT"],
+            ),
+            Route(
+                f"{PREFIX}/v1/products/origin-products/bulk-update",
+                api("PUT /v1/products/origin-products/bulk-update", self.bulk_update),
                 methods=["PUT"],
             ),
         ]
@@ -731,7 +792,8 @@ class NaverMarket:
         return json_response({"code": "SUCCESS", "message": "성공", "data": {}})
 
     async def option_stock(self, request: Request, store: str) -> Response:
-        """The option combinations' stock and price (and optionally the sale price), nothing else."""
+        """The option combinations' stock and price (and optionally the sale price), nothing else. A call that
+        changes a price is checked against the option price range of the sale price it leaves (◐ ``option_range``)."""
         product = self.find(request, store)
         body = await self.read_object(request)
         origin = copy.deepcopy(product["originProduct"]) if self.swallow else product["originProduct"]
@@ -739,7 +801,7 @@ class NaverMarket:
         if not isinstance(option_info, dict):
             inputs = [invalid("optionInfo", "NotNull", "옵션 정보는 필수입니다.")]
             raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", inputs)
-        mine = _obj(_obj(origin.get("detailAttribute")).get("optionInfo")).get("optionCombinations") or []
+        mine = _combos(origin)
         if not mine:
             raise self.api_error(400, "BAD_REQUEST", "옵션 설정 상품에 대해서만 옵션 재고를 변경할 수 있습니다.")
         by_id = {c["id"]: c for c in mine}
@@ -756,15 +818,28 @@ class NaverMarket:
             stock = item.get("stockQuantity")
             if stock is not None and (not _is_int(stock) or not 0 <= stock <= MAX_STOCK):
                 problems.append(invalid(f"{name}.stockQuantity", "Range", f"재고 수량은 0~{MAX_STOCK:,}입니다."))
-            if item.get("price") is not None and not _is_int(item["price"]):
-                problems.append(invalid(f"{name}.price", "Type", "옵션가는 정수입니다."))
+            if item.get("price") is not None and (not _is_int(item["price"]) or abs(item["price"]) > MAX_PRICE):
+                problems.append(invalid(f"{name}.price", "Type", f"옵션가는 {MAX_PRICE:,}원 이하의 정수입니다."))
             if item.get("usable") is not None and not isinstance(item["usable"], bool):
                 problems.append(invalid(f"{name}.usable", "Type", "사용 여부는 true 또는 false입니다."))
         price = _obj(body.get("productSalePrice")).get("salePrice")
-        if "productSalePrice" in body and (not _is_int(price) or price <= 0):
-            problems.append(invalid("productSalePrice.salePrice", "Min", "판매 가격은 0보다 커야 합니다."))
+        if "productSalePrice" in body and (not _is_int(price) or not 0 < price <= MAX_PRICE):
+            problems.append(invalid("productSalePrice.salePrice", "Range", f"판매 가격은 1~{MAX_PRICE:,}원입니다."))
         if problems:
             raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", problems)
+        sale = price if price is not None else origin["salePrice"]
+        prices = {c["id"]: int(c.get("price", 0)) for c in mine}
+        named: dict[Any, str] = {}
+        for i, combo in enumerate(sent):
+            if combo.get("price") is not None:
+                prices[combo["id"]] = combo["price"]
+                named[combo["id"]] = f"optionInfo.optionCombinations[{i}].price"
+        repriced = sale != origin["salePrice"] or any(prices[c["id"]] != c.get("price", 0) for c in mine)
+        if repriced:  # ❓ only a call that changes a price is held to the range (docs/protocols/naver.md)
+            fields = [(named.get(c["id"], "productSalePrice.salePrice"), c["id"], prices[c["id"]]) for c in mine]
+            out_of_range = _range_problems(sale, fields)
+            if out_of_range:
+                raise self.api_error(400, "BAD_REQUEST", "옵션가가 판매가의 허용 범위를 벗어납니다.", out_of_range)
         for combo in sent:
             mine_combo = by_id[combo["id"]]
             for field in ("stockQuantity", "price", "usable"):
@@ -786,6 +861,76 @@ class NaverMarket:
                 "smartstoreChannelProduct": product["smartstoreChannelProduct"],
             }
         )
+
+    async def bulk_update(self, request: Request, store: str) -> Response:
+        """``PUT /v1/products/origin-products/bulk-update`` (apicenter bulk-update-origin-product-product):
+        ``originProductNos`` (required) and one change area named by ``productBulkUpdateType``; the sandbox keeps
+        ``SALE_PRICE`` only: ``productSalePrice{value, productSalePriceChangerType UP|DOWN|TO,
+        productSalePriceChangerUnitType PERCENT|WON}`` (all required). Answers CommonResponse ``{code, message,
+        data}``; 404 NOT_FOUND for a product that is not the store's. ❓ All or nothing (the page allows partial
+        success), PERCENT rounds down to the won, TO with PERCENT is refused, other types are refused as not kept."""
+        body = await self.read_object(request)
+        numbers = body.get("originProductNos")
+        problems = []
+        if not isinstance(numbers, list) or not numbers or not all(_is_int(n) for n in numbers):
+            problems.append(invalid("originProductNos", "NotEmpty", "원상품 번호 목록은 필수입니다."))
+            numbers = []
+        kind = body.get("productBulkUpdateType")
+        if kind not in BULK_TYPES:
+            problems.append(
+                invalid("productBulkUpdateType", "Enum", f"일괄 수정 유형은 {', '.join(BULK_TYPES)} 중 하나입니다.")
+            )
+        change = _obj(body.get("productSalePrice"))
+        value = change.get("value")
+        how, unit = change.get("productSalePriceChangerType"), change.get("productSalePriceChangerUnitType")
+        if kind == "SALE_PRICE":
+            base = "productSalePrice"
+            if not change:
+                problems.append(invalid(base, "NotNull", "판매가 변경 사항은 필수입니다."))
+            else:
+                if not _is_int(value) or value < 0:
+                    problems.append(invalid(f"{base}.value", "NotNull", "변경 금액은 0 이상의 정수입니다."))
+                if how not in PRICE_CHANGERS:
+                    problems.append(
+                        invalid(f"{base}.productSalePriceChangerType", "Enum", "UP, DOWN, TO 중 하나입니다.")
+                    )
+                if unit not in PRICE_UNITS:
+                    problems.append(
+                        invalid(f"{base}.productSalePriceChangerUnitType", "Enum", "PERCENT, WON만 입력 가능합니다.")
+                    )
+                elif how == "TO" and unit == "PERCENT":
+                    problems.append(
+                        invalid(f"{base}.productSalePriceChangerUnitType", "Enum", "TO는 WON으로만 보낼 수 있습니다.")
+                    )
+        if problems:
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", problems)
+        if kind != "SALE_PRICE":
+            raise self.api_error(400, "BAD_REQUEST", f"샌드박스는 {kind} 일괄 수정을 지원하지 않습니다.")
+        amount: int = value if _is_int(value) else 0
+        products = []
+        for number in numbers:
+            product = self.products.get(number)
+            if product is None or product["store"] != store:
+                raise self.api_error(404, "NOT_FOUND", f"상품을 찾을 수 없습니다: {number}")
+            products.append(product)
+        new_prices = []
+        for i, product in enumerate(products):
+            old = int(product["originProduct"]["salePrice"])
+            step = amount if unit == "WON" else old * amount // 100
+            new = amount if how == "TO" else old + step if how == "UP" else old - step
+            name = f"originProductNos[{i}]"
+            if not 0 < new <= MAX_PRICE:
+                problems.append(invalid(name, "Range", f"원상품 {numbers[i]}의 판매 가격은 1~{MAX_PRICE:,}원입니다."))
+                continue
+            combos = _combos(product["originProduct"])
+            problems += _range_problems(new, [(name, c["id"], int(c.get("price", 0))) for c in combos])
+            new_prices.append((product, new))
+        if problems:
+            raise self.api_error(400, "BAD_REQUEST", "요청 값이 올바르지 않습니다.", problems)
+        if not self.swallow:  # swallowed: checked and answered as done, nothing changed
+            for product, new in new_prices:
+                product["originProduct"]["salePrice"] = new
+        return json_response({"code": "SUCCESS", "message": "성공", "data": {}})
 
     async def search(self, request: Request, store: str) -> Response:
         body = await self.read_object(request)

@@ -126,6 +126,23 @@ def _options(product: Element) -> list[dict[str, str]]:
     return [fields_of(option) for option in found]
 
 
+def price_problem(price: int, old_price: int | None) -> str | None:
+    """[G] 1003 selPrc: "10원 단위로, 최대 10억 원 미만"; on a change (``old_price``) "판매가 정보 수정 시, 최대 50%
+    인상/80% 인하까지 수정하실 수 있습니다." (❓ wording of the refusals)."""
+    if price <= 0 or price >= MAX_PRICE or price % 10:
+        return f"판매가는 10원 단위로, 최대 10억 원 미만으로 입력 가능합니다. [{price}]"
+    if old_price is not None and not old_price * 0.2 <= price <= old_price * 1.5:
+        return f"판매가는 최대 50% 인상/80% 인하까지 수정하실 수 있습니다. [{price}]"
+    return None
+
+
+def option_price_problem(at: int, extra: int, price: int) -> str | None:
+    """[G] 1003 / 1851 colOptPrice: "기본 판매가의 +100%/-50%까지 설정하실 수 있습니다." (❓ wording)."""
+    if not -price * 0.5 <= extra <= price:
+        return f"{at}번째 옵션가[{extra}]는 판매가의 +100%/-50%까지 설정하실 수 있습니다."
+    return None
+
+
 def check_product(product: Element, *, old_price: int | None = None) -> dict[str, Any]:
     """The fields of a ``<Product>`` that passes the guide's rules, else ``ProductError``; ``old_price`` on update."""
     if product.tag != "Product":
@@ -140,11 +157,9 @@ def check_product(product: Element, *, old_price: int | None = None) -> dict[str
     if len(data["prdNm"]) > MAX_NAME:  # [G] 1003 prdNm ≤ 100자
         raise ProductError(f"상품등록실패 : 상품명은 {MAX_NAME}자를 초과하여 입력하실 수 없습니다.")  # ❓ wording
     price = _price(data["selPrc"], "판매가")
-    if price <= 0 or price >= MAX_PRICE or price % 10:  # [G] 1003 selPrc: 10원 단위, 10억 원 미만
-        raise ProductError(f"상품등록실패 : 판매가는 10원 단위로, 최대 10억 원 미만으로 입력 가능합니다. [{price}]")
-    if old_price is not None and not old_price * 0.2 <= price <= old_price * 1.5:
-        # [G] 1003 selPrc: "판매가 정보 수정 시, 최대 50% 인상/80% 인하까지 수정하실 수 있습니다."
-        raise ProductError(f"상품수정실패 : 판매가는 최대 50% 인상/80% 인하까지 수정하실 수 있습니다. [{price}]")
+    problem = price_problem(price, old_price)
+    if problem:
+        raise ProductError(f"상품등록실패 : {problem}")  # update() answers it as 상품수정실패
     for name in ("rtngdDlvCst", "exchDlvCst"):  # [G] 1003: 배송비는 10원단위로 입력하셔야 합니다.
         if _price(data[name], name) % 10:
             raise ProductError(f"상품등록실패 : 배송비는 10원단위로 입력하셔야 합니다. [{name}={data[name]}]")
@@ -164,10 +179,9 @@ def check_product(product: Element, *, old_price: int | None = None) -> dict[str
             raise ProductError(f"상품등록실패 : 옵션값[{value}]이 중복되었습니다.")  # ❓ wording
         seen.add(value)
         extra = _price(option.get("colOptPrice", "0") or "0", "옵션가")
-        if not -price * 0.5 <= extra <= price:  # [G] 1003 colOptPrice: 기본 판매가의 +100%/-50%까지
-            raise ProductError(
-                f"상품등록실패 : {at}번째 옵션가[{extra}]는 판매가의 +100%/-50%까지 설정하실 수 있습니다."
-            )
+        problem = option_price_problem(at, extra, price)
+        if problem:
+            raise ProductError(f"상품등록실패 : {problem}")
     if options and all(_price(o.get("colOptPrice", "0") or "0", "옵션가") != 0 for o in options):
         # [G] 1003 colOptPrice: 옵션가격이 0원인 상품이 반드시 1개 이상 있어야 합니다.
         raise ProductError("상품등록실패 : 옵션가격이 0원인 상품이 반드시 1개 이상 있어야 합니다.")
@@ -219,6 +233,7 @@ class St11Market:
             Route("/rest/prodmarketservice/prodmarket/stck/{prdNo}", endpoint(self.stocks), methods=["GET"]),
             Route("/rest/prodmarketservice/prodmarket/{prdNo}", endpoint(self.product_state), methods=["GET"]),
             Route("/rest/prodservices/stockqty/{prdStckNo}", endpoint(self.update_stock), methods=["PUT"]),
+            Route("/rest/prodservices/product/price/{prdNo}/{selPrc}", endpoint(self.update_price), methods=["GET"]),
         ]
         self.desk = St11Orders(clock=clock, market=self)
         self.routes.extend(self.desk.routes)
@@ -268,9 +283,10 @@ class St11Market:
         self.maintenance = on
 
     def set_swallow(self, on: bool) -> None:
-        """While on, the stock and sale-status writes ([G] 1625 stockqty, 1631 stopdisplay, 1632 restartdisplay) answer
-        exactly as done and change nothing: a marketplace seen to take a sold-out update and not apply it
-        ([N] §5.1, samba-wave#400). Refusals still refuse; the reads (1623, 1620, 1621) show what is really held."""
+        """While on, the stock, sale-status and price writes ([G] 1625 stockqty, 1631 stopdisplay, 1632 restartdisplay,
+        1752 price) answer exactly as done and change nothing: a marketplace seen to take a sold-out update and not
+        apply it ([N] §5.1, samba-wave#400). Refusals still refuse; the reads (1623, 1620, 1621) show what is really
+        held."""
         self.swallow = on
 
     def account_key(self, scope: Scope) -> str:
@@ -590,3 +606,44 @@ class St11Market:
                 found[0]["optWght"] = data["optWght"]
         message = f"옵션재고 번호 {number}(상품번호:{prd_no})의 수량이 업데이트 되었습니다. 변경된 수량 : {int(qty)}"
         return client_message(200, message, productNo=number)  # [G] 1625 example, verbatim shape
+
+    # -- price ------------------------------------------------------------------------------------------
+
+    async def update_price(self, request: Request) -> Response:
+        """``GET /rest/prodservices/product/price/{prdNo}/{selPrc}`` ([G] product-manage-1752, "상품 정보 중 가격정보만
+        수정할 경우 사용합니다"): ``ClientMessage{productNo, message "(상품번호:…)의 가격이 업데이트 되었습니다.",
+        resultCode 200, preSelPrc}``; error ``ClientMessage{productNo, message "…의 가격 업데이트 실패. MSG : …",
+        resultCode 500 | −1000}`` (the guide's example reads "상품번호:…)" without its "(": ❓ a slip, the sandbox
+        writes the success answer's "(상품번호:…)").
+
+        Only ``selPrc`` changes; each option keeps its own price (``colOptPrice``, 1623 ``addPrc``). The rules are
+        [G] 1003's for the price: digits only ([G] 1855 "콤마(,) 없이 숫자만"), 10원 단위 below 10억, at most +50 % /
+        −80 % of the price held ("판매가 정보 수정 시"), and every option's price within −50 %…+100 % of the new
+        price ([G] 1003 / 1851 colOptPrice); ❓ 1752 names none of them itself, nor a wording."""
+        prd_no = request.path_params["prdNo"]
+
+        def refuse(code: int | None, text: str) -> Response:
+            message = text if code == -1000 else f"(상품번호:{prd_no})의 가격 업데이트 실패. MSG : {text}"
+            return client_message(500 if code is None else code, message, productNo=prd_no)
+
+        account = self.caller(request, refuse)
+        product = self.products.get(prd_no)
+        if product is None or product["account"] != account.name:
+            return refuse(500, f"해당 상품의 정보를 찾을 수 없습니다. 상품번호 : {prd_no}")  # [G] 1631's words
+        value = request.path_params["selPrc"]
+        if not value.isdigit():
+            return refuse(500, f"판매가는 숫자로 입력하셔야 합니다. [{value}]")  # ❓ wording
+        price, held = int(value), int(product["selPrc"])
+        problems = [price_problem(price, held)]
+        for at, option in enumerate(product["options"], 1):
+            extra = _price(option.get("colOptPrice", "0") or "0", "옵션가")  # held: check_product took it
+            problems.append(option_price_problem(at, extra, price))
+        problem = next((p for p in problems if p), None)
+        if problem:
+            return refuse(500, problem)
+        if not self.swallow:
+            product["selPrc"] = price
+            product["updatedAt"] = stamp(self.clock())
+        message = f"(상품번호:{prd_no})의 가격이 업데이트 되었습니다."  # [G] 1752 example
+        fields = [("productNo", prd_no), ("message", message), ("resultCode", 200), ("preSelPrc", held)]
+        return xml_response("ClientMessage", fields)

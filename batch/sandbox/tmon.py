@@ -192,9 +192,10 @@ class TmonMarket:
         self.swallow = False
 
     def set_swallow(self, on: bool) -> None:
-        """``POST /__sandbox__/swallow``: while on, the stock, option display, pause and resume calls are checked and
-        answered exactly as if done, and change nothing (a sold-out update that never reached the marketplace,
-        marketplaces-next.md §5.1); GET /deals shows what is really held. ``reset`` turns it off."""
+        """``POST /__sandbox__/swallow``: while on, the stock, option display, pause and resume calls and the deal
+        update (TMON's only price write) are checked and answered exactly as if done, and change nothing (a sold-out
+        or price update that never reached the marketplace, marketplaces-next.md §5.1); GET /deals shows what is really
+        held. ``reset`` turns it off."""
         self.swallow = on
 
     def snapshot(self) -> dict[str, Any]:
@@ -437,7 +438,13 @@ class TmonMarket:
         cannot change ([T2] PaTmonProductService: productType set only "if (paTmonGoods.getDealNo() == null)"),
         adultOnly only from false to true ([T1] "등록이후 false에서 true로만 수정가능"). The answer is [T2]
         ``DealUpdateResult``: ``{"deal": ResultData, "dealOptions": ResultData}``, read by [T1] updateProducts
-        (``deal.success`` and ``dealOptions.success``)."""
+        (``deal.success`` and ``dealOptions.success``).
+
+        The update is also TMON's only price write (each option's ``salesPrice``, "Integer+ … 0원 등록불가", and
+        ``price``, "salesPrice와 동일해야 함", defaulting to it: [T1]). An option's ``stock`` and ``display`` left out
+        stay as they were ([T2] "수량(재고) … 변경은 별도 API에서 처리됩니다"; [T1] sends both on registration only);
+        options left out of ``dealOptions`` are no longer the deal's. Swallowed (``set_swallow``), it is checked and
+        answered as done and changes nothing."""
         vendor = self.authorize(request)
         deal = self.find_deal(request, vendor)
         raw = await read_body(request)
@@ -457,14 +464,18 @@ class TmonMarket:
             raise Reject(business_error("INVALID_VALUE", message))
         known = {str(o["vendorDealOptionNo"]): o for o in deal["dealOptions"]}
         numbers = {number: option["tmonDealOptionNo"] for number, option in known.items()}
+        next_option_no = self.next_option_no
         options = self.number_options(body.pop("dealOptions"), numbers)
-        for option in options:  # stock left out of an update stays as it was (a new option has none yet)
-            if "stock" not in option:
-                before = known.get(str(option["vendorDealOptionNo"]))
-                option["stock"] = before["stock"] if before else 0
+        for option in options:  # stock and display left out stay as they were (a new option: no stock, shown)
+            before = known.get(str(option["vendorDealOptionNo"]))
+            option.setdefault("stock", before["stock"] if before else 0)
+            option.setdefault("display", before.get("display", True) if before else True)
         kept = {name: deal[name] for name in ("vendorDealNo", "tmonDealNo", "vendorId", "salesStatus")}
-        deal.clear()
-        deal.update({**kept, **body, "dealOptions": options})
+        if self.swallow:  # not even a new option's number is taken
+            self.next_option_no = next_option_no
+        else:
+            deal.clear()
+            deal.update({**kept, **body, "dealOptions": options})
         done = {"success": True, "skip": False, "value": None, "message": None}  # [T2] ResultData
         return json_response({"deal": done, "dealOptions": done})
 

@@ -242,7 +242,9 @@ def bad_stock(stock: object, where: str) -> DealError:
 
 def check_option(option: object, index: int, seen: set[str], *, update: bool) -> dict[str, Any]:
     """The ``index``-th deal option (from 1), as [T1] annotates DealOption; returns it with ``price`` and ``display``
-    defaulted ([T1] price "X salesPrice", display "X true")."""
+    defaulted ([T1] price "X salesPrice", display "X true"). In an update (``update``) a ``display`` left out is left
+    out here: the deal keeps the option's own ([T1] updateProducts sends display only on registration and sets it with
+    /options/display; [T2] quotes TMON "기본적으로 수정될 정보만 세팅하면 되나")."""
     if not isinstance(option, dict):
         raise invalid("dealOptions", option, f"[{index}번째 옵션] ")
     number = option.get("vendorDealOptionNo")  # [T1] "String(1..50) 연동업체 상품키 O unique"
@@ -271,10 +273,13 @@ def check_option(option: object, index: int, seen: set[str], *, update: bool) ->
     if not is_int(listed) or listed != price:
         message = f"{where}{label('price')}: 판매가(salesPrice)와 같아야 합니다 (판매가 {price}, 입력 {listed})."
         raise DealError("INVALID_PRICE", message)
+    checked = {**option, "price": listed}
+    if update and "display" not in option:
+        return checked
     display = option.get("display", True)
     if not isinstance(display, bool):
         raise invalid("display", display, where)
-    return {**option, "price": listed, "display": display}
+    return {**checked, "display": display}
 
 
 def check_options(deal: Mapping[str, Any], *, update: bool) -> list[dict[str, Any]]:

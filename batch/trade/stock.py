@@ -5,6 +5,45 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# An option's 추가금액 as a percent of the selling price (대표가격): the manual's rule for every marketplace, and 11번가's
+# own wider one (marketplaces-next.md §1.2: colOptPrice within +100 % / −50 %). The product rules use the same.
+OPTION_RANGE = (-50, 50)
+OPTION_RANGES = {"11st": (-50, 100)}
+# 스마트스토어 and G마켓·옥션 band the range by the price (docs/protocols/naver.md and esm.md, the option price
+# rows): under 2,000원 0 %…+100 %, under 10,000원 −50 %…+100 %, from 10,000원 ±50 %
+BANDED = {"naver", "esm"}
+
+
+def option_range(market: str, price: int) -> tuple[int, int]:
+    """The percent range of the selling price an option's extra may take on ``market``."""
+    if market in BANDED:
+        return (0, 100) if price < 2_000 else (-50, 100) if price < 10_000 else (-50, 50)
+    return OPTION_RANGES.get(market, OPTION_RANGE)
+
+
+def option_price_problem(market: str, price: int, extras: Mapping[str, int]) -> str | None:
+    """Why ``price`` cannot go to ``market`` with these option extras (None: it can): an extra outside the
+    marketplace's range of the new price."""
+    low, high = option_range(market, price)
+    for option, extra in extras.items():
+        if extra * 100 > price * high or extra * 100 < price * low:
+            return (
+                f"옵션 {option}의 추가금액 {extra:,}원이 새 판매가 {price:,}원의 {low:+}%~+{high}% "
+                f"({price * low // 100:,}~{price * high // 100:,}원)를 벗어납니다. 판매가를 보내지 않았습니다: 상품대량등록 "
+                "파일에서 판매가와 추가금액을 함께 고쳐 보내세요."
+            )
+    return None
+
+
+def price_to_send(want: int | None, sent: int | None, shown: int | None) -> int | None:
+    """The price a listing must be told, or None: as for stock, what differs from what we sent, or what the
+    marketplace did not show right after we sent it."""
+    if want is None or want <= 0:
+        return None
+    if want != sent or (shown is not None and shown != sent):
+        return want
+    return None
+
 
 def shown_quantity(stock: int, selling: bool, buffer: int) -> int:
     """The quantity every listing of an item shows: the stock less the buffer kept back, 0 when the item is not on
@@ -19,10 +58,11 @@ class Change:
     stocks: Mapping[str, int]  # option number -> quantity to set
     stop: bool
     resume: bool
+    price: int | None = None  # the selling price to set, when it changed
 
     @property
     def empty(self) -> bool:
-        return not (self.stocks or self.stop or self.resume)
+        return not (self.stocks or self.stop or self.resume or self.price)
 
 
 def change_for(
