@@ -24,7 +24,7 @@ from batch.importers import stock as S
 from batch.importers.validation import Validation
 from batch.jobs.sending import dry_ledger, load_checked, logged_in, per_account, settle
 from batch.ledger import Ledger
-from batch.marketplaces.base import Blocked, Clock, MarketError
+from batch.marketplaces.base import Blocked, Clock, MarketError, Rejected
 from batch.marketplaces.connect import Connection
 from batch.marketplaces.types import Shown
 from batch.models import Market, RowResult, kst_text, label_of, now_kst
@@ -38,6 +38,8 @@ STOPPED_THERE = (
     "마켓 확인. 이 상품은 마켓에서 판매중지 상태입니다(batch가 멈춘 것이 아니라 다시 열지 않았습니다). 팔려면 마켓에서 "
     "판매를 재개하세요."
 )
+RETRY_NEXT = " (다음 동기화 때 다시 보냅니다)"
+REFUSED_NEXT = " (마켓이 받지 않았습니다. 값을 고쳐 재고 파일로 다시 넣어 주세요. 그때까지 동기화 때마다 다시 시도합니다)"
 UNREAD = -1  # what a listing "showed" when it could not be read back after a send: never equal to what was sent
 NOT_SHOWN = "보냈지만 마켓에 아직 반영되지 않았습니다. 다음 동기화 때 다시 보냅니다."
 
@@ -146,16 +148,17 @@ async def _one(work: ListingWork, conn: Connection, ledger: Ledger, book: StockB
     adapter: Any = conn.adapter
     sent: list[int] = []
     errors: list[str] = []
-    held = False
+    held = refused = False
 
     async def call(action: str, op: Any, stocks: Mapping[str, int], on: bool | None, price: int | None = None) -> None:
-        nonlocal held
+        nonlocal held, refused
         try:
             await op
         except MarketError as exc:
             book.sent(li.market, li.account, li.code, action, stocks, on, exc.message or action, price)
             errors.append(f"{action}: {exc.message}")
             held = held or isinstance(exc, Blocked)
+            refused = refused or isinstance(exc, Rejected)
             return
         sent.append(book.sent(li.market, li.account, li.code, action, stocks, on, "", price))
 
@@ -179,6 +182,7 @@ async def _one(work: ListingWork, conn: Connection, ledger: Ledger, book: StockB
         if problem is not None:
             book.sent(li.market, li.account, li.code, PRICE, {}, None, problem, c.price)
             errors.append(f"{PRICE}: {problem}")
+            refused = True
         else:
             await call(PRICE, adapter.set_price(li.code, found.link, c.price, dict(work.extras)), {}, None, c.price)
     try:
@@ -198,7 +202,7 @@ async def _one(work: ListingWork, conn: Connection, ledger: Ledger, book: StockB
         book.shown(li.market, li.account, li.code, work.shown.on_sale, told, sent, price)
     if errors:
         work.result = RowResult.HELD if held else RowResult.ERROR
-        work.message = " / ".join(errors) + " (다음 동기화 때 다시 보냅니다)"
+        work.message = " / ".join(errors) + (REFUSED_NEXT if refused else RETRY_NEXT)
     elif work.shown is None or not confirmed(work.want, work.shown, c, work.extras):
         work.result, work.message = RowResult.HELD, NOT_SHOWN
     else:
