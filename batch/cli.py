@@ -184,9 +184,10 @@ def init(directory: Path, sandbox_url: str, markets: tuple[str, ...]) -> None:
 
 
 @cli.command(
-    help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록), answers (문의답변), stock (재고관리)."
+    help="빈 양식을 만듭니다. KIND: products (상품대량등록), invoices (송장대량등록), answers (문의답변), stock (재고관리), "
+    "claims (취소·반품·교환 처리)."
 )
-@click.argument("kind", type=click.Choice(["products", "invoices", "answers", "stock"]))
+@click.argument("kind", type=click.Choice(["products", "invoices", "answers", "stock", "claims"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="저장할 파일 (.xlsx)")
 def template(kind: str, output: Path | None) -> None:
     from batch.exporters.committed import TEMPLATES, template_name
@@ -254,6 +255,13 @@ def run(ctx: click.Context, path: Path, dry_run: bool, markets: str) -> None:
         stocked = run_stock(path, ws, dry_run=dry_run)
         click.echo(render_stock(stocked))
         ctx.exit(EXIT_ROW_ERRORS if stocked.has_errors else EXIT_OK)
+    if kind == "claims":
+        from batch.jobs.claims import run_claims
+        from batch.render import render_claims
+
+        decided = run_claims(path, ws, dry_run=dry_run)
+        click.echo(render_claims(decided))
+        ctx.exit(EXIT_ROW_ERRORS if decided.has_errors else EXIT_OK)
     if kind == answers.KIND:
         from batch.jobs.answers import run_answers
 

@@ -324,6 +324,20 @@ class Ledger:
                 )
         return len(claims)
 
+    def claim(self, market: str, account: str, claim_no: str, product_no: str) -> Claim | None:
+        row = self.db.execute(
+            "SELECT data FROM claims WHERE market=? AND account=? AND claim_no=? AND product_no=?",
+            (market, account, claim_no, product_no),
+        ).fetchone()
+        return _claim(json.loads(row[0])) if row else None
+
+    def claim_lines(self, market: str, account: str, claim_no: str) -> list[Claim]:
+        """Every product line of one claim number."""
+        rows = self.db.execute(
+            "SELECT data FROM claims WHERE market=? AND account=? AND claim_no=?", (market, account, claim_no)
+        ).fetchall()
+        return [_claim(json.loads(r[0])) for r in rows]
+
     def claims(self, open_only: bool = False) -> list[Claim]:
         sql = "SELECT data FROM claims" + (" WHERE status=?" if open_only else "") + " ORDER BY updated_at"
         args = (ClaimStatus.REQUESTED.value,) if open_only else ()

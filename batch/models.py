@@ -246,6 +246,13 @@ class Claim:
     buyer: str
     requested_at: str
     site: str = ""  # as OrderLine.site
+    line_no: str = ""  # the marketplace's own number of the order line the claim is on, when its calls need it
+    pickup: str = (
+        ""  # the pick-up (회수) courier and tracking number of a return or exchange, as the marketplace gives it
+    )
+    shown: str = (
+        ""  # the claim's state in the marketplace's own words (e.g. 반품요청, 수거완료), as staff read it there
+    )
 
 
 @dataclass(frozen=True)

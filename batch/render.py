@@ -14,6 +14,7 @@ from batch.trade.textwidth import width
 
 if TYPE_CHECKING:
     from batch.jobs.answers import AnswerRun
+    from batch.jobs.claims import ClaimRun
     from batch.jobs.invoices import InvoiceRun
     from batch.jobs.products import Run
     from batch.jobs.stock import StockPass, StockRun
@@ -242,3 +243,9 @@ def render_stock(run: StockRun) -> str:
     text = _render_sent(run, "재고", [])
     extra = render_stock_pass(run.stock_pass, bool(run.dry_run))
     return text + ("\n\n" + str(extra) if extra else "")
+
+
+def render_claims(run: ClaimRun) -> str:
+    text = _render_sent(run, "클레임", [])
+    extra = render_stock_pass(run.stock) if run.stock is not None else ""
+    return text + ("\n\n" + extra if extra else "")

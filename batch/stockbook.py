@@ -357,8 +357,8 @@ class StockBook:
         )
 
     def _cancelled_taken(self) -> list[tuple[str, str, str, str, str, str, str, int]]:
-        """Lines whose quantity was taken and that were cancelled since: the line itself reads 취소, or a 취소
-        claim of its order and product is 완료 (marketplaces that report cancels only as claims) and the order has no
+        """Lines whose quantity was taken and that were cancelled or returned since: the line itself reads 취소, or
+        a 취소 or 반품 claim of its order and product is 완료 (a return completes when the goods came back) (marketplaces that report cancels only as claims) and the order has no
         other line of that product (a claim names no option: which line it cancelled would be a guess)."""
         cols = "s.market, s.account, s.order_no, s.product_no, s.line_no, s.code, s.option_no, s.qty"
         by_status = self.db.execute(
@@ -370,9 +370,9 @@ class StockBook:
         by_claim = self.db.execute(
             f"SELECT DISTINCT {cols} FROM order_stock s JOIN claims c ON s.market=c.market AND s.account=c.account "
             "AND s.order_no=c.order_no AND s.product_no=c.product_no WHERE s.state='taken' AND c.status=? AND "
-            "json_extract(c.data, '$.kind')=? AND (SELECT COUNT(*) FROM order_stock t WHERE t.market=s.market AND "
-            "t.account=s.account AND t.order_no=s.order_no AND t.product_no=s.product_no) = 1",
-            (ClaimStatus.DONE.value, ClaimType.CANCEL.value),
+            "json_extract(c.data, '$.kind') IN (?, ?) AND (SELECT COUNT(*) FROM order_stock t WHERE "
+            "t.market=s.market AND t.account=s.account AND t.order_no=s.order_no AND t.product_no=s.product_no) = 1",
+            (ClaimStatus.DONE.value, ClaimType.CANCEL.value, ClaimType.RETURN.value),
         ).fetchall()
         return list(dict.fromkeys(tuple(r) for r in [*by_status, *by_claim]))  # type: ignore[misc]
 

@@ -22,9 +22,17 @@ from contract_kit import Contract, Replay, documented_response, load, request_pr
 from helpers import AppClock, FakeClock
 
 from batch.marketplaces.base import AlreadyDone, ClientSettings, MarketClient, Rejected, Unavailable
-from batch.marketplaces.coupang import CALLCENTER_CLOSED, CANCEL_INVOICED, Coupang, CoupangCredentials, minute_windows
+from batch.marketplaces.coupang import (
+    CALLCENTER_CLOSED,
+    CANCEL_INVOICED,
+    CLAIM_WITHDRAWN,
+    NO_EXCHANGE_BOX,
+    Coupang,
+    CoupangCredentials,
+    minute_windows,
+)
 from batch.marketplaces.coupang_auth import CoupangAuth
-from batch.marketplaces.types import DeliveryTemplate, Shipment, Shown
+from batch.marketplaces.types import ClaimDecision, DeliveryTemplate, Shipment, Shown, claim_key
 from batch.models import (
     Claim,
     ClaimStatus,
@@ -167,6 +175,9 @@ def test_every_fixture_is_coupangs_and_named_in_the_protocol_page() -> None:
             "callcenter_inquiry",
             "callcenter_inquiry_reply",
             "cancel_requests",
+            "exchange_invoices",
+            "exchange_receive_confirmation",
+            "exchange_rejection",
             "exchange_requests",
             "invoices",
             "online_inquiries",
@@ -179,8 +190,13 @@ def test_every_fixture_is_coupangs_and_named_in_the_protocol_page() -> None:
             "products_lookup",
             "products_read",
             "products_update",
+            "return_approval",
             "return_centers",
+            "return_completed_shipment",
+            "return_receive_confirmation",
             "return_requests",
+            "return_stopped_shipment",
+            "return_withdraw_list",
             "update_invoices",
             "vendor_item_inventories",
             "vendor_item_prices",
@@ -527,16 +543,25 @@ def test_adapter_collects_returns_in_minute_windows_without_status() -> None:
         reason="고객변심 단순변심(사유없음)",
         buyer="구*숙",
         requested_at="2017-09-02 22:52:42",
+        shown="반품접수 (처리(이미출고))",  # receiptStatus and releaseStopStatus in C1's words
     )
     assert [c.claim_no for c in claims] == ["50229613", "50203804", "50201937"]
+    # the 회수 운송장: "" and null are ignored (C1), the courier by name
+    assert [c.pickup for c in claims] == ["", "CJ대한통운 840806808800", "CJ대한통운 840807127473"]
+    assert [c.shown for c in claims[1:]] == ["반품접수", "반품접수"]
 
 
 def test_adapter_collects_cancellations_the_same_way() -> None:
     claims, answers = _claims({"return_requests": EMPTY_TOKENS, "exchange_requests": EMPTY_TOKENS})
     [ask] = answers.documented("cancel_requests")
     assert "status" not in ask.url.params and "orderId" not in ask.url.params
-    assert {(c.kind, c.status) for c in claims} == {(ClaimType.CANCEL, ClaimStatus.REQUESTED)}
-    assert len(claims) == 3
+    # a cancel answered 이미출고 was refused (no cancel took place: 철회, no stock back); the others are open
+    assert [(c.kind, c.status) for c in claims] == [
+        (ClaimType.CANCEL, ClaimStatus.WITHDRAWN),
+        (ClaimType.CANCEL, ClaimStatus.REQUESTED),
+        (ClaimType.CANCEL, ClaimStatus.REQUESTED),
+    ]
+    assert {c.pickup for c in claims} == {""}  # a cancel has no pick-up
 
 
 def test_adapter_collects_exchanges_with_their_documented_fields() -> None:
@@ -559,6 +584,7 @@ def test_adapter_collects_exchanges_with_their_documented_fields() -> None:
         reason="색상/ 사이즈가 기대와 다름 베이지색 주문했는데 브라운이 왔습니다",
         buyer="이***",
         requested_at="2018-03-05 10:54:41",
+        shown="교환진행 · 회수 Collecting",  # the example's collectStatus is none of its table's words: shown as is
     )
     assert [(c.claim_no, c.product_no, c.buyer) for c in claims[1:]] == [
         ("101284720", "3288964806", "김혜은"),
@@ -633,6 +659,199 @@ def test_adapter_refuses_a_call_centre_inquiry_coupang_closed() -> None:
     with pytest.raises(Rejected) as caught:
         run_adapter(lambda c: c.answer("callcenter:1015668177", "늦은 답변"), answers)
     assert caught.value.message == CALLCENTER_CLOSED and not isinstance(caught.value, AlreadyDone)
+
+
+class Turns(Answers):
+    """``Answers`` where a call may be answered from a list of bodies, one per request in turn (a claim read before
+    and after a write)."""
+
+    def __init__(self, turns: dict[str, list[Any]], bodies: dict[str, Any] | None = None) -> None:
+        super().__init__(bodies)
+        self.turns = turns
+
+    def respond(self, contract: Contract, request: httpx.Request) -> httpx.Response:
+        if "nextToken" not in request.url.params and self.turns.get(contract.call):
+            return httpx.Response(200, json=self.turns[contract.call].pop(0))
+        return super().respond(contract, request)
+
+
+def _receipt(call: str, **fields: Any) -> dict[str, Any]:
+    """The documented list answer with its first receipt only, changed by ``fields``."""
+    body = first_only(call)
+    body["data"][0].update(fields)
+    return body
+
+
+def _claim_of(body: dict[str, Any], kind: ClaimType) -> Claim:
+    item = body["data"][0]
+    line = (item.get("returnItems") or item.get("exchangeItemDtoV1s"))[0]
+    return Claim(
+        market="coupang",
+        account="main",
+        claim_no=str(item.get("receiptId") or item.get("exchangeId")),
+        order_no=str(item["orderId"]),
+        product_no=str(line.get("sellerProductId") or line.get("orderItemId")),
+        product_name="",
+        kind=kind,
+        status=ClaimStatus.REQUESTED,
+        reason="",
+        buyer="",
+        requested_at=item["createdAt"].replace("T", " "),
+    )
+
+
+STOP_ASKED = {"receiptStatus": "RELEASE_STOP_UNCHECKED", "releaseStopStatus": "미처리", "receiptType": "RETURN"}
+
+
+def test_adapter_approves_a_cancel_with_the_documented_stopped_shipment() -> None:
+    listed = _receipt("cancel_requests", **STOP_ASKED, cancelCountSum=2)
+    claim = _claim_of(listed, ClaimType.CANCEL)
+    answers = Answers({"cancel_requests": listed})
+    outcomes = run_adapter(lambda c: c.decide_claims([ClaimDecision(claim, True)]), answers)
+    assert outcomes == {claim_key(claim): None}
+    [read] = answers.documented("cancel_requests")  # the minute of the request, as collected
+    assert dict(read.url.params) == {
+        "searchType": "timeFrame",
+        "createdAtFrom": "2017-09-02T22:52",
+        "createdAtTo": "2017-09-02T22:53",
+        "cancelType": "CANCEL",
+        "maxPerPage": "50",
+    }
+    [sent] = answers.documented("return_stopped_shipment")
+    assert sent.url.path.endswith("/v4/vendors/A00012345/returnRequests/50229613/stoppedShipment")
+    # articles/360023109453: cancelCount is the receipt's cancelCountSum
+    assert json.loads(sent.content) == {"vendorId": "A00012345", "receiptId": 50229613, "cancelCount": 2}
+
+
+def test_adapter_refuses_a_cancel_as_already_shipped_with_its_invoice() -> None:
+    listed = _receipt("cancel_requests", **STOP_ASKED)
+    claim = _claim_of(listed, ClaimType.CANCEL)
+    answers = Answers({"cancel_requests": listed})
+    refuse = ClaimDecision(claim, False, "이미 발송함", "KDEXP", "70432743577")
+    assert run_adapter(lambda c: c.decide_claims([refuse]), answers) == {claim_key(claim): None}
+    [sent] = answers.documented("return_completed_shipment")
+    assert json.loads(sent.content) == {
+        "vendorId": "A00012345",
+        "receiptId": 50229613,
+        "deliveryCompanyCode": "KDEXP",
+        "invoiceNumber": "70432743577",
+    }
+
+
+def test_adapter_approves_a_return_with_receipt_then_approval() -> None:
+    before = _receipt("return_requests", cancelCountSum=1, releaseStopStatus="비대상")
+    after = _receipt("return_requests", cancelCountSum=1, releaseStopStatus="비대상")
+    after["data"][0]["receiptStatus"] = "VENDOR_WAREHOUSE_CONFIRM"
+    claim = _claim_of(before, ClaimType.RETURN)
+    answers = Turns({"return_requests": [before, after]})
+    assert run_adapter(lambda c: c.decide_claims([ClaimDecision(claim, True)]), answers) == {claim_key(claim): None}
+    [received] = answers.documented("return_receive_confirmation")
+    assert json.loads(received.content) == {"vendorId": "A00012345", "receiptId": 50229613}
+    [approved] = answers.documented("return_approval")
+    assert json.loads(approved.content) == {"vendorId": "A00012345", "receiptId": 50229613, "cancelCount": 1}
+    assert [r.url.path.rsplit("/", 1)[1] for r in answers.requests_of("return_requests")] == ["returnRequests"] * 2
+
+
+def test_adapter_does_not_approve_a_return_the_fast_refund_completed() -> None:
+    before = _receipt("return_requests", releaseStopStatus="비대상")
+    after = _receipt("return_requests", releaseStopStatus="비대상", receiptStatus="RETURNS_COMPLETED")
+    claim = _claim_of(before, ClaimType.RETURN)
+    answers = Turns({"return_requests": [before, after]})
+    assert run_adapter(lambda c: c.decide_claims([ClaimDecision(claim, True)]), answers) == {claim_key(claim): None}
+    answers.documented("return_receive_confirmation")
+    assert answers.requests_of("return_approval") == []  # articles/360034027214: 빠른환불 completes it at the receipt
+
+
+def test_adapter_reads_a_receipt_gone_from_the_lists_in_the_withdrawal_history() -> None:
+    withdrawn = replace(
+        _claim_of(first_only("return_requests"), ClaimType.RETURN), claim_no="87033689", pickup="CJ대한통운 1"
+    )
+    answers = Answers({"return_requests": EMPTY_TOKENS, "cancel_requests": EMPTY_TOKENS})
+    now = run_adapter(lambda c: c.claim_now(withdrawn), answers)
+    assert now == replace(withdrawn, status=ClaimStatus.WITHDRAWN, shown="반품철회")
+    [asked] = answers.documented("return_withdraw_list")
+    assert json.loads(asked.content) == {"cancelIds": [87033689]}
+    outcomes = run_adapter(lambda c: c.decide_claims([ClaimDecision(withdrawn, True)]), Answers(
+        {"return_requests": EMPTY_TOKENS, "cancel_requests": EMPTY_TOKENS}
+    ))  # fmt: skip
+    assert isinstance(outcomes[claim_key(withdrawn)], Rejected)
+    assert outcomes[claim_key(withdrawn)].message == CLAIM_WITHDRAWN
+    gone = replace(withdrawn, claim_no="50229614")  # in no list and not withdrawn: gone
+    assert run_adapter(lambda c: c.claim_now(gone), Answers(
+        {"return_requests": EMPTY_TOKENS, "cancel_requests": EMPTY_TOKENS}
+    )) is None  # fmt: skip
+
+
+def _exchange(**fields: Any) -> dict[str, Any]:
+    body = first_only("exchange_requests")
+    body["data"][0].update(fields)
+    return body
+
+
+def test_adapter_approves_an_exchange_with_receipt_and_the_new_boxs_invoice() -> None:
+    before = _exchange(collectStatus="CompleteDirection", deliveryInvoiceGroupDtos=[])
+    group = {"shipmentBoxId": 197277127, "shippingDeliveryType": "EXCHANGE_DELIVERY", "deliveryInvoiceDtos": []}
+    after = _exchange(collectStatus="CompleteCollect", deliveryInvoiceGroupDtos=[group])
+    claim = _claim_of(before, ClaimType.EXCHANGE)
+    answers = Turns({"exchange_requests": [before, after]})
+    approve = ClaimDecision(claim, True, courier_code="CJGLS", number="123456431")
+    assert run_adapter(lambda c: c.decide_claims([approve]), answers) == {claim_key(claim): None}
+    reads = answers.documented("exchange_requests")
+    assert {(r.url.params["createdAtFrom"], r.url.params["createdAtTo"]) for r in reads} == {
+        ("2018-03-05T10:54:00", "2018-03-05T10:54:59")
+    }
+    [received] = answers.documented("exchange_receive_confirmation")
+    assert json.loads(received.content) == {"exchangeId": 101268974, "vendorId": "A00012345"}
+    [sent] = answers.documented("exchange_invoices")
+    assert json.loads(sent.content) == [
+        {
+            "exchangeId": 101268974,
+            "vendorId": "A00012345",
+            "shipmentBoxId": 197277127,  # the new box, not the original 519998364
+            "goodsDeliveryCode": "CJGLS",
+            "invoiceNumber": "123456431",
+        }
+    ]
+
+
+def test_adapter_waits_for_the_exchange_box_coupang_makes_within_ten_minutes() -> None:
+    before = _exchange(collectStatus="CompleteDirection")
+    claim = _claim_of(before, ClaimType.EXCHANGE)
+    answers = Turns({"exchange_requests": [before, _exchange(collectStatus="CompleteCollect")]})
+    approve = ClaimDecision(claim, True, courier_code="CJGLS", number="123456431")
+    [outcome] = run_adapter(lambda c: c.decide_claims([approve]), answers).values()
+    assert isinstance(outcome, Unavailable) and outcome.message == NO_EXCHANGE_BOX
+    assert not outcome.outcome_unknown
+    answers.documented("exchange_receive_confirmation")
+    assert answers.requests_of("exchange_invoices") == []
+    # the next run: collected, the box there: the invoice alone
+    group = {"shipmentBoxId": 197277127, "shippingDeliveryType": "EXCHANGE_DELIVERY", "deliveryInvoiceDtos": []}
+    again = Answers({"exchange_requests": _exchange(collectStatus="CompleteCollect", deliveryInvoiceGroupDtos=[group])})
+    assert run_adapter(lambda c: c.decide_claims([approve]), again) == {claim_key(claim): None}
+    assert again.requests_of("exchange_receive_confirmation") == []
+    again.documented("exchange_invoices")
+
+
+def test_adapter_rejects_an_exchange_with_the_documented_code() -> None:
+    listed = _exchange(exchangeStatus="RECEIPT", rejectable=True)
+    claim = _claim_of(listed, ClaimType.EXCHANGE)
+    answers = Answers({"exchange_requests": listed})
+    refuse = ClaimDecision(claim, False, "교환 상품 품절")
+    assert run_adapter(lambda c: c.decide_claims([refuse]), answers) == {claim_key(claim): None}
+    [sent] = answers.documented("exchange_rejection")
+    assert json.loads(sent.content) == {
+        "exchangeId": 101268974,
+        "vendorId": "A00012345",
+        "exchangeRejectCode": "SOLDOUT",
+    }
+    # the documented exchange itself is not rejectable (C1: rejectable false): refused without a call
+    documented = Answers({"exchange_requests": first_only("exchange_requests")})
+    [outcome] = run_adapter(lambda c: c.decide_claims([refuse]), documented).values()
+    assert (
+        isinstance(outcome, Rejected)
+        and "교환불가(거부)로 처리할 수 없는 상태(교환진행 · 회수 Collecting)" in outcome.message
+    )
+    assert documented.requests_of("exchange_rejection") == []
 
 
 def test_minute_windows_overlap_by_their_boundary_minute() -> None:
@@ -896,6 +1115,86 @@ def test_sandbox_claims_take_the_documented_requests() -> None:
         [exchange] = exchanges.json()["data"]
         assert "requesterName" not in exchange  # C21
         assert {"sellerProductId", "sellerProductName"}.isdisjoint(exchange["exchangeItemDtoV1s"][0])
+
+    run_sandbox(scenario)
+
+
+async def _shipped(s: Sandbox, orders: list[str]) -> None:
+    """Acknowledge and invoice every box of ``orders`` (documented requests)."""
+    boxes = [b for b in (await s.state())["orders"] if str(b["orderId"]) in orders]
+    await s.send("acknowledgement", body={"vendorId": VENDOR, "shipmentBoxIds": [b["shipmentBoxId"] for b in boxes]})
+    for n, box in enumerate(boxes):
+        dtos = [
+            {**request_body("invoices")["orderSheetInvoiceApplyDtos"][0], "shipmentBoxId": box["shipmentBoxId"],
+             "orderId": box["orderId"], "vendorItemId": i["vendorItemId"], "invoiceNumber": f"31000000000{n}"}
+            for i in box["orderItems"]
+        ]  # fmt: skip
+        await s.send("invoices", body={"vendorId": VENDOR, "orderSheetInvoiceApplyDtos": dtos})
+
+
+def test_sandbox_claim_decisions_take_the_documented_requests() -> None:
+    async def scenario(s: Sandbox) -> None:
+        made = await s.control("seed", orders=5, seed=4)
+        orders = made["orders"]
+        boxes = (await s.state())["orders"]
+        late = [b["shipmentBoxId"] for b in boxes if str(b["orderId"]) == orders[1]]
+        await s.send("acknowledgement", body={"vendorId": VENDOR, "shipmentBoxIds": late})
+        await _shipped(s, orders[2:])
+        receipts = {}
+        for order in orders[:2]:
+            receipts[order] = int((await s.control("claims", order=order, type="cancel"))["claimNo"])
+        counts = {c["receiptId"]: c["cancelCountSum"] for c in (await s.state())["claims"]}
+        # 출고중지완료 of the ACCEPT box's cancel (RETURNS_UNCHECKED, 미처리)
+        stop = {**request_body("return_stopped_shipment"), "vendorId": VENDOR, "receiptId": receipts[orders[0]]}
+        stop["cancelCount"] = counts[receipts[orders[0]]]
+        path = {"receiptId": str(receipts[orders[0]])}
+        shaped(CONTRACTS["return_stopped_shipment"], await s.send("return_stopped_shipment", path=path, body=stop))
+        # 이미출고 of the INSTRUCT box's (RELEASE_STOP_UNCHECKED): then a return, received and approved
+        number = receipts[orders[1]]
+        path = {"receiptId": str(number)}
+        shipped = {**request_body("return_completed_shipment"), "vendorId": VENDOR, "receiptId": number}
+        shaped(
+            CONTRACTS["return_completed_shipment"], await s.send("return_completed_shipment", path=path, body=shipped)
+        )
+        received = {**request_body("return_receive_confirmation"), "vendorId": VENDOR, "receiptId": number}
+        answer = await s.send("return_receive_confirmation", path=path, body=received)
+        shaped(CONTRACTS["return_receive_confirmation"], answer)
+        approval = {**request_body("return_approval"), "vendorId": VENDOR, "receiptId": number}
+        approval["cancelCount"] = counts[number]
+        shaped(CONTRACTS["return_approval"], await s.send("return_approval", path=path, body=approval))
+        held = {c["receiptId"]: c for c in (await s.state())["claims"]}
+        assert [(held[n]["receiptStatus"], held[n]["releaseStopStatus"]) for n in receipts.values()] == [
+            ("RETURNS_COMPLETED", "처리(출고중지)"),
+            ("RETURNS_COMPLETED", "처리(이미출고)"),
+        ]
+        # a return withdrawn by the buyer: in the withdrawal history
+        withdrawn = int((await s.control("claims", order=orders[2], type="return"))["claimNo"])
+        assert (await s.control("claims", order=orders[2], type="withdraw")) == {"claimNo": str(withdrawn)}
+        listed = await s.send("return_withdraw_list", body={"cancelIds": [withdrawn]})
+        shaped(CONTRACTS["return_withdraw_list"], listed)
+        assert [w["cancelId"] for w in listed.json()["data"]] == [withdrawn]
+        # an exchange received, then its new box invoiced; another refused
+        exchange = int((await s.control("claims", order=orders[3], type="exchange"))["claimNo"])
+        path = {"exchangeId": str(exchange)}
+        confirm = {**request_body("exchange_receive_confirmation"), "exchangeId": exchange, "vendorId": VENDOR}
+        answer = await s.send("exchange_receive_confirmation", path=path, body=confirm)
+        shaped(CONTRACTS["exchange_receive_confirmation"], answer)
+        [now] = [c for c in (await s.state())["claims"] if c.get("exchangeId") == exchange]
+        [group] = now["deliveryInvoiceGroupDtos"]
+        documented = request_body("exchange_invoices")[0]
+        invoice = [{**documented, "exchangeId": exchange, "vendorId": VENDOR, "shipmentBoxId": group["shipmentBoxId"]}]
+        shaped(CONTRACTS["exchange_invoices"], await s.send("exchange_invoices", path=path, body=invoice))
+        other = int((await s.control("claims", order=orders[4], type="exchange"))["claimNo"])
+        reject = {**request_body("exchange_rejection"), "exchangeId": other, "vendorId": VENDOR}
+        answer = await s.send("exchange_rejection", path={"exchangeId": str(other)}, body=reject)
+        shaped(CONTRACTS["exchange_rejection"], answer)
+        days = {"createdAtFrom": "2025-06-16T00:00:00", "createdAtTo": "2025-06-16T23:59:59", "maxPerPage": "50"}
+        listed = {e["exchangeId"]: e for e in (await s.send("exchange_requests", query=days)).json()["data"]}
+        assert (
+            listed[exchange]["deliveryInvoiceGroupDtos"][0]["deliveryInvoiceDtos"][0]["invoiceNumber"]
+            == (documented["invoiceNumber"])
+        )
+        assert (listed[other]["exchangeStatus"], listed[other]["rejectable"]) == ("REJECT", False)
 
     run_sandbox(scenario)
 

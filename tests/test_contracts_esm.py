@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -27,7 +28,7 @@ from helpers import FakeClock
 
 from batch.marketplaces.base import ClientSettings, MarketClient, Rejected
 from batch.marketplaces.esm import Esm, EsmCredentials
-from batch.marketplaces.types import Shipment, Shown
+from batch.marketplaces.types import ClaimDecision, Shipment, Shown
 from batch.models import (
     ClaimStatus,
     ClaimType,
@@ -99,8 +100,9 @@ class EsmReplay(Replay):
         if call.startswith("request_orders"):
             by_number = json.loads(request.content).get("orderStatus") == 0
             call = "request_orders_by_number" if by_number else "request_orders"
-        if call.startswith("cancels"):  # E 50 by order number (Type 0) or by dates
-            call = "cancels_by_number" if json.loads(request.content).get("Type") == 0 else "cancels"
+        for listed in ("cancels", "returns", "exchanges"):  # E 50/53/59 by order number (Type 0) or by dates
+            if call.startswith(listed):
+                call = f"{listed}_by_number" if json.loads(request.content).get("Type") == 0 else listed
         if site_of(request) == "auction" and f"{call}_auction" in CONTRACTS:
             call = f"{call}_auction"
         return CONTRACTS[call]
@@ -110,8 +112,8 @@ class EsmReplay(Replay):
             return httpx.Response(200, json=self.bodies[contract.call])
         if contract.call == "request_orders_by_number" and site_of(request) == "auction":
             return documented_response(CONTRACTS["request_orders_auction"])
-        if contract.call == "cancels_by_number" and site_of(request) == "auction":
-            return documented_response(CONTRACTS["cancels_auction"])
+        if contract.call.endswith("_by_number") and site_of(request) == "auction":  # the page's 옥션 sample
+            return documented_response(CONTRACTS[contract.call.replace("_by_number", "_auction")])
         return documented_response(contract)
 
     def check(self, call: str) -> list[httpx.Request]:
@@ -241,7 +243,7 @@ def line(order_no: str = "2946269058", site: str = "gmarket") -> OrderLine:
 
 
 def test_every_fixture_is_from_the_guide_pinned_and_signed_with_a_bearer_jwt() -> None:
-    assert len(CONTRACTS) == 37
+    assert len(CONTRACTS) == 40
     for contract in CONTRACTS.values():
         guide = [s for s in contract.sources if "rumeadia-dotcom/ing0415/blob/bf89065d" in s]
         assert guide, contract.call  # every fixture names the pinned guide copy
@@ -268,7 +270,8 @@ def test_every_fixture_is_from_the_guide_pinned_and_signed_with_a_bearer_jwt() -
 def test_site_codes_are_the_guides_per_call() -> None:
     """E 50 alone uses SiteType 3 for G마켓; every other call 2 (E 51/52/53/57/59/62/67)."""
     assert CONTRACTS["cancels"].request["body"]["SiteType"] == 3
-    for call in ("request_orders", "returns", "exchanges", "cancel_approve", "sold_out_cancel", "return_approve"):
+    calls = ("request_orders", "returns", "exchanges", "cancel_approve", "sold_out_cancel", "return_approve")
+    for call in (*calls, "returns_by_number", "exchanges_by_number", "exchange_resend", "exchange_hold_release"):
         body = CONTRACTS[call].request["body"]
         assert body.get("siteType", body.get("SiteType")) == 2, call
     for twin in ("request_orders_auction", "cancels_auction", "returns_auction", "exchanges_auction"):
@@ -595,6 +598,67 @@ def test_claims_of_both_sites_and_their_calls() -> None:
         assert json.loads(sent.content)["SiteType"] == 2
     [resend] = replay.check("exchange_resend")
     assert json.loads(resend.content) == {"SiteType": 2, "DeliveryCompCode": 10008, "InvoiceNo": "303962161952"}
+
+
+def test_claims_read_back_by_number_and_decided_with_the_documented_calls() -> None:
+    """claim_now reads each claim by order number (E 50/53/59 Type 0); decide_claims sends E 51, E 57, E 62 and, on a
+    held G마켓 exchange, E 64; the fields of the guide's rows land in shown / pickup / line_no."""
+    replay = EsmReplay()
+    adapter = esm(replay)
+    claims = run(adapter.collect_claims(dt.datetime(2019, 4, 18), dt.datetime(2019, 4, 19), "main"))
+    found = {(c.kind, c.site): c for c in claims}
+    assert {(k.value, s): (c.shown, c.pickup, c.line_no) for (k, s), c in found.items()} == {
+        ("취소", "gmarket"): ("취소완료", "", "2943387115"),
+        ("취소", "auction"): ("취소중", "", "1592423011"),
+        ("반품", "gmarket"): ("반품수거완료", "자체배송 매장확인", "2943112798"),  # E 53's PickupInfo
+        ("반품", "auction"): ("반품환불보류", "", "1590211563"),  # 옥션's PickupInfo.InvoiceNo is ""
+        ("교환", "gmarket"): ("교환요청/교환물품반송중", "", "2949122576"),
+        ("교환", "auction"): ("교환요청/교환물품반송중", "", "1592391140"),
+    }
+    for claim in claims:
+        assert run(adapter.claim_now(claim)) == claim, claim  # the by-number answer is the same row
+    lookups = [json.loads(r.content) for r in replay.check("cancels_by_number")]
+    assert sorted((b["SiteType"], b["Type"], b["OrderNo"], b["CancelStatus"]) for b in lookups) == [
+        (1, 0, 1592423011, 0),
+        (3, 0, 2943387115, 0),
+    ]
+    assert sorted((b["SiteType"], b["OrderNo"], b["StartDate"], b["EndDate"]) for b in lookups) == [
+        (1, 1592423011, "2019-04-19", "2019-04-20"),  # the request day and the next
+        (3, 2943387115, "2019-04-18", "2019-04-19"),
+    ]
+    returns = [json.loads(r.content) for r in replay.check("returns_by_number")]
+    assert sorted((b["SiteType"], b["ReturnStatus"], b["OrderNo"]) for b in returns) == [
+        (1, 1, 1590211563),
+        (2, 1, 2943112798),  # the sample row answers the first state asked
+    ]
+    exchanges = [json.loads(r.content) for r in replay.check("exchanges_by_number")]
+    assert sorted((b["SiteType"], b["ExchangeStatus"], b["OrderNo"]) for b in exchanges) == [
+        (1, 1, 1592391140),
+        (2, 1, 2949122576),
+    ]
+    returned, exchanged = found[(ClaimType.RETURN, "gmarket")], found[(ClaimType.EXCHANGE, "gmarket")]
+    held = replace(exchanged, shown="교환보류", product_no="held")
+    decisions = [
+        ClaimDecision(found[(ClaimType.CANCEL, "gmarket")], approve=True),
+        ClaimDecision(found[(ClaimType.CANCEL, "auction")], approve=False, courier_code="10008", number="303962161952"),
+        ClaimDecision(returned, approve=True),
+        ClaimDecision(exchanged, approve=True, courier_code="10008", number="303962161952"),
+        ClaimDecision(held, approve=True, courier_code="10008", number="303962161952"),
+    ]
+    outcomes = run(adapter.decide_claims(decisions))
+    assert [outcomes[d.key] is None for d in decisions] == [True, False, True, True, True]
+    assert "취소거부 기능이 없습니다" in str(outcomes[decisions[1].key])
+    assert [r.url.path for r in replay.check("cancel_approve")] == ["/claim/v1/sa/Cancel/2943387115"]
+    assert [r.url.path for r in replay.check("return_approve")] == ["/claim/v1/sa/return/2943112798"]
+    assert [json.loads(r.content) for r in replay.check("exchange_resend")] == [
+        {"SiteType": 2, "DeliveryCompCode": 10008, "InvoiceNo": "303962161952"}
+    ] * 2
+    [release] = replay.check("exchange_hold_release")
+    assert (release.method, release.url.path, json.loads(release.content)) == (
+        "DELETE",
+        "/claim/v1/sa/exchange/2949122576/hold",
+        {"SiteType": 2},
+    )
 
 
 def test_inquiries_of_both_sites_and_the_answers() -> None:

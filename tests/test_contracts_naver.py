@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
 import datetime as dt
+import json
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -21,14 +23,14 @@ from urllib.parse import parse_qsl
 import bcrypt
 import httpx
 import pytest
-from contract_kit import Contract, Replay, load, request_problems, shape_problems
+from contract_kit import Contract, Replay, documented_response, load, request_problems, shape_problems
 from helpers import AppClock, FakeClock
 from test_naver_adapter import PRODUCT, SALES
 
 from batch.marketplaces.base import ClientSettings, MarketClient, Rejected
 from batch.marketplaces.naver import Naver, NaverCredentials
-from batch.marketplaces.types import Shipment, Shown
-from batch.models import Inquiry, OrderLine, OrderStatus, ProductLink
+from batch.marketplaces.types import ClaimDecision, Shipment, Shown
+from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, OrderLine, OrderStatus, ProductLink
 from batch.sandbox.app import create_app
 
 CONTRACTS = load("naver")
@@ -56,6 +58,69 @@ def _line(number: str) -> OrderLine:
     return OrderLine("naver", "main", "", number, "", number, "", "", 1, 0, "", OrderStatus.NEW, *[""] * 7)
 
 
+CLAIM_PO = "2022040521691951"  # the claim pages' example productOrderId
+CLAIM_ID = "2022040521691999"  # ours: the pages give claimId ("클레임 번호. 20바이트 내외") no example
+
+
+class ClaimReplay(Replay):
+    """``Replay``, where the product order the claim pages name (``CLAIM_PO``) reads with the claim ``shows`` set:
+    the documented query answer with that product order's claim fields and its claim object (the field names of the
+    query page's cancel / return / exchange objects, apicenter seller-get-product-orders-pay-order-seller, clipped
+    2025-09-26; values from the claim pages' examples). Every other query gets the documented answer."""
+
+    def __init__(self) -> None:
+        super().__init__(CONTRACTS)
+        self.item: dict[str, Any] | None = None
+
+    def shows(self, claim_type: str, status: str, **fields: Any) -> None:
+        item = copy.deepcopy(CONTRACTS["order_query"].response["body"]["data"][0])
+        name = {"CANCEL": "cancel", "RETURN": "return", "EXCHANGE": "exchange"}[claim_type]
+        po = item["productOrder"]
+        po.update(
+            productOrderId=CLAIM_PO,
+            productOrderStatus="PAYED" if claim_type == "CANCEL" else "DELIVERED",
+            claimType=claim_type,
+            claimStatus=status,
+            claimId=CLAIM_ID,
+        )
+        detail = {
+            "claimId": CLAIM_ID,
+            "claimStatus": status,
+            "claimRequestDate": "2023-01-16T17:14:51.794+09:00",
+            "requestChannel": "구매자",
+            f"{name}Reason": "SIMPLE_INTENT_CHANGED",
+            f"{name}DetailedReason": None,
+            **fields,
+        }
+        item["currentClaim"] = {name: detail}
+        self.item = item
+
+    def respond(self, contract: Contract, request: httpx.Request) -> httpx.Response:
+        if contract.call == "order_query" and self.item is not None:
+            asked = json.loads(request.content)["productOrderIds"]
+            if CLAIM_PO in asked:
+                body = {**CONTRACTS["order_query"].response["body"], "data": [self.item]}
+                return httpx.Response(200, json=body)
+        return documented_response(contract)
+
+
+def _claim(kind: ClaimType, *, line_no: str = CLAIM_PO) -> Claim:
+    return Claim(
+        "naver",
+        "main",
+        CLAIM_ID,
+        "2022040521691280",
+        "5000000001",
+        "네츄럴팩터스 퀘르세틴",
+        kind,
+        ClaimStatus.REQUESTED,
+        "단순 변심",
+        "홍길동",
+        ORDERED_AT,
+        line_no=line_no,
+    )
+
+
 @dataclass
 class Run:
     replay: Replay
@@ -68,7 +133,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Run:
     images = tmp_path_factory.mktemp("images")
     (images / "main.jpg").write_bytes(b"\xff\xd8\xff main")
     product = replace(PRODUCT, code="1612498", images=("main.jpg",))
-    replay = Replay(CONTRACTS)
+    replay = ClaimReplay()
     results: dict[str, Any] = {}
 
     async def main() -> None:
@@ -100,6 +165,23 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Run:
             await naver.answer("qna:600000001", "재입고는 다음 주입니다.")
             await naver.answer("inquiry:700000001", "오늘 발송합니다.")
             results["cancel"] = await naver.cancel_sale([[_line(PO)], [_line(OTHER_PO)]], "품절")
+            collected = {"collectStatus": "DELIVERED", "collectDeliveryCompany": "CJGLS"}
+            collected["collectTrackingNumber"] = "D2485799470"  # the return-request page's example
+            decided = results["decided"] = {}
+            replay.shows("CANCEL", "CANCEL_REQUEST")
+            decided["cancel"] = await naver.decide_claims([ClaimDecision(_claim(ClaimType.CANCEL), True)])
+            replay.shows("RETURN", "COLLECT_DONE", **collected)
+            results["claim_now"] = await naver.claim_now(_claim(ClaimType.RETURN, line_no=""))
+            decided["return"] = await naver.decide_claims([ClaimDecision(_claim(ClaimType.RETURN), True)])
+            replay.shows("RETURN", "RETURN_REQUEST")
+            refuse = ClaimDecision(_claim(ClaimType.RETURN), False, "상품 훼손·사용 흔적")
+            decided["return_refused"] = await naver.decide_claims([refuse])
+            replay.shows("EXCHANGE", "COLLECTING", **collected)
+            resend = ClaimDecision(_claim(ClaimType.EXCHANGE), True, courier_code="CJGLS", number="1111111115")
+            decided["exchange"] = await naver.decide_claims([resend])
+            replay.shows("EXCHANGE", "EXCHANGE_REQUEST")
+            refuse = ClaimDecision(_claim(ClaimType.EXCHANGE), False, "교환 상품 품절")
+            decided["exchange_refused"] = await naver.decide_claims([refuse])
 
     asyncio.run(main())
     return Run(replay, results)
@@ -222,7 +304,7 @@ def test_cancel_sale_reads_the_documented_answer(replayed: Run) -> None:
         "스마트스토어가 판매취소를 거절했습니다: 상품 주문 상태 확인 필요",
     )
     queries = [httpx.Response(200, content=r.read()).json() for r in replayed.replay.requests_of("order_query")]
-    assert queries[-1] == {"productOrderIds": [OTHER_PO], "quantityClaimCompatibility": True}
+    assert {"productOrderIds": [OTHER_PO], "quantityClaimCompatibility": True} in queries
 
 
 def test_orders_read_the_documented_answers(replayed: Run) -> None:
@@ -321,6 +403,61 @@ def test_inquiries_read_the_documented_answers(replayed: Run) -> None:
     assert httpx.Response(200, content=inquiry.read()).json() == {"answerComment": "오늘 발송합니다."}
 
 
+def test_claims_are_decided_with_the_documented_calls(replayed: Run) -> None:
+    decided = replayed.results["decided"]
+    key = f"{CLAIM_ID}/5000000001"
+    assert decided == {name: {key: None} for name in decided} and len(decided) == 5
+    sent = [
+        (c.call, r.url.path, r.content and json.loads(r.content))
+        for c, r in replayed.replay.sent
+        if c.call.startswith("claim_")
+    ]
+    path = f"/external/v1/pay-order/seller/product-orders/{CLAIM_PO}/claim"
+    assert sent == [
+        ("claim_cancel_approve", f"{path}/cancel/approve", b""),  # no body, as documented
+        ("claim_return_approve", f"{path}/return/approve", b""),
+        (
+            "claim_return_reject",
+            f"{path}/return/reject",
+            {"rejectReturnReason": "돌아온 상품에 훼손이나 사용 흔적이 있어 반품을 받을 수 없습니다."},
+        ),
+        ("claim_exchange_collect_approve", f"{path}/exchange/collect/approve", b""),
+        (
+            "claim_exchange_dispatch",
+            f"{path}/exchange/dispatch",
+            {"reDeliveryMethod": "DELIVERY", "reDeliveryCompany": "CJGLS", "reDeliveryTrackingNumber": "1111111115"},
+        ),
+        ("claim_exchange_reject", f"{path}/exchange/reject", {"rejectExchangeReason": "교환할 상품이 품절되었습니다."}),
+    ]
+    for contract, request in replayed.replay.sent:
+        if contract.call.startswith("claim_"):
+            assert "content-type" not in request.headers or request.content, contract.call  # a body-less POST
+
+
+def test_claim_now_without_its_product_order_reads_the_order_first(replayed: Run) -> None:
+    """A claim stored without its productOrderId: the order's product order numbers, then the query."""
+    (ids,) = replayed.replay.requests_of("order_product_order_ids")
+    assert ids.url.path == "/external/v1/pay-order/seller/orders/2022040521691280/product-order-ids"
+    queries = [json.loads(r.content) for r in replayed.replay.requests_of("order_query")]
+    assert {"productOrderIds": [CLAIM_PO, "2022040521691952"], "quantityClaimCompatibility": True} in queries
+    assert replayed.results["claim_now"] == Claim(
+        "naver",
+        "main",
+        CLAIM_ID,
+        "2022040521691280",
+        "5000000001",
+        "네츄럴팩터스 퀘르세틴",
+        ClaimType.RETURN,
+        ClaimStatus.REQUESTED,
+        "단순 변심",  # SIMPLE_INTENT_CHANGED in the claim reasons' words
+        "홍길동",
+        ORDERED_AT,
+        line_no=CLAIM_PO,
+        pickup="CJ대한통운 D2485799470",
+        shown="수거 완료",
+    )
+
+
 # --- 2. the sandbox takes the documented requests ----------------------------------------------------------
 
 
@@ -361,6 +498,22 @@ class Sandbox:
         await self.control("seed", {"orders": count, "seed": 3})
         return [o["productOrderId"] for o in (await self.state())["orders"]]
 
+    async def claimed(self, kind: str, state: str = "requested") -> str:
+        """A seeded product order with a buyer's ``kind`` claim in ``state`` (a return or exchange after it is
+        dispatched): its productOrderId."""
+        before = {o["productOrderId"] for o in (await self.state())["orders"]}
+        number = next(n for n in await self.orders(1) if n not in before)
+        order = next(o["orderId"] for o in (await self.state())["orders"] if o["productOrderId"] == number)
+        if kind != "cancel":
+            await self.send(CONTRACTS["confirm"], {"productOrderIds": [number]})
+            item = {**CONTRACTS["dispatch"].request["body"]["dispatchProductOrders"][0], "productOrderId": number}
+            item["trackingNumber"] = f"5{len(before):011d}"
+            sent = await self.send(CONTRACTS["dispatch"], {"dispatchProductOrders": [item]})
+            assert sent.json()["data"]["successProductOrderIds"] == [number], sent.text
+        body = {"order": order, "productOrder": number, "type": kind}
+        await self.control("claims", body if kind == "cancel" else {**body, "state": state})
+        return number
+
 
 def sandbox(scenario: Callable[[Sandbox], Awaitable[None]]) -> None:
     clock = AppClock(NOW)
@@ -384,6 +537,16 @@ def sandbox(scenario: Callable[[Sandbox], Awaitable[None]]) -> None:
 
 def _fill(contract: Contract, **values: str) -> str:
     return contract.fill(**values)
+
+
+CLAIM_SETUP = {  # the claim each claim call needs (the buyer's, through the control API) and its state
+    "claim_cancel_approve": ("cancel", "requested"),
+    "claim_return_approve": ("return", "collected"),
+    "claim_return_reject": ("return", "requested"),
+    "claim_exchange_collect_approve": ("exchange", "collecting"),
+    "claim_exchange_dispatch": ("exchange", "collected"),
+    "claim_exchange_reject": ("exchange", "requested"),
+}
 
 
 async def _documented_call(box: Sandbox, call: str) -> httpx.Response:
@@ -419,6 +582,14 @@ async def _documented_call(box: Sandbox, call: str) -> httpx.Response:
     if call == "cancel_request":
         numbers = await box.orders(1)
         return await box.send(c, body, path=_fill(c, productOrderId=numbers[0]))
+    if call == "order_product_order_ids":
+        await box.orders(1)
+        order = (await box.state())["orders"][0]["orderId"]
+        return await box.send(c, path=_fill(c, orderId=order))
+    if call.startswith("claim_"):
+        kind, state = CLAIM_SETUP[call]
+        number = await box.claimed(kind, state)
+        return await box.send(c, body, path=_fill(c, productOrderId=number))
     if call in ("order_query", "confirm", "dispatch"):
         numbers = await box.orders(2)
         if call == "confirm":
@@ -589,6 +760,46 @@ def test_a_seller_cancel_after_dispatch_or_with_a_bad_reason_is_refused() -> Non
         assert [(f["productOrderId"], f["code"]) for f in fail["failProductOrderInfos"]] == [(number, "104442")]
         (order,) = (o for o in (await box.state())["orders"] if o["productOrderId"] == number)
         assert (order["productOrderStatus"], order["claimType"]) == ("DELIVERING", None)
+
+    sandbox(scenario)
+
+
+def test_claim_calls_refuse_a_state_they_do_not_take_in_navers_shape() -> None:
+    """Per item: a return approved before 수거 완료 or while held back (104442), an exchange re-sent before 수거 완료
+    (104417 교환 상태 확인 필요(재배송 처리 불가능 주문 상태)), a cancel approved twice (104442); whole call: a refusal
+    without its required reason (400 4000)."""
+
+    async def scenario(box: Sandbox) -> None:
+        def fails(answer: httpx.Response, number: str, code: str) -> None:
+            assert answer.status_code == 200
+            documented = CONTRACTS["claim_return_approve"].response["body"]
+            assert shape_problems(documented, answer.json(), extra_ok=False, missing_ok=False) == []
+            data = answer.json()["data"]
+            assert data["successProductOrderIds"] == []
+            assert [(f["productOrderId"], f["code"]) for f in data["failProductOrderInfos"]] == [(number, code)]
+
+        approve = CONTRACTS["claim_return_approve"]
+        early = await box.claimed("return", "collecting")
+        fails(await box.send(approve, path=_fill(approve, productOrderId=early)), early, "104442")
+        held = await box.claimed("return", "holdback")
+        fails(await box.send(approve, path=_fill(approve, productOrderId=held)), held, "104442")
+        resend = CONTRACTS["claim_exchange_dispatch"]
+        waiting = await box.claimed("exchange", "collecting")
+        body = resend.request["body"]
+        fails(await box.send(resend, body, path=_fill(resend, productOrderId=waiting)), waiting, "104417")
+        cancel = CONTRACTS["claim_cancel_approve"]
+        asked = await box.claimed("cancel")
+        assert (await box.send(cancel, path=_fill(cancel, productOrderId=asked))).status_code == 200
+        fails(await box.send(cancel, path=_fill(cancel, productOrderId=asked)), asked, "104442")
+        reject = CONTRACTS["claim_return_reject"]
+        _refusal(await box.send(reject, {}, path=_fill(reject, productOrderId=early)), "4000")
+        claims = {c["productOrderId"]: c["claimStatus"] for c in (await box.state())["claims"]}
+        assert [claims[n] for n in (early, held, waiting, asked)] == [
+            "COLLECTING",
+            "COLLECT_DONE",
+            "COLLECTING",
+            "CANCEL_DONE",
+        ]
 
     sandbox(scenario)
 

@@ -20,8 +20,8 @@ from test_st11_adapter import PRODUCT, SALES, line, shipment
 from batch.marketplaces import st11_xml as xml
 from batch.marketplaces.base import ClientSettings, MarketClient
 from batch.marketplaces.st11 import St11, St11Credentials
-from batch.marketplaces.types import Shown
-from batch.models import ClaimStatus, ClaimType, OrderStatus, ProductLink
+from batch.marketplaces.types import ClaimDecision, Shown
+from batch.models import Claim, ClaimStatus, ClaimType, OrderStatus, ProductLink
 
 CONTRACTS = load("st11")
 
@@ -76,7 +76,7 @@ def check(replay: Replay, call: str) -> None:
 
 
 def test_every_fixture_is_from_the_guide_or_samba_wave() -> None:
-    assert len(CONTRACTS) == 26
+    assert len(CONTRACTS) == 33
     for contract in CONTRACTS.values():
         assert contract.status in ("official", "clients")
         assert all("ing0415" in s or "samba-wave" in s for s in contract.sources)
@@ -214,7 +214,14 @@ def test_claims_and_qna() -> None:
     adapter = st11(replay)
     claims = run(adapter.collect_claims(dt.datetime(2010, 1, 1), dt.datetime(2010, 1, 20), "main"))
     kinds = {c.kind: c for c in claims}
-    assert (kinds[ClaimType.CANCEL].claim_no, kinds[ClaimType.CANCEL].status) == ("8192583", ClaimStatus.REQUESTED)
+    # G 1724's example row is G 1639's claim: the withdrawn cancels' list is read after the requests and wins
+    cancel = kinds[ClaimType.CANCEL]
+    assert (cancel.claim_no, cancel.status, cancel.shown) == (
+        "8192583",
+        ClaimStatus.WITHDRAWN,
+        "취소신청취소(철회완료)",
+    )
+    assert (cancel.line_no, kinds[ClaimType.RETURN].pickup) == ("1", "CJ대한통운 608393450166")
     assert (kinds[ClaimType.RETURN].claim_no, kinds[ClaimType.RETURN].requested_at) == (
         "2400330",
         "2010-01-06 15:16:37",
@@ -240,10 +247,78 @@ def test_claims_and_qna() -> None:
         f"/rest/alimi/getalimilist/20100112/20100118/{state}" for state in ("01", "02", "04")
     ]
     run(adapter.answer("alimi:5590777", "답변"))
-    for call in ("claims_cancel", "claims_return", "claims_exchange", "qna_list", "qna_answer", "alimi_list"):
+    for call in ("claims_cancel", "cancels_withdrawn", "claims_return", "claims_exchange", "qna_list", "qna_answer"):
         check(replay, call)
+    check(replay, "alimi_list")
     [put] = replay.of("alimi_answer")
     assert put.content == documented_xml(CONTRACTS["alimi_answer"], "request").encode("euc-kr")
+
+
+def claim(kind: ClaimType, number: str, order: str, line_no: str) -> Claim:
+    """A claim of the guide's examples, requested as G 1639/1643 show (2010-01-19 13:50:05)."""
+    return Claim(
+        market="11st",
+        account="main",
+        claim_no=number,
+        order_no=order,
+        product_no="41601209",
+        product_name="",
+        kind=kind,
+        status=ClaimStatus.REQUESTED,
+        reason="",
+        buyer="",
+        requested_at="2010-01-19 13:50:05",
+        line_no=line_no,
+    )
+
+
+def test_claim_decisions_send_the_documented_calls_with_the_guides_examples() -> None:
+    replay = Replay()
+    adapter = st11(replay)
+    cancel = claim(ClaimType.CANCEL, "8191721", "201001138151745", "1")  # G 1640's examples
+    refused = claim(ClaimType.CANCEL, "8192706", "201001208152015", "2")  # G 1641's
+    returned = claim(ClaimType.RETURN, "2400330", "201001068151292", "1")  # G 1644/1645's
+    exchanged = claim(ClaimType.EXCHANGE, "8191721", "201001068151292", "1")  # G 1649/1650's
+    approvals = [
+        ClaimDecision(cancel, True),
+        ClaimDecision(refused, False, "이미 발송함", "00034", "29959820"),
+        ClaimDecision(returned, True),
+        ClaimDecision(exchanged, True, courier_code="00034", number="2254628552"),
+    ]
+    assert run(adapter.decide_claims(approvals)) == {d.key: None for d in approvals}
+    refusals = [ClaimDecision(returned, False, "상품 훼손·사용 흔적"), ClaimDecision(exchanged, False, "기타")]
+    assert run(adapter.decide_claims(refusals)) == {d.key: None for d in refusals}
+    for call in ("cancel_approve", "cancel_reject", "return_approve", "return_reject", "exchange_approve"):
+        check(replay, call)
+    check(replay, "exchange_reject")
+    assert [r.url.path for r in replay.of("cancel_approve")] == [
+        CONTRACTS["cancel_approve"].fill(ordPrdCnSeq="8191721", ordNo="201001138151745", ordPrdSeq="1")
+    ]
+    [reject] = replay.of("cancel_reject")
+    parts = reject.url.path.split("/")
+    assert parts[4:8] == ["201001208152015", "2", "8192706", "01"] and parts[9:] == ["00034", "29959820"]
+    assert [r.url.path.split("/")[-2:] for r in (*replay.of("return_reject"), *replay.of("exchange_reject"))] == [
+        ["103", "상품 훼손·사용 흔적"],  # refsRsnCd 103 반품 불가 상품, the label as refsRsn
+        ["204", "기타"],
+    ]
+    assert replay.of("exchange_approve")[0].url.path.endswith("/8191721/201001068151292/1/00034/2254628552")
+
+
+def test_claim_now_reads_the_documented_lists() -> None:
+    replay = Replay()
+    adapter = st11(replay)
+    now = run(adapter.claim_now(claim(ClaimType.RETURN, "2400330", "201001068151292", "")))
+    assert (now.status, now.shown, now.line_no, now.pickup) == (
+        ClaimStatus.REQUESTED,
+        "반품신청",
+        "1",
+        "CJ대한통운 608393450166",
+    )
+    check(replay, "claims_return")
+    assert replay.of("claims_return")[0].url.path.startswith("/rest/claimservice/returnorders/201001191349/")
+    cancel = run(adapter.claim_now(claim(ClaimType.CANCEL, "8192583", "201001198151936", "1")))
+    assert (cancel.status, cancel.shown) == (ClaimStatus.REQUESTED, "취소요청")  # G 1639 lists it: no more reads
+    assert replay.of("cancels_withdrawn") == []
 
 
 @pytest.mark.parametrize("call", sorted(CONTRACTS))

@@ -24,7 +24,7 @@ from helpers import AppClock, FakeClock, run_sandbox, sandbox_control, tmon_logi
 
 from batch.marketplaces.base import ClientSettings, MarketClient
 from batch.marketplaces.tmon import Tmon, TmonCredentials
-from batch.marketplaces.types import DeliveryTemplate, Shipment, Shown
+from batch.marketplaces.types import ClaimDecision, DeliveryTemplate, Shipment, Shown
 from batch.models import (
     Claim,
     ClaimStatus,
@@ -109,7 +109,16 @@ def line(status: OrderStatus) -> OrderLine:
     )
 
 
+SHOWN = {  # the fixtures' claims in TMON's words, and the 회수 invoice of a return or exchange
+    ClaimType.CANCEL: ("취소요청", ""),
+    ClaimType.RETURN: ("반품요청(회수완료)", "CJ대한통운 684600000001"),
+    ClaimType.EXCHANGE: ("교환요청(회수완료)", "CJ대한통운 684600000001"),
+    ClaimType.REDELIVERY: ("재배송요청", ""),
+}
+
+
 def claim(kind: ClaimType) -> Claim:
+    """The fixtures' claim of ``kind`` (tests/contracts/tmon/claims_*.json) as the adapter reads it."""
     return Claim(
         market="tmon",
         account="main",
@@ -122,6 +131,8 @@ def claim(kind: ClaimType) -> Claim:
         reason="단순변심 주문을 잘못했어요",
         buyer="홍길동",
         requested_at="2025-06-15 11:00:00",
+        shown=SHOWN[kind][0],
+        pickup=SHOWN[kind][1],
     )
 
 
@@ -206,9 +217,17 @@ async def _get_then_cancel(t: Tmon) -> Any:
     return await t.seller_cancel(await t.get_order("1234567890", "main"))
 
 
+def decide(kind: ClaimType, approve: bool, reason: str = "", courier: str = "", number: str = "") -> Any:
+    async def scenario(t: Tmon) -> Any:
+        return await t.decide_claims([ClaimDecision(claim(kind), approve, reason, courier, number)])
+
+    return scenario
+
+
 ORDERS = [line(OrderStatus.NEW), line(OrderStatus.CONFIRMED)]
 CLAIMS = [claim(kind) for kind in (ClaimType.CANCEL, ClaimType.RETURN, ClaimType.EXCHANGE, ClaimType.REDELIVERY)]
 KEY = "1234567890/30000001"
+CLAIM_KEY = "8000000001/30000001"  # claim_key: the fixtures' claim number and deal
 DRIVES: dict[str, Drive] = {
     "token": Drive(lambda t: t.vendor_id(), "V1001"),
     "deals_create": Drive(lambda t: t.create_product(PRODUCT, SALES), LINK),
@@ -234,6 +253,14 @@ DRIVES: dict[str, Drive] = {
     "claims_redeliveries": Drive(_claims, CLAIMS),
     "cancel_approve": Drive(lambda t: t.approve_cancel("8000000001"), None),
     "cancel_reject": Drive(lambda t: t.reject_cancel("8000000001", "10001", "684512345678"), None),
+    "cancel_detail": Drive(lambda t: t.claim_now(claim(ClaimType.CANCEL)), claim(ClaimType.CANCEL)),
+    "refund_detail": Drive(lambda t: t.claim_now(claim(ClaimType.RETURN)), claim(ClaimType.RETURN)),
+    "exchange_detail": Drive(lambda t: t.claim_now(claim(ClaimType.EXCHANGE)), claim(ClaimType.EXCHANGE)),
+    "redelivery_detail": Drive(lambda t: t.claim_now(claim(ClaimType.REDELIVERY)), claim(ClaimType.REDELIVERY)),
+    "refund_approve": Drive(decide(ClaimType.RETURN, True, "", "10001", "684600000001"), {CLAIM_KEY: None}),
+    "refund_reject": Drive(decide(ClaimType.RETURN, False, "반품 상품 미도착"), {CLAIM_KEY: None}),
+    "exchange_approve": Drive(decide(ClaimType.EXCHANGE, True, "", "10001", "684512349999"), {CLAIM_KEY: None}),
+    "exchange_reject": Drive(decide(ClaimType.EXCHANGE, False, "교환 상품 품절"), {CLAIM_KEY: None}),
     "seller_cancel": Drive(_get_then_cancel, None),
     "qnas_list": Drive(_inquiries, INQUIRIES),
     "cs_list": Drive(_inquiries, INQUIRIES),
@@ -425,10 +452,36 @@ CLAIM_TYPES = {
 }
 
 
+DETAIL_TYPES = {
+    "cancel_detail": "cancel",
+    "refund_detail": "return",
+    "exchange_detail": "exchange",
+    "redelivery_detail": "redelivery",
+    "refund_approve": "return",
+    "refund_reject": "return",
+    "exchange_approve": "exchange",
+    "exchange_reject": "exchange",
+}
+
+
+async def _claim(client: httpx.AsyncClient, headers: dict[str, str], kind: str) -> str:
+    """A buyer's claim of ``kind`` on a seeded order in a state it is raised in (a cancel: D1; else shipped, D3); a
+    return or exchange with its goods collected, as the fixtures show them."""
+    order = await _order(client, headers, "D1" if kind == "cancel" else "D3")
+    body = {"order": order["tmonOrderNo"], "type": kind}
+    if kind in ("return", "exchange"):
+        body["state"] = "collected"
+    raised = await sandbox_control(client, "tmon", "claims", body)
+    return str(raised["claimNo"])
+
+
 async def prep_claims(call: str, client: httpx.AsyncClient, headers: dict[str, str]) -> Prepared:
-    order = await _order(client, headers)
-    await sandbox_control(client, "tmon", "claims", {"order": order["tmonOrderNo"], "type": CLAIM_TYPES[call]})
+    await _claim(client, headers, CLAIM_TYPES[call])
     return {}, {**WINDOW, "claimStatus": "C1"}, None
+
+
+async def prep_claim_call(call: str, client: httpx.AsyncClient, headers: dict[str, str]) -> Prepared:
+    return {"claimNo": await _claim(client, headers, DETAIL_TYPES[call])}, {}, documented(call)
 
 
 async def prep_cancel_claim(call: str, client: httpx.AsyncClient, headers: dict[str, str]) -> Prepared:
@@ -474,6 +527,7 @@ PREPARE: dict[str, Callable[[httpx.AsyncClient, dict[str, str]], Awaitable[Prepa
     **{c: bind(prep_invoice, c) for c in ("invoice_register", "invoice_update")},
     **{c: bind(prep_claims, c) for c in CLAIM_TYPES},
     **{c: bind(prep_cancel_claim, c) for c in ("cancel_approve", "cancel_reject")},
+    **{c: bind(prep_claim_call, c) for c in DETAIL_TYPES},
     "seller_cancel": prep_seller_cancel,
     **{c: bind(prep_inquiries, c) for c in ("qnas_list", "qna_reply", "cs_list", "cs_detail", "cs_save")},
 }

@@ -130,8 +130,8 @@ def test_seed_is_reproducible_and_shaped_like_order_sheets() -> None:
             seen.append((made, (await state(client))["orders"]))
         snapshot = await state(client)
         assert set(snapshot) == {
-            "products", "orders", "invoices", "claims", "inquiries", "answers", "cancels", "requests",
-            "outbound_places", "return_centers", "swallow", "accounts",
+            "products", "orders", "invoices", "claims", "inquiries", "answers", "cancels", "withdrawals",
+            "requests", "outbound_places", "return_centers", "swallow", "accounts",
         }  # fmt: skip
         assert snapshot["accounts"][0] == {"access_key": ACCESS, "vendor_id": VENDOR, "wing_id": "sandbox-wing"}
         box = snapshot["orders"][0]

@@ -102,11 +102,22 @@ async def seed(client: httpx.AsyncClient, orders: int, seed: int = 7, **more: An
     return numbers
 
 
-async def raise_claim(client: httpx.AsyncClient, order: str, kind: str) -> str:
-    answer = await client.post("/__sandbox__/claims", json={"market": "tmon", "order": order, "type": kind})
+async def raise_claim(client: httpx.AsyncClient, order: str, kind: str, **more: Any) -> str:
+    answer = await client.post("/__sandbox__/claims", json={"market": "tmon", "order": order, "type": kind, **more})
     assert answer.status_code == 200, answer.text
     claim_no: str = answer.json()["claimNo"]
     return claim_no
+
+
+async def ship(client: httpx.AsyncClient, headers: dict[str, str], number: str) -> dict[str, Any]:
+    """The order's first deal confirmed and invoiced (D3); that deal."""
+    deal = (await get_order(client, headers, number))["deals"][0]
+    assert (
+        await client.put(f"{API}/orders/{number}/confirm", headers=headers, json=confirm_body(deal))
+    ).status_code == 200
+    answer = await client.post(f"{API}/orders/{number}/invoices", headers=headers, json=invoice_body(deal))
+    assert answer.status_code == 200, answer.text
+    return deal
 
 
 async def get_order(client: httpx.AsyncClient, headers: dict[str, str], number: str) -> dict[str, Any]:
@@ -567,6 +578,8 @@ def test_claims_are_listed_per_type_and_status() -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         numbers = await seed(client, 6)
         headers = await tmon_login(client)
+        for number in numbers[2:4]:
+            await ship(client, headers, number)
         raised = {
             "cancel": [
                 await raise_claim(client, numbers[0], "cancel"),
@@ -610,7 +623,7 @@ def test_claims_are_listed_per_type_and_status() -> None:
         refunds = await search("refunds", claimStatus="C1")
         assert [(c["claimNo"], c["claimType"]) for c in refunds["items"]] == [(raised["return"][0], "R")]
         exchanges = await search("exchanges", claimStatus="C1")
-        assert [(c["claimNo"], c["claimType"]) for c in exchanges["items"]] == [(raised["exchange"][0], "E")]
+        assert [(c["claimNo"], c["claimType"]) for c in exchanges["items"]] == [(raised["exchange"][0], "X")]
         assert await search("redeliveries", claimStatus="C1") == {"items": [], "hasNext": False}
 
         approve = await client.put(f"{API}/cancellations/{raised['cancel'][0]}/approve", headers=headers)
@@ -647,7 +660,7 @@ def test_approving_a_cancel_cancels_the_deal_once() -> None:
         again = await client.put(url, headers=headers)
         assert again.status_code == 400
         assert "완료된" in again.json()["Message"]
-        assert again.json() == error("INVALID_CLAIM_STATUS", f"이미 완료된 클레임입니다: {claim_no} (claimStatus: C3)")
+        assert again.json() == error("INVALID_CLAIM_STATUS", "클레임 처리 완료된 건입니다.(C3)")  # [T2]'s quote
         order = await get_order(client, headers, number)
         assert order["deals"][0]["deliveryStatus"] == "C"
         seen = await sandbox_state(client, "tmon")
@@ -659,6 +672,9 @@ def test_approving_a_cancel_cancels_the_deal_once() -> None:
                 "claimType": "C",
                 "status": "C3",
                 "tmonDealNos": [order["deals"][0]["tmonDealNo"]],
+                "returnDeliveryInvoice": None,
+                "reDeliveryInvoice": None,
+                "rejection": None,
             }
         ]
         assert seen["orders"][0]["deals"][0]["deliveryStatus"] == "C"
@@ -719,18 +735,23 @@ def test_seller_cancel_and_return_and_exchange_approvals() -> None:
         [claim] = (await client.get(f"{API}/cancellations/search", headers=headers, params=params)).json()["items"]
         assert (claim["claimStatus"], claim["claimDeals"][0]["requestReason"]) == ("C3", "RCD4")
 
-        refund_no = await raise_claim(client, numbers[1], "return")
+        await ship(client, headers, numbers[1])
+        refund_no = await raise_claim(client, numbers[1], "return", state="collected")
         refund = await client.put(f"{API}/refunds/{refund_no}/approve", headers=headers)
         assert (refund.status_code, refund.content) == (200, b"")
-        assert "완료된" in (await client.put(f"{API}/refunds/{refund_no}/approve", headers=headers)).json()["Message"]
+        again = await client.put(f"{API}/refunds/{refund_no}/approve", headers=headers)
+        assert again.json() == error("INVALID_CLAIM_STATUS", "클레임 처리 완료된 건입니다.(C3)")
 
+        await ship(client, headers, numbers[2])
         exchange_no = await raise_claim(client, numbers[2], "exchange")
         url = f"{API}/exchanges/{exchange_no}/approve"
-        assert (await client.put(url, headers=headers, json={})).json()["ResultCode"] == "MISSING_FIELD"
+        assert (await client.put(url, headers=headers, json={})).json() == error(
+            "MISSING_FIELD", "택배사코드, 송장번호 모두 입력해주세요"
+        )
         body = {"redeliveryInvoice": {"deliveryCorp": 10003, "invoiceNo": "420011112222"}}
         assert (await client.put(url, headers=headers, json=body)).status_code == 200
         statuses = {c["claimNo"]: c["status"] for c in (await sandbox_state(client, "tmon"))["claims"]}
-        assert statuses[refund_no] == statuses[exchange_no] == "C3"
+        assert (statuses[refund_no], statuses[exchange_no]) == ("C3", "C2")  # the exchange's item on its way
 
     run(scenario)
 

@@ -542,6 +542,19 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
             kind = path.stem.removeprefix("claims_")
             claim = {"market": "11st", "order": line["ordNo"], "type": kind}
             assert (await client.post("/__sandbox__/claims", json=claim)).status_code == 200
+        claim_no = ""
+        decided = {"cancel_approve": "cancel", "cancel_reject": "cancel", "cancels_withdrawn": "cancel"}
+        decided |= {"return_approve": "return", "return_reject": "return"}
+        decided |= {"exchange_approve": "exchange", "exchange_reject": "exchange"}
+        if path.stem in decided:  # an open claim to decide: a cancel is a request after 발주확인 ([G] 1634)
+            await client.get(f"/rest/ordservices/reqpackaging/{line['ordNo']}/1/N/null/{line['dlvNo']}", headers=KEY)
+            claim = {"market": "11st", "order": line["ordNo"], "type": decided[path.stem]}
+            raised = await client.post("/__sandbox__/claims", json=claim)
+            assert raised.status_code == 200, raised.text
+            claim_no = raised.json()["claimNo"]
+        if path.stem == "cancels_withdrawn":
+            withdrawn = {"market": "11st", "order": line["ordNo"], "type": "withdraw"}
+            assert (await client.post("/__sandbox__/claims", json=withdrawn)).status_code == 200
         values = {
             "prdNo": "5000000001",
             "sellerPrdCd": "SKU-1",
@@ -561,7 +574,13 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
             "ordCnRsnCd": "99",  # [G] 1638's examples
             "ordCnDtlsRsn": "%ED%95%9C%EA%B8%80",
             "selPrc": "22000",  # [G] 1752's example: within −80 % of the 50000 registered
+            "ordPrdCnSeq": claim_no,
+            "clmReqSeq": claim_no,
+            "refsRsnCd": "103" if path.stem.startswith("return") else "204",  # [G] 1645 / 1650's examples
+            "refsRsn": "refsRsn",
         }
+        if path.stem == "cancel_reject":
+            values["sendDt"] = "20250618"  # [G] 1641 sendDt YYYYMMDD
         if path.stem == "qna_list":
             values.update(startTime="20250612", endTime="20250618")
         if path.stem == "qna_answer":
@@ -589,6 +608,7 @@ def test_the_sandbox_accepts_each_documented_request_in_the_documented_shape(pat
         root = parse(answer)
         assert name(root.tag) == name(documented.tag)
         system = {"ns2:result_code", "ns2:result_text", "open_11st_mall", "open_done_payment_interface"}  # [G] 1634
+        system.add("openMallID")  # [G] 1640/1650 "무시 하셔도 됩니다. 11번가 시스템 코드"; 1649's table leaves them out
         # [G] 1621 and 1643/1648 fields the contract samples leave out
         system |= {"bndlDlvCnYn", "exchDlvCst", "rtngdDlvCst", "rcvrMailNo", "rcvrBaseAddr", "rcvrDtlsAddr"}
         assert names(root) <= {name(n) for n in names(documented)} | system, path.stem

@@ -646,23 +646,51 @@ def test_claims_from_cancel_return_and_exchange_lists() -> None:
                     "createDt": "2010-01-19 13:50:05",
                 }
             ),
-            "GET /rest/claimservice/returnorders/": orders(
-                {"ordNo": "1", "clmReqSeq": "2400330", "prdNo": "2", "clmStat": "106", "reqDt": "2010-01-06 15:16:37"}
+            "GET /rest/claimservice/withdrawcanceledorders/": orders(
+                {"ordNo": "201001198151937", "ordPrdCnSeq": "8192584", "ordPrdSeq": "2", "ordCnStatCd": "05"}
             ),
-            "GET /rest/claimservice/exchangeorders/": orders(code="-1", text="해당 건이 없습니다."),
+            "GET /rest/claimservice/returnorders/": orders(
+                {
+                    "ordNo": "1",
+                    "ordPrdSeq": "3",
+                    "clmReqSeq": "2400330",
+                    "prdNo": "2",
+                    "clmStat": "106",
+                    "reqDt": "2010-01-06 15:16:37",
+                    "twPrdInvcNo": "608393450166",
+                    "dlvEtprsCd": "00034",
+                }
+            ),
+            "GET /rest/claimservice/exchangeorders/": orders(
+                {"ordNo": "4", "ordPrdSeq": "1", "clmReqSeq": "5", "clmStat": "301", "twPrdInvcNo": "null"},
+                {
+                    "ordNo": "6",
+                    "ordPrdSeq": "1",
+                    "clmReqSeq": "7",
+                    "clmStat": "212",
+                    "twPrdInvcNo": "12",
+                    "dlvEtprsCd": "00099",
+                },
+            ),
         }
     )
     claims = run(adapter(wire).collect_claims(dt.datetime(2025, 5, 1), dt.datetime(2025, 6, 10), "main"))
-    assert [r.url.path for r in wire.sent][:3] == [
+    assert [r.url.path for r in wire.sent][:4] == [
         "/rest/claimservice/cancelorders/202505010000/202505310000",
+        "/rest/claimservice/withdrawcanceledorders/202505010000/202505310000",  # G 1724
         "/rest/claimservice/returnorders/202505010000/202505310000",
         "/rest/claimservice/exchangeorders/202505010000/202505310000",
     ]
-    cancel = next(c for c in claims if c.kind is ClaimType.CANCEL)
-    assert (cancel.claim_no, cancel.order_no, cancel.status) == ("8192583", "201001198151936", ClaimStatus.REQUESTED)
-    assert cancel.requested_at == "2010-01-19 13:50:05"
-    ret = next(c for c in claims if c.kind is ClaimType.RETURN)
-    assert (ret.claim_no, ret.status) == ("2400330", ClaimStatus.DONE)
+    seen = [(c.kind, c.claim_no, c.status, c.shown, c.line_no, c.pickup) for c in claims]
+    assert seen == [
+        (ClaimType.CANCEL, "8192583", ClaimStatus.REQUESTED, "취소요청", "1", ""),
+        (ClaimType.CANCEL, "8192584", ClaimStatus.WITHDRAWN, "취소신청취소(철회완료)", "2", ""),
+        (ClaimType.RETURN, "2400330", ClaimStatus.DONE, "반품완료", "3", "CJ대한통운 608393450166"),  # G 1643
+        (ClaimType.REDELIVERY, "5", ClaimStatus.REQUESTED, "재배송접수", "1", ""),  # "null": no pick-up number
+        (ClaimType.EXCHANGE, "7", ClaimStatus.REQUESTED, "교환승인", "1", "택배사코드 00099 12"),
+    ]
+    cancel = claims[0]
+    assert (cancel.order_no, cancel.requested_at) == ("201001198151936", "2010-01-19 13:50:05")
 
 
 def test_claim_errors_other_than_nothing_found_raise() -> None:

@@ -219,3 +219,23 @@ def test_a_price_is_sent_when_it_differs_from_what_was_sent_or_was_not_shown_as_
     assert price_to_send(9000, 9000, 9000) is None
     assert price_to_send(9000, 9000, 8000) == 9000  # swallowed: again
     assert price_to_send(None, 9000, 8000) is None  # a product whose price we do not keep
+
+
+def test_a_completed_return_gives_its_units_back_once(tmp_path: Path) -> None:
+    from batch.models import Claim, ClaimStatus, ClaimType
+
+    ledger, book = _book(tmp_path)
+    book.start_sync()
+    ledger.store_orders([_line("O1", 2, OrderStatus.DELIVERED)])
+    book.count_orders(ResolveItem(book))
+    assert book.item("RING", "골드") == replace(book.item("RING", "골드"), stock=1)  # type: ignore[arg-type]
+    claim = Claim(
+        "tmon", "main", "R1", "O1", "T1", "반지", ClaimType.RETURN, ClaimStatus.REQUESTED, "변심", "구매자", ""
+    )
+    ledger.store_claims([claim])
+    assert book.count_orders(ResolveItem(book))[0] == set()  # requested: the goods are not back yet
+    ledger.store_claims([replace(claim, status=ClaimStatus.DONE)])
+    assert book.count_orders(ResolveItem(book))[0] == {"RING"}
+    assert book.count_orders(ResolveItem(book))[0] == set()
+    gold = book.item("RING", "골드")
+    assert gold is not None and gold.stock == 3

@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from batch.jobs.collect import now_kst
 from batch.marketplaces.base import AuthFailed, ClientSettings, MarketClient, Rejected
 from batch.marketplaces.tmon import UNLIMITED_END, Tmon, TmonCredentials
-from batch.marketplaces.types import DeliveryTemplate
+from batch.marketplaces.types import DeliveryTemplate, Shipment
 from batch.models import (
     Cert,
     ClaimStatus,
@@ -655,6 +655,11 @@ def test_claim_searches_ask_every_claim_status_of_every_type() -> None:
             s.tmon.client.http, "tmon", "claims", {"order": made["orders"][0], "type": "cancel"}
         )
         await s.tmon.approve_cancel(cancel["claimNo"])  # C3 now
+        lines = await s.tmon.get_order(made["orders"][1], "main")
+        unit = [x for x in lines if x.product_no == lines[0].product_no]  # the deal a claim is raised on
+        await s.tmon.confirm([unit])
+        await s.tmon.send_invoices([Shipment(s.tmon.shipment_key(unit[0]), tuple(unit), "10001", "684512345678")])
+        # a return is raised once the deal shipped (D3)
         await sandbox_control(s.tmon.client.http, "tmon", "claims", {"order": made["orders"][1], "type": "return"})
         claims.extend(await s.tmon.collect_claims(now_kst() - dt.timedelta(days=2), now_kst(), "main", latest=True))
 

@@ -378,6 +378,11 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str
 
         s = run_stock(path, ws, app=app, clock=clock)
         files, errors, v = s.files, s.has_errors, s
+    elif kind == "claims":
+        from batch.jobs.claims import run_claims
+
+        c = run_claims(path, ws, app=app, clock=clock)
+        files, errors, v = c.files, c.has_errors, c
     elif kind == answers.KIND:
         from batch.jobs.answers import run_answers
 
@@ -397,7 +402,7 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str
         label = KIND_LABELS.get(kind, kind)
         raise FileRefused(
             "watch-kind",
-            f"이 파일은 '{label}' 목록이라 보낼 내용이 없습니다. 상품·송장·답변·재고 파일만 inbox 폴더에 넣어 주세요.",
+            f"이 파일은 '{label}' 목록이라 보낼 내용이 없습니다. 상품·송장·답변·재고·클레임 파일만 inbox 폴더에 넣어 주세요.",
         )
     label = KIND_LABELS.get(kind, kind)
     if errors:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from batch.exporters.template import write_template
 from batch.importers.answers import SPEC as ANSWERS
+from batch.importers.claims import CLAIMS_SPEC as CLAIMS
 from batch.importers.invoices import SPEC as INVOICES
 from batch.importers.products import SPEC as PRODUCTS
 from batch.importers.stock import SPEC as STOCK
 from batch.sheetspec import TemplateSpec
 
-TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES, ANSWERS, STOCK)
+TEMPLATES: tuple[TemplateSpec, ...] = (PRODUCTS, INVOICES, ANSWERS, STOCK, CLAIMS)
 ROOT = Path(__file__).resolve().parents[1] / "templates" / "xlsx"  # batch/templates, also ./templates
 
 

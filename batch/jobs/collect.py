@@ -356,6 +356,8 @@ def claim_rows(ledger: Ledger, only: set[tuple[str, str]] | None = None) -> list
                 "buyer": c.buyer,
                 "buyer_phone": lines[0].buyer_phone if lines else "",
                 "requested_at": c.requested_at,
+                "shown": c.shown or None,
+                "pickup": c.pickup or None,
             }
         )
     return out

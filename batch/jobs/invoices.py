@@ -16,7 +16,7 @@ from batch.importers import invoices as I
 from batch.importers.validation import Validation
 from batch.jobs.sale_cancel import cancel_units, preview_units, refusal
 from batch.jobs.sending import Job, SendRun, run_job
-from batch.jobs.stock import sync_stock
+from batch.jobs.stock import sync_now
 from batch.ledger import Ledger, crash_point
 from batch.marketplaces.base import Blocked, Clock, MarketError, Unavailable
 from batch.marketplaces.connect import Connection, adapter_for
@@ -594,9 +594,5 @@ def run_invoices(
     if (sold_out or (cancelled and ws.stock_sync)) and not dry_run:
         # 품절: the item is out (set to 0 as each cancel went), every listing stopped in this same run; another
         # reason gives the units back (with [stock] sync) and the listings are told
-        ledger = Ledger(ws.ledger_path)
-        try:
-            run.stock = sync_stock(ws, ledger, clock=clock, app=app)
-        finally:
-            ledger.close()
+        run.stock = sync_now(ws, clock=clock, app=app)
     return run

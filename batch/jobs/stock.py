@@ -39,7 +39,9 @@ STOPPED_THERE = (
     "판매를 재개하세요."
 )
 RETRY_NEXT = " (다음 동기화 때 다시 보냅니다)"
-REFUSED_NEXT = " (마켓이 받지 않았습니다. 값을 고쳐 재고 파일로 다시 넣어 주세요. 그때까지 동기화 때마다 다시 시도합니다)"
+REFUSED_NEXT = (
+    " (마켓이 받지 않았습니다. 값을 고쳐 재고 파일로 다시 넣어 주세요. 그때까지 동기화 때마다 다시 시도합니다)"
+)
 UNREAD = -1  # what a listing "showed" when it could not be read back after a send: never equal to what was sent
 NOT_SHOWN = "보냈지만 마켓에 아직 반영되지 않았습니다. 다음 동기화 때 다시 보냅니다."
 
@@ -265,6 +267,15 @@ def sync_stock(
     result.works = plan(book, ws)
     send(result.works, ws, ledger, book, clock=clock, app=app)
     return result
+
+
+def sync_now(ws: Workspace, *, clock: Clock | None = None, app: Any = None) -> StockPass:
+    """A pass of its own (after a job that moved stock: a seller cancel, an approved claim), on its own ledger."""
+    ledger = Ledger(ws.ledger_path)
+    try:
+        return sync_stock(ws, ledger, clock=clock, app=app)
+    finally:
+        ledger.close()
 
 
 # --- the stock workbook ----------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NoReturn
 
 import httpx
@@ -35,7 +36,7 @@ from batch.marketplaces.base import (
     status_error,
 )
 from batch.marketplaces.coupang_auth import CoupangAuth
-from batch.marketplaces.types import DeliveryTemplate, Outcomes, Shipment, Shown, option_no
+from batch.marketplaces.types import ClaimDecision, DeliveryTemplate, Outcomes, Shipment, Shown, option_no
 from batch.models import (
     Claim,
     ClaimStatus,
@@ -111,6 +112,102 @@ EXCHANGE_STATUS = {
     "REJECT": ClaimStatus.DONE,
     "CANCEL": ClaimStatus.WITHDRAWN,
 }
+# 클레임 처리 (issue 18). The words Coupang shows for a receipt (receiptStatus, C1 return-api/ko/lookup-return-request-
+# list-per-day.document.ts, its table) and its 출고중지처리상태 (releaseStopStatus, the same table: 미처리 | 처리(이미출고)
+# | 처리(출고중지) | 자동처리(이미출고) | 비대상)
+RECEIPT_WORDS = {
+    "RELEASE_STOP_UNCHECKED": "출고중지요청",
+    "RETURNS_UNCHECKED": "반품접수",
+    "VENDOR_WAREHOUSE_CONFIRM": "입고완료",
+    "REQUEST_COUPANG_CHECK": "쿠팡확인요청",
+    "RETURNS_COMPLETED": "반품완료",
+}
+RELEASE_STOP_ASKED = "RELEASE_STOP_UNCHECKED"
+STOP_OPEN = "미처리"  # a buyer's cancel waiting for 출고중지완료 or 이미출고
+STOP_DONE = "처리(출고중지)"  # the cancel approved (stoppedShipment)
+SHIPPED_ANYWAY = ("처리(이미출고)", "자동처리(이미출고)")  # the cancel answered 이미출고: a return follows
+NOT_A_STOP = "비대상"
+# C1 exchange-api/ko/lookup-change-request-list.document.ts: exchangeStatus, collectStatus (회수상태) and deliveryStatus
+# (재배송상태) tables
+EXCHANGE_WORDS = {"RECEIPT": "접수", "PROGRESS": "진행", "SUCCESS": "완료", "REJECT": "불가", "CANCEL": "철회"}
+COLLECT_WORDS = {
+    "BeforeDirection": "회수연동 전",
+    "CompleteDirection": "회수연동",
+    "Delivering": "회수중",
+    "CompleteCollect": "업체전달완료",
+    "DirectionFail": "회수연동실패",
+    "Fail": "회수실패",
+    "Withdraw": "교환회수철회",
+    "NoCollect": "회수 불필요",
+    "NoneData": "정보없음",
+}
+DELIVERY_WORDS = {
+    "BeforeDirection": "배송연동 전",
+    "CompleteDirection": "배송연동",
+    "Delivering": "배송중",
+    "CompleteDelivery": "배송완료",
+    "DirectionFail": "배송연동실패",
+    "VendorDirect": "업체직송",
+    "Fail": "배송실패",
+    "Withdraw": "교환배송철회",
+    "NoneData": "정보없음",
+}
+COLLECTED = "CompleteCollect"  # articles/360034027954: the exchange invoice only once collectStatus is 업체전달완료
+# 취소 거부: Coupang's only answer to a 출고중지요청 besides 출고중지완료 is 이미출고 (completedShipment, with the invoice of
+# what left; C1 delivery-api/ko/products-already-shipped-processing.document.ts, articles/360033793034)
+CANCEL_REFUSALS = {"이미 발송함": "completedShipment"}  # the workbook's label for 이미출고
+# 교환 거부: exchangeRejectCode "SOLDOUT 또는 WITHDRAW만 입력할 수 있습니다" (C1 exchange-request-deny-processing; articles/
+# 360034027874: SOLDOUT 교환할 수 있지만 아이템이 매진, WITHDRAW 교환요청이 철회됨 (고객님이 요청함))
+EXCHANGE_REJECT_CODES = {"교환 상품 품절": "SOLDOUT", "구매자 철회 요청": "WITHDRAW"}
+# 반품 has no refuse call (the return API's seven calls: list, one, 입고 확인, 승인, two withdrawal reads, 회수 송장)
+CLAIM_REJECT_REASONS: Mapping[ClaimType, tuple[str, ...]] = MappingProxyType(
+    {ClaimType.CANCEL: tuple(CANCEL_REFUSALS), ClaimType.EXCHANGE: tuple(EXCHANGE_REJECT_CODES)}
+)
+CLAIM_WITHDRAWN = "구매자가 철회한 요청입니다. 쿠팡에 보낼 것이 없으니 이 행은 보류로 두세요."
+NO_RETURN_REFUSAL = (
+    "쿠팡 API에는 반품 거부가 없습니다. 돌아온 상품에 문제가 있으면 쿠팡 WING에서 입고 확인 뒤 '쿠팡 확인 요청'을 "
+    "하세요. 이 행은 보류로 두세요."
+)
+NO_REDELIVERY = "쿠팡에는 재배송 클레임 처리 API가 없습니다. 쿠팡 WING에서 처리하세요."
+CANCEL_NEEDS_INVOICE = (
+    "쿠팡 취소 요청은 '이미출고'로만 거부할 수 있고, 이미 보낸 택배의 택배사와 송장번호가 필요합니다. 택배사와 "
+    "송장번호를 적은 뒤 다시 실행하세요."
+)
+EXCHANGE_NEEDS_INVOICE = (
+    "쿠팡 교환 승인에는 다시 보낼 상품의 택배사와 송장번호가 필요합니다. 택배사와 송장번호를 적은 뒤 다시 실행하세요."
+)
+CANCEL_SHIPPED_ALREADY = (
+    "이 취소 요청은 이미 '이미출고'로 처리되어 반품으로 넘어갔습니다. 반품(회수) 건으로 처리하세요."
+)
+CANCEL_STOPPED_ALREADY = "이 취소 요청은 이미 출고중지(취소 승인)로 처리되었습니다. 거부할 수 없습니다."
+EXCHANGE_REJECTED_ALREADY = "이 교환은 이미 교환불가(거부)로 처리되었습니다. 쿠팡 WING에서 확인하세요."
+EXCHANGE_DONE_ALREADY = "이 교환은 이미 완료되었습니다. 거부할 수 없습니다."
+NO_EXCHANGE_BOX = (
+    "쿠팡에 입고 확인은 되었지만 교환 배송번호가 아직 없습니다(쿠팡은 입고 확인 뒤 최대 10분 걸려 만듭니다). "
+    "10분쯤 뒤 다시 실행하세요. 계속 이러면 쿠팡 WING에서 교환 입고 확인 상태를 보세요."
+)
+
+
+def refuse_reasons(kind: ClaimType) -> str:
+    labels = CLAIM_REJECT_REASONS.get(kind, ())
+    return f"쿠팡 {kind.value} 거부사유는 {', '.join(labels)} 중 하나여야 합니다. 거부사유를 고른 뒤 다시 실행하세요."
+
+
+def one_receipt(claim_no: str) -> str:
+    return (
+        f"쿠팡은 클레임을 접수번호 단위로만 처리합니다(상품별로 나눠 처리할 수 없음). 클레임번호 {claim_no}의 행을 모두 "
+        "같은 처리·거부사유·송장으로 적은 뒤 다시 실행하세요."
+    )
+
+
+def claim_missing(claim_no: str) -> str:
+    return f"쿠팡에서 클레임 {claim_no}을(를) 찾지 못했습니다. 클레임을 다시 모은 뒤 쿠팡 WING에서 확인하세요."
+
+
+def not_in_state(what: str, shown: str) -> str:
+    return f"쿠팡 클레임이 {what}할 수 없는 상태({shown})입니다. 쿠팡 WING에서 확인하세요."
+
+
 # 판매취소 (주문 상품 취소 처리): bigCancelCode is always CANERR, middleCancelCode one of CCTTER / CCPNER / CCPRER
 # (articles/360033843154; C1 delivery-api/ko/instruct-cancel.document.ts, whose table names them: CCTTER "재고 연동 오류 :
 # 재고 문제로 취소가 발생하는 경우", CCPNER "제휴사이트 오류 : 주소 문제로 고객 배송지 생성 불가시 취소 되는 오류", CCPRER
@@ -244,6 +341,10 @@ class Coupang:
 
     market = MARKET
     answer_limit = ANSWER_LIMIT
+    claim_reject_reasons = CLAIM_REJECT_REASONS
+    # what to do instead of a refusal Coupang has no call for (the job says it on the row, nothing sent)
+    claim_refusal_words = MappingProxyType({ClaimType.RETURN: NO_RETURN_REFUSAL, ClaimType.REDELIVERY: NO_REDELIVERY})
+    decides_whole_claim = True  # a receipt is decided whole (one_receipt): every line of a claim number alike
     sandbox_path = ""
 
     @staticmethod
@@ -1041,7 +1142,18 @@ class Coupang:
                 claims.update(((c.claim_no, c.product_no), c) for c in self._exchanges(item, account))
         return list(claims.values())
 
-    def _returns(self, item: Mapping[str, Any], kind: ClaimType, account: str) -> list[Claim]:
+    def _returns(
+        self, item: Mapping[str, Any], listed: ClaimType, account: str, kind: ClaimType | None = None
+    ) -> list[Claim]:
+        """One receipt of ``GET {v6}/returnRequests`` (listed under cancelType ``listed``) as claim lines.
+
+        A receipt of the RETURN list that is a buyer's 출고중지요청 (receiptStatus RELEASE_STOP_UNCHECKED, or its
+        releaseStopStatus 미처리 / 처리(출고중지)) is a cancel: "고객이 출고중지요청 시(상품준비중 단계에서 반품을 접수할
+        경우) RU(출고중지요청) 와 UC(반품접수) 상태에서 조회됩니다" (articles/360033919613); once answered 이미출고 it goes
+        on as a return ("이미출고 처리 시, 반품접수가 진행됩니다", articles/360023108213). ``kind`` forces the type (a
+        claim read back keeps the type it was collected as; ❓ docs/protocols/coupang.md reading 17).
+        """
+        kind = kind or _receipt_kind(item, listed)
         lines = [
             (
                 str(line.get("sellerProductId") or ""),
@@ -1053,11 +1165,13 @@ class Coupang:
             item,
             account,
             kind,
-            RETURN_STATUS.get(str(item.get("receiptStatus"))) or _unknown("반품/취소", item.get("receiptStatus")),
+            _receipt_status(item, kind),
             str(item["receiptId"]),
             ("cancelReasonCategory1", "cancelReasonCategory2", "cancelReason"),
             lines,
             str(item.get("requesterName") or ""),
+            shown=_receipt_shown(item),
+            pickup=_pickup(item) if kind is ClaimType.RETURN else "",
         )
 
     def _exchanges(self, item: Mapping[str, Any], account: str) -> list[Claim]:
@@ -1079,7 +1193,265 @@ class Coupang:
             ("reasonCodeText", "reasonEtcDetail"),
             lines,
             str(address.get("returnCustomerName") or "") if isinstance(address, Mapping) else "",
+            shown=_exchange_shown(item),
+            pickup=_pickup(item),
         )
+
+    async def claim_now(self, claim: Claim) -> Claim | None:
+        """The claim as Coupang holds it now, from the lists it was collected from (❓ reading 17): a receipt from
+        ``GET {v6}/returnRequests`` (the minute of its request, cancelType RETURN and CANCEL: the single read
+        ``{v6}/returnRequests/{receiptId}`` takes no cancel numbers, articles/360034562353 "취소번호는 지원되지
+        않습니다"); one no longer listed is looked up in the withdrawal history (``POST {v4}/returnWithdrawList``, C1
+        return-api/ko/lookup-return-cancel-list.document.ts) and comes back 철회. An exchange from ``GET
+        {v4}/exchangeRequests`` (the minute of its request; 철회 is its exchangeStatus CANCEL). Coupang has no
+        재배송 claim: None."""
+        if claim.kind is ClaimType.EXCHANGE:
+            item = await self._exchange_now(claim)
+            return None if item is None else _same_line(self._exchanges(item, claim.account), claim)
+        if claim.kind not in (ClaimType.CANCEL, ClaimType.RETURN):
+            return None
+        found, withdrawn = await self._receipt_now(claim)
+        if found is None:
+            words = "취소철회" if claim.kind is ClaimType.CANCEL else "반품철회"
+            return replace(claim, status=ClaimStatus.WITHDRAWN, shown=words) if withdrawn else None
+        return _same_line(self._returns(found, claim.kind, claim.account, claim.kind), claim)
+
+    async def _receipt_now(self, claim: Claim) -> tuple[dict[str, Any] | None, bool]:
+        """(the receipt as listed now, or None; whether it is in the withdrawal history)."""
+        moment = _requested(claim)
+        first, last = f"{moment:%Y-%m-%dT%H:%M}", f"{moment + dt.timedelta(minutes=1):%Y-%m-%dT%H:%M}"
+        order = ("CANCEL", "RETURN") if claim.kind is ClaimType.CANCEL else ("RETURN", "CANCEL")
+        for cancel_type in order:
+            params = {
+                "searchType": "timeFrame",
+                "createdAtFrom": first,
+                "createdAtTo": last,
+                "cancelType": cancel_type,
+                "maxPerPage": PAGE,
+            }
+            for item in await self._tokens(self._v(6, "/returnRequests"), params):
+                if str(item.get("receiptId")) == claim.claim_no:
+                    return item, False
+        return None, await self._withdrawn(claim.claim_no)
+
+    async def _withdrawn(self, receipt: str) -> bool:
+        """``POST {v4}/returnWithdrawList {"cancelIds": [...]}`` (반품철회 이력 접수번호로 조회, C1 lookup-return-cancel-
+        list: "cancelIds는 number 타입", at most 50): whether the buyer withdrew the receipt."""
+        if not receipt.isdigit():
+            return False
+        body = {"cancelIds": [int(receipt)]}
+        answer = json_object(await self._send(Call("POST", self._v(4, "/returnWithdrawList"), json=body)))
+        found = answer.get("data")
+        return any(str(w.get("cancelId")) == receipt for w in found or [] if isinstance(w, Mapping))
+
+    async def _exchange_now(self, claim: Claim) -> dict[str, Any] | None:
+        moment = _requested(claim)
+        params = {
+            "createdAtFrom": f"{moment:%Y-%m-%dT%H:%M}:00",
+            "createdAtTo": f"{moment:%Y-%m-%dT%H:%M}:59",
+            "maxPerPage": PAGE,
+        }
+        for item in await self._tokens(self._v(4, "/exchangeRequests"), params):
+            if str(item.get("exchangeId")) == claim.claim_no:
+                return item
+        return None
+
+    async def decide_claims(self, decisions: Sequence[ClaimDecision]) -> Outcomes:
+        """Each decision with Coupang's own call, one receipt (or exchange) at a time: Coupang answers a receipt as a
+        whole ("출고중지를 비롯한 이미출고 처리 API 등은 receiptId 단위로만 처리 가능합니다", articles/360023108913), so
+        the lines of one claim number take one call and share its outcome; lines asking different things are refused.
+        The claim is read first (``claim_now``'s reads) and only what is still open is sent:
+
+        * 취소 승인: ``PATCH {v4}/returnRequests/{receiptId}/stoppedShipment`` (출고중지완료) ``{vendorId, receiptId,
+          cancelCount}``, cancelCount the receipt's cancelCountSum (articles/360023109453); 취소 거부 (이미출고 only):
+          ``PATCH …/completedShipment`` ``{vendorId, receiptId, deliveryCompanyCode, invoiceNumber}`` (이미출고).
+          Both only for a 출고중지요청 (RELEASE_STOP_UNCHECKED, or RETURNS_UNCHECKED with releaseStopStatus 미처리:
+          articles/360034320673, 360033793034).
+        * 반품 승인: ``PATCH …/receiveConfirmation`` (입고 확인, only in RETURNS_UNCHECKED, articles/360034027214), the
+          receipt read again (빠른환불 completes it there), then ``PATCH …/approval`` ``{vendorId, receiptId,
+          cancelCount}`` (only in VENDOR_WAREHOUSE_CONFIRM, articles/360034562513). 반품 거부: no call exists.
+        * 교환 승인: ``PATCH {v4}/exchangeRequests/{exchangeId}/receiveConfirmation`` when not yet collected, read again
+          for the new shipmentBoxId (deliveryInvoiceGroupDtos; "최대 10분"), then ``POST …/invoices`` ``[{exchangeId,
+          vendorId, shipmentBoxId, goodsDeliveryCode, invoiceNumber}]`` (articles/360034027954); 교환 거부: ``PATCH
+          …/rejection`` ``{exchangeId, vendorId, exchangeRejectCode}`` (SOLDOUT | WITHDRAW).
+        * 재배송: Coupang has none. A decision already in effect is done; a withdrawn claim is refused.
+
+        Every write is ``idempotent=False``: a second send is refused by Coupang, so an answer lost on the way is
+        outcome-unknown rather than resent blind (the next run reads the claim first).
+        """
+        groups: dict[tuple[bool, str], list[ClaimDecision]] = {}
+        for decision in decisions:
+            claim = decision.claim
+            groups.setdefault((claim.kind is ClaimType.EXCHANGE, claim.claim_no), []).append(decision)
+        keyed = list(groups.values())
+        results = await each_item(
+            list(range(len(keyed))),
+            str,
+            lambda i: self._decide(keyed[i]),
+            self.client.settings.concurrency,
+        )
+        return {d.key: results[str(i)] for i, group in enumerate(keyed) for d in group}
+
+    async def _decide(self, group: Sequence[ClaimDecision]) -> None:
+        first = group[0]
+        claim = first.claim
+        asks = {(d.approve, d.reason, d.courier_code, d.number) for d in group}
+        if len(asks) > 1:
+            raise Rejected(MARKET, one_receipt(claim.claim_no))
+        if claim.kind not in (ClaimType.CANCEL, ClaimType.RETURN, ClaimType.EXCHANGE):
+            raise Rejected(MARKET, NO_REDELIVERY)
+        if not first.approve:
+            if claim.kind is ClaimType.RETURN:
+                raise Rejected(MARKET, NO_RETURN_REFUSAL)
+            if first.reason not in CLAIM_REJECT_REASONS[claim.kind]:
+                raise Rejected(MARKET, refuse_reasons(claim.kind))
+        needs_invoice = (claim.kind is ClaimType.CANCEL and not first.approve) or (
+            claim.kind is ClaimType.EXCHANGE and first.approve
+        )
+        if needs_invoice and not (first.courier_code and first.number):
+            raise Rejected(MARKET, CANCEL_NEEDS_INVOICE if claim.kind is ClaimType.CANCEL else EXCHANGE_NEEDS_INVOICE)
+        if not claim.claim_no.isdigit():
+            raise Rejected(MARKET, claim_missing(claim.claim_no))
+        if claim.kind is ClaimType.EXCHANGE:
+            exchange = await self._exchange_now(claim)
+            if exchange is None:
+                raise Rejected(MARKET, claim_missing(claim.claim_no))
+            await self._decide_exchange(first, exchange)
+            return
+        receipt, withdrawn = await self._receipt_now(claim)
+        if receipt is None:
+            raise Rejected(MARKET, CLAIM_WITHDRAWN if withdrawn else claim_missing(claim.claim_no))
+        if claim.kind is ClaimType.CANCEL:
+            await self._decide_cancel(first, receipt)
+        else:
+            await self._decide_return(first, receipt)
+
+    def _receipt_body(self, receipt: Mapping[str, Any], **more: Any) -> dict[str, Any]:
+        return {"vendorId": self.credentials.vendor_id, "receiptId": int(receipt["receiptId"]), **more}
+
+    async def _decide_cancel(self, decision: ClaimDecision, receipt: Mapping[str, Any]) -> None:
+        """출고중지완료 (approve) or 이미출고 with the invoice (refuse), only for an open 출고중지요청."""
+        stop = str(receipt.get("releaseStopStatus") or "")
+        status = str(receipt.get("receiptStatus") or "")
+        is_open = stop == STOP_OPEN or (status == RELEASE_STOP_ASKED and stop not in (STOP_DONE, *SHIPPED_ANYWAY))
+        if decision.approve:
+            if stop == STOP_DONE:
+                return  # 출고중지완료 already
+            if stop in SHIPPED_ANYWAY:
+                raise Rejected(MARKET, CANCEL_SHIPPED_ALREADY)
+            if not is_open:
+                if status == "RETURNS_COMPLETED":
+                    return  # cancelled already (a 결제완료 cancel Coupang completes itself)
+                raise Rejected(MARKET, not_in_state("출고중지", _receipt_shown(receipt)))
+            body = self._receipt_body(receipt, cancelCount=_cancel_count(receipt))
+            await self._claim_write("PATCH", self._receipt_path(receipt, "stoppedShipment"), body, "출고중지완료")
+            return
+        if stop in SHIPPED_ANYWAY:
+            return  # 이미출고 already
+        if stop == STOP_DONE:
+            raise Rejected(MARKET, CANCEL_STOPPED_ALREADY)
+        if not is_open:
+            raise Rejected(MARKET, not_in_state("이미출고로 거부", _receipt_shown(receipt)))
+        body = self._receipt_body(receipt, deliveryCompanyCode=decision.courier_code, invoiceNumber=decision.number)
+        await self._claim_write("PATCH", self._receipt_path(receipt, "completedShipment"), body, "이미출고 처리")
+
+    async def _decide_return(self, decision: ClaimDecision, receipt: Mapping[str, Any]) -> None:
+        """입고 확인 then 반품 승인; a receipt completed already (빠른환불 or an earlier run) is done."""
+        status = str(receipt.get("receiptStatus") or "")
+        if status == "RETURNS_UNCHECKED" and str(receipt.get("releaseStopStatus") or "") != STOP_OPEN:
+            body = self._receipt_body(receipt)
+            await self._claim_write("PATCH", self._receipt_path(receipt, "receiveConfirmation"), body, "입고 확인")
+            again, _ = await self._receipt_now(decision.claim)
+            if again is None:
+                raise Unavailable(
+                    MARKET,
+                    "쿠팡에 입고 확인은 보냈지만 반품을 다시 읽지 못했습니다. 잠시 뒤 다시 실행하세요(승인만 보냅니다).",
+                )
+            receipt, status = again, str(again.get("receiptStatus") or "")
+        if status == "RETURNS_COMPLETED":
+            return  # 반품완료: approved already, or by 빠른환불 at the receipt (articles/360034027214)
+        if status != "VENDOR_WAREHOUSE_CONFIRM":
+            raise Rejected(MARKET, not_in_state("반품 승인", _receipt_shown(receipt)))
+        body = self._receipt_body(receipt, cancelCount=_cancel_count(receipt))
+        await self._claim_write("PATCH", self._receipt_path(receipt, "approval"), body, "반품 승인")
+
+    def _receipt_path(self, receipt: Mapping[str, Any], action: str) -> str:
+        return self._v(4, f"/returnRequests/{receipt['receiptId']}/{action}")
+
+    async def _decide_exchange(self, decision: ClaimDecision, exchange: Mapping[str, Any]) -> None:
+        status = str(exchange.get("exchangeStatus") or "")
+        if status == "CANCEL":
+            raise Rejected(MARKET, CLAIM_WITHDRAWN)
+        number = int(exchange["exchangeId"])
+        path = self._v(4, f"/exchangeRequests/{number}")
+        vendor = self.credentials.vendor_id
+        if not decision.approve:
+            if status == "REJECT":
+                return  # 교환불가 already
+            if status == "SUCCESS":
+                raise Rejected(MARKET, EXCHANGE_DONE_ALREADY)
+            if exchange.get("rejectable") is False:  # C1: rejectable "교환 불가처리 가능여부"
+                raise Rejected(MARKET, not_in_state("교환불가(거부)로 처리", _exchange_shown(exchange)))
+            code = EXCHANGE_REJECT_CODES[decision.reason]
+            body = {"exchangeId": number, "vendorId": vendor, "exchangeRejectCode": code}
+            await self._claim_write("PATCH", f"{path}/rejection", body, "교환 거부")
+            return
+        if status == "REJECT":
+            raise Rejected(MARKET, EXCHANGE_REJECTED_ALREADY)
+        if status == "SUCCESS":
+            return  # 교환완료
+        boxes = _exchange_boxes(exchange)
+        if not boxes and str(exchange.get("collectStatus") or "") != COLLECTED:
+            body = {"exchangeId": number, "vendorId": vendor}
+            await self._claim_write("PATCH", f"{path}/receiveConfirmation", body, "교환 입고 확인")
+            again = await self._exchange_now(decision.claim)
+            boxes = _exchange_boxes(again or {})
+        if not boxes:
+            raise Unavailable(MARKET, NO_EXCHANGE_BOX)
+        held = {box: invoice for box, invoice in boxes.items() if invoice}
+        if held:
+            if set(held.values()) == {decision.number} and len(held) == len(boxes):
+                return  # this invoice is on every exchange box already
+            if set(held.values()) != {decision.number}:
+                raise Rejected(
+                    MARKET,
+                    f"쿠팡 교환 배송에 이미 다른 송장({', '.join(sorted(set(held.values())))})이 등록되어 있습니다. "
+                    "바꾸려면 쿠팡 WING에서 수정하세요.",
+                )
+        body_items = [
+            {
+                "exchangeId": number,
+                "vendorId": vendor,
+                "shipmentBoxId": int(box),
+                "goodsDeliveryCode": decision.courier_code,
+                "invoiceNumber": decision.number,
+            }
+            for box in boxes
+            if box not in held
+        ]
+        await self._claim_write("POST", f"{path}/invoices", body_items, "교환 송장")
+
+    async def _claim_write(self, method: str, path: str, body: Any, what: str) -> None:
+        """One claim write; Coupang's refusal (an HTTP 4xx, or ``data.resultCode`` FAIL, C1's answer tables) comes
+        back in its words with what to do."""
+        try:
+            answer = json_object(await self._send(Call(method, path, json=body, idempotent=False)))
+        except Rejected as exc:
+            raise Rejected(
+                MARKET,
+                f"쿠팡이 {what}을(를) 받지 않았습니다: {exc.message.removeprefix('쿠팡: ')} 쿠팡 WING에서 클레임 "
+                "상태를 확인하세요.",
+                status=exc.status,
+                code=exc.code,
+            ) from exc
+        data = answer.get("data")
+        if isinstance(data, Mapping) and str(data.get("resultCode") or "").upper() == "FAIL":
+            raise Rejected(
+                MARKET,
+                f"쿠팡이 {what}을(를) 받지 않았습니다: {data.get('resultMessage') or 'FAIL'} 쿠팡 WING에서 클레임 "
+                "상태를 확인하세요.",
+                code="FAIL",
+            )
 
     # --- inquiries ---------------------------------------------------------------------------------
 
@@ -1188,9 +1560,18 @@ def _claims(
     reason_keys: tuple[str, ...],
     lines: list[tuple[str, str]],
     buyer: str,
+    *,
+    shown: str = "",
+    pickup: str = "",
 ) -> list[Claim]:
-    """One Claim per (product number, name) line of a request (one for the request when it lists none)."""
+    """One Claim per product number of a request (one for the request when it lists none); the names of one product
+    number's lines (two options of one product on a receipt) are joined, so none is lost."""
     reason = " ".join(" ".join(str(item.get(k) or "") for k in reason_keys).split())
+    names: dict[str, list[str]] = {}
+    for product_no, name in lines or [("", "")]:
+        names.setdefault(product_no, [])
+        if name not in names[product_no]:
+            names[product_no].append(name)
     return [
         Claim(
             market=MARKET,
@@ -1198,15 +1579,118 @@ def _claims(
             claim_no=claim_no,
             order_no=str(item.get("orderId") or ""),
             product_no=product_no,
-            product_name=name,
+            product_name=" / ".join(name for name in found if name),
             kind=kind,
             status=status,
             reason=reason,
             buyer=buyer,
             requested_at=_stamp(item.get("createdAt")),
+            pickup=pickup,
+            shown=shown,
         )
-        for product_no, name in lines or [("", "")]
+        for product_no, found in names.items()
     ]
+
+
+def _receipt_kind(item: Mapping[str, Any], listed: ClaimType) -> ClaimType:
+    """CANCEL for the CANCEL list and for a 출고중지요청 in the RETURN list; RETURN otherwise (reading 17)."""
+    if listed is ClaimType.CANCEL:
+        return ClaimType.CANCEL
+    stop = str(item.get("releaseStopStatus") or "")
+    if str(item.get("receiptStatus")) == RELEASE_STOP_ASKED or stop in (STOP_OPEN, STOP_DONE):
+        return ClaimType.CANCEL
+    return ClaimType.RETURN
+
+
+def _receipt_status(item: Mapping[str, Any], kind: ClaimType) -> ClaimStatus:
+    """A cancel is open while its 출고중지 is 미처리 (whatever receiptStatus says: Coupang refunds an INSTRUCT cancel by
+    itself, articles/360034152053 "자동환불") and decided once 처리(출고중지) or 이미출고; otherwise receiptStatus."""
+    stop = str(item.get("releaseStopStatus") or "")
+    if kind is ClaimType.CANCEL and stop == STOP_OPEN:
+        return ClaimStatus.REQUESTED
+    if kind is ClaimType.CANCEL and stop in SHIPPED_ANYWAY:  # refused as shipped: no cancel took place (no stock back)
+        return ClaimStatus.WITHDRAWN
+    if kind is ClaimType.CANCEL and stop == STOP_DONE:
+        return ClaimStatus.DONE
+    return RETURN_STATUS.get(str(item.get("receiptStatus"))) or _unknown("반품/취소", item.get("receiptStatus"))
+
+
+def _receipt_shown(item: Mapping[str, Any]) -> str:
+    """Coupang's words: receiptStatus, with the 출고중지처리상태 when the receipt is a 출고중지 one."""
+    status = str(item.get("receiptStatus") or "")
+    words = RECEIPT_WORDS.get(status, status)
+    stop = str(item.get("releaseStopStatus") or "")
+    return f"{words} ({stop})" if stop and stop != NOT_A_STOP else words
+
+
+def _exchange_shown(item: Mapping[str, Any]) -> str:
+    status = str(item.get("exchangeStatus") or "")
+    parts = [f"교환{EXCHANGE_WORDS.get(status, status)}"]
+    collect = str(item.get("collectStatus") or "")
+    if collect:
+        parts.append(f"회수 {COLLECT_WORDS.get(collect, collect)}")
+    delivery = str(item.get("deliveryStatus") or "")
+    if delivery and delivery != "BeforeDirection":
+        parts.append(f"재배송 {DELIVERY_WORDS.get(delivery, delivery)}")
+    return " · ".join(parts)
+
+
+def _pickup(item: Mapping[str, Any]) -> str:
+    """The 회수 운송장 of a return or exchange (``returnDeliveryDtos``; C1: a deliveryInvoiceNo "" or null is ignored),
+    as the courier's name and the number."""
+    parts: list[str] = []
+    for delivery in item.get("returnDeliveryDtos") or []:
+        if not isinstance(delivery, Mapping):
+            continue
+        number = str(delivery.get("deliveryInvoiceNo") or "").strip()
+        if not number:
+            continue
+        code = str(delivery.get("deliveryCompanyCode") or "")
+        courier = find_courier(code) if code else None
+        parts.append(f"{courier.name if courier else code} {number}".strip())
+    return ", ".join(dict.fromkeys(parts))
+
+
+def _exchange_boxes(item: Mapping[str, Any]) -> dict[str, str]:
+    """The exchange's re-send boxes (``deliveryInvoiceGroupDtos``, made at 입고 확인, articles/360034027954) -> the
+    invoice number each holds ("" when none yet); a group of an ordinary delivery (shippingDeliveryType DELIVERY) is
+    not one."""
+    out: dict[str, str] = {}
+    for group in item.get("deliveryInvoiceGroupDtos") or []:
+        if not isinstance(group, Mapping) or group.get("shipmentBoxId") in (None, ""):
+            continue
+        if str(group.get("shippingDeliveryType") or "") == "DELIVERY":
+            continue
+        numbers = [
+            str(i.get("invoiceNumber") or "")
+            for i in group.get("deliveryInvoiceDtos") or []
+            if isinstance(i, Mapping) and i.get("invoiceNumber")
+        ]
+        out[str(group["shipmentBoxId"])] = numbers[-1] if numbers else ""
+    return out
+
+
+def _cancel_count(receipt: Mapping[str, Any]) -> int:
+    """The receipt's count: cancelCountSum (the FAQ articles/360023109453: "반품요청 목록조회 API의 cancelCountSum(총
+    취소수량)과 동일"), else the sum of its items' cancelCount."""
+    total = receipt.get("cancelCountSum")
+    if total not in (None, ""):
+        return _number(total)
+    return sum(_number(i.get("cancelCount")) for i in receipt.get("returnItems") or [] if isinstance(i, Mapping))
+
+
+def _requested(claim: Claim) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(claim.requested_at, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        raise Rejected(
+            MARKET,
+            f"클레임 {claim.claim_no}의 요청 시각이 없어 쿠팡에서 다시 읽을 수 없습니다. 클레임을 다시 모으세요.",
+        ) from None
+
+
+def _same_line(claims: list[Claim], asked: Claim) -> Claim | None:
+    return next((c for c in claims if c.product_no == asked.product_no), None)
 
 
 def _page(body: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:

@@ -7,9 +7,11 @@ Sources as in esm.py: [E n] = the etapi guide copy, post n (``rumeadia-dotcom/in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any
 
 from batch.marketplaces.base import (
@@ -24,10 +26,16 @@ from batch.marketplaces.base import (
     each_item,
     windows,
 )
-from batch.marketplaces.types import Outcomes, Shipment
+from batch.marketplaces.types import ClaimDecision, Outcomes, Shipment
 from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, now_kst
 
 MARKET = Market.ESM.value
+WITHDRAWN = "구매자가 철회한 요청입니다(ESM이 받지 않았습니다). 처리할 것이 없습니다."
+
+
+class StateRefused(Rejected):
+    """ESM refused a claim call because of the claim's state ("취소 승인 대상이 없습니다", 옥션 W8-1, …): it may have
+    been finished or withdrawn meanwhile; decide_claims reads the claim back to tell."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,46 @@ EXCHANGE_STATES = {
     "4": ClaimStatus.DONE,
     "5": ClaimStatus.WITHDRAWN,
 }
+# Claim.shown: each state in the guide's own words ([E 50] CancelStatus, [E 53] ReturnStatus, [E 59] ExchangeStatus)
+CANCEL_SHOWN = {
+    "1": "취소요청",
+    "2": "취소중",
+    "3": "취소완료",
+    "4": "취소철회",
+    "5": "직권환불(고객센터)",
+    "6": "송금 후 취소",
+}
+RETURN_SHOWN = {
+    "1": "반품요청",  # [E 53] "반품 수거중일 경우, 반품요청(1번)에 포함"
+    "2": "반품수거완료",
+    "3": "반품환불보류",
+    "4": "반품환불완료",
+    "5": "반품철회",
+    "6": "직권환불(고객센터)",
+}
+EXCHANGE_SHOWN = {
+    "0": "배송중/배송완료(재발송 처리후)",
+    "1": "교환요청/교환물품반송중",
+    "2": "교환수거완료",
+    "3": "교환보류",
+    "4": "교환완료",
+    "5": "교환철회",
+}
+EXCHANGE_HELD = "3"  # [E 59] 3 교환보류 ("교환 물품 반송 중이면서 보류 중일 경우, 교환보류(3번)에 포함")
+# [E 59] ExchangeStatus request values per site: "4 : 교환완료 G마켓만)"
+EXCHANGE_ASKED = {"gmarket": ("1", "2", "3", "4", "5"), "auction": ("1", "2", "3", "5")}
 CLAIM_BY_REQUEST = 2  # [E 50/53/59] Type 2 : 취소/반품/교환 신청일
+CLAIM_STATES: dict[ClaimType, tuple[dict[str, ClaimStatus], dict[str, str]]] = {
+    ClaimType.CANCEL: (CANCEL_STATES, CANCEL_SHOWN),
+    ClaimType.RETURN: (RETURN_STATES, RETURN_SHOWN),
+    ClaimType.EXCHANGE: (EXCHANGE_STATES, EXCHANGE_SHOWN),
+}
+# the list call of each claim type and its state field (asked per state: only cancels have "전체")
+CLAIM_LISTS: dict[ClaimType, tuple[str, str]] = {
+    ClaimType.CANCEL: ("/claim/v1/sa/Cancels", "CancelStatus"),  # [E 50]
+    ClaimType.RETURN: ("/claim/v1/sa/Returns", "ReturnStatus"),  # [E 53]
+    ClaimType.EXCHANGE: ("/claim/v1/sa/Exchanges", "ExchangeStatus"),  # [E 59]
+}
 ALL_CANCELS = 0  # [E 50] CancelStatus 0 : 전체
 BY_ORDER_NO = 0  # [E 50] Type 0 : 주문번호
 # [E 50] CancelStatus 2 취소중, 3 취소완료, 5 직권환불, 6 송금후취소: the order is cancelled (1 요청, 4 철회: it is not)
@@ -530,8 +577,7 @@ class EsmOrders:
                     body = {"SiteType": site.order_type, "ReturnStatus": int(state), **dates}
                     for row in await self._claim_list("/claim/v1/sa/Returns", body, site, "반품"):
                         self._keep(found, self._claim(row, account, site, ClaimType.RETURN, "ReturnStatus", state))
-                # [E 59] ExchangeStatus "4 : 교환완료 G마켓만)"
-                for state in ("1", "2", "3", "4", "5") if site.name == "gmarket" else ("1", "2", "3", "5"):
+                for state in EXCHANGE_ASKED[site.name]:  # [E 59] "4 : 교환완료 G마켓만)"
                     body = {"SiteType": site.order_type, "ExchangeStatus": int(state), **dates}
                     for row in await self._claim_list("/claim/v1/sa/Exchanges", body, site, "교환"):
                         self._keep(found, self._claim(row, account, site, ClaimType.EXCHANGE, "ExchangeStatus", state))
@@ -543,15 +589,16 @@ class EsmOrders:
 
     @staticmethod
     def _claim(row: Mapping[str, Any], account: str, site: Site, kind: ClaimType, field: str, asked: str = "") -> Claim:
+        """One claim row of [E 50/53/59]: ``status`` ours, ``shown`` the state in the guide's words, ``pickup`` the
+        return's / exchange's 회수 courier and number (``PickupInfo.DeliveryCompName`` + ``InvoiceNo``, when ESM gives
+        a number), ``line_no`` the order number (one ESM order number is one order line: [E 67])."""
         state = text(pick(row, field)) or asked
-        states = {
-            ClaimType.CANCEL: CANCEL_STATES,
-            ClaimType.RETURN: RETURN_STATES,
-            ClaimType.EXCHANGE: EXCHANGE_STATES,
-        }[kind]
+        states, words = CLAIM_STATES[kind]
         reason = CLAIM_REASONS.get(text(pick(row, "ReasonCode")), "")
         detail = text(pick(row, "ReasonDetail", "ResonDetail"))  # [E 53] table spells it "ResonDetail"
         order_no = text(pick(row, "OrderNo"))
+        pickup = pick(row, "PickupInfo")
+        number = text(pick(pickup, "InvoiceNo"))
         return Claim(
             market=MARKET,
             account=account,
@@ -565,6 +612,9 @@ class EsmOrders:
             buyer="",  # [E 50/53/59] give no buyer name
             requested_at=stamp(pick(row, "RequestDate")),
             site=site.name,
+            line_no=order_no,
+            pickup=" ".join(p for p in (text(pick(pickup, "DeliveryCompName")), number) if p) if number else "",
+            shown=words.get(state, f"상태 {state}" if state else ""),
         )
 
     def _claim_site(self, claim_no: str, site: str) -> Site:
@@ -584,34 +634,50 @@ class EsmOrders:
         *,
         done: tuple[str, ...] = (),
         refusals: Mapping[str, str] | None = None,
+        unclear: Mapping[str, str] | None = None,
+        withdrawn: tuple[str, ...] = (),
     ) -> None:
-        """One claim call: ResultCode 0 is done ([E 57] also "반품수거완료(환불대기)…" with 0); a message with any of
-        ``done`` AlreadyDone; a ``refusals`` word (or 옥션 BizRuleCode) a Rejected in our words."""
+        """One claim call: ResultCode 0 is done ([E 57] also "반품수거완료(환불대기)…" with 0). A message with any of
+        ``done`` (or that 옥션 BizRuleCode) is AlreadyDone; one of ``withdrawn`` says the buyer withdrew; an ``unclear``
+        one is a StateRefused (the claim may have been finished or withdrawn meanwhile: decide_claims reads it back);
+        a ``refusals`` one a Rejected in our words."""
         answer = await self._send(call, site)
         code, message = result(answer)
         if succeeded(code):
             return
         rule = text(pick(answer, "BizRuleCode"))
-        if any(words in message for words in done) or rule in done:
+
+        def says(words: str) -> bool:
+            return words in message or words == rule
+
+        if any(says(words) for words in done):
             raise AlreadyDone(MARKET, f"{site.label}: 이미 처리된 {what}입니다.", code=code)
+        if any(says(words) for words in withdrawn):
+            raise Rejected(MARKET, f"{site.label} {what}: {WITHDRAWN}", code=code)
+        for words, said in (unclear or {}).items():
+            if says(words):
+                raise StateRefused(MARKET, f"{site.label} {what}: {said}", code=code)
         for words, said in (refusals or {}).items():
-            if words in message or words == rule:
+            if says(words):
                 raise Rejected(MARKET, f"{site.label} {what}: {said}", code=code)
         raise self._failed(code, message, f"{site.label} {what}")
 
     async def approve_cancel(self, claim_no: str, *, order_no: str = "", line_no: str = "", site: str = "") -> None:
         """취소승인: [E 51] ``PUT /claim/v1/sa/Cancel/{OrderNo}`` ``{"SiteType": 1 옥션 | 2 G마켓}``. "이미 취소 승인
-        되었습니다" (옥션 W8-2) is AlreadyDone."""
+        되었습니다" (옥션 W8-2) is AlreadyDone, so a repeat is harmless (the client may resend it). "취소 승인 대상이
+        없습니다" (G마켓: "취소승인 불가한 상태이거나 유효하지 않은 주문번호") and 옥션 W8-1 "취소 가능한 주문상태가
+        아닙니다" / 1000 (no data) are StateRefused: withdrawn, cancelled by ESM after 24 h, or never asked."""
         where = self._claim_site(claim_no, site)
         call = Call("PUT", f"/claim/v1/sa/Cancel/{order_no or claim_no}", json={"SiteType": where.order_type})
+        not_now = (
+            "취소승인할 대상이 없습니다(철회되었거나 이미 처리되었을 수 있습니다). ESM+에서 주문 상태를 확인하세요."
+        )
         await self._claim_call(
             call,
             where,
             f"취소승인(주문 {order_no or claim_no})",
             done=("이미 취소 승인", "W8-2"),
-            refusals={
-                "취소 승인 대상이 없습니다": "취소승인할 대상이 없습니다(철회되었거나 이미 처리되었을 수 있습니다)."
-            },
+            unclear={"취소 승인 대상이 없습니다": not_now, "W8-1": not_now, "데이터 조회 실패": not_now},
         )
 
     async def reject_cancel(
@@ -620,8 +686,8 @@ class EsmOrders:
         """ESM has no 취소거부 call ([E 51] "별도 취소거부 API 는 없습니다"): 발송처리 ([E 70]) rejects the request."""
         raise Rejected(
             MARKET,
-            "G마켓·옥션(ESM)에는 취소거부 기능이 없습니다. 이미 발송했다면 송장을 등록(송장대량등록)하면 취소요청이 "
-            "거부됩니다. 아니면 ESM+에서 처리하세요.",
+            "G마켓·옥션(ESM)에는 취소거부 기능이 없습니다. 이미 발송했다면 ESM+에서 그 주문을 발송처리(송장 입력)하세요: "
+            "ESM은 발송처리로 취소요청을 거부합니다. 아니면 처리를 승인으로 바꾸세요.",
         )
 
     async def cancel_sale(self, units: Sequence[Sequence[OrderLine]], reason: str) -> Outcomes:
@@ -739,28 +805,31 @@ class EsmOrders:
 
     async def approve_return(self, claim_no: str, *, order_no: str = "", line_no: str = "", site: str = "") -> None:
         """반품승인: [E 57] ``PUT /claim/v1/sa/return/{orderNo}`` ``{"SiteType": 1 | 2}`` (releases a 보류, completes the
-        pickup and refunds). 5800 "이미 수거완료된 건입니다." / "이미 환불된 건입니다." and 옥션 W18-1 are AlreadyDone;
-        W18-3 (철회) and 5900 (not a return) are refusals."""
+        pickup and refunds; ESM does not require the pickup to be complete first). 5800 "이미 수거완료된 건입니다." /
+        "이미 환불된 건입니다." and 옥션 W18-1 are AlreadyDone (a repeat is harmless); W18-3 is a withdrawn return;
+        5900 "반품 정보 조회 실패" (not a return), 옥션 W8-1 ([E 57]'s 옥션 sample) and 1000 are StateRefused."""
         where = self._claim_site(claim_no, site)
         call = Call("PUT", f"/claim/v1/sa/return/{order_no or claim_no}", json={"SiteType": where.order_type})
+        not_now = (
+            "반품 클레임 상태가 아닙니다(철회되었거나 이미 처리되었을 수 있습니다). ESM+에서 주문 상태를 확인하세요."
+        )
         await self._claim_call(
             call,
             where,
             f"반품승인(주문 {order_no or claim_no})",
             done=("이미 수거완료", "이미 환불된", "W18-1"),
-            refusals={
-                "W18-3": "반품이 철회된 주문이라 승인할 수 없습니다.",
-                "반품 정보 조회 실패": "반품 클레임 상태가 아닙니다(철회되었거나 다른 상태일 수 있습니다).",
-            },
+            withdrawn=("W18-3",),
+            unclear={"반품 정보 조회 실패": not_now, "W8-1": not_now, "데이터 조회 실패": not_now},
         )
 
     async def reject_return(
         self, claim_no: str, code: str, reason: str, *, order_no: str = "", line_no: str = "", site: str = ""
     ) -> None:
-        """ESM has no 반품거부 call; it has 반품보류 ([E 56])."""
+        """ESM has no 반품거부 call; it has 반품보류 ([E 56]: the return stays open, released by 반품승인)."""
         raise Rejected(
             MARKET,
-            "G마켓·옥션(ESM)에는 반품거부 기능이 없습니다. 반품보류(반품배송비 청구 등)는 ESM+에서 처리하세요.",
+            "G마켓·옥션(ESM)에는 반품거부 기능이 없습니다. 반품을 받지 않으려면 ESM+에서 반품보류(반품배송비 청구, "
+            "반품상품 미도착 등)로 두고 구매자·고객센터와 협의하세요.",
         )
 
     async def approve_exchange(
@@ -774,7 +843,9 @@ class EsmOrders:
         site: str = "",
     ) -> None:
         """교환 재발송 송장: [E 62] ``POST /claim/v1/sa/exchange/{orderNo}/resend`` ``{"SiteType", "DeliveryCompCode"
-        (int), "InvoiceNo"}`` ("교환 송장등록은 업데이트 가능합니다": the same data again is harmless)."""
+        (int), "InvoiceNo"}`` ("교환 송장등록은 업데이트 가능합니다": the same data again is harmless). 옥션 W22-4 is a
+        withdrawn exchange; W22-3 (not a return/exchange delivery) and G마켓 99999 "클레임 정보가 없습니다" are
+        StateRefused."""
         where = self._claim_site(claim_no, site)
         if not courier_code.strip().isdigit():
             raise Rejected(MARKET, "이 택배사는 G마켓·옥션 택배사 코드가 없습니다. 다른 택배사를 고르세요.")
@@ -782,16 +853,19 @@ class EsmOrders:
         bad_number = (
             f"송장번호 {number}이(가) 택배사(코드 {courier_code})에 맞지 않습니다. 택배사와 송장번호를 확인하세요."
         )
+        not_now = (
+            "교환 클레임 상태가 아닙니다(철회되었거나 이미 처리되었을 수 있습니다). ESM+에서 주문 상태를 확인하세요."
+        )
         await self._claim_call(
             Call("POST", f"/claim/v1/sa/exchange/{order_no or claim_no}/resend", json=body),
             where,
             f"교환 재발송(주문 {order_no or claim_no})",
+            withdrawn=("W22-4",),
+            unclear={"W22-3": not_now, "클레임 정보가 없습니다": not_now, "데이터 조회 실패": not_now},
             refusals={
                 "교환택배사가 존재하지 않습니다": f"ESM이 택배사 코드 {courier_code}을(를) 받지 않았습니다. 택배사를 확인하세요.",
                 "W13-5": bad_number,
                 "W22-6": bad_number,
-                "W22-3": "반품·교환 배송건이 아닙니다.",
-                "W22-4": "교환이 철회된 주문입니다.",
             },
         )
 
@@ -800,8 +874,208 @@ class EsmOrders:
     async def reject_exchange(
         self, claim_no: str, code: str, reason: str, *, order_no: str = "", line_no: str = "", site: str = ""
     ) -> None:
-        """ESM has no 교환거부 call; it has 교환보류 ([E 61])."""
-        raise Rejected(MARKET, "G마켓·옥션(ESM)에는 교환거부 기능이 없습니다. 교환보류는 ESM+에서 처리하세요.")
+        """ESM has no 교환거부 call; 교환보류 ([E 61]) is a restricted call ("별도 권한이 필요한 제한 API")."""
+        raise Rejected(
+            MARKET,
+            "G마켓·옥션(ESM)에는 교환거부 기능이 없습니다. 교환을 받지 않으려면 ESM+에서 교환보류로 두거나 반품으로 "
+            "전환하고 구매자·고객센터와 협의하세요.",
+        )
+
+    async def _release_hold(self, site: Site, order_no: str) -> None:
+        """교환보류해제: [E 64] ``DELETE /claim/v1/sa/exchange/{orderNo}/hold`` ``{"SiteType": 2}`` — "G마켓 교환 보류
+        주문은 교환 재발송 처리와 함께 보류 해제 처리 되어야 합니다. 옥션 주문 경우 교환 재발송 처리시 자동으로 보류
+        해제 됩니다." (SiteType "2 : G마켓" alone). A repeat is read back by the caller."""
+        await self._claim_call(
+            Call("DELETE", f"/claim/v1/sa/exchange/{order_no}/hold", json={"SiteType": site.order_type}),
+            site,
+            f"교환보류 해제(주문 {order_no})",
+        )
+
+    # --- claim decisions (the claims workbook) -----------------------------------------------------
+
+    # ESM has no refuse call for any claim: [E 51] "별도 취소거부 API 는 없습니다"; returns and exchanges have 보류
+    # ([E 56], [E 61] restricted) but no 거부. A refusal is answered on its row (decide_claims).
+    claim_reject_reasons: Mapping[ClaimType, tuple[str, ...]] = MappingProxyType({})
+    # ESM has no refuse call at all ([E 51], [E 56], [E 61]): what to do instead, said on the row
+    claim_refusal_words: Mapping[ClaimType, str] = MappingProxyType(
+        {
+            ClaimType.CANCEL: "G마켓·옥션(ESM)에는 취소거부 기능이 없습니다. 이미 발송했다면 ESM+에서 그 주문을 발송처리(송장 "
+            "입력)하세요: ESM은 발송처리로 취소요청을 거부합니다(batch의 송장대량등록은 취소 요청이 있는 주문을 보내지 "
+            "않습니다). 아니면 처리를 승인으로 바꾸세요.",
+            ClaimType.RETURN: "G마켓·옥션(ESM)에는 반품거부 기능이 없습니다. 반품을 받지 않으려면 ESM+에서 반품보류(반품배송비 "
+            "청구, 반품상품 미도착 등)로 두고 구매자·고객센터와 협의하세요.",
+            ClaimType.EXCHANGE: "G마켓·옥션(ESM)에는 교환거부 기능이 없습니다. 교환을 받지 않으려면 ESM+에서 교환보류로 두거나 "
+            "반품으로 전환하고 구매자·고객센터와 협의하세요.",
+            ClaimType.REDELIVERY: "G마켓·옥션(ESM)에는 재배송 클레임 처리 기능이 없습니다. ESM+에서 처리하세요.",
+        }
+    )
+
+    async def claim_now(self, claim: Claim) -> Claim | None:
+        """The claim as ESM lists it now, read by its order number (``Type`` 0 with ``OrderNo``): 취소 [E 50] once
+        (CancelStatus 0 전체), 반품 [E 53] per ReturnStatus 1–6 and 교환 [E 59] per ExchangeStatus (1–5 on G마켓, 4
+        missing on 옥션: "교환완료 G마켓만") until its row is found (no "전체" there). The dates every Type requires
+        are the claim's request day to the next (❓ docs/protocols/esm.md: the guide does not say whether they bound a
+        look-up by number). None when ESM lists it under none of them (옥션 names no state to ask for a re-sent
+        exchange)."""
+        site = self._claim_site(claim.claim_no, claim.site)
+        found = await self._claim_row(claim, site)
+        if found is None:
+            return None
+        row, state = found
+        return self._claim(row, claim.account, site, claim.kind, CLAIM_LISTS[claim.kind][1], state)
+
+    async def _claim_row(self, claim: Claim, site: Site) -> tuple[Mapping[str, Any], str] | None:
+        """(row, state) of ``claim`` as [E 50/53/59] list it by order number; a row requested when the claim was
+        comes first, else the latest request of the order."""
+        if claim.kind not in CLAIM_LISTS:
+            return None
+        path, field = CLAIM_LISTS[claim.kind]
+        order_no = claim.order_no or claim.claim_no
+        asked = (
+            (str(ALL_CANCELS),)
+            if claim.kind is ClaimType.CANCEL
+            else (tuple(RETURN_STATES) if claim.kind is ClaimType.RETURN else EXCHANGE_ASKED[site.name])
+        )
+        day = _day(claim.requested_at)
+        if day is None:  # no request time: the last 6 days to tomorrow, as every other look-up by number
+            day = now_kst().date() - dt.timedelta(days=CLAIM_DAYS - 1)
+            last = now_kst().date() + dt.timedelta(days=1)
+        else:
+            last = day + dt.timedelta(days=1)
+        dates = {"Type": BY_ORDER_NO, "StartDate": day.isoformat(), "EndDate": last.isoformat()}
+        rows: list[tuple[Mapping[str, Any], str]] = []
+        for state in asked:
+            body: dict[str, Any] = {
+                "SiteType": site.cancel_type if claim.kind is ClaimType.CANCEL else site.order_type,
+                field: int(state),
+                **dates,
+                "OrderNo": _number(order_no),
+            }
+            what = f"주문 {order_no} {claim.kind.value}"
+            for row in await self._claim_list(path, body, site, what):
+                if text(pick(row, "OrderNo")) == order_no:
+                    rows.append((row, text(pick(row, field)) or ("" if claim.kind is ClaimType.CANCEL else state)))
+            same = [r for r in rows if stamp(pick(r[0], "RequestDate")) == claim.requested_at]
+            if same or (rows and not claim.requested_at):
+                return (same or rows)[-1]
+        return max(rows, key=lambda r: stamp(pick(r[0], "RequestDate"))) if rows else None
+
+    async def decide_claims(self, decisions: Sequence[ClaimDecision]) -> Outcomes:
+        """Each decision with ESM's own call, one order number at a time (ESM has no batch claim call): 취소 승인 [E 51],
+        반품 승인 [E 57], 교환 승인 = 재발송 송장 [E 62] (+ [E 64] 보류 해제 on a held G마켓 exchange). ESM has no
+        취소·반품·교환 거부 and no 재배송: those rows are refused in Korean, nothing sent. A withdrawn claim is refused
+        without a call; ESM answering "already" is done; a refusal of the claim's state is read back ([E 50/53/59])
+        and told apart: finished = done, withdrawn = refused with that reason, else ESM's refusal stands. The calls
+        are safe to repeat: a second approve answers "이미 …", a resend updates the same invoice."""
+        return await each_item(decisions, lambda d: d.key, self._decide, self.client.settings.concurrency)
+
+    async def _decide(self, decision: ClaimDecision) -> None:
+        claim = decision.claim
+        site = self._claim_site(claim.claim_no, claim.site)
+        keys = {"order_no": claim.order_no or claim.claim_no, "site": site.name}
+        if claim.status is ClaimStatus.WITHDRAWN:
+            raise Rejected(MARKET, self._withdrawn_words(claim, site, claim.shown))
+        try:
+            if claim.kind is ClaimType.CANCEL and decision.approve:
+                await self.approve_cancel(claim.claim_no, **keys)
+            elif claim.kind is ClaimType.CANCEL:
+                await self.reject_cancel(claim.claim_no, decision.courier_code, decision.number, **keys)
+            elif claim.kind is ClaimType.RETURN and decision.approve:
+                await self.approve_return(claim.claim_no, **keys)
+            elif claim.kind is ClaimType.RETURN:
+                await self.reject_return(claim.claim_no, "", decision.reason, **keys)
+            elif claim.kind is ClaimType.EXCHANGE and decision.approve:
+                await self._approve_exchange(decision, site)
+            elif claim.kind is ClaimType.EXCHANGE:
+                await self.reject_exchange(claim.claim_no, "", decision.reason, **keys)
+            else:
+                raise Rejected(
+                    MARKET,
+                    f"G마켓·옥션(ESM)에는 {claim.kind.value} 클레임이 없습니다. ESM+에서 주문을 확인하세요.",
+                )
+        except AlreadyDone:
+            return
+        except StateRefused as refused:
+            await self._settle(decision, site, refused)
+
+    async def _approve_exchange(self, decision: ClaimDecision, site: Site) -> None:
+        """[E 62] with the decision's invoice; a claim already re-sent is read back, never overwritten; a held G마켓
+        exchange is released after the resend ([E 64])."""
+        claim = decision.claim
+        order_no = claim.order_no or claim.claim_no
+        if not decision.courier_code.strip() or not decision.number.strip():
+            raise Rejected(
+                MARKET,
+                f"{site.label} 주문 {order_no}: 교환 승인에는 다시 보내는 상품의 택배사와 송장번호가 필요합니다. "
+                "택배사·송장번호 칸을 채운 뒤 다시 실행하세요.",
+            )
+        if claim.status is ClaimStatus.DONE:
+            found = await self._claim_row(claim, site)
+            if found is None or not self._resent_with(found[0], decision):
+                raise Rejected(MARKET, self._resent_words(found[0] if found else None, site, order_no))
+            return
+        await self.approve_exchange(
+            claim.claim_no, decision.courier_code, decision.number.strip(), order_no=order_no, site=site.name
+        )
+        if site is GMARKET and claim.shown == EXCHANGE_SHOWN[EXCHANGE_HELD]:
+            try:
+                await self._release_hold(site, order_no)
+            except MarketError as error:
+                now = await self._claim_row(claim, site)
+                if now is None or now[1] == EXCHANGE_HELD:
+                    raise Rejected(
+                        MARKET,
+                        f"G마켓 주문 {order_no}: 재발송 송장은 등록했지만 교환보류를 풀지 못했습니다({error.message}). "
+                        "ESM+에서 보류를 해제하세요.",
+                    ) from error
+
+    async def _settle(self, decision: ClaimDecision, site: Site, refused: StateRefused) -> None:
+        """ESM refused the call for the claim's state: read the claim back. Finished (the cancel done, the refund
+        made, the exchange re-sent with this invoice) is done; withdrawn is refused with that reason; anything else
+        (and a claim that cannot be read) keeps ESM's refusal."""
+        claim = decision.claim
+        try:
+            found = await self._claim_row(claim, site)
+        except MarketError:
+            raise refused from None
+        if found is None:
+            raise refused
+        row, state = found
+        states, words = CLAIM_STATES[claim.kind]
+        now = states.get(state)
+        if now is ClaimStatus.WITHDRAWN:
+            raise Rejected(MARKET, self._withdrawn_words(claim, site, words.get(state, "")), code=refused.code)
+        if now is ClaimStatus.DONE:
+            if claim.kind is not ClaimType.EXCHANGE or self._resent_with(row, decision):
+                return
+            raise Rejected(MARKET, self._resent_words(row, site, claim.order_no or claim.claim_no), code=refused.code)
+        raise refused
+
+    @staticmethod
+    def _resent_with(row: Mapping[str, Any], decision: ClaimDecision) -> bool:
+        """[E 59] ``ResendInfo.InvoiceNo`` is the decision's number (hyphens and spaces aside)."""
+        held = re.sub(r"[\s-]", "", text(pick(pick(row, "ResendInfo"), "InvoiceNo")))
+        return bool(held) and held == re.sub(r"[\s-]", "", decision.number)
+
+    @staticmethod
+    def _resent_words(row: Mapping[str, Any] | None, site: Site, order_no: str) -> str:
+        resend = pick(row, "ResendInfo") if row is not None else None
+        shown = " ".join(p for p in (text(pick(resend, "DeliveryCompName")), text(pick(resend, "InvoiceNo"))) if p)
+        return (
+            f"{site.label} 주문 {order_no}: 이미 재발송 처리된 교환입니다({'송장 ' + shown if shown else '송장 정보 없음'}). "
+            "보내지 않았습니다. 송장을 고치려면 ESM+에서 고치세요."
+        )
+
+    @staticmethod
+    def _withdrawn_words(claim: Claim, site: Site, shown: str) -> str:
+        order_no = claim.order_no or claim.claim_no
+        now = f"(ESM: {shown})" if shown else ""
+        # [E 50] CancelStatus 4 취소철회 is also what a cancel request refused by 발송처리 ([E 51]/[E 70]) shows
+        also = " 송장 등록으로 취소요청이 거부된 주문도 이렇게 보입니다." if claim.kind is ClaimType.CANCEL else ""
+        return (
+            f"구매자가 철회한 요청입니다{now}: {site.label} 주문 {order_no}의 {claim.kind.value}요청은 처리할 것이 "
+            f"없습니다.{also}"
+        )
 
     # --- CS --------------------------------------------------------------------------------------
 
@@ -941,6 +1215,14 @@ class EsmOrders:
                 MARKET, f"{site.label}: 문의 토큰이 맞지 않습니다. 문의를 다시 수집한 뒤 답변하세요.", code=code
             )
         raise self._failed(code, message, f"{site.label} 문의 답변")
+
+
+def _day(requested_at: str) -> dt.date | None:
+    """The day of a claim's ``requested_at`` ("2019-04-18 15:26:00"), or None."""
+    try:
+        return dt.date.fromisoformat(requested_at[:10])
+    except ValueError:
+        return None
 
 
 def _number(order_no: str) -> int | str:

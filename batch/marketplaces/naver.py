@@ -3,7 +3,7 @@
 Only what differs from other marketplaces lives here: the bcrypt-signed token (naver_auth), the gateway's
 ``GNCP-GW-RateLimit-*`` headers (every answer retunes the client's pacing), the error bodies, image upload (Naver
 shows only images uploaded to it: local files and the seller's https images are uploaded first) and the product
-body. Orders, claims and inquiries are in ``naver_orders``. Retries, pacing and the breaker are base.py's.
+body. Orders and inquiries are in ``naver_orders``, claims in ``naver_claims``. Retries, pacing and the breaker are base.py's.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from batch.marketplaces.base import (
     retry_after_seconds,
 )
 from batch.marketplaces.naver_auth import AUTHN_CODE, TokenCache, token_form
-from batch.marketplaces.naver_orders import ANSWER_LIMIT, MARKET, NaverOrders
+from batch.marketplaces.naver_claims import NaverClaims
+from batch.marketplaces.naver_orders import ANSWER_LIMIT, MARKET
 from batch.marketplaces.types import DeliveryTemplate, Shown, option_no
 from batch.models import Product, ProductLink, SalesInfo
 from batch.trade.couriers import find_courier
@@ -133,7 +134,7 @@ def _ours(link: ProductLink, combos: list[dict[str, Any]]) -> dict[str, dict[str
     return out
 
 
-class Naver(NaverOrders):
+class Naver(NaverClaims):
     """One Naver Commerce application and store."""
 
     market = MARKET

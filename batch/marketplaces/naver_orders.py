@@ -25,7 +25,7 @@ from batch.marketplaces.base import (
     in_batches,
 )
 from batch.marketplaces.types import Outcomes, Shipment
-from batch.models import KST, Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus
+from batch.models import KST, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus
 
 MARKET = Market.NAVER.value
 ORDERS = "/v1/pay-order/seller/product-orders"
@@ -78,7 +78,9 @@ INQUIRY_KINDS = {"상품": "상품", "배송": "배송", "반품": "반품", "�
 # INCORRECT_INFO 상품 정보 상이. ❓ 가격오류 goes as 상품 정보 상이 (the listing showed a wrong price); 기타 has no code
 # and is refused (docs/protocols/naver.md, "Our readings").
 CANCEL_REASONS = {"품절": "SOLD_OUT", "배송지연": "DELAYED_DELIVERY", "가격오류": "INCORRECT_INFO"}
-# the same list's words, for a claim read back without a detailed reason (a seller's cancel sends none)
+# "클레임 요청 사유" (claimReason.pay-order-seller, the cancel / return / exchange objects of apicenter
+# seller-get-product-orders-pay-order-seller, clipped 2025-09-26): a claim read back without a detailed reason (a
+# seller's cancel sends none) shows these words
 REASON_WORDS = {
     "INTENT_CHANGED": "구매 의사 취소",
     "COLOR_AND_SIZE": "색상 및 사이즈 변경",
@@ -86,7 +88,25 @@ REASON_WORDS = {
     "PRODUCT_UNSATISFIED": "서비스 불만족",
     "DELAYED_DELIVERY": "배송 지연",
     "SOLD_OUT": "상품 품절",
+    "DROPPED_DELIVERY": "배송 누락",
+    "NOT_YET_DELIVERY": "미배송",
+    "BROKEN": "상품 파손",
     "INCORRECT_INFO": "상품 정보 상이",
+    "WRONG_DELIVERY": "오배송",
+    "WRONG_OPTION": "색상 등 다른 상품 잘못 배송",
+    "SIMPLE_INTENT_CHANGED": "단순 변심",
+    "MISTAKE_ORDER": "주문 실수",
+    "ETC": "기타",
+    "DELAYED_DELIVERY_BY_PURCHASER": "배송 지연",
+    "INCORRECT_INFO_BY_PURCHASER": "상품 정보 상이",
+    "PRODUCT_UNSATISFIED_BY_PURCHASER": "서비스 불만족",
+    "NOT_YET_DISCUSSION": "상호 협의가 완료되지 않은 주문 건",
+    "OUT_OF_STOCK": "재고 부족으로 인한 판매 불가",
+    "SALE_INTENT_CHANGED": "판매 의사 변심으로 인한 거부",
+    "NOT_YET_PAYMENT": "구매자의 미결제로 인한 거부",
+    "NOT_YET_RECEIVE": "상품 미수취",
+    "WRONG_DELAYED_DELIVERY": "오배송 및 지연",
+    "BROKEN_AND_BAD": "파손 및 불량",
 }
 # A cancel that went through: the order CANCELED, or its cancel claim CANCELING / CANCEL_DONE (claimStatus.pay-order-
 # seller, apicenter seller-get-product-orders-pay-order-seller)
@@ -96,7 +116,10 @@ SHIPPED = frozenset({"DELIVERING", "DELIVERED", "PURCHASE_DECIDED", "EXCHANGED",
 
 def claim_status(value: str) -> ClaimStatus:
     """Naver's claimStatus as ours, by the name's shape. The list is documented (claimStatus.pay-order-seller on
-    apicenter …/seller-get-product-orders-pay-order-seller); ❓ the mapping is ours (docs/protocols/naver.md)."""
+    apicenter …/seller-get-product-orders-pay-order-seller); ❓ the mapping is ours (docs/protocols/naver.md): an
+    exchange re-sent (EXCHANGE_REDELIVERING) waits for nothing more from the seller, so it is done."""
+    if value == "EXCHANGE_REDELIVERING":
+        return ClaimStatus.DONE
     if value == "COLLECT_DONE" or value.endswith(("_REQUEST", "ING")) or "HOLDBACK" in value:
         return ClaimStatus.REQUESTED
     if value.endswith("_DONE"):
@@ -285,44 +308,6 @@ class NaverOrders:
         오브젝트 사용 권장" (…/seller-get-product-orders-pay-order-seller)."""
         current = (item.get("currentClaim") or {}).get(name)
         return current or item.get(name) or {}
-
-    async def collect_claims(
-        self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
-    ) -> list[Claim]:
-        """Cancel, return and exchange claims changed between start and end.
-
-        The feed has no settling delay, so ``latest`` needs nothing more: a claim asked a minute ago is in it.
-        ❓ Naver may refuse a ``lastChangedTo`` in the future; the sandbox takes it.
-        """
-        changes = await self._changes(start, end)
-        ids = [k for k, e in changes.items() if e.get("claimType") in CLAIM_TYPES]
-        claims = []
-        for item in await self._details(ids):
-            po = item.get("productOrder") or {}
-            kind = CLAIM_TYPES.get(str(po.get("claimType")))
-            if kind is None:
-                continue
-            name = CLAIM_DETAIL[kind]
-            detail = self._claim_detail(item, name)
-            code = str(detail.get(f"{name}Reason") or "")
-            reason = detail.get(f"{name}DetailedReason") or REASON_WORDS.get(code, code)
-            claims.append(
-                Claim(
-                    market=MARKET,
-                    account=account,
-                    # ❓ the claim id; the productOrderId when Naver gives none
-                    claim_no=str(detail.get("claimId") or po.get("claimId") or po["productOrderId"]),
-                    order_no=str((item.get("order") or {}).get("orderId") or po.get("orderId") or ""),
-                    product_no=str(po.get("productId") or ""),
-                    product_name=str(po.get("productName") or ""),
-                    kind=kind,
-                    status=claim_status(str(detail.get("claimStatus") or po.get("claimStatus") or "")),
-                    reason=str(reason),
-                    buyer=str((item.get("order") or {}).get("ordererName") or ""),
-                    requested_at=local(detail.get("claimRequestDate")),
-                )
-            )
-        return claims
 
     # --- batches with per-item answers ----------------------------------------------------------------
 

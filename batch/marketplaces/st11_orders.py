@@ -7,7 +7,8 @@ Sources as in st11.py: [G] the guide copy (``rumeadia-dotcom/ing0415`` ``docs/ar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
@@ -22,8 +23,9 @@ from batch.marketplaces.base import (
     each_item,
     windows,
 )
-from batch.marketplaces.types import Outcomes, Shipment
+from batch.marketplaces.types import ClaimDecision, Outcomes, Shipment
 from batch.models import Claim, ClaimStatus, ClaimType, Inquiry, Market, OrderLine, OrderStatus, now_kst
+from batch.trade.couriers import CATALOGUE
 
 MARKET = Market.ST11.value
 ORDER_WINDOW = dt.timedelta(days=7)  # G 1876/1635: "조회 기간은 최대 7일"; −3105 when 8 days or more
@@ -77,7 +79,54 @@ CLAIM_STATES = {
     "233": ClaimStatus.WITHDRAWN,
     "302": ClaimStatus.DONE,
 }
-CANCEL_STATES = {"01": ClaimStatus.REQUESTED, "02": ClaimStatus.DONE}  # G 1639 ordCnStatCd
+# G 1639 ordCnStatCd 01 취소요청 / 02 취소완료; 05 취소신청취소(철회완료) is G 1724's (the withdrawn cancels' list)
+CANCEL_STATES = {"01": ClaimStatus.REQUESTED, "02": ClaimStatus.DONE, "05": ClaimStatus.WITHDRAWN}
+# Claim.shown: the claim's state in 11번가's words, G 1639/1724 ordCnStatCd and G 1643/1648 clmStat
+CANCEL_SHOWN = {"01": "취소요청", "02": "취소완료", "05": "취소신청취소(철회완료)"}
+CLAIM_SHOWN = {
+    "103": "재결제대기중",
+    "104": "반품보류",
+    "105": "반품신청",
+    "106": "반품완료",
+    "107": "반품거부",
+    "108": "반품철회",
+    "109": "반품완료보류",
+    "201": "교환신청",
+    "212": "교환승인",
+    "214": "교환보류",
+    "221": "교환발송완료",
+    "232": "교환거부",
+    "233": "교환철회",
+    "301": "재배송접수",
+    "302": "재배송완료",
+}
+# A cancel refused by G 1641 leaves G 1639 and is in no other cancel list; the line reads shipped in G 1725 (❓
+# docs/protocols/st11.md "Our readings"): we show it in G 1641's own word
+CANCEL_REFUSED = "취소거부"
+# G 1725 ordPrdStat of a line that left the seller (401 발송완료, 501 배송완료, 601 클레임진행중, 901 수취확인, A01 반품완료)
+LINE_SHIPPED = ("401", "501", "601", "901", "A01")
+LINE_CANCELLING = "701"  # G 1725 701 취소처리중
+# what each decision leaves the claim as, in 11번가's words (Claim.shown): (type, approve) -> state
+DECIDED = {
+    (ClaimType.CANCEL, True): CANCEL_SHOWN["02"],  # G 1640 → 취소완료
+    (ClaimType.CANCEL, False): CANCEL_REFUSED,  # G 1641
+    (ClaimType.RETURN, True): CLAIM_SHOWN["106"],  # G 1644 "반품을 완료" → 반품완료
+    (ClaimType.RETURN, False): CLAIM_SHOWN["107"],  # G 1645 → 반품거부
+    (ClaimType.EXCHANGE, True): CLAIM_SHOWN["221"],  # G 1649 "교환완료" with the re-send invoice → 교환발송완료
+    (ClaimType.EXCHANGE, False): CLAIM_SHOWN["232"],  # G 1650 → 교환거부
+}
+# the buyer's withdrawals: G 1724 cancel 05, G 1647 반품철회 108, G 1652 교환철회 233
+BUYER_WITHDREW = (CANCEL_SHOWN["05"], CLAIM_SHOWN["108"], CLAIM_SHOWN["233"])
+# the claim lists collect_claims and claim_now read: (path, type, claim number field)
+WITHDRAWN_CANCELS = "withdrawcanceledorders"  # G 1724 주문취소철회 완료 목록: every row is a withdrawn cancel (05)
+CLAIM_LISTS = (
+    ("cancelorders", ClaimType.CANCEL, "ordPrdCnSeq"),  # G 1639 주문취소 요청 목록
+    (WITHDRAWN_CANCELS, ClaimType.CANCEL, "ordPrdCnSeq"),
+    ("returnorders", ClaimType.RETURN, "clmReqSeq"),  # G 1643 반품 요청 목록
+    ("exchangeorders", ClaimType.EXCHANGE, "clmReqSeq"),  # G 1648 교환 요청 목록
+)
+# G 1643/1648 dlvEtprsCd 수거택배사코드 -> the courier's name as staff know it (batch/trade/couriers.py, 11번가 codes)
+COURIER_NAMES = {c.codes["11st"]: c.name for c in CATALOGUE if "11st" in c.codes}
 # G 1638 판매불가 ordCnRsnCd
 SELLER_CANCEL_REASONS = {
     "06": "배송 지연 예상",
@@ -111,6 +160,31 @@ EXCHANGE_REFUSALS = {
     "203": "교환 불가 상품",
     "204": "기타",
 }
+# 거부사유 labels (batch/importers/claims.py REJECT_REASONS, as staff pick them) -> refsRsnCd. G 1641 취소거부 takes no
+# reason code: it is only "이미 배송하였거나 …" with the shipment's invoice. G 1645 (101 반품 상품 미입고, 102 고객
+# 반품신청 철회 대행, 103 반품 불가 상품, 104 기타) and G 1650 (201–204 alike): the label goes as refsRsn, the text the
+# buyer gets by SMS and e-mail; labels with no code of their own go as 104/204 기타 (❓ docs/protocols/st11.md)
+CANCEL_REFUSAL = "이미 발송함"
+RETURN_REFUSAL_CODES = {
+    "반품 상품 미도착": "101",
+    "고객과 협의함": "102",
+    "상품 훼손·사용 흔적": "103",
+    "구성품 누락": "103",
+    "고객 귀책 아님(상품 이상 없음)": "104",
+    "반품 기한 지남": "104",
+    "기타": "104",
+}
+EXCHANGE_REFUSAL_CODES = {
+    "반품 상품 미도착": "201",
+    "고객과 협의함": "202",
+    "상품 훼손·사용 흔적": "203",
+    "구성품 누락": "203",
+    "교환 상품 품절": "203",
+    "고객 귀책 아님(상품 이상 없음)": "204",
+    "반품 기한 지남": "204",
+    "기타": "204",
+}
+CLAIM_SLACK = dt.timedelta(minutes=1)  # claim_now's window starts a minute before the request (YYYYMMDDhhmm)
 # Result codes of the claim calls (G 1638, 1640, 1641, 1644, 1645, 1649, 1650) we word for the seller
 CLAIM_REFUSALS = {
     "-21002": "11번가가 주문번호를 모릅니다.",
@@ -142,6 +216,8 @@ CLAIM_REFUSALS = {
     "-27008": "교환신청 상태가 아니어서 교환승인할 수 없습니다(이미 처리·철회되었을 수 있습니다).",
     "-27009": "해외배송 상품은 교환승인할 수 없습니다.",
 }
+# refusals of what we sent (date, method, courier, number), not of the claim's state: not read back
+INPUT_REFUSALS = ("-23003", "-23004", "-23005", "-23006", "-27005", "-27006")
 CANCELLED_ALREADY = "이미 취소 완료"  # G 1640 error example: −1 "이미 취소 완료된 신청건 입니다."
 NOTHING_FOUND = "해당 건이 없습니다"  # ❓ G 1639/1643/1648/1725 error example text with result_code −1
 
@@ -371,37 +447,42 @@ class St11Orders:
     async def collect_claims(
         self, start: dt.datetime, end: dt.datetime, account: str, *, latest: bool = False
     ) -> list[Claim]:
-        """취소 (G 1639 ``claimservice/cancelorders``), 반품 (G 1643 ``returnorders``), 교환 (G 1648
-        ``exchangeorders``), each ``/{start}/{end}`` YYYYMMDDhhmm in windows of at most 30 days. ``latest`` changes
-        nothing: 11번가 names no settling delay."""
+        """취소 (G 1639 ``claimservice/cancelorders``, then the buyer's withdrawn cancels, G 1724
+        ``withdrawcanceledorders``), 반품 (G 1643 ``returnorders``), 교환 (G 1648 ``exchangeorders``), each
+        ``/{start}/{end}`` YYYYMMDDhhmm in windows of at most 30 days. ``latest`` changes nothing: 11번가 names no
+        settling delay."""
         found: dict[tuple[ClaimType, str, str], Claim] = {}
-        refs = self._claim_refs()
         for a, b in windows(start, end, CLAIM_WINDOW):
-            for path, kind, number in (
-                ("cancelorders", ClaimType.CANCEL, "ordPrdCnSeq"),
-                ("returnorders", ClaimType.RETURN, "clmReqSeq"),
-                ("exchangeorders", ClaimType.EXCHANGE, "clmReqSeq"),
-            ):
+            for path, kind, number in CLAIM_LISTS:
                 for row in await self._window(f"/rest/claimservice/{path}", a, b, "order", empty_text=True):
-                    claim = self._claim(row, account, kind, number)
+                    claim = self._claim(_listed(row, path), account, kind, number)
                     found[(claim.kind, claim.claim_no, claim.product_no)] = claim
-                    refs[claim.claim_no] = (row.get("ordNo", ""), row.get("ordPrdSeq", ""))
         return list(found.values())
 
-    @staticmethod
-    def _claim(row: dict[str, str], account: str, kind: ClaimType, number: str) -> Claim:
+    def _claim(self, row: dict[str, str], account: str, kind: ClaimType, number: str) -> Claim:
+        """One claim row of G 1639/1724 (cancels) or G 1643/1648 (returns, exchanges; clmStat 3xx is a 재배송).
+        ``line_no`` is ``ordPrdSeq`` (every claim call of the guide names the line); ``pickup`` the 수거택배사 and
+        수거송장번호 (G 1643/1648 ``dlvEtprsCd``, ``twPrdInvcNo``); ``shown`` the state in 11번가's words."""
+        pickup = ""
         if kind is ClaimType.CANCEL:
-            status = CANCEL_STATES.get(row.get("ordCnStatCd", ""), ClaimStatus.REQUESTED)
+            state = row.get("ordCnStatCd", "")
+            status = CANCEL_STATES.get(state, ClaimStatus.REQUESTED)
+            shown = CANCEL_SHOWN.get(state, state)
             reason = " ".join(p for p in (row.get("ordCnRsnCd"), row.get("ordCnDtlsRsn")) if p)
             asked = row.get("createDt", "")
         else:
             state = row.get("clmStat", "")
             status = CLAIM_STATES.get(state, ClaimStatus.REQUESTED)
+            shown = CLAIM_SHOWN.get(state, state)
             if state.startswith("3"):  # 301 재배송접수 / 302 재배송완료
                 kind = ClaimType.REDELIVERY
             reason = " ".join(p for p in (row.get("clmReqRsn"), row.get("clmReqCont")) if p)
             asked = row.get("reqDt", "")
-        return Claim(
+            number_back = _value(row.get("twPrdInvcNo"))
+            if number_back:
+                code = _value(row.get("dlvEtprsCd"))
+                pickup = f"{COURIER_NAMES.get(code, f'택배사코드 {code}' if code else '')} {number_back}".strip()
+        claim = Claim(
             market=MARKET,
             account=account,
             claim_no=row.get(number, ""),
@@ -413,6 +494,146 @@ class St11Orders:
             reason=reason,
             buyer=row.get("ordNm", ""),
             requested_at=asked,
+            line_no=row.get("ordPrdSeq", ""),
+            pickup=pickup,
+            shown=shown,
+        )
+        self._claim_refs()[claim.claim_no] = (claim.order_no, claim.line_no)
+        return claim
+
+    async def claim_now(self, claim: Claim) -> Claim | None:
+        """The claim as 11번가 lists it now. 11번가 has no claim detail call: the claim's own list (G 1639 cancels, then
+        G 1724 withdrawn cancels; G 1643 returns; G 1648 exchanges and 재배송) from a minute before its request time,
+        30 days at most (the lists' limit) and never past now. A cancel in neither list is read on its order line
+        (G 1725 ``orderlistalladdr/{ordNo}``): shipped = refused by G 1641 (취소거부), 주문취소 = completed, 취소처리중 =
+        still requested (❓ docs/protocols/st11.md "Our readings"). None when 11번가 shows it nowhere."""
+        start, end = _around(claim.requested_at)
+        lists = [x for x in CLAIM_LISTS if x[1] is claim.kind]
+        if claim.kind is ClaimType.REDELIVERY:  # G 1648 and G 1643 both name clmStat 301/302: exchanges first
+            lists = [x for kind in (ClaimType.EXCHANGE, ClaimType.RETURN) for x in CLAIM_LISTS if x[1] is kind]
+        for path, kind, number in lists:
+            base = f"/rest/claimservice/{path}/{start.strftime(MINUTES)}/{end.strftime(MINUTES)}"
+            for row in await self._list(base, "order", empty_text=True):
+                if row.get(number) == claim.claim_no and (not claim.order_no or row.get("ordNo") == claim.order_no):
+                    found = self._claim(_listed(row, path), claim.account, kind, number)
+                    return replace(found, product_name=found.product_name or claim.product_name, site=claim.site)
+        if claim.kind is ClaimType.CANCEL:
+            return await self._cancel_on_line(claim)
+        return None
+
+    async def _cancel_on_line(self, claim: Claim) -> Claim | None:
+        """A cancel neither G 1639 nor G 1724 lists, by its line's G 1725 ``ordPrdStat``."""
+        order_no, line_no = claim.order_no, claim.line_no or self._claim_refs().get(claim.claim_no, ("", ""))[1]
+        if not order_no or not line_no:
+            return None
+        rows = await self._list(f"/rest/claimservice/orderlistalladdr/{order_no}", "order", empty_text=True)
+        state = next((r.get("ordPrdStat", "") for r in rows if r.get("ordPrdSeq") == line_no), "")
+        if state in LINE_SHIPPED:
+            return replace(claim, line_no=line_no, status=ClaimStatus.WITHDRAWN, shown=CANCEL_REFUSED)
+        if state in LINE_CANCELLED:
+            return replace(claim, line_no=line_no, status=ClaimStatus.DONE, shown=CANCEL_SHOWN["02"])
+        if state == LINE_CANCELLING:
+            return replace(claim, line_no=line_no, status=ClaimStatus.REQUESTED, shown=CANCEL_SHOWN["01"])
+        return None
+
+    # --- claim decisions (the claims workbook) -------------------------------------------------------
+
+    claim_reject_reasons: Mapping[ClaimType, tuple[str, ...]] = {
+        ClaimType.CANCEL: (CANCEL_REFUSAL,),
+        ClaimType.RETURN: tuple(RETURN_REFUSAL_CODES),
+        ClaimType.EXCHANGE: tuple(EXCHANGE_REFUSAL_CODES),
+    }
+
+    async def decide_claims(self, decisions: Sequence[ClaimDecision]) -> Outcomes:
+        """Each decision by its own call (no batch call), keyed by ``ClaimDecision.key``: 취소 승인 G 1640, 취소 거부
+        G 1641 (택배, the shipment's courier and number), 반품 승인 G 1644, 반품 거부 G 1645, 교환 승인 G 1649 (the
+        re-sent goods' courier and number), 교환 거부 G 1650; 재배송 has no call. None of them is resent by itself
+        (``_claim_call``). A claim the decision finds closed, or a refusal of the call, is read back
+        (``claim_now``): done when 11번가 shows the state the decision leads to, a Rejected naming what it shows
+        otherwise (the buyer's withdrawal in its own words)."""
+        return await each_item(decisions, lambda d: d.key, self._decide, self.client.settings.concurrency)
+
+    async def _decide(self, decision: ClaimDecision) -> None:
+        send = self._decision_call(decision)  # refuses what cannot be sent before anything is read
+        claim = decision.claim
+        if claim.status is not ClaimStatus.REQUESTED:  # closed as we hold it: 11번가 says whether it still is
+            now = await self.claim_now(claim)
+            if now is None or now.status is not ClaimStatus.REQUESTED:
+                self._in_effect(decision, now, None)
+                return
+            claim = now
+        try:
+            await send(claim)
+        except AlreadyDone:  # G 1640 −1 "이미 취소 완료된 신청건 입니다.": the approval holds
+            return
+        except Rejected as exc:
+            if not exc.code or exc.code in INPUT_REFUSALS:
+                raise
+            now = await self.claim_now(claim)
+            if now is None or now.status is ClaimStatus.REQUESTED:
+                raise
+            self._in_effect(decision, now, exc)
+
+    def _decision_call(self, decision: ClaimDecision) -> Callable[[Claim], Awaitable[None]]:
+        """The call that sends ``decision`` on a claim (the claim's order and line as 11번가 lists them now)."""
+        kind, approve = decision.claim.kind, decision.approve
+        which = f"11번가 {kind.value} {'승인' if approve else '거부'}"
+        if kind is ClaimType.REDELIVERY:
+            raise Rejected(MARKET, "11번가 Open API에는 재배송 처리 기능이 없습니다. 11번가 판매자센터에서 처리하세요.")
+        if not approve:
+            labels = self.claim_reject_reasons[kind]
+            if decision.reason not in labels:
+                given = f" ('{decision.reason}'은(는) 받지 않습니다.)" if decision.reason else ""
+                raise Rejected(MARKET, f"{which}: 거부사유를 다음 중에서 고르세요: {', '.join(labels)}.{given}")
+        needs_invoice = {
+            (ClaimType.CANCEL, False): "이미 발송한 주문의 취소 거부에는 보낸 상품의 택배사와 송장번호가 필요합니다.",
+            (ClaimType.EXCHANGE, True): "교환 승인에는 다시 보내는 상품의 택배사와 송장번호가 필요합니다.",
+        }.get((kind, approve))
+        if needs_invoice and not (decision.courier_code and decision.number):
+            raise Rejected(MARKET, f"{which}: {needs_invoice} 택배사·송장번호 칸을 채워 다시 실행하세요.")
+        courier, number = decision.courier_code, decision.number
+        if kind is ClaimType.CANCEL and approve:
+            return lambda c: self.approve_cancel(c.claim_no, order_no=c.order_no, line_no=c.line_no)
+        if kind is ClaimType.CANCEL:
+            return lambda c: self.reject_cancel(c.claim_no, courier, number, order_no=c.order_no, line_no=c.line_no)
+        if kind is ClaimType.RETURN and approve:
+            return lambda c: self.approve_return(c.claim_no, order_no=c.order_no, line_no=c.line_no)
+        if kind is ClaimType.RETURN:
+            code = RETURN_REFUSAL_CODES[decision.reason]
+            return lambda c: self.reject_return(
+                c.claim_no, code, decision.reason, order_no=c.order_no, line_no=c.line_no
+            )
+        if approve:
+            return lambda c: self.approve_exchange(c.claim_no, courier, number, order_no=c.order_no, line_no=c.line_no)
+        code = EXCHANGE_REFUSAL_CODES[decision.reason]
+        return lambda c: self.reject_exchange(c.claim_no, code, decision.reason, order_no=c.order_no, line_no=c.line_no)
+
+    @staticmethod
+    def _in_effect(decision: ClaimDecision, now: Claim | None, refusal: Rejected | None) -> None:
+        """Nothing more to send: done when 11번가 shows what ``decision`` leads to; otherwise why not, in Korean."""
+        kind = decision.claim.kind
+        asked, object_ = ("승인", "승인을") if decision.approve else ("거부", "거부를")
+        sent = "11번가가 받지 않았습니다" if refusal else "보내지 않았습니다"
+        code = refusal.code if refusal else None
+        if now is None:
+            raise Rejected(
+                MARKET,
+                f"11번가에서 이 {kind.value} 클레임을 찾지 못해 {sent}. 클레임을 다시 수집해 확인하세요.",
+                code=code,
+            )
+        if now.shown == DECIDED[(kind, decision.approve)]:
+            return
+        if now.shown in BUYER_WITHDREW:
+            raise Rejected(
+                MARKET,
+                f"구매자가 철회한 요청입니다(11번가: {now.shown}). {asked}할 것이 없어 {sent}. 이 행은 더 처리하지 "
+                "않아도 됩니다.",
+                code=code,
+            )
+        raise Rejected(
+            MARKET,
+            f"11번가에서 이 {kind.value} 클레임은 이미 '{now.shown}' 상태라 {object_} {sent}. 11번가 판매자센터에서 확인하세요.",
+            code=code,
         )
 
     # --- claim handling (the names and arguments of tmon.py's approve_cancel / reject_cancel / seller_cancel) ------
@@ -574,7 +795,7 @@ class St11Orders:
             known = ", ".join(f"{k} {v}" for k, v in codes.items())
             raise Rejected(MARKET, f"11번가 {what} 사유코드 {code}은(는) 없습니다. 다음 중에서 고르세요: {known}")
         ord_no, seq = self._claim_line(claim_no, order_no, line_no)
-        detail = quote(reason or codes[code], safe="")
+        detail = quote((reason or codes[code]).replace("/", " "), safe="")  # as _refuse_sale: "/" splits the path
         await self._claim_call(
             f"/rest/claimservice/{call}/{ord_no}/{seq}/{claim_no}/{code}/{detail}", f"{what}(클레임 {claim_no})"
         )
@@ -688,3 +909,27 @@ def _day_time(day: str, time: str) -> str:
     if len(day) != 8 or not day.isdigit():
         return ""
     return f"{day[:4]}-{day[4:6]}-{day[6:]} {time or '00:00:00'}".strip()
+
+
+def _value(text: str | None) -> str:
+    """A field's value; the guide's "null" (G 1876 ordDlvReqCont, G 6747 "null을 입력") is none."""
+    value = (text or "").strip()
+    return "" if value == "null" else value
+
+
+def _around(requested_at: str) -> tuple[dt.datetime, dt.datetime]:
+    """claim_now's window: from a minute before the request (G 1639 createDt / G 1643 reqDt, KST) for 30 days at most
+    (G 1639/1643/1648 "최대 30(한달)일"), and not past now; the last 30 days when the request time is unknown."""
+    now = now_kst().replace(second=0, microsecond=0) + MIN_SPAN
+    try:
+        at = dt.datetime.strptime(requested_at.strip()[:19], "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return now - CLAIM_WINDOW, now
+    start = at.replace(second=0) - CLAIM_SLACK
+    return start, max(min(start + CLAIM_WINDOW, now), start + 2 * CLAIM_SLACK)
+
+
+def _listed(row: dict[str, str], path: str) -> dict[str, str]:
+    """A G 1724 row is a withdrawn cancel whatever its ``ordCnStatCd`` shows (the guide's example row shows 01): the
+    list is of "주문 취소철회 완료"; the state is read as 05 취소신청취소(철회완료)."""
+    return {**row, "ordCnStatCd": "05"} if path == WITHDRAWN_CANCELS else row

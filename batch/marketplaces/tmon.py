@@ -29,12 +29,12 @@ from batch.marketplaces.base import (
     json_object,
     status_error,
 )
+from batch.marketplaces.tmon_claims import CLAIM_PATHS, CLAIM_STATUSES, TmonClaims
 from batch.marketplaces.tmon_crypto import decrypt
 from batch.marketplaces.types import SALE_CANCEL_REASONS, DeliveryTemplate, Outcomes, Shipment, Shown, option_no
 from batch.models import (
     KST,
     Claim,
-    ClaimStatus,
     ClaimType,
     Inquiry,
     Market,
@@ -92,18 +92,6 @@ DELIVERY_STATUS = {
     "D5": OrderStatus.DELIVERED,
     "C": OrderStatus.CANCELLED,  # ❓ the sandbox's code (docs/protocols/tmon.md, "Our readings")
 }
-CLAIM_PATHS = {
-    ClaimType.CANCEL: "cancellations",
-    ClaimType.RETURN: "refunds",
-    ClaimType.EXCHANGE: "exchanges",
-    ClaimType.REDELIVERY: "redeliveries",
-}
-# claimStatus: [T1] module/claim/ClaimScheduler.java sends one of "C1, C2, C3, C4, C8, C9" on every claim search (it
-# loops over C1, and C3 for cancellations); meanings of C1/C3/C8 from [T2] PaTmonClaimController.cancelList. We ask
-# for every one of them so no claim is missed; C2, C4 and C9 (meanings unknown) count as still open (see
-# docs/protocols/tmon.md, "Our readings").
-CLAIM_STATUS = {"C1": ClaimStatus.REQUESTED, "C3": ClaimStatus.DONE, "C8": ClaimStatus.WITHDRAWN}
-CLAIM_STATUSES = ("C1", "C2", "C3", "C4", "C8", "C9")
 CONFIRMED_OR_LATER = ("D2", "D3", "D4", "D5")  # [T1] module/order/OrderScheduler.java confirmOrders
 # 판매자 직접취소 only before shipping: [T1] module/claim/ClaimServiceImpl.java requestOrderCancel reads the deal's
 # deliveryStatus first (OrderServiceImpl.getOrderStatus) and cancels only D1 or D2 ("D3 이전 상태까지는 취소가 가능").
@@ -119,8 +107,9 @@ SETTLE = dt.timedelta(minutes=31)  # §1.3: the end must be more than 30 minutes
 DATE_FMT = "%Y-%m-%d %H:%M"
 
 
-class TmonOrders:
-    """The order and claim jobs of one TMON account (mixed into Tmon)."""
+class TmonOrders(TmonClaims):
+    """The order and claim jobs of one TMON account (mixed into Tmon); the claim reads and decisions are
+    TmonClaims' (tmon_claims.py)."""
 
     credentials: TmonCredentials
     client: MarketClient
@@ -228,29 +217,6 @@ class TmonOrders:
                         page += 1
         return list(found.values())
 
-    def _claims(self, item: dict[str, Any], kind: ClaimType, account: str) -> list[Claim]:
-        """One Claim per claimed deal. ``requestedDate`` is the name [T2]'s claim VOs
-        (``domain/model/PaTmon{Cancel,Claim,Redelivery}List.java``) map; [T1] reads no date."""
-        status = CLAIM_STATUS.get(str(item.get("claimStatus")), ClaimStatus.REQUESTED)
-        out = []
-        for deal in item.get("claimDeals", []) or [{}]:
-            out.append(
-                Claim(
-                    market=MARKET,
-                    account=account,
-                    claim_no=str(item.get("claimNo", "")),
-                    order_no=str(item.get("tmonOrderNo", "")),
-                    product_no=str(deal.get("tmonDealNo", "")),
-                    product_name=str(deal.get("dealTitle", "")),
-                    kind=kind,
-                    status=status,
-                    reason=" ".join(str(deal.get(k) or "") for k in ("requestReason", "requestReasonDetail")).strip(),
-                    buyer=self._plain(item.get("userName")),
-                    requested_at=str(item.get("requestedDate") or ""),
-                )
-            )
-        return out
-
     @staticmethod
     def shipment_key(line: OrderLine) -> str:
         """TMON confirms and invoices one deal of an order (under its delivery number) at a time."""
@@ -324,19 +290,6 @@ class TmonOrders:
         except Rejected as exc:
             if DUPLICATE_INVOICE not in exc.message:  # the same invoice again: TMON has it already
                 raise
-
-    async def approve_cancel(self, claim_no: str) -> None:
-        """취소승인. TMON answers "…완료된…" when it was done already: that is success too."""
-        try:
-            await self._send(Call("PUT", f"/cancellations/{claim_no}/approve"))
-        except Rejected as exc:
-            if "완료된" not in exc.message:
-                raise
-
-    async def reject_cancel(self, claim_no: str, courier_code: str, number: str) -> None:
-        """취소거부 because the order already shipped (JCD1): TMON requires the shipment's invoice."""
-        body = {"reason": "JCD1", "deliveryInvoice": {"deliveryCorp": int(courier_code), "invoiceNo": number}}
-        await self._send(Call("PUT", f"/cancellations/{claim_no}/reject", json=body))
 
     async def seller_cancel(
         self, lines: Sequence[OrderLine], detail: str = "품절 미배송", *, code: str = "RCD4"

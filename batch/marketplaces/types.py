@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from batch.models import Claim, Inquiry, OrderLine, Product, ProductLink, SalesInfo
+from batch.models import Claim, ClaimType, Inquiry, OrderLine, Product, ProductLink, SalesInfo
 
 if TYPE_CHECKING:
     from batch.marketplaces.base import MarketError
@@ -123,6 +123,31 @@ class Shipment:
 Outcomes = dict[str, "MarketError | None"]
 
 
+@dataclass(frozen=True)
+class ClaimDecision:
+    """Staff's decision on one claim line (the claims workbook's 처리): approve, or refuse with a reason.
+
+    ``reason`` is one of the adapter's ``claim_reject_reasons[claim.kind]`` (Korean labels) when refusing.
+    ``courier_code`` / ``number``: the marketplace's courier code and the tracking number of what was shipped (a
+    cancel refused because the item already left) or re-sent (an exchange approved), when the call takes them.
+    """
+
+    claim: Claim
+    approve: bool
+    reason: str = ""
+    courier_code: str = ""
+    number: str = ""
+
+    @property
+    def key(self) -> str:
+        return claim_key(self.claim)
+
+
+def claim_key(claim: Claim) -> str:
+    """One claim line: its claim number and product (a claim may cover several products of an order)."""
+    return f"{claim.claim_no}/{claim.product_no}"
+
+
 class OrderJobs(Protocol):
     """The order, claim and inquiry jobs every marketplace adapter implements."""
 
@@ -157,6 +182,22 @@ class OrderJobs(Protocol):
         """판매취소 (the seller cannot ship) of each unit (its lines share one shipment key), ``reason`` one of
         SALE_CANCEL_REASONS; a unit the marketplace refuses (a reason it has no code for, a state it cannot cancel
         in) gets its error; a unit cancelled already counts as done."""
+        ...
+
+    # per claim type, the 거부사유 labels (Korean, as staff pick them) the marketplace's refuse call takes; a type
+    # missing here has no refuse call on this marketplace (the row is refused with the marketplace's words)
+    claim_reject_reasons: Mapping[ClaimType, tuple[str, ...]]
+
+    async def claim_now(self, claim: Claim) -> Claim | None:
+        """The claim as the marketplace holds it now (re-read just before a decision is sent); None when the
+        marketplace no longer lists it."""
+        ...
+
+    async def decide_claims(self, decisions: Sequence[ClaimDecision]) -> Outcomes:
+        """Send each decision with the marketplace's own call (keyed by ``ClaimDecision.key``): a cancel approved
+        or refused (refused only with the shipment's invoice, where the call takes one), a return approved (after
+        the goods came back) or refused, an exchange approved with the re-send invoice or refused. A decision the
+        marketplace does not offer gets a Rejected in its words; one already in effect counts as done."""
         ...
 
     async def vendor_id(self) -> str:

@@ -10,6 +10,11 @@ Routes (``{v4}``/``{v5}``/``{v6}`` = ``/v2/providers/openapi/apis/api/vN/vendors
   INSTRUCT 출고중지; refused per item after an invoice or once shipped (see ``CoupangDesk.cancel_order``).
 * ``GET {v6}/returnRequests`` (``cancelType`` RETURN | CANCEL; ``searchType=timeFrame`` minutes or days),
   ``GET {v4}/exchangeRequests``.
+* 클레임 처리 (PATCH or PUT, the current pages' "PATCH PUT"): ``{v4}/returnRequests/{receiptId}/stoppedShipment``
+  (출고중지완료), ``…/completedShipment`` (이미출고, with the invoice), ``…/receiveConfirmation`` (반품 입고 확인),
+  ``…/approval`` (반품 승인); ``POST {v4}/returnWithdrawList`` (반품철회 이력); ``{v4}/exchangeRequests/{exchangeId}/
+  receiveConfirmation`` (교환 입고 확인: the re-send box appears), ``…/rejection`` (SOLDOUT | WITHDRAW), ``POST
+  …/invoices`` (a list, the new shipmentBoxId). Each only in the state its page names; see the methods.
 * ``GET {v5}/onlineInquiries`` (``pageSize`` ≤ 50), ``POST {v4}/onlineInquiries/{inquiryId}/replies``;
   ``GET {v5}/callCenterInquiries`` (``pageSize`` ≤ 30, ``csPartnerCounselingStatus`` requestAnswer | answered),
   ``GET /v2/providers/openapi/apis/api/v5/vendors/callCenterInquiries/{inquiryId}``,
@@ -35,7 +40,14 @@ The sandbox's own readings where the docs are unsure (❓):
 * Answers: ``replyBy`` must be the account's WING id; at most ``ANSWER_LIMIT`` characters; a second product-inquiry
   answer is a 400 whose message starts with ``이미 답변`` (a call-centre one gets C1's documented message).
 * A buyer's cancel (control API) stays open: ``RETURNS_UNCHECKED`` on an ACCEPT box, ``RELEASE_STOP_UNCHECKED`` on
-  an INSTRUCT box; the box's items get ``holdCountForCancel`` and it can be neither acknowledged nor invoiced.
+  an INSTRUCT box, releaseStopStatus 미처리 either way; the box's items get ``holdCountForCancel`` and it can be
+  neither acknowledged nor invoiced until the seller answers (출고중지완료 cancels the held units; 이미출고 invoices the
+  box and turns the receipt into a return, listed under RETURN) or the buyer withdraws.
+* Returns and exchanges get their 회수 운송장 at once (CJGLS ``84`` + the claim number); receipts are never 빠른환불, so
+  입고 확인 → 입고완료 → 승인 → 반품완료; an exchange's 입고 확인 makes its re-send box at once (Coupang: up to 10
+  minutes) and ends ``rejectable``. ``{"type": "withdraw"}`` (control) withdraws the order's latest open claim: a
+  receipt leaves the lists for the withdrawal history, an exchange turns CANCEL. See docs/protocols/coupang.md,
+  reading 19.
 * Deterministic "retry" fault: seed with ``"retry_once": k`` and the first ``k`` boxes made answer their first
   acknowledgement and their first invoice DTO with ``succeed: false, resultCode: "RETRY", retryRequired: true``.
 * Seeding takes ``"qty": n`` (every line n units) and ``"product": <sellerProductId>`` (orders draw only from it).
@@ -141,6 +153,15 @@ FIRST_RECEIPT_ID = 300_000_001
 FIRST_EXCHANGE_ID = 110_000_001
 FIRST_INQUIRY_ID = 80_001
 FIRST_CALLCENTER_ID = 50_001
+FIRST_EXCHANGE_BOX_ID = 690_000_001  # the re-send boxes of exchanges (deliveryInvoiceGroupDtos)
+# 클레임 처리 (issue 18). releaseStopStatus (출고중지처리상태, C1 return-api/ko/lookup-return-request-list-per-day table)
+STOP_OPEN, STOP_DONE, STOP_SHIPPED, NOT_A_STOP = "미처리", "처리(출고중지)", "처리(이미출고)", "비대상"
+# articles/360023108753: "[INTERNAL_SERVER_ERROR] 취소반품접수수량과 cancelCount가 일치하지 않습니다."
+COUNT_MISMATCH = "취소반품접수수량과 cancelCount가 일치하지 않습니다."
+# articles/360034027874 (C1 exchange-request-deny-processing): "교환거절코드는"SOLDOUT" 또는 "WITHDRAW"만 입력할 수 있습니다"
+EXCHANGE_REJECT_CODES = ("SOLDOUT", "WITHDRAW")
+BAD_REJECT_CODE = '교환거절코드는"SOLDOUT" 또는 "WITHDRAW"만 입력할 수 있습니다'
+MAX_WITHDRAW_IDS = 50  # C1 lookup-return-cancel-list: "한 번에 최대 50개까지 cancelIds 조회가 가능합니다."
 FIRST_ANSWER_ID = 900_001
 
 # (vendorId, accessKey's WING id) of the caller; raises Reject otherwise.
@@ -292,6 +313,33 @@ class CoupangDesk:
             Route(f"{V4}/orders/updateInvoices", h(self.update_invoices), methods=["POST"]),
             Route(f"{V5}/orders/{{orderId}}/cancel", h(self.cancel_order), methods=["POST"]),
             Route(f"{V6}/returnRequests", h(self.return_requests), methods=["GET"]),
+            # 출고중지완료 / 이미출고 / 입고 확인 / 반품 승인: the current pages list "PATCH PUT" (C1: PATCH)
+            Route(
+                f"{V4}/returnRequests/{{receiptId}}/stoppedShipment",
+                h(self.stopped_shipment),
+                methods=["PATCH", "PUT"],
+            ),
+            Route(
+                f"{V4}/returnRequests/{{receiptId}}/completedShipment",
+                h(self.completed_shipment),
+                methods=["PATCH", "PUT"],
+            ),
+            Route(
+                f"{V4}/returnRequests/{{receiptId}}/receiveConfirmation",
+                h(self.return_received),
+                methods=["PATCH", "PUT"],
+            ),
+            Route(f"{V4}/returnRequests/{{receiptId}}/approval", h(self.return_approval), methods=["PATCH", "PUT"]),
+            Route(f"{V4}/returnWithdrawList", h(self.withdraw_list), methods=["POST"]),
+            Route(
+                f"{V4}/exchangeRequests/{{exchangeId}}/receiveConfirmation",
+                h(self.exchange_received),
+                methods=["PATCH", "PUT"],
+            ),
+            Route(
+                f"{V4}/exchangeRequests/{{exchangeId}}/rejection", h(self.exchange_rejection), methods=["PATCH", "PUT"]
+            ),
+            Route(f"{V4}/exchangeRequests/{{exchangeId}}/invoices", h(self.exchange_invoices), methods=["POST"]),
             Route(f"{V4}/exchangeRequests", h(self.exchange_requests), methods=["GET"]),
             Route(f"{V5}/onlineInquiries", h(self.online_inquiries), methods=["GET"]),
             Route(f"{V4}/onlineInquiries/{{inquiryId}}/replies", h(self.online_reply), methods=["POST"]),
@@ -308,6 +356,7 @@ class CoupangDesk:
         self.inquiries: list[dict[str, Any]] = []
         self.answers: list[dict[str, Any]] = []
         self.cancels: list[dict[str, Any]] = []  # the seller's cancel requests, as sent, with what they did
+        self.withdrawals: list[dict[str, Any]] = []  # receipts the buyer withdrew (반품철회 이력), with their vendorId
         self.flaky_ack: set[int] = set()
         self.flaky_invoice: set[int] = set()
         self.next_order = FIRST_ORDER_ID
@@ -317,6 +366,7 @@ class CoupangDesk:
         self.next_inquiry = FIRST_INQUIRY_ID
         self.next_callcenter = FIRST_CALLCENTER_ID
         self.next_answer = FIRST_ANSWER_ID
+        self.next_exchange_box = FIRST_EXCHANGE_BOX_ID
 
     def snapshot(self) -> dict[str, Any]:
         return copy.deepcopy(
@@ -327,6 +377,7 @@ class CoupangDesk:
                 "inquiries": self.inquiries,
                 "answers": self.answers,
                 "cancels": self.cancels,
+                "withdrawals": self.withdrawals,
             }
         )
 
@@ -542,13 +593,17 @@ class CoupangDesk:
     # -- claims (control API) -------------------------------------------------------------------------
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The buyer's side: ``type`` cancel (an unshipped box: 출고중지요청), return or exchange (a shipped box), or
+        withdraw (the buyer withdraws the order's latest open claim). Coupang has no 재배송 claim."""
         kind = data.get("type")
         order = str(data.get("order", ""))
         boxes = [b for b in self.boxes.values() if str(b["orderId"]) == order]
         if not boxes:
             raise ValueError(f"unknown order {order!r}")
-        if kind not in ("cancel", "return", "exchange"):
-            raise ValueError("type must be cancel, return or exchange")
+        if kind not in ("cancel", "return", "exchange", "withdraw"):
+            raise ValueError("type must be cancel, return, exchange or withdraw (Coupang has no redelivery claim)")
+        if kind == "withdraw":
+            return self._withdraw(order)
         box = boxes[0]
         reason = {"cancel": "단순변심", "return": "상품불량", "exchange": "사이즈 교환"}[str(kind)]
         items = [i for i in box["orderItems"] if i["cancelCount"] + i["holdCountForCancel"] < i["shippingCount"]]
@@ -628,9 +683,11 @@ class CoupangDesk:
                     "exchangeAddressDtoV1": address,
                     "deliveryInvoiceGroupDtos": [],
                     "deliveryStatus": "BeforeDirection",
-                    "collectStatus": "BeforeDirection",
+                    # ❓ the pick-up is booked at once (회수연동, with its 회수 운송장); the goods reach the seller when
+                    # the seller says so (receiveConfirmation)
+                    "collectStatus": "CompleteDirection",
                     "collectCompleteDate": None,
-                    "returnDeliveryDtos": [{"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": ""}],
+                    "returnDeliveryDtos": [{"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": _pickup_no(number)}],
                     "orderDeliveryStatusLabel": box["status"],
                     "exchangeStatusLabel": "RECEIPT",
                     "referTypeLabel": "WEB_MOBILE",
@@ -647,23 +704,71 @@ class CoupangDesk:
             raise ValueError("a return needs a shipped box (DEPARTURE or later)")
         if kind == "cancel" and box["status"] in SHIPPED:
             raise ValueError("a shipped box is returned, not cancelled")
+        counted = [(i, i["shippingCount"] - i["cancelCount"] - i["holdCountForCancel"]) for i in items]
         if kind == "cancel":
             # ❓ a buyer's cancel stays open until the seller acts: 취소접수 (RETURNS_UNCHECKED) before acknowledgement,
-            # 출고중지요청 (RELEASE_STOP_UNCHECKED) after; either way the box must not be acknowledged or shipped
+            # 출고중지요청 (RELEASE_STOP_UNCHECKED) after, releaseStopStatus 미처리 either way (the stoppedShipment page,
+            # articles/360034320673: RELEASE_STOP_UNCHECKED, or RETURNS_UNCHECKED with releaseStatus "N"); the box must
+            # not be acknowledged or shipped meanwhile
             status = "RETURNS_UNCHECKED" if box["status"] == "ACCEPT" else "RELEASE_STOP_UNCHECKED"
-            for i in items:
-                i["holdCountForCancel"] = i["shippingCount"] - i["cancelCount"]
+            for i, count in counted:
+                i["holdCountForCancel"] += count
         else:
             status = "RETURNS_UNCHECKED"
         number = self._receipt(
             box,
             "CANCEL" if kind == "cancel" else "RETURN",
             status,
-            [(i, i["shippingCount"]) for i in items],
+            counted,
             ("고객변심" if kind == "cancel" else "상품불량", reason, ""),
             "CUSTOMER" if kind == "cancel" else "VENDOR",
+            STOP_OPEN if kind == "cancel" else NOT_A_STOP,
+            pickup=kind == "return",
         )
         return {"claimNo": str(number)}
+
+    def _withdraw(self, order: str) -> dict[str, Any]:
+        """The buyer withdraws the order's latest open claim: a 출고중지요청 not yet answered, a return not yet received
+        (RETURNS_UNCHECKED), an exchange not yet collected. ❓ A withdrawn receipt leaves the returnRequests lists and is
+        found by the withdrawal history (returnWithdrawRequests / returnWithdrawList, C1 lookup-return-cancel-list);
+        an exchange turns CANCEL (철회) with collectStatus Withdraw (C1 lookup-change-request-list tables)."""
+        for claim in reversed(self.claims):
+            if str(claim["orderId"]) != order:
+                continue
+            if claim["claimType"] == "EXCHANGE":
+                if claim["exchangeStatus"] in ("RECEIPT", "PROGRESS") and claim["collectStatus"] != "CompleteCollect":
+                    claim.update(
+                        exchangeStatus="CANCEL",
+                        exchangeStatusLabel="CANCEL",
+                        collectStatus="Withdraw",
+                        rejectable=False,
+                        modifiedByType="CUSTOMER",
+                        modifiedAt=self.stamp(),
+                    )
+                    return {"claimNo": str(claim["exchangeId"])}
+                continue
+            open_stop = claim["releaseStopStatus"] == STOP_OPEN
+            open_return = claim["claimType"] == "RETURN" and claim["receiptStatus"] == "RETURNS_UNCHECKED"
+            if not (open_stop or open_return):
+                continue
+            if open_stop:
+                box = self.boxes[claim["returnItems"][0]["shipmentBoxId"]]
+                for line in claim["returnItems"]:
+                    item = next(i for i in box["orderItems"] if i["vendorItemId"] == line["vendorItemId"])
+                    item["holdCountForCancel"] = max(0, item["holdCountForCancel"] - line["cancelCount"])
+            self.claims.remove(claim)
+            self.withdrawals.append(
+                {
+                    "cancelId": claim["receiptId"],
+                    "orderId": claim["orderId"],
+                    "vendorId": claim["vendorId"],
+                    "refundDeliveryDuty": "CUS",
+                    "createdAt": self.stamp(),
+                    "vendorItemIds": [line["vendorItemId"] for line in claim["returnItems"]],
+                }
+            )
+            return {"claimNo": str(claim["receiptId"])}
+        raise ValueError(f"order {order} has no open claim to withdraw")
 
     def _receipt(
         self,
@@ -673,7 +778,9 @@ class CoupangDesk:
         counted: Sequence[tuple[Mapping[str, Any], int]],
         reasons: tuple[str, str, str],
         fault: str,
-        release_stop: str = "비대상",
+        release_stop: str = NOT_A_STOP,
+        *,
+        pickup: bool = False,
     ) -> int:
         """A new return / cancel receipt (listed by ``GET {v6}/returnRequests``) for ``counted`` (item, count)."""
         number, self.next_receipt = self.next_receipt, self.next_receipt + 1
@@ -720,7 +827,10 @@ class CoupangDesk:
                     }
                     for i, count in counted
                 ],
-                "returnDeliveryDtos": [{"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": ""}],
+                # ❓ a return's pick-up is booked at once (연동택배, its 회수 운송장 shown); a cancel has none
+                "returnDeliveryDtos": [
+                    {"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": _pickup_no(number) if pickup else ""}
+                ],
             }
         )
         return number
@@ -974,7 +1084,7 @@ class CoupangDesk:
             )
             counted = [(item, count) for _, item, count in taken]
             receipt_id = self._receipt(
-                box, "CANCEL", "RETURNS_COMPLETED", counted, reasons, "VENDOR", "출고중지완료" if stop else "비대상"
+                box, "CANCEL", "RETURNS_COMPLETED", counted, reasons, "VENDOR", STOP_DONE if stop else NOT_A_STOP
             )
             receipt = {
                 "receiptId": receipt_id,
@@ -1046,8 +1156,344 @@ class CoupangDesk:
             and (status is None or c["exchangeStatus"] == status)
         ]
         page, token = _token_page(found, "exchangeId", request)
-        shown = [{k: v for k, v in c.items() if k not in ("claimType",)} for c in page]
+        shown = [{k: v for k, v in c.items() if k != "claimType" and not k.startswith("_")} for c in page]
         return ok(copy.deepcopy(shown), nextToken=token)
+
+    # -- 클레임 처리: the seller's answers to receipts and exchanges ----------------------------------------------
+
+    def _claim_id(self, request: Request, name: str) -> int:
+        raw = request.path_params[name]
+        if not raw.isdigit():  # "ReceiptId는 반드시 number타입이어야 합니다." (C1 return-request-approval-processing)
+            raise error(400, f"{name}는 숫자여야 합니다: {raw}")
+        return int(raw)
+
+    async def _receipt_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the receipt, the body) of a ``{v4}/returnRequests/{receiptId}/…`` call: the body names the vendor and the
+        receipt of the path (C1 tables: vendorId String, receiptId Number)."""
+        vendor, _ = self.authorize(request)
+        number = self._claim_id(request, "receiptId")
+        body = await self._body(request)
+        self._vendor_body(body, vendor)
+        if body.get("receiptId") != number or isinstance(body.get("receiptId"), bool):
+            raise error(400, f"receiptId가 요청 경로와 다릅니다: {body.get('receiptId')}")
+        found = next(
+            (c for c in self.claims if c.get("receiptId") == number and c["vendorId"] == vendor),
+            None,
+        )
+        if found is None:
+            raise error(404, f"반품/취소 접수 정보를 찾을 수 없습니다: {number}")
+        return found, body
+
+    @staticmethod
+    def _stop_asked(receipt: Mapping[str, Any]) -> None:
+        """articles/360034320673, 360033793034: 출고중지완료 and 이미출고 only for 출고중지요청 (RELEASE_STOP_UNCHECKED),
+        or 반품접수미확인 (RETURNS_UNCHECKED) with releaseStatus "N" (❓ here: releaseStopStatus 미처리)."""
+        if receipt["releaseStopStatus"] != STOP_OPEN or receipt["receiptStatus"] not in (
+            "RELEASE_STOP_UNCHECKED",
+            "RETURNS_UNCHECKED",
+        ):
+            raise error(
+                400,
+                "출고중지요청(미처리) 상태의 접수만 처리할 수 있습니다. "
+                f"현재: {receipt['receiptStatus']} ({receipt['releaseStopStatus']})",
+            )
+
+    @staticmethod
+    def _count(receipt: Mapping[str, Any], body: Mapping[str, Any]) -> None:
+        """articles/360023109453: cancelCount is the receipt's cancelCountSum; otherwise the FAQ's error
+        (articles/360023108753)."""
+        count = body.get("cancelCount")
+        if isinstance(count, bool) or count != receipt["cancelCountSum"]:
+            raise error(400, COUNT_MISMATCH)
+
+    def _items_of(self, receipt: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any], int]]:
+        """(box, order item, count) of each line of ``receipt``."""
+        out = []
+        for line in receipt["returnItems"]:
+            box = self.boxes[line["shipmentBoxId"]]
+            item = next(i for i in box["orderItems"] if i["vendorItemId"] == line["vendorItemId"])
+            out.append((box, item, int(line["cancelCount"])))
+        return out
+
+    async def stopped_shipment(self, request: Request) -> Response:
+        """출고중지완료 처리 (C1 delivery-api/ko/stop-shipping-complete-processing; articles/360034320673): the box does
+        not ship; the units held for the cancel are cancelled, the receipt is 반품완료 with 처리(출고중지) (articles/
+        360034152053: "'출고중지' 또는 '이미출고' 처리 시 반품완료 단계로 변경됩니다")."""
+        receipt, body = await self._receipt_call(request)
+        self._stop_asked(receipt)
+        self._count(receipt, body)
+        for _, item, count in self._items_of(receipt):
+            item["holdCountForCancel"] = max(0, item["holdCountForCancel"] - count)
+            item["cancelCount"] += count
+            item["canceled"] = item["cancelCount"] >= item["shippingCount"]
+        receipt.update(receiptStatus="RETURNS_COMPLETED", releaseStopStatus=STOP_DONE, modifiedAt=self.stamp())
+        # C1's sample answer
+        return ok({"resultCode": "SUCCESS", "resultMessage": "출고중지완료요청이 성공하였습니다"}, code="200")
+
+    async def completed_shipment(self, request: Request) -> Response:
+        """이미출고 처리 (C1 delivery-api/ko/products-already-shipped-processing; articles/360033793034): the seller
+        says the box left with ``deliveryCompanyCode`` + ``invoiceNumber``; the box takes that invoice (DEPARTURE) and
+        the receipt goes on as a return ("이미출고 처리 시, 반품접수가 진행됩니다", articles/360023108213; C1's sample
+        receipt: RETURNS_UNCHECKED with releaseStopStatus 처리(이미출고)), listed under cancelType RETURN (❓)."""
+        receipt, body = await self._receipt_call(request)
+        courier, number = body.get("deliveryCompanyCode"), body.get("invoiceNumber")
+        if courier not in COURIERS:
+            raise error(400, f"택배사 코드가 올바르지 않습니다: {courier}")
+        if not isinstance(number, str) or not number.isdigit():
+            raise error(400, "송장번호는 숫자여야 합니다.")
+        self._stop_asked(receipt)
+        for box, item, count in self._items_of(receipt):
+            item["holdCountForCancel"] = max(0, item["holdCountForCancel"] - count)
+            item["invoiceNumber"], item["deliveryCompanyCode"] = number, courier
+            box["status"] = "DEPARTURE" if box["status"] in CANCELLABLE else box["status"]
+            box["invoiceNumber"], box["deliveryCompanyName"] = number, courier
+            self.invoices.append(
+                {
+                    "shipmentBoxId": box["shipmentBoxId"],
+                    "orderId": box["orderId"],
+                    "vendorItemId": item["vendorItemId"],
+                    "deliveryCompanyCode": courier,
+                    "invoiceNumber": number,
+                    "kind": "completedShipment",
+                    "current": True,
+                    "at": self.stamp(),
+                }
+            )
+        receipt.update(
+            claimType="RETURN",
+            receiptType="RETURN",
+            receiptStatus="RETURNS_UNCHECKED",
+            releaseStopStatus=STOP_SHIPPED,
+            modifiedAt=self.stamp(),
+            returnDeliveryDtos=[
+                {"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": _pickup_no(receipt["receiptId"])}
+            ],
+        )
+        # C1's sample answer, its code and message inside data
+        return json_response(
+            {
+                "data": {
+                    "code": "200",
+                    "message": "OK",
+                    "resultCode": "SUCCESS",
+                    "resultMessage": "이미출고 상태변경이 성공하였습니다.",
+                }
+            }
+        )
+
+    async def return_received(self, request: Request) -> Response:
+        """반품상품 입고 확인처리 (C1 return-request-product-receipt-confirmation-processing; articles/360034027214):
+        "receiptStatus가 반품접수(RETURNS_UNCHECKED)인 반품 건에 대해 처리 가능" → 입고완료 (VENDOR_WAREHOUSE_CONFIRM).
+        ❓ The sandbox's receipts are never 빠른환불 (preRefund false), so approval follows; a 출고중지요청 is answered
+        with 출고중지완료 or 이미출고 instead."""
+        receipt, _ = await self._receipt_call(request)
+        if receipt["receiptStatus"] != "RETURNS_UNCHECKED" or receipt["releaseStopStatus"] == STOP_OPEN:
+            raise error(
+                400,
+                "반품접수(RETURNS_UNCHECKED) 상태의 반품만 입고 확인할 수 있습니다. "
+                f"현재: {receipt['receiptStatus']} ({receipt['releaseStopStatus']})",
+            )
+        receipt.update(receiptStatus="VENDOR_WAREHOUSE_CONFIRM", modifiedAt=self.stamp())
+        return json_response({"code": "200", "message": "OK"})  # C1's sample answer
+
+    async def return_approval(self, request: Request) -> Response:
+        """반품요청 승인 처리 (C1 return-request-approval-processing; articles/360034562513): "receiptStatus가
+        입고완료(VENDOR_WAREHOUSE_CONFIRM)인 반품 건에 대해 처리 가능"; cancelCount the receipt's count → 반품완료, the
+        returned units counted on the order (cancelCount)."""
+        receipt, body = await self._receipt_call(request)
+        if receipt["receiptStatus"] != "VENDOR_WAREHOUSE_CONFIRM":
+            raise error(
+                400,
+                "입고완료(VENDOR_WAREHOUSE_CONFIRM) 상태의 반품만 승인할 수 있습니다. "
+                f"현재: {receipt['receiptStatus']}",
+            )
+        self._count(receipt, body)
+        for _, item, count in self._items_of(receipt):
+            item["cancelCount"] = min(item["shippingCount"], item["cancelCount"] + count)
+        stamp = self.stamp()
+        receipt.update(
+            receiptStatus="RETURNS_COMPLETED",
+            completeConfirmType="VENDOR_CONFIRM",
+            completeConfirmDate=stamp,
+            modifiedAt=stamp,
+        )
+        return json_response({"code": "200", "message": "OK"})  # C1's sample answer
+
+    async def withdraw_list(self, request: Request) -> Response:
+        """반품철회 이력 접수번호로 조회 (C1 return-api/ko/lookup-return-cancel-list): ``cancelIds`` numbers, at most 50."""
+        vendor, _ = self.authorize(request)
+        body = await self._body(request)
+        ids = body.get("cancelIds")
+        if not isinstance(ids, list) or not ids or any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+            raise error(400, "cancelIds는 number 타입이어야 합니다.")
+        if len(ids) > MAX_WITHDRAW_IDS:
+            raise error(400, f"cancelIds는 한 번에 최대 {MAX_WITHDRAW_IDS}개까지 조회할 수 있습니다.")
+        found = [
+            {k: v for k, v in w.items() if k != "vendorId"} | {"vendorId": vendor}
+            for w in self.withdrawals
+            if w["vendorId"] == vendor and w["cancelId"] in ids
+        ]
+        return ok(copy.deepcopy(found), code="200")
+
+    async def _exchange_call(self, request: Request) -> tuple[dict[str, Any], Any]:
+        vendor, _ = self.authorize(request)
+        number = self._claim_id(request, "exchangeId")
+        body: Any
+        try:
+            body = await read_json(request)
+        except ValueError:
+            raise error(400, "요청 본문이 올바른 JSON이 아닙니다.") from None
+        found = next(
+            (
+                c
+                for c in self.claims
+                if c["claimType"] == "EXCHANGE" and c["exchangeId"] == number and c["vendorId"] == vendor
+            ),
+            None,
+        )
+        if found is None:
+            raise error(404, f"교환 접수 정보를 찾을 수 없습니다: {number}")
+        for one in body if isinstance(body, list) else [body]:
+            if not isinstance(one, dict):
+                raise error(400, "요청 본문은 JSON 객체여야 합니다.")
+            self._vendor_body(one, vendor)
+            if one.get("exchangeId") != number or isinstance(one.get("exchangeId"), bool):
+                raise error(400, f"exchangeId가 요청 경로와 다릅니다: {one.get('exchangeId')}")
+        return found, body
+
+    @staticmethod
+    def _exchange_open(exchange: Mapping[str, Any]) -> None:
+        status = exchange["exchangeStatus"]
+        if status == "CANCEL":
+            raise error(400, "고객이 철회한 교환입니다.")
+        if status in ("SUCCESS", "REJECT"):
+            raise error(400, f"이미 처리된 교환입니다: {status}")
+
+    async def exchange_received(self, request: Request) -> Response:
+        """교환요청상품 입고 확인처리 (C1 exchange-request-product-receipt-confirmation-processing; articles/
+        360034027834): the goods are back → 업체전달완료 (CompleteCollect) and the re-send box appears in
+        deliveryInvoiceGroupDtos (articles/360034027954; ❓ at once here, Coupang: "최대 10분")."""
+        exchange, body = await self._exchange_call(request)
+        if isinstance(body, list):
+            raise error(400, "요청 본문은 JSON 객체여야 합니다.")
+        self._exchange_open(exchange)
+        if exchange["collectStatus"] == "CompleteCollect":
+            raise error(400, "이미 입고 확인된 교환입니다.")
+        box, self.next_exchange_box = self.next_exchange_box, self.next_exchange_box + 1
+        stamp = self.stamp()
+        exchange.update(
+            exchangeStatus="PROGRESS",
+            exchangeStatusLabel="PROGRESS",
+            collectStatus="CompleteCollect",
+            collectCompleteDate=stamp,
+            rejectable=False,
+            deliveryInvoiceModifiable=True,
+            modifiedByType="VENDOR",
+            modifiedAt=stamp,
+            deliveryInvoiceGroupDtos=[
+                {
+                    "shipmentBoxId": box,
+                    "boxPrice": 0,
+                    "orderId": exchange["orderId"],
+                    "orderType": "EXCHANGE",
+                    "customerType": "",
+                    "bundleType": "",
+                    "extraMessage": "",
+                    "shippingDeliveryType": "EXCHANGE_DELIVERY",
+                    "deliveryInvoiceDtos": [],
+                }
+            ],
+        )
+        return json_response({"code": "200", "message": "SUCCESS"})  # C1's sample answer
+
+    async def exchange_rejection(self, request: Request) -> Response:
+        """교환요청 거부 처리 (C1 exchange-request-deny-processing; articles/360034027874): exchangeRejectCode SOLDOUT |
+        WITHDRAW, only while the exchange is ``rejectable`` (C1: "교환 불가처리 가능여부"; ❓ here: before 입고 확인)."""
+        exchange, body = await self._exchange_call(request)
+        if isinstance(body, list):
+            raise error(400, "요청 본문은 JSON 객체여야 합니다.")
+        if body.get("exchangeRejectCode") not in EXCHANGE_REJECT_CODES:
+            raise error(400, BAD_REJECT_CODE)
+        self._exchange_open(exchange)
+        if not exchange["rejectable"]:
+            raise error(400, "교환 불가처리를 할 수 없는 교환입니다(입고 확인 이후).")
+        exchange.update(
+            exchangeStatus="REJECT",
+            exchangeStatusLabel="REJECT",
+            rejectable=False,
+            modifiedByType="VENDOR",
+            modifiedAt=self.stamp(),
+            _rejectCode=body["exchangeRejectCode"],
+        )
+        return json_response(  # C1's sample answer
+            {"code": "200", "message": "SUCCESS", "data": {"resultCode": "SUCCESS", "resultMessage": "요청 처리완료"}}
+        )
+
+    async def exchange_invoices(self, request: Request) -> Response:
+        """교환상품 송장 업로드 처리 (C1 processing-exchange-product-invoice-upload; articles/360034027954): the body is a
+        list (C1's sample: one object per re-send box), each with the new ``shipmentBoxId`` of deliveryInvoiceGroupDtos;
+        only once collectStatus is 업체전달완료. Checked whole before anything is kept. ❓ The same invoice again is a
+        success that changes nothing; another number on a box that has one is refused."""
+        exchange, body = await self._exchange_call(request)
+        if not isinstance(body, list) or not body:
+            raise error(400, "요청 본문은 교환 송장 목록(JSON 배열)이어야 합니다.")
+        self._exchange_open(exchange)
+        if exchange["collectStatus"] != "CompleteCollect":
+            raise error(400, "회수상태가 업체전달완료(CompleteCollect)일 때만 교환 송장을 등록할 수 있습니다.")
+        groups = {g["shipmentBoxId"]: g for g in exchange["deliveryInvoiceGroupDtos"]}
+        todo = []
+        for one in body:
+            group = groups.get(one.get("shipmentBoxId")) if not isinstance(one.get("shipmentBoxId"), bool) else None
+            if group is None:
+                raise error(
+                    400,
+                    f"교환 배송번호(shipmentBoxId)가 올바르지 않습니다: {one.get('shipmentBoxId')}. 입고 확인 후 "
+                    "deliveryInvoiceGroupDtos의 shipmentBoxId를 넣으세요.",
+                )
+            courier, number = one.get("goodsDeliveryCode"), one.get("invoiceNumber")
+            if courier not in COURIERS:
+                raise error(400, f"택배사 코드가 올바르지 않습니다: {courier}")
+            if not isinstance(number, str) or not number.isdigit():
+                raise error(400, "송장번호는 숫자여야 합니다.")
+            held = [i["invoiceNumber"] for i in group["deliveryInvoiceDtos"]]
+            if held and held != [number]:
+                raise error(400, f"이미 송장이 등록된 교환 배송입니다: {held[-1]}")
+            if not held:
+                todo.append((group, courier, number))
+        stamp = self.stamp()
+        for group, courier, number in todo:
+            group["deliveryInvoiceDtos"] = [
+                {
+                    "invoiceNumber": number,
+                    "estimatedDeliveryDate": "",
+                    "deliveredDate": "",
+                    "statusModifiedAt": stamp,
+                    "invoiceNumberUploadDate": stamp,
+                    "statusCode": "DEPARTURE",
+                    "deliverCode": courier,
+                    "isMainShipmentInvoice": True,
+                    "parcelType": "",
+                    "invoiceVendorItemDtos": [
+                        {
+                            "vendorItemId": line["targetItemId"],
+                            "quantity": line["quantity"],
+                            "hasAdditionalItem": False,
+                            "promiseDeliveryDate": "",
+                            "estimatedShippingDate": "",
+                        }
+                        for line in exchange["exchangeItemDtoV1s"]
+                    ],
+                }
+            ]
+        if todo:
+            exchange.update(deliveryStatus="CompleteDirection", modifiedByType="VENDOR", modifiedAt=stamp)
+        return json_response(  # C1's sample answer
+            {
+                "code": "200",
+                "message": "SUCCESS",
+                "data": {"resultCode": "SUCCESS", "resultMessage": "Invoice number save successfully"},
+            }
+        )
 
     def _inquiry_days(self, request: Request) -> tuple[date, date]:
         q = request.query_params
@@ -1211,6 +1657,11 @@ class CoupangDesk:
     def _answer_id(self) -> int:
         number, self.next_answer = self.next_answer, self.next_answer + 1
         return number
+
+
+def _pickup_no(number: int) -> str:
+    """The 회수 운송장 number the sandbox books for a receipt or exchange (12 digits, like C1's "840806808800")."""
+    return f"84{number:010d}"
 
 
 def _item(box: object, succeed: bool, code: str, message: str, retry: bool) -> dict[str, Any]:

@@ -8,7 +8,7 @@ marketplaces-next.md. Where no source gives a wording or a shape, the sandbox's 
 
 One order number is one line: one ``SiteGoodsNo`` per ``OrderNo``; a cart is a ``PayNo`` ([E 67]). States ([E 67]
 OrderStatus): 1 신규주문 → 2 발송대기중 ([E 68] 주문확인) → 3 배송중 ([E 70] 발송처리) → 4 배송완료 ([E 71]).
-Claims hang on the order number: 취소 ([E 50]–[E 52]), 반품 ([E 53], [E 57]), 교환 ([E 59], [E 62]).
+Claims hang on the order number: 취소 ([E 50]–[E 52]), 반품 ([E 53], [E 57]), 교환 ([E 59], [E 62], [E 64]).
 """
 
 from __future__ import annotations
@@ -381,6 +381,12 @@ ALERTS = {  # (ContactType, Title, Details) — [E 43] codes per site and its sa
     ),
 }
 CLAIM_TYPES = ("cancel", "return", "exchange")
+WITHDRAW = "withdraw"  # the control hook: the buyer withdraws the open claim of an order
+# "state" a seeded return / exchange starts in: [E 53] ReturnStatus / [E 59] ExchangeStatus 2 수거완료, 3 보류
+CLAIM_START_STATES = {"picked_up": 2, "held": 3}
+# [E 53] HoldInfo.Reason 4 반품상품 미도착; [E 59] HoldInfo.Reason 0 기타유보사유 (the sandbox's choice of reason ❓)
+HOLD_REASON = {"return": 4, "exchange": 0}
+PICKUP_COURIER = 10013  # ❓ the courier of a seeded pickup: [E 142]'s CJ 대한통운 택배
 SEED_KEYS = frozenset(
     {"market", "orders", "inquiries", "alimi", "seed", "account", "site", "address_changed", "qty", "product"}
 )
@@ -421,6 +427,7 @@ class EsmOrders:
             Route(f"{c}/return/{{OrderNo}}", endpoint(self.approve_return), methods=["PUT"]),
             Route(f"{c}/Exchanges", endpoint(self.list_exchanges), methods=["POST"]),
             Route(f"{c}/exchange/{{OrderNo}}/resend", endpoint(self.resend_exchange), methods=["POST"]),
+            Route(f"{c}/exchange/{{OrderNo}}/hold", endpoint(self.release_exchange_hold), methods=["DELETE"]),
             Route(f"{q}/bulletin-board", endpoint(self.list_inquiries), methods=["POST"]),
             Route(f"{q}/bulletin-board/qna", endpoint(self.answer_inquiry), methods=["POST"]),
             Route(f"{a}/GetEmergencyInformList", endpoint(self.list_alerts), methods=["POST"]),
@@ -679,23 +686,32 @@ class EsmOrders:
         return number
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"order": OrderNo, "type": "cancel"|"return"|"exchange", "reason_code": n, "detail": text}``: the
-        buyer's claim. A cancel before the order check completes at once, after it waits for the seller ([E 50]:
-        "주문확인 이전 고객이 취소 했을 경우 판매자의 승인없이 즉시취소 … 주문확인 이후 … 판매자 승인 후"); returns and
-        exchanges need a shipped order. Answers ``{"claimNo": OrderNo, "type", "status"}``."""
+        """``{"order": OrderNo, "type": "cancel"|"return"|"exchange", "reason_code": n, "detail": text, "state":
+        "picked_up"|"held"}``: the buyer's claim. A cancel before the order check completes at once, after it waits for
+        the seller ([E 50]: "주문확인 이전 고객이 취소 했을 경우 판매자의 승인없이 즉시취소 … 주문확인 이후 … 판매자 승인
+        후"); returns and exchanges need a shipped order, and ``state`` starts them 수거완료 (2, with a pickup invoice)
+        or 보류 (3) ([E 53] [E 59]). ``{"order", "type": "withdraw"}``: the buyer withdraws the order's open claim
+        (cancel 1 → 4 취소철회, return / exchange 1–3 → 5 철회). Answers ``{"claimNo": OrderNo, "type", "status"}``."""
         self.settle()
         kind = data.get("type")
-        if kind not in CLAIM_TYPES:
-            raise ValueError(f"type must be one of {list(CLAIM_TYPES)}, got {kind!r}")
+        if kind not in (*CLAIM_TYPES, WITHDRAW):
+            raise ValueError(f"type must be one of {[*CLAIM_TYPES, WITHDRAW]}, got {kind!r}")
         number = as_int(data.get("order"))
         order = self.orders.get(number) if number is not None else None
         if order is None:
             raise ValueError(f"unknown order {data.get('order')!r}")
+        if kind == WITHDRAW:
+            return self.withdraw(order)
         if self.blocking(order) is not None:
             raise ValueError(f"order {number} already has an open or finished claim")
         reason = data.get("reason_code", 1)
         if isinstance(reason, bool) or not isinstance(reason, int):
             raise ValueError(f"reason_code must be an integer, got {reason!r}")
+        start = data.get("state")
+        if start is not None and (kind == "cancel" or start not in CLAIM_START_STATES):
+            raise ValueError(
+                f"state is one of {sorted(CLAIM_START_STATES)}, for a return or an exchange; got {start!r}"
+            )
         now = self.clock()
         claim: dict[str, Any] = {
             "kind": kind,
@@ -722,10 +738,26 @@ class EsmOrders:
         else:
             if order["status"] < 3:
                 raise ValueError(f"order {number} is not shipped yet: a buyer cancels it instead")
-            claim["pickup"] = None
-            claim["resend"] = None
+            claim.update(pickup=None, resend=None, hold=None)
+            if start == "picked_up":
+                # a pickup by the site's courier ([E 53] PickupInfo.Status 1 사이트 수거지시), delivered back
+                claim.update(status=2, pickedAt=now, pickup={"code": PICKUP_COURIER, "number": f"6{number:011d}"[-12:]})
+            elif start == "held":
+                claim.update(status=3, hold={"at": now, "Reason": HOLD_REASON[kind]})
         self.claims.append(claim)
         return {"claimNo": str(order["OrderNo"]), "type": kind, "status": claim["status"]}
+
+    def withdraw(self, order: Mapping[str, Any]) -> dict[str, Any]:
+        """The buyer withdraws the open claim of ``order``: a cancel request (1) → 4 취소철회 ([E 50]), a return or an
+        exchange not yet finished (1–3) → 5 철회 ([E 53] [E 59]); the order is listed again ([E 67])."""
+        claim = self.blocking(order)
+        open_states = {"cancel": (1,), "return": (1, 2, 3), "exchange": (1, 2, 3)}
+        if claim is None or claim["status"] not in open_states[claim["kind"]]:
+            raise ValueError(f"order {order['OrderNo']} has no open claim to withdraw")
+        claim.update(status=4 if claim["kind"] == "cancel" else 5, withdrawnAt=self.clock())
+        if claim["kind"] != "cancel":
+            claim["hold"] = None
+        return {"claimNo": str(order["OrderNo"]), "type": claim["kind"], "status": claim["status"]}
 
     # -- shared checks -------------------------------------------------------------------------------------
 
@@ -1153,12 +1185,24 @@ class EsmOrders:
             "AddressBack": order["DelBackAddress"],
             "Address": f"{order['DelFrontAddress']} {order['DelBackAddress']}",
         }
+        pickup = claim.get("pickup") or {}
         return {
             "Status": 1,
             "CompleteDate": iso(claim.get("pickedAt")),
-            "DeliveryCompName": "",
-            "InvoiceNo": "",
+            "DeliveryCompName": COURIERS.get(pickup.get("code", 0), ""),
+            "InvoiceNo": pickup.get("number", ""),
             "SenderInfo": sender,
+        }
+
+    @staticmethod
+    def hold_info(claim: Mapping[str, Any]) -> dict[str, Any]:
+        """[E 53] [E 59] ``HoldInfo``: IsHold while the claim is held (``FreeDate`` once released)."""
+        hold = claim.get("hold") or {}
+        return {
+            "HoldDate": iso(hold.get("at")),
+            "IsHold": bool(hold),
+            "Reason": hold.get("Reason", 0),
+            "FreeDate": iso(claim.get("freedAt")),
         }
 
     async def list_cancels(self, request: Request) -> Response:
@@ -1213,7 +1257,7 @@ class EsmOrders:
                     "ReturnShippingFee": 0.0,
                     "WhoReturnShippingFee": 3 if claim["Reason"] == 0 else 2,
                     "ReturnShippingFeeWay": 0,
-                    "HoldInfo": {"HoldDate": None, "IsHold": False, "Reason": 0, "FreeDate": None},
+                    "HoldInfo": self.hold_info(claim),
                     "ShippingInfo": self.shipped_info(order),
                     "PickupInfo": self.pickup_info(claim),
                     "SlotInfo": None,
@@ -1252,7 +1296,7 @@ class EsmOrders:
                     "ExchangeShippingFee": 0.0,
                     "WhoExchangeShippingFee": 3 if claim["Reason"] == 0 else 2,
                     "ExchangeShippingFeeWay": 0,
-                    "HoldInfo": {"HoldDate": None, "IsHold": False, "Reason": 0, "FreeDate": None},
+                    "HoldInfo": self.hold_info(claim),
                     "ShippingInfo": self.shipped_info(order),
                     "PickupInfo": self.pickup_info(claim),
                     "ResendInfo": {
@@ -1379,6 +1423,8 @@ class EsmOrders:
         now = self.clock()
         # [E 57] "반품 승인 시 자동으로 반품 보류 해제 및 반품수거송장의 배송 완료가 처리되며 구매자 환불 진행"
         claim.update(status=4, ApproveUser=2, approvedAt=now, completedAt=now, pickedAt=claim.get("pickedAt") or now)
+        if claim.get("hold"):
+            claim.update(hold=None, freedAt=now)
         return result(0, "Success", auction=auction)
 
     async def resend_exchange(self, request: Request) -> Response:
@@ -1408,9 +1454,35 @@ class EsmOrders:
         if auction and not invoice_ok(courier, invoice):
             return biz(8668, "W22-6", "요청한 송장번호가 유효하지 않습니다.")
         now = self.clock()
-        claim.update(status=0, ApproveUser=2, approvedAt=claim["approvedAt"] or now)
         claim["resend"] = {"at": now, "DeliveryCompCode": courier, "InvoiceNo": invoice}
+        claim.update(ApproveUser=2, approvedAt=claim["approvedAt"] or now)
+        if claim.get("hold") and not auction:  # [E 64] "G마켓 교환 보류 주문은 교환 재발송 처리와 함께 보류 해제 처리"
+            return result(0, "Success")
+        if claim.get("hold"):  # [E 64] "옥션 주문 경우 교환 재발송 처리시 자동으로 보류 해제 됩니다"
+            claim.update(hold=None, freedAt=now)
+        claim["status"] = 0
         return result(0, "Success", auction=auction)
+
+    async def release_exchange_hold(self, request: Request) -> Response:
+        """``DELETE /claim/v1/sa/exchange/{OrderNo}/hold`` ``{SiteType}`` ([E 64] 교환보류해제, SiteType "2 : G마켓"): a
+        held exchange is released, to 0 (재발송 후) when its resend is registered, else to where it was (2 수거완료 or 1).
+        99999 "주문 정보가 없습니다." (no such order); ❓ 2141 for 옥션 (the table names G마켓 alone; 옥션 releases at
+        the resend) and ❓ 8668 "ShowAlertException$교환 보류 상태가 아닙니다" for an exchange not held (wording ours)."""
+        caller = self.market.caller(request)
+        found = await self.claim_site(request, caller)
+        if isinstance(found, Response):
+            return found
+        site, order = found
+        if site == AUCTION:
+            return result(2141, "사이트 타입이 올바르지 않습니다", auction=True)
+        if order is None:
+            return result(99999, "주문 정보가 없습니다.")
+        claim = self.claim_of(order, "exchange")
+        if claim is None or not claim.get("hold"):
+            return result(8668, "ShowAlertException$교환 보류 상태가 아닙니다")
+        claim.update(hold=None, freedAt=self.clock())
+        claim["status"] = 0 if claim["resend"] else (2 if claim.get("pickedAt") else 1)
+        return result(0, "Success")
 
     # -- 판매자문의 ------------------------------------------------------------------------------------------
 

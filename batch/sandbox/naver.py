@@ -1,7 +1,7 @@
 """Naver Commerce API (스마트스토어, marketplaces.md §3) in the sandbox: token, gateway, rate limits, products.
 
-Everything lives under ``/external/`` as on ``api.commerce.naver.com``. Orders, claims and inquiries are in
-``naver_orders``. Written from the docs, apart from ``batch.marketplaces``.
+Everything lives under ``/external/`` as on ``api.commerce.naver.com``. Orders and inquiries are in
+``naver_orders``, claims in ``naver_claims``. Written from the docs, apart from ``batch.marketplaces``.
 
 The gateway (§3.2):
 
@@ -81,7 +81,8 @@ from starlette.types import Scope
 
 from batch.sandbox.faults import Clock
 from batch.sandbox.naver_auth import check_token_request
-from batch.sandbox.naver_orders import KST, TRACE, Handler, NaverOrders, stamp
+from batch.sandbox.naver_claims import NaverDesk
+from batch.sandbox.naver_orders import KST, TRACE, Handler, stamp
 from batch.sandbox.web import Reject, json_response, read_json
 
 PREFIX = "/external"
@@ -435,7 +436,7 @@ def _multipart(headers: Headers, body: bytes) -> list[tuple[str, str, str, bytes
 class NaverMarket:
     """Naver Commerce in the sandbox: applications, tokens, the gateway's limits, images and products.
 
-    Orders, claims and inquiries are in ``self.desk`` (``naver_orders.NaverOrders``).
+    Orders, claims and inquiries are in ``self.desk`` (``naver_claims.NaverDesk``, on ``naver_orders.NaverOrders``).
     """
 
     name = "naver"
@@ -483,7 +484,7 @@ class NaverMarket:
                 methods=["PUT"],
             ),
         ]
-        self.desk = NaverOrders(clock=clock, api=api, products=self.catalogue)
+        self.desk = NaverDesk(clock=clock, api=api, products=self.catalogue)
         self.routes.extend(self.desk.routes)
         self.reset()
 

@@ -13,7 +13,6 @@ Written from Naver's pages on apicenter.commerce.naver.com (public copies named 
   (…/seller-confirm-placed-product-orders-pay-order-seller, …/seller-dispatch-product-orders-pay-order-seller);
   per-item ``success…`` / ``failProductOrderInfos[{productOrderId, code, message}]`` with the codes of their
   "오류 코드 정의" table (``ITEM_CODES``).
-* ``POST …/product-orders/{productOrderId}/claim/cancel/approve`` (취소 승인).
 * ``POST …/product-orders/{productOrderId}/claim/cancel/request`` ``{"cancelReason", "cancelDetailedReason"?,
   "cancelQuantity"?}`` (판매자 취소 요청, apicenter seller-request-cancel-pay-order-seller, a per-endpoint copy):
   ``cancelReason`` required, one of ``SELLER_CANCEL_REASONS``; ``cancelDetailedReason`` "500자 제한";
@@ -37,9 +36,12 @@ The sandbox's readings where the pages are silent (❓):
   a whole-call 400 carries code ``4000`` (잘못된 요청 파라미터); ``9999`` (기타) is the fault tests inject.
 * Dispatch only after 발주확인 (PAYED + placeOrderStatus OK); it moves the product order to DELIVERING. Only
   ``DELIVERY`` is supported here.
-* A claim is ``CANCEL`` (from PAYED), ``RETURN`` or ``EXCHANGE`` (from DELIVERING / DELIVERED); one claim id per
-  product order; statuses ``*_REQUEST`` then ``CANCEL_DONE`` on approval. The query shows it under
-  ``currentClaim`` and, as the page still documents until its removal, at the top level too.
+* Claims (the buyer's, their states and the seller's claim calls) are ``naver_claims.NaverDesk``'s; this desk keeps
+  them in ``self.claims`` and leaves their objects in the query answer to ``add_claims``.
+* A product order with a buyer's cancel request (``CANCEL_REQUEST``) may still be dispatched once confirmed: "취소
+  요청 거부는 … 요청된 주문건(상품주문번호)을 발송 처리함으로서 취소 요청을 거부하는 방법만 가능합니다" (commerce-api-naver
+  Discussion #2823, as a production client quotes it; #923 "구매자 취소 요청 거부 + 발송 처리가 동시에 진행"): the
+  claim becomes ``CANCEL_REJECT`` (취소 철회) and the order DELIVERING.
 * Answers are at most ``MAX_ANSWER`` characters (1,000).
 * A seller's cancel request is final at once: the product order becomes CANCELED with a ``CANCEL`` claim
   ``CANCEL_DONE`` (요청 채널 판매자), as a production client treats it ("판매자취소 완료" after the request alone) —
@@ -111,12 +113,16 @@ INQUIRY_BAD = "ERR-NC-101001"  # "정상적인 요청이 아닌 경우" (insert-
 BAD = "4000"  # ❓ the code of a whole-call 400 on the order pages: their per-item "잘못된 요청 파라미터"
 TRACE: ContextVar[str] = ContextVar("naver_trace", default="")  # the GNCP-GW-Trace-ID of the request being answered
 DISPATCHED = ("DELIVERING", "DELIVERED", "PURCHASE_DECIDED")
-OPEN_CLAIM = ("CANCEL_REQUEST", "RETURN_REQUEST", "EXCHANGE_REQUEST", "COLLECTING", "CANCELING")
-CLAIM_KINDS = {
-    "cancel": ("CANCEL", "CANCEL_REQUEST", ("PAYED",), "cancel", ("단순 변심", "배송 지연", "상품 정보 상이")),
-    "return": ("RETURN", "RETURN_REQUEST", ("DELIVERING", "DELIVERED"), "return", ("단순 변심", "상품 불량", "오배송")),
-    "exchange": ("EXCHANGE", "EXCHANGE_REQUEST", ("DELIVERING", "DELIVERED"), "exchange", ("사이즈 교환", "색상 교환")),
-}
+# a claim still open (claimStatus.pay-order-seller): the product order takes no new claim, confirm or dispatch
+OPEN_CLAIM = (
+    "CANCEL_REQUEST",
+    "CANCELING",
+    "RETURN_REQUEST",
+    "EXCHANGE_REQUEST",
+    "COLLECTING",
+    "COLLECT_DONE",
+    "EXCHANGE_REDELIVERING",
+)
 # "클레임 요청 사유" of the seller's cancel request (apicenter seller-request-cancel-pay-order-seller)
 SELLER_CANCEL_REASONS = {
     "INTENT_CHANGED": "구매 의사 취소",
@@ -128,10 +134,6 @@ SELLER_CANCEL_REASONS = {
     "INCORRECT_INFO": "상품 정보 상이",
 }
 MAX_CANCEL_DETAIL = 500  # cancelDetailedReason "취소 상세 사유. 500자 제한"
-# a buyer's claim reasons as codes: the cancel ones from SELLER_CANCEL_REASONS (the same "클레임 요청 사유" enum)
-REASON_CODES = {"단순 변심": "INTENT_CHANGED", "배송 지연": "DELAYED_DELIVERY", "상품 정보 상이": "INCORRECT_INFO",
-                "상품 불량": "BROKEN", "오배송": "WRONG_DELIVERY", "사이즈 교환": "COLOR_AND_SIZE",
-                "색상 교환": "COLOR_AND_SIZE"}  # fmt: skip
 
 # (productId, name, sale price, options (name, extra price)) when the store has no products of its own
 SYNTHETIC = (
@@ -163,11 +165,6 @@ class NaverOrders:
             Route(f"{ORDERS}/query", api("POST product-orders/query", self.query), methods=["POST"]),
             Route(f"{ORDERS}/confirm", api("POST product-orders/confirm", self.confirm), methods=["POST"]),
             Route(f"{ORDERS}/dispatch", api("POST product-orders/dispatch", self.dispatch), methods=["POST"]),
-            Route(
-                f"{ORDERS}/{{productOrderId}}/claim/cancel/approve",
-                api("POST claim/cancel/approve", self.approve_cancel),
-                methods=["POST"],
-            ),
             Route(
                 f"{ORDERS}/{{productOrderId}}/claim/cancel/request",
                 api("POST claim/cancel/request", self.request_cancel),
@@ -393,22 +390,11 @@ class NaverOrders:
         }
         if line["delivery"] is not None:
             item["delivery"] = line["delivery"]
-        claim = self.claims.get(line["claimId"] or "")
-        if claim is not None:
-            kind = CLAIM_KINDS[claim["kind"]][3]
-            reason = claim["reason"]
-            found = {
-                "claimId": claim["claimId"],
-                "claimStatus": claim["claimStatus"],
-                "claimRequestDate": claim["claimRequestDate"],
-                "requestChannel": claim.get("requestChannel", "구매자"),
-                f"{kind}Reason": claim.get("reasonCode") or REASON_CODES.get(reason, "ETC"),
-                f"{kind}DetailedReason": reason,
-            }
-            # "cancel/return/exchange: 2025년 상반기 중 제거 예정, currentClaim 하위의 동일 오브젝트 사용 권장"
-            item["currentClaim"] = {kind: found}
-            item[kind] = copy.deepcopy(found)
+        self.add_claims(item, line)
         return item
+
+    def add_claims(self, item: dict[str, Any], line: Mapping[str, Any]) -> None:
+        """The claim objects of ``line`` in its query answer: ``naver_claims.NaverDesk`` writes them."""
 
     async def confirm(self, request: Request, store: str) -> Response:
         ids = self.ids(await self.body(request), "productOrderIds", MAX_CONFIRM)
@@ -468,6 +454,8 @@ class NaverOrders:
                 continue
             line = self.lines[number]
             line["productOrderStatus"] = "DELIVERING"
+            if line["claimStatus"] == "CANCEL_REQUEST":  # Discussion #2823: dispatching refuses the cancel request
+                line["claimStatus"] = self.claims[line["claimId"]]["claimStatus"] = "CANCEL_REJECT"
             line["delivery"] = {
                 "deliveryCompany": item["deliveryCompanyCode"],
                 "trackingNumber": item["trackingNumber"],
@@ -521,7 +509,8 @@ class NaverOrders:
             sent = line["delivery"] or {}
             message = f"이미 발송처리된 상품주문입니다 ({sent.get('deliveryCompany')} {sent.get('trackingNumber')})."
             return ("104442", message)
-        if line["claimStatus"] in OPEN_CLAIM or line["productOrderStatus"] != "PAYED":
+        cancel_asked = line["claimStatus"] == "CANCEL_REQUEST"  # may be dispatched: it refuses the request (#2823)
+        if (line["claimStatus"] in OPEN_CLAIM and not cancel_asked) or line["productOrderStatus"] != "PAYED":
             return ("104442", "취소·반품 요청 중이거나 취소된 상품주문은 발송처리할 수 없습니다.")
         if line["placeOrderStatus"] != "OK":
             return ("104443", "발주확인 후 발송처리할 수 있습니다.")
@@ -534,18 +523,6 @@ class NaverOrders:
             ):
                 return ("104121", f"다른 주문에 이미 등록된 송장번호입니다: {tracking}")
         return None
-
-    async def approve_cancel(self, request: Request, store: str) -> Response:
-        number = request.path_params["productOrderId"]
-        line = self.line_of(number, store)
-        claim = self.claims.get((line or {}).get("claimId") or "")
-        if line is None or claim is None or claim["claimStatus"] != "CANCEL_REQUEST":
-            fail = [{"productOrderId": number, "code": "NOT_APPROVABLE", "message": "승인할 취소 요청이 없습니다."}]
-            return self.answer({"successProductOrderIds": [], "failProductOrderInfos": fail})
-        claim["claimStatus"] = line["claimStatus"] = "CANCEL_DONE"
-        line["productOrderStatus"] = "CANCELED"
-        self.changed(line, "CLAIM_COMPLETED")
-        return self.answer({"successProductOrderIds": [number], "failProductOrderInfos": []})
 
     async def request_cancel(self, request: Request, store: str) -> Response:
         """판매자 취소 요청: final at once (CANCELED, claim CANCEL_DONE); refused per product order with 100001 or
@@ -609,46 +586,6 @@ class NaverOrders:
         if quantity is not None and quantity != line["quantity"]:
             return ("4000", f"부분 취소(cancelQuantity {quantity}/{line['quantity']})는 샌드박스가 받지 않습니다.")
         return None
-
-    # -- claims (control API) --------------------------------------------------------------------------
-
-    def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """A buyer's claim on every eligible product order of ``order`` (or on ``productOrder`` alone)."""
-        kind = data.get("type")
-        if kind not in CLAIM_KINDS:
-            raise ValueError(f"type must be one of {sorted(CLAIM_KINDS)}, got {kind!r}")
-        claim_type, status, allowed, _, reasons = CLAIM_KINDS[str(kind)]
-        order = self.orders.get(str(data.get("order")))
-        if order is None:
-            raise ValueError(f"unknown order {data.get('order')!r}")
-        wanted = data.get("productOrder")
-        lines = [
-            line
-            for line in self.lines.values()
-            if line["orderId"] == order["orderId"] and (wanted is None or line["productOrderId"] == wanted)
-        ]
-        eligible = [x for x in lines if x["productOrderStatus"] in allowed and x["claimStatus"] not in OPEN_CLAIM]
-        if not eligible:
-            raise ValueError(f"no product order of {order['orderId']} can take a {kind} claim now")
-        made = []
-        for line in eligible:
-            claim_id = str(self.next_claim)
-            self.next_claim += 1
-            self.claims[claim_id] = {
-                "claimId": claim_id,
-                "kind": kind,
-                "claimType": claim_type,
-                "claimStatus": status,
-                "productOrderId": line["productOrderId"],
-                "orderId": order["orderId"],
-                "store": order["store"],
-                "reason": reasons[int(claim_id) % len(reasons)],
-                "claimRequestDate": stamp(self.clock()),
-            }
-            line.update(claimType=claim_type, claimStatus=status, claimId=claim_id)
-            self.changed(line, "CLAIM_REQUESTED")
-            made.append(claim_id)
-        return {"claimNo": made[0], "claimNos": made}
 
     # -- seeding ---------------------------------------------------------------------------------------
 

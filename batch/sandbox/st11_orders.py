@@ -2,7 +2,8 @@
 
 Sources as in ``st11``: [G] the guide copy in ``rumeadia-dotcom/ing0415`` (file name beside each rule), [N]
 marketplaces-next.md. A line of an order moves 결제완료 (paid) → 배송준비중 (packaging, [G] 1634 발주확인) → 배송중
-(shipping, [G] 1888 발송처리); a buyer's cancel takes it to cancel_requested or cancelled.
+(shipping, [G] 1888 발송처리); a buyer's cancel takes it to cancel_requested or cancelled, an approved return
+([G] 1644) to returned. Claims ([G] 1639/1724 cancels, 1643 returns, 1648 exchanges and 재배송) move as each rule says.
 """
 
 from __future__ import annotations
@@ -60,12 +61,13 @@ ALIMI_STATES = ("01", "02", "03", "04", "05", "06")
 ALIMI_SETTLED = ("03", "05", "06")  # [G] 6982 −10005 "이미 처리된 알리미입니다." (❓ which states count as 처리된)
 ALIMI_DAYS = 30  # [G] 1796 "기간:최대30일"; −10004 "조회기간이 30일을 초과했을경우"
 
-PAID, PACKAGING, SHIPPING, CANCEL_REQUESTED, CANCELLED = (
+PAID, PACKAGING, SHIPPING, CANCEL_REQUESTED, CANCELLED, RETURNED = (
     "paid",
     "packaging",
     "shipping",
     "cancel_requested",
     "cancelled",
+    "returned",
 )
 
 # [G] order/dispatch-1888.md dlvEtprsCd: every courier code the guide lists.
@@ -256,7 +258,19 @@ ALIMI_SAMPLES = (
         "입력하신 송장번호가 조회되지 않습니다. 확인해 주세요.",
     ),
 )
-CLAIM_TYPES = ("cancel", "return", "exchange")
+CLAIM_TYPES = ("cancel", "return", "exchange", "redelivery")
+WITHDRAW = "withdraw"  # the control hook's type for the buyer's withdrawal of an open claim
+# [G] 1643/1648 clmStat a claim starts in: 105 반품신청, 201 교환신청, 301 재배송접수 (listed with the exchanges)
+CLAIM_OPENED = {"return": "105", "exchange": "201", "redelivery": "301"}
+# the buyer's withdrawal, per state it takes: [G] 1724 ordCnStatCd 05 취소신청취소(철회완료), [G] 1647 108 반품철회
+# (from 104 반품보류 / 105 반품신청 / 109 반품완료보류), [G] 1652 233 교환철회 (from 201 / 212 교환승인 / 214 교환보류);
+# the guide names no withdrawn state of a 재배송
+WITHDRAWN = {"01": "05", "104": "108", "105": "108", "109": "108", "201": "233", "212": "233", "214": "233"}
+# [G] 1643/1648 clmReqRsn the sandbox's claims carry: 101 구매 의사 없어짐, 215 사이즈/색상/상품 오선택, 112 상품이 도착하고
+# 있지 않음 (❓ the sandbox's choice for a 재배송)
+CLAIM_REASONS = {"return": ("101", "상품에 이상 없으나 구매 의사 없어짐"), "exchange": ("215", "사이즈 오선택")}
+CLAIM_REASONS["redelivery"] = ("112", "상품이 도착하지 않았어요")
+FIRST_PICKUP_NO = 608_393_450_001  # [G] 1643 twPrdInvcNo example 608393450166 (CJ대한통운 00034, 12 digits)
 
 
 def _int(data: Mapping[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
@@ -329,6 +343,7 @@ class St11Orders:
                 methods=["GET"],
             ),
             Route(f"{c}/cancelorders/{window}", endpoint(self.list_cancels), methods=["GET"]),
+            Route(f"{c}/withdrawcanceledorders/{window}", endpoint(self.list_withdrawn_cancels), methods=["GET"]),
             Route(f"{c}/returnorders/{window}", endpoint(self.list_returns), methods=["GET"]),
             Route(f"{c}/exchangeorders/{window}", endpoint(self.list_exchanges), methods=["GET"]),
             Route(f"{q}/prodqnalist/{window}/{{answerStatus}}", endpoint(self.list_qna), methods=["GET"]),
@@ -354,6 +369,7 @@ class St11Orders:
         self.next_order_seq = FIRST_ORDER_SEQ
         self.next_dlv_no = FIRST_DLV_NO
         self.next_claim_seq = FIRST_CLAIM_SEQ
+        self.next_pickup_no = FIRST_PICKUP_NO
         self.next_brd_info_no = FIRST_BRD_INFO_NO
 
     def snapshot(self) -> dict[str, Any]:
@@ -578,8 +594,12 @@ class St11Orders:
         return seq
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"order": ordNo, "type": …, "seq": ordPrdSeq}``: ``{"claimNo"}``; without ``seq`` the buyer claims every
-        line of the order still open (a whole-order 주문취소): ``{"claimNo": the first, "claimNos": all}``."""
+        """``{"order": ordNo, "type": cancel|return|exchange|redelivery|withdraw, "seq": ordPrdSeq}``: ``{"claimNo"}``;
+        without ``seq`` the buyer claims every line of the order still open (a whole-order 주문취소): ``{"claimNo":
+        the first, "claimNos": all}``. ``withdraw``: the buyer withdraws the open claim(s) of the order (of line
+        ``seq``), answered the same way."""
+        if data.get("type") == WITHDRAW:
+            return self.withdraw(data)
         if "seq" in data:
             return self.raise_line_claim(data)
         order = str(data.get("order"))
@@ -599,30 +619,44 @@ class St11Orders:
         )
 
     def raise_line_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``{"order": ordNo, "type": cancel|return|exchange, "seq": ordPrdSeq}``: ``{"claimNo"}``.
+        """``{"order": ordNo, "type": cancel|return|exchange|redelivery, "seq": ordPrdSeq}``: ``{"claimNo"}``.
 
         A cancel before 발주확인 completes at once (ordCnStatCd 02; "[발주확인]된 주문에 대해서는 구매자가 임의로
         주문을 취소 … 할 수 없습니다", [G] 1634); after it, it is a request (01) and the line is 취소처리중.
+        A return, exchange or 재배송 is of goods that left: a line not shipped yet is first shipped by the sandbox
+        (CJ대한통운, as the seller would by [G] 1888) so the claim is raised on an order in the right state. A return
+        or exchange comes with 11번가's booked pick-up ([G] 1643/1648 twMthd 06 11번가 지정반품택배, ``dlvEtprsCd`` +
+        ``twPrdInvcNo``; ❓ the guide does not say when the number appears: the sandbox gives it at once).
         """
         kind = data.get("type")
         if kind not in CLAIM_TYPES:
-            raise ValueError(f"type must be one of {list(CLAIM_TYPES)}, got {kind!r}")
+            raise ValueError(f"type must be one of {[*CLAIM_TYPES, WITHDRAW]}, got {kind!r}")
         seq = str(data["seq"])
         line = self.lines.get((str(data.get("order")), seq))
         if line is None:
             raise ValueError(f"unknown order line {data.get('order')!r}/{seq}")
-        if line["status"] in (CANCELLED, CANCEL_REQUESTED) or any(
+        if line["status"] in (CANCELLED, CANCEL_REQUESTED, RETURNED) or any(
             c["ordNo"] == line["ordNo"] and c["ordPrdSeq"] == seq and c["open"] for c in self.claims
         ):
-            raise ValueError(f"order line {line['ordNo']}/{seq} is cancelled or already has an open claim")
+            raise ValueError(f"order line {line['ordNo']}/{seq} is cancelled, returned or already has an open claim")
         claim_no = str(self.next_claim_seq)
         self.next_claim_seq += 1
-        status = {"return": "105", "exchange": "201"}.get(str(kind), "")  # [G] 1643/1648 clmStat 105 반품신청, 201
+        now = self.clock()
+        status = CLAIM_OPENED.get(str(kind), "")
+        before = line["status"]
         if kind == "cancel":
             done = line["status"] == PAID
             line["status"] = CANCELLED if done else CANCEL_REQUESTED
             status = "02" if done else "01"  # [G] 1639 ordCnStatCd 01 취소요청, 02 취소완료
-        now = self.clock()
+        elif line["status"] != SHIPPING:
+            line["status"] = SHIPPING
+            line["shipped"] = {
+                "dlvMthdCd": "01",
+                "dlvEtprsCd": "00034",
+                "invcNo": str(self.next_pickup_no),
+                "sndEndDt": stamp(now),
+            }
+            self.next_pickup_no += 1
         claim = {
             "type": kind,
             "claimNo": claim_no,
@@ -635,9 +669,37 @@ class St11Orders:
             "status": status,
             "open": status not in ("02",),
             "createdAt": now,
+            "before": before,  # the line's state before a cancel request, for the buyer's withdrawal
         }
+        if kind in ("return", "exchange"):
+            claim.update(twMthd="06", pickupCourier="00034", pickupNo=str(self.next_pickup_no))
+            self.next_pickup_no += 1
         self.claims.append(claim)
         return {"claimNo": claim_no}
+
+    def withdraw(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The buyer withdraws the open claims of order ``order`` (of line ``seq`` when given): a cancel request 01 →
+        05 ([G] 1724 취소신청취소(철회완료); it leaves [G] 1639's list for 1724's and the line is back as it was), a
+        return → 108 반품철회 ([G] 1647), an exchange → 233 교환철회 ([G] 1652). A 재배송 has no withdrawn state in
+        the guide: refused."""
+        order = str(data.get("order"))
+        seq = str(data["seq"]) if "seq" in data else None
+        found = [
+            c
+            for c in self.claims
+            if c["ordNo"] == order and c["open"] and not c.get("refused") and seq in (None, c["ordPrdSeq"])
+        ]
+        if not found:
+            raise ValueError(f"order {order!r} has no open claim to withdraw")
+        if any(c["status"] not in WITHDRAWN for c in found):
+            raise ValueError("11st names no withdrawal of a redelivery (clmStat 301/302): only its seller settles it")
+        for c in found:
+            c["status"], c["open"] = WITHDRAWN[c["status"]], False
+            line = self.lines[(c["ordNo"], c["ordPrdSeq"])]
+            if c["type"] == "cancel":
+                line["status"] = c["before"]
+        numbers = [c["claimNo"] for c in found]
+        return {"claimNo": numbers[0], "claimNos": numbers}
 
     # -- auth, windows ------------------------------------------------------------------------------------
 
@@ -888,10 +950,12 @@ class St11Orders:
         qty = int(line["ordQty"])
         if line["status"] == CANCELLED:
             return "B01", "주문취소", qty
+        if line["status"] == RETURNED:  # [G] 1725 A01 반품완료 (after [G] 1644)
+            return "A01", "반품완료", 0
         if line["status"] == CANCEL_REQUESTED:
             return "701", "취소신청", qty
-        if claim is not None:  # a return or exchange in progress: 601 클레임진행중
-            return "601", "반품신청" if claim["type"] == "return" else "교환신청", 0
+        if claim is not None:  # a return, exchange or 재배송 in progress: 601 클레임진행중
+            return "601", {"return": "반품신청", "exchange": "교환신청"}.get(claim["type"], "재배송접수"), 0
         return {
             PAID: ("202", "결제완료", 0),
             PACKAGING: ("301", "배송준비중", 0),  # ❓ 301 = 발주확인; the guide's ordPrdStatNm examples say 배송준비중
@@ -936,12 +1000,14 @@ class St11Orders:
 
     # -- claims -----------------------------------------------------------------------------------------
 
-    def claims_of(self, account: Account, kind: str, start: float, end: float) -> list[dict[str, Any]]:
+    def claims_of(self, account: Account, kinds: Iterable[str], start: float, end: float) -> list[dict[str, Any]]:
+        """The account's claims of ``kinds`` asked within the window (❓ the guide does not say which date a claim
+        list's window reads: the request's, as its rows' createDt / reqDt)."""
         return [
             c
             for c in self.claims
             if c["account"] == account.name
-            and c["type"] == kind
+            and c["type"] in kinds
             and start <= c["createdAt"] <= end + 59
             and not c.get("refused")  # a cancel refused by [G] 1641 leaves the request list
         ][:MAX_ROWS]
@@ -955,31 +1021,45 @@ class St11Orders:
         """``GET /rest/claimservice/cancelorders/{start}/{end}`` ([G] claim/cancel-1639; ≤ 30 days)."""
         account = self.caller(request, self.list_refusal)
         start, end = self.claim_window(request, -28000)
+        # [G] 1639 ordCnStatCd names 01 and 02 only: a withdrawn request (05) is [G] 1724's
+        cancels = [c for c in self.claims_of(account, ("cancel",), start, end) if c["status"] != "05"]
+        return self.claim_rows(cancels, self.cancel_row)
 
-        def row(c: dict[str, Any]) -> list[Any]:
-            return [
-                ("createDt", stamp(c["createdAt"])),
-                ("dlvNo", c["dlvNo"]),
-                ("ordCnDtlsRsn", c.get("detail", "단순 변심")),
-                ("ordCnQty", c["qty"]),
-                ("ordCnMnbdCd", c.get("by", "01")),  # 01 구매자, 02 판매자 (a 판매불가, [G] 1638)
-                ("ordCnRsnCd", c.get("reason", "06")),
-                ("ordCnStatCd", c["status"]),
-                ("ordNo", c["ordNo"]),
-                ("ordPrdCnSeq", c["claimNo"]),
-                ("ordPrdSeq", c["ordPrdSeq"]),
-                ("prdNo", c["prdNo"]),
-            ]
+    async def list_withdrawn_cancels(self, request: Request) -> Response:
+        """``GET /rest/claimservice/withdrawcanceledorders/{start}/{end}`` ([G] claim/cancel-1724 주문취소철회 완료
+        목록; ≤ 30 days, the errors of 1639): the cancels the buyer withdrew (ordCnStatCd 05)."""
+        account = self.caller(request, self.list_refusal)
+        start, end = self.claim_window(request, -28000)
+        withdrawn = [c for c in self.claims_of(account, ("cancel",), start, end) if c["status"] == "05"]
+        # [G] 1724's rows are 1639's without ordCnMnbdCd (클레임 등록주체)
+        return self.claim_rows(withdrawn, lambda c: [f for f in self.cancel_row(c) if f[0] != "ordCnMnbdCd"])
 
-        return self.claim_rows(self.claims_of(account, "cancel", start, end), row)
+    @staticmethod
+    def cancel_row(c: dict[str, Any]) -> list[Any]:
+        """[G] 1639/1724's fields the sandbox knows."""
+        return [
+            ("createDt", stamp(c["createdAt"])),
+            ("dlvNo", c["dlvNo"]),
+            ("ordCnDtlsRsn", c.get("detail", "단순 변심")),
+            ("ordCnQty", c["qty"]),
+            ("ordCnMnbdCd", c.get("by", "01")),  # 01 구매자, 02 판매자 (a 판매불가, [G] 1638)
+            ("ordCnRsnCd", c.get("reason", "06")),
+            ("ordCnStatCd", c["status"]),
+            ("ordNo", c["ordNo"]),
+            ("ordPrdCnSeq", c["claimNo"]),
+            ("ordPrdSeq", c["ordPrdSeq"]),
+            ("prdNo", c["prdNo"]),
+        ]
 
     def return_row(self, c: dict[str, Any]) -> list[Any]:
-        """[G] 1643/1648's fields the sandbox knows."""
+        """[G] 1643/1648's fields the sandbox knows; the pick-up ``dlvEtprsCd`` / ``twPrdInvcNo`` when booked."""
         line = self.lines[(c["ordNo"], c["ordPrdSeq"])]
+        code, words = CLAIM_REASONS[c["type"]]
+        pickup = [("twPrdInvcNo", c["pickupNo"]), ("dlvEtprsCd", c["pickupCourier"])] if "pickupNo" in c else []
         return [
-            ("clmReqCont", "단순 변심"),
+            ("clmReqCont", words),
             ("clmReqQty", c["qty"]),
-            ("clmReqRsn", "101" if c["type"] == "return" else "201"),
+            ("clmReqRsn", code),
             ("clmReqSeq", c["claimNo"]),
             ("clmStat", c["status"]),
             ("ordNo", c["ordNo"]),
@@ -990,20 +1070,22 @@ class St11Orders:
             ("rcvrMailNo", line["rcvrMailNo"]),
             ("rcvrBaseAddr", line["rcvrBaseAddr"]),
             ("rcvrDtlsAddr", line["rcvrDtlsAddr"]),
-            ("twMthd", "06"),  # 11번가 지정반품택배
+            ("twMthd", c.get("twMthd", "13")),  # 06 11번가 지정반품택배; 13 수거없음 (a 재배송 takes nothing back)
+            *pickup,
         ]
 
     async def list_returns(self, request: Request) -> Response:
         """``GET /rest/claimservice/returnorders/{start}/{end}`` ([G] claim/return-1643; ≤ 30 days)."""
         account = self.caller(request, self.list_refusal)
         start, end = self.claim_window(request, -29000)
-        return self.claim_rows(self.claims_of(account, "return", start, end), self.return_row)
+        return self.claim_rows(self.claims_of(account, ("return",), start, end), self.return_row)
 
     async def list_exchanges(self, request: Request) -> Response:
-        """``GET /rest/claimservice/exchangeorders/{start}/{end}`` ([G] claim/exchange-1648; ≤ 30 days)."""
+        """``GET /rest/claimservice/exchangeorders/{start}/{end}`` ([G] claim/exchange-1648; ≤ 30 days), with the
+        재배송 (its clmStat lists 301 재배송접수)."""
         account = self.caller(request, self.list_refusal)
         start, end = self.claim_window(request, -29000)
-        return self.claim_rows(self.claims_of(account, "exchange", start, end), self.return_row)
+        return self.claim_rows(self.claims_of(account, ("exchange", "redelivery"), start, end), self.return_row)
 
     # -- claim handling ([G] claim/cancel-1638, 1640, 1641, return-1644, 1645, exchange-1649, 1650) ------------
 
@@ -1078,6 +1160,8 @@ class St11Orders:
             return result_order(-22003, "주문 상세번호를 알 수 없습니다.")
         if claim["status"] == "02":
             return result_order(-1, "이미 취소 완료된 신청건 입니다.")
+        if claim["status"] != "01":  # ❓ withdrawn by the buyer (05): no code named; as a claim 1640 cannot find
+            return result_order(-22004, "주문취소 상세번호를 알 수 없습니다")
         claim["status"], claim["open"] = "02", False
         self.lines[(claim["ordNo"], claim["ordPrdSeq"])]["status"] = CANCELLED
         return result_order(0, "전체 1건이 정상적으로 취소처리가 되었습니다.")  # [G] 1640 example
@@ -1137,6 +1221,7 @@ class St11Orders:
         if claim["status"] not in ("104", "105"):
             return result_order(-24006, "반품 신청또는 접수 상태가 아니어서 반품을 완료 할 수 없습니다.")
         claim["status"], claim["open"] = "106", False
+        self.lines[(claim["ordNo"], claim["ordPrdSeq"])]["status"] = RETURNED  # [G] 1725 A01 반품완료
         return result_order(0, "전체 1건이 정상적으로 반품완료처리가 되었습니다.")  # ❓ 1644 shows no text
 
     async def reject_return(self, request: Request) -> Response:
@@ -1165,6 +1250,8 @@ class St11Orders:
             return claim
         if p["dlvEtprsCd"] not in COURIERS:
             return result_order(-27006, "택배업체를 알 수 없습니다.")
+        if not invoice_ok(p["dlvEtprsCd"], p["invcNo"]):  # ❓ 1649 names no code for the number: −1 비지니스 Error
+            return result_order(-1, "ERROR : 송장번호가 유효하지 않습니다. 택배사와 송장번호를 확인해 주세요.")
         if claim["status"] not in ("201", "212", "214"):
             return result_order(-27008, "교환신청 상태가 아니어서 교환완료를 할 수 없습니다.")
         claim.update(status="221", open=False, dlvEtprsCd=p["dlvEtprsCd"], invcNo=p["invcNo"])

@@ -7,7 +7,8 @@ Routes, all under ``/api/{vendorId}`` with the deals' auth (bearer token, partne
 * ``GET /orders/{tmonOrderNo}``; ``PUT /orders/{tmonOrderNo}/confirm``; ``POST``/``PUT /orders/{tmonOrderNo}/invoices``.
 * ``GET /{type}/search`` and ``GET /{type}/{claimNo}`` for ``cancellations``, ``refunds``, ``exchanges``,
   ``redeliveries``; ``PUT /cancellations/{claimNo}/approve|reject``; ``POST /cancellations`` (seller cancel);
-  ``PUT /refunds/{claimNo}/approve``; ``PUT /exchanges/{claimNo}/approve``.
+  ``PUT /refunds/{claimNo}/approve`` (a return, and a redelivery as [T1] sends it); ``PUT /exchanges/{claimNo}/approve``;
+  ``PUT /refunds/{claimNo}/reject`` and ``PUT /exchanges/{claimNo}/reject``.
 
 The sandbox's own readings, where the sources leave TMON's behaviour open (❓ in marketplaces.md):
 
@@ -23,8 +24,14 @@ The sandbox's own readings, where the sources leave TMON's behaviour open (❓ i
 * ``salesPrice`` is the unit price, ``purchasePrice`` the line's (salesPrice × qty, [T2] ``PaTmonOrderList``).
   ``deliveryFee.amount`` (= ``userAmount``, the buyer pays it all) is 3,000 won under 30,000 won a deal, else 0;
   ``longDistanceAmount`` is 3,000 won for 제주 addresses.
-* Claim types ``C`` 취소 and ``R`` 반품/환불 are from [T1]; ``E`` 교환 and ``D`` 재배송 are ours. Claim statuses C1
-  requested, C3 done, C8 withdrawn are from [T2]; ``C9`` for a rejected cancel is ours.
+* Claim types ``C`` 취소, ``R`` 반품/환불, ``X`` 교환, ``D`` 재배송 and the statuses C1 요청, C2 승인, C3 완료,
+  C4 미입금취소, C8 철회, C9 거절 are [T1]'s. Transitions: a cancel approved → C3 (its deals cancelled), refused (JCD1
+  with the shipment's invoice) → C9; a return approved → C3, refused (JRD5) → C9; an exchange or redelivery approved
+  with the re-sent invoice → C2, C3 ``SHIPPED_AFTER`` later; an exchange refused (JXD3) → C9; the buyer's withdrawal
+  (control API) → C8. A decision on a claim not in C1 is refused (``check_open``). Ours: a cancel is raised on a deal
+  in D1–D3, a return, exchange or redelivery on one in D3–D4; a return is approved only when TMON holds its collection
+  invoice (raised ``collected``) or the approval names it, else TMON's words as [T2] quotes them; the refusal paths of
+  returns and exchanges (the cancel's, under their type: [T2] keeps its URLs in its settings).
 * The courier codes (``COURIERS``) are ours except 10099 (자체배송, [T1]); see the table.
 * ``claimStatus`` is required on a claim search and filters it (see ``CLAIM_STATUSES``).
 * Personal data is encrypted as ``encrypt`` documents ([T1] and [T2] agree on the scheme).
@@ -68,11 +75,29 @@ FIRST_CLAIM_NO = 8_000_000_001
 NEW, CONFIRMED, SHIPPING, SHIPPED, CANCELLED = "D1", "D2", "D3", "D4", "C"
 LIST_STATUSES = (NEW, CONFIRMED)  # GET /orders
 SEARCH_STATUSES = (CONFIRMED, SHIPPING, SHIPPED)  # GET /orders/search
-REQUESTED, DONE, WITHDRAWN, REJECTED = "C1", "C3", "C8", "C9"
+# claimStatus, TMON's code table as [T1] module/claim/ClaimServiceImpl.java cancelRequests copies it: C1 요청, C2 승인,
+# C3 완료, C4 미입금취소, C8 철회, C9 거절. C4 (an unpaid order's cancel) is never set here.
+REQUESTED, APPROVED, DONE, UNPAID, WITHDRAWN, REJECTED = "C1", "C2", "C3", "C4", "C8", "C9"
 # claimStatus of a claim search: required, one of these ([T1] module/claim/ClaimScheduler.java "C1, C2, C3, C4, C8, C9
-# 중 1개", always sent; [T2] PaTmonClaimController.cancelList puts it in every search URL). C2, C4 are never set here.
-CLAIM_STATUSES = ("C1", "C2", "C3", "C4", "C8", "C9")
-REJECT_REASONS = {"JCD1": "이미 출고"}  # the only reject reason the sources show; it requires an invoice
+# 중 1개", always sent; [T2] PaTmonClaimController.cancelList puts it in every search URL).
+CLAIM_STATUSES = (REQUESTED, APPROVED, DONE, UNPAID, WITHDRAWN, REJECTED)
+# The refusal reasons per claim path: the only code a source shows for each call. JCD1 (이미 출고) requires the
+# shipment's invoice ([T1] OrderServiceImpl; [T2] cancelRefuse "JCD1 일 경우 : 송장번호와 택배사코드가 필수"); JRD5 ([T2]
+# returnRefuse "클레임거부사유 : 반품상품 미도착") and JXD3 ([T2] exchangeRejectProc "재고부족으로 교환불가") take a
+# reasonDetail of 10 to 50 characters ([T2]: "상세 사유 10~50자 내외", "상세사유(10자 이상 50자 이내)").
+REJECT_REASONS = {
+    "cancellations": {"JCD1": "이미 출고"},
+    "refunds": {"JRD5": "반품상품 미도착"},
+    "exchanges": {"JXD3": "재고부족으로 교환불가"},
+}
+DETAIL_LENGTH = (10, 50)
+# TMON's answer to a return or exchange approval without the courier and number it needs ([T2] returnConfirm retries
+# with 자체배송 when it meets it).
+NEEDS_BOTH = "택배사코드, 송장번호 모두 입력해주세요"
+CLAIM_KEYS = frozenset({"market", "order", "type", "state"})  # POST /__sandbox__/claims
+# ``state`` of a raised return or exchange: its goods not back, or back ("picked_up", the ESM sandbox's word, is the same)
+CLAIM_STATES = ("requested", "collected", "picked_up")
+FIRST_PICKUP_NO = 684_600_000_000  # TMON's collection invoices of returns raised "collected": CJ numbers (12 digits)
 
 # ❓ TMON's courier (deliveryCorp) codes are not in any source found, except 10099 = 자체배송 ([T1] OrderServiceImpl,
 # [T2] PaTmonDeliveryController). These numbers are the sandbox's (docs/protocols/tmon.md, "Our readings").
@@ -476,6 +501,9 @@ class ClaimKind:
     path: str  # the API's path segment
     letter: str  # claimType
     reasons: tuple[tuple[str, str], ...]  # (requestReason, requestReasonDetail) a buyer gives
+    # the deal's deliveryStatus a buyer may raise it in: a cancel before the deal is out of the seller's hands (D4),
+    # a return, exchange or redelivery once it shipped (an invoice, D3 or later)
+    states: tuple[str, ...] = (SHIPPING, SHIPPED)
 
 
 CLAIM_KINDS = (
@@ -488,6 +516,7 @@ CLAIM_KINDS = (
             ("배송지연", "배송이 너무 늦어요"),
             ("다른 상품 구매", "다른 옵션으로 다시 주문할게요"),
         ),
+        (NEW, CONFIRMED, SHIPPING),
     ),
     ClaimKind(
         "return",
@@ -502,14 +531,14 @@ CLAIM_KINDS = (
     ClaimKind(
         "exchange",
         "exchanges",
-        "E",
+        "X",  # [T1] ClaimServiceImpl.confirmExchangeOrders: claimType "X" for exchanges
         (
             ("사이즈 교환", "한 치수 큰 것으로 바꿔 주세요"),
             ("색상 교환", "블랙으로 교환 원합니다"),
             ("상품불량", "작동하지 않아요"),
         ),
     ),
-    ClaimKind(
+    ClaimKind(  # [T1] confirmExchangeOrders: claimType "D" for redeliveries
         "redelivery", "redeliveries", "D", (("미수령", "택배를 받지 못했어요"), ("오배송", "다른 주소로 배송되었어요"))
     ),
 )
@@ -547,6 +576,9 @@ class TmonOrders:
             Route("/api/{vendorId}/refunds/{claimNo}/approve", endpoint(self.approve_refund), methods=["PUT"]),
             Route("/api/{vendorId}/exchanges/{claimNo}/approve", endpoint(self.approve_exchange), methods=["PUT"]),
         ]
+        for path in ("refunds", "exchanges"):
+            refuse = endpoint(self.claim_reject(KIND_BY_PATH[path]))
+            self.routes.append(Route(f"/api/{{vendorId}}/{path}/{{claimNo}}/reject", refuse, methods=["PUT"]))
         self.reset()
 
     def reset(self) -> None:
@@ -588,6 +620,9 @@ class TmonOrders:
                 "claimType": claim["claimType"],
                 "status": claim["claimStatus"],
                 "tmonDealNos": [deal["tmonDealNo"] for deal in claim["claimDeals"]],
+                "returnDeliveryInvoice": claim["returnDeliveryInvoice"],
+                "reDeliveryInvoice": claim["reDeliveryInvoice"],
+                "rejection": claim["rejection"],
             }
             for claim in self.claims.values()
         ]
@@ -623,33 +658,77 @@ class TmonOrders:
         return {"orders": [order["tmonOrderNo"] for order in made]}
 
     def raise_claim(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /__sandbox__/claims``: a buyer's C1 claim on the first deal of ``order``; ``ValueError`` if bad."""
+        """``POST /__sandbox__/claims``: a buyer's C1 claim on the first deal of ``order``, in a deal state it can be
+        raised in (``ClaimKind.states``); ``"state": "collected"`` (or ``picked_up``) raises a return or exchange whose
+        goods TMON has collected already (its ``returnDeliveryInvoice`` and ``returnDeliveryCompletedDate`` set). ``"type":
+        "withdraw"``: the buyer withdraws the order's open claim (C1 → C8). ``ValueError`` if bad."""
+        unknown = sorted(set(data) - CLAIM_KEYS)
+        if unknown:
+            raise ValueError(f"unknown keys {unknown}; known: {sorted(CLAIM_KEYS)}")
+        self.settle()
+        order = self.orders.get(str(data.get("order")))
+        if data.get("type") == "withdraw":
+            if order is None:
+                raise ValueError(f"unknown order {data.get('order')!r}")
+            return self.withdraw(order)
         kind = KIND_BY_NAME.get(str(data.get("type")))
         if kind is None:
-            raise ValueError(f"type must be one of {list(KIND_BY_NAME)}, got {data.get('type')!r}")
-        order = self.orders.get(str(data.get("order")))
+            raise ValueError(f"type must be one of {[*KIND_BY_NAME, 'withdraw']}, got {data.get('type')!r}")
         if order is None:
             raise ValueError(f"unknown order {data.get('order')!r}")
+        state = data.get("state", "requested")
+        if state not in CLAIM_STATES:
+            raise ValueError(f"state must be one of {list(CLAIM_STATES)}, got {state!r}")
+        collected = state in ("collected", "picked_up")
+        if collected and kind.name not in ("return", "exchange"):
+            raise ValueError("state 'collected' is for a return or an exchange")
         deal = order["deals"][0]
-        if deal["deliveryStatus"] == CANCELLED:
-            raise ValueError(f"deal {deal['tmonDealNo']} of order {order['tmonOrderNo']} is cancelled")
+        if deal["deliveryStatus"] not in kind.states:
+            raise ValueError(
+                f"a {kind.name} is raised on a deal in {'/'.join(kind.states)}; deal {deal['tmonDealNo']} of order "
+                f"{order['tmonOrderNo']} is in {deal['deliveryStatus']}"
+            )
         if self.open_claim(order["tmonOrderNo"], deal["tmonDealNo"]) is not None:
             raise ValueError(f"deal {deal['tmonDealNo']} of order {order['tmonOrderNo']} already has an open claim")
         claim_no = self.claim_no()
         reason, detail = kind.reasons[int(claim_no) % len(kind.reasons)]
         claim = self.add_claim(kind, order, claim_no, REQUESTED, [(deal, reason, detail)])
+        if collected:
+            number = str(FIRST_PICKUP_NO + int(claim_no) % 100_000_000)
+            claim["returnDeliveryInvoice"] = {"deliveryCorp": 10001, "invoiceNo": number, "additionalInvoices": []}
+            claim["returnDeliveryCompletedDate"] = stamp(self.clock())
+        return {"claimNo": claim["claimNo"]}
+
+    def withdraw(self, order: Mapping[str, Any]) -> dict[str, Any]:
+        """The buyer withdraws the order's open claim: C1 → C8 ([T2] collects them as 취소철회, 반품취소, 교환취소)."""
+        claim = next(
+            (
+                c
+                for c in self.claims.values()
+                if c["tmonOrderNo"] == order["tmonOrderNo"] and c["claimStatus"] == REQUESTED
+            ),
+            None,
+        )
+        if claim is None:
+            raise ValueError(f"order {order['tmonOrderNo']} has no open claim to withdraw")
+        claim["claimStatus"] = WITHDRAWN
         return {"claimNo": claim["claimNo"]}
 
     # -- lookups --------------------------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Deals whose invoice is ``SHIPPED_AFTER`` old move from D3 to D4."""
+        """Deals whose invoice is ``SHIPPED_AFTER`` old move from D3 to D4; an approved exchange or redelivery (C2,
+        its item sent again: [T1] maps C2 to 교환배송중, C3 to 교환완료) is complete (C3) ``SHIPPED_AFTER`` after."""
         now = self.clock()
         for (order_no, deal_no), invoice in self.invoices.items():
             deal = self.deal_of(self.orders[order_no], deal_no)
             shipped_at = invoice["registeredAt"] + SHIPPED_AFTER
             if deal is not None and deal["deliveryStatus"] == SHIPPING and now >= shipped_at:
                 deal["deliveryStatus"], deal["updatedDate"] = SHIPPED, stamp(shipped_at)
+        for claim in self.claims.values():
+            resent = claim.get("resentAt")
+            if claim["claimStatus"] == APPROVED and resent is not None and now >= resent + SHIPPED_AFTER:
+                claim["claimStatus"], claim["completedDate"] = DONE, stamp(resent + SHIPPED_AFTER)
 
     def caller(self, request: Request) -> tuple[str, str]:
         vendor, key = self.authorize(request)
@@ -732,11 +811,15 @@ class TmonOrders:
         return shown
 
     def render_claim(self, claim: Mapping[str, Any], key: str) -> dict[str, Any]:
-        """A claim as the search answers it: [T1] ClaimScheduler reads ``tmonOrderNo``, ``claimNo``, ``claimDeals``;
-        [T2] ``domain/model/PaTmon{Cancel,Claim,Redelivery}List.java`` map ``claimType``, ``claimStatus``,
-        ``userId``/``userName`` (encrypted, [T2] decrypts them), ``deliveryNo``, ``orderDate``, ``requestedDate``."""
+        """A claim as the search and the claim read answer it: [T1] ClaimScheduler reads ``tmonOrderNo``, ``claimNo``,
+        ``claimDeals``, and getClaimStatus ``claimType`` and ``claimStatus``; [T2]
+        ``domain/model/PaTmon{Cancel,Claim,Redelivery}List.java`` map ``userId``/``userName`` (encrypted, [T2]
+        decrypts them), ``deliveryNo``, ``orderDate``, ``requestedDate``, and for a return, exchange or redelivery
+        (``PaTmonClaimListVO``, ``PaTmonRedeliveryListVO``) ``approvedDate``, ``completedDate`` and the invoices
+        ``originDeliveryInvoice`` (the deal's), ``returnDeliveryInvoice`` (회수), ``reDeliveryInvoice`` (sent again),
+        each ``{deliveryCorp, invoiceNo, additionalInvoices}``, with ``returnDeliveryCompletedDate``."""
         order = self.orders[claim["tmonOrderNo"]]
-        return {
+        shown: dict[str, Any] = {
             "tmonOrderNo": claim["tmonOrderNo"],
             "claimNo": claim["claimNo"],
             "claimType": claim["claimType"],
@@ -748,6 +831,18 @@ class TmonOrders:
             "requestedDate": claim["requestedDate"],
             "claimDeals": copy.deepcopy(claim["claimDeals"]),
         }
+        if claim["type"] != "cancel":
+            first = claim["claimDeals"][0]["tmonDealNo"] if claim["claimDeals"] else None
+            origin = self.invoices.get((claim["tmonOrderNo"], first)) if first is not None else None
+            shown.update(
+                approvedDate=claim["approvedDate"],
+                completedDate=claim["completedDate"],
+                originDeliveryInvoice=None if origin is None else invoice_view(origin),
+                returnDeliveryInvoice=copy.deepcopy(claim["returnDeliveryInvoice"]),
+                returnDeliveryCompletedDate=claim["returnDeliveryCompletedDate"],
+                reDeliveryInvoice=copy.deepcopy(claim["reDeliveryInvoice"]),
+            )
+        return shown
 
     # -- orders ---------------------------------------------------------------------------------------------
 
@@ -868,6 +963,13 @@ class TmonOrders:
             "claimStatus": status,
             "requestedDate": stamp(self.clock()),
             "deliveryNo": deals[0][0]["deliveryNo"] if deals else None,
+            "approvedDate": None,
+            "completedDate": stamp(self.clock()) if status == DONE else None,
+            "returnDeliveryInvoice": None,  # the collection (회수) invoice, once TMON or the seller names one
+            "returnDeliveryCompletedDate": None,
+            "reDeliveryInvoice": None,  # the invoice of the item sent again (exchange, redelivery)
+            "rejection": None,  # {reason, reasonDetail} of a refusal
+            "resentAt": None,  # app-clock time of the re-sent item (settle)
             "claimDeals": [
                 {
                     "tmonDealNo": deal["tmonDealNo"],
@@ -909,10 +1011,10 @@ class TmonOrders:
         search.__name__ = f"search_{kind.path}"
         return search
 
-    def find_claim(self, request: Request, vendor: str, kind: ClaimKind) -> dict[str, Any]:
+    def find_claim(self, request: Request, vendor: str, *kinds: ClaimKind) -> dict[str, Any]:
         number = request.path_params["claimNo"]
         claim = self.claims.get(number)
-        if claim is None or claim["vendorId"] != vendor or claim["type"] != kind.name:
+        if claim is None or claim["vendorId"] != vendor or claim["type"] not in {kind.name for kind in kinds}:
             raise reject("NOT_FOUND", f"클레임을 찾을 수 없습니다: {number}", 404)
         return claim
 
@@ -924,16 +1026,23 @@ class TmonOrders:
         detail.__name__ = f"get_{kind.path}"
         return detail
 
-    def open_claim_of(self, request: Request, kind: ClaimKind) -> dict[str, Any]:
-        """The claim ``{claimNo}`` of ``kind``, still requested (C1)."""
-        vendor, _ = self.caller(request)
-        claim = self.find_claim(request, vendor, kind)
+    @staticmethod
+    def check_open(claim: Mapping[str, Any]) -> None:
+        """A decision goes only on a requested (C1) claim. A claim processed already answers in [T2]'s quote of TMON
+        ("클레임 처리 완료된 건입니다.(C3)", returnConfirm; [T1] and [T2] look for "완료된" after a cancel approval)."""
         status = claim["claimStatus"]
-        if status != REQUESTED:
-            why = {DONE: "이미 완료된", WITHDRAWN: "구매자가 철회한", REJECTED: "이미 거부된"}.get(
-                status, "처리할 수 없는"
-            )
-            raise reject("INVALID_CLAIM_STATUS", f"{why} 클레임입니다: {claim['claimNo']} (claimStatus: {status})")
+        if status == REQUESTED:
+            return
+        if status in (APPROVED, DONE, UNPAID):
+            raise reject("INVALID_CLAIM_STATUS", f"클레임 처리 완료된 건입니다.({status})")
+        why = {WITHDRAWN: "구매자가 철회한", REJECTED: "이미 거부된"}.get(status, "처리할 수 없는")
+        raise reject("INVALID_CLAIM_STATUS", f"{why} 클레임입니다: {claim['claimNo']} (claimStatus: {status})")
+
+    def open_claim_of(self, request: Request, *kinds: ClaimKind) -> dict[str, Any]:
+        """The claim ``{claimNo}`` of one of ``kinds``, still requested (C1)."""
+        vendor, _ = self.caller(request)
+        claim = self.find_claim(request, vendor, *kinds)
+        self.check_open(claim)
         return claim
 
     def claim_deals(self, claim: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -941,13 +1050,34 @@ class TmonOrders:
         found = (self.deal_of(order, deal["tmonDealNo"]) for deal in claim["claimDeals"])
         return [deal for deal in found if deal is not None]
 
+    @staticmethod
+    def refusal(kind: ClaimKind, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``reason`` of a refusal, one of ``REJECT_REASONS`` of the claim's path; a return's or exchange's with
+        its ``reasonDetail`` of 10 to 50 characters ([T2])."""
+        reason = body.get("reason")
+        if not reason:
+            raise required("reason", "거부사유")
+        known = REJECT_REASONS[kind.path]
+        if reason not in known:
+            raise not_allowed("reason", "거부사유", reason, (f"{code}({name})" for code, name in known.items()))
+        if kind.name == "cancel":
+            return {"reason": reason, "reasonDetail": body.get("reasonDetail")}
+        detail = body.get("reasonDetail")
+        if not isinstance(detail, str) or not detail.strip():
+            raise required("reasonDetail", "거부 상세사유")
+        low, high = DETAIL_LENGTH
+        if not low <= len(detail.strip()) <= high:
+            message = f"거부 상세사유(reasonDetail): {low}자 이상 {high}자 이내로 입력해 주세요 (입력 {len(detail.strip())}자)."
+            raise reject("INVALID_VALUE", message)
+        return {"reason": reason, "reasonDetail": detail.strip()}
+
     async def approve_cancel(self, request: Request) -> Response:
         """C1 → C3; the claim's deals are cancelled (status ``C``)."""
         claim = self.open_claim_of(request, KIND_BY_PATH["cancellations"])
         now = stamp(self.clock())
         for deal in self.claim_deals(claim):
             deal["deliveryStatus"], deal["updatedDate"] = CANCELLED, now
-        claim["claimStatus"] = DONE
+        claim["claimStatus"], claim["approvedDate"], claim["completedDate"] = DONE, now, now
         return empty_response()
 
     async def reject_cancel(self, request: Request) -> Response:
@@ -955,20 +1085,28 @@ class TmonOrders:
         gets this one (and moves to D3)."""
         claim = self.open_claim_of(request, KIND_BY_PATH["cancellations"])
         body = await read_object(request)
-        reason = body.get("reason")
-        if not reason:
-            raise required("reason", "거부사유")
-        if reason not in REJECT_REASONS:
-            raise not_allowed(
-                "reason", "거부사유", reason, (f"{code}({name})" for code, name in REJECT_REASONS.items())
-            )
+        refusal = self.refusal(KIND_BY_PATH["cancellations"], body)
         invoice = check_invoice(body.get("deliveryInvoice"), "deliveryInvoice")
         order = self.orders[claim["tmonOrderNo"]]
         for deal in self.claim_deals(claim):
             if (order["tmonOrderNo"], deal["tmonDealNo"]) not in self.invoices:
                 self.store_invoice(order, deal, invoice)
-        claim["claimStatus"] = REJECTED
+        claim["claimStatus"], claim["rejection"] = REJECTED, refusal
         return empty_response()
+
+    def claim_reject(self, kind: ClaimKind) -> Endpoint:
+        """``PUT /{refunds|exchanges}/{claimNo}/reject`` ``{reason, reasonDetail}`` ([T2] returnRefuse JRD5,
+        exchangeRejectProc JXD3; ❓ the path is the cancel refusal's under the claim's type, [T2] keeps its URLs in
+        its settings): C1 → C9."""
+
+        async def refuse(request: Request) -> Response:
+            claim = self.open_claim_of(request, kind)
+            refusal = self.refusal(kind, await read_object(request))
+            claim["claimStatus"], claim["rejection"] = REJECTED, refusal
+            return empty_response()
+
+        refuse.__name__ = f"reject_{kind.path}"
+        return refuse
 
     async def seller_cancel(self, request: Request) -> Response:
         """판매자 직접취소: whole deals of D1/D2, at once done (a C3 cancel claim); the deals are cancelled."""
@@ -1005,19 +1143,51 @@ class TmonOrders:
             deal["deliveryStatus"], deal["updatedDate"] = CANCELLED, now
         return empty_response()
 
+    def resent_invoice(self, data: object, field: str) -> dict[str, Any]:
+        """An invoice a return or exchange approval names: both ``deliveryCorp`` and ``invoiceNo`` (자체배송: its date)
+        or [T2]'s quote of TMON's refusal; then the invoice rules of ``check_invoice``."""
+        if not isinstance(data, dict) or data.get("deliveryCorp") in (None, ""):
+            raise reject("MISSING_FIELD", NEEDS_BOTH)
+        if data.get("deliveryCorp") != SELF_DELIVERY and not str(data.get("invoiceNo") or "").strip():
+            raise reject("MISSING_FIELD", NEEDS_BOTH)
+        checked = check_invoice(data, field)
+        return {k: checked[k] for k in ("deliveryCorp", "invoiceNo", "additionalInvoices")}
+
+    def resend(self, claim: dict[str, Any], body: Mapping[str, Any]) -> None:
+        """An exchange or redelivery approved with the ``redeliveryInvoice`` of the item sent again: C1 → C2 (승인, the
+        item on its way), complete (C3) ``SHIPPED_AFTER`` later (``settle``)."""
+        claim["reDeliveryInvoice"] = self.resent_invoice(body.get("redeliveryInvoice"), "redeliveryInvoice")
+        now = self.clock()
+        claim["claimStatus"], claim["approvedDate"], claim["resentAt"] = APPROVED, stamp(now), now
+
     async def approve_refund(self, request: Request) -> Response:
-        """C1 → C3; an optional ``redeliveryInvoice`` (the collection invoice) is checked and kept."""
-        claim = self.open_claim_of(request, KIND_BY_PATH["refunds"])
+        """``PUT /refunds/{claimNo}/approve``. A return: C1 → C3 (refunded, [T1] confirmReturnOrders sets C3), once its
+        goods are back: TMON holds their collection invoice (raised ``collected``), or the body names it as
+        ``returnDeliveryInvoice`` ([T2] returnConfirm, which approves only after every item was collected); else
+        [T2]'s quote of TMON's refusal (❓ docs/protocols/tmon.md). A redelivery claim approved here with its
+        ``redeliveryInvoice`` ([T1] confirmExchangeOrders, the only redelivery call in any source): see ``resend``."""
+        claim = self.open_claim_of(request, KIND_BY_PATH["refunds"], KIND_BY_PATH["redeliveries"])
         body = await read_object(request, optional=True)
-        if body.get("redeliveryInvoice") is not None:
-            claim["redeliveryInvoice"] = check_invoice(body["redeliveryInvoice"], "redeliveryInvoice")
-        claim["claimStatus"] = DONE
+        if claim["type"] == "redelivery":
+            self.resend(claim, body)
+            return empty_response()
+        given = body.get("returnDeliveryInvoice")
+        if given is not None:
+            claim["returnDeliveryInvoice"] = self.resent_invoice(given, "returnDeliveryInvoice")
+        elif claim["returnDeliveryInvoice"] is None:
+            raise reject("MISSING_FIELD", NEEDS_BOTH)
+        now = stamp(self.clock())
+        claim["claimStatus"], claim["approvedDate"], claim["completedDate"] = DONE, now, now
         return empty_response()
 
     async def approve_exchange(self, request: Request) -> Response:
-        """C1 → C3; the ``redeliveryInvoice`` of the item sent again is required."""
+        """``PUT /exchanges/{claimNo}/approve`` with the ``redeliveryInvoice`` of the item sent again ([T1]
+        confirmExchangeOrders, [T2] returnConfirm); see ``resend``."""
         claim = self.open_claim_of(request, KIND_BY_PATH["exchanges"])
-        body = await read_object(request)
-        claim["redeliveryInvoice"] = check_invoice(body.get("redeliveryInvoice"), "redeliveryInvoice")
-        claim["claimStatus"] = DONE
+        self.resend(claim, await read_object(request, optional=True))
         return empty_response()
+
+
+def invoice_view(invoice: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored deal invoice as a claim shows it ({deliveryCorp, invoiceNo, additionalInvoices}, [T2] makeClaimList)."""
+    return {k: copy.deepcopy(invoice[k]) for k in ("deliveryCorp", "invoiceNo", "additionalInvoices")}
