@@ -36,6 +36,8 @@ bench: setup
 	$(BIN)/python bench/push_bench.py
 	$(BIN)/python bench/orders_bench.py
 	$(BIN)/python bench/pacing_bench.py
+	$(BIN)/python bench/stock_bench.py
+	$(BIN)/python bench/stats_bench.py
 
 templates: setup
 	$(BIN)/python -m batch.exporters.committed

@@ -346,6 +346,32 @@ def collect(ctx: click.Context, job: str, market: str | None, account: str | Non
 
 
 @cli.command(
+    help="통계 엑셀(기간별·제휴몰별·카테고리별·상품별·지역별 매출, 차트 포함)을 outbox/에 씁니다. 기본 기간은 오늘까지 30일."
+)
+@click.option("--from", "start", default=None, help="이 날부터 (YYYYMMDD, 한국 시간)")
+@click.option("--to", "end", default=None, help="이 날까지 (YYYYMMDD, 포함). 기본은 오늘")
+@click.option("--market", "markets", default="", help="이 마켓만 (쉼표로 구분, 예: tmon,coupang)")
+@click.pass_context
+def stats(ctx: click.Context, start: str | None, end: str | None, markets: str) -> None:
+    import datetime as dt
+
+    from batch.jobs.stats import run_stats
+    from batch.models import now_kst
+
+    def day(text: str, name: str) -> dt.date:
+        try:
+            return dt.datetime.strptime(text, "%Y%m%d").date()
+        except ValueError as exc:
+            raise click.BadParameter("YYYYMMDD 형식으로 넣어 주세요 (예: 20261101).", param_hint=name) from exc
+
+    last = day(end, "--to") if end else now_kst().date()
+    first = day(start, "--from") if start else last - dt.timedelta(days=29)
+    chosen = {m.strip() for m in markets.split(",") if m.strip()} or None
+    result = run_stats(_workspace(ctx), first, last, markets=chosen)
+    click.echo(f"{first:%Y-%m-%d} ~ {last:%Y-%m-%d} 주문 줄 {result.lines:,}개로 통계를 썼습니다: {result.path}")
+
+
+@cli.command(
     help="inbox/를 지켜보다 들어온 파일을 처리하고, 정해진 간격(기본 2시간)으로 주문·클레임·문의를 모읍니다. "
     "결과는 메일(또는 outbox/reports/의 .eml)로 보냅니다."
 )

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS items (
     price INTEGER NOT NULL DEFAULT 0, -- the product's selling price (대표가격), the same on every item of a code
     extra INTEGER NOT NULL DEFAULT 0, -- this option's 추가금액 as the product workbook sent it
     workbook TEXT NOT NULL DEFAULT '', -- the values the last stock workbook row gave it: the same row again is no news
+    category TEXT NOT NULL DEFAULT '', -- the product's 카테고리 as the product workbook named it (통계)
     PRIMARY KEY (code, option_no)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS items_option ON items (code, option);
@@ -69,6 +70,14 @@ CREATE TABLE IF NOT EXISTS stock_sends (
     sent_at TEXT NOT NULL, outcome TEXT NOT NULL, shown TEXT NOT NULL DEFAULT '', shown_at TEXT
 );
 """
+
+# columns items gained after its first release, added to older ledgers as they open
+ADDED_COLUMNS = (
+    ("price", "INTEGER NOT NULL DEFAULT 0"),
+    ("extra", "INTEGER NOT NULL DEFAULT 0"),
+    ("workbook", "TEXT NOT NULL DEFAULT ''"),
+    ("category", "TEXT NOT NULL DEFAULT ''"),
+)
 
 # causes of a stock move, as the 재고연동이력 shows them
 ORDER, CANCEL, WORKBOOK, SALE_CANCEL, PRODUCT = "주문", "주문취소", "재고 통합 문서", "판매취소(품절)", "상품 등록·수정"
@@ -141,6 +150,10 @@ class StockBook:
         self.ledger = ledger
         self.db = ledger.db
         self.db.executescript(SCHEMA)
+        have = {str(r[1]) for r in self.db.execute("PRAGMA table_info(items)").fetchall()}
+        for column, decl in ADDED_COLUMNS:  # a ledger made before these columns came: add them, keep its rows
+            if column not in have:
+                self.db.execute(f"ALTER TABLE items ADD COLUMN {column} {decl}")
 
     # --- items -----------------------------------------------------------------------------------
 
@@ -157,6 +170,7 @@ class StockBook:
         price: int = 0,
         extras: Mapping[str, int] | None = None,
         keep_stock: bool = False,
+        category: str = "",
     ) -> None:
         """The items of a product just sent (option text, option number, stock, on sale) with its selling ``price``
         and each option's extra amount (``extras`` by option number). A new item takes the product workbook's stock;
@@ -181,17 +195,18 @@ class StockBook:
                 )  # a combination renumbered by a new option list
                 if found is not None and (keep_stock or (int(found[0]), bool(found[1])) == (stock, selling)):
                     self.db.execute(
-                        "UPDATE items SET option=?, name=?, price=?, extra=?, updated_at=? WHERE code=? AND option_no=?",
-                        (text, name, price, extra, now, code, number),
+                        "UPDATE items SET option=?, name=?, price=?, extra=?, category=?, updated_at=? WHERE code=? AND "
+                        "option_no=?",
+                        (text, name, price, extra, category, now, code, number),
                     )
                     continue
                 self.db.execute(
                     "INSERT INTO items (code, option, option_no, name, stock, selling, baseline, updated_at, price, "
-                    "extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, option_no) DO UPDATE SET "
-                    "option=excluded.option, name=excluded.name, stock=excluded.stock, selling=excluded.selling, "
+                    "extra, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, option_no) DO UPDATE "
+                    "SET option=excluded.option, name=excluded.name, stock=excluded.stock, selling=excluded.selling, "
                     "baseline=excluded.baseline, updated_at=excluded.updated_at, price=excluded.price, "
-                    "extra=excluded.extra",
-                    (code, text, number, name, stock, int(selling), last, now, price, extra),
+                    "extra=excluded.extra, category=excluded.category",
+                    (code, text, number, name, stock, int(selling), last, now, price, extra, category),
                 )
                 before = int(found[0]) if found is not None else 0
                 self._move(code, number, PRODUCT, ref, before, stock, selling, now)

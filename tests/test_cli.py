@@ -27,6 +27,7 @@ def test_every_command_has_help_text() -> None:
         "init",
         "run",
         "sandbox",
+        "stats",
         "template",
         "validate",
         "watch",

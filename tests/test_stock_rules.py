@@ -7,7 +7,7 @@ from pathlib import Path
 
 from batch.ledger import Ledger
 from batch.models import OrderLine, OrderStatus, ProductLink
-from batch.stockbook import CANCEL, ORDER, PRODUCT, WORKBOOK, ResolveItem, StockBook, normal_option
+from batch.stockbook import CANCEL, ORDER, PRODUCT, WORKBOOK, Item, ResolveItem, StockBook, normal_option
 from batch.trade.stock import Change, change_for, option_price_problem, price_to_send, shown_quantity
 
 
@@ -239,3 +239,20 @@ def test_a_completed_return_gives_its_units_back_once(tmp_path: Path) -> None:
     assert book.count_orders(ResolveItem(book))[0] == set()
     gold = book.item("RING", "골드")
     assert gold is not None and gold.stock == 3
+
+
+def test_a_ledger_from_before_the_price_and_category_columns_gains_them_and_keeps_its_items(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE items (code TEXT NOT NULL, option TEXT NOT NULL, option_no TEXT NOT NULL, name TEXT NOT NULL, "
+        "stock INTEGER NOT NULL, selling INTEGER NOT NULL, baseline INTEGER NOT NULL, updated_at TEXT NOT NULL, "
+        "PRIMARY KEY (code, option_no));"
+        "INSERT INTO items VALUES ('RING', '골드', 'RING-001', '반지', 4, 1, 0, '');"
+    )
+    db.commit()
+    db.close()
+    book = StockBook(Ledger(path))
+    assert book.items() == [Item("RING", "골드", "RING-001", "반지", 4, True, 0, 0, "")]

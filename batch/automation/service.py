@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from batch.automation.notify import Report, Section, SmtpSettings, deliver
-from batch.automation.watch import JOB_NOUNS, JobRun, Outcome, Pass, Schedule, watch
+from batch.automation.watch import JOB_NOUNS, STATS, JobRun, Outcome, Pass, Schedule, watch
 from batch.config import CONFIG_NAME, Workspace
 from batch.errors import BatchError
 from batch.jobs.accounts import statuses
@@ -25,7 +25,7 @@ KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록
 # Invoice and answer results are order and inquiry exports filled in (names, phones, addresses, questions),
 # and so are the collections' exports: a report says where they are instead.
 ATTACHABLE = frozenset({"products"})
-JOB_TITLES = {"orders": "주문 수집", "claims": "취소·반품·교환 수집", "inquiries": "문의 수집"}
+JOB_TITLES = {"orders": "주문 수집", "claims": "취소·반품·교환 수집", "inquiries": "문의 수집", "stats": "통계"}
 DEFAULT_HOURS = 2.0
 DEFAULT_KEEP_DAYS = 30.0
 COLLECT_HINT = "계정과 마켓 상태를 확인하세요 (batch accounts --check)."
@@ -75,11 +75,15 @@ def keep_days(ws: Workspace) -> tuple[float, str | None]:
 def schedule_seconds(ws: Workspace) -> dict[str, float]:
     """Seconds between collections per "job.market", from [schedule] (per job) and [schedule.<market>]."""
     markets = sorted({a.market for a in ws.accounts})
-    return {
+    every = {
         f"{job}.{m}": ws.schedule.get(f"{job}.{m}", ws.schedule.get(job, DEFAULT_HOURS)) * 3600
         for job in JOB_TITLES
+        if job != STATS
         for m in markets
     }
+    if ws.schedule.get(STATS):  # [schedule] stats = 168: the last week's statistics, once a week
+        every[STATS] = ws.schedule[STATS] * 3600
+    return every
 
 
 # -- what a pass did, in words -----------------------------------------------------------------------------
@@ -153,6 +157,10 @@ def job_section(ws: Workspace, j: JobRun) -> Section:
         status = "일부 계정 실패"
     else:
         status = "실패"
+    if j.job == STATS:  # a statistics workbook: where it is (regions only, no buyer data)
+        files = [f"통계 파일: {_where(ws, j.export)}"] if j.export else []
+        problems = [] if j.ok else [("collect-failed", j.message, COLLECT_HINT)]
+        return Section(JOB_TITLES[STATS], j.message, "성공" if j.ok else "실패", {}, problems, files)
     counts = {label_of(m): {f"새 {noun}": j.new[m], "파일 행": j.rows.get(m, 0)} for m in j.markets if m in j.new}
     problems = [("collect-failed", line, COLLECT_HINT) for line in j.failed] or (
         [] if j.ok else [("collect-failed", j.message, COLLECT_HINT)]
@@ -176,6 +184,9 @@ def headline(p: Pass) -> str:
             parts.append(text.format(n=n))
     for j in p.runs:
         noun = JOB_NOUNS.get(j.job, j.job)
+        if j.job == STATS:
+            parts.append("통계" if j.ok else "통계 실패")
+            continue
         if not j.new:
             parts.append(f"{noun} 수집 실패")
             continue

@@ -47,6 +47,7 @@ Now = Callable[[], float]
 Status = Literal["processed", "duplicate", "failed"]
 
 JOBS: tuple[str, ...] = ("orders", "claims", "inquiries")
+STATS = "stats"  # [schedule] stats = 168: the statistics workbook of the last week, every week (a schedule job)
 DEFAULT_EVERY = 2 * 60 * 60.0
 DEFAULT_SETTLE = 2.0
 PARTIAL_SUFFIXES = (".crdownload", ".part", ".tmp", ".download")
@@ -579,6 +580,14 @@ class Schedule:
             groups.setdefault(key.partition(".")[0], []).append(key)
         runs: list[JobRun] = []
         for job, keys in groups.items():
+            if job == STATS:
+                run = _stats_run(ws, keys, self.every.get(STATS, 7 * 86400))
+                for key in keys:
+                    self.record(key, now, run.ok)
+                runs.append(run)
+                if on_run is not None:
+                    on_run(run)
+                continue
             # "orders" alone means every marketplace; "orders.tmon" one of them
             markets = None if any("." not in k for k in keys) else [k.partition(".")[2] for k in keys]
             try:
@@ -600,6 +609,23 @@ class Schedule:
             if on_run is not None:
                 on_run(run)
         return runs
+
+
+def _stats_run(ws: Workspace, keys: list[str], seconds: float) -> JobRun:
+    """The statistics workbook of the last period (as long as the schedule's interval, up to yesterday, KST)."""
+    from batch.jobs.stats import run_stats
+
+    end = now_kst().date() - dt.timedelta(days=1)
+    start = end - dt.timedelta(days=max(int(seconds // 86400), 1) - 1)
+    try:
+        made = run_stats(ws, start, end)
+    except Exception as exc:  # a failed statistics run never stops the watcher
+        log.debug("stats failed", exc_info=True)
+        why = getattr(exc, "message", "") or "로그(--verbose)를 확인하세요."
+        return JobRun(STATS, False, f"통계를 만들지 못했습니다. {why}", keys=keys)
+    return JobRun(
+        STATS, True, f"통계 {start:%Y-%m-%d} ~ {end:%Y-%m-%d} (주문 줄 {made.lines:,}개)", made.path, keys=keys
+    )
 
 
 def _job_run(job: str, keys: list[str], c: Any) -> JobRun:

@@ -305,6 +305,7 @@ def record_items(ledger: Ledger, product: Product, market: str, account: str, ac
         price=product.price,
         extras=extras,
         keep_stock=action != Action.CREATE.value,
+        category=product.category,
     )
     if action != Action.SKIP.value:
         sent = {number: stock if on else 0 for _, number, stock, on in items}
