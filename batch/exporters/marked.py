@@ -214,6 +214,28 @@ def _rewrite_row(
     return head + b"".join(by_col[c] for c in sorted(by_col)) + b"</row>"
 
 
+def _append_cells(row: bytes, num: int, extra: list[tuple[int, str, str]], styles: Styles) -> bytes | None:
+    """The row with ``extra`` cells (the result columns) appended after its last cell, its own cells copied as they
+    are; None when it takes the full rewrite (a self-closing row, a cell at or past the first extra column)."""
+    if not extra:
+        return row
+    head_end = row.find(b">")
+    if head_end == len(row) - 1 and row.endswith(b"/>"):
+        return None
+    first = min(col for col, _, _ in extra)
+    last_cell = row.rfind(b"<c ")
+    if last_cell >= 0:
+        found = _CELL_REF.match(row[last_cell:])
+        if found is None or col_index(found.group(1)) >= first:
+            return None
+    head = _SPANS.sub(b"", row[: head_end + 1])
+    added = b"".join(
+        inline_cell(f"{xl_col_to_name(col)}{num}", text, styles.filled(None, argb) if argb else None)
+        for col, text, argb in sorted(extra)
+    )
+    return head + row[head_end + 1 : -len(b"</row>")] + added + b"</row>"
+
+
 def _cell_without_formula(m: re.Match[bytes]) -> bytes:
     cell = m.group(0)
     if not _FORMULA.search(cell):
@@ -290,7 +312,9 @@ def rewrite_sheet(
                 if _FORMULA.search(row):
                     row = without_formulas(row)
                 if num in touched:
-                    row = _rewrite_row(row, num, fills.get(num, []), marks.extra.get(num, []), styles)
+                    extra = marks.extra.get(num, [])
+                    quick = None if num in fills else _append_cells(row, num, extra, styles)
+                    row = quick if quick is not None else _rewrite_row(row, num, fills.get(num, []), extra, styles)
                 out.write(row)
                 pos = m.end()
             buf = buf[pos:]
