@@ -203,9 +203,7 @@ def render_answers(run: AnswerRun) -> str:
 
 def render_invoices(run: InvoiceRun) -> str:
     held = [f"보류 {r.row}행: {r.message}" for r in run.rows if r.result is RowResult.HELD][:MAX_SHOWN]
-    text = _render_sent(run, "주문", held)
-    extra = render_stock_pass(run.stock) if run.stock is not None else ""
-    return text + ("\n\n" + extra if extra else "")
+    return _with_stock(_render_sent(run, "주문", held), run.stock)
 
 
 def render_stock_pass(p: StockPass, preview: bool = False) -> str:
@@ -240,12 +238,14 @@ def _stock_key(w: Any, preview: bool) -> str:
 
 
 def render_stock(run: StockRun) -> str:
-    text = _render_sent(run, "재고", [])
-    extra = render_stock_pass(run.stock_pass, bool(run.dry_run))
-    return text + ("\n\n" + str(extra) if extra else "")
+    return _with_stock(_render_sent(run, "재고", []), run.stock_pass, bool(run.dry_run))
+
+
+def _with_stock(text: str, p: StockPass | None, preview: bool = False) -> str:
+    """A run's lines, then the 재고 연동 pass it ended with, if any."""
+    extra = render_stock_pass(p, preview) if p is not None else ""
+    return text + ("\n\n" + extra if extra else "")
 
 
 def render_claims(run: ClaimRun) -> str:
-    text = _render_sent(run, "클레임", [])
-    extra = render_stock_pass(run.stock) if run.stock is not None else ""
-    return text + ("\n\n" + extra if extra else "")
+    return _with_stock(_render_sent(run, "클레임", []), run.stock)

@@ -74,7 +74,11 @@ NEEDS_INVOICE = {  # decisions whose call carries the shipment that left (a refu
 
 
 def decision_hash(r: ClaimRow) -> str:
-    return hashlib.sha256(f"claim:{r.decision}".encode()).hexdigest()[:32]
+    return _digest(r.decision)
+
+
+def _digest(decision: str) -> str:
+    return hashlib.sha256(f"claim:{decision}".encode()).hexdigest()[:32]
 
 
 def ledger_key(claim: Claim) -> str:
@@ -156,7 +160,7 @@ def _row(v: Validation, ledger: Ledger, row: int, r: Any, number: str, approve: 
     reason = str(r["reject_reason"] or "") if not approve else ""
     tracking = normalize_tracking(str(r["tracking"] or ""))
     asked = replace(claim, kind=shown_kind)  # the decision as the file asked it, of the type the file showed
-    digest = hashlib.sha256(f"claim:{_row_decision(approve, reason, tracking)}".encode()).hexdigest()[:32]
+    digest = _digest(_row_decision(approve, reason, tracking))
     link = ledger.link(market, claim.account, ledger_key(asked))
     if link is not None:  # sent before, under the type the file shows
         if link.sent_hash == digest:
@@ -322,17 +326,7 @@ async def _fresh(rows: list[ClaimRow], conn: Connection, ledger: Ledger) -> list
 
 async def _send(conn: Connection, rows: list[ClaimRow], ledger: Ledger) -> None:
     adapter: Any = conn.adapter
-    todo = []
-    for r in rows:
-        link = ledger.link(r.claim.market, r.claim.account, ledger_key(r.claim))
-        if link is not None and link.sent_hash == decision_hash(r):
-            r.result, r.message = RowResult.SKIPPED, SENT_BEFORE
-        elif link is not None:
-            r.result = RowResult.ERROR
-            r.message = "이 클레임에는 다른 처리를 이미 보냈습니다. 바꾸려면 판매자센터에서 처리하세요."
-        else:
-            todo.append(r)
-    ready = await _fresh(todo, conn, ledger)
+    ready = await _fresh(rows, conn, ledger)  # sent-before and other decisions were settled by check_claims
     if not ready:
         return
     ids = {
