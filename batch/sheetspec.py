@@ -89,6 +89,7 @@ class SheetSpec:
     examples: tuple[dict[str, str], ...] = ()
     synonyms: tuple[str, ...] = ()  # other sheet names accepted
     optional: bool = False  # the sheet may be missing (no rows of that kind)
+    rows_per_item: int = 1  # a sub-sheet's rows per main-sheet row at most, for the file's row limit
 
     def col(self, key: str) -> Col:
         for c in self.columns:

@@ -302,8 +302,9 @@ def rewrite_sheet(
             end = buf.find(b"</sheetData>")
             limit = end if end >= 0 else len(buf)
             pos = 0
+            parts: list[bytes] = []  # one write per chunk: a write per row costs more than the row's edit
             for m in _ROW.finditer(buf, 0, limit):
-                out.write(buf[pos : m.start()])
+                parts.append(buf[pos : m.start()])
                 row = m.group(0)
                 num_m = _ROW_NUM.match(row)
                 if num_m is None:
@@ -315,8 +316,9 @@ def rewrite_sheet(
                     extra = marks.extra.get(num, [])
                     quick = None if num in fills else _append_cells(row, num, extra, styles)
                     row = quick if quick is not None else _rewrite_row(row, num, fills.get(num, []), extra, styles)
-                out.write(row)
+                parts.append(row)
                 pos = m.end()
+            out.write(b"".join(parts))
             buf = buf[pos:]
             if end >= 0:
                 state = "tail"
@@ -446,8 +448,11 @@ def write_marked(
     marks: dict[str, SheetMarks],
     summary_rows: list[list[str | int | None]],
     summary_fills: dict[tuple[int, int], str],
+    formulas: frozenset[str],
 ) -> None:
-    """Copy ``src`` to ``dest`` with ``marks`` (by sheet name) applied and a 요약 sheet added."""
+    """Copy ``src`` to ``dest`` with ``marks`` (by sheet name) applied and a 요약 sheet added. ``formulas``: the
+    sheets the file gate saw (or could not rule out) a formula cell in; every other sheet without marks is copied
+    as it is."""
     with zipfile.ZipFile(src) as zin:
         names = set(zin.namelist())
         for needed in ("xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
@@ -482,7 +487,8 @@ def write_marked(
             for info in zin.infolist():
                 name = info.filename
                 owner = part_to_sheet.get(name)
-                if owner is not None:  # every sheet is streamed through: its formula cells become their values
+                if owner is not None and (owner in marks or owner in formulas):
+                    # a sheet with marks, or with formula cells (they become their values), is streamed through
                     m = marks.get(owner) or SheetMarks()
                     with zin.open(info) as s_in, zout.open(_out_info(name), "w", force_zip64=True) as s_out:
                         rewrite_sheet(s_in, s_out, m, styles, drawing_rid.get(owner), m.extra_width)

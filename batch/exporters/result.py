@@ -14,7 +14,7 @@ from batch.exporters.marked import FILL_HEADER, CannotMark, SheetMarks, result_c
 from batch.exporters.marked import RESULT_FILLS as MARK_FILLS
 from batch.exporters.template import new_workbook, write_cell, write_lists_and_meta, write_template
 from batch.importers.validation import Validation
-from batch.importers.workbook import SheetData
+from batch.importers.workbook import SheetData, gc_paused
 from batch.models import RowResult, now_kst
 from batch.report import Problem, Severity, code_info
 from batch.sheetspec import RESULT_HEADERS, SUMMARY_SHEET, Col, display_header, is_result_header
@@ -240,7 +240,8 @@ def _write_marked(
         if m.fills or m.extra:
             marks[data.name] = m
     rows, header_cells = summary_rows(v, preview)
-    write_marked(v.book.path, path, info.sheet_parts, marks, rows, dict.fromkeys(header_cells, FILL_HEADER))
+    fills = dict.fromkeys(header_cells, FILL_HEADER)
+    write_marked(v.book.path, path, info.sheet_parts, marks, rows, fills, info.formulas)
 
 
 def _write_rewritten(
@@ -273,7 +274,11 @@ def write_result(
     The staff's own file is marked up in place when it can be (fast, keeps their formatting); a file the
     in-place writer does not handle is rewritten cell by cell instead.
     """
-    when = when or now_kst()
+    with gc_paused():
+        return _write_result(v, outbox, when or now_kst(), columns, preview)
+
+
+def _write_result(v: Validation, outbox: Path, when: dt.datetime, columns: MarketColumns, preview: bool) -> ResultFiles:
     kind = PREVIEW if preview else RESULT
     outbox.mkdir(parents=True, exist_ok=True)
     stem = output_stem(v.book.path, when, kind)

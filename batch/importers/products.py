@@ -25,6 +25,9 @@ SALES = "판매정보"
 EXAMPLE_CODE = "SAMPLE0001"
 EXAMPLE_GROUP = "티몬-예시그룹"
 UNLIMITED = "무기한"
+# A sub-sheet may hold five rows per product on average (200,000 products: 1,000,000 rows, about a full worksheet);
+# its memory then stays within a few times the main sheet's.
+SUB_ROWS_PER_PRODUCT = 5
 
 TOP_CATEGORIES = (
     "스포츠/레저/취미",
@@ -426,6 +429,7 @@ MAIN_SHEET = SheetSpec(
 
 OPTION_SHEET = SheetSpec(
     name=OPTIONS,
+    rows_per_item=SUB_ROWS_PER_PRODUCT,
     description="옵션 조합마다 추가금액·판매여부·재고가 다를 때만 한 행씩 적습니다. 없는 조합은 추가금액 0, 판매, 기본재고입니다.",
     key="code",
     optional=True,
@@ -460,6 +464,7 @@ OPTION_SHEET = SheetSpec(
 
 ADDON_SHEET = SheetSpec(
     name=ADDONS,
+    rows_per_item=SUB_ROWS_PER_PRODUCT,
     description="추가상품(추가구성상품)이 있을 때 한 행씩 적습니다. 티몬과 종합몰은 추가상품을 받지 않습니다.",
     key="code",
     optional=True,
@@ -483,6 +488,7 @@ ADDON_SHEET = SheetSpec(
 
 NOTICE_SHEET = SheetSpec(
     name=NOTICES,
+    rows_per_item=SUB_ROWS_PER_PRODUCT,
     description=f"품목고시 항목을 한 행에 하나씩 적습니다. 상세페이지에 있으면 내용에 '{SEPARATE_NOTICE}'.",
     key="code",
     optional=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 from batch.importers import products as P
 from batch.importers.product_rules import Combo, Target, check_products
 from batch.importers.schema import validate_sheet
-from batch.importers.workbook import Book, SheetData, load_book
+from batch.importers.workbook import Book, SheetData, gc_paused, load_book
 from batch.models import RowResult
 from batch.report import Problem, Report, Severity
 
@@ -80,6 +80,11 @@ def validate_products(path: Path, *, company_name: str = "") -> Validation:
 
     ``company_name`` fills empty 제조사 / 브랜드 cells, as the manual's defaults do.
     """
+    with gc_paused():
+        return _validate_products(path, company_name)
+
+
+def _validate_products(path: Path, company_name: str) -> Validation:
     book, report = load_book(path, P.SPEC)
     v = Validation(book, report)
     main = book.sheets[P.MAIN]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import itertools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from batch.errors import FileRefused
-from batch.importers.safety import WorkbookInfo, inspect_workbook
+from batch.importers.safety import EXCEL_MAX_ROWS, WorkbookInfo, inspect_workbook
 from batch.report import Problem, Report, Severity
 from batch.sheetspec import (
     META_SHEET,
@@ -25,7 +28,7 @@ from batch.sheetspec import (
 
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 256  # no template has more; cells beyond are never read
-MAX_ROWS = 200_000  # per sheet: four times the largest upload we measure; a larger file is split
+MAX_ITEMS = 200_000  # rows of a main sheet (products, invoices, answers) in one file: four times our 50k bench
 
 Cell = str | None
 
@@ -39,7 +42,7 @@ class SheetData:
     header_row: int  # Excel row number of the header
     headers: list[Cell]  # header text per column position, as given
     columns: dict[str, int]  # column key -> 0-based position
-    rows: dict[int, list[Cell]]  # Excel row number -> cells, non-blank rows only (header and above included)
+    table: Table  # the non-blank rows as read (header and above included), for the rewritten result workbook
     frame: pd.DataFrame  # columns = every spec key, index = Excel row numbers of the data rows
     _cache: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False)
     _cache_of: pd.DataFrame | None = field(default=None, init=False, repr=False)
@@ -51,14 +54,25 @@ class SheetData:
         given = self.headers[pos] if pos is not None else None
         return display_header(given) if given else self.spec.col(key).header
 
+    @property
+    def rows(self) -> dict[int, list[Cell]]:
+        """Excel row number -> normalised cells of every non-blank row (built on demand: only the cell-by-cell
+        result writer needs them)."""
+        return {n: self.table.texts(i) for i, n in enumerate(self.table.numbers)}
+
     def records(self) -> list[tuple[int, dict[str, Cell]]]:
         """Every data row as (Excel row, {column key: cell}), built once per frame."""
         if self._records_of is not self.frame:
             keys = list(self.frame.columns)
-            self._records = [
-                (int(row), dict(zip(keys, values, strict=True)))
-                for row, values in zip(self.frame.index, self.frame.itertuples(index=False, name=None), strict=True)
-            ]
+            columns = [self.frame[k].tolist() for k in keys]
+            self._records = (
+                [
+                    (row, dict(zip(keys, values, strict=True)))
+                    for row, values in zip(self.frame.index.tolist(), zip(*columns, strict=True), strict=True)
+                ]
+                if keys
+                else [(row, {}) for row in self.frame.index.tolist()]
+            )
             self._records_of = self.frame
         return self._records
 
@@ -69,16 +83,9 @@ class SheetData:
             self._cache_of = self.frame
         col = self._cache.get(key)
         if col is None:
-            col = self._cache[key] = dict(zip(self.frame.index, self.frame[key], strict=True))
+            col = self._cache[key] = dict(zip(self.frame.index.tolist(), self.frame[key].tolist(), strict=True))
         v = col.get(excel_row)
         return v if isinstance(v, str) else None
-
-    def value(self, excel_row: int, key: str) -> Cell:
-        pos = self.columns.get(key)
-        row = self.rows.get(excel_row)
-        if pos is None or row is None or pos >= len(row):
-            return None
-        return row[pos]
 
 
 @dataclass
@@ -88,6 +95,20 @@ class Book:
     sheets: dict[str, SheetData] = field(default_factory=dict)  # by spec sheet name
     sheet_order: list[str] = field(default_factory=list)  # spec sheet names in the file's order
     info: WorkbookInfo | None = None  # what the safety gate learnt of the file (parts, sizes)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Bulk work on a workbook makes millions of small objects, none of them in a reference cycle: the cycle
+    collector would walk them over and over (about a quarter of reading 50,000 products). Reference counting still
+    frees every one of them; the collector runs again afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def cell_text(v: Any) -> Cell:
@@ -112,11 +133,43 @@ def cell_text(v: Any) -> Cell:
     return str(v).strip() or None
 
 
-def _row_texts(row: list[Any], offset: int) -> list[Cell]:
+def _row_texts(row: Sequence[Any], offset: int) -> list[Cell]:
     cells = [None] * offset + [
         (x.strip() or None) if type(x) is str and "\u00a0" not in x else cell_text(x) for x in row
     ]
     return cells[:MAX_COLUMNS]
+
+
+def _has_content(row: Sequence[Any]) -> bool:
+    """Whether any cell of a raw row reads as something (cell_text is not None), most rows decided by C's any()."""
+    if any(row):
+        return any(x and (x.strip() if type(x) is str else x == x) for x in row)  # blank text, NaN: nothing
+    return any(x is not None and x != "" and cell_text(x) is not None for x in row)  # 0, False, NaN
+
+
+def column_texts(values: Sequence[Any]) -> list[Cell]:
+    """``cell_text`` over one column: an all-text column without no-break spaces (nearly every column) is stripped
+    in one comprehension, anything else cell by cell."""
+    try:
+        out = [x.strip() or None for x in values]
+    except (AttributeError, TypeError):
+        return [cell_text(x) for x in values]
+    if "\u00a0" in "\x00".join(values):
+        return [cell_text(x) for x in values]
+    return out
+
+
+@dataclass
+class Table:
+    """The non-blank rows of one sheet as the reader gave them: Excel row numbers and raw values (unnormalised),
+    with the 0-based column of each row's first value."""
+
+    numbers: list[int]
+    rows: list[Sequence[Any]]
+    offset: int = 0
+
+    def texts(self, i: int) -> list[Cell]:
+        return _row_texts(self.rows[i], self.offset)
 
 
 class SheetReader:
@@ -135,27 +188,37 @@ class SheetReader:
             self._calamine.close()
             self._calamine = None
 
-    def rows(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
-        """Yield (Excel row number, cells) for every non-blank row of one sheet."""
-        source = self._bounded(name) if name in self.info.sparse else self._fast(name)
-        for n, cells in source:
-            if any(c is not None for c in cells):
-                yield n, cells
+    def table(self, name: str) -> Table:
+        """Every non-blank row of one sheet, raw (cells are normalised column by column later)."""
+        table = self._bounded(name) if name in self.info.sparse else self._fast(name)
+        keep = [i for i, row in enumerate(table.rows) if _has_content(row)]
+        if len(keep) < len(table.rows):
+            table.numbers = [table.numbers[i] for i in keep]
+            table.rows = [table.rows[i] for i in keep]
+        return table
 
-    def _fast(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
+    def rows(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
+        """Yield (Excel row number, cells) for every non-blank row of one sheet (small sheets: meta, headers)."""
+        table = self.table(name)
+        for i, n in enumerate(table.numbers):
+            yield n, table.texts(i)
+
+    def _fast(self, name: str) -> Table:
         if self._calamine is None:
             from python_calamine import CalamineWorkbook
 
             self._calamine = CalamineWorkbook.from_path(str(self.path))
         sheet = self._calamine.get_sheet_by_name(name)
-        offset = sheet.start[1] if sheet.start else 0
-        for i, row in enumerate(sheet.iter_rows()):
-            yield i + 1, _row_texts(row, offset)
+        top, left = sheet.start if sheet.start else (0, 0)
+        rows = sheet.to_python()  # from the first used row and column on
+        return Table(list(range(top + 1, top + 1 + len(rows))), rows, left)
 
-    def _bounded(self, name: str) -> Iterator[tuple[int, list[Cell]]]:
+    def _bounded(self, name: str) -> Table:
         """For sparse sheets (a stray cell far away): stream rows, never allocate the empty rectangle."""
         import openpyxl
 
+        numbers: list[int] = []
+        rows: list[Sequence[Any]] = []
         wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         try:
             ws = wb[name]
@@ -168,9 +231,11 @@ class SheetReader:
                 if all(v is None for v in row):
                     gap = row
                     continue
-                yield i + 1, _row_texts(list(row), 0)
+                numbers.append(i + 1)
+                rows.append(row)
         finally:
             wb.close()
+        return Table(numbers, rows)
 
 
 def formula_cells(path: Path, part: str) -> dict[tuple[int, int], tuple[str, str | None]]:
@@ -212,9 +277,10 @@ def report_formulas(data: SheetData, cells: dict[tuple[int, int], tuple[str, str
     """A formula in a column we read: its saved value is used (a warning), or, with none saved, the cell would
     read as empty (an error: nothing is sent from a cell whose value we cannot see)."""
     keys = {pos: key for key, pos in data.columns.items()}
+    present = set(data.table.numbers)
     for (row, col), (_formula, cached) in sorted(cells.items()):
         key = keys.get(col)
-        if key is None or row <= data.header_row or row not in data.rows:
+        if key is None or row <= data.header_row or row not in present:
             continue
         header = data.header_of(key)
         if cached is None:
@@ -372,46 +438,74 @@ def map_headers(
 
 
 def read_sheet(reader: SheetReader, spec: SheetSpec, name: str, report: Report) -> SheetData:
-    rows = reader.info.row_count.get(name, 0)
-    if rows > MAX_ROWS:
-        raise FileRefused(
-            "file-too-many-rows",
-            f"'{name}' 시트에 행이 {rows:,}개 있습니다. 한 파일에 {MAX_ROWS:,}행까지 처리합니다. 파일을 나눠 다시 넣어 주세요.",
-        )
-    all_rows = list(reader.rows(name))
+    table = reader.table(name)
     lookup = _header_lookup(spec)
-    idx = _find_header(all_rows, lookup)
+    top = [(n, table.texts(i)) for i, n in enumerate(table.numbers[:HEADER_SEARCH_ROWS])]
+    idx = _find_header(top, lookup)
     if idx is None:
         raise FileRefused(
             "missing-header",
             f"'{name}' 시트에서 열 제목 줄을 찾지 못했습니다. 첫 줄에 양식의 열 제목이 그대로 있는지 확인해 주세요.",
         )
-    header_row, headers = all_rows[idx]
+    header_row, headers = top[idx]
     columns = map_headers(spec, name, header_row, headers, report)
-    data = all_rows[idx + 1 :]
-    index = [n for n, _ in data]
+    data = table.rows[idx + 1 :]
+    by_pos = list(itertools.zip_longest(*data, fillvalue="")) if data else []
+    empty: list[Cell] = [None] * len(data)
+
+    def column(pos: int) -> list[Cell]:
+        i = pos - table.offset
+        return column_texts(by_pos[i]) if 0 <= i < len(by_pos) else empty
+
     frame = pd.DataFrame(
-        {
-            key: [cells[pos] if pos < len(cells) else None for _, cells in data]
-            if key in columns
-            else [None] * len(data)
-            for key, pos in ((c.key, columns.get(c.key, -1)) for c in spec.columns)
-        },
-        index=pd.Index(index, dtype="int64"),
+        {c.key: column(columns[c.key]) if c.key in columns else empty for c in spec.columns},
+        index=pd.Index(table.numbers[idx + 1 :], dtype="int64"),
         dtype=object,
     )
-    sheet = SheetData(spec, name, header_row, headers, columns, dict(all_rows), frame)
+    sheet = SheetData(spec, name, header_row, headers, columns, table, frame)
     if name in reader.info.formulas:
         report_formulas(sheet, formula_cells(reader.path, reader.info.sheet_parts[name]), report)
     return sheet
 
 
+def row_limit(spec: TemplateSpec, sheet: SheetSpec) -> int:
+    """The most rows one sheet may have: MAX_ITEMS for the main sheet, MAX_ITEMS times the sheet's rows per item
+    for the others (no more than a worksheet holds), plus the rows above the data."""
+    per_item = 1 if sheet is spec.main else sheet.rows_per_item
+    return min(MAX_ITEMS * per_item, EXCEL_MAX_ROWS - HEADER_SEARCH_ROWS) + HEADER_SEARCH_ROWS
+
+
+def check_row_limits(spec: TemplateSpec, found: list[tuple[SheetSpec, str]], info: WorkbookInfo) -> None:
+    """Refuse a file with too many rows from what the gate counted, before a single sheet is read."""
+    for sheet, name in found:
+        rows, limit = info.row_count.get(name, 0), row_limit(spec, sheet)
+        if rows <= limit:
+            continue
+        main = f"한 파일에 {spec.main.name} {MAX_ITEMS:,}행까지 처리합니다"
+        raise FileRefused(
+            "file-too-many-rows",
+            f"'{name}' 시트에 행이 {rows:,}개 있습니다. "
+            + (
+                f"{main}."
+                if sheet is spec.main
+                else f"{main} ('{sheet.name}' 시트는 {limit - HEADER_SEARCH_ROWS:,}행까지)."
+            )
+            + f" {spec.main.name} 시트를 {MAX_ITEMS:,}행 이하로 나누어, 다른 시트도 그 {spec.main.name}에 해당하는 행만 남긴 "
+            "파일 여러 개로 다시 넣어 주세요.",
+        )
+
+
 def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
     """Open, check and read a workbook of ``spec``; raise FileRefused for a file that cannot be used."""
+    with gc_paused():
+        return _load_book(path, spec)
+
+
+def _load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
     info = inspect_workbook(path)
     report = Report()
     book = Book(spec, path, info=info)
-    found: list[tuple[int, str, SheetData]] = []
+    found: list[tuple[SheetSpec, str]] = []
     with SheetReader(path, info) as reader:
         meta = read_meta(reader)
         check_template(spec, meta)
@@ -428,8 +522,12 @@ def load_book(path: Path, spec: TemplateSpec) -> tuple[Book, Report]:
                     "missing-sheet",
                     f"'{sheet.name}' 시트가 없습니다. 시트 이름을 바꾸거나 지우지 않았는지 확인해 주세요.",
                 )
-            found.append((info.sheet_names.index(name), sheet.name, read_sheet(reader, sheet, name, report)))
-    for _, key, data in sorted(found, key=lambda t: t[0]):
+            found.append((sheet, name))
+        check_row_limits(spec, found, info)
+        read = [
+            (info.sheet_names.index(name), sheet.name, read_sheet(reader, sheet, name, report)) for sheet, name in found
+        ]
+    for _, key, data in sorted(read, key=lambda t: t[0]):
         book.sheets[key] = data
         book.sheet_order.append(key)
     return book, report
