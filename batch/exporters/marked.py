@@ -9,9 +9,11 @@ Anything this writer does not expect raises CannotMark and the caller rewrites t
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -25,7 +27,8 @@ CHUNK = 1 << 20
 FILL_ERROR, FILL_WARNING, FILL_HEADER = "FFFF9999", "FFFFEB9C", "FFFFF2CC"
 RESULT_FILLS = {"오류": "FFFFC7CE", "경고": "FFFFEB9C", "성공": "FFC6EFCE"}
 
-_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_AFTER_NAME = frozenset((b" ", b">", b"/", b"\t", b"\r", b"\n"))
+_SLASH = ord("/")
 _ROW_NUM = re.compile(rb'^<row\b[^>]*?\sr="(\d+)"')
 _CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(rb'^<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
@@ -63,6 +66,11 @@ class CannotMark(Exception):
 def esc(text: str) -> str:
     text = _ILLEGAL.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+@functools.lru_cache(maxsize=1024)
+def col_name(col: int) -> str:
+    return str(xl_col_to_name(col))
 
 
 def inline_cell(ref: str, text: str, style: int | None) -> bytes:
@@ -230,7 +238,7 @@ def _append_cells(row: bytes, num: int, extra: list[tuple[int, str, str]], style
             return None
     head = _SPANS.sub(b"", row[: head_end + 1])
     added = b"".join(
-        inline_cell(f"{xl_col_to_name(col)}{num}", text, styles.filled(None, argb) if argb else None)
+        inline_cell(f"{col_name(col)}{num}", text, styles.filled(None, argb) if argb else None)
         for col, text, argb in sorted(extra)
     )
     return head + row[head_end + 1 : -len(b"</row>")] + added + b"</row>"
@@ -269,10 +277,41 @@ def _legacy_drawing(rid: str) -> bytes:
     return f'<legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'.encode()
 
 
+def _rows_in(buf: bytes, limit: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of every complete ``<row>`` element in ``buf[:limit]``, by plain searches (a lazy regex over a
+    row of forty cells costs more than the rest of the row's handling)."""
+    pos = 0
+    while True:
+        start = buf.find(b"<row", pos, limit)
+        if start < 0:
+            return
+        head_end = buf.find(b">", start, limit)
+        if head_end < 0:
+            return
+        if buf[start + 4 : start + 5] not in _AFTER_NAME:
+            raise CannotMark("unexpected element in sheetData")
+        if buf[head_end - 1] == _SLASH:
+            stop = head_end + 1
+        else:
+            close = buf.find(b"</row>", head_end, limit)
+            if close < 0:
+                return
+            stop = close + 6
+        yield start, stop
+        pos = stop
+
+
 def rewrite_sheet(
-    src: IO[bytes], out: IO[bytes], marks: SheetMarks, styles: Styles, drawing_rid: str | None, last_col: int
+    src: IO[bytes],
+    out: IO[bytes],
+    marks: SheetMarks,
+    styles: Styles,
+    drawing_rid: str | None,
+    last_col: int,
+    formulas: bool = True,
 ) -> None:
-    """Stream one worksheet part from ``src`` to ``out`` with the marks applied."""
+    """Stream one worksheet part from ``src`` to ``out`` with the marks applied; ``formulas``: the sheet may hold
+    formula cells (each becomes its saved value)."""
     fills: dict[int, list[tuple[int, str]]] = {}
     for (r, c), argb in marks.fills.items():
         fills.setdefault(r, []).append((c, argb))
@@ -303,21 +342,21 @@ def rewrite_sheet(
             limit = end if end >= 0 else len(buf)
             pos = 0
             parts: list[bytes] = []  # one write per chunk: a write per row costs more than the row's edit
-            for m in _ROW.finditer(buf, 0, limit):
-                parts.append(buf[pos : m.start()])
-                row = m.group(0)
+            for start, stop in _rows_in(buf, limit):
+                parts.append(buf[pos:start])
+                row = buf[start:stop]
                 num_m = _ROW_NUM.match(row)
                 if num_m is None:
                     raise CannotMark("a row without a number")
                 num = int(num_m.group(1))
-                if _FORMULA.search(row):
+                if formulas and _FORMULA.search(row):
                     row = without_formulas(row)
                 if num in touched:
                     extra = marks.extra.get(num, [])
                     quick = None if num in fills else _append_cells(row, num, extra, styles)
                     row = quick if quick is not None else _rewrite_row(row, num, fills.get(num, []), extra, styles)
                 parts.append(row)
-                pos = m.end()
+                pos = stop
             out.write(b"".join(parts))
             buf = buf[pos:]
             if end >= 0:
@@ -491,7 +530,9 @@ def write_marked(
                     # a sheet with marks, or with formula cells (they become their values), is streamed through
                     m = marks.get(owner) or SheetMarks()
                     with zin.open(info) as s_in, zout.open(_out_info(name), "w", force_zip64=True) as s_out:
-                        rewrite_sheet(s_in, s_out, m, styles, drawing_rid.get(owner), m.extra_width)
+                        rewrite_sheet(
+                            s_in, s_out, m, styles, drawing_rid.get(owner), m.extra_width, owner in formulas
+                        )
                 elif name == CALC_CHAIN:
                     continue  # lists formula cells; there are none left (Excel rebuilds it)
                 elif name in rel_edits:

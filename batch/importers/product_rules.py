@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -58,8 +59,11 @@ class ProductChecks:
     combos: dict[str, dict[tuple[str, ...], Combo]] = field(default_factory=dict)  # code -> option combinations
 
 
-def split_list(text: str | None) -> list[str]:
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
+@functools.lru_cache(maxsize=4096)
+def split_list(text: str | None) -> tuple[str, ...]:
+    """The comma-separated items of a cell, stripped, empty ones left out (cached: option values, groups and image
+    lists repeat from row to row)."""
+    return tuple(p for p in (x.strip() for x in (text or "").split(",")) if p)
 
 
 class _Ctx:
@@ -443,8 +447,7 @@ def _cert_family(cert_type: str) -> str:
 def _check_certs(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], targets: list[Target]) -> None:
     given: list[str] = []
     flawed = False
-    for i in range(1, P.MAX_CERTS + 1):
-        keys = (f"cert_type_{i}", f"cert_agency_{i}", f"cert_no_{i}")
+    for i, keys in _CERT_KEYS:
         vals = [r[k] for k in keys]
         if not any(vals):
             continue
@@ -624,17 +627,22 @@ class Combo:
     row: int | None = None  # 옵션조합 sheet row, when given there
 
 
+_INT = re.compile(r"-?\d{1,15}")
+_OPTION_KEYS = tuple((i, f"option_name_{i}", f"option_values_{i}") for i in range(1, P.MAX_OPTIONS + 1))
+_CERT_KEYS = tuple((i, (f"cert_type_{i}", f"cert_agency_{i}", f"cert_no_{i}")) for i in range(1, P.MAX_CERTS + 1))
+
+
 def _to_int(text: str | None) -> int | None:
-    if text is None or not re.fullmatch(r"-?\d{1,15}", text):
+    if text is None or not _INT.fullmatch(text):
         return None
     return int(text)
 
 
-def _option_lists(r: dict[str, str | None]) -> list[tuple[int, str, list[str]]]:
+def _option_lists(r: dict[str, str | None]) -> list[tuple[int, str, tuple[str, ...]]]:
     """(option number 1-3, name, values) of every option slot that has anything in it."""
     out = []
-    for i in range(1, P.MAX_OPTIONS + 1):
-        name, values = r[f"option_name_{i}"], r[f"option_values_{i}"]
+    for i, name_key, values_key in _OPTION_KEYS:
+        name, values = r[name_key], r[values_key]
         if name or values:
             out.append((i, name or "", split_list(values)))
     return out

@@ -843,6 +843,7 @@ class _SheetScanner:
         self.cell_r = b"<" + prefix + b'c r="'
         self.data_open = b"<" + prefix + b"sheetData"
         self.data_close = b"</" + prefix + b"sheetData>"
+        self.formula_start = b"<" + prefix + b"f"
         self.formula_tags = tuple(b"<" + prefix + b"f" + end for end in (b">", b" ", b"/", b"\t", b"\r", b"\n"))
         self.formulas = 0
         self.in_data = False
@@ -874,7 +875,9 @@ class _SheetScanner:
             e = k
             self.done = True
         before = self.rows
-        if not self.formulas:  # a cell formula: the reader reports it and no workbook of ours carries it on
+        # a cell formula: the reader reports it and no workbook of ours carries it on (one search for "<f" first,
+        # the exact tags only where it is found: <family> of a rich-text run also starts so)
+        if not self.formulas and buf.find(self.formula_start, s, e) >= 0:
             self.formulas = sum(buf.count(tag, s, e) for tag in self.formula_tags)
         if not (self.dense and self._dense(buf, s, e)):
             self._rows(buf, s, e)

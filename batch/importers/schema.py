@@ -13,6 +13,7 @@ from batch.report import Problem, Severity, code_info
 from batch.sheetspec import Col, Kind, SheetSpec, TemplateSpec
 
 Test = Callable[[pd.Series], pd.Series]
+REQUIRED = "required-value"
 
 
 def _present(test: Test) -> Test:
@@ -22,7 +23,9 @@ def _present(test: Test) -> Test:
         ok = pd.Series(True, index=s.index)
         present = s.notna()
         if present.any():
-            ok[present] = test(s[present].astype(str)).astype(bool).to_numpy()
+            # the cells are text already (workbook.cell_text): kept as objects, as pandas' string dtype would copy
+            # every column and re-check every value for missing ones
+            ok[present] = test(s[present]).astype(bool).to_numpy()
         return ok
 
     return check
@@ -53,7 +56,7 @@ def column_checks(col: Col, lists: dict[str, tuple[str, ...]]) -> list[tuple[str
     """Every per-cell rule of ``col`` as (code, test over the whole column, severity)."""
     out: list[tuple[str, Test, Severity]] = []
     if col.required:
-        out.append(("required-value", lambda s: s.notna(), Severity.ERROR))
+        out.append((REQUIRED, lambda s: s.notna(), Severity.ERROR))
     extra = frozenset(col.extra_values)
     if col.kind is Kind.CHOICE and col.choices and col.strict_choice:
         allowed = frozenset(lists[col.choices])
@@ -74,13 +77,21 @@ def column_checks(col: Col, lists: dict[str, tuple[str, ...]]) -> list[tuple[str
     return out
 
 
-def sheet_schema(sheet: SheetSpec, lists: dict[str, tuple[str, ...]]) -> pa.DataFrameSchema:
+def sheet_schema(
+    sheet: SheetSpec, lists: dict[str, tuple[str, ...]], empty: frozenset[str] = frozenset()
+) -> pa.DataFrameSchema:
+    """The sheet's schema; a column in ``empty`` (no value in any row) keeps only the checks an empty cell can fail
+    (a required value): the others test present cells only and would walk the column for nothing."""
     columns = {
         col.key: pa.Column(
             None,
             nullable=True,
             required=False,
-            checks=[pa.Check(test, name=code, ignore_na=False) for code, test, _ in column_checks(col, lists)],
+            checks=[
+                pa.Check(test, name=code, ignore_na=False)
+                for code, test, _ in column_checks(col, lists)
+                if col.key not in empty or code == REQUIRED
+            ],
         )
         for col in sheet.columns
     }
@@ -115,11 +126,11 @@ def cell_message(col: Col, code: str, value: str | None, lists: dict[str, tuple[
 
 def validate_sheet(data: SheetData, spec: TemplateSpec) -> list[Problem]:
     """Run the sheet's pandera schema (lazy) and map every failure to (sheet, row, column, code)."""
-    sheet = data.spec
-    schema = sheet_schema(sheet, spec.lists)
     frame = data.frame
     if frame.empty:
         return []
+    filled = frame.count()  # one pass over every cell: the columns without a single value
+    schema = sheet_schema(data.spec, spec.lists, frozenset(str(k) for k, n in filled.items() if n == 0))
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
