@@ -530,9 +530,7 @@ def write_marked(
                     # a sheet with marks, or with formula cells (they become their values), is streamed through
                     m = marks.get(owner) or SheetMarks()
                     with zin.open(info) as s_in, zout.open(_out_info(name), "w", force_zip64=True) as s_out:
-                        rewrite_sheet(
-                            s_in, s_out, m, styles, drawing_rid.get(owner), m.extra_width, owner in formulas
-                        )
+                        rewrite_sheet(s_in, s_out, m, styles, drawing_rid.get(owner), m.extra_width, owner in formulas)
                 elif name == CALC_CHAIN:
                     continue  # lists formula cells; there are none left (Excel rebuilds it)
                 elif name in rel_edits:
