@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -16,17 +17,34 @@ Test = Callable[[pd.Series], pd.Series]
 REQUIRED = "required-value"
 
 
-def _present(test: Test) -> Test:
-    """Apply ``test`` to the non-empty cells only; empty cells pass (required-value handles them)."""
+class Distinct:
+    """The distinct values of each column of one frame, found once for all the checks of that column."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+
+    def of(self, key: str, s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        hit = self._seen.get(key)
+        if hit is None or hit[2] != len(s):
+            codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)  # empty cells: -1
+            hit = self._seen[key] = (codes, np.asarray(uniques, dtype=object), len(s))
+        return hit[0], hit[1]
+
+
+def _present(test: Test, key: str, distinct: Distinct) -> Test:
+    """Apply ``test`` to the non-empty cells only; empty cells pass (required-value handles them).
+
+    The test runs once per distinct value (a column of 50,000 cells holds a handful of 배송방법 or 옵션사용, and
+    the same option lists again and again) and its answer is spread back over the cells; the values stay objects
+    (text already, workbook.cell_text), as a string dtype would copy the column and re-check it for missing ones.
+    """
 
     def check(s: pd.Series) -> pd.Series:
-        ok = pd.Series(True, index=s.index)
-        present = s.notna()
-        if present.any():
-            # the cells are text already (workbook.cell_text): kept as objects, as pandas' string dtype would copy
-            # every column and re-check every value for missing ones
-            ok[present] = test(s[present]).astype(bool).to_numpy()
-        return ok
+        codes, uniques = distinct.of(key, s)
+        if len(uniques) == 0:
+            return pd.Series(True, index=s.index)
+        ok = test(pd.Series(uniques, dtype=object)).astype(bool).to_numpy()
+        return pd.Series(np.append(ok, True)[codes], index=s.index)  # -1 takes the last: empty passes
 
     return check
 
@@ -52,33 +70,43 @@ def _int_in_range(lo: int | None, hi: int | None) -> Test:
     return test
 
 
-def column_checks(col: Col, lists: dict[str, tuple[str, ...]]) -> list[tuple[str, Test, Severity]]:
+def column_checks(
+    col: Col, lists: dict[str, tuple[str, ...]], distinct: Distinct | None = None
+) -> list[tuple[str, Test, Severity]]:
     """Every per-cell rule of ``col`` as (code, test over the whole column, severity)."""
+    seen = distinct or Distinct()
+
+    def present(test: Test) -> Test:
+        return _present(test, col.key, seen)
+
     out: list[tuple[str, Test, Severity]] = []
     if col.required:
-        out.append((REQUIRED, lambda s: s.notna(), Severity.ERROR))
+        out.append((REQUIRED, lambda s: pd.Series(seen.of(col.key, s)[0] >= 0, index=s.index), Severity.ERROR))
     extra = frozenset(col.extra_values)
     if col.kind is Kind.CHOICE and col.choices and col.strict_choice:
         allowed = frozenset(lists[col.choices])
-        out.append(("not-in-list", _present(lambda s: s.isin(allowed)), Severity.ERROR))
+        out.append(("not-in-list", present(lambda s: s.isin(allowed)), Severity.ERROR))
     if col.max_len:
         n = col.max_len
-        out.append(("max-length", _present(lambda s: s.str.len() <= n), Severity.ERROR))
+        out.append(("max-length", present(lambda s: s.str.len() <= n), Severity.ERROR))
     if col.kind is Kind.INT:
-        out.append(("not-integer", _present(lambda s: s.str.fullmatch(r"-?\d{1,15}")), Severity.ERROR))
-        out.append(("out-of-range", _present(_int_in_range(col.min_value, col.max_value)), Severity.ERROR))
+        out.append(("not-integer", present(lambda s: s.str.fullmatch(r"-?\d{1,15}")), Severity.ERROR))
+        out.append(("out-of-range", present(_int_in_range(col.min_value, col.max_value)), Severity.ERROR))
     if col.kind is Kind.DATE:
-        out.append(("invalid-date", _present(lambda s: s.isin(extra) | _is_date(s)), Severity.ERROR))
+        out.append(("invalid-date", present(lambda s: s.isin(extra) | _is_date(s)), Severity.ERROR))
     if col.pattern:
         p = col.pattern
-        out.append((col.pattern_code, _present(lambda s: s.isin(extra) | s.str.fullmatch(p)), Severity.ERROR))
+        out.append((col.pattern_code, present(lambda s: s.isin(extra) | s.str.fullmatch(p)), Severity.ERROR))
     for rule in col.rules:
-        out.append((rule.code, _present(rule.test), rule.severity))
+        out.append((rule.code, present(rule.test), rule.severity))
     return out
 
 
 def sheet_schema(
-    sheet: SheetSpec, lists: dict[str, tuple[str, ...]], empty: frozenset[str] = frozenset()
+    sheet: SheetSpec,
+    lists: dict[str, tuple[str, ...]],
+    empty: frozenset[str] = frozenset(),
+    distinct: Distinct | None = None,
 ) -> pa.DataFrameSchema:
     """The sheet's schema; a column in ``empty`` (no value in any row) keeps only the checks an empty cell can fail
     (a required value): the others test present cells only and would walk the column for nothing."""
@@ -89,7 +117,7 @@ def sheet_schema(
             required=False,
             checks=[
                 pa.Check(test, name=code, ignore_na=False)
-                for code, test, _ in column_checks(col, lists)
+                for code, test, _ in column_checks(col, lists, distinct)
                 if col.key not in empty or code == REQUIRED
             ],
         )
@@ -129,8 +157,9 @@ def validate_sheet(data: SheetData, spec: TemplateSpec) -> list[Problem]:
     frame = data.frame
     if frame.empty:
         return []
-    filled = frame.count()  # one pass over every cell: the columns without a single value
-    schema = sheet_schema(data.spec, spec.lists, frozenset(str(k) for k, n in filled.items() if n == 0))
+    distinct = Distinct()  # each column's distinct values, once: also tells the columns without a single value
+    empty = frozenset(str(k) for k in frame.columns if len(distinct.of(str(k), frame[k])[1]) == 0)
+    schema = sheet_schema(data.spec, spec.lists, empty, distinct)
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as exc:
