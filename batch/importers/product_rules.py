@@ -359,9 +359,10 @@ def _check_duplicates(ctx: _Ctx, main: SheetData) -> None:
 
 def _check_dates(ctx: _Ctx, main: SheetData) -> None:
     f = main.frame
-    made = f["made_on"].where(f["made_on"].astype(str).str.fullmatch(r"\d{8}"))
-    exp = f["expires_on"].where(f["expires_on"].astype(str).str.fullmatch(r"\d{8}"))
-    bad = made.notna() & exp.notna() & (exp.astype(str) < made.astype(str))
+    made = f["made_on"].where(f["made_on"].str.fullmatch(r"\d{8}", na=False).astype(bool))
+    exp = f["expires_on"].where(f["expires_on"].str.fullmatch(r"\d{8}", na=False).astype(bool))
+    both = made.notna() & exp.notna()
+    bad = both & (exp.where(both, "") < made.where(both, ""))
     for row in (int(r) for r in f.index[bad]):
         ctx.add(
             main,
@@ -372,7 +373,7 @@ def _check_dates(ctx: _Ctx, main: SheetData) -> None:
             "날짜를 확인하세요.",
             main.text(row, "code"),
         )
-    top = f["category"].astype(str).str.split(r"\s*>\s*", regex=True).str[0]
+    top = f["category"].str.split(r"\s*>\s*", regex=True).str[0]
     needs = top.isin(P.DATED_CATEGORIES) & (f["made_on"].isna() | f["expires_on"].isna())
     for row in (int(r) for r in f.index[needs]):
         key = "made_on" if main.text(row, "made_on") is None else "expires_on"
@@ -838,13 +839,15 @@ def _check_option_prices(
 def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int]) -> None:
     data = book.sheets.get(P.NOTICES)
     given: dict[str, dict[str, int]] = defaultdict(dict)
+    categories = {code: main.text(row, "notice_category") or "" for code, row in products.items()}
+    fields = {name: frozenset(f) for name, f in NOTICE_CATEGORIES.items()}
     if data is not None:
         for row, r, code in _linked(ctx, data, products):
             fld = r["field"]
             if not fld:
                 continue
-            category = main.text(products[code], "notice_category") or ""
-            if category in NOTICE_CATEGORIES and fld not in NOTICE_CATEGORIES[category]:
+            category = categories[code]
+            if category in fields and fld not in fields[category]:
                 ctx.add(
                     data,
                     row,
@@ -866,7 +869,7 @@ def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
                 continue
             given[code][fld] = row
     for code, row in products.items():
-        category = main.text(row, "notice_category") or ""
+        category = categories[code]
         if category not in NOTICE_CATEGORIES or main.text(row, "notice_separate") == "Y":
             continue
         missing = [f for f in NOTICE_CATEGORIES[category] if f not in given.get(code, {})]
