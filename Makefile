@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/refusal_bench.py
 	$(BIN)/python bench/push_bench.py
+	$(BIN)/python bench/accounts_bench.py
 	$(BIN)/python bench/orders_bench.py
 	$(BIN)/python bench/pacing_bench.py
 	$(BIN)/python bench/stock_bench.py

@@ -7,6 +7,8 @@ Client time is a fake clock whose sleeps return at once, so backoff and Retry-Af
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -367,6 +369,63 @@ def test_a_broken_account_does_not_stop_another(tmp_path: Path, monkeypatch: pyt
             "티몬(second) 상품번호": None,
             "티몬(second) 메시지": None,
         }
+
+
+class TemplateGate:
+    """In front of the sandbox: holds each delivery-template request until ``accounts`` of them are in flight at once
+    (then lets every one through), and counts the most in flight. Checks asked one account after another never get
+    there: each is let through after ``FALLBACK_S`` and the count stays 1."""
+
+    FALLBACK_S = 5.0
+
+    def __init__(self, app: ASGIApp, accounts: int) -> None:
+        self.app = app
+        self.accounts = accounts
+        self.in_flight = 0
+        self.most = 0
+        self.open: asyncio.Event | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].endswith("/partners/templates"):
+            self.open = self.open or asyncio.Event()
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            if self.in_flight >= self.accounts:
+                self.open.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.open.wait(), self.FALLBACK_S)
+            self.in_flight -= 1
+        await self.app(scope, receive, send)
+
+
+def test_the_template_checks_ask_every_account_at_once_and_a_failed_one_stops_only_its_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BATCH_TMON_SECOND_PARTNER_TOKEN", "sandbox-partner-token-2")
+    monkeypatch.delenv("BATCH_TMON_SECOND_CLIENT_SECRET", raising=False)  # a sandbox account's test secret
+    ws = workspace(tmp_path, extra=SECOND_ACCOUNT)
+    sandbox = create_app(seed=4)
+    app = TemplateGate(sandbox, accounts=2)
+    rows = product_rows(12)
+    for r in rows[P.MAIN][4:8]:
+        r["groups"] = "티몬-없는템플릿"
+    for r in rows[P.MAIN][8:]:
+        r["groups"] = SECOND_GROUP
+    rows[P.SALES] += [
+        {**sales_rows()[0], "group": "티몬-없는템플릿", "delivery_template": "999"},
+        {**sales_rows()[0], "account": "second", "group": SECOND_GROUP},
+    ]
+    codes = codes_of(rows)
+
+    result = run(book(tmp_path, rows), ws, app)
+    assert app.most == 2  # main's first group and second's group asked side by side
+    assert state(sandbox)["requests"] == {TOKEN: 2, TEMPLATES: 3, f"POST {DEALS}": 8}  # one check per group
+    assert sorted(deals_by_code(sandbox)) == codes[:4] + codes[8:]
+    missing = "티몬에 배송템플릿 999번이 없습니다. 판매정보 시트의 배송템플릿 번호를 확인하세요."
+    assert {s.product.code: (s.result, s.message) for s in result.steps if s.product} == {
+        **{c: (RowResult.SUCCESS, "신규 등록") for c in codes[:4] + codes[8:]},
+        **{c: (RowResult.ERROR, missing) for c in codes[4:8]},
+    }
 
 
 # -- a lookup that fails does not end the run ---------------------------------------------------------------

@@ -347,23 +347,34 @@ async def _check_accounts(steps: list[Step], conns: dict[tuple[str, str], Connec
 
 
 async def _check_groups(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
-    """Ask each account once for its delivery templates before sending through a group."""
-    checked: dict[tuple[str, str, str], str | None] = {}
+    """Ask each account once per group for its delivery templates before sending through the group: the accounts
+    at once, each account's groups one after another; a failure of one account never stops another."""
+    wanted: dict[tuple[str, str], dict[str, SalesInfo]] = defaultdict(dict)  # account -> group -> its sales info
+    for step in steps:
+        if step.action in SENDING:
+            wanted[(step.sales.market.value, step.sales.account)].setdefault(step.sales.group, step.sales)
+
+    async def one(key: tuple[str, str], groups: dict[str, SalesInfo]) -> dict[str, str | None]:
+        conn = conns.get(key)
+        if not isinstance(conn, Connection):  # blocked by the plan already
+            return {}
+        checked: dict[str, str | None] = {}
+        for group, sales in groups.items():
+            try:
+                checked[group] = await conn.adapter.check_templates(sales)
+            except AuthFailed as exc:
+                checked[group] = exc.message
+            except MarketError as exc:
+                checked[group] = f"마켓의 배송 설정(배송템플릿·출고지)을 확인하지 못했습니다: {exc.message}"
+            except Exception as exc:  # one broken account never stops the others
+                checked[group] = account_failed(conn.account, exc)
+        return checked
+
+    found = dict(zip(wanted, await asyncio.gather(*(one(k, g) for k, g in wanted.items())), strict=True))
     for step in steps:
         if step.action not in SENDING:
             continue
-        key = (step.sales.market.value, step.sales.account, step.sales.group)
-        conn = conns.get(key[:2])
-        if key not in checked and isinstance(conn, Connection):
-            try:
-                checked[key] = await conn.adapter.check_templates(step.sales)
-            except AuthFailed as exc:
-                checked[key] = exc.message
-            except MarketError as exc:
-                checked[key] = f"마켓의 배송 설정(배송템플릿·출고지)을 확인하지 못했습니다: {exc.message}"
-            except Exception as exc:  # one broken account never stops the others
-                checked[key] = account_failed(conn.account, exc)
-        problem = checked.get(key)
+        problem = found[(step.sales.market.value, step.sales.account)].get(step.sales.group)
         if problem:
             step.action, step.reason = Action.BLOCKED, problem
 

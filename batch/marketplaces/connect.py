@@ -12,6 +12,7 @@ import httpx
 from batch.config import Account, Workspace
 from batch.errors import WorkspaceError
 from batch.marketplaces.base import ClientSettings, Clock, MarketClient
+from batch.marketplaces.transport import AiohttpTransport
 from batch.marketplaces.types import Marketplace
 from batch.models import label_of
 
@@ -21,7 +22,8 @@ SANDBOX_SCHEME = "sandbox:"
 def http_client(account: Account, *, app: Any = None, sandbox_path: str = "") -> httpx.AsyncClient:
     """The account's HTTP client: to ``app`` in process when one is given (the built-in sandbox, which the jobs
     supply for ``sandbox:`` accounts; this package never imports it), there the base is ``sandbox_path``
-    (Naver: ``/external``)."""
+    (Naver: ``/external``). A real URL (a served sandbox too) goes through aiohttp's pool, as many connections as
+    the account's ``concurrency`` (transport.py says why)."""
     if app is not None:
         transport = httpx.ASGITransport(app=app)
         return httpx.AsyncClient(transport=transport, base_url=f"http://sandbox.invalid{sandbox_path}")
@@ -34,7 +36,7 @@ def http_client(account: Account, *, app: Any = None, sandbox_path: str = "") ->
         raise WorkspaceError(
             f"계정 {label_of(account.market)}/{account.name}의 base_url '{account.base_url}'이 주소가 아닙니다. batch.toml을 고치세요."
         )
-    return httpx.AsyncClient(base_url=account.base_url)
+    return httpx.AsyncClient(transport=AiohttpTransport(settings_for(account).concurrency), base_url=account.base_url)
 
 
 def settings_for(account: Account) -> ClientSettings:
