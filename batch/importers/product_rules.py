@@ -710,7 +710,7 @@ def _check_options(
                     code,
                 )
                 ok = False
-            dups = sorted({v for v in values if values.count(v) > 1})
+            dups = sorted({v for v in values if values.count(v) > 1}) if len(set(values)) < len(values) else []
             if dups:
                 ctx.add(
                     main,
@@ -795,7 +795,7 @@ def _check_option_prices(
     table: dict[tuple[str, ...], Combo],
     targets: list[Target],
 ) -> None:
-    price = _to_int(main.text(row, "price"))
+    price = _to_int(main.column("price").get(row))
     data = book.sheets.get(P.OPTIONS)
     if price is None:
         return
@@ -821,7 +821,7 @@ def _check_option_prices(
             code,
         )
     differs = len({c.extra_price for c in table.values()}) > 1
-    if differs and main.text(row, "option_use") == "종합몰포함":
+    if differs and main.column("option_use").get(row) == "종합몰포함":
         for t in targets:
             if t.market.family is Family.DEPARTMENT:
                 ctx.add(
@@ -839,7 +839,8 @@ def _check_option_prices(
 def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int]) -> None:
     data = book.sheets.get(P.NOTICES)
     given: dict[str, dict[str, int]] = defaultdict(dict)
-    categories = {code: main.text(row, "notice_category") or "" for code, row in products.items()}
+    category_of, separate = main.column("notice_category"), main.column("notice_separate")
+    categories = {code: category_of.get(row) or "" for code, row in products.items()}
     fields = {name: frozenset(f) for name, f in NOTICE_CATEGORIES.items()}
     if data is not None:
         for row, r, code in _linked(ctx, data, products):
@@ -870,7 +871,7 @@ def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
             given[code][fld] = row
     for code, row in products.items():
         category = categories[code]
-        if category not in NOTICE_CATEGORIES or main.text(row, "notice_separate") == "Y":
+        if category not in NOTICE_CATEGORIES or separate.get(row) == "Y":
             continue
         missing = [f for f in NOTICE_CATEGORIES[category] if f not in given.get(code, {})]
         if missing:
@@ -913,8 +914,9 @@ def _check_stock(
     combos: dict[str, dict[tuple[str, ...], Combo]],
 ) -> None:
     data = book.sheets.get(P.OPTIONS)
+    stock_of = main.column("stock")
     for code, row in products.items():
-        base = _to_int(main.text(row, "stock"))
+        base = _to_int(stock_of.get(row))
         table = combos.get(code)
         stocks: list[tuple[int | None, int | None]] = (
             [(c.stock if c.stock is not None else base, c.row) for c in table.values()] if table else [(base, None)]

@@ -37,10 +37,9 @@ class Validation:
         main = self.book.sheets[self.book.spec.main.name]
         key = self.book.spec.main.key or "code"
         rows_of: dict[str, list[int]] = defaultdict(list)
-        for row in main.frame.index:
-            code = main.text(int(row), key)
+        for row, code in main.column(key).items():
             if code:
-                rows_of[code].append(int(row))
+                rows_of[code].append(row)
         out: dict[int, list[Problem]] = defaultdict(list)
         for p in self.report:
             if p.sheet == main.name and p.row is not None and p.row in self.results:

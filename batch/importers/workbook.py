@@ -76,16 +76,23 @@ class SheetData:
             self._records_of = self.frame
         return self._records
 
-    def text(self, excel_row: int, key: str) -> Cell:
-        """The normalised cell of a data row, by column key (fast: a dict per column, built once per frame)."""
+    def column(self, key: str) -> dict[int, Cell]:
+        """Excel row -> normalised cell of one column (built once per frame): for rules over every row, where a
+        dict look-up is all a cell should cost."""
         if self._cache_of is not self.frame:
             self._cache = {}
             self._cache_of = self.frame
         col = self._cache.get(key)
         if col is None:
-            col = self._cache[key] = dict(zip(self.frame.index.tolist(), self.frame[key].tolist(), strict=True))
-        v = col.get(excel_row)
-        return v if isinstance(v, str) else None
+            values = self.frame[key].tolist()
+            col = self._cache[key] = {
+                row: v if isinstance(v, str) else None for row, v in zip(self.frame.index.tolist(), values, strict=True)
+            }
+        return col
+
+    def text(self, excel_row: int, key: str) -> Cell:
+        """The normalised cell of a data row, by column key."""
+        return self.column(key).get(excel_row)
 
 
 @dataclass
@@ -149,11 +156,18 @@ def _has_content(row: Sequence[Any]) -> bool:
 
 def column_texts(values: Sequence[Any]) -> list[Cell]:
     """``cell_text`` over one column: an all-text column without no-break spaces (nearly every column) is stripped
-    in one comprehension, anything else cell by cell."""
+    in one comprehension; a column with numbers has its text and whole numbers done inline, the rest by cell_text."""
     try:
         out = [x.strip() or None for x in values]
     except (AttributeError, TypeError):
-        return [cell_text(x) for x in values]
+        return [
+            (x.strip() or None)
+            if type(x) is str and "\u00a0" not in x
+            else str(int(x))
+            if type(x) is float and x.is_integer()
+            else cell_text(x)
+            for x in values
+        ]
     if "\u00a0" in "\x00".join(values):
         return [cell_text(x) for x in values]
     return out
