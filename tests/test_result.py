@@ -155,3 +155,36 @@ def test_a_dry_runs_plan_is_named_and_worded_as_a_plan(tmp_path: Path) -> None:
     }
     again = validate_products(files.result)  # dropped back, it reads as the file it was made from
     assert again.report.flat() == validate_products(src).report.flat()
+
+
+def test_the_result_zip_is_written_on_its_own_thread_and_a_failure_on_either_side_still_closes_it(
+    tmp_path: Path,
+) -> None:
+    import zipfile
+
+    from batch.exporters import marked as M
+
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as zout:
+        out = M._ZipWriter(zout)
+        out.writestr("first.xml", b"<a/>")
+        with pytest.raises(M.CannotMark), out.member("x.xml") as member:  # the rows could not be marked
+            member.write(b"<partial")
+            raise M.CannotMark("a row without a number")
+        out.close()
+    with zipfile.ZipFile(path) as z:  # closed cleanly: the partial member ends, nothing else is lost
+        assert z.namelist() == ["first.xml", "x.xml"]
+        assert z.read("first.xml") == b"<a/>"
+        assert z.read("x.xml") == b"<partial"
+
+    broken = tmp_path / "b.zip"
+    with zipfile.ZipFile(broken, "w") as zout:
+        out = M._ZipWriter(zout)
+        with out.member("y.xml") as member:
+            member.write(b"<y>")
+            out._do(lambda: 1 / 0)  # the writer's side fails: the member is still closed, close() raises it
+        with pytest.raises(ZeroDivisionError):
+            out.close()
+    with zipfile.ZipFile(broken) as z:
+        assert z.namelist() == ["y.xml"]
+        assert z.read("y.xml") == b"<y>"
