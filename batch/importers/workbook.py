@@ -44,6 +44,7 @@ class SheetData:
     columns: dict[str, int]  # column key -> 0-based position
     table: Table  # the non-blank rows as read (header and above included), for the rewritten result workbook
     frame: pd.DataFrame  # columns = every spec key, index = Excel row numbers of the data rows
+    source: tuple[Path, WorkbookInfo] | None = None  # where to read the raw rows again (``rows``)
     _cache: dict[str, dict[int, Any]] = field(default_factory=dict, init=False, repr=False)
     _cache_of: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _records: list[tuple[int, dict[str, Cell]]] = field(default_factory=list, init=False, repr=False)
@@ -56,9 +57,14 @@ class SheetData:
 
     @property
     def rows(self) -> dict[int, list[Cell]]:
-        """Excel row number -> normalised cells of every non-blank row (built on demand: only the cell-by-cell
-        result writer needs them)."""
-        return {n: self.table.texts(i) for i, n in enumerate(self.table.numbers)}
+        """Excel row number -> normalised cells of every non-blank row. Only the cell-by-cell result writer needs
+        them (a file the in-place writer cannot mark), so the sheet is read again for it rather than kept."""
+        table = self.table
+        if self.source is not None and len(table.rows) < len(table.numbers):
+            path, info = self.source
+            with SheetReader(path, info) as reader:
+                table = reader.table(self.name)
+        return {n: table.texts(i) for i, n in enumerate(table.numbers)}
 
     def records(self) -> list[tuple[int, dict[str, Cell]]]:
         """Every data row as (Excel row, {column key: cell}), built once per frame."""
@@ -476,7 +482,10 @@ def read_sheet(reader: SheetReader, spec: SheetSpec, name: str, report: Report) 
         index=pd.Index(table.numbers[idx + 1 :], dtype="int64"),
         dtype=object,
     )
-    sheet = SheetData(spec, name, header_row, headers, columns, table, frame)
+    by_pos.clear()
+    data.clear()
+    table.rows = []  # the raw cells are not kept (a tenth of the memory at 100,000 products): ``rows`` reads again
+    sheet = SheetData(spec, name, header_row, headers, columns, table, frame, (reader.path, reader.info))
     if name in reader.info.formulas:
         report_formulas(sheet, formula_cells(reader.path, reader.info.sheet_parts[name]), report)
     return sheet
