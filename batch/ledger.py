@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import signal
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,8 +69,8 @@ class Link:
 
 
 def crash_point(name: str) -> None:
-    """Tests kill the process here (BATCH_CRASH_AT=name: ``after-intent``, ``before-complete``) to prove a crash
-    between an intent and its completion never sends anything twice."""
+    """Tests kill the process here (BATCH_CRASH_AT=name: ``after-intent``, ``before-complete``; the watcher's
+    ``claimed``) to prove a crash between an intent and its completion never sends anything twice."""
     if os.environ.get("BATCH_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -91,9 +93,23 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        # the schema scripts already run on this connection (StockBook's runs once per connection, not per product)
+        self.schemas: set[str] = set()
 
     def close(self) -> None:
         self.db.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction: committed when the block ends, rolled back on an exception. Inside another ``atomic``
+        block it joins that one (the outer block's commit covers both), so writes that belong together (a send's
+        completion and the items it told the marketplace) cost one commit."""
+        if self.db.in_transaction:
+            yield
+            return
+        with self.db:
+            self.db.execute("BEGIN")
+            yield
 
     def link(self, market: str, account: str, code: str) -> Link | None:
         row = self.db.execute(
@@ -154,8 +170,7 @@ class Ledger:
 
     def complete(self, send_id: int, market: str, account: str, code: str, link: ProductLink, sent_hash: str) -> None:
         """The marketplace holds ``sent_hash`` for this product: record the link, close open sends."""
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.atomic():
             self.db.execute(
                 "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, 'ok', '', ?) ON CONFLICT (market, account, code) DO UPDATE "
                 "SET product_no=excluded.product_no, option_nos=excluded.option_nos, sent_hash=excluded.sent_hash, "
@@ -163,18 +178,20 @@ class Ledger:
                 (market, account, code, link.product_no, json.dumps(link.option_nos), sent_hash, _now()),
             )
             self.db.execute("DELETE FROM site_numbers WHERE market=? AND account=? AND code=?", (market, account, code))
-            self.db.executemany(
-                "INSERT INTO site_numbers VALUES (?, ?, ?, ?, ?) ON CONFLICT (market, account, site, site_no) "
-                "DO UPDATE SET code=excluded.code",
-                [(market, account, code, site, number) for site, number in link.sites.items() if number],
-            )
+            sites = [(market, account, code, site, number) for site, number in link.sites.items() if number]
+            if sites:  # most marketplaces have one site: no statement to prepare for nothing
+                self.db.executemany(
+                    "INSERT INTO site_numbers VALUES (?, ?, ?, ?, ?) ON CONFLICT (market, account, site, site_no) "
+                    "DO UPDATE SET code=excluded.code",
+                    sites,
+                )
+            # the open sends of this product and ``send_id`` (whatever its state) in one statement: the same rows
+            # the two UPDATEs this replaced (by product, then by id) closed
             self.db.execute(
-                "UPDATE sends SET state='done', finished_at=? WHERE market=? AND account=? AND code=? "
-                "AND state IN ('intent','unknown')",
-                (_now(), market, account, code),
+                "UPDATE sends SET state='done', finished_at=? WHERE (market=? AND account=? AND code=? "
+                "AND state IN ('intent','unknown')) OR id=?",
+                (_now(), market, account, code, send_id),
             )
-            if send_id:
-                self.db.execute("UPDATE sends SET state='done', finished_at=? WHERE id=?", (_now(), send_id))
 
     def fail(self, send_id: int, message: str, *, unknown: bool) -> None:
         """``unknown``: the request may have landed; the next run looks the product up before sending again."""

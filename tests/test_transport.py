@@ -236,3 +236,31 @@ def test_the_url_goes_out_as_httpx_encoded_it() -> None:
         assert server.targets == [request.url.raw_path]
 
     asyncio.run(main())
+
+
+def test_a_cookie_a_marketplace_sets_is_still_kept_and_sent_back() -> None:
+    """The clients skip http.cookiejar's work only for answers that set no cookie (connect.SetCookiesOnly)."""
+    from http.cookiejar import CookieJar
+    from unittest import mock
+
+    from batch.marketplaces.connect import MarketHttpClient
+
+    seen: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        if request.url.path == "/login":
+            return httpx.Response(200, headers={"Set-Cookie": "SID=abc; Path=/"})
+        return httpx.Response(200, json={"ok": True})
+
+    async def go() -> None:
+        async with MarketHttpClient(transport=httpx.MockTransport(answer), base_url="http://market.test") as client:
+            with mock.patch.object(CookieJar, "extract_cookies", autospec=True) as extract:
+                await client.get("/ping")
+                assert extract.call_count == 0  # no Set-Cookie: the standard library is not asked
+            await client.get("/login")
+            await client.get("/ping")
+            assert client.cookies.get("SID") == "abc"
+
+    asyncio.run(go())
+    assert seen == [None, None, "SID=abc"]
