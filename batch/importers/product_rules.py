@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from batch.importers import products as P
 from batch.importers.workbook import Book, SheetData
 from batch.models import SENDS_TO, SENDS_TO_LABELS, Family, Market
@@ -109,6 +111,29 @@ def _linked(ctx: _Ctx, data: SheetData, products: dict[str, int]) -> Iterator[tu
             )
             continue
         yield row, r, code
+
+
+def _linked_values(
+    ctx: _Ctx, data: SheetData, products: dict[str, int], *keys: str
+) -> Iterator[tuple[int, str, tuple[str | None, ...]]]:
+    """``_linked`` for a long sub-sheet whose rules read a few columns: (row, code, those cells), the cells taken
+    from the frame's columns, no dict per row (품목고시 has a row per notice field of every product)."""
+    frame = data.frame
+    columns = [frame[k].tolist() for k in keys]
+    for row, code, *values in zip(frame.index.tolist(), frame["code"].tolist(), *columns, strict=True):
+        if not isinstance(code, str) or not code:
+            continue
+        if code not in products:
+            ctx.add(
+                data,
+                row,
+                "code",
+                "unknown-product",
+                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+                code,
+            )
+            continue
+        yield row, code, tuple(v if isinstance(v, str) else None for v in values)
 
 
 def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[int]]) -> ProductChecks:
@@ -373,7 +398,9 @@ def _check_dates(ctx: _Ctx, main: SheetData) -> None:
             "날짜를 확인하세요.",
             main.text(row, "code"),
         )
-    top = f["category"].str.split(r"\s*>\s*", regex=True).str[0]
+    codes, kinds = pd.factorize(f["category"].to_numpy(dtype=object), use_na_sentinel=True)  # a few distinct
+    tops = [re.split(r"\s*>\s*", v)[0] if isinstance(v, str) else None for v in kinds]
+    top = pd.Series([tops[c] if c >= 0 else None for c in codes], index=f.index, dtype=object)
     needs = top.isin(P.DATED_CATEGORIES) & (f["made_on"].isna() | f["expires_on"].isna())
     for row in (int(r) for r in f.index[needs]):
         key = "made_on" if main.text(row, "made_on") is None else "expires_on"
@@ -843,8 +870,7 @@ def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
     categories = {code: category_of.get(row) or "" for code, row in products.items()}
     fields = {name: frozenset(f) for name, f in NOTICE_CATEGORIES.items()}
     if data is not None:
-        for row, r, code in _linked(ctx, data, products):
-            fld = r["field"]
+        for row, code, (fld,) in _linked_values(ctx, data, products, "field"):
             if not fld:
                 continue
             category = categories[code]
