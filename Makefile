@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python bench/pacing_bench.py
 	$(BIN)/python bench/stock_bench.py
 	$(BIN)/python bench/stats_bench.py
+	$(BIN)/python bench/soak_watch.py
 
 templates: setup
 	$(BIN)/python -m batch.exporters.committed

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -379,12 +381,21 @@ def stats(ctx: click.Context, start: str | None, end: str | None, markets: str) 
 @click.pass_context
 def watch(ctx: click.Context, once: bool) -> None:
     from batch.automation.service import run_watch
+    from batch.automation.watch import COLLECTIONS_THREAD
 
     ws = _workspace(ctx)
     if not once:
         click.echo(f"inbox를 지켜봅니다: {ws.inbox}  (멈추려면 Ctrl+C)")
     ok = run_watch(ws, once=once, echo=click.echo)
-    ctx.exit(EXIT_OK if ok else EXIT_ROW_ERRORS)  # cron sees a refused file or a failed account
+    code = EXIT_OK if ok else EXIT_ROW_ERRORS  # cron sees a refused file or a failed account
+    if any(t.name == COLLECTIONS_THREAD and t.is_alive() for t in threading.enumerate()):
+        # stopped while a collection was still waiting on a marketplace: leave it as a kill would (the ledger
+        # resumes it next start) rather than let the interpreter tear the thread down mid-call
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
+    ctx.exit(code)
 
 
 @cli.command(

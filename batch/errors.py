@@ -35,3 +35,14 @@ class FileRefused(BatchError):
 
 class WorkspaceError(BatchError):
     """The workspace folder or its batch.toml cannot be used."""
+
+
+class Interrupted(BatchError):
+    """A stop (SIGTERM, Ctrl+C in ``batch watch``) came while a file was being sent: the calls in flight were
+    finished or, after a few seconds, abandoned as a kill would (each has its intent in the ledger), and no result
+    was written. The file stays where it is and is resumed on the next start."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "멈춤 요청으로 파일을 보내다가 멈췄습니다. 다음에 시작할 때 이어서 보내고, 이미 보낸 상품은 다시 보내지 않습니다."
+        )

@@ -322,3 +322,21 @@ async def send_tmon_500(send: Send) -> None:
     body = json.dumps({"ResultCode": "INTERNAL_SERVER_ERROR", "Message": "일시적인 오류"}).encode()
     await send({"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": body})
+
+
+@contextlib.contextmanager
+def smtp_server(handler: Any) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, a free port, handing each message to ``handler``."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()

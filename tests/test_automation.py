@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import os
-import socket
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -13,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from helpers import TMON_ONLY
+from helpers import TMON_ONLY, smtp_server
 
 from batch.automation.service import run_watch
 from batch.config import load_workspace
@@ -38,14 +36,9 @@ class Inbox:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    with smtp_server(inbox) as port:
+        yield inbox, port
 
 
 def drop(root: Path, name: str, rows: dict[str, Any]) -> None:
@@ -107,16 +100,16 @@ def test_a_dropped_file_is_processed_and_reported_once(tmp_path: Path, smtp: tup
     assert f"   넣은 파일: archive/{archived.name}" in text
     assert not list((root / "inbox").iterdir())
     assert list((root / "processing").iterdir()) == []  # the claim's folder went with the file
-    # the file settles while the never-run collections run: they come first on the console, one line each
+    # files first: the dropped workbook is answered before the never-run collections, one line each
     (orders,) = (root / "outbox").glob("*_주문_*.xlsx")
-    assert lines[0] == f"주문 수집: 새 주문 티몬 0건 → outbox/{orders.name} (0행)"
-    assert [line.split(":")[0] for line in lines[1:3]] == ["취소·반품·교환 수집", "문의 수집"]
-    assert lines[3:7] == [
+    assert lines[0:4] == [
         "5월 신상품 등록.xlsx: 상품 파일을 처리했습니다. 오류가 있는 행이 있으니 결과 파일의 처리결과를 확인하세요.",
         f"  결과 파일: outbox/{result.name} (메일에 첨부)",
         f"  다시 올릴 파일: outbox/5월_신상품_등록_결과_{stamp}_재업로드용.xlsx (오류 난 행만 담았습니다. 고쳐서 inbox에 다시 넣으세요)",
         f"  넣은 파일: archive/{archived.name}",
     ]
+    assert lines[4] == f"주문 수집: 새 주문 티몬 0건 → outbox/{orders.name} (0행)"
+    assert [line.split(":")[0] for line in lines[5:7]] == ["취소·반품·교환 수집", "문의 수집"]
     assert lines[7] == "보고서: 보고서를 보냈습니다: staff@example.com (127.0.0.1)"
     assert len(lines) == 8  # the second pass had nothing to do and said nothing
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import os
-import socket
 import time
 import unicodedata
 from collections import Counter
@@ -20,8 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
-from helpers import control
+from helpers import control, smtp_server
 
 from batch import ledger as ledger_module
 from batch.automation import watch as W
@@ -58,14 +56,9 @@ class Inbox:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    with smtp_server(inbox) as port:
+        yield inbox, port
 
 
 @pytest.fixture(params=ZONES)

@@ -30,6 +30,7 @@ Error messages name the host and the environment variables to check, never their
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import ipaddress
 import json
@@ -38,6 +39,7 @@ import os
 import smtplib
 import ssl
 import tempfile
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,9 +62,12 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "email"  # sh
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_PROBLEMS = 10
 DEFAULT_SENDER = "batch <batch@localhost>"
-# Headers fold at 200 characters, not 78: where CPython folds a Korean subject between two encoded words it drops
-# the space there ("파일 1개(처리 1)"). 200 stays far below the 998 every mail server takes.
+# Headers fold at 200 characters, not 78: where CPython folds a Korean header between two encoded words it drops
+# the space there ("파일 1개(처리 1)"). 200 stays far below the 998 every mail server takes. The subject does not
+# rely on this: it is encoded by ``_encoded_words`` and never folded by the standard library.
 MAIL_POLICY = policy.default.clone(max_line_length=200)
+# UTF-8 bytes per encoded word of the subject: 52 base64 characters, so "Subject: " and one word stay within 76
+SUBJECT_WORD_BYTES = 39
 
 ALREADY_SENT = "이미 보낸 보고서입니다. 다시 보내지 않았습니다. (보고서 {id})"
 MAYBE_SENT = (
@@ -173,6 +178,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _header_line(text: str) -> str:
+    """``text`` on one line: line breaks and control characters become spaces, every other space is kept (a file
+    name's double space stays double)."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text).strip()
+
+
 def _when(when: datetime) -> str:
     return kst_text(when)  # an aware time is converted, a naive one is KST already
 
@@ -213,7 +224,7 @@ def _section(s: Section) -> dict[str, Any]:
 
 
 def _context(report: Report) -> dict[str, Any]:
-    headline = _one_line(report.headline) or "새로 들어온 것이 없습니다"
+    headline = _header_line(report.headline) or "새로 들어온 것이 없습니다"
     return {
         "subject": f"[batch] {_when(report.when)} 보고 — {headline}",
         "headline": headline,
@@ -254,12 +265,30 @@ def _check_address(address: str, what: str) -> str:
     return address.strip()
 
 
+def _encoded_words(text: str) -> str:
+    """The subject as RFC 2047 encoded words (UTF-8, base64), one per folded line, each holding whole characters
+    and every space among them. A reader drops only the whitespace *between* encoded words — our folding — never
+    a space of the subject; the standard library's own folding drops the space where it splits Korean text."""
+    chunks: list[bytes] = []
+    chunk = b""
+    for ch in text:
+        raw = ch.encode("utf-8")
+        if chunk and len(chunk) + len(raw) > SUBJECT_WORD_BYTES:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += raw
+    if chunk:
+        chunks.append(chunk)
+    return "\n ".join(f"=?utf-8?b?{base64.b64encode(c).decode('ascii')}?=" for c in chunks)
+
+
 def build_message(report: Report, smtp: SmtpSettings | None = None) -> EmailMessage:
     """The email: subject, From, To, text with an HTML alternative, and the product result workbooks attached."""
     subject, text, html = render(report)
     report_id = report.report_id()
     msg = EmailMessage(policy=MAIL_POLICY)
-    msg["Subject"] = subject
+    # stored as encoded and folded here: the policy writes a raw value with short lines as it is
+    msg.set_raw("Subject", _encoded_words(subject))
     msg["From"] = _check_address(smtp.sender, "보내는 사람(sender)") if smtp and smtp.sender else DEFAULT_SENDER
     if smtp and smtp.recipients:
         msg["To"] = ", ".join(_check_address(r, "받는 사람(recipients)") for r in smtp.recipients)
@@ -335,8 +364,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _Uncertain(ReportDeliveryError):
-    """The message may have reached the server: the ``.sending`` marker stays."""
+class ReportMaybeSent(ReportDeliveryError):
+    """The message may have reached the server: the ``.sending`` marker stays and it is never sent again
+    automatically (the report outbox drops its entries rather than retry them)."""
 
 
 def _server_said(exc: smtplib.SMTPResponseException, creds: tuple[str, str] | None) -> str:
@@ -413,7 +443,7 @@ def _transact(
         ) from exc
     except (smtplib.SMTPException, OSError) as exc:
         if handed_over:
-            raise _Uncertain(
+            raise ReportMaybeSent(
                 f"{where}와 메일을 주고받던 중 연결이 끊겨({type(exc).__name__}) 보고서가 발송되었는지 알 수 없습니다. "
                 "중복을 막기 위해 자동으로 다시 보내지 않습니다. 받은 편지함을 확인하세요."
             ) from exc
@@ -480,7 +510,7 @@ def deliver(report: Report, smtp: SmtpSettings | None, outbox: Path, state_dir: 
 
     try:
         refused = _transact(msg, smtp, creds, commit)
-    except _Uncertain:
+    except ReportMaybeSent:
         raise  # the marker stays: never sent twice
     except ReportDeliveryError:
         sending.unlink(missing_ok=True)  # refused for certain: the next run may try again

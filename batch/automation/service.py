@@ -3,21 +3,29 @@
 A pass (see :mod:`batch.automation.watch`) may process several files and run several collections; all of it goes
 into one :class:`~batch.automation.notify.Report`. A pass with nothing new and nothing failed sends none while
 ``[email] quiet`` is true (the default); a failed file or collection is always reported.
+
+Each file's and collection's section is stored in the report outbox (:mod:`batch.automation.report_outbox`) the
+moment it ends, and the outbox is flushed — one digest of everything pending, delivered once — at the end of every
+pass and once when the watcher starts: a report due when a watcher was killed is delivered by the next one.
 """
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from batch.automation.notify import Report, Section, SmtpSettings, deliver
+from batch.automation.notify import Report, ReportMaybeSent, Section, SmtpSettings, deliver
+from batch.automation.report_outbox import Entry, Outbox
 from batch.automation.watch import JOB_NOUNS, STATS, JobRun, Outcome, Pass, Schedule, watch
 from batch.config import CONFIG_NAME, Workspace
 from batch.errors import BatchError
 from batch.jobs.accounts import statuses
-from batch.models import label_of
+from batch.models import KST, label_of
 from batch.report import visible
 
 KIND_TITLES = {"products": "상품대량등록", "invoices": "송장대량등록", "answers": "문의답변"}
@@ -31,6 +39,14 @@ DEFAULT_KEEP_DAYS = 30.0
 COLLECT_HINT = "계정과 마켓 상태를 확인하세요 (batch accounts --check)."
 REFUSED_HINT = "안내대로 파일을 고쳐 inbox에 다시 넣어 주세요."
 NOT_ATTACHED = "구매자 정보가 있어 메일에 붙이지 않았습니다"
+QUIET = "보고서: 새로 들어온 것도 실패한 것도 없어 보내지 않았습니다 (batch.toml [email] quiet = true)."
+NOT_STORED = (
+    "보고서에 넣을 내용을 state/reports 폴더에 저장하지 못했습니다 ({why}). 이 항목은 보고서에 빠질 수 있으니 "
+    "디스크 공간과 폴더 권한을 확인하세요."
+)
+GONE = "첨부하지 못했습니다: 결과 파일이 옮겨졌거나 지워졌습니다"
+
+log = logging.getLogger(__name__)
 
 
 def key_warnings(ws: Workspace) -> list[str]:
@@ -170,28 +186,42 @@ def job_section(ws: Workspace, j: JobRun) -> Section:
     return Section(JOB_TITLES.get(j.job, j.job), markets, status, counts, problems, files)
 
 
-def headline(p: Pass) -> str:
-    """One line for the subject: files by kind and what happened to them, new rows per job, failures."""
+def _file_head(o: Outcome) -> dict[str, Any]:
+    return {"kind": o.kind, "status": o.status, "has_errors": o.has_errors}
+
+
+def _job_head(j: JobRun) -> dict[str, Any]:
+    return {"job": j.job, "ok": j.ok, "new": sum(j.new.values()) if j.new else None}
+
+
+def _headline(files: list[dict[str, Any]], jobs: list[dict[str, Any]]) -> str:
     parts = []
-    processed = [o for o in p.outcomes if o.status == "processed"]
-    for kind in dict.fromkeys(o.kind for o in processed):
-        mine = [o for o in processed if o.kind == kind]
-        errors = " (오류 있음)" if any(o.has_errors for o in mine) else ""
+    processed = [h for h in files if h.get("status") == "processed"]
+    for kind in dict.fromkeys(h.get("kind") for h in processed):
+        mine = [h for h in processed if h.get("kind") == kind]
+        errors = " (오류 있음)" if any(h.get("has_errors") for h in mine) else ""
         parts.append(f"{KIND_TITLES.get(kind or '', '파일')} {len(mine)}개 처리{errors}")
     for status, text in (("duplicate", "같은 파일 {n}개 건너뜀"), ("failed", "파일 {n}개 처리 못 함")):
-        n = sum(o.status == status for o in p.outcomes)
+        n = sum(h.get("status") == status for h in files)
         if n:
             parts.append(text.format(n=n))
-    for j in p.runs:
-        noun = JOB_NOUNS.get(j.job, j.job)
-        if j.job == STATS:
-            parts.append("통계" if j.ok else "통계 실패")
+    for h in jobs:
+        job = str(h.get("job"))
+        noun = JOB_NOUNS.get(job, job)
+        if job == STATS:
+            parts.append("통계" if h.get("ok") else "통계 실패")
             continue
-        if not j.new:
+        new = h.get("new")
+        if new is None:
             parts.append(f"{noun} 수집 실패")
             continue
-        parts.append(f"새 {noun} {sum(j.new.values())}건" + ("" if j.ok else " (일부 계정 실패)"))
+        parts.append(f"새 {noun} {new}건" + ("" if h.get("ok") else " (일부 계정 실패)"))
     return " · ".join(parts) or "새로 들어온 것이 없습니다"
+
+
+def headline(p: Pass) -> str:
+    """One line for the subject: files by kind and what happened to them, new rows per job, failures."""
+    return _headline([_file_head(o) for o in p.outcomes], [_job_head(j) for j in p.runs])
 
 
 def archived_note(ws: Workspace, moved: list[Path], days: float) -> str:
@@ -206,47 +236,116 @@ def digest(ws: Workspace, p: Pass, days: float = DEFAULT_KEEP_DAYS) -> Report:
     return Report(sections, headline(p), key_warnings(ws), notes, when=p.started)
 
 
-def _send(ws: Workspace, report: Report, echo: Callable[[str], None]) -> None:
+# -- the report outbox -------------------------------------------------------------------------------------
+
+
+def file_entry(ws: Workspace, o: Outcome, at: datetime | None = None) -> Entry:
+    """What the report needs of one file answered; any file answered is news."""
+    return Entry("file", at or datetime.now(KST), True, _file_head(o), file_section(ws, o))
+
+
+def job_entry(ws: Workspace, j: JobRun, at: datetime | None = None) -> Entry:
+    """What the report needs of one collection; news when it found new rows or failed."""
+    return Entry("job", at or datetime.now(KST), j.news or not j.ok, _job_head(j), job_section(ws, j))
+
+
+def _still_attachable(s: Section) -> Section:
+    if s.attachment is None or s.attachment.is_file():
+        return s
+    return replace(s, attachment=None, files=[*s.files, GONE])
+
+
+def pending_report(ws: Workspace, entries: list[Entry]) -> Report | None:
+    """One digest of pending entries (oldest first), as a pass's digest looks: files first, then collections,
+    each in the order they happened; ``when`` is the first one's time, so the same entries make the same report
+    (and the same id). None when there is no file and no collection among them (notes alone are no report)."""
+    files = [e for e in entries if e.what == "file" and e.section is not None]
+    jobs = [e for e in entries if e.what == "job" and e.section is not None]
+    if not files and not jobs:
+        return None
+    sections = [_still_attachable(e.section) for e in files + jobs if e.section is not None]
+    notes = [e.text for e in entries if e.what == "note" and e.text]
+    when = next(e.at for e in entries if e.section is not None)
+    return Report(
+        sections, _headline([e.head for e in files], [e.head for e in jobs]), key_warnings(ws), notes, when=when
+    )
+
+
+def deliver_pending(ws: Workspace, entries: list[Entry], *, is_quiet: bool, echo: Callable[[str], None]) -> bool:
+    """Report ``entries`` (an outbox flush's ``handle``): True when they are done with — delivered, written as
+    .eml, already sent, maybe sent (never sent twice), or no news under quiet — False to keep them (refused)."""
+    report = pending_report(ws, entries)
+    if report is None:
+        return True
+    if is_quiet and not any(e.news for e in entries):
+        echo(QUIET)
+        return True
     smtp = SmtpSettings.from_table(ws.email)
     try:
         note = deliver(report, smtp, ws.outbox, ws.root / "state")
-    except BatchError as exc:  # the report failed, the work did not: say so and go on
+    except ReportMaybeSent as exc:  # it may have arrived: not sent again, not kept
         echo(f"보고서를 보내지 못했습니다: {exc.message}")
-        return
+        return True
+    except BatchError as exc:  # the report failed, the work did not: say so, keep it for the next pass
+        echo(f"보고서를 보내지 못했습니다: {exc.message} 보고서는 다음 확인 때 다시 보냅니다.")
+        return False
     echo(f"보고서: {_where(ws, note) if isinstance(note, Path) else note}")
+    return True
+
+
+def flush_reports(ws: Workspace, *, is_quiet: bool, echo: Callable[[str], None]) -> None:
+    """Deliver everything pending in the report outbox as one report (see :mod:`batch.automation.report_outbox`)."""
+    Outbox(ws.root).flush(lambda entries: deliver_pending(ws, entries, is_quiet=is_quiet, echo=echo))
 
 
 def run_watch(ws: Workspace, *, once: bool, echo: Callable[[str], None], app: Any = None, poll: float = 1.0) -> bool:
     """Watch inbox/ (and run due collections) until stopped; ``once`` does one pass, for cron or a systemd timer.
-    True when everything went well: no file refused or failed, no collection or account failed (the exit code)."""
+    True when everything went well: no file refused or failed, no collection or account failed (the exit code).
+
+    Before the first pass, a report left pending by a watcher that was killed is delivered."""
     failures: list[str] = []
     is_quiet, bad_quiet = quiet(ws)
     days, bad_days = keep_days(ws)
     for warning in (bad_quiet, bad_days):
         if warning:
             echo(warning)
+    outbox = Outbox(ws.root)
+
+    def store(entry: Entry) -> None:
+        try:
+            outbox.add(entry)
+        except OSError as exc:
+            log.warning("report entry not stored: %s", type(exc).__name__)
+            echo(NOT_STORED.format(why=exc.strerror or type(exc).__name__))
+
+    def flush() -> None:
+        flush_reports(ws, is_quiet=is_quiet, echo=echo)
 
     def on_outcome(o: Outcome) -> None:
+        store(file_entry(ws, o))  # first: once stored, a kill cannot lose its report
         if o.status == "failed":
             failures.append(o.source_name)
         for line in file_lines(ws, o):
             echo(line)
 
     def on_job(j: JobRun) -> None:
+        store(job_entry(ws, j))
         if not j.ok:
             failures.append(j.job)
         echo(job_line(ws, j))
 
     def on_pass(p: Pass) -> None:
         if p.archived:
-            echo(archived_note(ws, p.archived, days))
-        if p.idle:
-            return
-        if is_quiet and not p.news:
-            echo("보고서: 새로 들어온 것도 실패한 것도 없어 보내지 않았습니다 (batch.toml [email] quiet = true).")
-            return
-        _send(ws, digest(ws, p, days), echo)
+            note = archived_note(ws, p.archived, days)
+            echo(note)
+            if not p.idle:  # told in this pass's report (archiving alone is no report)
+                store(Entry("note", datetime.now(KST), False, text=note))
+        flush()
 
+    try:
+        flush()
+    except Exception:  # a report must never keep the watcher from starting; the next pass tries again
+        log.exception("watch: 남아 있던 보고서를 보내지 못했습니다")
     watch(
         ws,
         once=once,

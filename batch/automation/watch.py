@@ -37,7 +37,8 @@ from types import FrameType
 from typing import Any, Literal
 
 from batch.config import Workspace
-from batch.errors import FileRefused
+from batch.errors import FileRefused, Interrupted
+from batch.ledger import crash_point
 from batch.models import KST, label_of, now_kst
 from batch.report import visible
 
@@ -51,6 +52,7 @@ STATS = "stats"  # [schedule] stats = 168: the statistics workbook of the last w
 DEFAULT_EVERY = 2 * 60 * 60.0
 DEFAULT_SETTLE = 2.0
 PARTIAL_SUFFIXES = (".crdownload", ".part", ".tmp", ".download")
+IMAGES = "images"  # inbox/images/: the local image files of the products workbooks dropped beside it
 _MAX_NAME_BYTES = 150  # the safe original name; the whole archived name stays well under 255 bytes
 _UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f:*?\"<>|]+")
 
@@ -131,12 +133,14 @@ class Pass:
 
 
 def is_left_alone(path: Path) -> bool:
-    """A file the watcher never touches: Excel's or LibreOffice's lock file, or a download still in progress."""
+    """A file the watcher never touches: Excel's or LibreOffice's lock file, a download still in progress, or the
+    ``images`` folder of the products workbooks dropped beside it."""
     name = path.name
     return (
         name.startswith("~$")
         or (name.startswith(".~lock.") and name.endswith("#"))
         or name.lower().endswith(PARTIAL_SUFFIXES)
+        or (name == IMAGES and path.is_dir() and not path.is_symlink())
     )
 
 
@@ -219,6 +223,13 @@ CREATE TABLE IF NOT EXISTS pending (name TEXT PRIMARY KEY, size INTEGER, mtime_n
 CREATE TABLE IF NOT EXISTS seen (sha256 TEXT PRIMARY KEY, source_name TEXT, archived TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS jobs (job TEXT PRIMARY KEY, last_run REAL, ok INTEGER);
 """
+# A file's hash is "processing" (with its claim's token) while it runs and "done" once its result is written: a
+# file caught by a kill is resumed on the next start, never taken for a duplicate of itself. Rows from before
+# this column read as done.
+_SEEN_COLUMNS = (("status", "TEXT NOT NULL DEFAULT 'done'"), ("token", "TEXT"))
+PROCESSING, DONE = "processing", "done"
+LOCK_NAME = ".lock"  # processing/<token>/.lock: held (flock) by the process working on that claim
+STALE_CLAIM = 60.0  # an empty claim folder older than this (seconds) is removed at start
 
 
 def state_path(ws: Workspace) -> Path:
@@ -233,6 +244,11 @@ def _db(path: Path) -> Iterator[sqlite3.Connection]:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA busy_timeout=30000")
         con.executescript(_SCHEMA)
+        have = {row[1] for row in con.execute("PRAGMA table_info(seen)")}
+        for column, declaration in _SEEN_COLUMNS:
+            if column not in have:
+                with contextlib.suppress(sqlite3.OperationalError):  # another watcher added it just now
+                    con.execute(f"ALTER TABLE seen ADD COLUMN {column} {declaration}")
         yield con
     finally:
         con.close()
@@ -264,9 +280,11 @@ def shown_name(name: str) -> str:
 
 
 def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: float) -> list[Path]:
-    """Candidates whose size, mtime and inode have not changed for ``settle_seconds``; records what it sees."""
+    """Candidates whose size, mtime and inode have not changed for ``settle_seconds``, in the order they arrived
+    (last written, then name: two workbooks for the same products are applied as staff saved them); records what
+    it sees."""
     entries = _listing(inbox)
-    ready: list[Path] = []
+    ready: list[tuple[int, str, Path]] = []
     present: set[str] = set()
     for path in entries:
         if is_left_alone(path):
@@ -288,11 +306,11 @@ def _settled(con: sqlite3.Connection, inbox: Path, now: float, settle_seconds: f
         else:
             since = float(row[3])
         if now - since >= settle_seconds:
-            ready.append(path)
+            ready.append((st.st_mtime_ns, path.name, path))
     for (name,) in con.execute("SELECT name FROM pending").fetchall():
         if name not in present:
             con.execute("DELETE FROM pending WHERE name = ?", (name,))
-    return ready
+    return [path for _, _, path in sorted(ready, key=lambda t: t[:2])]
 
 
 # -- one file ----------------------------------------------------------------------------------------------
@@ -313,9 +331,34 @@ def _claim(src: Path, processing: Path, token: str, name: str) -> Path | None:
 
 
 def _release(claimed: Path) -> None:
-    """Remove the claim's own processing/<token>/ folder once its file has moved on."""
+    """Remove the claim's own processing/<token>/ folder (and its lock file) once its file has moved on."""
+    with contextlib.suppress(OSError):
+        (claimed.parent / LOCK_NAME).unlink()
     with contextlib.suppress(OSError):
         claimed.parent.rmdir()
+
+
+@contextlib.contextmanager
+def _holding(folder: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Hold processing/<token>/.lock while working on that claim: a process killed mid-file lets go of it, so the
+    next start knows the claim is stranded, not in another watcher's hands. Yields False when another process
+    holds it (only with ``wait=False``). Without flock (not POSIX) every claim counts as stranded at start."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield True
+        return
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
 
 
 def _sha256(path: Path) -> str:
@@ -367,8 +410,11 @@ def _summary(run: Any) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, 
     return counts, problems
 
 
-def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str, Any]:
-    """The same dispatch as ``batch run``: (kind, its result files, Korean summary, the run itself)."""
+def _run(
+    path: Path, ws: Workspace, app: Any, clock: Any, images: Path | None = None, stop: threading.Event | None = None
+) -> tuple[str, Any, str, Any]:
+    """The same dispatch as ``batch run``: (kind, its result files, Korean summary, the run itself). ``images``: the
+    folder of a products workbook's local images (in watch mode the one beside it in inbox/)."""
     from batch.importers import answers, invoices, stock
     from batch.importers.workbook import template_kind
 
@@ -397,7 +443,7 @@ def _run(path: Path, ws: Workspace, app: Any, clock: Any) -> tuple[str, Any, str
     elif kind == "products":
         from batch.jobs.products import run_products
 
-        p = run_products(path, ws, app=app, clock=clock)
+        p = run_products(path, ws, app=app, clock=clock, images=images, stop=stop)
         files, errors, v = p.files, p.has_errors, p
     else:
         label = KIND_LABELS.get(kind, kind)
@@ -417,25 +463,56 @@ def _refuse_file(src: Path, ws: Workspace, reason: str, today: dt.date) -> Outco
     """A dropped file that is not read: moved to failed/ (a link as a link) with the reason beside it."""
     token = _token()
     original = shown_name(src.name)  # what staff read; the file keeps its own bytes until it is moved
-    claimed = _claim(src, ws.root / "processing", token, safe_name(original) + ".refused")
-    if claimed is None:
-        return None
-    stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
-    log.warning("%s: %s", original, reason)
-    moved = _park(claimed, ws.root / "failed", stored, reason)
+    with _holding(ws.root / "processing" / token):
+        claimed = _claim(src, ws.root / "processing", token, safe_name(original) + ".refused")
+        if claimed is None:
+            return None
+        stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
+        log.warning("%s: %s", original, reason)
+        moved = _park(claimed, ws.root / "failed", stored, reason)
     return Outcome(original, None, "failed", None, reason, moved)
 
 
-def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any, today: dt.date) -> Outcome | None:
+def _process_file(
+    src: Path,
+    ws: Workspace,
+    state: Path,
+    *,
+    app: Any,
+    clock: Any,
+    today: dt.date,
+    images: Path | None = None,
+    stop: threading.Event | None = None,
+) -> Outcome | None:
     reason = refusal(src)
     if reason is not None:
         return _refuse_file(src, ws, reason, today)
     token = _token()
     original = src.name
-    claimed = _claim(src, ws.root / "processing", token, work_name(original))
-    if claimed is None:
-        log.debug("%s: taken by another watcher", original)
-        return None
+    with _holding(ws.root / "processing" / token):
+        claimed = _claim(src, ws.root / "processing", token, work_name(original))
+        if claimed is None:
+            log.debug("%s: taken by another watcher", original)
+            return None
+        return _work(claimed, original, token, ws, state, app=app, clock=clock, today=today, images=images, stop=stop)
+
+
+def _work(
+    claimed: Path,
+    original: str,
+    token: str,
+    ws: Workspace,
+    state: Path,
+    *,
+    app: Any,
+    clock: Any,
+    today: dt.date,
+    images: Path | None,
+    stop: threading.Event | None = None,
+) -> Outcome | None:
+    """Run one claimed file (new, or resumed after a kill) and park it: archive/ once its result is written,
+    failed/ with the reason when it cannot be. Its hash is 'processing' until the result is written, then 'done'.
+    None when a stop came mid-file: it stays in processing/ and is resumed on the next start."""
     stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
     failed = ws.root / "failed"
     try:
@@ -443,35 +520,45 @@ def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any
             return Outcome(original, None, "failed", None, NOT_REGULAR, _park(claimed, failed, stored, NOT_REGULAR))
         digest = _sha256(claimed)
         archived = ws.root / "archive" / stored
-        with _db(state) as con:
-            inserted = con.execute(
-                "INSERT OR IGNORE INTO seen (sha256, source_name, archived, at) VALUES (?, ?, ?, ?)",
-                (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M")),
-            ).rowcount
-            before = (
-                None
-                if inserted
-                else con.execute("SELECT source_name, archived, at FROM seen WHERE sha256 = ?", (digest,)).fetchone()
-            )
+        before = _begin(state, digest, original, archived, token, ws.root / "processing")
         if before is not None:
-            note = (
-                f"이 파일('{original}')은 {before[2]}에 처리한 '{before[0]}'과(와) 내용이 똑같아서 "
-                f"다시 보내지 않았습니다(먼저 처리한 파일: {Path(before[1]).name}). "
-                "내용을 고친 파일이라면 저장이 되었는지 확인한 뒤 다시 넣어 주세요."
-            )
+            if before[3] == DONE and before[4] == token:  # resumed after a kill that came once the result was written
+                note = (
+                    f"이 파일('{original}')은 {before[2]}에 처리를 마쳤습니다. 결과 파일은 outbox 폴더에 있고, "
+                    "다시 보내지 않았습니다."
+                )
+            elif before[3] == DONE:
+                note = (
+                    f"이 파일('{original}')은 {before[2]}에 처리한 '{before[0]}'과(와) 내용이 똑같아서 "
+                    f"다시 보내지 않았습니다(먼저 처리한 파일: {Path(before[1]).name}). "
+                    "내용을 고친 파일이라면 저장이 되었는지 확인한 뒤 다시 넣어 주세요."
+                )
+            else:
+                note = (
+                    f"이 파일('{original}')과 내용이 똑같은 '{before[0]}'을(를) 지금 처리하고 있어 다시 보내지 "
+                    "않았습니다. 그 파일의 결과를 확인해 주세요."
+                )
             moved = _park(claimed, ws.root / "archive", stored, note)
             return Outcome(original, None, "duplicate", None, note, moved)
+        crash_point("claimed")  # tests: killed with the file in processing/, before anything is sent
         try:
-            kind, files, message, v = _run(claimed, ws, app, clock)
+            kind, files, message, v = _run(claimed, ws, app, clock, images, stop)
+        except Interrupted:
+            raise  # stays 'processing' under this claim: the next start resumes it
         except BaseException:
             with _db(state) as con:  # not processed: the same bytes may be tried again
-                con.execute("DELETE FROM seen WHERE sha256 = ?", (digest,))
+                con.execute("DELETE FROM seen WHERE sha256 = ? AND token = ?", (digest, token))
             raise
+        with _db(state) as con:  # the result is written: from now on these bytes are a duplicate
+            con.execute("UPDATE seen SET status = ? WHERE sha256 = ?", (DONE, digest))
         counts, problems = _summary(v)
         moved = _park(claimed, ws.root / "archive", stored, None)
         result, reupload = (files.result, files.reupload) if files is not None else (None, None)
         errors = bool(getattr(v, "has_errors", False))
         return Outcome(original, kind, "processed", result, message, moved, counts, problems, reupload, errors)
+    except Interrupted as exc:
+        log.warning("%s: %s", shown_name(original), exc.message)
+        return None
     except FileRefused as exc:
         note = f"[{exc.code}] {exc.message}"
         log.warning("%s: %s", original, note)
@@ -480,6 +567,89 @@ def _process_file(src: Path, ws: Workspace, state: Path, *, app: Any, clock: Any
         log.warning("%s: 처리 중 오류 (자세한 내용은 debug 로그)", original)
         log.debug("%s failed", original, exc_info=True)
         return Outcome(original, None, "failed", None, GENERIC_FAILURE, _park(claimed, failed, stored, GENERIC_FAILURE))
+
+
+def _begin(
+    state: Path, digest: str, original: str, archived: Path, token: str, processing: Path
+) -> tuple[Any, ...] | None:
+    """Record these bytes as being processed under ``token``; None when this claim may go on, else the row of the
+    claim that has them ((name, archived, at, status, token): done, or a live claim holding them). A row left by a
+    claim whose process died (its lock free) is taken over."""
+    with _db(state) as con:
+        row = con.execute(
+            "SELECT source_name, archived, at, status, token FROM seen WHERE sha256 = ?", (digest,)
+        ).fetchone()
+        if row is not None and (row[3] == DONE or row[4] == token):
+            return None if row[4] == token and row[3] != DONE else tuple(row)
+        if row is not None and row[4] and (processing / row[4]).is_dir():
+            with _holding(processing / row[4], wait=False) as free:
+                if not free:
+                    return tuple(row)
+        con.execute(
+            "INSERT OR REPLACE INTO seen (sha256, source_name, archived, at, status, token) VALUES (?, ?, ?, ?, ?, ?)",
+            (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M"), PROCESSING, token),
+        )
+    return None
+
+
+def recover(
+    ws: Workspace,
+    state: Path,
+    *,
+    app: Any = None,
+    clock: Any = None,
+    images: Path | None = None,
+    stop: threading.Event | None = None,
+) -> list[Outcome]:
+    """Claims left in processing/ by a process that died (kill -9, power cut): each file is resumed where it
+    stood (the ledger makes a second run of its rows safe; one whose result was written is only archived); a claim
+    another live watcher holds is left alone. Returns one Outcome per file, as for a new one."""
+    processing = ws.root / "processing"
+    outcomes: list[Outcome] = []
+    for folder in _listing(processing):
+        if stop is not None and stop.is_set():
+            break
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        with _holding(folder, wait=False) as free:
+            if not free:
+                continue  # another watcher is working on it right now
+            files = [p for p in _listing(folder) if p.name != LOCK_NAME]
+            if not files:
+                if time.time() - folder.stat().st_mtime > STALE_CLAIM:  # not a claim being made right now
+                    _release(folder / LOCK_NAME)
+                continue
+            for claimed in files:
+                outcome = _resume(claimed, folder.name, ws, state, app=app, clock=clock, images=images, stop=stop)
+                if outcome is not None:
+                    outcomes.append(outcome)
+    return outcomes
+
+
+def _resume(
+    claimed: Path,
+    token: str,
+    ws: Workspace,
+    state: Path,
+    *,
+    app: Any,
+    clock: Any,
+    images: Path | None,
+    stop: threading.Event | None = None,
+) -> Outcome | None:
+    today = now_kst().date()
+    if claimed.name.endswith(".refused"):  # it was being refused when the process died: refuse it again
+        original = claimed.name.removesuffix(".refused")
+        reason = refusal(claimed) or NOT_REGULAR
+        stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
+        return Outcome(original, None, "failed", None, reason, _park(claimed, ws.root / "failed", stored, reason))
+    with _db(state) as con:
+        row = con.execute("SELECT source_name FROM seen WHERE token = ?", (token,)).fetchone()
+    original = str(row[0]) if row is not None else claimed.name
+    log.warning(
+        "%s: 처리하다 멈춘 파일을 이어서 처리합니다 (이미 보낸 행은 다시 보내지 않습니다)", shown_name(original)
+    )
+    return _work(claimed, original, token, ws, state, app=app, clock=clock, today=today, images=images, stop=stop)
 
 
 def process_once(
@@ -491,8 +661,12 @@ def process_once(
     settle_seconds: float = DEFAULT_SETTLE,
     clock: Any = None,
     stop: threading.Event | None = None,
+    images: Path | None = None,
 ) -> list[Outcome]:
-    """Scan inbox/ once and process every settled candidate (also those that arrived while nothing watched)."""
+    """Scan inbox/ once and process every settled candidate (also those that arrived while nothing watched), in
+    the order they arrived. ``images``: where a products workbook's local images are (default: inbox/images, the
+    folder beside the dropped workbook)."""
+    images = images or ws.inbox / IMAGES
     state = state_path(ws)
     with _db(state) as con:
         ready = _settled(con, ws.inbox, now(), settle_seconds)
@@ -501,7 +675,9 @@ def process_once(
         if stop is not None and stop.is_set():
             break
         try:
-            outcome = _process_file(path, ws, state, app=app, clock=clock, today=now_kst().date())
+            outcome = _process_file(
+                path, ws, state, app=app, clock=clock, today=now_kst().date(), images=images, stop=stop
+            )
         except Exception:  # even parking failed: the file stays in processing/; keep watching the others
             log.exception("%s: 파일을 옮기지 못했습니다", path.name)
             continue
@@ -568,6 +744,7 @@ class Schedule:
         app: Any = None,
         clock: Any = None,
         on_run: Callable[[JobRun], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> list[JobRun]:
         """Run ``collect`` once per due job, for every due marketplace of it together ("orders.coupang" and
         "orders.tmon" due: one call, one export), and record each key (also when it failed, so it is retried
@@ -580,6 +757,8 @@ class Schedule:
             groups.setdefault(key.partition(".")[0], []).append(key)
         runs: list[JobRun] = []
         for job, keys in groups.items():
+            if stop is not None and stop.is_set():
+                break  # the rest stay due: the next start runs them
             if job == STATS:
                 run = _stats_run(ws, keys, self.every.get(STATS, 7 * 86400))
                 for key in keys:
@@ -698,6 +877,10 @@ def retire_outbox(outbox: Path, keep_days: float, now: float) -> list[Path]:
 # -- the loop ----------------------------------------------------------------------------------------------
 
 
+GRACE = 2.0  # seconds a stop waits for the collection in progress before leaving it to the next start
+COLLECTIONS_THREAD = "batch-collections"
+
+
 def watch(
     ws: Workspace,
     *,
@@ -716,51 +899,60 @@ def watch(
 ) -> None:
     """Process inbox/ and run due collections until ``stop`` is set (SIGTERM/SIGINT set it in the main thread).
 
-    Each pass first moves outbox files older than ``keep_days`` into outbox/archive/YYYY-MM/ (0: never; a
-    long-running watcher looks once an hour), then processes what settled and runs what is due. ``on_outcome``
-    and ``on_job`` hear of each file and collection as it ends; ``on_pass`` gets the whole pass once it ends
-    (not for a pass that did nothing at all).
+    First, files a killed process left in processing/ are resumed (``recover``). Then files and collections go on
+    two loops: dropped workbooks are taken within a poll of settling, in the order they arrived, even while a
+    collection runs (each collection pass on its own thread); each loop's pass goes to ``on_pass`` when it ends
+    (not a pass that did nothing). Callbacks never run at the same time. Each file pass first moves outbox files
+    older than ``keep_days`` into outbox/archive/YYYY-MM/ (0: never; a long-running watcher looks once an hour).
 
-    ``once``: one pass (what is settled and what is due), then return; files still settling get one more look
+    A stop (SIGTERM, SIGINT, ``stop``) says so in one line, finishes the file in hand and waits up to ``GRACE``
+    seconds for a collection in progress; one still running is left to the next start (its ledger resumes it).
+
+    ``once``: one pass (what is settled, then what is due), then return; files still settling get one more look
     after ``settle_seconds`` (real time), within the same pass.
     """
     stop = stop or threading.Event()
     if schedule is not None:
         schedule.bind(ws)
-    processing = ws.root / "processing"
-    leftovers = [
-        p.relative_to(processing).as_posix()
-        for entry in _listing(processing)
-        for p in (_listing(entry) if entry.is_dir() and not entry.is_symlink() else [entry])
-    ]
-    if leftovers:
-        log.warning(
-            "processing/ 폴더에 처리하다 멈춘 파일이 있습니다: %s (확인 후 inbox로 옮기세요)", ", ".join(leftovers)
-        )
+    state = state_path(ws)
+    images = ws.inbox / IMAGES  # a products workbook's local images: the folder beside it in inbox/
+    said = threading.Lock()  # one callback at a time: the two loops report into the same places
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
 
         def handler(signum: int, frame: FrameType | None) -> None:
-            log.info("신호 %s: 지금 파일을 마치고 멈춥니다", signum)
+            if not stop.is_set():
+                log.warning(
+                    "%s 신호를 받았습니다. 하던 파일을 마치고 몇 초 안에 멈춥니다. 멈춘 수집은 다음에 시작할 때 "
+                    "이어서 합니다.",
+                    signal.Signals(signum).name,
+                )
             stop.set()
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, handler)
     retired_at: float | None = None
 
-    def look(pass_: Pass, *, retire: bool) -> None:
-        nonlocal retired_at
-
-        def took(o: Outcome) -> None:
+    def took(pass_: Pass) -> Callable[[Outcome], None]:
+        def one(o: Outcome) -> None:
             pass_.outcomes.append(o)
             if on_outcome is not None:
-                on_outcome(o)
+                with said:
+                    on_outcome(o)
 
-        def ran(j: JobRun) -> None:
+        return one
+
+    def ran(pass_: Pass) -> Callable[[JobRun], None]:
+        def one(j: JobRun) -> None:
             pass_.runs.append(j)
             if on_job is not None:
-                on_job(j)
+                with said:
+                    on_job(j)
 
+        return one
+
+    def files(pass_: Pass, *, retire: bool) -> None:
+        nonlocal retired_at
         if retire and keep_days > 0 and (retired_at is None or now() - retired_at >= RETIRE_EVERY):
             retired_at = now()
             try:
@@ -768,13 +960,24 @@ def watch(
             except Exception:
                 log.exception("watch: 오래된 outbox 파일을 옮기지 못했습니다")
         try:  # files and collections fail apart: a stuck file never stops the collections
-            process_once(ws, now=now, app=app, on_outcome=took, settle_seconds=settle_seconds, clock=clock, stop=stop)
+            process_once(
+                ws,
+                now=now,
+                app=app,
+                on_outcome=took(pass_),
+                settle_seconds=settle_seconds,
+                clock=clock,
+                stop=stop,
+                images=images,
+            )
         except Exception as exc:  # e.g. state database busy: say so, try again next poll
             log.warning("inbox를 이번에는 확인하지 못했습니다 (%s). 다음 확인 때 다시 합니다.", type(exc).__name__)
             log.debug("process_once failed", exc_info=True)
+
+    def collections(pass_: Pass) -> None:
         try:
             if schedule is not None and not stop.is_set():
-                schedule.run_due(ws, now(), app=app, clock=clock, on_run=ran)
+                schedule.run_due(ws, now(), app=app, clock=clock, on_run=ran(pass_), stop=stop)
         except Exception as exc:
             log.warning("예약 수집을 이번에는 하지 못했습니다 (%s). 다음 확인 때 다시 합니다.", type(exc).__name__)
             log.debug("run_due failed", exc_info=True)
@@ -783,22 +986,49 @@ def watch(
         if on_pass is None or (pass_.idle and not pass_.archived):
             return
         try:
-            on_pass(pass_)
+            with said:
+                on_pass(pass_)
         except Exception:  # the report failed, the work did not
             log.exception("watch: 이번 확인의 보고를 만들지 못했습니다")
 
-    try:
+    def collecting() -> None:
         while not stop.is_set():
             current = Pass(dt.datetime.now(KST))
-            look(current, retire=True)
-            if once and not stop.is_set() and any(not is_left_alone(p) for p in _listing(ws.inbox)):
+            collections(current)
+            close(current)
+            stop.wait(poll)
+
+    collector: threading.Thread | None = None
+    try:
+        first = Pass(dt.datetime.now(KST))
+        try:
+            for outcome in recover(ws, state, app=app, clock=clock, images=images, stop=stop):
+                took(first)(outcome)
+        except Exception:
+            log.exception("watch: processing 폴더에 남은 파일을 이어서 처리하지 못했습니다")
+        if once:
+            files(first, retire=True)
+            if not stop.is_set() and any(not is_left_alone(p) for p in _listing(ws.inbox)):
                 stop.wait(settle_seconds)  # files not yet settled: one more look, in the same pass
                 if not stop.is_set():
-                    look(current, retire=False)
+                    files(first, retire=False)
+            collections(first)
+            close(first)
+            return
+        if schedule is not None:
+            collector = threading.Thread(target=collecting, name=COLLECTIONS_THREAD, daemon=True)
+            collector.start()
+        current = first
+        while not stop.is_set():
+            files(current, retire=True)
             close(current)
-            if once:
-                break
             stop.wait(poll)
+            current = Pass(dt.datetime.now(KST))
     finally:
+        stop.set()
+        if collector is not None:
+            collector.join(GRACE)
+            if collector.is_alive():
+                log.warning("진행 중이던 수집은 마치지 못하고 멈춥니다. 다음에 시작할 때 이어서 합니다.")
         for sig, old in previous.items():
             signal.signal(sig, old)

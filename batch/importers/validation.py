@@ -74,16 +74,17 @@ def _drop_examples(data: SheetData) -> tuple[set[int], list[int]]:
     return skipped, edited
 
 
-def validate_products(path: Path, *, company_name: str = "") -> Validation:
+def validate_products(path: Path, *, company_name: str = "", images: Path | None = None) -> Validation:
     """Validate without sending anything. Raises FileRefused for a file that cannot be read at all.
 
-    ``company_name`` fills empty 제조사 / 브랜드 cells, as the manual's defaults do.
+    ``company_name`` fills empty 제조사 / 브랜드 cells, as the manual's defaults do; ``images``: where the local
+    image files are (default: the ``images`` folder beside the workbook).
     """
     with gc_paused():
-        return _validate_products(path, company_name)
+        return _validate_products(path, company_name, images or path.parent / "images")
 
 
-def _validate_products(path: Path, company_name: str) -> Validation:
+def _validate_products(path: Path, company_name: str, images: Path) -> Validation:
     book, report = load_book(path, P.SPEC)
     v = Validation(book, report)
     main = book.sheets[P.MAIN]
@@ -120,7 +121,7 @@ def _validate_products(path: Path, company_name: str) -> Validation:
     for p in report.errors:
         if p.row is not None:
             bad_rows[next((k for k, d in book.sheets.items() if d.name == p.sheet), p.sheet)].add(p.row)
-    checks = check_products(book, path.parent / "images", bad_rows)
+    checks = check_products(book, images, bad_rows)
     report.extend(checks.problems)
     v.targets = checks.targets
     v.combos = checks.combos

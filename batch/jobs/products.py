@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from batch.config import Workspace
-from batch.errors import WorkspaceError
+from batch.errors import Interrupted, WorkspaceError
 from batch.exporters.result import MarketColumns, ResultFiles, write_result
 from batch.importers import products as P
 from batch.importers.product_build import ProductBuilder, sales_infos
@@ -391,10 +393,11 @@ async def push(
     progress: Progress | None = None,
     *,
     now: Callable[[], dt.datetime] = now_kst,
+    stop: threading.Event | None = None,
 ) -> None:
     """``check_before_sending``, then send every step still to create or update, each account at its own pace.
     Once a marketplace answers that the account's daily cap is reached (DailyCapReached), every later create of
-    that account is held (보류) without being sent; its updates go on."""
+    that account is held (보류) without being sent; its updates go on. ``stop``: see ``run_products``."""
     await check_before_sending(steps, conns)
     todo = [s for s in steps if s.action in SENDING]
     # each account's steps in row order, taken by its own ``concurrency`` workers: as many tasks as requests in
@@ -407,7 +410,7 @@ async def push(
 
     async def worker(key: tuple[str, str], queue: deque[Step], conn: Connection) -> None:
         nonlocal done
-        while queue:
+        while queue and not (stop is not None and stop.is_set()):
             step = queue.popleft()
             try:
                 if step.action is Action.CREATE and key in capped:
@@ -428,8 +431,31 @@ async def push(
         assert isinstance(conn, Connection)
         size = min(max(int(conn.account.number("concurrency", 8)), 1), len(queue))
         workers += [worker(key, queue, conn) for _ in range(size)]
-    await asyncio.gather(*workers)
+    await _until_done_or_stopped(asyncio.gather(*workers), stop)
     _settle_unsent(steps)
+
+
+STOP_GRACE = 2.0  # seconds the calls in flight get after a stop before they are abandoned (as a kill would)
+
+
+async def _until_done_or_stopped(sending: asyncio.Future[Any], stop: threading.Event | None) -> None:
+    """Wait for ``sending``; once ``stop`` is set, give the calls in flight ``STOP_GRACE`` seconds, cancel what is
+    left (each cancelled send keeps its intent: the next run looks the product up before sending again) and raise
+    Interrupted."""
+    if stop is None:
+        await sending
+        return
+    while not sending.done() and not stop.is_set():
+        await asyncio.wait([sending], timeout=0.2)
+    if not sending.done():
+        try:
+            await asyncio.wait_for(asyncio.shield(sending), STOP_GRACE)
+        except TimeoutError:
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
+        raise Interrupted()
+    await sending
 
 
 async def preview(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
@@ -543,23 +569,31 @@ def run_products(
     app: Any = None,
     when: dt.datetime | None = None,
     now: Callable[[], dt.datetime] = now_kst,
+    images: Path | None = None,
+    stop: threading.Event | None = None,
 ) -> Run:
     """Validate, plan and push a 상품대량등록 workbook; write the result workbook.
+
+    ``images``: the folder of the workbook's local images (default: ``images`` beside it; the watcher gives the
+    one beside the dropped file in inbox/).
 
     ``dry_run``: the same plan and the same checks at the marketplaces (credentials, images, 출고지 / 반품지 /
     배송템플릿) without a single write; the plan goes to ``…_미리보기_<KST>.xlsx`` with each step's verdict.
     ``now``: the KST wall clock the daily registration caps count by (tests pass a fake one).
+    ``stop``: once set (the watcher was told to stop), no new product is sent, the calls in flight get
+    ``STOP_GRACE`` seconds, and ``Interrupted`` is raised with no result written (the ledger resumes the rest).
     """
-    v = validate_products(path, company_name=ws.company_name)
+    images = images or path.parent / "images"
+    v = validate_products(path, company_name=ws.company_name, images=images)
     run = Run(v, dry_run=dry_run, markets=markets)
     ledger = Ledger(ws.ledger_path)
     try:
         conns = _connections(ws, v, clock, app)
         for conn in conns.values():
             if isinstance(conn, Connection):
-                conn.adapter.images_dir = path.parent / "images"  # where the rules found the local images
+                conn.adapter.images_dir = images  # where the rules found the local images
         run.steps = plan(v, ws, ledger, conns, markets, now=now())
-        asyncio.run(_go_and_close(run.steps, conns, ledger, progress, send=not dry_run, now=now))
+        asyncio.run(_go_and_close(run.steps, conns, ledger, progress, send=not dry_run, now=now, stop=stop))
         if not dry_run:
             run.stock = _stock_after(run.steps, ws, ledger, clock, app)
         columns = _merge_results(run)
@@ -599,10 +633,11 @@ async def _go_and_close(
     *,
     send: bool,
     now: Callable[[], dt.datetime] = now_kst,
+    stop: threading.Event | None = None,
 ) -> None:
     try:
         if send:
-            await push(steps, conns, ledger, progress, now=now)
+            await push(steps, conns, ledger, progress, now=now, stop=stop)
         else:
             await preview(steps, conns)
     finally:
