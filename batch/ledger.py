@@ -109,7 +109,9 @@ class Ledger:
             yield
             return
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             yield
 
     def link(self, market: str, account: str, code: str) -> Link | None:
@@ -221,7 +223,9 @@ class Ledger:
         new = updated = 0
         now = _now()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             for line in lines:
                 key = (line.market, line.account, line.order_no, line.product_no, line.option_no)
                 found = self.db.execute(
@@ -249,7 +253,9 @@ class Ledger:
     def replace_orders(self, lines: list[OrderLine]) -> None:
         """Known lines as the marketplace now has them (a buyer's new address read back after 발주확인)."""
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             for line in lines:
                 self.db.execute(
                     "UPDATE orders SET status=?, data=?, updated_at=? WHERE market=? AND account=? AND order_no=? "
@@ -324,7 +330,9 @@ class Ledger:
     def store_claims(self, claims: list[Claim]) -> int:
         now = _now()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             for c in claims:
                 self.db.execute(
                     "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, claim_no, "
@@ -365,7 +373,9 @@ class Ledger:
         """Insert new inquiries (an inquiry collected twice is one); answered ones are marked answered."""
         now = _now()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             for q in inquiries:
                 self.db.execute(
                     "INSERT INTO inquiries VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, inquiry_no) "

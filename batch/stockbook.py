@@ -267,7 +267,9 @@ class StockBook:
         now, last = _now(), self._last_order()
         changed = 0
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             for item, stock, selling in changes:
                 if workbook is not None:
                     self.db.execute(
@@ -289,7 +291,9 @@ class StockBook:
         """New selling prices by product code (a stock workbook's 판매가); the options keep their extras."""
         now = _now()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             self.db.executemany(
                 "UPDATE items SET price=?, updated_at=? WHERE code=?", [(p, now, c) for c, p in prices.items()]
             )
@@ -322,7 +326,9 @@ class StockBook:
             "WHERE s.market IS NULL ORDER BY o.rowid"
         ).fetchall()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             for rowid, data, status in rows:
                 line = OrderLine(**{**json.loads(data), "status": OrderStatus(status)})
                 found = resolve(line)
@@ -518,7 +524,9 @@ class StockBook:
         we last sent; a refused one is history only."""
         now = _now()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             if not outcome and price is not None:
                 self.db.execute(
                     "INSERT INTO listing_price (market, account, code, sent, sent_at) VALUES (?, ?, ?, ?, ?) "
@@ -586,7 +594,9 @@ class StockBook:
         price call of ours, None when none was sent or the read does not give it)."""
         now = _now()
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute(
+                "BEGIN IMMEDIATE"
+            )  # the write lock first: another writer waits (timeout), never a stale read
             if price is not None:
                 self.db.execute(
                     "UPDATE listing_price SET shown=?, shown_at=? WHERE market=? AND account=? AND code=?",

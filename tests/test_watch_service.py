@@ -349,3 +349,29 @@ def test_sigterm_with_a_file_in_hand_stops_within_seconds_and_the_file_is_resume
     assert sorted(deals) == codes
     assert {code: len(d) for code, d in deals.items()} == dict.fromkeys(codes, 1)
     assert files_in(ws / "processing") == []
+
+
+def test_a_stop_between_fast_sends_leaves_the_file_unfinished_never_done_with_rows_unsent(tmp_path: Path) -> None:
+    from batch.errors import Interrupted
+    from batch.jobs.products import run_products
+
+    ws, app = _workspace(tmp_path), create_app(seed=8)
+    rows = product_rows(40)
+    codes = sorted(str(r["code"]) for r in rows[P.MAIN])
+    path = write_template(P.SPEC, tmp_path / "상품.xlsx", rows)
+    stop = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done == 3:
+            stop.set()  # the stop comes while every call is quick: the workers just stop taking rows
+
+    with pytest.raises(Interrupted):
+        run_products(path, ws, app=app, clock=FakeClock(), progress=progress, stop=stop)
+    assert 3 <= len(deals_by_code(app)) < len(codes)
+    assert not list(ws.outbox.glob("*_결과_*.xlsx"))  # nothing written up as done
+
+    again = run_products(path, ws, app=app, clock=FakeClock())  # the resume
+    deals = deals_by_code(app)
+    assert sorted(deals) == codes
+    assert {code: len(d) for code, d in deals.items()} == dict.fromkeys(codes, 1)
+    assert again.files is not None

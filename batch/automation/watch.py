@@ -229,6 +229,7 @@ CREATE TABLE IF NOT EXISTS jobs (job TEXT PRIMARY KEY, last_run REAL, ok INTEGER
 _SEEN_COLUMNS = (("status", "TEXT NOT NULL DEFAULT 'done'"), ("token", "TEXT"))
 PROCESSING, DONE = "processing", "done"
 LOCK_NAME = ".lock"  # processing/<token>/.lock: held (flock) by the process working on that claim
+REASON_NAME = ".reason"  # processing/<token>/.reason: why a file being refused is refused (read by a resume)
 STALE_CLAIM = 60.0  # an empty claim folder older than this (seconds) is removed at start
 
 
@@ -332,8 +333,9 @@ def _claim(src: Path, processing: Path, token: str, name: str) -> Path | None:
 
 def _release(claimed: Path) -> None:
     """Remove the claim's own processing/<token>/ folder (and its lock file) once its file has moved on."""
-    with contextlib.suppress(OSError):
-        (claimed.parent / LOCK_NAME).unlink()
+    for own in (REASON_NAME, LOCK_NAME):
+        with contextlib.suppress(OSError):
+            (claimed.parent / own).unlink()
     with contextlib.suppress(OSError):
         claimed.parent.rmdir()
 
@@ -464,6 +466,7 @@ def _refuse_file(src: Path, ws: Workspace, reason: str, today: dt.date) -> Outco
     token = _token()
     original = shown_name(src.name)  # what staff read; the file keeps its own bytes until it is moved
     with _holding(ws.root / "processing" / token):
+        (ws.root / "processing" / token / REASON_NAME).write_text(reason, encoding="utf-8")  # for a resume
         claimed = _claim(src, ws.root / "processing", token, safe_name(original) + ".refused")
         if claimed is None:
             return None
@@ -576,19 +579,24 @@ def _begin(
     claim that has them ((name, archived, at, status, token): done, or a live claim holding them). A row left by a
     claim whose process died (its lock free) is taken over."""
     with _db(state) as con:
-        row = con.execute(
-            "SELECT source_name, archived, at, status, token FROM seen WHERE sha256 = ?", (digest,)
-        ).fetchone()
-        if row is not None and (row[3] == DONE or row[4] == token):
-            return None if row[4] == token and row[3] != DONE else tuple(row)
-        if row is not None and row[4] and (processing / row[4]).is_dir():
-            with _holding(processing / row[4], wait=False) as free:
-                if not free:
-                    return tuple(row)
-        con.execute(
-            "INSERT OR REPLACE INTO seen (sha256, source_name, archived, at, status, token) VALUES (?, ?, ?, ?, ?, ?)",
-            (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M"), PROCESSING, token),
-        )
+        con.execute("BEGIN IMMEDIATE")  # look and claim in one write: two watchers given the same bytes never both go
+        try:
+            row = con.execute(
+                "SELECT source_name, archived, at, status, token FROM seen WHERE sha256 = ?", (digest,)
+            ).fetchone()
+            if row is not None and (row[3] == DONE or row[4] == token):
+                return None if row[4] == token and row[3] != DONE else tuple(row)
+            if row is not None and row[4] and (processing / row[4]).is_dir():
+                with _holding(processing / row[4], wait=False) as free:
+                    if not free:
+                        return tuple(row)
+            con.execute(
+                "INSERT OR REPLACE INTO seen (sha256, source_name, archived, at, status, token) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M"), PROCESSING, token),
+            )
+        finally:
+            con.execute("COMMIT")
     return None
 
 
@@ -614,7 +622,7 @@ def recover(
         with _holding(folder, wait=False) as free:
             if not free:
                 continue  # another watcher is working on it right now
-            files = [p for p in _listing(folder) if p.name != LOCK_NAME]
+            files = [p for p in _listing(folder) if p.name not in (LOCK_NAME, REASON_NAME)]
             if not files:
                 if time.time() - folder.stat().st_mtime > STALE_CLAIM:  # not a claim being made right now
                     _release(folder / LOCK_NAME)
@@ -640,7 +648,10 @@ def _resume(
     today = now_kst().date()
     if claimed.name.endswith(".refused"):  # it was being refused when the process died: refuse it again
         original = claimed.name.removesuffix(".refused")
-        reason = refusal(claimed) or NOT_REGULAR
+        try:
+            reason = (claimed.parent / REASON_NAME).read_text(encoding="utf-8")
+        except OSError:
+            reason = NOT_REGULAR
         stored = f"{today:%Y%m%d}_{token}__{safe_name(original)}"
         return Outcome(original, None, "failed", None, reason, _park(claimed, ws.root / "failed", stored, reason))
     with _db(state) as con:
@@ -878,6 +889,7 @@ def retire_outbox(outbox: Path, keep_days: float, now: float) -> list[Path]:
 
 
 GRACE = 2.0  # seconds a stop waits for the collection in progress before leaving it to the next start
+REPORT_WAIT = 30.0  # seconds a stop waits for a report already being sent (never cut mid-send: it would be dropped)
 COLLECTIONS_THREAD = "batch-collections"
 
 
@@ -902,32 +914,34 @@ def watch(
     First, files a killed process left in processing/ are resumed (``recover``). Then files and collections go on
     two loops: dropped workbooks are taken within a poll of settling, in the order they arrived, even while a
     collection runs (each collection pass on its own thread); each loop's pass goes to ``on_pass`` when it ends
-    (not a pass that did nothing). Callbacks never run at the same time. Each file pass first moves outbox files
-    older than ``keep_days`` into outbox/archive/YYYY-MM/ (0: never; a long-running watcher looks once an hour).
-
-    A stop (SIGTERM, SIGINT, ``stop``) says so in one line, finishes the file in hand and waits up to ``GRACE``
-    seconds for a collection in progress; one still running is left to the next start (its ledger resumes it).
-
-    ``once``: one pass (what is settled, then what is due), then return; files still settling get one more look
-    after ``settle_seconds`` (real time), within the same pass.
+    (not a pass that did nothing), one at a time; ``on_outcome`` and ``on_job`` may come from either loop. Each file
+    pass first moves outbox files older than ``keep_days`` into outbox/archive/YYYY-MM/ (0: never; a long-running
+    watcher looks once an hour). A stop (SIGTERM, SIGINT, ``stop``) says so in one line, stops sending a products file
+    within seconds (it stays in processing/ and is resumed on the next start), finishes any other file, and waits up
+    to ``GRACE`` seconds for a collection in progress; one still running is left to the next start (its
+    ledger resumes it). ``once``: one pass (what is settled, then what is due), then return; files still settling
+    get one more look after ``settle_seconds`` (real time), within the same pass.
     """
     stop = stop or threading.Event()
     if schedule is not None:
         schedule.bind(ws)
     state = state_path(ws)
     images = ws.inbox / IMAGES  # a products workbook's local images: the folder beside it in inbox/
-    said = threading.Lock()  # one callback at a time: the two loops report into the same places
+    said = threading.Lock()  # one report at a time: both loops end passes; a stop waits for one being sent
     previous: dict[signal.Signals, Any] = {}
+    stopped_at: list[float] = []  # when a signal asked to stop: the file and the collection share one grace
     if threading.current_thread() is threading.main_thread():
 
         def handler(signum: int, frame: FrameType | None) -> None:
-            if not stop.is_set():
+            first = not stop.is_set()
+            stop.set()  # first: the stop holds even if the line below cannot be written
+            stopped_at.append(time.monotonic())
+            if first:
                 log.warning(
                     "%s 신호를 받았습니다. 하던 파일을 마치고 몇 초 안에 멈춥니다. 멈춘 수집은 다음에 시작할 때 "
                     "이어서 합니다.",
                     signal.Signals(signum).name,
                 )
-            stop.set()
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, handler)
@@ -936,9 +950,8 @@ def watch(
     def took(pass_: Pass) -> Callable[[Outcome], None]:
         def one(o: Outcome) -> None:
             pass_.outcomes.append(o)
-            if on_outcome is not None:
-                with said:
-                    on_outcome(o)
+            if on_outcome is not None:  # appends to the report outbox and prints: safe from either loop
+                on_outcome(o)
 
         return one
 
@@ -946,8 +959,7 @@ def watch(
         def one(j: JobRun) -> None:
             pass_.runs.append(j)
             if on_job is not None:
-                with said:
-                    on_job(j)
+                on_job(j)
 
         return one
 
@@ -995,7 +1007,8 @@ def watch(
         while not stop.is_set():
             current = Pass(dt.datetime.now(KST))
             collections(current)
-            close(current)
+            if not stop.is_set():  # stopping: no report begun now; the next start sends what is pending
+                close(current)
             stop.wait(poll)
 
     collector: threading.Thread | None = None
@@ -1027,8 +1040,11 @@ def watch(
     finally:
         stop.set()
         if collector is not None:
-            collector.join(GRACE)
+            since = stopped_at[0] if stopped_at else time.monotonic()
+            collector.join(max(GRACE - (time.monotonic() - since), 0.1))
             if collector.is_alive():
                 log.warning("진행 중이던 수집은 마치지 못하고 멈춥니다. 다음에 시작할 때 이어서 합니다.")
+            if said.acquire(timeout=REPORT_WAIT):  # a report being sent right now is let finish
+                said.release()
         for sig, old in previous.items():
             signal.signal(sig, old)

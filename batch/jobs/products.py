@@ -431,17 +431,20 @@ async def push(
         assert isinstance(conn, Connection)
         size = min(max(int(conn.account.number("concurrency", 8)), 1), len(queue))
         workers += [worker(key, queue, conn) for _ in range(size)]
-    await _until_done_or_stopped(asyncio.gather(*workers), stop)
+    await _until_done_or_stopped(asyncio.gather(*workers), stop, lambda: any(queues.values()))
     _settle_unsent(steps)
 
 
 STOP_GRACE = 2.0  # seconds the calls in flight get after a stop before they are abandoned (as a kill would)
 
 
-async def _until_done_or_stopped(sending: asyncio.Future[Any], stop: threading.Event | None) -> None:
+async def _until_done_or_stopped(
+    sending: asyncio.Future[Any], stop: threading.Event | None, left: Callable[[], bool]
+) -> None:
     """Wait for ``sending``; once ``stop`` is set, give the calls in flight ``STOP_GRACE`` seconds, cancel what is
     left (each cancelled send keeps its intent: the next run looks the product up before sending again) and raise
-    Interrupted."""
+    Interrupted. Also when the calls in flight ended by themselves but ``left()`` says steps were never taken: a
+    file with unsent rows is never written up as done."""
     if stop is None:
         await sending
         return
@@ -456,6 +459,8 @@ async def _until_done_or_stopped(sending: asyncio.Future[Any], stop: threading.E
                 await sending
         raise Interrupted()
     await sending
+    if stop.is_set() and left():
+        raise Interrupted()
 
 
 async def preview(steps: list[Step], conns: dict[tuple[str, str], Connection | str]) -> None:
