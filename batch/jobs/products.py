@@ -641,8 +641,9 @@ async def _go_and_close(
     stop: threading.Event | None = None,
 ) -> None:
     try:
-        if send:
-            await push(steps, conns, ledger, progress, now=now, stop=stop)
+        if send:  # a stop during the checks before the first send counts too (nothing is sent yet then)
+            sending = asyncio.ensure_future(push(steps, conns, ledger, progress, now=now, stop=stop))
+            await _until_done_or_stopped(sending, stop, lambda: False)
         else:
             await preview(steps, conns)
     finally:
