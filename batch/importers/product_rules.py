@@ -94,23 +94,29 @@ def _rows(data: SheetData) -> list[tuple[int, dict[str, str | None]]]:
     return data.records()
 
 
+def _known(ctx: _Ctx, data: SheetData, row: int, code: str | None, products: dict[str, int]) -> bool:
+    """A sub-sheet row whose 자체상품코드 is on the 상품 sheet; one with a code that is not is reported here."""
+    if not code:
+        return False
+    if code not in products:
+        ctx.add(
+            data,
+            row,
+            "code",
+            "unknown-product",
+            f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
+            code,
+        )
+        return False
+    return True
+
+
 def _linked(ctx: _Ctx, data: SheetData, products: dict[str, int]) -> Iterator[tuple[int, dict[str, str | None], str]]:
     """Rows of a sub-sheet whose 자체상품코드 is on the 상품 sheet; the others are reported once, here."""
     for row, r in _rows(data):
         code = r["code"]
-        if not code:
-            continue
-        if code not in products:
-            ctx.add(
-                data,
-                row,
-                "code",
-                "unknown-product",
-                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
-                code,
-            )
-            continue
-        yield row, r, code
+        if _known(ctx, data, row, code, products):
+            yield row, r, str(code)
 
 
 def _linked_values(
@@ -121,19 +127,8 @@ def _linked_values(
     frame = data.frame
     columns = [frame[k].tolist() for k in keys]
     for row, code, *values in zip(frame.index.tolist(), frame["code"].tolist(), *columns, strict=True):
-        if not isinstance(code, str) or not code:
-            continue
-        if code not in products:
-            ctx.add(
-                data,
-                row,
-                "code",
-                "unknown-product",
-                f"상품 시트에 자체상품코드 '{code}'이(가) 없습니다. 코드를 확인하세요.",
-                code,
-            )
-            continue
-        yield row, code, tuple(v if isinstance(v, str) else None for v in values)
+        if _known(ctx, data, row, code if isinstance(code, str) else None, products):
+            yield row, code, tuple(v if isinstance(v, str) else None for v in values)
 
 
 def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[int]]) -> ProductChecks:
