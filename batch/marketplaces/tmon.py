@@ -33,7 +33,6 @@ from batch.marketplaces.tmon_claims import CLAIM_PATHS, CLAIM_STATUSES, TmonClai
 from batch.marketplaces.tmon_crypto import decrypt
 from batch.marketplaces.types import SALE_CANCEL_REASONS, DeliveryTemplate, Outcomes, Shipment, Shown, option_no
 from batch.models import (
-    KST,
     Claim,
     ClaimType,
     Inquiry,
@@ -43,6 +42,7 @@ from batch.models import (
     Product,
     ProductLink,
     SalesInfo,
+    now_kst,
 )
 
 MARKET = Market.TMON.value
@@ -550,7 +550,7 @@ def windows(start: dt.datetime, end: dt.datetime, *, settle: bool = True) -> lis
     cancel asked a minute ago. [T1] ClaimScheduler.claimSearch itself asks claims up to two minutes ago.
     """
     if settle:
-        end = min(end, dt.datetime.now(KST).replace(tzinfo=None) - SETTLE)
+        end = min(end, now_kst() - SETTLE)
     out = []
     while start < end:
         stop = min(start + WINDOW, end)
