@@ -127,7 +127,9 @@ def _linked_values(
     frame = data.frame
     columns = [frame[k].tolist() for k in keys]
     for row, code, *values in zip(frame.index.tolist(), frame["code"].tolist(), *columns, strict=True):
-        if _known(ctx, data, row, code if isinstance(code, str) else None, products):
+        if (code.__class__ is str and code in products) or _known(  # the common case first, without a call
+            ctx, data, row, code if isinstance(code, str) else None, products
+        ):
             yield row, code, tuple(v if isinstance(v, str) else None for v in values)
 
 
@@ -148,10 +150,11 @@ def check_products(book: Book, image_dir: Path | None, bad_rows: dict[str, set[i
         _check_certs(ctx, main, row, r, out.targets[row])
         _check_images(ctx, main, row, r, image_dir)
         _check_image_urls(ctx, main, row, r, out.targets[row])
-    combos = out.combos = _check_options(ctx, book, main, products, out.targets)
+    combos, listed = _check_options(ctx, book, main, products, out.targets)
+    out.combos = combos
     _check_notices(ctx, book, main, products)
     _check_addons(ctx, book, products, out.targets)
-    _check_stock(ctx, book, main, products, out.targets, combos)
+    _check_stock(ctx, book, main, products, out.targets, combos, listed)
     _check_st11(ctx, book, main, products, out.targets, combos)
     return out
 
@@ -468,6 +471,8 @@ def _cert_family(cert_type: str) -> str:
 
 
 def _check_certs(ctx: _Ctx, main: SheetData, row: int, r: dict[str, str | None], targets: list[Target]) -> None:
+    if r["cert_required"] != "인증대상" and not any([r[k] for k in _CERT_CELLS]):
+        return  # nothing given and nothing asked: no rule below can speak (most products)
     given: list[str] = []
     flawed = False
     for i, keys in _CERT_KEYS:
@@ -653,6 +658,7 @@ class Combo:
 _INT = re.compile(r"-?\d{1,15}")
 _OPTION_KEYS = tuple((i, f"option_name_{i}", f"option_values_{i}") for i in range(1, P.MAX_OPTIONS + 1))
 _CERT_KEYS = tuple((i, (f"cert_type_{i}", f"cert_agency_{i}", f"cert_no_{i}")) for i in range(1, P.MAX_CERTS + 1))
+_CERT_CELLS = tuple(k for _, keys in _CERT_KEYS for k in keys)
 
 
 def _to_int(text: str | None) -> int | None:
@@ -661,92 +667,108 @@ def _to_int(text: str | None) -> int | None:
     return int(text)
 
 
-def _option_lists(r: dict[str, str | None]) -> list[tuple[int, str, tuple[str, ...]]]:
-    """(option number 1-3, name, values) of every option slot that has anything in it."""
-    out = []
-    for i, name_key, values_key in _OPTION_KEYS:
-        name, values = r[name_key], r[values_key]
-        if name or values:
-            out.append((i, name or "", split_list(values)))
-    return out
+OptionCells = tuple[str | None, ...]  # 옵션사용, 옵션유형, then 옵션명/옵션값 of each slot
+OptionVerdict = tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, ...], ...] | None]
+
+
+def _option_cells(r: dict[str, str | None]) -> OptionCells:
+    return (r["option_use"], r["option_type"], *(r[k] for _, name, values in _OPTION_KEYS for k in (name, values)))
+
+
+def _option_verdict(cells: OptionCells) -> OptionVerdict:
+    """What a product's option cells say, whatever the product: the problems (column key, code, message), in the
+    order they are reported, and the value combinations it sells (None: no option table). A pure function of the
+    cells, so products with the same options (most of a catalogue) are judged once."""
+    use, kind = cells[0], cells[1]
+    lists = [
+        (i, cells[2 * i] or "", split_list(cells[2 * i + 1]))
+        for i in range(1, P.MAX_OPTIONS + 1)
+        if cells[2 * i] or cells[2 * i + 1]
+    ]
+    problems: list[tuple[str, str, str]] = []
+    if use == "사용안함":
+        if lists:
+            problems.append(
+                (
+                    "option_use",
+                    "option-unused",
+                    "옵션사용이 '사용안함'인데 옵션명·옵션값이 있습니다. 옵션사용을 바꾸거나 옵션 칸을 비워 주세요.",
+                )
+            )
+        return tuple(problems), None
+    if use is None or not lists:
+        if use is not None:
+            problems.append(
+                (
+                    "option_name_1",
+                    "option-missing",
+                    "옵션사용을 골랐는데 옵션명·옵션값이 없습니다. 넣거나 옵션사용을 '사용안함'으로 하세요.",
+                )
+            )
+        return tuple(problems), None
+    ok = True
+    names_seen: set[str] = set()
+    used = {i for i, _, _ in lists}
+    for gap in range(1, max(used)):
+        if gap not in used:
+            problems.append(
+                (
+                    f"option_name_{gap}",
+                    "option-missing",
+                    f"옵션명{gap}이 비어 있습니다. 옵션은 옵션명1부터 차례로 채워 주세요.",
+                )
+            )
+            ok = False
+    for i, name, values in lists:
+        if not name or (kind != "입력형" and not values):
+            key = f"option_name_{i}" if not name else f"option_values_{i}"
+            problems.append((key, "option-missing", f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요."))
+            ok = False
+        if name and name in names_seen:
+            problems.append(
+                (
+                    f"option_name_{i}",
+                    "option-duplicate",
+                    f"옵션명 '{name}'을(를) 두 번 썼습니다. 옵션명은 한 번씩만 쓰세요.",
+                )
+            )
+            ok = False
+        dups = sorted({v for v in values if values.count(v) > 1}) if len(set(values)) < len(values) else []
+        if dups:
+            problems.append(
+                (
+                    f"option_values_{i}",
+                    "option-duplicate",
+                    f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.",
+                )
+            )
+            ok = False
+        names_seen.add(name)
+    if not ok or kind == "입력형":
+        return tuple(problems), None
+    return tuple(problems), tuple(itertools.product(*(v for _, _, v in lists)))
 
 
 def _check_options(
     ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int], targets: dict[int, list[Target]]
-) -> dict[str, dict[tuple[str, ...], Combo]]:
+) -> tuple[dict[str, dict[tuple[str, ...], Combo]], set[str]]:
+    """Each product's option table (code -> combination -> Combo) and the codes whose table a 옵션조합 row set."""
     combos: dict[str, dict[tuple[str, ...], Combo]] = {}
+    verdicts: dict[OptionCells, OptionVerdict] = {}
     for row, r in _rows(main):
         code = r["code"]
         if not code or products.get(code) != row:
             continue
-        lists = _option_lists(r)
-        use = r["option_use"]
-        if use == "사용안함":
-            if lists:
-                ctx.add(
-                    main,
-                    row,
-                    "option_use",
-                    "option-unused",
-                    "옵션사용이 '사용안함'인데 옵션명·옵션값이 있습니다. 옵션사용을 바꾸거나 옵션 칸을 비워 주세요.",
-                    code,
-                )
+        cells = _option_cells(r)
+        verdict = verdicts.get(cells)
+        if verdict is None:
+            verdict = verdicts[cells] = _option_verdict(cells)
+        problems, values = verdict
+        for key, kind, message in problems:
+            ctx.add(main, row, key, kind, message, code)
+        if values is None:
             continue
-        if use is None or not lists:
-            if use is not None:
-                ctx.add(
-                    main,
-                    row,
-                    "option_name_1",
-                    "option-missing",
-                    "옵션사용을 골랐는데 옵션명·옵션값이 없습니다. 넣거나 옵션사용을 '사용안함'으로 하세요.",
-                    code,
-                )
-            continue
-        ok = True
-        names_seen: set[str] = set()
-        used = {i for i, _, _ in lists}
-        for gap in range(1, max(used)):
-            if gap not in used:
-                ctx.add(
-                    main,
-                    row,
-                    f"option_name_{gap}",
-                    "option-missing",
-                    f"옵션명{gap}이 비어 있습니다. 옵션은 옵션명1부터 차례로 채워 주세요.",
-                    code,
-                )
-                ok = False
-        for i, name, values in lists:
-            if not name or (r["option_type"] != "입력형" and not values):
-                key = f"option_name_{i}" if not name else f"option_values_{i}"
-                ctx.add(main, row, key, "option-missing", f"{i}번째 옵션의 옵션명과 옵션값을 모두 넣어 주세요.", code)
-                ok = False
-            if name and name in names_seen:
-                ctx.add(
-                    main,
-                    row,
-                    f"option_name_{i}",
-                    "option-duplicate",
-                    f"옵션명 '{name}'을(를) 두 번 썼습니다. 옵션명은 한 번씩만 쓰세요.",
-                    code,
-                )
-                ok = False
-            dups = sorted({v for v in values if values.count(v) > 1}) if len(set(values)) < len(values) else []
-            if dups:
-                ctx.add(
-                    main,
-                    row,
-                    f"option_values_{i}",
-                    "option-duplicate",
-                    f"{i}번째 옵션에 같은 값이 두 번 있습니다: {', '.join(dups)}. 한 번만 쓰세요.",
-                    code,
-                )
-                ok = False
-            names_seen.add(name)
-        if not ok or r["option_type"] == "입력형":
-            continue
-        table = {vals: Combo(vals) for vals in itertools.product(*(v for _, _, v in lists))}
+        table = {vals: Combo(vals) for vals in values}
         combos[code] = table
         for t in targets.get(row, []):
             limit = COMBO_LIMITS.get(t.market)
@@ -761,18 +783,22 @@ def _check_options(
                     code,
                     market=t.market,
                 )
-    _apply_option_sheet(ctx, book, main, products, combos)
-    for code, table in combos.items():
+    listed = _apply_option_sheet(ctx, book, main, products, combos)
+    for code in listed:  # a table the 옵션조합 sheet left alone has every 추가금액 0: nothing to check
+        table = combos[code]
         _check_option_prices(ctx, book, main, products[code], code, table, targets.get(products[code], []))
-    return combos
+    return combos, set(listed)
 
 
 def _apply_option_sheet(
     ctx: _Ctx, book: Book, main: SheetData, products: dict[str, int], combos: dict[str, dict[tuple[str, ...], Combo]]
-) -> None:
+) -> list[str]:
+    """The 옵션조합 sheet's rows applied to the products' tables; returns the codes (in ``combos`` order) of the
+    tables a row of it set."""
     data = book.sheets.get(P.OPTIONS)
     if data is None:
-        return
+        return []
+    touched: set[str] = set()
     for row, r, code in _linked(ctx, data, products):
         table = combos.get(code)
         if table is None:
@@ -806,6 +832,8 @@ def _apply_option_sheet(
         combo.extra_price = _to_int(r["extra_price"]) or 0
         combo.on_sale = r["on_sale"] != "N"
         combo.stock = _to_int(r["stock"])
+        touched.add(code)
+    return [code for code in combos if code in touched]
 
 
 def _check_option_prices(
@@ -894,7 +922,10 @@ def _check_notices(ctx: _Ctx, book: Book, main: SheetData, products: dict[str, i
         category = categories[code]
         if category not in NOTICE_CATEGORIES or separate.get(row) == "Y":
             continue
-        missing = [f for f in NOTICE_CATEGORIES[category] if f not in given.get(code, {})]
+        have = given.get(code, {})
+        if len(have) >= len(fields[category]):  # every field given: only the category's own fields are kept
+            continue
+        missing = [f for f in NOTICE_CATEGORIES[category] if f not in have]
         if missing:
             shown = ", ".join(missing[:5]) + (f" 외 {len(missing) - 5}개" if len(missing) > 5 else "")
             ctx.add(
@@ -933,6 +964,7 @@ def _check_stock(
     products: dict[str, int],
     targets: dict[int, list[Target]],
     combos: dict[str, dict[tuple[str, ...], Combo]],
+    listed: set[str],
 ) -> None:
     data = book.sheets.get(P.OPTIONS)
     stock_of = main.column("stock")
@@ -940,7 +972,9 @@ def _check_stock(
         base = _to_int(stock_of.get(row))
         table = combos.get(code)
         stocks: list[tuple[int | None, int | None]] = (
-            [(c.stock if c.stock is not None else base, c.row) for c in table.values()] if table else [(base, None)]
+            [(c.stock if c.stock is not None else base, c.row) for c in table.values()]
+            if table and code in listed
+            else [(base, None)]  # no 옵션조합 row: every combination has the product's own stock (one warning)
         )
         on_tmon = any(t.market is Market.TMON for t in targets.get(row, []))
         if base is not None and all((s or 0) == 0 for s, _ in stocks):
