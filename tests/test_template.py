@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -80,3 +81,34 @@ def test_guide_lists_every_column_and_every_code(template: Path) -> None:
         for col in sheet.columns:
             assert col.header in texts
     assert set(CODES) <= texts
+
+
+def test_a_workbook_appears_under_its_name_only_when_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails halfway (a kill, a full disk) leaves neither a half workbook under the name staff open
+    nor a stray .part; a whole one leaves only the workbook."""
+    import batch.exporters.template as T
+
+    path = tmp_path / "outbox" / "주문_20261203_0155.xlsx"
+    T.write_template(SPEC, path)
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    assert openpyxl.load_workbook(path).sheetnames[0] == SPEC.sheets[0].name
+
+    real = T.new_workbook
+
+    def cut_short(target: Path, **kw: Any) -> Any:  # the zip is half written when the disk fills
+        wb = real(target, **kw)
+
+        def close() -> None:
+            Path(wb.filename).write_bytes(b"PK\x03\x04" + b"\0" * 100)
+            raise OSError(28, "No space left on device")
+
+        wb.close = close
+        return wb
+
+    other = path.with_name("클레임_20261203_0155.xlsx")
+    monkeypatch.setattr(T, "new_workbook", cut_short)
+    with pytest.raises(OSError):
+        T.write_template(SPEC, other)
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]

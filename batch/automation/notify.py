@@ -306,7 +306,8 @@ def build_message(report: Report, smtp: SmtpSettings | None = None) -> EmailMess
 # --------------------------------------------------------------------------- delivery
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make the entries of directory ``path`` (a file just renamed into it) survive a power cut."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:  # e.g. Windows: directories cannot be opened
@@ -319,7 +320,8 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` whole or not at all: written beside it, flushed to disk, renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
@@ -331,7 +333,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _eml_name(report: Report, report_id: str) -> str:
@@ -475,7 +477,7 @@ def deliver(report: Report, smtp: SmtpSettings | None, outbox: Path, state_dir: 
     if smtp is None or not smtp.host.strip():
         eml = outbox / "reports" / _eml_name(report, report_id)
         if not eml.exists():
-            _write_atomic(eml, build_message(report, smtp).as_bytes(policy=MAIL_POLICY.clone(linesep="\r\n")))
+            write_atomic(eml, build_message(report, smtp).as_bytes(policy=MAIL_POLICY.clone(linesep="\r\n")))
             log.info("report %s written to %s (no SMTP configured)", report_id[:12], eml)
         return eml
 
@@ -502,11 +504,11 @@ def deliver(report: Report, smtp: SmtpSettings | None, outbox: Path, state_dir: 
         json.dump(intent, fh, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
-    _fsync_dir(markers)
+    fsync_dir(markers)
 
     def commit() -> None:
         os.replace(sending, sent)
-        _fsync_dir(markers)
+        fsync_dir(markers)
 
     try:
         refused = _transact(msg, smtp, creds, commit)

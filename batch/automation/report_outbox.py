@@ -47,7 +47,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from batch.automation.notify import Section, _fsync_dir, _write_atomic
+from batch.automation.notify import Section, fsync_dir, write_atomic
 from batch.models import KST
 from batch.trade.masking import mask_text
 
@@ -162,7 +162,7 @@ class Outbox:
     def add(self, entry: Entry) -> Path:
         """Store ``entry`` (atomically, fsynced): safe from any thread and any process."""
         path = self.pending / _next_name()
-        _write_atomic(path, json.dumps(_dump(self.root, entry), ensure_ascii=False).encode())
+        write_atomic(path, json.dumps(_dump(self.root, entry), ensure_ascii=False).encode())
         return path
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -211,10 +211,10 @@ class Outbox:
     def _remove(self, names: list[str], batch: Path | None) -> None:
         for name in names:
             (self.pending / name).unlink(missing_ok=True)
-        _fsync_dir(self.pending)
+        fsync_dir(self.pending)
         if batch is not None:
             batch.unlink(missing_ok=True)
-            _fsync_dir(self.flushing)
+            fsync_dir(self.flushing)
 
     def _batches(self) -> list[tuple[Path, list[str] | None]]:
         try:
@@ -264,5 +264,5 @@ class Outbox:
             if not names:
                 return
             batch = self.flushing / names[0]
-            _write_atomic(batch, json.dumps({"entries": names}).encode())
+            write_atomic(batch, json.dumps({"entries": names}).encode())
             self._report(names, batch, handle)

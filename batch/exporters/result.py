@@ -12,7 +12,7 @@ from typing import Any
 
 from batch.exporters.marked import FILL_HEADER, CannotMark, SheetMarks, result_columns, sheet_marks, write_marked
 from batch.exporters.marked import RESULT_FILLS as MARK_FILLS
-from batch.exporters.template import new_workbook, write_cell, write_lists_and_meta, write_template
+from batch.exporters.template import new_workbook, whole_file, write_cell, write_lists_and_meta, write_template
 from batch.importers.validation import Validation
 from batch.importers.workbook import SheetData, gc_paused
 from batch.models import RowResult, now_kst
@@ -290,13 +290,12 @@ def _write_result(v: Validation, outbox: Path, when: dt.datetime, columns: Marke
     by_sheet: dict[str, list[Problem]] = defaultdict(list)
     for p in v.report:
         by_sheet[p.sheet].append(p)
-    partial = path.with_name(path.name + ".part")
-    try:
-        _write_marked(v, partial, by_sheet, columns, preview)
-    except CannotMark:
-        partial.unlink(missing_ok=True)
-        _write_rewritten(v, partial, by_sheet, columns, preview)
-    partial.replace(path)
+    with whole_file(path) as partial:
+        try:
+            _write_marked(v, partial, by_sheet, columns, preview)
+        except CannotMark:
+            partial.unlink(missing_ok=True)
+            _write_rewritten(v, partial, by_sheet, columns, preview)
     if preview:
         return ResultFiles(path, None, preview=True)
     reupload = _write_reupload(v, outbox / f"{stem}_재업로드용.xlsx") if v.has_errors else None

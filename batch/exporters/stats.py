@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from batch.exporters.template import new_workbook
+from batch.exporters.template import new_workbook, whole_file
 
 Cell = str | int | float | None
 
@@ -41,9 +41,13 @@ class Sheet:
 
 def write_stats(path: Path, sheets: Sequence[Sheet]) -> Path:
     """Write ``sheets`` at ``path`` (through a ``.part`` file: a reader never sees half a workbook)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    wb = new_workbook(partial)
+    with whole_file(path) as partial:
+        _write_stats(partial, sheets)
+    return path
+
+
+def _write_stats(path: Path, sheets: Sequence[Sheet]) -> None:
+    wb = new_workbook(path)
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 12}),
         "note": wb.add_format({"font_color": "#555555"}),
@@ -80,8 +84,6 @@ def write_stats(path: Path, sheets: Sequence[Sheet]) -> Path:
             if table.chart is not None:
                 row = max(row, head + 18)  # room for the chart beside the table
     wb.close()
-    partial.replace(path)
-    return path
 
 
 def _chart(wb: object, ws: object, sheet: str, table: Table, head: int, at: int, column: int) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +225,21 @@ def write_lists_and_meta(wb: Any, spec: TemplateSpec) -> None:
     meta.hide()
 
 
+@contextlib.contextmanager
+def whole_file(path: Path) -> Iterator[Path]:
+    """The ``.part`` path beside ``path`` to write the workbook to; it takes the name ``path`` only once written
+    whole, so staff, the mail job or a watcher never open half a workbook, and a kill leaves only the ``.part``
+    (removed here when the writing fails)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    try:
+        yield partial
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
     wb = xlsxwriter.Workbook(
         str(path),
@@ -251,7 +267,19 @@ def write_template(
 
     ``summary`` rows, when given, make a 요약 sheet after the data sheets (its first row is the header).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with whole_file(path) as partial:
+        _write_template(spec, partial, rows, examples, summary, highlight)
+    return path
+
+
+def _write_template(
+    spec: TemplateSpec,
+    path: Path,
+    rows: Rows | None,
+    examples: bool,
+    summary: Sequence[Sequence[str | int | None]],
+    highlight: Mapping[str, frozenset[int]] | None,
+) -> None:
     wb = new_workbook(path)
     fm = _Formats(wb)
     ranges = _list_ranges(spec)
@@ -278,7 +306,6 @@ def write_template(
     _guide(wb, fm, spec)
     write_lists_and_meta(wb, spec)
     wb.close()
-    return path
 
 
 def _without_examples(sheet: SheetSpec) -> SheetSpec:
