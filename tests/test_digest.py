@@ -346,6 +346,17 @@ def test_old_outbox_files_move_to_the_archive_of_their_kst_month(tmp_path: Path,
     assert (outbox / "reports" / "old.eml").exists()  # only outbox/ itself is tidied
 
 
+def test_a_killed_writes_part_file_is_removed_and_one_being_written_is_left(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    now = time.time()
+    for name, age in (("주문_1.xlsx.part", 2 * 3600), ("클레임_1.xlsx.part", 60), ("주문_0.xlsx", 2 * 3600)):
+        (outbox / name).write_bytes(b"PK")
+        os.utime(outbox / name, (now - age, now - age))
+    assert W.retire_outbox(outbox, 0, now) == []  # nothing archived when kept forever, the remains still go
+    assert sorted(p.name for p in outbox.iterdir()) == ["주문_0.xlsx", "클레임_1.xlsx.part"]
+
+
 def test_a_watch_pass_archives_old_outbox_files(tmp_path: Path) -> None:
     ws = workspace(tmp_path)
     old = ws.outbox / "20260101-090000_주문_abc123.xlsx"

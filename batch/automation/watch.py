@@ -67,6 +67,7 @@ KIND_LABELS = {
 }
 JOB_NOUNS = {"orders": "주문", "claims": "클레임", "inquiries": "문의"}
 RETIRE_EVERY = 60 * 60.0  # a long-running watcher looks for old outbox files once an hour
+STALE_PART = 60 * 60.0  # an outbox .part this old is a killed write's remains (no workbook takes an hour to write)
 
 GENERIC_FAILURE = (
     "이 파일을 처리하는 중에 예상하지 못한 오류가 났습니다. "
@@ -856,18 +857,26 @@ def _listing_label(work: Any) -> str:
 
 def retire_outbox(outbox: Path, keep_days: float, now: float) -> list[Path]:
     """Move files in outbox/ older than ``keep_days`` (by their time, ``now`` in epoch seconds) into
-    outbox/archive/YYYY-MM/ by the KST month they were written; never deletes. ``keep_days`` 0 keeps all.
-    Returns where each file went; a name already in that month's folder gets ``_2``, ``_3``… ."""
-    if keep_days <= 0:
-        return []
-    cutoff = now - keep_days * 86400
+    outbox/archive/YYYY-MM/ by the KST month they were written; never deletes a workbook. ``keep_days`` 0 keeps all.
+    Returns where each file went; a name already in that month's folder gets ``_2``, ``_3``… .
+
+    A ``.part`` older than ``STALE_PART`` is what a killed write left (exporters ``whole_file``: a workbook being
+    written takes its name only when whole), never a workbook: it is removed, whatever ``keep_days`` says."""
+    cutoff = now - keep_days * 86400 if keep_days > 0 else None
     moved: list[Path] = []
     for path in _listing(outbox):
         try:
             st = os.lstat(path)
         except OSError:
             continue
-        if not stat.S_ISREG(st.st_mode) or st.st_mtime >= cutoff or path.name.endswith(".part"):
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        if path.name.endswith(".part"):
+            if st.st_mtime < now - STALE_PART:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            continue
+        if cutoff is None or st.st_mtime >= cutoff:
             continue
         month = dt.datetime.fromtimestamp(st.st_mtime, KST).strftime("%Y-%m")
         folder = outbox / "archive" / month
@@ -965,7 +974,7 @@ def watch(
 
     def files(pass_: Pass, *, retire: bool) -> None:
         nonlocal retired_at
-        if retire and keep_days > 0 and (retired_at is None or now() - retired_at >= RETIRE_EVERY):
+        if retire and (retired_at is None or now() - retired_at >= RETIRE_EVERY):
             retired_at = now()
             try:
                 pass_.archived += retire_outbox(ws.outbox, keep_days, retired_at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -231,7 +232,7 @@ def whole_file(path: Path) -> Iterator[Path]:
     whole, so staff, the mail job or a watcher never open half a workbook, and a kill leaves only the ``.part``
     (removed here when the writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # the process's own: two writers never share one
     try:
         yield partial
         partial.replace(path)
