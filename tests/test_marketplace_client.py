@@ -258,6 +258,16 @@ def test_post_that_never_connected_is_retried() -> None:
     assert len(h.clock.sleeps) == 1
 
 
+@pytest.mark.parametrize("timeout", [httpx.ConnectTimeout, httpx.PoolTimeout])
+def test_post_whose_connection_timed_out_is_retried(timeout: type[httpx.TimeoutException]) -> None:
+    """No connection, nothing sent: unlike a read timeout, the POST may go again."""
+    h = harness(raising(timeout, "timed out"), OK)
+    [response] = h.run(Call("POST", "/items", json={"code": "A"}, idempotent=False))
+    assert response.status_code == 200
+    assert [s.method for s in h.market.seen] == ["POST", "POST"]
+    assert len(h.clock.sleeps) == 1
+
+
 def test_get_that_times_out_is_retried() -> None:
     h = harness(raising(httpx.ReadTimeout, "timed out"), raising(httpx.ReadTimeout, "timed out"), OK)
     [response] = h.run(Call("GET", "/items/1"))

@@ -5,6 +5,7 @@ and reports it as before; an account opens no more connections than its concurre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import socket
 import struct
@@ -157,6 +158,30 @@ def test_a_refused_post_is_retried_then_reported_as_not_sent() -> None:
     assert (info.value.message, info.value.outcome_unknown) == ("연결 오류 (ConnectError)", False)
     assert client.sent == 3
     assert len(clock.sleeps) == 2  # a backoff before each retry
+
+
+def test_a_post_that_could_not_connect_in_time_is_retried_and_reported_as_not_sent() -> None:
+    """A listener whose accept queue is full drops the SYN, so connecting times out: nothing was sent, and the POST
+    goes again (a read timeout, below, is never retried: the request may have landed)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # never accepted: the queue is full after the filler connections below
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for f in fillers:
+                f.setblocking(False)
+                with contextlib.suppress(BlockingIOError):
+                    f.connect(("127.0.0.1", port))
+            clock = FakeClock(100.0)
+            client = market_client(f"http://127.0.0.1:{port}", clock, max_attempts=2, timeout=0.3)
+            with pytest.raises(Unavailable) as info:
+                asyncio.run(send(client, POST))
+        finally:
+            for f in fillers:
+                f.close()
+    assert (info.value.message, info.value.outcome_unknown) == ("연결 시간 초과 (ConnectTimeout)", False)
+    assert client.sent == 2 and len(clock.sleeps) == 1  # tried again after a backoff
 
 
 def test_a_get_timing_out_is_retried_and_a_post_is_not() -> None:

@@ -309,6 +309,7 @@ class ClientSettings:
 
 
 ErrorMapper = Callable[[httpx.Response], MarketError]
+OUTER_MARGIN = 0.25  # seconds the whole-exchange bound waits past httpx's own timeouts, which say what timed out
 
 
 @dataclass
@@ -452,7 +453,8 @@ class MarketClient:
             try:
                 headers = {**call.headers, **(await auth())}
                 self.sent += 1
-                # wait_for bounds the whole exchange, also where httpx's own timeouts do not apply (in-process ASGI)
+                # wait_for bounds the whole exchange, also where httpx's own timeouts do not apply (in-process ASGI);
+                # a little later than httpx's, so a connect or pool wait that times out says so (nothing was sent)
                 response = await asyncio.wait_for(
                     self.http.request(
                         call.method,
@@ -464,10 +466,12 @@ class MarketClient:
                         headers=headers,
                         timeout=self.settings.timeout,
                     ),
-                    self.settings.timeout,
+                    self.settings.timeout + OUTER_MARGIN,
                 )
             except MarketError as exc:  # the auth hook failed (e.g. the token endpoint)
                 error: MarketError = exc
+            except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:  # no connection: not a byte of it left here
+                error = Unavailable(self.market, f"연결 시간 초과 ({type(exc).__name__})", outcome_unknown=False)
             except (httpx.TimeoutException, TimeoutError) as exc:
                 error = Unavailable(
                     self.market, f"응답 시간 초과 ({type(exc).__name__})", outcome_unknown=not call.idempotent
