@@ -84,6 +84,16 @@ def _utc(kst: dt.datetime) -> str:
     return kst.replace(tzinfo=KST).astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
+@contextlib.contextmanager
+def writing(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction on ``db``, committed when the block ends and rolled back on an exception. It takes the
+    write lock first (``BEGIN IMMEDIATE``): with the watcher's files and collections writing from two threads, the
+    other writer waits (the connection's timeout) instead of failing on a snapshot gone stale."""
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        yield
+
+
 class Ledger:
     """One SQLite file per workspace. Every send is written as an intent before the call, completed after."""
 
@@ -108,10 +118,7 @@ class Ledger:
         if self.db.in_transaction:
             yield
             return
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             yield
 
     def link(self, market: str, account: str, code: str) -> Link | None:
@@ -222,10 +229,7 @@ class Ledger:
         """Insert new lines, update the status of known ones. Returns (new, updated)."""
         new = updated = 0
         now = _now()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             for line in lines:
                 key = (line.market, line.account, line.order_no, line.product_no, line.option_no)
                 found = self.db.execute(
@@ -252,10 +256,7 @@ class Ledger:
 
     def replace_orders(self, lines: list[OrderLine]) -> None:
         """Known lines as the marketplace now has them (a buyer's new address read back after 발주확인)."""
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             for line in lines:
                 self.db.execute(
                     "UPDATE orders SET status=?, data=?, updated_at=? WHERE market=? AND account=? AND order_no=? "
@@ -329,10 +330,7 @@ class Ledger:
 
     def store_claims(self, claims: list[Claim]) -> int:
         now = _now()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             for c in claims:
                 self.db.execute(
                     "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, claim_no, "
@@ -372,10 +370,7 @@ class Ledger:
     def store_inquiries(self, inquiries: list[Inquiry]) -> int:
         """Insert new inquiries (an inquiry collected twice is one); answered ones are marked answered."""
         now = _now()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             for q in inquiries:
                 self.db.execute(
                     "INSERT INTO inquiries VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (market, account, inquiry_no) "

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from batch.ledger import Ledger
+from batch.ledger import Ledger, writing
 from batch.models import ClaimStatus, ClaimType, OrderLine, OrderStatus
 
 SCHEMA = """
@@ -266,10 +266,7 @@ class StockBook:
         the orders collected so far are in it, whether it changed the number or not. Returns how many changed."""
         now, last = _now(), self._last_order()
         changed = 0
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             for item, stock, selling in changes:
                 if workbook is not None:
                     self.db.execute(
@@ -290,10 +287,7 @@ class StockBook:
     def set_prices(self, prices: Mapping[str, int]) -> None:
         """New selling prices by product code (a stock workbook's 판매가); the options keep their extras."""
         now = _now()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             self.db.executemany(
                 "UPDATE items SET price=?, updated_at=? WHERE code=?", [(p, now, c) for c, p in prices.items()]
             )
@@ -325,10 +319,7 @@ class StockBook:
             "s.account=o.account AND s.order_no=o.order_no AND s.product_no=o.product_no AND s.line_no=o.option_no "
             "WHERE s.market IS NULL ORDER BY o.rowid"
         ).fetchall()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             for rowid, data, status in rows:
                 line = OrderLine(**{**json.loads(data), "status": OrderStatus(status)})
                 found = resolve(line)
@@ -523,10 +514,7 @@ class StockBook:
         """A stock, price or sale-status call made (``outcome`` '' = done, else why not). Only a done call moves what
         we last sent; a refused one is history only."""
         now = _now()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             if not outcome and price is not None:
                 self.db.execute(
                     "INSERT INTO listing_price (market, account, code, sent, sent_at) VALUES (?, ?, ?, ?, ?) "
@@ -593,10 +581,7 @@ class StockBook:
         """What the marketplace showed when read back after ``send_ids`` (``price``: the price it showed after a
         price call of ours, None when none was sent or the read does not give it)."""
         now = _now()
-        with self.db:
-            self.db.execute(
-                "BEGIN IMMEDIATE"
-            )  # the write lock first: another writer waits (timeout), never a stale read
+        with writing(self.db):
             if price is not None:
                 self.db.execute(
                     "UPDATE listing_price SET shown=?, shown_at=? WHERE market=? AND account=? AND code=?",

@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from batch.config import Workspace
 from batch.errors import FileRefused, Interrupted
-from batch.ledger import crash_point
+from batch.ledger import crash_point, writing
 from batch.models import KST, label_of, now_kst
 from batch.report import visible
 
@@ -579,25 +579,23 @@ def _begin(
     """Record these bytes as being processed under ``token``; None when this claim may go on, else the row of the
     claim that has them ((name, archived, at, status, token): done, or a live claim holding them). A row left by a
     claim whose process died (its lock free) is taken over."""
-    with _db(state) as con:
-        con.execute("BEGIN IMMEDIATE")  # look and claim in one write: two watchers given the same bytes never both go
-        try:
-            row = con.execute(
-                "SELECT source_name, archived, at, status, token FROM seen WHERE sha256 = ?", (digest,)
-            ).fetchone()
-            if row is not None and (row[3] == DONE or row[4] == token):
-                return None if row[4] == token and row[3] != DONE else tuple(row)
-            if row is not None and row[4] and (processing / row[4]).is_dir():
-                with _holding(processing / row[4], wait=False) as free:
-                    if not free:
-                        return tuple(row)
-            con.execute(
-                "INSERT OR REPLACE INTO seen (sha256, source_name, archived, at, status, token) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M"), PROCESSING, token),
-            )
-        finally:
-            con.execute("COMMIT")
+    with (
+        _db(state) as con,
+        writing(con),
+    ):  # look and claim in one write: two watchers given the same bytes never both go
+        row = con.execute(
+            "SELECT source_name, archived, at, status, token FROM seen WHERE sha256 = ?", (digest,)
+        ).fetchone()
+        if row is not None and (row[3] == DONE or row[4] == token):
+            return None if row[4] == token and row[3] != DONE else tuple(row)
+        if row is not None and row[4] and (processing / row[4]).is_dir():
+            with _holding(processing / row[4], wait=False) as free:
+                if not free:
+                    return tuple(row)
+        con.execute(
+            "INSERT OR REPLACE INTO seen (sha256, source_name, archived, at, status, token) VALUES (?, ?, ?, ?, ?, ?)",
+            (digest, original, str(archived), now_kst().strftime("%Y-%m-%d %H:%M"), PROCESSING, token),
+        )
     return None
 
 
