@@ -160,8 +160,8 @@ def test_no_buyer_data_and_charts_reference_their_tables(tmp_path: Path) -> None
 def test_the_watcher_writes_the_last_weeks_statistics_on_its_schedule(tmp_path: Path) -> None:
     import time
 
-    from batch.automation.service import digest, headline, schedule_seconds
-    from batch.automation.watch import Pass, Schedule
+    from batch.automation.service import job_entry, pending_report, schedule_seconds
+    from batch.automation.watch import Schedule
 
     ws = seeded(tmp_path)
     ws = Workspace(ws.root, schedule={"stats": 168.0})
@@ -173,8 +173,10 @@ def test_the_watcher_writes_the_last_weeks_statistics_on_its_schedule(tmp_path: 
     assert run.ok and run.export is not None and run.export.exists()
     assert run.export.name.startswith("통계_") and "(주문 줄" in run.message
     assert schedule.run_due(ws, now + 3600) == []  # not due again within the week
-    p = Pass(started=dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))), runs=[run])
-    assert headline(p) == "통계"
-    (section,) = digest(ws, p).sections
+    report = pending_report(
+        ws, [job_entry(ws, run, dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))))]
+    )
+    assert report is not None and report.headline == "통계"
+    (section,) = report.sections
     assert section.kind == "통계" and section.status == "성공"
     assert section.files == [f"통계 파일: outbox/{run.export.name}"]

@@ -195,6 +195,8 @@ def _job_head(j: JobRun) -> dict[str, Any]:
 
 
 def _headline(files: list[dict[str, Any]], jobs: list[dict[str, Any]]) -> str:
+    """One line for the subject, from the entries' heads: files by kind and what happened to them, new rows per
+    job, failures."""
     parts = []
     processed = [h for h in files if h.get("status") == "processed"]
     for kind in dict.fromkeys(h.get("kind") for h in processed):
@@ -219,21 +221,9 @@ def _headline(files: list[dict[str, Any]], jobs: list[dict[str, Any]]) -> str:
     return " · ".join(parts) or "새로 들어온 것이 없습니다"
 
 
-def headline(p: Pass) -> str:
-    """One line for the subject: files by kind and what happened to them, new rows per job, failures."""
-    return _headline([_file_head(o) for o in p.outcomes], [_job_head(j) for j in p.runs])
-
-
 def archived_note(ws: Workspace, moved: list[Path], days: float) -> str:
     folders = sorted({_where(ws, p.parent) for p in moved})
     return f"outbox에서 {days:g}일이 지난 파일 {len(moved)}개를 {', '.join(folders)}로 옮겼습니다 (지우지 않았습니다)."
-
-
-def digest(ws: Workspace, p: Pass, days: float = DEFAULT_KEEP_DAYS) -> Report:
-    """The one report of a pass: a section per file and per collection, in the order they happened."""
-    sections = [file_section(ws, o) for o in p.outcomes] + [job_section(ws, j) for j in p.runs]
-    notes = [archived_note(ws, p.archived, days)] if p.archived else []
-    return Report(sections, headline(p), key_warnings(ws), notes, when=p.started)
 
 
 # -- the report outbox -------------------------------------------------------------------------------------
