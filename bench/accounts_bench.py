@@ -46,8 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, BenchLog, SandboxProcess, child_env, client_port, control, run_child, serve_app
-from common import render as render_table
+from common import ROOT, BenchLog, SandboxProcess, child_env, client_port, control, publish, run_child, serve_app
 
 MARKET = "tmon"
 LATENCY_MS = 50
@@ -358,23 +357,7 @@ def report(summaries: list[Result], servers: int, out: Path) -> bool:
     table = [HEADER, *map(table_row, summaries)]
     checks = targets(summaries)
     notes = footnotes(summaries, servers)
-    mark = {True: "OK", False: "MISS"}
-    print(render_table(table))
-    print()
-    print("\n".join(f"{mark[ok]}  {text}" for text, ok in checks))
-    print("\n".join(f"  * {n}" for n in notes))
-    md = "\n\n".join(
-        [
-            "# accounts bench",
-            render_table(table, markdown=True),
-            "Targets:\n\n" + "\n".join(f"- **{mark[ok]}** {text}" for text, ok in checks),
-            "\n".join(f"- {n}" for n in notes),
-        ]
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "accounts_bench.md").write_text(md + "\n", encoding="utf-8")
-    print(f"\nwritten: {out / 'accounts_bench.md'}")
-    return all(ok for _, ok in checks)
+    return publish("accounts_bench", "accounts bench", table, checks, notes, out)
 
 
 def launch(accounts: Sequence[int], per_account: int, servers: int, out: Path) -> int:

@@ -215,3 +215,36 @@ def bench_workspace(root: Path, url: str, market: str, **settings: float) -> Any
     # init_workspace marks a served sandbox's accounts `sandbox = true`: its published test ids and secrets apply
     toml.write_text(text, encoding="utf-8")
     return load_workspace(root)
+
+
+def publish(
+    name: str,
+    title: str,
+    table: list[list[str]],
+    checks: list[tuple[str, bool]],
+    notes: list[str],
+    out: Path,
+    *,
+    text_columns: int = 1,
+    extra: list[str] | None = None,
+) -> bool:
+    """Print ``table``, the targets (OK / MISS) and the notes, and write them as Markdown (``extra`` paragraphs
+    after) to ``out/<name>.md`` under ``# <title>``; True when every target is met."""
+    mark = {True: "OK", False: "MISS"}
+    print(render(table, text_columns=text_columns))
+    print()
+    print("\n".join(f"{mark[ok]}  {text}" for text, ok in checks))
+    print("\n".join(f"  * {n}" for n in notes))
+    md = "\n\n".join(
+        [
+            f"# {title}",
+            render(table, markdown=True, text_columns=text_columns),
+            "Targets:\n\n" + "\n".join(f"- **{mark[ok]}** {text}" for text, ok in checks),
+            "\n".join(f"- {n}" for n in notes),
+            *(extra or []),
+        ]
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.md").write_text(md + "\n", encoding="utf-8")
+    print(f"\nwritten: {out / f'{name}.md'}")
+    return all(ok for _, ok in checks)

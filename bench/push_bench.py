@@ -45,10 +45,10 @@ from common import (
     client_port,
     control,
     max_in_window,
+    publish,
     run_child,
     serve_app,
 )
-from common import render as render_table
 
 MARKET = "tmon"
 ACCOUNT = "main"
@@ -279,14 +279,6 @@ def table_row(s: Result) -> list[str]:
     ]
 
 
-def render(rows: list[list[str]], *, markdown: bool = False) -> str:
-    return render_table(rows, markdown=markdown, text_columns=TEXT_COLUMNS)
-
-
-def _check(ok: bool) -> str:
-    return "OK" if ok else "MISS"
-
-
 def targets(paced: Result) -> list[tuple[str, bool]]:
     return [
         (
@@ -342,23 +334,7 @@ def report(summaries: list[Result], out: Path) -> bool:
     table = [HEADER, *map(table_row, summaries)]
     checks = targets(summaries[0])
     notes = footnotes(summaries)
-    lines = [f"{_check(ok)}  {text}" for text, ok in checks]
-    print(render(table))
-    print()
-    print("\n".join(lines))
-    print("\n".join(f"  * {n}" for n in notes))
-    md = "\n\n".join(
-        [
-            "# push bench",
-            render(table, markdown=True),
-            "Targets:\n\n" + "\n".join(f"- **{_check(ok)}** {text}" for text, ok in checks),
-            "\n".join(f"- {n}" for n in notes),
-        ]
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "push_bench.md").write_text(md + "\n", encoding="utf-8")
-    print(f"\nwritten: {out / 'push_bench.md'}")
-    return all(ok for _, ok in checks)
+    return publish("push_bench", "push bench", table, checks, notes, out, text_columns=TEXT_COLUMNS)
 
 
 def cases(products: int, unpaced_products: int) -> list[Case]:

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SandboxProcess, child_env, control, render, serve_app
+from common import ROOT, SandboxProcess, child_env, control, publish, serve_app
 
 MARKETS = ("tmon", "coupang", "naver", "11st", "esm")
 LABELS = {"tmon": "티몬", "coupang": "쿠팡", "naver": "스마트스토어", "11st": "11번가", "esm": "G마켓·옥션"}
@@ -647,10 +647,6 @@ def measure(soak: Soak, sandbox: SandboxProcess, drops: list[Drop], args: argpar
     }
 
 
-def _check(ok: bool) -> str:
-    return "OK" if ok else "MISS"
-
-
 def report(f: dict[str, Any], soak: Soak, args: argparse.Namespace, tmp: Path) -> bool:
     samples = soak.samples
     rss = [s[2] for s in samples] or [0]
@@ -750,24 +746,8 @@ def report(f: dict[str, Any], soak: Soak, args: argparse.Namespace, tmp: Path) -
     exits = Counter(str(rc) for rc in soak.exits)
     notes.append("watcher exit codes: " + ", ".join(f"{rc} x{n}" for rc, n in sorted(exits.items())))
 
-    lines = [f"{_check(ok)}  {text}" for text, ok in checks]
-    print(render(rows))
-    print()
-    print("\n".join(lines))
-    print("\n".join(f"  * {n}" for n in notes))
-    md = "\n\n".join(
-        [
-            "# watch soak",
-            render(rows, markdown=True),
-            "Targets:\n\n" + "\n".join(f"- **{_check(ok)}** {text}" for text, ok in checks),
-            "\n".join(f"- {n}" for n in notes),
-            "Events:\n\n```\n" + "\n".join(soak.events) + "\n```",
-        ]
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "soak_watch.md").write_text(md + "\n", encoding="utf-8")
-    print(f"\nwritten: {args.out / 'soak_watch.md'}")
-    return all(ok for _, ok in checks)
+    events = "Events:\n\n```\n" + "\n".join(soak.events) + "\n```"
+    return publish("soak_watch", "watch soak", rows, checks, notes, args.out, extra=[events])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
